@@ -1,0 +1,194 @@
+"""Command line: `python -m configurator schema|sizes|quote|check|export ...`.
+
+Bad input exits with code 2 and one line on stderr; a design that fails its manufacturability check exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import catalogue, sizes
+from .checks import Severity, check
+from .design import Design, json_schema, load_design, loads_design
+from .errors import ConfiguratorError
+from .export import Format, export
+from .geometry import build
+from .pricing import quote
+from .stones import depth_mm, trade_carat
+
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(ConfiguratorError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + error
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _read(path: str) -> Design:
+    if path == "-":
+        return loads_design(sys.stdin.buffer.read(1024 * 1024))
+    return load_design(path)
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2))
+
+
+def quote_document(design: Design) -> dict:
+    """Everything `quote` reports, as a JSON-ready dict."""
+    model = build(design)
+    priced = quote(design, model.metal_volume_mm3)
+    result: dict = {"piece": design.piece.value, "metal": design.metal}
+    if design.ring_size is not None:
+        result["inner_diameter_mm"] = round(design.ring_size.inner_diameter_mm, 3)
+        result["inner_circumference_mm"] = round(design.ring_size.circumference_mm, 3)
+        result["ring_size"] = design.ring_size.all_systems()
+    result["metal_volume_mm3"] = round(model.metal_volume_mm3, 2)
+    result["metal_grams"] = round(priced.metal_grams, 3)
+    result["stones"] = [
+        {
+            "shape": stone.shape.value,
+            "cut": stone.cut.value,
+            "material": stone.material,
+            "length_mm": stone.length_mm,
+            "width_mm": round(stone.outline_width_mm, 2),
+            "depth_mm": depth_mm(stone),
+            "color": stone.grade_color,
+            "clarity": stone.grade_clarity,
+            "carat": round(trade_carat(stone), 3),
+            "client_supplied": stone.client_supplied,
+        }
+        for stone in ([design.stone] if design.stone else [])
+    ]
+    result["price"] = priced.to_dict()
+    return result
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    _print_json(json_schema())
+    return 0
+
+
+def _cmd_sizes(args: argparse.Namespace) -> int:
+    rows = sizes.table()
+    if args.json:
+        _print_json(rows)
+        return 0
+    header = ["US", "UK", "EU", "JP", "CH", "circumference_mm", "diameter_mm"]
+    print("  ".join(f"{name:>8}" for name in ["US", "UK", "EU", "JP", "CH", "circ mm", "diam mm"]))
+    for row in rows:
+        print("  ".join(f"{row[name]:>8}" for name in header))
+    return 0
+
+
+def _cmd_quote(args: argparse.Namespace) -> int:
+    result = quote_document(_read(args.design))
+    if args.json:
+        _print_json(result)
+        return 0
+    if "inner_diameter_mm" in result:
+        systems = ", ".join(f"{key} {value}" for key, value in result["ring_size"].items())
+        print(f"ring size: {systems}; inner diameter {result['inner_diameter_mm']:.2f} mm")
+    print(f"metal: {result['metal']}, {result['metal_volume_mm3']:.1f} mm3, {result['metal_grams']:.2f} g")
+    for stone in result["stones"]:
+        print(
+            f"stone: {stone['shape']} {stone['material']} {stone['length_mm']} x {stone['width_mm']} mm, {stone['carat']:.2f} ct"
+        )
+    price = result["price"]
+    width = max(len(line["item"]) for line in price["lines"])
+    for line in price["lines"]:
+        print(f"  {line['item']:<{width}}  {line['amount']:>10,.2f}")
+    print(f"  {'total ' + price['currency']:<{width}}  {price['total']:>10,.2f}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    design = _read(args.design)
+    findings = check(design, build(design))
+    blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
+    if args.json:
+        _print_json({"ok": not blocking, "findings": [finding.to_dict() for finding in findings]})
+    else:
+        for finding in findings:
+            print(finding.line())
+        print("ok: ready to cast" if not blocking else f"not castable: {len(blocking)} blocking finding(s)")
+    if blocking:
+        print(f"check: {blocking[0].line()}", file=sys.stderr)
+        return EXIT_FINDINGS
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    design = _read(args.design)
+    fmt = Format(args.format) if args.format else None
+    out = Path(args.output)
+    stones = Path(args.stones) if args.stones else None
+    if stones is not None and stones.resolve() == out.resolve():
+        raise UsageError("export: --stones must name a different file from -o")
+    written = export(build(design), out, stones, args.shrinkage, fmt)
+    note = f"wrote {written['metal']} ({written['format']}, shrinkage {written['shrinkage_pct']:g} %, "
+    note += f"scale {written['scale']:.4f}, {written['volume_mm3']:.1f} mm3)"
+    if stones is not None:
+        note += f"; stones: {written['stones']}" if written["stones"] else "; no stones in this design"
+    print(note)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = _Parser(prog="configurator", description="Custom-jewelry design configurator.")
+    commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    schema = commands.add_parser("schema", help="print the design document's JSON Schema")
+    schema.set_defaults(run=_cmd_schema)
+
+    table = commands.add_parser("sizes", help="print the ring size table in every system")
+    table.add_argument("--json", action="store_true", help="print JSON rows")
+    table.set_defaults(run=_cmd_sizes)
+
+    priced = commands.add_parser("quote", help="weight, carats and price of a design")
+    priced.add_argument("design", help="design JSON file, or - for standard input")
+    priced.add_argument("--json", action="store_true", help="print JSON")
+    priced.set_defaults(run=_cmd_quote)
+
+    checked = commands.add_parser("check", help="manufacturability check; exits 1 on a blocking finding")
+    checked.add_argument("design", help="design JSON file, or - for standard input")
+    checked.add_argument("--json", action="store_true", help="print JSON")
+    checked.set_defaults(run=_cmd_check)
+
+    exported = commands.add_parser("export", help="write the wax pattern (and stones) for printing")
+    exported.add_argument("design", help="design JSON file, or - for standard input")
+    exported.add_argument("-o", "--output", required=True, help="metal file (the wax pattern)")
+    exported.add_argument("--stones", help="stones file (true size, not scaled)")
+    exported.add_argument(
+        "--shrinkage", type=float, help="linear casting shrinkage in percent (default: the alloy's; 0 for none)"
+    )
+    exported.add_argument("--format", choices=[fmt.value for fmt in Format], help="default: from -o's extension")
+    exported.set_defaults(run=_cmd_export)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        catalogue.metals()
+        return args.run(args)
+    except ConfiguratorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
+        print(f"error: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 3

@@ -1,0 +1,409 @@
+"""The design document: a validated, immutable description of one piece, stored as JSON.
+
+Field names are a contract with stores' saved files: extend around them, never rename them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+
+from . import catalogue
+from .errors import DesignError
+from .sizes import RingSize, System
+
+SCHEMA_VERSION = 1
+MAX_DOCUMENT_BYTES = 256 * 1024
+MAX_NESTING = 16
+
+
+class Choice(str, Enum):
+    """A named choice whose value is its id in the document."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}.{self.name}>"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Piece(Choice):
+    RING = "ring"
+    PENDANT = "pendant"
+
+
+class Profile(Choice):
+    FLAT = "flat"
+    HALF_ROUND = "half-round"
+    COMFORT = "comfort"
+    KNIFE_EDGE = "knife-edge"
+    BEVELLED = "bevelled"
+    CONCAVE = "concave"
+
+
+class Shape(Choice):
+    ROUND = "round"
+    OVAL = "oval"
+    CUSHION = "cushion"
+    PEAR = "pear"
+    MARQUISE = "marquise"
+    PRINCESS = "princess"
+    EMERALD = "emerald"
+    ASSCHER = "asscher"
+    RADIANT = "radiant"
+    HEART = "heart"
+    TRILLION = "trillion"
+    BAGUETTE = "baguette"
+
+
+class Cut(Choice):
+    BRILLIANT = "brilliant"
+    STEP = "step"
+    ROSE = "rose"
+    CABOCHON = "cabochon"
+
+
+class SettingStyle(Choice):
+    PRONG = "prong"
+    BEZEL = "bezel"
+    HALO = "halo"
+    CHANNEL = "channel"
+    PAVE = "pave"
+    CATHEDRAL = "cathedral"
+
+
+class ProngTip(Choice):
+    ROUND = "round"
+    CLAW = "claw"
+
+
+class Outline(Choice):
+    ROUND = "round"
+    OVAL = "oval"
+    HEART = "heart"
+    TEARDROP = "teardrop"
+    BAR = "bar"
+
+
+class Bail(Choice):
+    FIXED = "fixed"
+    HINGED = "hinged"
+
+
+class Clasp(Choice):
+    LOBSTER = "lobster"
+    SPRING_RING = "spring-ring"
+    TOGGLE = "toggle"
+    BOX = "box"
+
+
+DIAMOND_COLORS = tuple(chr(code) for code in range(ord("D"), ord("Z") + 1))
+DIAMOND_CLARITIES = ("FL", "IF", "VVS1", "VVS2", "VS1", "VS2", "SI1", "SI2", "I1", "I2", "I3")
+STONE_CLARITIES = ("eye-clean", "slightly-included", "included")
+
+# Length / width of a stone whose width is not given: typical trade proportions.
+DEFAULT_LENGTH_TO_WIDTH = {
+    Shape.ROUND: 1.0,
+    Shape.OVAL: 1.35,
+    Shape.CUSHION: 1.0,
+    Shape.PEAR: 1.5,
+    Shape.MARQUISE: 2.0,
+    Shape.PRINCESS: 1.0,
+    Shape.EMERALD: 1.4,
+    Shape.ASSCHER: 1.0,
+    Shape.RADIANT: 1.2,
+    Shape.HEART: 1.0,
+    Shape.TRILLION: 1.0,
+    Shape.BAGUETTE: 2.5,
+}
+# Shapes whose outline is symmetric in both directions by definition: width must equal length.
+SQUARE_SHAPES = (Shape.ROUND, Shape.ASSCHER)
+# Prongs a style uses when the document does not say.
+DEFAULT_PRONGS = {SettingStyle.PRONG: 4, SettingStyle.HALO: 4, SettingStyle.CATHEDRAL: 4}
+STYLES_WITH_PRONGS = tuple(DEFAULT_PRONGS)
+
+
+def _catalogue_id(kind: str, lookup):
+    def check(value: str) -> str:
+        if value not in lookup():
+            raise ValueError(f"unknown {kind} {value!r}; choose one of: {', '.join(lookup())}")
+        return value
+
+    return check
+
+
+MetalId = Annotated[
+    str,
+    AfterValidator(_catalogue_id("metal", catalogue.metals)),
+    WithJsonSchema({"type": "string", "enum": list(catalogue.metals())}),
+]
+MaterialId = Annotated[
+    str,
+    AfterValidator(_catalogue_id("stone material", catalogue.gemstones)),
+    WithJsonSchema({"type": "string", "enum": list(catalogue.gemstones())}),
+]
+Millimetres = Annotated[float, Field(allow_inf_nan=False, strict=True)]  # numbers only: no "4", no true
+
+
+class Part(BaseModel):
+    """Base of every document part: immutable, unknown fields refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Size(Part):
+    """A ring size as written in one system; UK takes letters with halves, e.g. "N 1/2"."""
+
+    system: System = Field(description="US, UK, EU (ISO 8653 inner circumference in mm), JP or CH")
+    value: float | str = Field(description="number, or a UK letter such as 'N 1/2'")
+
+    @model_validator(mode="after")
+    def _valid_size(self) -> Size:
+        if isinstance(self.value, float) and not math.isfinite(self.value):
+            raise ValueError("value: must be a finite number")
+        if isinstance(self.value, str) and len(self.value) > 16:
+            raise ValueError("value: too long for a size")
+        try:
+            self.ring_size()
+        except DesignError as exc:
+            raise ValueError(str(exc).removeprefix("ring.size.")) from None
+        return self
+
+    def ring_size(self) -> RingSize:
+        return RingSize.of(self.system, self.value)
+
+
+class Ring(Part):
+    size: Size
+    profile: Profile = Profile.COMFORT
+    width_mm: Millimetres = Field(4.0, ge=1.0, le=15.0, description="band width along the finger, mm")
+    thickness_mm: Millimetres = Field(1.8, ge=0.4, le=4.0, description="band thickness, inner to outer, mm")
+
+
+class Stone(Part):
+    shape: Shape = Shape.ROUND
+    cut: Cut = Cut.BRILLIANT
+    material: MaterialId = "diamond"
+    length_mm: Millimetres = Field(6.5, ge=1.0, le=25.0, description="longest outline dimension, mm")
+    width_mm: Millimetres | None = Field(
+        None, ge=1.0, le=25.0, description="outline width, mm; default from the shape's usual proportion"
+    )
+    depth_mm: Millimetres | None = Field(
+        None, ge=0.4, le=20.0, description="table to culet, mm; default from the cut's proportions"
+    )
+    color: str | None = Field(None, max_length=24, description="diamond D-Z, other stones a colour name")
+    clarity: str | None = Field(None, max_length=24, description="diamond FL-I3, others eye-clean...included")
+    client_supplied: bool = Field(False, description="the client's own stone: no stone cost, setting only")
+
+    @model_validator(mode="after")
+    def _grades_and_outline(self) -> Stone:
+        gem = catalogue.gemstone(self.material)
+        colors = DIAMOND_COLORS if gem.is_diamond else gem.colors
+        clarities = DIAMOND_CLARITIES if gem.is_diamond else STONE_CLARITIES
+        if self.color is not None and self.color not in colors:
+            raise ValueError(f"color: {self.color!r} is not a {gem.name} colour; choose one of: {', '.join(colors)}")
+        if self.clarity is not None and self.clarity not in clarities:
+            raise ValueError(
+                f"clarity: {self.clarity!r} is not a {gem.name} grade; choose one of: {', '.join(clarities)}"
+            )
+        if self.width_mm is not None:
+            if self.width_mm > self.length_mm + 1e-9:
+                raise ValueError("width_mm: larger than length_mm; length is the longest dimension")
+            if self.shape in SQUARE_SHAPES and abs(self.width_mm - self.length_mm) > 0.05 * self.length_mm:
+                raise ValueError(f"width_mm: a {self.shape.value} stone has equal length and width")
+        if self.depth_mm is not None and self.depth_mm > self.outline_width_mm:
+            raise ValueError("depth_mm: larger than the stone's width; no cut is that deep")
+        return self
+
+    @property
+    def outline_width_mm(self) -> float:
+        if self.width_mm is not None:
+            return self.width_mm
+        return self.length_mm / DEFAULT_LENGTH_TO_WIDTH[self.shape]
+
+    @property
+    def grade_color(self) -> str:
+        gem = catalogue.gemstone(self.material)
+        return self.color or ("G" if gem.is_diamond else gem.colors[0])
+
+    @property
+    def grade_clarity(self) -> str:
+        gem = catalogue.gemstone(self.material)
+        return self.clarity or ("VS2" if gem.is_diamond else "eye-clean")
+
+
+class Setting(Part):
+    style: SettingStyle = SettingStyle.PRONG
+    prongs: Literal[3, 4, 6] | None = Field(None, description="prong count; default by style (4)")
+    tips: ProngTip = Field(ProngTip.ROUND, description="prong tip shape: round or claw")
+
+    @model_validator(mode="after")
+    def _prongs_fit_style(self) -> Setting:
+        if self.prongs is not None and self.style not in STYLES_WITH_PRONGS:
+            raise ValueError(f"prongs: a {self.style.value} setting has no prongs")
+        return self
+
+    @property
+    def prong_count(self) -> int:
+        return self.prongs or DEFAULT_PRONGS.get(self.style, 0)
+
+
+class Chain(Part):
+    length_mm: Millimetres = Field(450.0, ge=300.0, le=1000.0, description="chain length, clasp included, mm")
+
+
+class Pendant(Part):
+    outline: Outline = Outline.ROUND
+    size_mm: Millimetres = Field(14.0, ge=6.0, le=50.0, description="outline length, mm")
+    thickness_mm: Millimetres = Field(1.5, ge=0.4, le=5.0, description="plate thickness, mm")
+    bail: Bail = Bail.FIXED
+    clasp: Clasp = Clasp.LOBSTER
+    chain: Chain = Chain()
+
+
+class Heirloom(Part):
+    """The client's own metal, credited against the new piece."""
+
+    metal: MetalId
+    grams: Millimetres = Field(gt=0, le=1000.0, description="weight of the client's metal, g")
+
+
+class Design(Part):
+    """One piece as a client designed it."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: str | None = Field(None, max_length=120)
+    piece: Piece
+    metal: MetalId
+    ring: Ring | None = None
+    stone: Stone | None = None
+    setting: Setting | None = None
+    pendant: Pendant | None = None
+    heirloom: Heirloom | None = None
+
+    @model_validator(mode="after")
+    def _parts_match_piece(self) -> Design:
+        if self.piece is Piece.RING and self.ring is None:
+            raise ValueError("ring: a ring design needs its ring part (size, profile, width, thickness)")
+        if self.piece is Piece.PENDANT and self.pendant is None:
+            raise ValueError("pendant: a pendant design needs its pendant part (outline, bail, clasp, chain)")
+        if self.setting is not None and self.stone is None:
+            raise ValueError("setting: a setting needs a stone to hold")
+        return self
+
+    @property
+    def ring_size(self) -> RingSize | None:
+        return self.ring.size.ring_size() if self.ring else None
+
+    @property
+    def effective_setting(self) -> Setting | None:
+        """The setting that holds the stone: the document's, or a four-prong head by default."""
+        if self.stone is None:
+            return None
+        return self.setting or Setting()
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+_SUBFIELD = re.compile(r"^([a-z_]+): ")
+
+
+def _message(exc: ValidationError) -> str:
+    """One line naming the field: `ring.size.value: UK size 'N 1/3' is not ...`."""
+    error = exc.errors(include_url=False)[0]
+    parts = [str(part) for part in error["loc"]]
+    # A value that may be a number or a string reports the branch type as the last location part.
+    if parts and parts[-1] in {"float", "str", "int", "bool"}:
+        parts.pop()
+    text = str(error["msg"]).removeprefix("Value error, ")
+    sub = _SUBFIELD.match(text)
+    if sub:
+        parts.append(sub.group(1))
+        text = text[sub.end() :]
+    field = ".".join(parts)
+    return f"{field}: {text}" if field else text
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_NESTING:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(item, level + 1) for item in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(item, level + 1) for item in value), default=level + 1)
+    return level
+
+
+def parse_design(data: Any) -> Design:
+    """Validate a decoded JSON value as a design; raises DesignError naming the field."""
+    if not isinstance(data, dict):
+        raise DesignError(f"a design document must be a JSON object, not {type(data).__name__}")
+    if _depth(data) > MAX_NESTING:
+        raise DesignError(f"the design is nested more than {MAX_NESTING} levels deep")
+    try:
+        return Design.model_validate(data)
+    except ValidationError as exc:
+        raise DesignError(_message(exc)) from None
+    except DesignError:
+        raise
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise DesignError(f"the design is not valid: {exc}") from None
+
+
+def _reject_constant(name: str) -> float:
+    raise DesignError(f"the design contains {name}, which is not a number in JSON")
+
+
+def loads_design(text: str | bytes) -> Design:
+    """Parse JSON text into a design; raises DesignError for bad JSON or a bad document."""
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise DesignError(f"the design file is larger than {MAX_DOCUMENT_BYTES // 1024} KiB")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except DesignError:
+        raise
+    except UnicodeDecodeError:
+        raise DesignError("the design file is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise DesignError(f"the design is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise DesignError(f"the design is nested more than {MAX_NESTING} levels deep") from None
+    return parse_design(data)
+
+
+def load_design(path: str | Path) -> Design:
+    """Read a design JSON file; raises DesignError naming the file problem or the field."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise DesignError(f"{path.name}: larger than {MAX_DOCUMENT_BYTES // 1024} KiB, not a design file")
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise DesignError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DesignError(f"{path}: is a directory, not a design file") from None
+    except OSError as exc:
+        raise DesignError(f"{path}: {exc.strerror}") from None
+    return loads_design(text)
+
+
+def json_schema() -> dict[str, Any]:
+    return Design.model_json_schema()

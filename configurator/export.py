@@ -1,0 +1,148 @@
+"""Files for the workshop: the metal (the wax pattern, scaled for shrinkage) and the stones, written atomically.
+
+Shrinkage: the metal shrinks about 1.0-2.0 % linear from the wax, so the pattern is scaled by 1 / (1 - s)
+and the casting comes out at nominal size (PRODUCT.md).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+
+import numpy as np
+import trimesh
+
+from . import catalogue
+from .errors import ConfiguratorError
+from .geometry import Model
+
+MAX_SHRINKAGE_PCT = 5.0
+
+
+class Format(str, Enum):
+    STL = "stl"
+    OBJ = "obj"
+    GLB = "glb"
+    THREEMF = "3mf"
+
+    def __repr__(self) -> str:
+        return f"<Format.{self.name}>"
+
+    @classmethod
+    def of_path(cls, path: Path) -> Format:
+        suffix = path.suffix.lower().lstrip(".")
+        try:
+            return cls(suffix)
+        except ValueError:
+            raise ConfiguratorError(
+                f"{path.name}: cannot tell the format from the extension; use --format stl|obj|glb|3mf"
+            ) from None
+
+
+def shrinkage_scale(shrinkage_pct: float) -> float:
+    """Scale factor of the wax pattern for a linear casting shrinkage in percent."""
+    if not 0 <= shrinkage_pct < MAX_SHRINKAGE_PCT:
+        raise ConfiguratorError(f"--shrinkage: {shrinkage_pct:g} % is outside 0-{MAX_SHRINKAGE_PCT:g} %")
+    return 1.0 / (1.0 - shrinkage_pct / 100.0)
+
+
+def _hex_rgba(color_hex: str, alpha: int = 255) -> list[int]:
+    return [int(color_hex[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+def wax_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh:
+    """The metal scaled for casting shrinkage (the alloy's own when `shrinkage_pct` is None)."""
+    metal = catalogue.metal(model.design.metal)
+    pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
+    scale = shrinkage_scale(pct)
+    pattern = model.metal.copy()
+    pattern.apply_scale(scale)
+    pattern.metadata.update({"shrinkage_pct": pct, "scale": scale, "units": "mm"})
+    return pattern
+
+
+def stones_mesh(model: Model) -> trimesh.Trimesh | None:
+    """All stones as one mesh at their true size (stones do not shrink: they match the cast metal),
+    or None for a design without stones."""
+    if not model.stones:
+        return None
+    return trimesh.util.concatenate(list(model.stones))
+
+
+def encode(mesh: trimesh.Trimesh, fmt: Format, color_hex: str = "#d4af37", metallic: bool = True) -> bytes:
+    """The bytes of `mesh` in `fmt`; GLB carries a PBR material in the given colour."""
+    if fmt is Format.GLB:
+        mesh = mesh.copy()
+        mesh.visual = trimesh.visual.TextureVisuals(
+            material=trimesh.visual.material.PBRMaterial(
+                baseColorFactor=_hex_rgba(color_hex),
+                metallicFactor=1.0 if metallic else 0.0,
+                roughnessFactor=0.25 if metallic else 0.05,
+            )
+        )
+        return trimesh.Scene(mesh).export(file_type="glb")
+    data = mesh.export(file_type=fmt.value)
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(files: dict[Path, bytes]) -> None:
+    """Write every file or none: each goes to a temporary file beside its target, then all are renamed."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            directory = target.resolve().parent
+            if not directory.is_dir():
+                raise ConfiguratorError(f"{target}: the folder {directory} does not exist")
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
+            staged.append((Path(temp), target))
+            os.fchmod(handle, 0o666 & ~_umask())
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        for temp, target in staged:
+            os.replace(temp, target)
+    except OSError as exc:
+        raise ConfiguratorError(f"cannot write {exc.filename or 'the export'}: {exc.strerror}") from None
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+
+
+def export(
+    model: Model,
+    out: Path,
+    stones_out: Path | None = None,
+    shrinkage_pct: float | None = None,
+    fmt: Format | None = None,
+) -> dict[str, object]:
+    """Write the wax pattern (and the stones) and return what was written."""
+    fmt = fmt or Format.of_path(out)
+    metal = catalogue.metal(model.design.metal)
+    pattern = wax_pattern(model, shrinkage_pct)
+    if not (pattern.is_watertight and pattern.body_count == 1):
+        raise ConfiguratorError("the metal is not one watertight body; nothing was written")
+    files = {out: encode(pattern, fmt, metal.color_hex)}
+    stones = stones_mesh(model)
+    if stones_out is not None and stones is not None:
+        gem = catalogue.gemstone(model.design.stone.material)
+        stones_fmt = Format.of_path(stones_out) if stones_out.suffix else fmt
+        files[stones_out] = encode(stones, stones_fmt, gem.color_hex, metallic=False)
+    write_atomically(files)
+    return {
+        "metal": str(out),
+        "stones": str(stones_out) if stones_out in files else None,
+        "format": fmt.value,
+        "shrinkage_pct": pattern.metadata["shrinkage_pct"],
+        "scale": pattern.metadata["scale"],
+        "volume_mm3": float(pattern.volume),
+        "bounds_mm": np.round(pattern.bounds, 3).tolist(),
+    }

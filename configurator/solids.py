@@ -1,0 +1,142 @@
+"""The shared solid-making core: 2D profiles revolved or extruded into manifold solids, and mesh conversion.
+
+Every solid is a `manifold3d.Manifold` until the end, so unions and cutters stay exact and manifold;
+`to_trimesh` hands the result to trimesh for measuring and file formats.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import manifold3d
+import numpy as np
+import trimesh
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How finely curves are cut into segments.
+
+    Args:
+        chord_error_mm: largest gap between a true curve and its straight segments, mm.
+        min_segments: fewest segments round a full circle, whatever its size.
+        max_segments: most segments round a full circle, to bound mesh size.
+        max_turn_degrees: largest turn between neighbouring segments of a profile curve.
+    """
+
+    chord_error_mm: float
+    min_segments: int = 24
+    max_segments: int = 512
+    max_turn_degrees: float = 10.0
+
+    def segments(self, radius_mm: float, degrees: float = 360.0) -> int:
+        """Segments for an arc of `radius_mm` over `degrees`, a multiple of 4 for a full circle."""
+        if radius_mm <= 0:
+            return 4
+        ratio = min(1.0, self.chord_error_mm / radius_mm)
+        step = 2 * math.acos(1 - ratio) if ratio < 1 else math.pi / 2
+        full = min(self.max_segments, max(self.min_segments, math.ceil(2 * math.pi / step)))
+        full = 4 * math.ceil(full / 4)
+        return max(2, math.ceil(full * degrees / 360.0))
+
+
+# Preview: fast to build and send to the browser; export: chord error under 0.01 mm for wax printing.
+PREVIEW = Resolution(chord_error_mm=0.015, min_segments=64, max_segments=192, max_turn_degrees=10.0)
+EXPORT = Resolution(chord_error_mm=0.004, min_segments=96, max_segments=512, max_turn_degrees=4.0)
+
+
+def polygon_area(points: np.ndarray) -> float:
+    """Signed area of a closed 2D polygon (positive when counter-clockwise)."""
+    x, y = points[:, 0], points[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def polygon_centroid(points: np.ndarray) -> np.ndarray:
+    """Centroid of a closed simple 2D polygon."""
+    x, y = points[:, 0], points[:, 1]
+    cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+    area = cross.sum() / 2
+    cx = ((x + np.roll(x, -1)) * cross).sum() / (6 * area)
+    cy = ((y + np.roll(y, -1)) * cross).sum() / (6 * area)
+    return np.array([cx, cy])
+
+
+def polygon_radius_for_circumference(circumference_mm: float, segments: int) -> float:
+    """Vertex radius of a regular `segments`-gon whose perimeter is `circumference_mm`."""
+    return circumference_mm / (2 * segments * math.sin(math.pi / segments))
+
+
+def revolve(profile: np.ndarray, segments: int) -> manifold3d.Manifold:
+    """Revolve a counter-clockwise (radius, height) profile round the Z axis.
+
+    Args:
+        profile: (N, 2) closed polygon, x = radius (> 0), y = height along the axis, mm.
+        segments: segments round the full circle.
+    """
+    if polygon_area(profile) < 0:
+        profile = profile[::-1]
+    section = manifold3d.CrossSection([np.ascontiguousarray(profile, dtype=np.float64)])
+    return manifold3d.Manifold.revolve(section, circular_segments=segments)
+
+
+def extrude(outline: np.ndarray, height: float) -> manifold3d.Manifold:
+    """Extrude a closed XY outline from z = 0 to z = height."""
+    if polygon_area(outline) < 0:
+        outline = outline[::-1]
+    section = manifold3d.CrossSection([np.ascontiguousarray(outline, dtype=np.float64)])
+    return manifold3d.Manifold.extrude(section, height)
+
+
+def to_trimesh(solid: manifold3d.Manifold, **metadata) -> trimesh.Trimesh:
+    """A trimesh copy of a manifold solid, with `metadata` stamped on it."""
+    mesh = solid.to_mesh()
+    result = trimesh.Trimesh(
+        vertices=np.asarray(mesh.vert_properties)[:, :3].astype(np.float64),
+        faces=np.asarray(mesh.tri_verts).astype(np.int64),
+        process=False,
+    )
+    result.metadata.update(metadata)
+    return result
+
+
+def from_trimesh(mesh: trimesh.Trimesh) -> manifold3d.Manifold:
+    """A manifold solid from a closed trimesh."""
+    return manifold3d.Manifold(
+        manifold3d.Mesh(
+            vert_properties=np.ascontiguousarray(mesh.vertices, dtype=np.float32),
+            tri_verts=np.ascontiguousarray(mesh.faces, dtype=np.uint32),
+        )
+    )
+
+
+def _wrap(angle: np.ndarray) -> np.ndarray:
+    return (angle + np.pi) % (2 * np.pi) - np.pi
+
+
+def ellipse_arc(
+    center: tuple[float, float],
+    radii: tuple[float, float],
+    start: float,
+    stop: float,
+    resolution: Resolution,
+) -> np.ndarray:
+    """Points on an elliptical arc from parameter angle `start` to `stop` (radians), both ends included.
+
+    Points are spaced evenly in the direction of the curve's normal, so a flat ellipse is sampled densely
+    where it turns sharply and sparsely where it is nearly straight; the count keeps both the chord error
+    and the turn between neighbouring segments within `resolution`.
+    """
+    a, b = radii
+    normal = lambda t: t + _wrap(np.arctan2(a * np.sin(t), b * np.cos(t)) - t)  # noqa: E731
+    first, last = float(normal(np.float64(start))), float(normal(np.float64(stop)))
+    turn = math.degrees(abs(last - first))
+    largest = max(a * a / max(b, 1e-9), b * b / max(a, 1e-9))
+    count = max(
+        resolution.segments(min(largest, 1e3), turn),
+        math.ceil(turn / resolution.max_turn_degrees),
+        2,
+    )
+    psi = np.linspace(first, last, count + 1)
+    t = psi + _wrap(np.arctan2(b * np.sin(psi), a * np.cos(psi)) - psi)
+    return np.column_stack([center[0] + a * np.cos(t), center[1] + b * np.sin(t)])

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Start the configurator on http://localhost:8501 (saved designs in an embedded SQLite file by default;
+# DATABASE_URL selects another database).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh requirements.txt
+exec python3 -m streamlit run app.py --browser.gatherUsageStats false "$@"

@@ -1,0 +1,53 @@
+"""Shared test helpers: design documents built from a few keyword arguments."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import pytest
+import trimesh
+
+from configurator.design import Design, parse_design
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def ring_doc(**ring) -> dict:
+    """A minimal ring document; `ring` overrides the band fields."""
+    band = {"size": {"system": "US", "value": 7}, "profile": "flat", "width_mm": 4.0, "thickness_mm": 1.8}
+    band.update(ring)
+    return {"schema_version": 1, "piece": "ring", "metal": "14k-yellow", "ring": band}
+
+
+def ring_design(**ring) -> Design:
+    return parse_design(ring_doc(**ring))
+
+
+def with_changes(doc: dict, **changes) -> dict:
+    result = copy.deepcopy(doc)
+    result.update(changes)
+    return result
+
+
+def radial_distances(mesh: trimesh.Trimesh) -> np.ndarray:
+    """Distance of every vertex from the finger axis (Y)."""
+    return np.hypot(mesh.vertices[:, 0], mesh.vertices[:, 2])
+
+
+def polygon_factor(segments: int) -> float:
+    """Area of a regular n-gon over its circumscribed circle's: the volume ratio of an n-segment revolve."""
+    return segments * math.sin(2 * math.pi / segments) / (2 * math.pi)
+
+
+@pytest.fixture
+def tmp_design(tmp_path):
+    """Write a design document to a file and return its path."""
+
+    def write(doc, name="design.json"):
+        path = tmp_path / name
+        path.write_text(doc if isinstance(doc, str) else __import__("json").dumps(doc))
+        return path
+
+    return write

@@ -1,0 +1,209 @@
+"""The command line: what the workshop's scripts rely on, and one readable line for every bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import trimesh
+
+from configurator import catalogue
+from configurator.cli import main
+from configurator.design import load_design
+from configurator.geometry import build
+
+from .conftest import ROOT, ring_doc
+
+COMFORT = ROOT / "models" / "comfort-band.json"
+
+
+def run(capsys, *argv):
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_module_entry_point_runs_in_a_fresh_process():
+    result = subprocess.run(
+        [sys.executable, "-m", "configurator", "quote", str(COMFORT), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ring_size"]["UK"] == "N 1/2"
+
+
+def test_schema_is_json_schema(capsys):
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "Design" and "metal" in schema["properties"]
+
+
+def test_sizes_table_prints_every_system(capsys):
+    code, out, _ = run(capsys, "sizes")
+    assert code == 0
+    header, *rows = out.strip().splitlines()
+    assert header.split()[:5] == ["US", "UK", "EU", "JP", "CH"]
+    assert any(row.split()[:2] == ["7", "N"] and "17.32" in row for row in rows)
+    code, out, _ = run(capsys, "sizes", "--json")
+    assert {"US": "7", "UK": "N 1/2", "EU": "54.4", "JP": "14", "CH": "14.4"}.items() <= json.loads(out)[8].items()
+
+
+def test_quote_json_has_the_contract_fields(capsys, tmp_design):
+    path = tmp_design(ring_doc() | {"stone": {"shape": "round", "length_mm": 6.5}})
+    code, out, _ = run(capsys, "quote", path, "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert result["inner_diameter_mm"] == pytest.approx(17.32, abs=0.005)
+    assert result["metal_grams"] == pytest.approx(result["metal_volume_mm3"] / 1000 * 13.1, rel=1e-3)
+    assert result["stones"][0]["carat"] == pytest.approx(1.03, abs=0.01)
+    price = result["price"]
+    assert price["currency"] == "USD"
+    assert round(sum(line["amount"] for line in price["lines"]), 2) == price["total"]
+    assert all(set(line) == {"item", "amount"} for line in price["lines"])
+
+
+def test_quote_text_shows_the_total(capsys):
+    code, out, _ = run(capsys, "quote", COMFORT)
+    assert code == 0 and "total USD" in out and "inner diameter 17.31 mm" in out
+
+
+def test_check_passes_a_castable_band(capsys):
+    code, out, _ = run(capsys, "check", COMFORT)
+    assert code == 0 and "ready to cast" in out
+
+
+def test_check_fails_a_thin_band_naming_the_field(capsys, tmp_design):
+    path = tmp_design(ring_doc(thickness_mm=0.6))
+    code, out, err = run(capsys, "check", path)
+    assert code == 1
+    assert "ring.thickness_mm" in err and "0.60 mm < 1.00 mm" in err
+    assert len(err.strip().splitlines()) == 1
+    code, out, _ = run(capsys, "check", path, "--json")
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False
+    assert report["findings"][0]["part"] == "ring.thickness_mm"
+
+
+def test_check_uses_the_alloys_minimum(capsys, tmp_design):
+    """1.1 mm passes in 14k gold (minimum 1.0 mm) and fails in sterling silver (1.2 mm)."""
+    gold = tmp_design(ring_doc(thickness_mm=1.1), "gold.json")
+    silver = tmp_design(ring_doc(thickness_mm=1.1) | {"metal": "silver-925"}, "silver.json")
+    assert run(capsys, "check", gold)[0] == 0
+    assert run(capsys, "check", silver)[0] == 1
+
+
+@pytest.mark.parametrize("fmt", ["stl", "obj", "glb", "3mf"])
+def test_export_every_format_scaled_for_shrinkage(capsys, tmp_path, fmt):
+    out = tmp_path / f"wax.{fmt}"
+    code, stdout, err = run(capsys, "export", COMFORT, "-o", out)
+    assert code == 0, err
+    mesh = trimesh.load(out, force="mesh")
+    assert mesh.is_watertight and mesh.body_count == 1
+    shrinkage = catalogue.metal("platinum-950").shrinkage_pct
+    nominal = build(load_design(COMFORT)).metal_volume_mm3
+    assert mesh.volume == pytest.approx(nominal / (1 - shrinkage / 100) ** 3, rel=1e-4)
+
+
+def test_export_is_binary_stl_in_millimetres(capsys, tmp_path):
+    out = tmp_path / "wax.stl"
+    assert run(capsys, "export", COMFORT, "-o", out, "--shrinkage", "0")[0] == 0
+    data = out.read_bytes()
+    triangles = int.from_bytes(data[80:84], "little")
+    assert len(data) == 84 + 50 * triangles  # binary STL, not ASCII
+    mesh = trimesh.load(out)
+    assert mesh.extents[1] == pytest.approx(4.0, abs=1e-4)  # band width, mm, unscaled
+
+
+def test_export_shrinkage_override(capsys, tmp_path):
+    plain, scaled = tmp_path / "plain.stl", tmp_path / "scaled.stl"
+    run(capsys, "export", COMFORT, "-o", plain, "--shrinkage", "0")
+    run(capsys, "export", COMFORT, "-o", scaled, "--shrinkage", "2")
+    ratio = trimesh.load(scaled).extents / trimesh.load(plain).extents
+    assert ratio == pytest.approx([1 / 0.98] * 3, rel=1e-6)
+
+
+def test_export_format_flag_beats_the_extension(capsys, tmp_path):
+    out = tmp_path / "wax.bin"
+    assert run(capsys, "export", COMFORT, "-o", out, "--format", "obj")[0] == 0
+    assert out.read_text().lstrip().startswith(("#", "v ", "o "))
+
+
+def test_export_without_stones_says_so(capsys, tmp_path):
+    code, out, _ = run(capsys, "export", COMFORT, "-o", tmp_path / "a.stl", "--stones", tmp_path / "s.stl")
+    assert code == 0 and "no stones" in out and not (tmp_path / "s.stl").exists()
+
+
+def test_failed_export_leaves_the_target_as_it_was(capsys, tmp_path, tmp_design):
+    out = tmp_path / "wax.stl"
+    out.write_bytes(b"previous good file")
+    bad = tmp_design(ring_doc(width_mm=99))
+    code, _, err = run(capsys, "export", bad, "-o", out)
+    assert code == 2 and "ring.width_mm" in err
+    assert out.read_bytes() == b"previous good file"
+    code, _, err = run(capsys, "export", COMFORT, "-o", out, "--shrinkage", "12")
+    assert code == 2 and "--shrinkage" in err
+    assert out.read_bytes() == b"previous good file"
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".part")] == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        ([], "required"),
+        (["bogus"], "invalid choice"),
+        (["quote"], "required"),
+        (["quote", "/no/such/design.json"], "no such file"),
+        (["export", "DESIGN"], "-o/--output"),
+        (["export", "DESIGN", "-o", "/no/such/folder/wax.stl"], "does not exist"),
+        (["export", "DESIGN", "-o", "OUT.xyz"], "cannot tell the format"),
+        (["export", "DESIGN", "-o", "OUT.stl", "--format", "step"], "invalid choice"),
+        (["export", "DESIGN", "-o", "OUT.stl", "--shrinkage", "lots"], "invalid float"),
+        (["export", "DESIGN", "-o", "OUT.stl", "--shrinkage", "-1"], "--shrinkage"),
+        (["quote", "NOTJSON"], "not JSON"),
+        (["quote", "LIST"], "JSON object"),
+        (["check", "BADMETAL"], "metal: unknown metal"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, tmp_path, tmp_design, argv, words):
+    files = {
+        "DESIGN": COMFORT,
+        "OUT.xyz": tmp_path / "out.xyz",
+        "OUT.stl": tmp_path / "out.stl",
+        "NOTJSON": tmp_design("{not json", "notjson.json"),
+        "LIST": tmp_design([1, 2], "list.json"),
+        "BADMETAL": tmp_design(ring_doc() | {"metal": "unobtainium"}, "badmetal.json"),
+    }
+    code, out, err = run(capsys, *[files.get(arg, arg) for arg in argv])
+    assert code == 2
+    assert words in err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert "Traceback" not in err
+
+
+def test_bad_input_from_a_real_process_has_no_traceback(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"piece": "ring", "metal": "14k-yellow", "ring": {"size": {"system": "UK", "value": "N 1/3"}}}')
+    result = subprocess.run(
+        [sys.executable, "-m", "configurator", "export", str(bad), "-o", str(tmp_path / "x.stl")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: ring.size.value: UK size 'N 1/3' is not a letter A-Z with an optional ' 1/2' (e.g. 'N 1/2')"
+    ]
+    assert not (tmp_path / "x.stl").exists()
+
+
+def test_design_from_standard_input(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "configurator", "quote", "-", "--json"],
+        input=COMFORT.read_text(),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0 and json.loads(result.stdout)["metal"] == "platinum-950"

@@ -177,13 +177,20 @@ def _size_controls(ring: dict) -> dict:
     options = sizes.choices(system)
     wanted = sizes.nearest_choice(system, current)
     value = st.selectbox("Ring size", options, index=options.index(wanted), key=f"size_value_{system}")
+    if system != ring["size"]["system"] and value == wanted:
+        value_kept = ring["size"]  # only the display system changed: keep the exact size, no drift
+        _caption(sizes.RingSize.of(value_kept["system"], value_kept["value"]))
+        return value_kept
     parsed: float | str = value if system == "UK" else float(value)
-    size = sizes.RingSize.of(system, parsed)
+    _caption(sizes.RingSize.of(system, parsed))
+    return {"system": system, "value": parsed}
+
+
+def _caption(size: sizes.RingSize) -> None:
     st.caption(
         " · ".join(f"{name} {label}" for name, label in size.all_systems().items())
         + f" · inner diameter {size.inner_diameter_mm:.2f} mm"
     )
-    return {"system": system, "value": parsed}
 
 
 def controls(doc: dict) -> dict:
@@ -243,11 +250,7 @@ def main() -> None:
 
     with right:
         view = st.radio("View", list(VIEWS), horizontal=True, key="view")
-        try:
-            if os.environ.get("CONFIGURATOR_PREVIEW") != "off":  # tests of the logic alone switch it off
-                show_preview(design, view)
-        except Exception as exc:  # noqa: BLE001 - the preview must never take the page down
-            st.warning(f"The 3D view is not available right now ({exc}). The design and price are unaffected.")
+        preview_slot = st.container()  # filled last, so the price never waits for the 3D export
         try:
             quote = priced(design_json)
             issues = findings(design_json)
@@ -289,6 +292,12 @@ def main() -> None:
         cols[1].download_button(
             "Download design JSON", design_json, file_name="design.json", mime="application/json", key="download_json"
         )
+    if os.environ.get("CONFIGURATOR_PREVIEW") != "off":  # tests of the logic alone switch it off
+        with preview_slot:
+            try:
+                show_preview(design, view)
+            except Exception as exc:  # noqa: BLE001 - the preview must never take the page down
+                st.warning(f"The 3D view is not available right now ({exc}). The design and price are unaffected.")
 
 
 main()

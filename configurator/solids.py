@@ -140,3 +140,55 @@ def ellipse_arc(
     psi = np.linspace(first, last, count + 1)
     t = psi + _wrap(np.arctan2(b * np.sin(psi), a * np.cos(psi)) - psi)
     return np.column_stack([center[0] + a * np.cos(t), center[1] + b * np.sin(t)])
+
+
+def union(solids: list[manifold3d.Manifold]) -> manifold3d.Manifold:
+    """One solid of all `solids` (overlapping parts merge)."""
+    solids = [solid for solid in solids if not solid.is_empty()]
+    if not solids:
+        return manifold3d.Manifold()
+    return manifold3d.Manifold.batch_boolean(solids, manifold3d.OpType.Add) if len(solids) > 1 else solids[0]
+
+
+def subtract(solid: manifold3d.Manifold, cutters: list[manifold3d.Manifold]) -> manifold3d.Manifold:
+    """`solid` with every cutter removed."""
+    cutters = [cutter for cutter in cutters if not cutter.is_empty()]
+    if not cutters:
+        return solid
+    return manifold3d.Manifold.batch_boolean([solid, union(cutters)], manifold3d.OpType.Subtract)
+
+
+def sphere(centre, radius: float, segments: int = 16) -> manifold3d.Manifold:
+    return manifold3d.Manifold.sphere(radius, segments).translate(tuple(float(v) for v in centre))
+
+
+def capsule(start, end, radius_start: float, radius_end: float | None = None, segments: int = 16):
+    """A rod with rounded ends from `start` to `end`, tapering from `radius_start` to `radius_end`."""
+    radius_end = radius_start if radius_end is None else radius_end
+    return manifold3d.Manifold.batch_hull([sphere(start, radius_start, segments), sphere(end, radius_end, segments)])
+
+
+def section(outline: np.ndarray) -> manifold3d.CrossSection:
+    """A manifold cross-section of a closed 2D outline (any winding)."""
+    if polygon_area(outline) < 0:
+        outline = outline[::-1]
+    return manifold3d.CrossSection([np.ascontiguousarray(outline, dtype=np.float64)])
+
+
+def offset_outline(outline: np.ndarray, delta: float, segments: int = 24) -> manifold3d.CrossSection:
+    """The outline grown (delta > 0) or shrunk (delta < 0) by `delta` mm, corners rounded."""
+    if abs(delta) < 1e-9:
+        return section(outline)
+    return section(outline).offset(delta, manifold3d.JoinType.Round, circular_segments=segments)
+
+
+def slab(area: manifold3d.CrossSection, bottom: float, top: float) -> manifold3d.Manifold:
+    """A cross-section extruded from z = bottom to z = top."""
+    return manifold3d.Manifold.extrude(area, top - bottom).translate((0.0, 0.0, bottom))
+
+
+def torus(major_radius: float, minor_radius: float, segments: int = 32, tube_segments: int = 12):
+    """A torus round the Z axis."""
+    angles = np.linspace(0, 2 * np.pi, tube_segments, endpoint=False)
+    tube = np.column_stack([major_radius + minor_radius * np.cos(angles), minor_radius * np.sin(angles)])
+    return revolve(tube, segments)

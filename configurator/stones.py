@@ -6,6 +6,9 @@ D_avg^2 x D x 0.0061; other materials multiply by density / 3.52. One carat is 0
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import manifold3d
 import numpy as np
 
 from . import catalogue
@@ -64,12 +67,185 @@ def trade_factor(shape: Shape, length_to_width: float) -> float:
     return float(np.interp(length_to_width, points[:, 0], points[:, 1]))
 
 
+# Cabochons are domed, not faceted, and weigh more for the same size: the usual gem-trade estimate for an
+# oval cabochon is L x W x D x SG x 0.0026 (not in PRODUCT.md's faceted table), 1.476 times the faceted oval's
+# 0.0062 x SG / 3.52. Other cabochon outlines take their faceted factor times that same ratio.
+CABOCHON_FACTOR_PER_SG = 0.0026
+CABOCHON_TO_FACETED = CABOCHON_FACTOR_PER_SG * DIAMOND_DENSITY / 0.0062
+
+
 def trade_carat(stone: Stone) -> float:
     """Carat by the trade formula for the stone's shape, corrected for its material's density."""
     length, width, depth = stone.length_mm, stone.outline_width_mm, depth_mm(stone)
     density = catalogue.gemstone(stone.material).density_g_cm3
+    cabochon = CABOCHON_TO_FACETED if stone.cut is Cut.CABOCHON else 1.0
     if stone.shape is Shape.ROUND:
         diamond = ((length + width) / 2) ** 2 * depth * trade_factor(Shape.ROUND, 1.0)
     else:
         diamond = length * width * depth * trade_factor(stone.shape, length / width)
-    return diamond * density / DIAMOND_DENSITY
+    return diamond * cabochon * density / DIAMOND_DENSITY
+
+
+# ---------------------------------------------------------------------------------------------- the solid
+#
+# A faceted stone is the convex hull of rings of points: the table, a crown ring, the girdle (top and
+# bottom), a pavilion ring and the culet. Rings with few points make the facets; the girdle keeps the
+# outline. The one free number, `fullness`, sets how far the crown and pavilion rings bulge; it is solved
+# per shape, cut and length-to-width ratio so the modelled volume x density gives the trade carat figure.
+
+GIRDLE_SHARE = 0.05  # of the depth, split evenly above and below z = 0
+BRILLIANT = {"crown": 0.25, "table": 0.57, "crown_ring": 16, "pavilion_ring": 16, "table_ring": 8}
+STEP = {"crown": 0.22, "table": 0.66, "steps": 3}
+ROSE = {"rings": (12, 6), "heights": (0.45, 0.8)}
+CABOCHON_LAYERS = 8
+# Step-cut rectangles close their pavilion to a keel line along the length rather than a point.
+KEELED_SHAPES = (Shape.EMERALD, Shape.BAGUETTE, Shape.RADIANT, Shape.PRINCESS, Shape.CUSHION, Shape.ASSCHER)
+
+
+def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: float) -> list[tuple]:
+    """(sx, sy, z, every) rings of a stone of total `depth`, girdle centred on z = 0."""
+    girdle = GIRDLE_SHARE * depth
+    g = girdle / 2
+    if stone.cut is Cut.CABOCHON:
+        height = depth - g
+        rings = [(1.0, 1.0, -g, 1), (1.0, 1.0, g, 1)]
+        power = 2.0 * 2.0**fullness  # 2 is an elliptical dome; lower is more pointed, higher fuller
+        for index in range(1, CABOCHON_LAYERS):
+            fraction = index / CABOCHON_LAYERS
+            scale = (1 - fraction**power) ** (1 / power)
+            rings.append((scale, scale, g + height * fraction, 1))
+        rings.append((0.0, 0.0, g + height, 1))
+        return rings
+    if stone.cut is Cut.ROSE:
+        height = depth - girdle
+        rings = [(1.0, 1.0, -g, 1), (1.0, 1.0, g, 1)]
+        lower, upper = ROSE["heights"]
+        outer, inner = 0.74 + 0.14 * fullness, 0.40 + 0.14 * fullness
+        rings.append((outer, outer, g + height * lower, 4))
+        rings.append((inner, inner, g + height * upper, 8))
+        rings.append((0.0, 0.0, g + height, 1))
+        return rings
+    if stone.cut is Cut.STEP:
+        crown = STEP["crown"] * depth
+        pavilion = depth - crown - girdle
+        table = STEP["table"]
+        rings = [(table, table, g + crown, 1)]
+        rings += [(table + (1 - table) * 0.55, table + (1 - table) * 0.55, g + crown * 0.55, 1)]
+        rings += [(1.0, 1.0, g, 1), (1.0, 1.0, -g, 1)]
+        # Pavilion steps toward a keel along the length: x closes to nothing, y to the keel's share.
+        keeled = stone.shape in KEELED_SHAPES
+        keel = max(0.0, 1 - 1 / max(length_to_width, 1.0)) * 0.9 if keeled else 0.0
+        for index, fraction in enumerate((0.35, 0.7), start=1):
+            linear = 1 - fraction
+            scale = max(0.05, linear + (1 - linear) * fullness * (0.9 - 0.25 * index))
+            rings.append((scale, keel + (1 - keel) * scale, -g - pavilion * fraction, 1))
+        rings.append((0.02, max(keel, 0.02), -g - pavilion, 1))
+        return rings
+    crown = BRILLIANT["crown"] * depth
+    pavilion = depth - crown - girdle
+    table = BRILLIANT["table"]
+    crown_mid = (1 + table) / 2 + (1 - table) / 2 * 0.6 * fullness
+    pavilion_mid = 0.5 + 0.45 * fullness
+    rings = [
+        (table, table, g + crown, 64 // BRILLIANT["table_ring"]),
+        (crown_mid, crown_mid, g + crown * 0.5, 64 // BRILLIANT["crown_ring"]),
+        (1.0, 1.0, g, 1),
+        (1.0, 1.0, -g, 1),
+        (pavilion_mid, pavilion_mid, -g - pavilion * 0.5, 64 // BRILLIANT["pavilion_ring"]),
+        (0.0, 0.0, -g - pavilion, 1),
+    ]
+    return rings
+
+
+def stone_points(stone: Stone, fullness: float, girdle_count: int = 64) -> np.ndarray:
+    """Every point of the stone's rings (girdle centred on z = 0, table up +Z), mm."""
+    from .outlines import stone_outline
+
+    length, width, depth = stone.length_mm, stone.outline_width_mm, depth_mm(stone)
+    outline = stone_outline(stone.shape, length, width, girdle_count)
+    if len(outline) < girdle_count:  # polygonal outlines (princess, emerald...) gain points along their edges
+        outline = _densify(outline, girdle_count)
+    points = []
+    for sx, sy, z, every in _cut_rings(stone, depth, fullness, length / width):
+        ring = outline[::every] * [sx, sy] if sx or sy else np.zeros((1, 2))
+        points.append(np.column_stack([ring, np.full(len(ring), z)]))
+    return np.unique(np.vstack(points).round(9), axis=0)
+
+
+def _densify(outline: np.ndarray, count: int) -> np.ndarray:
+    """Points spaced along a polygon's edges, its corners kept, about `count` in all."""
+    closed = np.vstack([outline, outline[:1]])
+    lengths = np.linalg.norm(np.diff(closed, axis=0), axis=1)
+    per_edge = np.maximum(1, np.round(lengths / lengths.sum() * count).astype(int))
+    points = []
+    for index, steps in enumerate(per_edge):
+        t = np.linspace(0, 1, steps, endpoint=False)[:, None]
+        points.append((1 - t) * closed[index] + t * closed[index + 1])
+    return np.vstack(points)
+
+
+def _hull(points: np.ndarray, convex: bool) -> manifold3d.Manifold:
+    """The convex hull of `points`; for a heart, the union of the hulls of its two (convex) halves."""
+    if convex:
+        return manifold3d.Manifold.hull_points(points)
+    halves = [points[points[:, 0] >= -1e-9], points[points[:, 0] <= 1e-9]]
+    return manifold3d.Manifold.batch_boolean(
+        [manifold3d.Manifold.hull_points(half) for half in halves], manifold3d.OpType.Add
+    )
+
+
+FITTED_CUTS = (Cut.BRILLIANT, Cut.STEP, Cut.ROSE, Cut.CABOCHON)
+FULLNESS_RANGE = (-1.0, 1.0)
+
+
+@lru_cache(maxsize=4096)
+def _fullness(shape: Shape, cut: Cut, length_to_width: float, density: float) -> float:
+    """The fullness whose modelled carat equals the trade formula's, for this shape, cut and ratio."""
+    if cut not in FITTED_CUTS:
+        return 0.5
+    probe = Stone(shape=shape, cut=cut, length_mm=10.0, width_mm=10.0 / length_to_width, depth_mm=6.0 / length_to_width,
+                  material="diamond")
+    target = trade_carat(probe)
+
+    def error(fullness: float) -> float:
+        return _carat_of(_solid(probe, fullness), 3.52) - target
+
+    low, high = FULLNESS_RANGE
+    e_low, e_high = error(low), error(high)
+    if e_low >= 0:
+        return low
+    if e_high <= 0:
+        return high
+    for _ in range(12):  # regula falsi on a monotonic, nearly linear function
+        mid = low - e_low * (high - low) / (e_high - e_low)
+        e_mid = error(mid)
+        if abs(e_mid) < 1e-4 * target:
+            return mid
+        if e_mid < 0:
+            low, e_low = mid, e_mid
+        else:
+            high, e_high = mid, e_mid
+    return mid
+
+
+def _carat_of(solid: manifold3d.Manifold, density: float) -> float:
+    return solid.volume() / 1000.0 * density / CARAT_GRAMS
+
+
+def _solid(stone: Stone, fullness: float) -> manifold3d.Manifold:
+    from .outlines import is_convex
+
+    return _hull(stone_points(stone, fullness), is_convex(stone.shape))
+
+
+def stone_solid(stone: Stone) -> manifold3d.Manifold:
+    """The stone, girdle centred on z = 0 and table up +Z, proportioned to the trade carat figure."""
+    ratio = round(stone.length_mm / stone.outline_width_mm, 3)
+    fullness = _fullness(stone.shape, stone.cut, ratio, 3.52)
+    return _solid(stone, fullness)
+
+
+def modelled_carat(stone: Stone) -> float:
+    """Carat from the modelled volume x the material's density (one carat is 0.2 g)."""
+    density = catalogue.gemstone(stone.material).density_g_cm3
+    return _carat_of(stone_solid(stone), density)

@@ -1,0 +1,162 @@
+"""Girdle outlines: the 2D shape of each stone seen from above, also used for seats, bezels, halos and pendants.
+
+Every outline is a counter-clockwise (N, 2) polygon centred on the origin, `width` across X and `length`
+along Y (the long axis runs along the finger: a north-south setting). Pointed shapes point to +Y.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .design import Outline, Shape
+
+# Corner cuts as a share of the width: emerald and radiant cut corners, asscher's large ones.
+CORNER_CUT = {Shape.EMERALD: 0.15, Shape.ASSCHER: 0.22, Shape.RADIANT: 0.12}
+CUSHION_EXPONENT = 3.2  # superellipse: 2 is an ellipse, large is a rectangle
+TRILLION_BULGE = 0.10  # outward bow of a trillion's sides, as a share of the side
+
+
+def _circle(count: int) -> np.ndarray:
+    angles = np.linspace(0, 2 * np.pi, count, endpoint=False)
+    return np.column_stack([np.cos(angles), np.sin(angles)])
+
+
+def _superellipse(count: int, exponent: float) -> np.ndarray:
+    angles = np.linspace(0, 2 * np.pi, count, endpoint=False)
+    cos, sin = np.cos(angles), np.sin(angles)
+    power = 2 / exponent
+    return np.column_stack([np.sign(cos) * np.abs(cos) ** power, np.sign(sin) * np.abs(sin) ** power])
+
+
+def _cut_rectangle(cut: float) -> np.ndarray:
+    """A 2 x 2 square with corners cut by `cut` (in the unit of the half-width)."""
+    c = 1 - cut
+    return np.array([(1, -c), (1, c), (c, 1), (-c, 1), (-1, c), (-1, -c), (-c, -1), (c, -1)], dtype=float)
+
+
+def _pear(count: int, width: float, length: float) -> np.ndarray:
+    """A round end of diameter `width` at -Y, gently bowed sides running to a point at +Y."""
+    r = width / 2
+    centre = -length / 2 + r
+    tip = length / 2
+    alpha = math.acos(min(1.0, r / (tip - centre)))  # between the axis and the radius to a tangent point
+    # Round end, counter-clockwise from the left tangent point under the bottom to the right one.
+    angles = np.linspace(np.pi / 2 + alpha, np.pi / 2 - alpha + 2 * np.pi, max(12, count * 3 // 4))
+    body = np.column_stack([r * np.cos(angles), centre + r * np.sin(angles)])
+    t = np.linspace(0, 1, max(4, count // 8) + 1)[1:-1, None]
+    right_side = (1 - t) * body[-1] + t * np.array([0.0, tip])
+    right_side[:, 0] += 0.05 * width * np.sin(np.pi * t[:, 0])
+    left_side = right_side[::-1] * [-1, 1]
+    return np.vstack([body, right_side, [[0.0, tip]], left_side])
+
+
+def _marquise(count: int, width: float, length: float) -> np.ndarray:
+    """Two circular arcs meeting in points at +-Y (a vesica)."""
+    half_w, half_l = width / 2, length / 2
+    radius = (half_l**2 + half_w**2) / width
+    offset = radius - half_w
+    span = math.asin(half_l / radius)
+    half = max(6, count // 2)
+    angles = np.linspace(-span, span, half, endpoint=False)
+    right = np.column_stack([-offset + radius * np.cos(angles), radius * np.sin(angles)])
+    left = right * [-1, -1]
+    return np.vstack([right, left])
+
+
+def _heart(count: int) -> np.ndarray:
+    """The classic heart curve, point at +Y, cleft at -Y, normalised to a 2 x 2 box."""
+    t = np.linspace(0, 2 * np.pi, count, endpoint=False)
+    x = 16 * np.sin(t) ** 3
+    y = 13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t)
+    points = np.column_stack([x, -y])  # point at +Y
+    points -= (points.max(axis=0) + points.min(axis=0)) / 2
+    points /= np.abs(points).max(axis=0)
+    return points[::-1] if _signed_area(points) < 0 else points
+
+
+def _trillion(count: int) -> np.ndarray:
+    """An equilateral triangle with gently bowed sides, point at +Y, normalised to a 2 x 2 box."""
+    corners = np.array([(0.0, 1.0), (-math.sqrt(3) / 2, -0.5), (math.sqrt(3) / 2, -0.5)])
+    per_side = max(4, count // 3)
+    points = []
+    for index in range(3):
+        a, b = corners[index], corners[(index + 1) % 3]
+        t = np.linspace(0, 1, per_side, endpoint=False)[:, None]
+        edge = (1 - t) * a + t * b
+        normal = np.array([(b - a)[1], -(b - a)[0]])
+        normal /= np.linalg.norm(normal)
+        edge += normal * TRILLION_BULGE * np.linalg.norm(b - a) * np.sin(np.pi * t)
+        points.append(edge)
+    points = np.vstack(points)
+    points -= (points.max(axis=0) + points.min(axis=0)) / 2
+    points /= np.abs(points).max(axis=0)
+    return points[::-1] if _signed_area(points) < 0 else points
+
+
+def _signed_area(points: np.ndarray) -> float:
+    x, y = points[:, 0], points[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def stone_outline(shape: Shape, length: float, width: float, count: int = 48) -> np.ndarray:
+    """The girdle of a stone: (N, 2) counter-clockwise, `width` across X and `length` along Y, in mm."""
+    half = np.array([width / 2, length / 2])
+    if shape is Shape.ROUND or shape is Shape.OVAL:
+        points = _circle(count) * half
+    elif shape is Shape.CUSHION:
+        points = _superellipse(count, CUSHION_EXPONENT) * half
+    elif shape is Shape.PEAR:
+        points = _pear(count, width, length)
+    elif shape is Shape.MARQUISE:
+        points = _marquise(count, width, length)
+    elif shape in (Shape.PRINCESS, Shape.BAGUETTE):
+        points = np.array([(1, -1), (1, 1), (-1, 1), (-1, -1)], dtype=float) * half
+    elif shape in CORNER_CUT:
+        # Corners cut by a share of the width, the same on both axes.
+        cut = CORNER_CUT[shape] * width
+        hx, hy = half
+        points = np.array([(hx, -hy + cut), (hx, hy - cut), (hx - cut, hy), (-hx + cut, hy), (-hx, hy - cut),
+                           (-hx, -hy + cut), (-hx + cut, -hy), (hx - cut, -hy)])
+    elif shape is Shape.HEART:
+        points = _heart(count) * half
+    elif shape is Shape.TRILLION:
+        points = _trillion(count) * half
+    else:
+        raise ValueError(f"unknown shape {shape!r}")
+    return points if _signed_area(points) > 0 else points[::-1]
+
+
+def is_convex(shape: Shape) -> bool:
+    """Whether the outline is convex (every shape but the heart, whose cleft dips in)."""
+    return shape is not Shape.HEART
+
+
+PENDANT_SHAPES = {
+    Outline.ROUND: Shape.ROUND,
+    Outline.OVAL: Shape.OVAL,
+    Outline.HEART: Shape.HEART,
+    Outline.TEARDROP: Shape.PEAR,
+}
+
+
+def pendant_outline(outline: Outline, length: float, count: int = 64) -> np.ndarray:
+    """The plate of a pendant: (N, 2) counter-clockwise, `length` along Y; a bar is a third as wide."""
+    if outline is Outline.BAR:
+        width = length / 3
+        corner = min(width, length) * 0.2
+        hx, hy = width / 2, length / 2
+        arcs = []
+        for cx, cy, start in ((hx - corner, -hy + corner, -90), (hx - corner, hy - corner, 0),
+                              (-hx + corner, hy - corner, 90), (-hx + corner, -hy + corner, 180)):
+            angles = np.radians(np.linspace(start, start + 90, 6))
+            arcs.append(np.column_stack([cx + corner * np.cos(angles), cy + corner * np.sin(angles)]))
+        return np.vstack(arcs)
+    shape = PENDANT_SHAPES[outline]
+    width = {Outline.ROUND: length, Outline.OVAL: length / 1.35, Outline.HEART: length, Outline.TEARDROP: length / 1.5}
+    points = stone_outline(shape, length, width[outline], count)
+    if outline is Outline.TEARDROP:
+        points = points * [1, -1]  # the point up, toward the bail
+        points = points[::-1]
+    return points

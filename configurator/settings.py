@@ -1,0 +1,251 @@
+"""Settings: the metal that holds the stones, built around the actual stone, with a seat cut for each stone.
+
+A setting is built in the centre stone's frame (girdle centred on the origin, table up +Z, length along Y)
+and anchored to its support (a ring's band or a pendant's plate) through `Support.anchor`.
+
+Figures from `shared/PRODUCT.md` (casting): prongs at least 0.8 mm where supported and 1.0 mm free-standing,
+0.6 mm for accent stones under 2 mm; prong size by stone (2.5 mm or more: 0.8; 1.7: 0.7; 1.5: 0.6; 1.2: 0.5);
+bezel wall about 0.8-1.0 mm rising over the girdle to cover about a quarter of the crown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import manifold3d
+import numpy as np
+
+from .design import Cut, Setting, SettingStyle, Shape, Stone
+from .outlines import stone_outline
+from .solids import capsule, offset_outline, slab, sphere, union
+from .stones import stone_solid
+
+SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
+CENTRE_PRONG_MIN_MM = 1.0  # free-standing prongs (PRODUCT.md)
+CENTRE_PRONG_MAX_MM = 1.5
+PRONG_BITE = 0.35  # share of a prong's diameter that overlaps the girdle (the notch the seat cuts)
+BEZEL_WALL_MM = 0.9
+BEZEL_LIP_MM = 0.45  # how far the bezel's top edge reaches in over the crown
+BEAD_RADIUS_MM = 0.3
+ACCENT_GAP_MM = 0.2  # between neighbouring accent stones
+ACCENT_PRONG_SIZES = ((1.2, 0.5), (1.5, 0.6), (1.7, 0.7), (2.5, 0.8))  # stone mm -> prong mm (PRODUCT.md)
+POINTED = (Shape.PEAR, Shape.MARQUISE, Shape.HEART, Shape.TRILLION)
+
+
+def accent_prong_mm(stone_mm: float) -> float:
+    """Prong diameter for an accent stone of this size, from the trade table."""
+    size = 0.5
+    for threshold, diameter in ACCENT_PRONG_SIZES:
+        if stone_mm >= threshold - 1e-9:
+            size = diameter
+    return size
+
+
+def centre_prong_mm(stone: Stone) -> float:
+    """Prong diameter for a centre stone: free-standing, so at least 1.0 mm, growing with the stone."""
+    return float(np.clip(0.15 * min(stone.length_mm, stone.outline_width_mm), CENTRE_PRONG_MIN_MM, CENTRE_PRONG_MAX_MM))
+
+
+@dataclass(frozen=True)
+class StoneForm:
+    """A stone's solid and its heights: crown above the girdle centre, pavilion below it."""
+
+    stone: Stone
+    solid: manifold3d.Manifold
+    crown: float
+    pavilion: float
+
+    @classmethod
+    def of(cls, stone: Stone) -> StoneForm:
+        solid = stone_solid(stone)
+        low, high = solid.bounding_box()[2], solid.bounding_box()[5]
+        return cls(stone, solid, high, -low)
+
+
+@dataclass
+class Parts:
+    """What a setting adds: metal to unite, seats to cut, and the stones it holds (all placed)."""
+
+    metal: list[manifold3d.Manifold] = field(default_factory=list)
+    seats: list[manifold3d.Manifold] = field(default_factory=list)
+    stones: list[tuple[Stone, manifold3d.Manifold]] = field(default_factory=list)
+
+    def add(self, other: Parts) -> Parts:
+        self.metal += other.metal
+        self.seats += other.seats
+        self.stones += other.stones
+        return self
+
+    def moved(self, transform: Callable[[manifold3d.Manifold], manifold3d.Manifold]) -> Parts:
+        return Parts(
+            [transform(solid) for solid in self.metal],
+            [transform(solid) for solid in self.seats],
+            [(stone, transform(solid)) for stone, solid in self.stones],
+        )
+
+
+@dataclass(frozen=True)
+class Support:
+    """Where a setting's posts end: `anchor(x, y)` gives the point (in the stone's frame) inside the support
+    below (x, y), and `reach` bounds how far from the centre a post may land."""
+
+    anchor: Callable[[float, float], np.ndarray]
+    reach: tuple[float, float]  # largest |x|, |y| of a post's foot
+
+
+def seat(form: StoneForm, clearance: float = SEAT_CLEARANCE_MM) -> manifold3d.Manifold:
+    """The cutter for a stone's seat: the stone grown by `clearance` all round (about its girdle centre)."""
+    size = np.array([form.stone.outline_width_mm, form.stone.length_mm, form.crown + form.pavilion])
+    return form.solid.scale(tuple((size + 2 * clearance) / size))
+
+
+def prong_angles(shape: Shape, count: int) -> np.ndarray:
+    """Directions of the prongs (radians, from +X), with a prong on the point of pointed shapes."""
+    if shape in POINTED or count == 3:
+        start = math.pi / 2
+    elif count == 6:
+        start = math.pi / 2
+    else:
+        start = math.pi / 4
+    return start + 2 * math.pi * np.arange(count) / count
+
+
+def _outline_point(outline: np.ndarray, angle: float, length: float, width: float) -> np.ndarray:
+    """The outline point in the direction `angle` of the unit circle stretched to the stone's box."""
+    target = math.atan2(math.sin(angle) * length, math.cos(angle) * width)
+    angles = np.arctan2(outline[:, 1], outline[:, 0])
+    index = int(np.argmin(np.abs((angles - target + np.pi) % (2 * np.pi) - np.pi)))
+    return outline[index]
+
+
+def prongs(form: StoneForm, count: int, claw: bool, support: Support, diameter: float | None = None) -> Parts:
+    """Prongs hugging the girdle and rising over the crown, their feet converging into the support."""
+    stone = form.stone
+    d = diameter or centre_prong_mm(stone)
+    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
+    metal = []
+    top_z = 0.45 * form.crown
+    for angle in prong_angles(stone.shape, count):
+        point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
+        outward = point / max(np.linalg.norm(point), 1e-9)
+        centre = point + outward * d * (0.5 - PRONG_BITE)
+        top = np.array([*(centre - outward * 0.1 * d), top_z])
+        foot_xy = np.clip(centre * 0.5, -np.array(support.reach), np.array(support.reach))
+        foot = support.anchor(*foot_xy)
+        rod = capsule(foot, top, 0.55 * d, 0.5 * d)
+        if claw:  # a pointed tip leaning in over the crown
+            tip = np.array([*(centre - outward * 0.75 * d), top_z + 0.15 * form.crown])
+            rod = union([rod, manifold3d.Manifold.batch_hull([sphere(top, 0.5 * d), sphere(tip, 0.12 * d, 8)])])
+        metal.append(rod)
+    # Gallery rail under the girdle, joining the prongs: the outline shrunk to where the prongs pass.
+    rail_z = -0.5 * form.pavilion
+    fraction = min(1.0, (0 - rail_z) / max(1e-6, top_z - support.anchor(0.0, 0.0)[2]))
+    scale = 1 - 0.5 * fraction
+    rail_line = outline * scale + 0  # where the prong axes cross the rail's height
+    rail = slab(offset_outline(rail_line, 0.5 * d), rail_z - 0.35, rail_z + 0.35)
+    rail = manifold3d.Manifold.batch_boolean(
+        [rail, slab(offset_outline(rail_line, -0.5 * d), rail_z - 1, rail_z + 1)], manifold3d.OpType.Subtract
+    )
+    metal.append(rail)
+    return Parts(metal, [seat(form)], [(stone, form.solid)])
+
+
+def bezel(form: StoneForm, support: Support) -> Parts:
+    """A wall round the girdle rising over a quarter of the crown, open at the back, on a base to the support."""
+    stone = form.stone
+    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
+    top = 0.25 * form.crown
+    bottom = -0.6 * form.pavilion
+    wall = slab(offset_outline(outline, BEZEL_WALL_MM), bottom, top)
+    opening = slab(offset_outline(outline, -BEZEL_LIP_MM), bottom - 1, top + 1)
+    cup = manifold3d.Manifold.batch_boolean([wall, opening], manifold3d.OpType.Subtract)
+    # Posts from the cup's underside into the support.
+    posts = []
+    for angle in prong_angles(stone.shape, 4):
+        point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm) * 0.95
+        foot = support.anchor(*np.clip(point * 0.5, -np.array(support.reach), np.array(support.reach)))
+        posts.append(capsule(foot, np.array([*point, bottom + 0.3]), 0.55, 0.5))
+    return Parts([cup, *posts], [seat(form)], [(stone, form.solid)])
+
+
+def accent_form(size_mm: float) -> StoneForm:
+    """A round brilliant accent stone (diamond) of `size_mm`."""
+    return StoneForm.of(Stone(shape=Shape.ROUND, cut=Cut.BRILLIANT, material="diamond", length_mm=size_mm))
+
+
+def _placed(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
+    return form.solid.translate(tuple(float(v) for v in centre))
+
+
+def halo(form: StoneForm, count: int, support: Support) -> Parts:
+    """The centre in prongs, ringed by accent stones in a rim with shared beads, on posts to the support."""
+    stone = form.stone
+    parts = prongs(form, count, False, support, diameter=max(0.8, centre_prong_mm(stone) - 0.2))
+    accent = float(np.clip(0.18 * min(stone.length_mm, stone.outline_width_mm), 1.0, 1.8))
+    small = accent_form(accent)
+    prong = max(0.8, centre_prong_mm(stone) - 0.2)
+    distance = prong * (1 - PRONG_BITE) + 0.15 + accent / 2
+    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 96)
+    path = offset_outline(outline, distance).to_polygons()[0]
+    centres = _spaced(np.asarray(path), accent + ACCENT_GAP_MM)
+    z = -0.3 * form.pavilion
+    rim_low = z - small.pavilion * 0.9
+    rim = slab(offset_outline(outline, distance + accent / 2 + 0.3), rim_low, z + 0.05)
+    rim = manifold3d.Manifold.batch_boolean(
+        [rim, slab(offset_outline(outline, distance - accent / 2 - 0.3), rim_low - 1, z + 1)],
+        manifold3d.OpType.Subtract,
+    )
+    metal = [rim]
+    seats, stones = [], []
+    for xy in centres:
+        centre = np.array([*xy, z])
+        stones.append((small.stone, _placed(small, centre)))
+        seats.append(_placed_seat(small, centre))
+    for a, b in zip(centres, np.roll(centres, -1, axis=0), strict=True):  # shared beads between stones
+        middle = (a + b) / 2
+        outward = middle / max(np.linalg.norm(middle), 1e-9)
+        for side in (-1, 1):
+            bead = middle + outward * side * accent * 0.42
+            metal.append(sphere([*bead, z + 0.1], BEAD_RADIUS_MM, 10))
+    for angle in prong_angles(stone.shape, 4):  # posts under the rim
+        point = _outline_point(np.asarray(path), angle + math.pi / 4, stone.length_mm, stone.outline_width_mm)
+        foot = support.anchor(*np.clip(point * 0.45, -np.array(support.reach), np.array(support.reach)))
+        metal.append(capsule(foot, np.array([*point, rim_low + 0.3]), 0.5, 0.45))
+    return parts.add(Parts(metal, seats, stones))
+
+
+def _placed_seat(form: StoneForm, centre: np.ndarray, hole: bool = True) -> manifold3d.Manifold:
+    """An accent stone's seat with a drilled hole below it for light and cleaning."""
+    cutter = seat(form).translate(tuple(float(v) for v in centre))
+    if not hole:
+        return cutter
+    radius = 0.3 * form.stone.length_mm
+    drill = manifold3d.Manifold.cylinder(form.pavilion + 1.5, radius, radius, 12)
+    return union([cutter, drill.translate((float(centre[0]), float(centre[1]), float(centre[2] - form.pavilion - 1.5)))])
+
+
+def _spaced(path: np.ndarray, pitch: float) -> np.ndarray:
+    """Points evenly spaced round a closed path, as many as fit at `pitch`."""
+    closed = np.vstack([path, path[:1]])
+    steps = np.linalg.norm(np.diff(closed, axis=0), axis=1)
+    total = steps.sum()
+    count = max(3, int(total // pitch))
+    along = np.concatenate([[0], np.cumsum(steps)])
+    targets = np.arange(count) * total / count
+    x = np.interp(targets, along, closed[:, 0])
+    y = np.interp(targets, along, closed[:, 1])
+    return np.column_stack([x, y])
+
+
+def head(stone: Stone, setting: Setting, support: Support) -> Parts:
+    """The head holding the centre stone, in the stone's frame."""
+    form = StoneForm.of(stone)
+    style = setting.style
+    if style is SettingStyle.BEZEL:
+        return bezel(form, support)
+    if style is SettingStyle.HALO:
+        return halo(form, setting.prong_count, support)
+    count = setting.prong_count or 4
+    return prongs(form, count, setting.tips.value == "claw", support)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import manifold3d
 
@@ -21,6 +22,7 @@ class Band:
     segments: int
 
 
+@lru_cache(maxsize=64)
 def build_band(ring: Ring, resolution: Resolution) -> Band:
     """The band of `ring`, finger axis along Y, centred on the origin.
 

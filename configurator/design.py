@@ -135,6 +135,9 @@ SQUARE_SHAPES = (Shape.ROUND, Shape.ASSCHER)
 # Prongs a style uses when the document does not say.
 DEFAULT_PRONGS = {SettingStyle.PRONG: 4, SettingStyle.HALO: 4, SettingStyle.CATHEDRAL: 4}
 STYLES_WITH_PRONGS = tuple(DEFAULT_PRONGS)
+# Accent rows set into the band's top, and the profiles whose top cannot take them (a ridge, a dish).
+ROW_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE)
+RIDGED_PROFILES = (Profile.KNIFE_EDGE, Profile.CONCAVE)
 
 
 def _catalogue_id(kind: str, lookup):
@@ -303,6 +306,16 @@ class Design(Part):
             raise ValueError("pendant: a pendant design needs its pendant part (outline, bail, clasp, chain)")
         if self.setting is not None and self.stone is None:
             raise ValueError("setting: a setting needs a stone to hold")
+        if (
+            self.piece is Piece.RING
+            and self.setting is not None
+            and self.setting.style in ROW_STYLES
+            and self.ring.profile in RIDGED_PROFILES
+        ):
+            raise ValueError(
+                f"setting.style: {self.setting.style.value} shoulders need a band with a flat or rounded top; "
+                f"a {self.ring.profile.value} band has none (choose flat, half-round, comfort or bevelled)"
+            )
         return self
 
     @property

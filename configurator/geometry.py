@@ -1,15 +1,40 @@
-"""A design built into meshes: the metal as one body, and each stone as its own part."""
+"""A design built into meshes: the metal as one body, each stone as its own part, findings and chain apart.
+
+Rings: finger axis Y, the head up +Z. Pendants: the plate in the XY plane, face up +Z, bail at +Y.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+import manifold3d
+import numpy as np
 import trimesh
 
+from . import catalogue
 from .bands import Band, build_band
-from .design import Design, Piece
-from .errors import ConfiguratorError
-from .solids import EXPORT, Resolution, to_trimesh
+from .design import Design, Piece, Setting, SettingStyle
+from .findings import chain, clasp_meshes
+from .pendants import Plate, bail, border, jump_ring, plate
+from .settings import Parts, StoneForm, Support, head
+from .shoulders import BandTop, cathedral, channel, pave
+from .solids import EXPORT, Resolution, drop_crumbs, subtract, to_trimesh, union
+from .stones import CARAT_GRAMS
+
+STONE_LIFT_MM = 0.4  # the culet's clearance above the band's top
+FOOT_REACH_X_MM = 1.6  # how far from the top line a post may land across the band
+
+
+@dataclass(frozen=True)
+class StonePart:
+    """A placed stone with what it weighs by its modelled volume."""
+
+    mesh: trimesh.Trimesh
+    material: str
+    carat: float
+    role: str  # "centre" or "accent"
+    size_mm: float
 
 
 @dataclass(frozen=True)
@@ -20,17 +45,109 @@ class Model:
     resolution: Resolution
     metal: trimesh.Trimesh
     stones: tuple[trimesh.Trimesh, ...] = ()
+    stone_parts: tuple[StonePart, ...] = ()
+    findings: dict[str, trimesh.Trimesh] = field(default_factory=dict)
     band: Band | None = field(default=None, compare=False)
+    plate: Plate | None = field(default=None, compare=False)
+    girdle_z: float | None = None
 
     @property
     def metal_volume_mm3(self) -> float:
         return float(self.metal.volume)
 
 
+def _stone_parts(design: Design, parts: Parts) -> tuple[StonePart, ...]:
+    result = []
+    for index, (stone, solid) in enumerate(parts.stones):
+        density = catalogue.gemstone(stone.material).density_g_cm3
+        mesh = to_trimesh(solid, part="stone", material=stone.material, shape=stone.shape.value)
+        carat = solid.volume() / 1000.0 * density / CARAT_GRAMS
+        role = "centre" if index == 0 and design.stone is not None else "accent"
+        result.append(StonePart(mesh, stone.material, carat, role, stone.length_mm))
+    return tuple(result)
+
+
+def _ring(design: Design, resolution: Resolution) -> Model:
+    band = build_band(design.ring, resolution)
+    ring = design.ring
+    outer = band.inner_radius_mm + ring.thickness_mm
+    held = Parts()  # the head: small, so its seats are cut before it meets the band
+    shoulders = Parts()  # shoulders: their seats cut into the band itself
+    girdle_z = None
+    setting = design.effective_setting
+    if design.stone is not None:
+        form = StoneForm.of(design.stone)
+        girdle_z = outer + form.pavilion + STONE_LIFT_MM
+        foot_radius = band.inner_radius_mm + 0.45 * ring.thickness_mm
+
+        def anchor(x: float, y: float) -> np.ndarray:
+            return np.array([x, y, math.sqrt(foot_radius**2 - x * x) - girdle_z])
+
+        support = Support(anchor, (FOOT_REACH_X_MM, ring.width_mm / 4))
+        head_style = setting if setting.style not in SHOULDER_STYLES else Setting(style=SettingStyle.PRONG)
+        held = head(design.stone, head_style, support).moved(lambda solid: solid.translate((0.0, 0.0, girdle_z)))
+        top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)))
+        if setting.style is SettingStyle.CHANNEL:
+            shoulders = channel(top)
+        elif setting.style is SettingStyle.PAVE:
+            shoulders = pave(top)
+        elif setting.style is SettingStyle.CATHEDRAL:
+            shoulders = cathedral(top, form, girdle_z)
+    body = subtract(union([band.solid, *shoulders.metal]), shoulders.seats)
+    metal = union([body, subtract(union(held.metal), held.seats)]) if held.metal else body
+    metal = drop_crumbs(metal)
+    mesh = to_trimesh(metal, part="ring", profile=ring.profile.value)
+    stones = _stone_parts(design, Parts().add(held).add(shoulders))
+    return Model(design, resolution, mesh, tuple(part.mesh for part in stones), stones, {}, band, None, girdle_z)
+
+
+SHOULDER_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE, SettingStyle.CATHEDRAL)
+
+
+def _pendant(design: Design, resolution: Resolution) -> Model:
+    pendant = design.pendant
+    body = plate(pendant)
+    parts = Parts()
+    girdle_z = None
+    bail_metal, bail_cuts, extra = bail(pendant, body)
+    setting = design.effective_setting
+    if design.stone is not None:
+        form = StoneForm.of(design.stone)
+        girdle_z = max(body.thickness + 0.6, form.pavilion + 0.2)
+        centre = np.array([*body.stone_centre, girdle_z])
+
+        def anchor(x: float, y: float) -> np.ndarray:
+            return np.array([x, y, body.thickness - 0.3 - girdle_z])
+
+        reach = (design.stone.outline_width_mm / 2, design.stone.length_mm / 2)
+        head_style = setting if setting.style not in SHOULDER_STYLES else Setting(style=SettingStyle.PRONG)
+        parts.add(head(design.stone, head_style, Support(anchor, reach)).moved(
+            lambda solid: solid.translate(tuple(float(v) for v in centre))))
+        if setting.style in (SettingStyle.CHANNEL, SettingStyle.PAVE):
+            keep_clear = max(design.stone.length_mm, design.stone.outline_width_mm) / 2 + 1.6
+            parts.add(border(body, keep_clear, setting.style is SettingStyle.PAVE))
+    metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *parts.metal]), [*parts.seats, *bail_cuts]))
+    mesh = to_trimesh(metal, part="pendant", outline=pendant.outline.value)
+    stones = _stone_parts(design, parts)
+    findings = {name: to_trimesh(solid, part=name) for name, solid in extra.items()}
+    findings["jump-ring"] = to_trimesh(jump_ring(pendant, body), part="jump-ring")
+    side = float(body.outline[:, 0].max()) + 8.0
+    for name, part in clasp_meshes(pendant.clasp).items():
+        findings[name] = part.copy()
+        findings[name].apply_translation((side, 0.0, 0.0))
+    return Model(design, resolution, mesh, tuple(part.mesh for part in stones), stones, findings, None, body, girdle_z)
+
+
 def build(design: Design, resolution: Resolution = EXPORT) -> Model:
-    """Build the meshes of `design`; raises ConfiguratorError for a piece that cannot be built."""
+    """Build the meshes of `design`."""
     if design.piece is Piece.RING:
-        band = build_band(design.ring, resolution)
-        metal = to_trimesh(band.solid, part="band", profile=design.ring.profile.value)
-        return Model(design, resolution, metal, (), band)
-    raise ConfiguratorError("pendant: pendant geometry is not available in this version; only rings build")
+        return _ring(design, resolution)
+    return _pendant(design, resolution)
+
+
+def chain_of(design: Design) -> trimesh.Trimesh | None:
+    """The chain of a pendant design (never part of the wax model)."""
+    return chain(design.pendant.chain.length_mm) if design.pendant is not None else None
+
+
+__all__ = ["Model", "StonePart", "build", "chain_of", "manifold3d"]

@@ -155,8 +155,4 @@ def pendant_outline(outline: Outline, length: float, count: int = 64) -> np.ndar
         return np.vstack(arcs)
     shape = PENDANT_SHAPES[outline]
     width = {Outline.ROUND: length, Outline.OVAL: length / 1.35, Outline.HEART: length, Outline.TEARDROP: length / 1.5}
-    points = stone_outline(shape, length, width[outline], count)
-    if outline is Outline.TEARDROP:
-        points = points * [1, -1]  # the point up, toward the bail
-        points = points[::-1]
-    return points
+    return stone_outline(shape, length, width[outline], count)  # a teardrop hangs point up, at the bail

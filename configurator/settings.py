@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import manifold3d
 import numpy as np
@@ -58,8 +59,8 @@ class StoneForm:
     pavilion: float
 
     @classmethod
-    def of(cls, stone: Stone) -> StoneForm:
-        solid = stone_solid(stone)
+    def of(cls, stone: Stone, girdle_points: int = 64) -> StoneForm:
+        solid = stone_solid(stone, girdle_points)
         low, high = solid.bounding_box()[2], solid.bounding_box()[5]
         return cls(stone, solid, high, -low)
 
@@ -170,9 +171,24 @@ def bezel(form: StoneForm, support: Support) -> Parts:
     return Parts([cup, *posts], [seat(form)], [(stone, form.solid)])
 
 
+ACCENT_GIRDLE_POINTS = 16  # an accent stone is small: sixteen girdle points keep it round to the eye
+
+
+@lru_cache(maxsize=64)
 def accent_form(size_mm: float) -> StoneForm:
     """A round brilliant accent stone (diamond) of `size_mm`."""
-    return StoneForm.of(Stone(shape=Shape.ROUND, cut=Cut.BRILLIANT, material="diamond", length_mm=size_mm))
+    stone = Stone(shape=Shape.ROUND, cut=Cut.BRILLIANT, material="diamond", length_mm=round(size_mm, 3))
+    return StoneForm.of(stone, ACCENT_GIRDLE_POINTS)
+
+
+@lru_cache(maxsize=64)
+def accent_seat(size_mm: float) -> manifold3d.Manifold:
+    """An accent stone's seat as a setting burr cuts it: the stone grown by the clearance, with the
+    pavilion's cone carried down into a drilled hole for light and cleaning (one convex cutter)."""
+    form = accent_form(size_mm)
+    radius = 0.3 * size_mm
+    drill = manifold3d.Manifold.cylinder(1.5, radius, radius, 12).translate((0.0, 0.0, -form.pavilion - 1.5))
+    return manifold3d.Manifold.batch_hull([seat(form), drill])
 
 
 def _placed(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
@@ -203,12 +219,15 @@ def halo(form: StoneForm, count: int, support: Support) -> Parts:
         centre = np.array([*xy, z])
         stones.append((small.stone, _placed(small, centre)))
         seats.append(_placed_seat(small, centre))
+    seats = [manifold3d.Manifold.compose(seats)]  # neighbouring seats are apart by the gap: compose them
+    beads = []
     for a, b in zip(centres, np.roll(centres, -1, axis=0), strict=True):  # shared beads between stones
         middle = (a + b) / 2
         outward = middle / max(np.linalg.norm(middle), 1e-9)
         for side in (-1, 1):
             bead = middle + outward * side * accent * 0.42
-            metal.append(sphere([*bead, z + 0.1], BEAD_RADIUS_MM, 10))
+            beads.append(sphere([*bead, z + 0.1], BEAD_RADIUS_MM, 8))
+    metal.append(manifold3d.Manifold.compose(beads))  # the beads never touch each other: no boolean needed
     for angle in prong_angles(stone.shape, 4):  # posts under the rim
         point = _outline_point(np.asarray(path), angle + math.pi / 4, stone.length_mm, stone.outline_width_mm)
         foot = support.anchor(*np.clip(point * 0.45, -np.array(support.reach), np.array(support.reach)))
@@ -216,14 +235,9 @@ def halo(form: StoneForm, count: int, support: Support) -> Parts:
     return parts.add(Parts(metal, seats, stones))
 
 
-def _placed_seat(form: StoneForm, centre: np.ndarray, hole: bool = True) -> manifold3d.Manifold:
-    """An accent stone's seat with a drilled hole below it for light and cleaning."""
-    cutter = seat(form).translate(tuple(float(v) for v in centre))
-    if not hole:
-        return cutter
-    radius = 0.3 * form.stone.length_mm
-    drill = manifold3d.Manifold.cylinder(form.pavilion + 1.5, radius, radius, 12)
-    return union([cutter, drill.translate((float(centre[0]), float(centre[1]), float(centre[2] - form.pavilion - 1.5)))])
+def _placed_seat(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
+    """An accent stone's drilled seat, moved to `centre`."""
+    return accent_seat(form.stone.length_mm).translate(tuple(float(v) for v in centre))
 
 
 def _spaced(path: np.ndarray, pitch: float) -> np.ndarray:

@@ -192,3 +192,15 @@ def torus(major_radius: float, minor_radius: float, segments: int = 32, tube_seg
     angles = np.linspace(0, 2 * np.pi, tube_segments, endpoint=False)
     tube = np.column_stack([major_radius + minor_radius * np.cos(angles), minor_radius * np.sin(angles)])
     return revolve(tube, segments)
+
+
+CRUMB_MM3 = 0.05  # loose bits smaller than this cannot be cast (PRODUCT.md: detail at least 0.35 mm)
+
+
+def drop_crumbs(solid: manifold3d.Manifold, limit_mm3: float = CRUMB_MM3) -> manifold3d.Manifold:
+    """`solid` without loose slivers under `limit_mm3` that cutting close-set seats can leave behind."""
+    pieces = solid.decompose()
+    if len(pieces) <= 1:
+        return solid
+    kept = [piece for piece in pieces if piece.volume() >= limit_mm3]
+    return manifold3d.Manifold.compose(kept) if kept else solid

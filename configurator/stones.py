@@ -102,7 +102,7 @@ CABOCHON_LAYERS = 8
 KEELED_SHAPES = (Shape.EMERALD, Shape.BAGUETTE, Shape.RADIANT, Shape.PRINCESS, Shape.CUSHION, Shape.ASSCHER)
 
 
-def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: float) -> list[tuple]:
+def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: float, girdle_points: int = 64) -> list[tuple]:
     """(sx, sy, z, every) rings of a stone of total `depth`, girdle centred on z = 0."""
     girdle = GIRDLE_SHARE * depth
     g = girdle / 2
@@ -121,8 +121,8 @@ def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: flo
         rings = [(1.0, 1.0, -g, 1), (1.0, 1.0, g, 1)]
         lower, upper = ROSE["heights"]
         outer, inner = 0.74 + 0.14 * fullness, 0.40 + 0.14 * fullness
-        rings.append((outer, outer, g + height * lower, 4))
-        rings.append((inner, inner, g + height * upper, 8))
+        rings.append((outer, outer, g + height * lower, max(1, girdle_points // 16)))
+        rings.append((inner, inner, g + height * upper, max(1, girdle_points // 8)))
         rings.append((0.0, 0.0, g + height, 1))
         return rings
     if stone.cut is Cut.STEP:
@@ -147,11 +147,11 @@ def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: flo
     crown_mid = (1 + table) / 2 + (1 - table) / 2 * 0.6 * fullness
     pavilion_mid = 0.5 + 0.45 * fullness
     rings = [
-        (table, table, g + crown, 64 // BRILLIANT["table_ring"]),
-        (crown_mid, crown_mid, g + crown * 0.5, 64 // BRILLIANT["crown_ring"]),
+        (table, table, g + crown, max(1, girdle_points // BRILLIANT["table_ring"])),
+        (crown_mid, crown_mid, g + crown * 0.5, max(1, girdle_points // BRILLIANT["crown_ring"])),
         (1.0, 1.0, g, 1),
         (1.0, 1.0, -g, 1),
-        (pavilion_mid, pavilion_mid, -g - pavilion * 0.5, 64 // BRILLIANT["pavilion_ring"]),
+        (pavilion_mid, pavilion_mid, -g - pavilion * 0.5, max(1, girdle_points // BRILLIANT["pavilion_ring"])),
         (0.0, 0.0, -g - pavilion, 1),
     ]
     return rings
@@ -166,7 +166,7 @@ def stone_points(stone: Stone, fullness: float, girdle_count: int = 64) -> np.nd
     if len(outline) < girdle_count:  # polygonal outlines (princess, emerald...) gain points along their edges
         outline = _densify(outline, girdle_count)
     points = []
-    for sx, sy, z, every in _cut_rings(stone, depth, fullness, length / width):
+    for sx, sy, z, every in _cut_rings(stone, depth, fullness, length / width, girdle_count):
         ring = outline[::every] * [sx, sy] if sx or sy else np.zeros((1, 2))
         points.append(np.column_stack([ring, np.full(len(ring), z)]))
     return np.unique(np.vstack(points).round(9), axis=0)
@@ -199,7 +199,7 @@ FULLNESS_RANGE = (-1.0, 1.0)
 
 
 @lru_cache(maxsize=4096)
-def _fullness(shape: Shape, cut: Cut, length_to_width: float, density: float) -> float:
+def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int) -> float:
     """The fullness whose modelled carat equals the trade formula's, for this shape, cut and ratio."""
     if cut not in FITTED_CUTS:
         return 0.5
@@ -208,7 +208,7 @@ def _fullness(shape: Shape, cut: Cut, length_to_width: float, density: float) ->
     target = trade_carat(probe)
 
     def error(fullness: float) -> float:
-        return _carat_of(_solid(probe, fullness), 3.52) - target
+        return _carat_of(_solid(probe, fullness, girdle_points), DIAMOND_DENSITY) - target
 
     low, high = FULLNESS_RANGE
     e_low, e_high = error(low), error(high)
@@ -232,17 +232,22 @@ def _carat_of(solid: manifold3d.Manifold, density: float) -> float:
     return solid.volume() / 1000.0 * density / CARAT_GRAMS
 
 
-def _solid(stone: Stone, fullness: float) -> manifold3d.Manifold:
+def _solid(stone: Stone, fullness: float, girdle_points: int = 64) -> manifold3d.Manifold:
     from .outlines import is_convex
 
-    return _hull(stone_points(stone, fullness), is_convex(stone.shape))
+    return _hull(stone_points(stone, fullness, girdle_points), is_convex(stone.shape))
 
 
-def stone_solid(stone: Stone) -> manifold3d.Manifold:
-    """The stone, girdle centred on z = 0 and table up +Z, proportioned to the trade carat figure."""
+def stone_solid(stone: Stone, girdle_points: int = 64) -> manifold3d.Manifold:
+    """The stone, girdle centred on z = 0 and table up +Z, proportioned to the trade carat figure.
+
+    Args:
+        stone: the stone as designed.
+        girdle_points: points round the girdle (a multiple of 16: the facet rings take every 4th, 8th).
+    """
     ratio = round(stone.length_mm / stone.outline_width_mm, 3)
-    fullness = _fullness(stone.shape, stone.cut, ratio, 3.52)
-    return _solid(stone, fullness)
+    fullness = _fullness(stone.shape, stone.cut, ratio, girdle_points)
+    return _solid(stone, fullness, girdle_points)
 
 
 def modelled_carat(stone: Stone) -> float:

@@ -1,0 +1,119 @@
+"""Pendants: a plate cut to the outline, the stone set on its face, a bail at the top.
+
+The plate lies in the XY plane with its face up (+Z) and the bail at +Y; a hinged bail's loop is its own part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import manifold3d
+import numpy as np
+
+from .design import Bail, Outline, Pendant
+from .outlines import pendant_outline
+from .settings import ACCENT_GAP_MM, BEAD_RADIUS_MM, Parts, _placed_seat, _spaced, accent_form
+from .solids import offset_outline, section, slab, sphere, torus, union
+
+BAIL_MAJOR_MM = 2.2  # loop radius to the wire's centre: an opening of about 3 mm for chains
+BAIL_WIRE_MM = 0.7  # loop wire radius
+BORDER_INSET_MM = 0.8
+
+
+@dataclass(frozen=True)
+class Plate:
+    outline: np.ndarray
+    solid: manifold3d.Manifold
+    thickness: float
+    top_y: float
+    stone_centre: np.ndarray  # (x, y) where the centre stone sits
+
+
+def plate(pendant: Pendant) -> Plate:
+    """The plate of `pendant`; a teardrop's stone sits in its round part, others at the centre."""
+    outline = pendant_outline(pendant.outline, pendant.size_mm)
+    solid = slab(section(outline), 0.0, pendant.thickness_mm)
+    centre = np.zeros(2)
+    if pendant.outline is Outline.TEARDROP:
+        width = outline[:, 0].max() - outline[:, 0].min()
+        centre = np.array([0.0, outline[:, 1].min() + width / 2])
+    return Plate(outline, solid, pendant.thickness_mm, float(outline[:, 1].max()), centre)
+
+
+def _loop(centre, major: float, minor: float) -> manifold3d.Manifold:
+    """A wire loop standing in the YZ plane (its hole runs along X)."""
+    return torus(major, minor, 32, 12).rotate((0.0, 90.0, 0.0)).translate(tuple(float(v) for v in centre))
+
+
+def bail(pendant: Pendant, body: Plate) -> tuple[list[manifold3d.Manifold], list[manifold3d.Manifold], dict]:
+    """Metal joined to the plate, cutters, and separate parts (a hinged bail's loop)."""
+    mid_z = body.thickness / 2
+    if pendant.bail is Bail.FIXED:
+        centre = (0.0, bail_centre_y(pendant, body), mid_z)
+        return [_loop(centre, BAIL_MAJOR_MM, BAIL_WIRE_MM)], [], {}
+    # Hinged: two knuckles on a tab at the top of the plate, the loop's own knuckle between them, one pin hole.
+    knuckle_r = 0.8
+    axis_y = body.top_y + knuckle_r * 0.6
+    tab = slab(section(np.array([(-2.0, body.top_y - 1.0), (2.0, body.top_y - 1.0), (2.0, axis_y), (-2.0, axis_y)])),
+               0.0, body.thickness)
+    knuckles = [
+        manifold3d.Manifold.cylinder(1.2, knuckle_r, knuckle_r, 16).rotate((0.0, 90.0, 0.0)).translate((x, axis_y, mid_z))
+        for x in (-2.0, 0.85)
+    ]
+    pin = manifold3d.Manifold.cylinder(5.0, 0.3, 0.3, 12).rotate((0.0, 90.0, 0.0)).translate((-2.5, axis_y, mid_z))
+    loop_knuckle = manifold3d.Manifold.cylinder(1.4, knuckle_r, knuckle_r, 16).rotate((0.0, 90.0, 0.0)).translate(
+        (-0.7, axis_y, mid_z))
+    loop = union([loop_knuckle, _loop((0.0, bail_centre_y(pendant, body), mid_z), BAIL_MAJOR_MM, BAIL_WIRE_MM)])
+    loop = manifold3d.Manifold.batch_boolean([loop, pin], manifold3d.OpType.Subtract)
+    return [tab, *knuckles], [pin], {"bail": loop}
+
+
+def bail_centre_y(pendant: Pendant, body: Plate) -> float:
+    """Height of the bail loop's centre."""
+    if pendant.bail is Bail.FIXED:
+        return body.top_y + BAIL_MAJOR_MM - 0.35
+    return body.top_y + 0.8 * 0.6 + BAIL_MAJOR_MM + 0.2
+
+
+JUMP_RING_MAJOR_MM = 1.8
+JUMP_RING_WIRE_MM = 0.45
+
+
+def jump_ring(pendant: Pendant, body: Plate) -> manifold3d.Manifold:
+    """A round jump ring lying at right angles to the bail, its wire passing through the bail's opening."""
+    inside_top = bail_centre_y(pendant, body) + BAIL_MAJOR_MM - BAIL_WIRE_MM
+    centre_y = inside_top - JUMP_RING_WIRE_MM - 0.05 + JUMP_RING_MAJOR_MM
+    return torus(JUMP_RING_MAJOR_MM, JUMP_RING_WIRE_MM, 32, 10).translate((0.0, centre_y, body.thickness / 2))
+
+
+def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
+    """Accent stones round the plate's edge, clear of the centre stone, in a channel or with beads."""
+    size = 1.2
+    form = accent_form(size)
+    path = np.asarray(offset_outline(body.outline, -(size / 2 + BORDER_INSET_MM)).to_polygons()[0])
+    centres = [xy for xy in _spaced(path, size + ACCENT_GAP_MM)
+               if np.linalg.norm(xy - body.stone_centre) > keep_clear and xy[1] < body.top_y - 2.0]
+    z = body.thickness - form.crown - 0.05
+    parts = Parts()
+    seats, beads = [], []
+    for index, xy in enumerate(centres):
+        centre = np.array([*xy, z])
+        parts.stones.append((form.stone, form.solid.translate(tuple(float(v) for v in centre))))
+        seats.append(_placed_seat(form, centre))
+        if pave_beads and index + 1 < len(centres):  # a bead either side of the gap to the next stone
+            middle, along = (xy + centres[index + 1]) / 2, centres[index + 1] - xy
+            across = np.array([-along[1], along[0]]) / max(np.linalg.norm(along), 1e-9)
+            for side in (-1, 1):
+                beads.append(sphere((*(middle + side * across * size * 0.45), body.thickness), BEAD_RADIUS_MM, 8))
+    if seats:
+        parts.seats.append(manifold3d.Manifold.compose(seats))
+    if beads:
+        parts.metal.append(manifold3d.Manifold.compose(beads))
+    if not pave_beads and centres:  # a shallow channel joining the seats
+        groove = offset_outline(path, size / 2 - 0.25)
+        inner = offset_outline(path, -(size / 2 - 0.25))
+        ring = manifold3d.Manifold.batch_boolean(
+            [slab(groove, z, body.thickness + 1), slab(inner, z - 1, body.thickness + 2)], manifold3d.OpType.Subtract)
+        keep = union([sphere((*xy, z), size * 0.75, 12) for xy in centres])
+        parts.seats.append(manifold3d.Manifold.batch_boolean([ring, keep], manifold3d.OpType.Intersect))
+    return parts

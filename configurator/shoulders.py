@@ -1,0 +1,135 @@
+"""Shoulders of a ring: channel-set and pavé accent rows, and cathedral arches rising to the head.
+
+Accent stones sit along the band's top on both sides of the head, each in its seat: a channel groove
+(the band's walls hold the girdles) or a drilled seat held by raised beads (pavé).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import manifold3d
+import numpy as np
+
+from .settings import ACCENT_GAP_MM, BEAD_RADIUS_MM, Parts, StoneForm, accent_form, accent_seat, seat
+from .solids import capsule, section, sphere, union
+
+CHANNEL_WALL_MM = 0.7  # metal left either side of a channel
+CHANNEL_LIP_MM = 0.25  # how far the walls reach over the girdles
+STONES_PER_SIDE = 5
+
+
+@dataclass(frozen=True)
+class BandTop:
+    """The band's top, in world coordinates (finger axis Y): radius of the outside, width, and the angle
+    from +Z that the head covers on each side."""
+
+    radius: float
+    width: float
+    head_angle: float
+
+
+def _at_angle(solid: manifold3d.Manifold, angle: float, radius: float, y: float = 0.0) -> manifold3d.Manifold:
+    """Turn a solid built with +Z up so its +Z points out of the band at `angle` (radians from +Z)."""
+    return solid.rotate((0.0, math.degrees(angle), 0.0)).translate(
+        (radius * math.sin(angle), y, radius * math.cos(angle))
+    )
+
+
+def _angles(top: BandTop, size: float, count: int) -> list[float]:
+    step = (size + ACCENT_GAP_MM) / top.radius
+    first = top.head_angle + step / 2
+    return [side * (first + index * step) for side in (1, -1) for index in range(count)]
+
+
+def channel_size(band_width: float) -> float:
+    return float(np.clip(band_width - 2 * CHANNEL_WALL_MM, 1.0, 2.5))
+
+
+def _groove(top: BandTop, inner_radius: float, half_width: float, first: float, last: float) -> manifold3d.Manifold:
+    """A groove along the band's top from angle `first` to `last` (radians from +Z, first < last)."""
+    area = section(np.array([(inner_radius, -half_width), (top.radius + 1.0, -half_width),
+                             (top.radius + 1.0, half_width), (inner_radius, half_width)]))
+    span = math.degrees(last - first)
+    segments = max(8, int(math.ceil(360 / max(span, 1e-3) * span / 4)))
+    arc = manifold3d.Manifold.revolve(area, circular_segments=max(16, int(360 / 4)), revolve_degrees=span)
+    del segments
+    # The revolve sweeps from +X toward +Y round Z; turn it so it sweeps from +X toward +Z round Y, then on
+    # to start at `first` measured from +Z toward +X.
+    start_from_x = 90.0 - math.degrees(last)
+    return arc.rotate((90.0, 0.0, 0.0)).rotate((0.0, -start_from_x, 0.0))
+
+
+def channel(top: BandTop) -> Parts:
+    """Round accent stones in a groove along the band, walls on both sides holding the girdles."""
+    size = channel_size(top.width)
+    form = accent_form(size)
+    radius = top.radius - form.crown - 0.05
+    step = (size + ACCENT_GAP_MM) / top.radius
+    parts = Parts()
+    cutter = seat(form)
+    seats = []
+    angles = _angles(top, size, STONES_PER_SIDE)
+    for angle in angles:
+        parts.stones.append((form.stone, _at_angle(form.solid, angle, radius)))
+        seats.append(_at_angle(cutter, angle, radius))
+    grooves = []
+    for side in (1, -1):
+        ends = sorted(side * a for a in angles if a * side > 0)
+        first, last = ends[0] - step / 2, ends[-1] + step / 2
+        groove = _groove(top, radius, size / 2 - CHANNEL_LIP_MM, first, last)
+        grooves.append(groove if side > 0 else groove.mirror((1.0, 0.0, 0.0)))
+    parts.seats.append(union([manifold3d.Manifold.compose(seats), *grooves]))
+    return parts
+
+
+def pave_layout(band_width: float) -> tuple[int, float]:
+    """Rows and stone size of pavé on a band of this width."""
+    rows = 1 if band_width < 3.4 else 2
+    size = float(np.clip((band_width - 1.0) / rows - ACCENT_GAP_MM, 0.9, 1.5))
+    return rows, size
+
+
+def pave(top: BandTop) -> Parts:
+    """Small round stones in drilled seats, held by beads raised between them."""
+    rows, size = pave_layout(top.width)
+    form = accent_form(size)
+    radius = top.radius - form.crown - 0.05
+    offsets = [0.0] if rows == 1 else [-(size + ACCENT_GAP_MM) / 2, (size + ACCENT_GAP_MM) / 2]
+    parts = Parts()
+    angles = _angles(top, size, STONES_PER_SIDE + 1)
+    cutter = accent_seat(size)
+    seats, beads = [], []
+    step = (size + ACCENT_GAP_MM) / top.radius
+    bead = sphere((0.0, 0.0, 0.0), BEAD_RADIUS_MM, 8)
+    for angle in angles:
+        for y in offsets:
+            parts.stones.append((form.stone, _at_angle(form.solid, angle, radius, y)))
+            seats.append(_at_angle(cutter, angle, radius, y))
+            for side in (-1, 1):  # beads at the corners between stones
+                bead_angle = angle + math.copysign(step / 2, angle)
+                beads.append(_at_angle(bead, bead_angle, top.radius - 0.1, y + side * size * 0.42))
+    parts.seats.append(manifold3d.Manifold.compose(seats))  # seats and beads never touch their own kind
+    parts.metal.append(manifold3d.Manifold.compose(beads))
+    return parts
+
+
+def cathedral(top: BandTop, form: StoneForm, girdle_z: float) -> Parts:
+    """Two arches rising from the shoulders to the underside of the head (world coordinates)."""
+    stone = form.stone
+    half = min(top.width * 0.4, stone.length_mm * 0.35)
+    metal = []
+    for side in (1, -1):
+        foot_angle = side * (top.head_angle + 0.12)
+        foot = np.array([top.radius * math.sin(foot_angle) * 0.97, top.radius * math.cos(foot_angle) * 0.97])
+        summit = np.array([side * stone.outline_width_mm * 0.32, girdle_z - 0.55 * form.pavilion])
+        bend = np.array([foot[0] * 0.85 + summit[0] * 0.15, summit[1] - 0.2 * form.pavilion])
+        points = []
+        for t in np.linspace(0, 1, 7):
+            xz = (1 - t) ** 2 * foot + 2 * (1 - t) * t * bend + t**2 * summit
+            points.append(xz)
+        for a, b in zip(points[:-1], points[1:], strict=True):
+            slices = [capsule((p[0], -half, p[1]), (p[0], half, p[1]), 0.5) for p in (a, b)]
+            metal.append(manifold3d.Manifold.batch_hull(slices))
+    return Parts(metal)

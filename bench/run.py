@@ -1,7 +1,7 @@
 """Benchmarks: print figures, assert nothing. Run with `python -m bench.run` from the repository root.
 
 Figures: build and export of a comfort band (median of 20), build time of every profile at preview and
-export resolution, quote time, and CLI start-up.
+export resolution, halo ring export, the full design matrix at preview resolution, quote time, CLI start-up.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from configurator.bands import build_band
 from configurator.design import Profile, load_design, parse_design
 from configurator.export import Format, encode, wax_pattern
 from configurator.geometry import build
@@ -25,10 +26,12 @@ RUNS = 20
 
 
 def timed(action, runs: int = RUNS) -> list[float]:
-    """Wall times of `runs` calls of `action`, in milliseconds."""
-    action()  # warm caches and imports
+    """Wall times of `runs` calls of `action`, in milliseconds; the band cache is emptied before each, so
+    every call builds its band afresh."""
+    action()  # warm imports and the stone fits
     times = []
     for _ in range(runs):
+        build_band.cache_clear()
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
@@ -94,9 +97,19 @@ def cli_start() -> None:
     report("python -m configurator quote (whole process)", times)
 
 
+def halo_ring_export() -> None:
+    design = load_design(ROOT / "models" / "halo-ring.json")
+    report("halo ring: build + export STL (export res)",
+           timed(lambda: encode(wax_pattern(build(design, EXPORT)), Format.STL), runs=10))
+
+
 def main() -> None:
+    from bench import matrix
+
     comfort_band_build_and_export()
     every_profile()
+    halo_ring_export()
+    matrix.main()
     quoting()
     cli_start()
 

@@ -18,7 +18,7 @@ from .errors import ConfiguratorError
 from .export import Format, export
 from .geometry import build
 from .pricing import quote
-from .stones import depth_mm, trade_carat
+from .stones import depth_mm
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
@@ -44,9 +44,9 @@ def _print_json(data: object) -> None:
 
 
 def quote_document(design: Design) -> dict:
-    """Everything `quote` reports, as a JSON-ready dict."""
+    """Everything `quote` reports, as a JSON-ready dict: sizes, metal, stones by their modelled weight, price."""
     model = build(design)
-    priced = quote(design, model.metal_volume_mm3)
+    priced = quote(design, model.metal_volume_mm3, stones=model.stone_weights())
     result: dict = {"piece": design.piece.value, "metal": design.metal}
     if design.ring_size is not None:
         result["inner_diameter_mm"] = round(design.ring_size.inner_diameter_mm, 3)
@@ -54,21 +54,38 @@ def quote_document(design: Design) -> dict:
         result["ring_size"] = design.ring_size.all_systems()
     result["metal_volume_mm3"] = round(model.metal_volume_mm3, 2)
     result["metal_grams"] = round(priced.metal_grams, 3)
-    result["stones"] = [
-        {
-            "shape": stone.shape.value,
-            "cut": stone.cut.value,
-            "material": stone.material,
-            "length_mm": stone.length_mm,
-            "width_mm": round(stone.outline_width_mm, 2),
-            "depth_mm": depth_mm(stone),
-            "color": stone.grade_color,
-            "clarity": stone.grade_clarity,
-            "carat": round(trade_carat(stone), 3),
-            "client_supplied": stone.client_supplied,
-        }
-        for stone in ([design.stone] if design.stone else [])
-    ]
+    stones = []
+    for part in model.stone_parts:
+        if part.role == "centre":
+            stone = design.stone
+            stones.append({
+                "role": "centre",
+                "shape": stone.shape.value,
+                "cut": stone.cut.value,
+                "material": stone.material,
+                "length_mm": stone.length_mm,
+                "width_mm": round(stone.outline_width_mm, 2),
+                "depth_mm": depth_mm(stone),
+                "color": stone.grade_color,
+                "clarity": stone.grade_clarity,
+                "carat": round(part.carat, 3),
+                "client_supplied": stone.client_supplied,
+            })
+    for weight in model.stone_weights():
+        if weight.role == "accent":
+            size = next(part.size_mm for part in model.stone_parts if part.role == "accent")
+            stones.append({
+                "role": "accent",
+                "shape": "round",
+                "cut": "brilliant",
+                "material": weight.material,
+                "length_mm": size,
+                "count": weight.count,
+                "carat": round(weight.carat, 3),
+                "carat_each": round(weight.carat / weight.count, 4),
+            })
+    result["stones"] = stones
+    result["total_carat"] = round(sum(part.carat for part in model.stone_parts), 3)
     result["price"] = priced.to_dict()
     return result
 
@@ -100,9 +117,12 @@ def _cmd_quote(args: argparse.Namespace) -> int:
         print(f"ring size: {systems}; inner diameter {result['inner_diameter_mm']:.2f} mm")
     print(f"metal: {result['metal']}, {result['metal_volume_mm3']:.1f} mm3, {result['metal_grams']:.2f} g")
     for stone in result["stones"]:
-        print(
-            f"stone: {stone['shape']} {stone['material']} {stone['length_mm']} x {stone['width_mm']} mm, {stone['carat']:.2f} ct"
-        )
+        if stone["role"] == "centre":
+            print(f"stone: {stone['shape']} {stone['cut']} {stone['material']} {stone['length_mm']} x "
+                  f"{stone['width_mm']} x {stone['depth_mm']} mm, {stone['carat']:.2f} ct")
+        else:
+            print(f"accents: {stone['count']} x {stone['length_mm']} mm round {stone['material']}, "
+                  f"{stone['carat']:.2f} ct in all")
     price = result["price"]
     width = max(len(line["item"]) for line in price["lines"])
     for line in price["lines"]:
@@ -132,13 +152,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     fmt = Format(args.format) if args.format else None
     out = Path(args.output)
     stones = Path(args.stones) if args.stones else None
-    if stones is not None and stones.resolve() == out.resolve():
-        raise UsageError("export: --stones must name a different file from -o")
-    written = export(build(design), out, stones, args.shrinkage, fmt)
+    findings = Path(args.findings) if args.findings else None
+    targets = [path.resolve() for path in (out, stones, findings) if path is not None]
+    if len(set(targets)) != len(targets):
+        raise UsageError("export: -o, --stones and --findings must name different files")
+    written = export(build(design), out, stones, args.shrinkage, fmt, findings)
     note = f"wrote {written['metal']} ({written['format']}, shrinkage {written['shrinkage_pct']:g} %, "
     note += f"scale {written['scale']:.4f}, {written['volume_mm3']:.1f} mm3)"
     if stones is not None:
         note += f"; stones: {written['stones']}" if written["stones"] else "; no stones in this design"
+    if findings is not None:
+        note += f"; findings: {written['findings']}" if written["findings"] else "; no findings in this design"
     print(note)
     return 0
 
@@ -168,6 +192,7 @@ def parser() -> argparse.ArgumentParser:
     exported.add_argument("design", help="design JSON file, or - for standard input")
     exported.add_argument("-o", "--output", required=True, help="metal file (the wax pattern)")
     exported.add_argument("--stones", help="stones file (true size, not scaled)")
+    exported.add_argument("--findings", help="findings file: jump ring, clasp parts, hinged bail (scaled like -o)")
     exported.add_argument(
         "--shrinkage", type=float, help="linear casting shrinkage in percent (default: the alloy's; 0 for none)"
     )

@@ -117,14 +117,27 @@ def write_atomically(files: dict[Path, bytes]) -> None:
             temp.unlink(missing_ok=True)
 
 
+def findings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:
+    """The findings cast beside the piece (jump ring, clasp parts, a hinged bail's loop), scaled like the
+    pattern; each stays its own body. None when the design has none."""
+    if not model.findings:
+        return None
+    metal = catalogue.metal(model.design.metal)
+    pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
+    parts = trimesh.util.concatenate(list(model.findings.values()))
+    parts.apply_scale(shrinkage_scale(pct))
+    return parts
+
+
 def export(
     model: Model,
     out: Path,
     stones_out: Path | None = None,
     shrinkage_pct: float | None = None,
     fmt: Format | None = None,
+    findings_out: Path | None = None,
 ) -> dict[str, object]:
-    """Write the wax pattern (and the stones) and return what was written."""
+    """Write the wax pattern (and the stones, and the findings) and return what was written."""
     fmt = fmt or Format.of_path(out)
     metal = catalogue.metal(model.design.metal)
     pattern = wax_pattern(model, shrinkage_pct)
@@ -136,10 +149,15 @@ def export(
         gem = catalogue.gemstone(model.design.stone.material)
         stones_fmt = Format.of_path(stones_out) if stones_out.suffix else fmt
         files[stones_out] = encode(stones, stones_fmt, gem.color_hex, metallic=False)
+    findings = findings_pattern(model, shrinkage_pct)
+    if findings_out is not None and findings is not None:
+        files[findings_out] = encode(findings, Format.of_path(findings_out) if findings_out.suffix else fmt,
+                                     metal.color_hex)
     write_atomically(files)
     return {
         "metal": str(out),
         "stones": str(stones_out) if stones_out in files else None,
+        "findings": str(findings_out) if findings_out in files else None,
         "format": fmt.value,
         "shrinkage_pct": pattern.metadata["shrinkage_pct"],
         "scale": pattern.metadata["scale"],

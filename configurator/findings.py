@@ -96,11 +96,18 @@ def clasp_meshes(kind: Clasp) -> dict[str, trimesh.Trimesh]:
 
 
 def _link() -> trimesh.Trimesh:
-    """One cable link: a torus stretched to an oval, in the XY plane, long along X."""
+    """One cable link: round wire bent into a stadium, in the XY plane, long along X."""
     wire = LINK_WIRE_MM / 2
-    major = (LINK_WIDTH_MM - LINK_WIRE_MM) / 2
-    link = torus(major, wire, 20, 8).scale(((LINK_LENGTH_MM - LINK_WIRE_MM) / (LINK_WIDTH_MM - LINK_WIRE_MM), 1.0, 1.0))
-    return to_trimesh(link)
+    bend = (LINK_WIDTH_MM - LINK_WIRE_MM) / 2  # radius of the bends to the wire's centre
+    straight = (LINK_LENGTH_MM - LINK_WIDTH_MM) / 2  # half-length of the straight sides
+    angles = np.linspace(0, 2 * np.pi, 10, endpoint=False)
+    tube = manifold3d.CrossSection([np.column_stack([bend + wire * np.cos(angles), wire * np.sin(angles)])])
+    half = manifold3d.Manifold.revolve(tube, 24, 180.0)  # from +X round to -X, through +Y
+    ends = [half.rotate((0.0, 0.0, -90.0)).translate((straight, 0.0, 0.0)),
+            half.rotate((0.0, 0.0, 90.0)).translate((-straight, 0.0, 0.0))]
+    sides = [manifold3d.Manifold.cylinder(2 * straight + 0.02, wire, wire, 10).rotate((0.0, 90.0, 0.0))
+             .translate((-straight - 0.01, y, 0.0)) for y in (-bend, bend)]
+    return to_trimesh(union([*ends, *sides]))
 
 
 def chain(length_mm: float) -> trimesh.Trimesh:
@@ -118,5 +125,5 @@ def chain(length_mm: float) -> trimesh.Trimesh:
         faces.append(piece.faces + offset)
         offset += len(piece.vertices)
     result = trimesh.Trimesh(np.vstack(vertices), np.vstack(faces), process=False)
-    result.metadata.update({"part": "chain", "links": count, "length_mm": count * pitch})
+    result.metadata.update({"part": "chain", "links": count, "length_mm": count * pitch, "pitch_mm": pitch})
     return result

@@ -17,6 +17,7 @@ from .bands import Band, build_band
 from .design import Design, Piece, Setting, SettingStyle
 from .findings import chain, clasp_meshes
 from .pendants import Plate, bail, border, jump_ring, plate
+from .pricing import StoneWeight
 from .settings import Parts, StoneForm, Support, head
 from .shoulders import BandTop, cathedral, channel, pave
 from .solids import EXPORT, Resolution, drop_crumbs, subtract, to_trimesh, union
@@ -35,6 +36,7 @@ class StonePart:
     carat: float
     role: str  # "centre" or "accent"
     size_mm: float
+    solid: manifold3d.Manifold = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,19 @@ class Model:
     band: Band | None = field(default=None, compare=False)
     plate: Plate | None = field(default=None, compare=False)
     girdle_z: float | None = None
+    solid: manifold3d.Manifold | None = field(default=None, repr=False, compare=False)  # the metal, exact
 
     @property
     def metal_volume_mm3(self) -> float:
         return float(self.metal.volume)
+
+    def stone_weights(self) -> tuple[StoneWeight, ...]:
+        """The stones grouped for pricing: the centre, then accents by material and size."""
+        groups: dict[tuple[str, str, float], list[float]] = {}
+        for part in self.stone_parts:
+            groups.setdefault((part.role, part.material, round(part.size_mm, 3)), []).append(part.carat)
+        return tuple(StoneWeight(role, material, len(carats), sum(carats))
+                     for (role, material, _), carats in groups.items())
 
 
 def _stone_parts(design: Design, parts: Parts) -> tuple[StonePart, ...]:
@@ -63,7 +74,7 @@ def _stone_parts(design: Design, parts: Parts) -> tuple[StonePart, ...]:
         mesh = to_trimesh(solid, part="stone", material=stone.material, shape=stone.shape.value)
         carat = solid.volume() / 1000.0 * density / CARAT_GRAMS
         role = "centre" if index == 0 and design.stone is not None else "accent"
-        result.append(StonePart(mesh, stone.material, carat, role, stone.length_mm))
+        result.append(StonePart(mesh, stone.material, carat, role, stone.length_mm, solid))
     return tuple(result)
 
 
@@ -92,13 +103,14 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         elif setting.style is SettingStyle.PAVE:
             shoulders = pave(top)
         elif setting.style is SettingStyle.CATHEDRAL:
-            shoulders = cathedral(top, form, girdle_z)
+            arches = cathedral(top, form, girdle_z)
+            shoulders = Parts([subtract(union(arches.metal), held.seats)])  # arches stop at the stone's seat
     body = subtract(union([band.solid, *shoulders.metal]), shoulders.seats)
-    metal = union([body, subtract(union(held.metal), held.seats)]) if held.metal else body
+    metal = union([body, *held.metal])  # the head arrives with its seats cut; the stone clears the band
     metal = drop_crumbs(metal)
     mesh = to_trimesh(metal, part="ring", profile=ring.profile.value)
     stones = _stone_parts(design, Parts().add(held).add(shoulders))
-    return Model(design, resolution, mesh, tuple(part.mesh for part in stones), stones, {}, band, None, girdle_z)
+    return Model(design, resolution, mesh, tuple(part.mesh for part in stones), stones, {}, band, None, girdle_z, metal)
 
 
 SHOULDER_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE, SettingStyle.CATHEDRAL)
@@ -107,7 +119,8 @@ SHOULDER_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE, SettingStyle.CATHEDR
 def _pendant(design: Design, resolution: Resolution) -> Model:
     pendant = design.pendant
     body = plate(pendant)
-    parts = Parts()
+    held = Parts()  # the head, uncut: its seats are cut with the plate's in one go
+    rows = Parts()  # accent stones set into the plate
     girdle_z = None
     bail_metal, bail_cuts, extra = bail(pendant, body)
     setting = design.effective_setting
@@ -121,12 +134,16 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
 
         reach = (design.stone.outline_width_mm / 2, design.stone.length_mm / 2)
         head_style = setting if setting.style not in SHOULDER_STYLES else Setting(style=SettingStyle.PRONG)
-        parts.add(head(design.stone, head_style, Support(anchor, reach)).moved(
-            lambda solid: solid.translate(tuple(float(v) for v in centre))))
+        held = head(design.stone, head_style, Support(anchor, reach), precut=False).moved(
+            lambda solid: solid.translate(tuple(float(v) for v in centre)))
         if setting.style in (SettingStyle.CHANNEL, SettingStyle.PAVE):
             keep_clear = max(design.stone.length_mm, design.stone.outline_width_mm) / 2 + 1.6
-            parts.add(border(body, keep_clear, setting.style is SettingStyle.PAVE))
-    metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *parts.metal]), [*parts.seats, *bail_cuts]))
+            rows = border(body, keep_clear, setting.style is SettingStyle.PAVE)
+    # One cut of every seat through the plate and the head together: the plate is small, unlike a band.
+    # The head's seats never touch one another, so they compose; a channel's groove overlaps its seats.
+    cuts = [*bail_cuts, *rows.seats, *([manifold3d.Manifold.compose(held.seats)] if held.seats else [])]
+    metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *rows.metal, *held.metal]), cuts))
+    parts = Parts().add(held).add(rows)
     mesh = to_trimesh(metal, part="pendant", outline=pendant.outline.value)
     stones = _stone_parts(design, parts)
     findings = {name: to_trimesh(solid, part=name) for name, solid in extra.items()}
@@ -135,7 +152,8 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     for name, part in clasp_meshes(pendant.clasp).items():
         findings[name] = part.copy()
         findings[name].apply_translation((side, 0.0, 0.0))
-    return Model(design, resolution, mesh, tuple(part.mesh for part in stones), stones, findings, None, body, girdle_z)
+    return Model(design, resolution, mesh, tuple(part.mesh for part in stones), stones, findings, None, body, girdle_z,
+                 metal)
 
 
 def build(design: Design, resolution: Resolution = EXPORT) -> Model:
@@ -150,4 +168,3 @@ def chain_of(design: Design) -> trimesh.Trimesh | None:
     return chain(design.pendant.chain.length_mm) if design.pendant is not None else None
 
 
-__all__ = ["Model", "StonePart", "build", "chain_of", "manifold3d"]

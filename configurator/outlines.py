@@ -125,6 +125,7 @@ def stone_outline(shape: Shape, length: float, width: float, count: int = 48) ->
         points = _trillion(count) * half
     else:
         raise ValueError(f"unknown shape {shape!r}")
+    points = points - (points.max(axis=0) + points.min(axis=0)) / 2  # centred on its box
     return points if _signed_area(points) > 0 else points[::-1]
 
 

@@ -112,8 +112,7 @@ def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
     if not pave_beads and centres:  # a shallow channel joining the seats
         groove = offset_outline(path, size / 2 - 0.25)
         inner = offset_outline(path, -(size / 2 - 0.25))
-        ring = manifold3d.Manifold.batch_boolean(
-            [slab(groove, z, body.thickness + 1), slab(inner, z - 1, body.thickness + 2)], manifold3d.OpType.Subtract)
+        ring = slab(groove - inner, z, body.thickness + 1)
         keep = union([sphere((*xy, z), size * 0.75, 12) for xy in centres])
         parts.seats.append(manifold3d.Manifold.batch_boolean([ring, keep], manifold3d.OpType.Intersect))
     return parts

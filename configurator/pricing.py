@@ -30,6 +30,7 @@ class Labour(BaseModel):
     casting: float = PositivePrice
     finishing: float = PositivePrice
     setting_per_stone: float = PositivePrice
+    setting_per_accent: float = PositivePrice
 
 
 class PriceTable(BaseModel):
@@ -43,6 +44,7 @@ class PriceTable(BaseModel):
     sprue_allowance: float = Field(ge=0, le=0.5)
     metal_per_gram: dict[str, float]
     stone_per_carat: dict[str, float]
+    melee_per_carat: float = Field(ge=0, allow_inf_nan=False)
     labour: Labour
 
     @model_validator(mode="after")
@@ -111,9 +113,32 @@ def metal_grams(volume_mm3: float, metal_id: str) -> float:
     return volume_mm3 / 1000.0 * catalogue.metal(metal_id).density_g_cm3
 
 
-def quote(design: Design, metal_volume_mm3: float, table: PriceTable | None = None) -> Quote:
-    """Price `design` whose metal measures `metal_volume_mm3`."""
+@dataclass(frozen=True)
+class StoneWeight:
+    """Stones of one kind in a design, weighed from their modelled volume."""
+
+    role: str  # "centre" or "accent"
+    material: str
+    count: int
+    carat: float  # all of them together
+
+
+def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
+    """Stone weights by the trade formula, for a design whose geometry has not been built."""
+    if design.stone is None:
+        return ()
+    return (StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)),)
+
+
+def quote(
+    design: Design,
+    metal_volume_mm3: float,
+    table: PriceTable | None = None,
+    stones: tuple[StoneWeight, ...] | None = None,
+) -> Quote:
+    """Price `design` whose metal measures `metal_volume_mm3` and whose stones weigh `stones`."""
     table = table or default_price_table()
+    stones = stone_weights(design) if stones is None else stones
     metal = catalogue.metal(design.metal)
     grams = metal_grams(metal_volume_mm3, design.metal)
     per_gram = table.metal_per_gram[design.metal]
@@ -124,19 +149,27 @@ def quote(design: Design, metal_volume_mm3: float, table: PriceTable | None = No
             grams * table.sprue_allowance * per_gram,
         ),
     ]
-    stones = [design.stone] if design.stone else []
-    for stone in stones:
-        carat = trade_carat(stone)
-        name = catalogue.gemstone(stone.material).name
-        if stone.client_supplied:
-            lines.append((f"stone: client's own {stone.shape.value} {name}, {carat:.2f} ct", 0.0))
+    for weight in stones:
+        name = catalogue.gemstone(weight.material).name
+        if weight.role == "centre":
+            stone = design.stone
+            if stone.client_supplied:
+                lines.append((f"stone: client's own {stone.shape.value} {name}, {weight.carat:.2f} ct", 0.0))
+            else:
+                per_carat = table.stone_per_carat[weight.material]
+                lines.append((f"stone: {stone.shape.value} {name}, {weight.carat:.2f} ct", weight.carat * per_carat))
         else:
-            per_carat = table.stone_per_carat[stone.material]
-            lines.append((f"stone: {stone.shape.value} {name}, {carat:.2f} ct", carat * per_carat))
+            lines.append(
+                (f"accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all",
+                 weight.carat * table.melee_per_carat)
+            )
     lines.append(("labour: casting", table.labour.casting))
     lines.append(("labour: finishing", table.labour.finishing))
-    if stones:
-        lines.append((f"labour: setting {len(stones)} stone(s)", table.labour.setting_per_stone * len(stones)))
+    for weight in stones:
+        if weight.role == "centre":
+            lines.append(("labour: setting the centre stone", table.labour.setting_per_stone))
+        else:
+            lines.append((f"labour: setting {weight.count} accent stones", table.labour.setting_per_accent * weight.count))
     rounded = [(item, round(amount, 2)) for item, amount in lines]
     subtotal = sum(amount for _, amount in rounded)
     rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2)))

@@ -20,7 +20,7 @@ import numpy as np
 
 from .design import Cut, Setting, SettingStyle, Shape, Stone
 from .outlines import stone_outline
-from .solids import capsule, offset_outline, slab, sphere, union
+from .solids import capsule, offset_outline, slab, sphere, subtract, union
 from .stones import stone_solid
 
 SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
@@ -67,7 +67,8 @@ class StoneForm:
 
 @dataclass
 class Parts:
-    """What a setting adds: metal to unite, seats to cut, and the stones it holds (all placed)."""
+    """What a setting adds, all placed: metal to unite (a setting's own metal comes with its seats already
+    cut), seats still to cut into whatever else the stones reach (a band, a plate), and the stones."""
 
     metal: list[manifold3d.Manifold] = field(default_factory=list)
     seats: list[manifold3d.Manifold] = field(default_factory=list)
@@ -121,7 +122,16 @@ def _outline_point(outline: np.ndarray, angle: float, length: float, width: floa
     return outline[index]
 
 
-def prongs(form: StoneForm, count: int, claw: bool, support: Support, diameter: float | None = None) -> Parts:
+def _finish(metal: list[manifold3d.Manifold], seats: list[manifold3d.Manifold], stones, precut: bool) -> Parts:
+    """A setting's parts: with `precut`, its metal comes with its own seats already cut."""
+    if not precut:
+        return Parts(metal, seats, stones)
+    return Parts([subtract(union(metal), [manifold3d.Manifold.compose(seats)])], seats, stones)
+
+
+def prongs(
+    form: StoneForm, count: int, claw: bool, support: Support, diameter: float | None = None, precut: bool = True
+) -> Parts:
     """Prongs hugging the girdle and rising over the crown, their feet converging into the support."""
     stone = form.stone
     d = diameter or centre_prong_mm(stone)
@@ -145,30 +155,25 @@ def prongs(form: StoneForm, count: int, claw: bool, support: Support, diameter: 
     fraction = min(1.0, (0 - rail_z) / max(1e-6, top_z - support.anchor(0.0, 0.0)[2]))
     scale = 1 - 0.5 * fraction
     rail_line = outline * scale + 0  # where the prong axes cross the rail's height
-    rail = slab(offset_outline(rail_line, 0.5 * d), rail_z - 0.35, rail_z + 0.35)
-    rail = manifold3d.Manifold.batch_boolean(
-        [rail, slab(offset_outline(rail_line, -0.5 * d), rail_z - 1, rail_z + 1)], manifold3d.OpType.Subtract
-    )
+    rail = slab(offset_outline(rail_line, 0.5 * d) - offset_outline(rail_line, -0.5 * d), rail_z - 0.35, rail_z + 0.35)
     metal.append(rail)
-    return Parts(metal, [seat(form)], [(stone, form.solid)])
+    return _finish(metal, [seat(form)], [(stone, form.solid)], precut)
 
 
-def bezel(form: StoneForm, support: Support) -> Parts:
+def bezel(form: StoneForm, support: Support, precut: bool = True) -> Parts:
     """A wall round the girdle rising over a quarter of the crown, open at the back, on a base to the support."""
     stone = form.stone
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     top = 0.25 * form.crown
     bottom = -0.6 * form.pavilion
-    wall = slab(offset_outline(outline, BEZEL_WALL_MM), bottom, top)
-    opening = slab(offset_outline(outline, -BEZEL_LIP_MM), bottom - 1, top + 1)
-    cup = manifold3d.Manifold.batch_boolean([wall, opening], manifold3d.OpType.Subtract)
+    cup = slab(offset_outline(outline, BEZEL_WALL_MM) - offset_outline(outline, -BEZEL_LIP_MM), bottom, top)
     # Posts from the cup's underside into the support.
     posts = []
     for angle in prong_angles(stone.shape, 4):
         point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm) * 0.95
         foot = support.anchor(*np.clip(point * 0.5, -np.array(support.reach), np.array(support.reach)))
         posts.append(capsule(foot, np.array([*point, bottom + 0.3]), 0.55, 0.5))
-    return Parts([cup, *posts], [seat(form)], [(stone, form.solid)])
+    return _finish([cup, *posts], [seat(form)], [(stone, form.solid)], precut)
 
 
 ACCENT_GIRDLE_POINTS = 16  # an accent stone is small: sixteen girdle points keep it round to the eye
@@ -187,7 +192,7 @@ def accent_seat(size_mm: float) -> manifold3d.Manifold:
     pavilion's cone carried down into a drilled hole for light and cleaning (one convex cutter)."""
     form = accent_form(size_mm)
     radius = 0.3 * size_mm
-    drill = manifold3d.Manifold.cylinder(1.5, radius, radius, 12).translate((0.0, 0.0, -form.pavilion - 1.5))
+    drill = manifold3d.Manifold.cylinder(1.5, radius, radius, 8).translate((0.0, 0.0, -form.pavilion - 1.5))
     return manifold3d.Manifold.batch_hull([seat(form), drill])
 
 
@@ -195,31 +200,31 @@ def _placed(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
     return form.solid.translate(tuple(float(v) for v in centre))
 
 
-def halo(form: StoneForm, count: int, support: Support) -> Parts:
+def halo(form: StoneForm, count: int, support: Support, precut: bool = True) -> Parts:
     """The centre in prongs, ringed by accent stones in a rim with shared beads, on posts to the support."""
     stone = form.stone
-    parts = prongs(form, count, False, support, diameter=max(0.8, centre_prong_mm(stone) - 0.2))
+    parts = prongs(form, count, False, support, diameter=max(0.8, centre_prong_mm(stone) - 0.2), precut=precut)
     accent = float(np.clip(0.18 * min(stone.length_mm, stone.outline_width_mm), 1.0, 1.8))
     small = accent_form(accent)
     prong = max(0.8, centre_prong_mm(stone) - 0.2)
     distance = prong * (1 - PRONG_BITE) + 0.15 + accent / 2
-    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 96)
+    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     path = offset_outline(outline, distance).to_polygons()[0]
     centres = _spaced(np.asarray(path), accent + ACCENT_GAP_MM)
     z = -0.3 * form.pavilion
     rim_low = z - small.pavilion * 0.9
-    rim = slab(offset_outline(outline, distance + accent / 2 + 0.3), rim_low, z + 0.05)
-    rim = manifold3d.Manifold.batch_boolean(
-        [rim, slab(offset_outline(outline, distance - accent / 2 - 0.3), rim_low - 1, z + 1)],
-        manifold3d.OpType.Subtract,
+    rim = slab(
+        offset_outline(outline, distance + accent / 2 + 0.3) - offset_outline(outline, distance - accent / 2 - 0.3),
+        rim_low,
+        z + 0.05,
     )
-    metal = [rim]
     seats, stones = [], []
     for xy in centres:
         centre = np.array([*xy, z])
         stones.append((small.stone, _placed(small, centre)))
         seats.append(_placed_seat(small, centre))
-    seats = [manifold3d.Manifold.compose(seats)]  # neighbouring seats are apart by the gap: compose them
+    placed_seats = seats
+    seats = manifold3d.Manifold.compose(seats)  # neighbouring seats are apart by the gap: compose them
     beads = []
     for a, b in zip(centres, np.roll(centres, -1, axis=0), strict=True):  # shared beads between stones
         middle = (a + b) / 2
@@ -227,12 +232,17 @@ def halo(form: StoneForm, count: int, support: Support) -> Parts:
         for side in (-1, 1):
             bead = middle + outward * side * accent * 0.42
             beads.append(sphere([*bead, z + 0.1], BEAD_RADIUS_MM, 8))
-    metal.append(manifold3d.Manifold.compose(beads))  # the beads never touch each other: no boolean needed
+    # The rim and its beads take the accent seats on their own: a small boolean, not one over the whole head.
+    posts = []
     for angle in prong_angles(stone.shape, 4):  # posts under the rim
         point = _outline_point(np.asarray(path), angle + math.pi / 4, stone.length_mm, stone.outline_width_mm)
         foot = support.anchor(*np.clip(point * 0.45, -np.array(support.reach), np.array(support.reach)))
-        metal.append(capsule(foot, np.array([*point, rim_low + 0.3]), 0.5, 0.45))
-    return parts.add(Parts(metal, seats, stones))
+        posts.append(capsule(foot, np.array([*point, rim_low + 0.3]), 0.5, 0.45))
+    # Every seat cuts the rim, beads, posts and prongs: a post may pass under a stone's pavilion.
+    metal = [*parts.metal, rim, manifold3d.Manifold.compose(beads), *posts]
+    if precut:
+        metal = [subtract(union(metal), [seats, *parts.seats])]
+    return Parts(metal, [*parts.seats, *placed_seats], [*parts.stones, *stones])  # seats still cut what they reach
 
 
 def _placed_seat(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
@@ -253,13 +263,21 @@ def _spaced(path: np.ndarray, pitch: float) -> np.ndarray:
     return np.column_stack([x, y])
 
 
-def head(stone: Stone, setting: Setting, support: Support) -> Parts:
-    """The head holding the centre stone, in the stone's frame."""
+def head(stone: Stone, setting: Setting, support: Support, precut: bool = True) -> Parts:
+    """The head holding the centre stone, in the stone's frame.
+
+    Args:
+        stone: the centre stone.
+        setting: the style (shoulder styles take a four-prong head).
+        support: where the head's posts land.
+        precut: cut the head's own seats now (when it will meet a large band), or leave every seat to be
+            cut once with its support's (a pendant's plate).
+    """
     form = StoneForm.of(stone)
     style = setting.style
     if style is SettingStyle.BEZEL:
-        return bezel(form, support)
+        return bezel(form, support, precut)
     if style is SettingStyle.HALO:
-        return halo(form, setting.prong_count, support)
+        return halo(form, setting.prong_count, support, precut)
     count = setting.prong_count or 4
-    return prongs(form, count, setting.tips.value == "claw", support)
+    return prongs(form, count, setting.tips.value == "claw", support, precut=precut)

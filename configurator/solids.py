@@ -144,15 +144,13 @@ def ellipse_arc(
 
 def union(solids: list[manifold3d.Manifold]) -> manifold3d.Manifold:
     """One solid of all `solids` (overlapping parts merge)."""
-    solids = [solid for solid in solids if not solid.is_empty()]
     if not solids:
         return manifold3d.Manifold()
-    return manifold3d.Manifold.batch_boolean(solids, manifold3d.OpType.Add) if len(solids) > 1 else solids[0]
+    return manifold3d.Manifold.batch_boolean(list(solids), manifold3d.OpType.Add) if len(solids) > 1 else solids[0]
 
 
 def subtract(solid: manifold3d.Manifold, cutters: list[manifold3d.Manifold]) -> manifold3d.Manifold:
     """`solid` with every cutter removed."""
-    cutters = [cutter for cutter in cutters if not cutter.is_empty()]
     if not cutters:
         return solid
     return manifold3d.Manifold.batch_boolean([solid, union(cutters)], manifold3d.OpType.Subtract)
@@ -175,7 +173,7 @@ def section(outline: np.ndarray) -> manifold3d.CrossSection:
     return manifold3d.CrossSection([np.ascontiguousarray(outline, dtype=np.float64)])
 
 
-def offset_outline(outline: np.ndarray, delta: float, segments: int = 24) -> manifold3d.CrossSection:
+def offset_outline(outline: np.ndarray, delta: float, segments: int = 16) -> manifold3d.CrossSection:
     """The outline grown (delta > 0) or shrunk (delta < 0) by `delta` mm, corners rounded."""
     if abs(delta) < 1e-9:
         return section(outline)
@@ -194,11 +192,29 @@ def torus(major_radius: float, minor_radius: float, segments: int = 32, tube_seg
     return revolve(tube, segments)
 
 
+def _one_piece(solid: manifold3d.Manifold) -> bool:
+    """Whether a solid is one connected piece (checked on its mesh, cheaper than decomposing)."""
+    mesh = solid.to_mesh()
+    faces = np.asarray(mesh.tri_verts)
+    if len(faces) == 0:
+        return True
+    import scipy.sparse
+    import scipy.sparse.csgraph
+
+    count = len(np.asarray(mesh.vert_properties))
+    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]]])
+    graph = scipy.sparse.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(count, count))
+    components, _ = scipy.sparse.csgraph.connected_components(graph, directed=False)
+    return components == 1
+
+
 CRUMB_MM3 = 0.05  # loose bits smaller than this cannot be cast (PRODUCT.md: detail at least 0.35 mm)
 
 
 def drop_crumbs(solid: manifold3d.Manifold, limit_mm3: float = CRUMB_MM3) -> manifold3d.Manifold:
     """`solid` without loose slivers under `limit_mm3` that cutting close-set seats can leave behind."""
+    if solid.genus() >= 0 and _one_piece(solid):
+        return solid
     pieces = solid.decompose()
     if len(pieces) <= 1:
         return solid

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import manifold3d
 import numpy as np
+from scipy.optimize import brentq
 
 from . import catalogue
 from .design import Cut, Shape, Stone
@@ -107,7 +108,7 @@ def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: flo
     girdle = GIRDLE_SHARE * depth
     g = girdle / 2
     if stone.cut is Cut.CABOCHON:
-        height = depth - g
+        height = depth - girdle
         rings = [(1.0, 1.0, -g, 1), (1.0, 1.0, g, 1)]
         power = 2.0 * 2.0**fullness  # 2 is an elliptical dome; lower is more pointed, higher fuller
         for index in range(1, CABOCHON_LAYERS):
@@ -211,21 +212,11 @@ def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int
         return _carat_of(_solid(probe, fullness, girdle_points), DIAMOND_DENSITY) - target
 
     low, high = FULLNESS_RANGE
-    e_low, e_high = error(low), error(high)
-    if e_low >= 0:
+    if error(low) >= 0:
         return low
-    if e_high <= 0:
+    if error(high) <= 0:
         return high
-    for _ in range(12):  # regula falsi on a monotonic, nearly linear function
-        mid = low - e_low * (high - low) / (e_high - e_low)
-        e_mid = error(mid)
-        if abs(e_mid) < 1e-4 * target:
-            return mid
-        if e_mid < 0:
-            low, e_low = mid, e_mid
-        else:
-            high, e_high = mid, e_mid
-    return mid
+    return float(brentq(error, low, high, xtol=1e-6, rtol=1e-6))
 
 
 def _carat_of(solid: manifold3d.Manifold, density: float) -> float:

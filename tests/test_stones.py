@@ -1,0 +1,91 @@
+"""Stones: every shape and cut is a closed solid whose modelled carat agrees with the trade formulas."""
+
+import pytest
+
+from configurator import catalogue
+from configurator.design import Cut, Shape, Stone
+from configurator.outlines import stone_outline
+from configurator.solids import polygon_area, to_trimesh
+from configurator.stones import CARAT_GRAMS, TRADE_FACTORS, modelled_carat, stone_solid, trade_carat, trade_factor
+
+# Each shape at its usual proportion and at the ends of the ratios its trade factor covers.
+RATIOS = {
+    Shape.ROUND: (1.0,), Shape.ASSCHER: (1.0,), Shape.PRINCESS: (1.0, 1.1), Shape.CUSHION: (1.0, 1.2),
+    Shape.HEART: (1.0, 1.1), Shape.TRILLION: (1.0,), Shape.OVAL: (1.25, 1.35, 1.5), Shape.PEAR: (1.25, 1.6, 2.0),
+    Shape.MARQUISE: (1.5, 2.0, 3.0), Shape.EMERALD: (1.0, 1.5, 2.0), Shape.RADIANT: (1.0, 1.2, 1.5),
+    Shape.BAGUETTE: (2.0, 3.0),
+}
+CASES = [(shape, ratio) for shape, ratios in RATIOS.items() for ratio in ratios]
+
+
+def stone(shape: Shape, ratio: float, cut: Cut = Cut.BRILLIANT, material: str = "diamond", length: float = 8.0):
+    return Stone(shape=shape, cut=cut, material=material, length_mm=length, width_mm=length / ratio)
+
+
+def test_a_6_5_mm_round_brilliant_diamond_is_about_one_carat():
+    assert modelled_carat(Stone(shape=Shape.ROUND, length_mm=6.5)) == pytest.approx(1.00, abs=0.05)
+
+
+@pytest.mark.parametrize(("shape", "ratio"), CASES, ids=lambda value: getattr(value, "value", value))
+@pytest.mark.parametrize("cut", list(Cut), ids=lambda cut: cut.value)
+def test_modelled_carat_agrees_with_the_trade_formula(shape, ratio, cut):
+    gem = stone(shape, ratio, cut)
+    assert modelled_carat(gem) == pytest.approx(trade_carat(gem), rel=0.10)
+
+
+@pytest.mark.parametrize(("shape", "ratio"), CASES, ids=lambda value: getattr(value, "value", value))
+def test_brilliant_factor_falls_in_the_trade_range(shape, ratio):
+    """carat / (L x W x D) of the model lies within the shape's published factors (5 % margin)."""
+    gem = stone(shape, ratio)
+    length, width = gem.length_mm, gem.outline_width_mm
+    from configurator.stones import depth_mm
+
+    if shape is Shape.ROUND:
+        factor = modelled_carat(gem) / (((length + width) / 2) ** 2 * depth_mm(gem))
+    else:
+        factor = modelled_carat(gem) / (length * width * depth_mm(gem))
+    published = [point[1] for point in TRADE_FACTORS[shape]]
+    assert min(published) * 0.95 <= factor <= max(published) * 1.05
+    assert factor == pytest.approx(trade_factor(shape, length / width), rel=0.05)
+
+
+@pytest.mark.parametrize("material", list(catalogue.gemstones()))
+def test_volume_times_density_is_carat_times_0_2_g(material):
+    gem = Stone(shape=Shape.OVAL, material=material, length_mm=8.0, width_mm=6.0)
+    volume_cm3 = stone_solid(gem).volume() / 1000
+    density = catalogue.gemstone(material).density_g_cm3
+    assert volume_cm3 * density == pytest.approx(modelled_carat(gem) * CARAT_GRAMS, rel=1e-9)
+    # Heavier materials weigh more for the same size: carat scales with density / 3.52.
+    diamond = modelled_carat(Stone(shape=Shape.OVAL, length_mm=8.0, width_mm=6.0))
+    assert modelled_carat(gem) == pytest.approx(diamond * density / 3.52, rel=1e-9)
+
+
+@pytest.mark.parametrize("shape", list(Shape), ids=lambda shape: shape.value)
+@pytest.mark.parametrize("cut", list(Cut), ids=lambda cut: cut.value)
+def test_every_stone_is_a_closed_solid_of_its_measured_size(shape, cut):
+    ratio = RATIOS[shape][0]
+    gem = stone(shape, ratio, cut, length=7.0)
+    mesh = to_trimesh(stone_solid(gem))
+    assert mesh.is_volume and mesh.body_count == 1
+    assert mesh.extents[1] == pytest.approx(7.0, abs=0.02)  # length along Y
+    assert mesh.extents[0] == pytest.approx(gem.outline_width_mm, abs=0.02)
+    from configurator.stones import depth_mm
+
+    assert mesh.extents[2] == pytest.approx(depth_mm(gem), abs=0.02)
+    # The girdle lies on z = 0: the widest cross-section of the stone is there.
+    assert mesh.bounds[0][2] < 0 < mesh.bounds[1][2]
+
+
+def test_a_clients_stone_keeps_its_measured_size():
+    gem = Stone(shape=Shape.CUSHION, length_mm=7.3, width_mm=6.9, depth_mm=4.6, client_supplied=True)
+    assert to_trimesh(stone_solid(gem)).extents == pytest.approx([6.9, 7.3, 4.6], abs=0.02)
+
+
+@pytest.mark.parametrize("shape", list(Shape), ids=lambda shape: shape.value)
+def test_outlines_are_counter_clockwise_and_fill_their_box(shape):
+    outline = stone_outline(shape, 8.0, 6.0 if shape not in (Shape.ROUND, Shape.ASSCHER) else 8.0)
+    width = 6.0 if shape not in (Shape.ROUND, Shape.ASSCHER) else 8.0
+    assert polygon_area(outline) > 0
+    assert outline.max(axis=0) - outline.min(axis=0) == pytest.approx([width, 8.0], abs=0.02)
+    # A trillion is the sparest shape (a bowed triangle), a princess fills its box.
+    assert 0.45 * width * 8.0 < polygon_area(outline) <= width * 8.0 + 1e-9

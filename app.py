@@ -17,12 +17,14 @@ import numpy as np
 import streamlit as st
 
 from configurator import catalogue, sizes
+from configurator.budget import fit
 from configurator.checks import Severity, check
 from configurator.cli import quote_document
 from configurator.design import Design, DesignError, Profile, loads_design, parse_design
 from configurator.errors import ConfiguratorError
 from configurator.export import Format, encode, wax_pattern
 from configurator.geometry import build
+from configurator.quotes import model_of
 from configurator.solids import PREVIEW
 
 PREVIEW_TIMEOUT_S = 45.0
@@ -47,7 +49,12 @@ def priced(design_json: str) -> dict:
 @st.cache_data(max_entries=256, show_spinner=False)
 def findings(design_json: str) -> list[dict]:
     design = loads_design(design_json)
-    return [finding.to_dict() | {"line": finding.line()} for finding in check(design, build(design))]
+    return [finding.to_dict() | {"line": finding.line()} for finding in check(design, model_of(design))]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def budget_changes(design_json: str, budget: float) -> list[dict]:
+    return [suggestion.to_dict() for suggestion in fit(loads_design(design_json), budget)]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -231,6 +238,29 @@ def controls(doc: dict) -> dict:
     return doc
 
 
+def budget_helper(design_json: str, price: dict) -> None:
+    """The client's budget, and the single changes that bring the design within it."""
+    budget = st.number_input(
+        f"Client's budget ({price['currency']})",
+        min_value=0.0,
+        max_value=10_000_000.0,
+        value=0.0,
+        step=100.0,
+        key="budget",
+        help="Leave at 0 for no budget. Each suggestion changes one thing and shows its new price.",
+    )
+    if budget <= 0:
+        return
+    if price["total"] <= budget:
+        st.success(f"Within budget: {price['currency']} {price['total']:,.2f} of {budget:,.2f}.")
+        return
+    changes = budget_changes(design_json, budget)
+    if not changes:
+        st.info("No single change brings this design within the budget.")
+        return
+    st.table([{"change": change["change"], "price": f"{change['total']:,.2f}"} for change in changes])
+
+
 def main() -> None:
     st.set_page_config(page_title="Jewelry configurator", page_icon="💍", layout="wide")
     if "design" not in st.session_state:
@@ -268,6 +298,13 @@ def main() -> None:
             hide_index=True,
             width="stretch",
         )
+        catalogue_price = price["catalogue"]
+        st.caption(
+            f"The same metal and stones as a mass-produced catalogue piece: {price['currency']} "
+            f"{catalogue_price['total']:,.2f} (custom design and finishing add "
+            f"{catalogue_price['difference']:,.2f})."
+        )
+        budget_helper(design_json, price)
         for issue in issues:
             (st.error if issue["severity"] == Severity.BLOCKING.value else st.warning)(
                 f"{issue['part']}: {issue['message']} ({issue['value_mm']:.2f} mm, minimum {issue['limit_mm']:.2f} mm). "

@@ -22,6 +22,7 @@ class Metal(BaseModel):
     name: str
     karat: int | None = None
     purity: float = Field(gt=0, le=1)
+    element: str = Field(pattern="^(gold|platinum|palladium|silver)$", description="the fine metal it is priced by")
     density_g_cm3: float = Field(gt=0, lt=25)
     color_hex: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
     shrinkage_pct: float = Field(ge=0, lt=5)

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import catalogue, sizes
+from .budget import fit
 from .checks import Severity, check
 from .design import Design, json_schema, load_design, loads_design
 from .errors import ConfiguratorError
 from .export import Format, export
 from .geometry import build
-from .pricing import quote
+from .pricing import current_price_table, price_table_path, update_price_table
+from .quotes import model_of, price
 from .stones import depth_mm
 
 EXIT_FINDINGS = 1
@@ -45,8 +47,8 @@ def _print_json(data: object) -> None:
 
 def quote_document(design: Design) -> dict:
     """Everything `quote` reports, as a JSON-ready dict: sizes, metal, stones by their modelled weight, price."""
-    model = build(design)
-    priced = quote(design, model.metal_volume_mm3, stones=model.stone_weights())
+    model = model_of(design)
+    priced = price(design)
     result: dict = {"piece": design.piece.value, "metal": design.metal}
     if design.ring_size is not None:
         result["inner_diameter_mm"] = round(design.ring_size.inner_diameter_mm, 3)
@@ -90,6 +92,54 @@ def quote_document(design: Design) -> dict:
     return result
 
 
+def _cmd_fit(args: argparse.Namespace) -> int:
+    design = _read(args.design)
+    if not (args.budget > 0 and args.budget < 1e9):
+        raise UsageError(f"fit: --budget must be a positive amount, not {args.budget:g}")
+    current = price(design)
+    suggestions = fit(design, args.budget)
+    if args.json:
+        _print_json([suggestion.to_dict() for suggestion in suggestions])
+        return 0
+    currency = current.currency
+    if current.total <= args.budget:
+        print(f"already within budget: {currency} {current.total:,.2f} <= {args.budget:,.2f}")
+        return 0
+    print(f"the design costs {currency} {current.total:,.2f}; within {args.budget:,.2f}:")
+    for suggestion in suggestions:
+        print(f"  {suggestion.change:<48} {currency} {suggestion.total:>10,.2f}")
+    if not suggestions:
+        print("  no single change brings it within budget")
+    return 0
+
+
+def _parse_setting(text: str) -> tuple[str, float]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"prices --set: {text!r} is not FIELD=VALUE (e.g. metal_per_gram.14k-yellow=80)")
+    try:
+        number = float(value)
+    except ValueError:
+        raise UsageError(f"prices --set: {key}: {value!r} is not a number") from None
+    return key.strip(), number
+
+
+def _cmd_prices(args: argparse.Namespace) -> int:
+    if args.set:
+        changes = dict(_parse_setting(text) for text in args.set)
+        table = update_price_table(changes, Path(args.file) if args.file else None)
+        print(f"price table updated ({', '.join(changes)}), dated {table.date.isoformat()}")
+        return 0
+    table = current_price_table()
+    if args.json:
+        _print_json(table.model_dump(mode="json", exclude={"diamonds", "gems"}))
+        return 0
+    print(f"price table {price_table_path()} of {table.date.isoformat()}, {table.currency}, markup x{table.markup:g}")
+    for metal_id, amount in table.metal_per_gram.items():
+        print(f"  {metal_id:<16} {amount:>9.2f} /g")
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     _print_json(json_schema())
     return 0
@@ -128,6 +178,9 @@ def _cmd_quote(args: argparse.Namespace) -> int:
     for line in price["lines"]:
         print(f"  {line['item']:<{width}}  {line['amount']:>10,.2f}")
     print(f"  {'total ' + price['currency']:<{width}}  {price['total']:>10,.2f}")
+    catalogue_price = price["catalogue"]
+    print(f"  (the same metal and stones as a catalogue piece: {catalogue_price['total']:,.2f}; custom work adds "
+          f"{catalogue_price['difference']:,.2f})")
     return 0
 
 
@@ -198,6 +251,19 @@ def parser() -> argparse.ArgumentParser:
     )
     exported.add_argument("--format", choices=[fmt.value for fmt in Format], help="default: from -o's extension")
     exported.set_defaults(run=_cmd_export)
+
+    fitted = commands.add_parser("fit", help="changes that bring a design within a budget")
+    fitted.add_argument("design", help="design JSON file, or - for standard input")
+    fitted.add_argument("--budget", type=float, required=True, help="the client's budget, in the table's currency")
+    fitted.add_argument("--json", action="store_true", help="print JSON: a list of {change, total, design}")
+    fitted.set_defaults(run=_cmd_fit)
+
+    prices = commands.add_parser("prices", help="show the price table in force, or change it (--set)")
+    prices.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                        help="e.g. metal_per_gram.14k-yellow=80 or markup=2.1; repeatable; validated, then dated today")
+    prices.add_argument("--file", help="the store's table to write (default: data/prices.toml or $CONFIGURATOR_PRICES)")
+    prices.add_argument("--json", action="store_true", help="print JSON")
+    prices.set_defaults(run=_cmd_prices)
     return root
 
 

@@ -29,6 +29,7 @@ from .sizes import RingSize, System
 SCHEMA_VERSION = 1
 MAX_DOCUMENT_BYTES = 256 * 1024
 MAX_NESTING = 16
+MAX_ENGRAVING_CHARACTERS = 40
 
 
 class Choice(str, Enum):
@@ -278,6 +279,18 @@ class Pendant(Part):
     chain: Chain = Chain()
 
 
+class Engraving(Part):
+    """Text engraved inside the band or on the back of a pendant."""
+
+    text: str = Field(min_length=1, max_length=MAX_ENGRAVING_CHARACTERS, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$",
+                      description="printable characters only")
+
+    @property
+    def characters(self) -> int:
+        """Characters the engraver cuts (spaces are free)."""
+        return sum(1 for char in self.text if not char.isspace())
+
+
 class Heirloom(Part):
     """The client's own metal, credited against the new piece."""
 
@@ -297,6 +310,7 @@ class Design(Part):
     setting: Setting | None = None
     pendant: Pendant | None = None
     heirloom: Heirloom | None = None
+    engraving: Engraving | None = None
 
     @model_validator(mode="after")
     def _parts_match_piece(self) -> Design:

@@ -1,116 +1,312 @@
-"""Prices: a dated price table from `assets/prices.toml`, and quotes as line-by-line tables.
+"""Prices: the store's dated price table, and quotes as tables of lines that add up to the total.
 
-total = (metal + sprue allowance + stones + labour) x markup, shown as lines that add up to the cent.
+total = (metal + sprue allowance + stones + labour) x markup - credit for the client's own metal, each line
+rounded to the cent and the total their sum (PRODUCT.md's pricing model). Prices come from `assets/prices.toml`
+with the diamond grid `diamond_prices.csv` and coloured stones `gem_prices.csv`; a store's own table lives in
+`data/prices.toml` (or wherever CONFIGURATOR_PRICES points) and is edited through `update_price_table`.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
 import tomllib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import catalogue
 from .catalogue import ASSETS
-from .design import Design
+from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES, Design, Stone
 from .errors import CatalogueError
-from .stones import trade_carat
 
 PRICE_TABLE = ASSETS / "prices.toml"
-PositivePrice = Field(ge=0, allow_inf_nan=False)
+STORE_PRICE_TABLE = ASSETS.parent / "data" / "prices.toml"
+GRID_COLORS = DIAMOND_COLORS[: DIAMOND_COLORS.index("K") + 1]  # D-K
+GRID_CLARITIES = DIAMOND_CLARITIES[: DIAMOND_CLARITIES.index("I2") + 1]  # FL-I2
+BELOW_GRID_COLOR_STEP = 0.85  # each colour grade below K
+I3_FACTOR = 0.6  # I3 against I2
+FINE_METALS = ("gold", "platinum", "palladium", "silver")
+
+Price = Field(ge=0, allow_inf_nan=False)
 
 
-class Labour(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    casting: float = PositivePrice
-    finishing: float = PositivePrice
-    setting_per_stone: float = PositivePrice
-    setting_per_accent: float = PositivePrice
+
+class CentreSetting(Strict):
+    prong: float = Price
+    bezel: float = Price
+    halo: float = Price
+    channel: float = Price
+    pave: float = Price
+    cathedral: float = Price
 
 
-class PriceTable(BaseModel):
-    """The store's prices on one date."""
+class AccentSetting(Strict):
+    halo: float = Price
+    channel: float = Price
+    pave: float = Price
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+
+class Labour(Strict):
+    casting: float = Price
+    finishing: float = Price
+    design: float = Price
+    engraving_per_character: float = Price
+    catalogue_casting: float = Price
+    catalogue_finishing: float = Price
+    setting: CentreSetting
+    accent: AccentSetting
+
+
+class DiamondCell(Strict):
+    carat_from: float = Field(ge=0)
+    carat_to: float = Field(gt=0)
+    color: str
+    clarity: str
+    per_carat: float = Price
+
+
+class GemPrice(Strict):
+    material: str
+    color: str
+    clarity: str
+    per_carat_at_1ct: float = Price
+    size_exponent: float = Field(ge=0, le=2)
+
+
+class PriceTable(Strict):
+    """The store's prices on the day they were set."""
 
     date: dt.date
-    currency: str = Field(min_length=3, max_length=3)
+    currency: str = Field(pattern="^[A-Z]{3}$")
     markup: float = Field(ge=1.0, le=10.0)
+    catalogue_markup: float = Field(ge=1.0, le=10.0)
     sprue_allowance: float = Field(ge=0, le=0.5)
+    refining_rate: float = Field(ge=0, le=1)
+    lab_diamond_share: float = Field(gt=0, le=1)
+    melee_per_carat: float = Price
+    fine_metal_per_gram: dict[str, float]
     metal_per_gram: dict[str, float]
-    stone_per_carat: dict[str, float]
-    melee_per_carat: float = Field(ge=0, allow_inf_nan=False)
     labour: Labour
+    diamonds: tuple[DiamondCell, ...]
+    gems: tuple[GemPrice, ...]
 
     @model_validator(mode="after")
     def _complete(self) -> PriceTable:
-        for kind, prices, ids in (
-            ("metal_per_gram", self.metal_per_gram, catalogue.metals()),
-            ("stone_per_carat", self.stone_per_carat, catalogue.gemstones()),
-        ):
-            missing = [item for item in ids if item not in prices]
-            if missing:
-                raise ValueError(f"{kind}: no price for {', '.join(missing)}")
-            for item, price in prices.items():
-                if item not in ids:
-                    raise ValueError(f"{kind}.{item}: not in the catalogue")
-                if not price >= 0:
-                    raise ValueError(f"{kind}.{item}: price must be zero or more, not {price}")
+        _complete_prices("metal_per_gram", self.metal_per_gram, list(catalogue.metals()))
+        _complete_prices("fine_metal_per_gram", self.fine_metal_per_gram, list(FINE_METALS))
+        bands = sorted({(cell.carat_from, cell.carat_to) for cell in self.diamonds})
+        if not bands or bands[0][0] != 0:
+            raise ValueError("diamonds: the grid must start at 0 ct")
+        for (low, high), (next_low, _) in zip(bands, bands[1:], strict=False):
+            if high != next_low:
+                raise ValueError(f"diamonds: carat bands must meet: {low}-{high} is followed by {next_low}")
+        cells = {(cell.carat_from, cell.color, cell.clarity) for cell in self.diamonds}
+        for low, _ in bands:
+            for color in GRID_COLORS:
+                for clarity in GRID_CLARITIES:
+                    if (low, color, clarity) not in cells:
+                        raise ValueError(f"diamonds: no price for {low:g} ct {color} {clarity}")
+        gems = {(gem.material, gem.color, gem.clarity) for gem in self.gems}
+        for material, gem in catalogue.gemstones().items():
+            if gem.is_diamond:
+                continue
+            for color in gem.colors:
+                for clarity in STONE_CLARITIES:
+                    if (material, color, clarity) not in gems:
+                        raise ValueError(f"gems: no price for {material} {color} {clarity}")
         return self
 
+    def diamond_per_carat(self, carat: float, color: str, clarity: str) -> float:
+        """Natural diamond price per carat from the grid; grades below the grid are discounted from its edge."""
+        factor = 1.0
+        if color not in GRID_COLORS:
+            factor *= BELOW_GRID_COLOR_STEP ** (DIAMOND_COLORS.index(color) - DIAMOND_COLORS.index("K"))
+            color = "K"
+        if clarity not in GRID_CLARITIES:
+            factor *= I3_FACTOR
+            clarity = "I2"
+        for cell in self.diamonds:
+            if cell.color == color and cell.clarity == clarity and cell.carat_from <= carat < cell.carat_to:
+                return cell.per_carat * factor
+        top = max((cell for cell in self.diamonds if cell.color == color and cell.clarity == clarity),
+                  key=lambda cell: cell.carat_to)
+        return top.per_carat * factor
 
-def load_price_table(path: Path = PRICE_TABLE) -> PriceTable:
-    """Read and validate a price table; raises CatalogueError naming the field."""
+    def gem_per_carat(self, material: str, color: str, clarity: str, carat: float) -> float:
+        for gem in self.gems:
+            if (gem.material, gem.color, gem.clarity) == (material, color, clarity):
+                return gem.per_carat_at_1ct * max(carat, 0.01) ** gem.size_exponent
+        raise CatalogueError(f"gems: no price for {material} {color} {clarity}")
+
+    def stone_price(self, stone: Stone, carat: float) -> float:
+        """What the store charges for this stone at this weight (the client's own stone costs nothing)."""
+        if stone.client_supplied:
+            return 0.0
+        if stone.material == "diamond":
+            return carat * self.diamond_per_carat(carat, stone.grade_color, stone.grade_clarity)
+        if stone.material == "lab-diamond":
+            return carat * self.diamond_per_carat(carat, stone.grade_color, stone.grade_clarity) * self.lab_diamond_share
+        return carat * self.gem_per_carat(stone.material, stone.grade_color, stone.grade_clarity, carat)
+
+
+def _complete_prices(kind: str, prices: dict[str, float], ids: list[str]) -> None:
+    missing = [item for item in ids if item not in prices]
+    if missing:
+        raise ValueError(f"{kind}: no price for {', '.join(missing)}")
+    for item, price in prices.items():
+        if item not in ids:
+            raise ValueError(f"{kind}.{item}: not in the catalogue")
+        if not (isinstance(price, int | float) and price >= 0 and price == price and price != float("inf")):
+            raise ValueError(f"{kind}.{item}: price must be a number, zero or more, not {price!r}")
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        with path.open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    except OSError as exc:
+        raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _grid_file(table_path: Path, name: str) -> Path:
+    """A grid beside the table if the store keeps its own, else the shipped one."""
+    beside = table_path.parent / name
+    return beside if beside.exists() else ASSETS / name
+
+
+def _field_message(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    field = ".".join(str(part) for part in error["loc"])
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return f"{field}: {text}" if field else text
+
+
+def read_price_table(path: Path) -> dict[str, Any]:
+    """The raw contents of a price table file (TOML), without its grids."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{Path(path).name}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise CatalogueError(f"{Path(path).name}: not UTF-8 text") from None
+
+
+def parse_price_table(data: dict[str, Any], path: Path = PRICE_TABLE) -> PriceTable:
+    """Validate a price table's contents with the grids that go with it; raises CatalogueError naming the field."""
+    data = dict(data)
+    data.setdefault("diamonds", _read_rows(_grid_file(Path(path), "diamond_prices.csv")))
+    data.setdefault("gems", _read_rows(_grid_file(Path(path), "gem_prices.csv")))
     try:
         return PriceTable.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in error["loc"])
-        text = str(error["msg"]).removeprefix("Value error, ")
-        raise CatalogueError(f"{Path(path).name}: {field + ': ' if field else ''}{text}") from None
+        raise CatalogueError(f"{Path(path).name}: {_field_message(exc)}") from None
 
 
-@cache
+def load_price_table(path: Path = PRICE_TABLE) -> PriceTable:
+    """Read and validate a price table; raises CatalogueError naming the file and the field."""
+    return parse_price_table(read_price_table(path), path)
+
+
+def price_table_path() -> Path:
+    """The table in force: CONFIGURATOR_PRICES, else the store's data/prices.toml, else the shipped one."""
+    chosen = os.environ.get("CONFIGURATOR_PRICES")
+    if chosen:
+        return Path(chosen)
+    return STORE_PRICE_TABLE if STORE_PRICE_TABLE.exists() else PRICE_TABLE
+
+
+_loaded: dict[tuple[str, int], PriceTable] = {}
+
+
+def current_price_table() -> PriceTable:
+    """The table in force, re-read whenever its file changes (a store's edit shows on the next quote)."""
+    path = price_table_path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
+    key = (str(path), stamp)
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = load_price_table(path)
+    return _loaded[key]
+
+
 def default_price_table() -> PriceTable:
-    return load_price_table()
+    return current_price_table()
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A priced design: its lines (item, amount) sum to `total` to the cent."""
-
-    lines: pd.DataFrame
-    currency: str
-    table_date: dt.date
-    metal_grams: float
-
-    @property
-    def total(self) -> float:
-        return round(float(self.lines["amount"].sum()), 2)
-
-    def to_dict(self) -> dict:
-        return {
-            "currency": self.currency,
-            "table_date": self.table_date.isoformat(),
-            "lines": [{"item": item, "amount": amount} for item, amount in self.lines.itertuples(index=False)],
-            "total": self.total,
-        }
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def metal_grams(volume_mm3: float, metal_id: str) -> float:
-    """Weight of `volume_mm3` of an alloy: volume (cm3) x density (g/cm3)."""
-    return volume_mm3 / 1000.0 * catalogue.metal(metal_id).density_g_cm3
+def dump_price_table(data: dict[str, Any]) -> str:
+    """TOML text of a price table's contents (scalars first, then tables, then nested tables)."""
+    lines = []
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            lines.append(f"{key} = {_toml_value(value)}")
+
+    def tables(prefix: str, mapping: dict[str, Any]) -> None:
+        scalars = {key: value for key, value in mapping.items() if not isinstance(value, dict)}
+        lines.append("")
+        lines.append(f"[{prefix}]")
+        lines.extend(f"{key} = {_toml_value(value)}" for key, value in scalars.items())
+        for key, value in mapping.items():
+            if isinstance(value, dict):
+                tables(f"{prefix}.{key}", value)
+
+    for key, value in data.items():
+        if isinstance(value, dict):
+            tables(key, value)
+    return "\n".join(lines) + "\n"
+
+
+def update_price_table(changes: dict[str, Any], target: Path | None = None, today: dt.date | None = None) -> PriceTable:
+    """Apply `changes` ({"markup": 2.1, "metal_per_gram.14k-yellow": 80.0}) to the table in force, validate the
+    result, stamp it with today's date and write it atomically to `target` (the store's table). Nothing is
+    written when the result is not valid: CatalogueError names the field."""
+    from .export import write_atomically
+
+    source = price_table_path()
+    data = read_price_table(source)
+    for dotted, value in changes.items():
+        keys = dotted.split(".")
+        node = data
+        for key in keys[:-1]:
+            if not isinstance(node.get(key), dict):
+                raise CatalogueError(f"{dotted}: no such price table field")
+            node = node[key]
+        if keys[-1] not in node or isinstance(node[keys[-1]], dict):
+            raise CatalogueError(f"{dotted}: no such price table field")
+        node[keys[-1]] = value
+    data["date"] = today or dt.date.today()
+    target = Path(target) if target is not None else (
+        Path(os.environ["CONFIGURATOR_PRICES"]) if os.environ.get("CONFIGURATOR_PRICES") else STORE_PRICE_TABLE
+    )
+    table = parse_price_table(data, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically({target: dump_price_table(data).encode("utf-8")})
+    return table
+
+
+# ------------------------------------------------------------------------------------------------- quotes
 
 
 @dataclass(frozen=True)
@@ -123,11 +319,64 @@ class StoneWeight:
     carat: float  # all of them together
 
 
+@dataclass(frozen=True)
+class Quote:
+    """A priced design: its lines (item, amount, kind) sum to `total` to the cent."""
+
+    lines: pd.DataFrame
+    currency: str
+    table_date: dt.date
+    metal_grams: float
+    catalogue_total: float
+
+    @property
+    def total(self) -> float:
+        return round(float(self.lines["amount"].sum()), 2)
+
+    @property
+    def credits(self) -> float:
+        return round(float(self.lines.loc[self.lines["kind"] == "credit", "amount"].sum()), 2)
+
+    def to_dict(self) -> dict:
+        before_credit = round(self.total - self.credits, 2)
+        return {
+            "currency": self.currency,
+            "table_date": self.table_date.isoformat(),
+            "lines": [{"item": item, "amount": amount} for item, amount in zip(self.lines["item"], self.lines["amount"],
+                                                                               strict=True)],
+            "total": self.total,
+            "catalogue": {
+                "total": self.catalogue_total,
+                "custom_before_credits": before_credit,
+                "difference": round(before_credit - self.catalogue_total, 2),
+            },
+        }
+
+
+def metal_grams(volume_mm3: float, metal_id: str) -> float:
+    """Weight of `volume_mm3` of an alloy: volume (cm3) x density (g/cm3)."""
+    return volume_mm3 / 1000.0 * catalogue.metal(metal_id).density_g_cm3
+
+
 def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
     """Stone weights by the trade formula, for a design whose geometry has not been built."""
+    from .stones import trade_carat
+
     if design.stone is None:
         return ()
     return (StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)),)
+
+
+def heirloom_credit(design: Design, table: PriceTable) -> tuple[str, float] | None:
+    """The credit for the client's own metal: fine content x spot x refining rate."""
+    if design.heirloom is None:
+        return None
+    old = catalogue.metal(design.heirloom.metal)
+    fine = design.heirloom.grams * old.purity
+    spot = table.fine_metal_per_gram[old.element]
+    amount = fine * spot * table.refining_rate
+    return (f"credit: client's {old.name}, {design.heirloom.grams:.2f} g ({fine:.2f} g fine {old.element}) at "
+            f"{table.refining_rate:.0%} of {spot:.2f}/g", -amount)
 
 
 def quote(
@@ -137,41 +386,51 @@ def quote(
     stones: tuple[StoneWeight, ...] | None = None,
 ) -> Quote:
     """Price `design` whose metal measures `metal_volume_mm3` and whose stones weigh `stones`."""
-    table = table or default_price_table()
+    table = table or current_price_table()
     stones = stone_weights(design) if stones is None else stones
     metal = catalogue.metal(design.metal)
     grams = metal_grams(metal_volume_mm3, design.metal)
     per_gram = table.metal_per_gram[design.metal]
-    lines: list[tuple[str, float]] = [
-        (f"metal: {metal.name}, {grams:.2f} g at {per_gram:.2f}/g", grams * per_gram),
-        (
-            f"sprue allowance: {table.sprue_allowance:.0%} extra metal for casting",
-            grams * table.sprue_allowance * per_gram,
-        ),
+    style = design.effective_setting.style if design.stone is not None else None
+    lines: list[tuple[str, float, str]] = [
+        (f"metal: {metal.name}, {grams:.2f} g at {per_gram:.2f}/g", grams * per_gram, "metal"),
+        (f"sprue allowance: {table.sprue_allowance:.0%} extra metal for casting",
+         grams * table.sprue_allowance * per_gram, "metal"),
     ]
+    setting_lines: list[tuple[str, float, str]] = []
     for weight in stones:
         name = catalogue.gemstone(weight.material).name
         if weight.role == "centre":
             stone = design.stone
+            grade = f"{stone.grade_color} {stone.grade_clarity}"
             if stone.client_supplied:
-                lines.append((f"stone: client's own {stone.shape.value} {name}, {weight.carat:.2f} ct", 0.0))
+                lines.append((f"stone: client's own {stone.shape.value} {name}, {weight.carat:.2f} ct", 0.0, "stone"))
             else:
-                per_carat = table.stone_per_carat[weight.material]
-                lines.append((f"stone: {stone.shape.value} {name}, {weight.carat:.2f} ct", weight.carat * per_carat))
+                lines.append((f"stone: {stone.shape.value} {name} {grade}, {weight.carat:.2f} ct",
+                              table.stone_price(stone, weight.carat), "stone"))
+            rate = getattr(table.labour.setting, style.value)
+            setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour"))
         else:
-            lines.append(
-                (f"accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all",
-                 weight.carat * table.melee_per_carat)
-            )
-    lines.append(("labour: casting", table.labour.casting))
-    lines.append(("labour: finishing", table.labour.finishing))
-    for weight in stones:
-        if weight.role == "centre":
-            lines.append(("labour: setting the centre stone", table.labour.setting_per_stone))
-        else:
-            lines.append((f"labour: setting {weight.count} accent stones", table.labour.setting_per_accent * weight.count))
-    rounded = [(item, round(amount, 2)) for item, amount in lines]
-    subtotal = sum(amount for _, amount in rounded)
-    rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2)))
-    frame = pd.DataFrame(rounded, columns=["item", "amount"])
-    return Quote(frame, table.currency, table.date, grams)
+            lines.append((f"accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all",
+                          weight.carat * table.melee_per_carat, "stone"))
+            rate = getattr(table.labour.accent, style.value, table.labour.accent.pave)
+            setting_lines.append((f"labour: setting {weight.count} accent stones ({style.value})",
+                                  rate * weight.count, "labour"))
+    materials = sum(amount for _, amount, _ in lines)
+    lines.append(("labour: casting", table.labour.casting, "labour"))
+    lines.append(("labour: finishing", table.labour.finishing, "labour"))
+    lines.append(("labour: custom design", table.labour.design, "labour"))
+    lines.extend(setting_lines)
+    if design.engraving is not None:
+        count = design.engraving.characters
+        lines.append((f"labour: engraving {count} characters", count * table.labour.engraving_per_character, "labour"))
+    rounded = [(item, round(amount, 2), kind) for item, amount, kind in lines]
+    subtotal = sum(amount for _, amount, _ in rounded)
+    rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup"))
+    credit = heirloom_credit(design, table)
+    if credit is not None:
+        rounded.append((credit[0], round(credit[1], 2), "credit"))
+    frame = pd.DataFrame(rounded, columns=["item", "amount", "kind"])
+    setting_cost = sum(amount for _, amount, _ in setting_lines)
+    catalogue_cost = materials + table.labour.catalogue_casting + table.labour.catalogue_finishing + setting_cost
+    return Quote(frame, table.currency, table.date, grams, round(catalogue_cost * table.catalogue_markup, 2))

@@ -347,3 +347,20 @@ def test_preview_component_is_rendered_for_each_view(monkeypatch):
     assert [p.key for p in at.get("bidi_component")] == ["preview-top"]
     assert json.loads(at.get("bidi_component")[0].proto.json)["_html"] != payload
     assert price(at) > 0
+
+
+def test_budget_helper_lists_changes_under_the_budget(app):
+    full = price(app)
+    _run(app.number_input(key="budget").set_value(round(full * 0.6)))
+    rows = app.table[0].value
+    assert len(rows) >= 1
+    totals = [float(value.replace(",", "")) for value in rows["price"]]
+    assert all(total <= full * 0.6 for total in totals)
+    assert all(change.startswith("another metal") for change in rows["change"])
+    assert totals == sorted(totals, reverse=True)  # closest to the budget first
+    _run(app.number_input(key="budget").set_value(full * 2))
+    assert any("Within budget" in message.value for message in app.success)
+
+
+def test_catalogue_comparison_is_shown(app):
+    assert any("mass-produced catalogue piece" in caption.value for caption in app.caption)

@@ -207,3 +207,44 @@ def test_design_from_standard_input(tmp_path):
         cwd=ROOT,
     )
     assert result.returncode == 0 and json.loads(result.stdout)["metal"] == "platinum-950"
+
+
+def test_fit_lists_changes_under_the_budget_as_json(capsys):
+    solitaire = ROOT / "models" / "solitaire-ring.json"
+    code, out, err = run(capsys, "fit", solitaire, "--budget", "5000", "--json")
+    assert code == 0, err
+    suggestions = json.loads(out)
+    assert suggestions and all(set(item) == {"change", "total", "design"} for item in suggestions)
+    assert all(item["total"] <= 5000 for item in suggestions)
+    assert any(item["change"].startswith("smaller centre stone") for item in suggestions)
+    for item in suggestions:
+        assert load_design_text(json.dumps(item["design"])).piece.value == "ring"
+
+
+def load_design_text(text):
+    from configurator.design import loads_design
+
+    return loads_design(text)
+
+
+def test_fit_text_and_bad_budget(capsys):
+    code, out, _ = run(capsys, "fit", COMFORT, "--budget", "100000")
+    assert code == 0 and "already within budget" in out
+    code, _, err = run(capsys, "fit", COMFORT, "--budget", "-5")
+    assert code == 2 and "--budget" in err and len(err.strip().splitlines()) == 1
+
+
+def test_prices_set_validates_and_dates(capsys, tmp_path, monkeypatch):
+    store = tmp_path / "prices.toml"
+    monkeypatch.setenv("CONFIGURATOR_PRICES", str(ROOT / "assets" / "prices.toml"))
+    code, out, err = run(capsys, "prices", "--set", "markup=2.2", "--set", "metal_per_gram.18k-rose=99.5",
+                         "--file", store)
+    assert code == 0, err
+    monkeypatch.setenv("CONFIGURATOR_PRICES", str(store))
+    code, out, _ = run(capsys, "prices", "--json")
+    table = json.loads(out)
+    assert table["markup"] == 2.2 and table["metal_per_gram"]["18k-rose"] == 99.5
+    code, _, err = run(capsys, "prices", "--set", "markup=0.5")
+    assert code == 2 and "markup" in err
+    code, _, err = run(capsys, "prices", "--set", "markup")
+    assert code == 2 and "FIELD=VALUE" in err

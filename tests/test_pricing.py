@@ -1,64 +1,286 @@
-"""Weights and first prices: grams = volume x density, and the lines add up to the total."""
+"""Prices a store can stand behind: lines that add up, weights from the mesh, heirlooms, budgets, the table."""
+
+import datetime as dt
+import math
 
 import pytest
 
 from configurator import catalogue
-from configurator.design import parse_design
+from configurator.budget import SIZE_STEP_MM, _stone_of_length, _with, fit
+from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS, parse_design
 from configurator.errors import CatalogueError
-from configurator.geometry import build
-from configurator.pricing import PRICE_TABLE, load_price_table, metal_grams, quote
-from configurator.stones import trade_carat
+from configurator.pricing import (
+    PRICE_TABLE,
+    current_price_table,
+    dump_price_table,
+    load_price_table,
+    metal_grams,
+    read_price_table,
+    update_price_table,
+)
+from configurator.quotes import model_of, price
 
 from .conftest import ring_doc
 
+TABLE = load_price_table()
+
+
+def solitaire(**stone):
+    doc = ring_doc(profile="comfort", width_mm=2.2, thickness_mm=1.7)
+    doc["metal"] = "18k-yellow"
+    doc["stone"] = {"shape": "round", "length_mm": 5.5, "color": "G", "clarity": "VS2", **stone}
+    doc["setting"] = {"style": "prong"}
+    return parse_design(doc)
+
+
+SAMPLES = {
+    "band": parse_design(ring_doc()),
+    "solitaire": solitaire(),
+    "halo": parse_design(ring_doc(profile="comfort", width_mm=2.2) | {
+        "stone": {"shape": "oval", "length_mm": 7.0, "width_mm": 5.0, "color": "F", "clarity": "VS1"},
+        "setting": {"style": "halo"}, "engraving": {"text": "always & ever"}}),
+    "pendant": parse_design({"piece": "pendant", "metal": "silver-925", "pendant": {"outline": "heart"},
+                             "stone": {"shape": "heart", "material": "ruby", "length_mm": 6.0, "color": "red"},
+                             "setting": {"style": "bezel"}, "heirloom": {"metal": "14k-yellow", "grams": 4.0}}),
+}
+
+
+def lines(quote):
+    return dict(zip(quote.lines["item"], quote.lines["amount"], strict=True))
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_lines_sum_to_the_total_to_the_cent(name):
+    quote = price(SAMPLES[name], TABLE)
+    assert all(round(amount, 2) == amount for amount in quote.lines["amount"])
+    assert round(sum(quote.lines["amount"]), 2) == quote.total
+    as_json = quote.to_dict()
+    assert round(sum(line["amount"] for line in as_json["lines"]), 2) == as_json["total"]
+    assert as_json["currency"] == "USD" and as_json["table_date"] == TABLE.date.isoformat()
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_metal_line_is_mesh_grams_times_price_per_gram(name):
+    design = SAMPLES[name]
+    quote = price(design, TABLE)
+    volume = model_of(design).metal_volume_mm3
+    grams = volume / 1000 * catalogue.metal(design.metal).density_g_cm3
+    assert quote.metal_grams == pytest.approx(grams, rel=1e-12)
+    metal = next(amount for item, amount in lines(quote).items() if item.startswith("metal:"))
+    assert metal == round(grams * TABLE.metal_per_gram[design.metal], 2)
+    sprue = next(amount for item, amount in lines(quote).items() if item.startswith("sprue"))
+    assert sprue == round(grams * TABLE.sprue_allowance * TABLE.metal_per_gram[design.metal], 2)
+
 
 @pytest.mark.parametrize("metal", list(catalogue.metals()))
-def test_weight_is_volume_times_density(metal):
-    design = parse_design(ring_doc() | {"metal": metal})
-    volume = build(design).metal_volume_mm3
-    priced = quote(design, volume)
-    assert priced.metal_grams == pytest.approx(volume / 1000 * catalogue.metal(metal).density_g_cm3, rel=1e-12)
+def test_grams_are_volume_times_density(metal):
     assert metal_grams(1000.0, metal) == catalogue.metal(metal).density_g_cm3
 
 
-def test_flat_band_of_18k_yellow_weighs_what_the_formula_says():
-    import math
-
-    r = (36.5367 + 2.5535 * 7) / (2 * math.pi)
-    analytic = math.pi * ((r + 1.8) ** 2 - r**2) * 4.0 / 1000 * 15.5
-    design = parse_design(ring_doc() | {"metal": "18k-yellow"})
-    assert quote(design, build(design).metal_volume_mm3).metal_grams == pytest.approx(analytic, rel=0.005)
+def test_markup_multiplies_the_subtotal():
+    quote = price(SAMPLES["solitaire"], TABLE)
+    markup = quote.lines[quote.lines["kind"] == "markup"]["amount"].iloc[0]
+    subtotal = quote.lines[quote.lines["kind"].isin(["metal", "stone", "labour"])]["amount"].sum()
+    assert markup == round(subtotal * (TABLE.markup - 1), 2)
 
 
-@pytest.mark.parametrize("client_supplied", [False, True])
-def test_lines_sum_to_the_total_and_metal_line_is_grams_times_price(client_supplied):
-    design = parse_design(ring_doc() | {"stone": {"length_mm": 6.5, "client_supplied": client_supplied}})
-    table = load_price_table()
-    priced = quote(design, build(design).metal_volume_mm3, table)
-    lines = dict(priced.lines.itertuples(index=False))
-    assert round(sum(lines.values()), 2) == priced.total
-    metal_line = next(amount for item, amount in lines.items() if item.startswith("metal:"))
-    assert metal_line == round(priced.metal_grams * table.metal_per_gram["14k-yellow"], 2)
-    stone_line = next(amount for item, amount in lines.items() if item.startswith("stone:"))
-    expected = 0.0 if client_supplied else round(trade_carat(design.stone) * table.stone_per_carat["diamond"], 2)
-    assert stone_line == expected
+def test_diamond_line_follows_the_grid():
+    design = SAMPLES["solitaire"]
+    quote = price(design, TABLE)
+    carat = next(part.carat for part in model_of(design).stone_parts if part.role == "centre")
+    stone = next(amount for item, amount in lines(quote).items() if item.startswith("stone:"))
+    assert stone == round(carat * TABLE.diamond_per_carat(carat, "G", "VS2"), 2)
 
 
-def test_round_brilliant_6_5_mm_is_about_one_carat():
-    design = parse_design(ring_doc() | {"stone": {"shape": "round", "length_mm": 6.5}})
-    assert trade_carat(design.stone) == pytest.approx(1.0, abs=0.05)
+def test_a_clients_stone_costs_only_its_setting():
+    bought, own = price(solitaire(), TABLE), price(solitaire(client_supplied=True), TABLE)
+    own_lines = lines(own)
+    stone = next(amount for item, amount in own_lines.items() if item.startswith("stone:"))
+    assert stone == 0.0 and "client's own" in next(item for item in own_lines if item.startswith("stone:"))
+    assert own_lines["labour: setting the centre stone (prong)"] == TABLE.labour.setting.prong
+    bought_stone = next(amount for item, amount in lines(bought).items() if item.startswith("stone:"))
+    assert bought.total - own.total == pytest.approx(bought_stone * TABLE.markup, abs=0.02)
 
 
-def test_malformed_price_table_is_refused_naming_the_field(tmp_path):
+@pytest.mark.parametrize(("metal", "grams"), [("14k-yellow", 10.0), ("18k-white", 3.5), ("platinum-950", 7.0),
+                                              ("silver-925", 20.0), ("22k-yellow", 1.0)])
+def test_heirloom_credit_follows_purity_times_grams(metal, grams):
+    design = parse_design(ring_doc() | {"heirloom": {"metal": metal, "grams": grams}})
+    plain = price(parse_design(ring_doc()), TABLE)
+    credited = price(design, TABLE)
+    old = catalogue.metal(metal)
+    expected = grams * old.purity * TABLE.fine_metal_per_gram[old.element] * TABLE.refining_rate
+    credit = credited.lines[credited.lines["kind"] == "credit"]["amount"].iloc[0]
+    assert credit == -round(expected, 2) and credit < 0
+    assert credited.total == pytest.approx(plain.total - round(expected, 2), abs=0.01)
+
+
+def test_karat_drives_the_credit():
+    credits = [price(parse_design(ring_doc() | {"heirloom": {"metal": f"{k}k-yellow", "grams": 10.0}}), TABLE).credits
+               for k in (10, 14, 18, 22)]
+    assert credits == sorted(credits, reverse=True)  # more gold, a larger (more negative) credit
+    assert credits[2] / credits[1] == pytest.approx(0.750 / 0.585, rel=1e-3)
+
+
+def test_engraving_is_charged_per_character():
+    quote = price(SAMPLES["halo"], TABLE)
+    assert lines(quote)["labour: engraving 11 characters"] == 11 * TABLE.labour.engraving_per_character
+
+
+def test_accent_stones_are_priced_and_set():
+    quote = price(SAMPLES["halo"], TABLE)
+    accents = [part for part in model_of(SAMPLES["halo"]).stone_parts if part.role == "accent"]
+    item = next(item for item in lines(quote) if item.startswith("accent stones:"))
+    assert f"{len(accents)} round" in item
+    setting = lines(quote)[f"labour: setting {len(accents)} accent stones (halo)"]
+    assert setting == round(len(accents) * TABLE.labour.accent.halo, 2)
+
+
+def test_catalogue_comparison_has_no_design_labour():
+    quote = price(SAMPLES["solitaire"], TABLE)
+    frame = quote.lines
+    materials = frame[frame["kind"].isin(["metal", "stone"])]["amount"].sum()
+    setting = frame[frame["item"].str.startswith("labour: setting")]["amount"].sum()
+    expected = (materials + TABLE.labour.catalogue_casting + TABLE.labour.catalogue_finishing + setting)
+    assert quote.catalogue_total == pytest.approx(expected * TABLE.catalogue_markup, abs=0.05)
+    assert quote.catalogue_total < quote.total
+    assert quote.to_dict()["catalogue"]["difference"] == round(quote.total - quote.catalogue_total, 2)
+
+
+def test_diamond_grid_rises_with_size_and_grade():
+    by_carat = [TABLE.diamond_per_carat(carat, "G", "VS2") for carat in (0.2, 0.4, 0.6, 0.8, 0.95, 1.2, 1.7, 2.5, 4.0)]
+    assert by_carat == sorted(by_carat)
+    by_color = [TABLE.diamond_per_carat(1.0, color, "VS2") for color in DIAMOND_COLORS]
+    assert by_color == sorted(by_color, reverse=True)
+    by_clarity = [TABLE.diamond_per_carat(1.0, "G", clarity) for clarity in DIAMOND_CLARITIES]
+    assert by_clarity == sorted(by_clarity, reverse=True)
+
+
+def test_lab_grown_is_a_share_of_natural():
+    natural = price(solitaire(), TABLE)
+    lab = price(solitaire(material="lab-diamond"), TABLE)
+    stone = lambda quote: next(a for i, a in lines(quote).items() if i.startswith("stone:"))  # noqa: E731
+    assert stone(lab) == pytest.approx(stone(natural) * TABLE.lab_diamond_share, abs=0.01)
+
+
+# ------------------------------------------------------------------------------------------------- budget
+
+BUDGET = 4000.0
+
+
+@pytest.fixture(scope="module")
+def suggestions():
+    return {suggestion.change.split(":")[0]: suggestion for suggestion in fit(solitaire(), BUDGET, TABLE)}
+
+
+def test_every_suggestion_comes_in_under_the_budget(suggestions):
+    assert price(solitaire(), TABLE).total > BUDGET
+    assert {"smaller centre stone", "lower colour", "lower clarity", "another stone"} <= set(suggestions)
+    for suggestion in suggestions.values():
+        assert suggestion.total <= BUDGET
+        assert price(suggestion.design, TABLE).total == suggestion.total
+
+
+def test_smaller_stone_is_the_largest_that_fits(suggestions):
+    suggestion = suggestions["smaller centre stone"]
+    length = suggestion.design.stone.length_mm
+    # Brute force over every size step from 4 mm to the original: the suggestion is the largest that fits.
+    fitting = []
+    size = 4.0
+    while size < solitaire().stone.length_mm - 1e-9:
+        if price(_stone_of_length(solitaire(), size), TABLE).total <= BUDGET:
+            fitting.append(round(size, 2))
+        size += SIZE_STEP_MM
+    assert max(fitting) == pytest.approx(length)
+
+
+@pytest.mark.parametrize(("kind", "field", "grades"), [("lower colour", "color", DIAMOND_COLORS),
+                                                         ("lower clarity", "clarity", DIAMOND_CLARITIES)])
+def test_lower_grade_is_the_best_that_fits(suggestions, kind, field, grades):
+    design = solitaire()
+    current = getattr(design.stone, field)
+    totals = {grade: price(_with(design, stone={field: grade}), TABLE).total
+              for grade in grades[grades.index(current) + 1:]}
+    best = max((grade for grade, total in totals.items() if total <= BUDGET), key=lambda grade: totals[grade])
+    assert getattr(suggestions[kind].design.stone, field) == best
+
+
+def test_metals_that_fit_are_all_listed_closest_first():
+    design = parse_design(ring_doc(width_mm=8.0, thickness_mm=2.5) | {"metal": "platinum-950"})
+    budget = price(design, TABLE).total - 1.0
+    found = [s for s in fit(design, budget, TABLE) if s.change.startswith("another metal")]
+    brute = sorted((price(_with(design, metal=m), TABLE).total, m) for m in catalogue.metals() if m != design.metal)
+    under = [total for total, _ in brute if total <= budget]
+    assert [s.total for s in found] == sorted(under, reverse=True)[:3]
+
+
+def test_a_design_within_budget_needs_no_change():
+    assert fit(solitaire(), 1e6, TABLE) == []
+
+
+# ------------------------------------------------------------------------------------------- the table
+
+
+def _write(tmp_path, text, name="prices.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("14k-yellow = 79.0", "14k-yellow = -79.0"), "metal_per_gram"),
+        (("14k-rose = 79.0\n", ""), "no price for 14k-rose"),
+        (("markup = 2.0 ", 'markup = "lots" '), "markup"),
+        (('currency = "USD"', 'currency = "dollars"'), "currency"),
+        (("date = 2026-11-25", "date = 2026-13-45"), "not valid TOML"),
+        (("gold = 130.0", "gold = 130.0\nunobtainium = 5.0"), "fine_metal_per_gram.unobtainium"),
+        (("[labour]\n", "[labour]\nbonus = 3.0\n"), "labour.bonus"),
+    ],
+)
+def test_malformed_price_table_is_refused_naming_the_field(tmp_path, change, words):
     text = PRICE_TABLE.read_text()
-    cases = {
-        "negative": (text.replace("14k-yellow = 79.0", "14k-yellow = -79.0"), "metal_per_gram"),
-        "missing": (text.replace("14k-rose = 79.0\n", ""), "no price for 14k-rose"),
-        "markup": (text.replace("markup = 2.0", 'markup = "lots"'), "markup"),
-        "toml": (text + "\n[[[", "not valid TOML"),
-    }
-    for name, (body, words) in cases.items():
-        path = tmp_path / f"{name}.toml"
-        path.write_text(body)
-        with pytest.raises(CatalogueError, match=words):
-            load_price_table(path)
+    assert change[0] in text
+    with pytest.raises(CatalogueError, match=words):
+        load_price_table(_write(tmp_path, text.replace(*change, 1)))
+
+
+def test_a_hole_in_the_diamond_grid_is_refused(tmp_path):
+    grid = (PRICE_TABLE.parent / "diamond_prices.csv").read_text().splitlines()
+    (tmp_path / "diamond_prices.csv").write_text("\n".join(row for row in grid if ",H,SI1," not in row) + "\n")
+    with pytest.raises(CatalogueError, match="diamonds: no price for .* H SI1"):
+        load_price_table(_write(tmp_path, PRICE_TABLE.read_text()))
+
+
+def test_a_negative_gem_price_is_refused(tmp_path):
+    gems = (PRICE_TABLE.parent / "gem_prices.csv").read_text().replace("ruby,red,eye-clean,1800", "ruby,red,eye-clean,-1")
+    (tmp_path / "gem_prices.csv").write_text(gems)
+    with pytest.raises(CatalogueError, match="gems"):
+        load_price_table(_write(tmp_path, PRICE_TABLE.read_text()))
+
+
+def test_the_table_round_trips_through_its_writer(tmp_path):
+    data = read_price_table(PRICE_TABLE)
+    again = load_price_table(_write(tmp_path, dump_price_table(data)))
+    assert again.model_dump(exclude={"diamonds", "gems"}) == TABLE.model_dump(exclude={"diamonds", "gems"})
+
+
+def test_an_edit_is_validated_dated_and_used_by_the_next_quote(tmp_path, monkeypatch):
+    store = tmp_path / "store" / "prices.toml"
+    monkeypatch.setenv("CONFIGURATOR_PRICES", str(PRICE_TABLE))
+    before = price(SAMPLES["band"]).total
+    table = update_price_table({"metal_per_gram.14k-yellow": 90.0, "markup": 2.5}, store, today=dt.date(2027, 1, 2))
+    assert table.date == dt.date(2027, 1, 2) and table.metal_per_gram["14k-yellow"] == 90.0
+    monkeypatch.setenv("CONFIGURATOR_PRICES", str(store))
+    assert current_price_table().markup == 2.5
+    after = price(SAMPLES["band"]).total
+    assert after > before
+    # A bad edit is refused with the field named, and the store's file is left as it was.
+    saved = store.read_bytes()
+    with pytest.raises(CatalogueError, match="metal_per_gram.14k-yellow"):
+        update_price_table({"metal_per_gram.14k-yellow": -1.0}, store)
+    with pytest.raises(CatalogueError, match="no such price table field"):
+        update_price_table({"metal_per_gram.gold-plate": 1.0}, store)
+    assert store.read_bytes() == saved
+    assert math.isclose(price(SAMPLES["band"]).total, after)

@@ -1,0 +1,159 @@
+"""Budget: the changes that bring a design within a budget, each the closest such design to the budget.
+
+Kinds of change, each tried on its own from the client's design: a smaller centre stone (the largest that fits),
+a lower colour, a lower clarity, another metal, a lab-grown or other stone. Within a kind, the suggestion is the
+design whose total is highest without passing the budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import catalogue
+from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, Design, parse_design
+from .pricing import PriceTable, current_price_table
+from .quotes import price
+
+SIZE_STEP_MM = 0.05
+SMALLEST_STONE_MM = 2.0
+# A white diamond's alternatives: material, its colour and clarity words.
+WHITE_ALTERNATIVES = (("lab-diamond", None), ("moissanite", "white"), ("sapphire", "white"))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    change: str
+    total: float
+    design: Design
+
+    def to_dict(self) -> dict:
+        return {"change": self.change, "total": self.total, "design": self.design.to_dict()}
+
+
+def _with(design: Design, **parts) -> Design:
+    doc = design.to_dict()
+    for key, value in parts.items():
+        if isinstance(value, dict) and isinstance(doc.get(key), dict):
+            doc[key] = {**doc[key], **value}
+        else:
+            doc[key] = value
+    return parse_design(doc)
+
+
+def _stone_of_length(design: Design, length: float) -> Design:
+    stone = design.stone
+    scale = length / stone.length_mm
+    changes = {"length_mm": round(length, 2)}
+    if stone.width_mm is not None:
+        changes["width_mm"] = round(min(stone.width_mm * scale, length), 2)
+    if stone.depth_mm is not None:
+        changes["depth_mm"] = round(stone.depth_mm * scale, 2)
+    return _with(design, stone=changes)
+
+
+def smaller_stone(design: Design, budget: float, table: PriceTable) -> Suggestion | None:
+    """The largest centre stone (in steps of 0.05 mm, same proportions) whose design fits the budget."""
+    stone = design.stone
+    if stone is None or stone.client_supplied:
+        return None
+    steps = int(round((stone.length_mm - SMALLEST_STONE_MM) / SIZE_STEP_MM))
+    lengths = [SMALLEST_STONE_MM + index * SIZE_STEP_MM for index in range(steps)]  # all smaller than now
+    if not lengths or price(_stone_of_length(design, lengths[0]), table).total > budget:
+        return None
+    low, high = 0, len(lengths) - 1  # price rises with size: find the last length that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if price(_stone_of_length(design, lengths[middle]), table).total <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    smaller = _stone_of_length(design, lengths[low])
+    total = price(smaller, table).total
+    carat = price_carat(smaller)
+    return Suggestion(f"smaller centre stone: {lengths[low]:.2f} mm ({carat:.2f} ct)", total, smaller)
+
+
+def price_carat(design: Design) -> float:
+    from .quotes import model_of
+
+    return next(part.carat for part in model_of(design).stone_parts if part.role == "centre")
+
+
+def _first_fitting(candidates: list[tuple[str, Design]], budget: float, table: PriceTable) -> Suggestion | None:
+    """Of candidates ordered best first, the first whose total fits (the closest to the budget)."""
+    fitting = []
+    for label, candidate in candidates:
+        total = price(candidate, table).total
+        if total <= budget:
+            fitting.append(Suggestion(label, total, candidate))
+    return max(fitting, key=lambda suggestion: suggestion.total) if fitting else None
+
+
+def lower_grade(design: Design, budget: float, table: PriceTable, field: str) -> Suggestion | None:
+    """A lower diamond colour (or clarity) that fits: the highest grade that does."""
+    stone = design.stone
+    if stone is None or stone.client_supplied or not catalogue.gemstone(stone.material).is_diamond:
+        return None
+    grades = DIAMOND_COLORS if field == "color" else DIAMOND_CLARITIES
+    current = stone.grade_color if field == "color" else stone.grade_clarity
+    lower = grades[grades.index(current) + 1:]
+    word = "colour" if field == "color" else "clarity"
+    return _first_fitting([(f"lower {word}: {grade}", _with(design, stone={field: grade})) for grade in lower],
+                          budget, table)
+
+
+def other_metals(design: Design, budget: float, table: PriceTable) -> list[Suggestion]:
+    """Every other metal that fits, the closest to the budget first."""
+    fitting = []
+    for metal_id, metal in catalogue.metals().items():
+        if metal_id == design.metal:
+            continue
+        candidate = _with(design, metal=metal_id)
+        total = price(candidate, table).total
+        if total <= budget:
+            fitting.append(Suggestion(f"another metal: {metal.name}", total, candidate))
+    return sorted(fitting, key=lambda suggestion: -suggestion.total)
+
+
+def other_stones(design: Design, budget: float, table: PriceTable) -> list[Suggestion]:
+    """A lab-grown diamond or another stone of the same colour, each that fits."""
+    stone = design.stone
+    if stone is None or stone.client_supplied:
+        return []
+    gem = catalogue.gemstone(stone.material)
+    options: list[tuple[str, str | None]] = []
+    if gem.is_diamond:
+        options = [(material, color) for material, color in WHITE_ALTERNATIVES if material != stone.material]
+    else:
+        colour = stone.grade_color
+        options = [(material, colour) for material, other in catalogue.gemstones().items()
+                   if material != stone.material and not other.is_diamond and colour in other.colors]
+    suggestions = []
+    for material, color in options:
+        other = catalogue.gemstone(material)
+        changes = {"material": material}
+        if not other.is_diamond:
+            changes["color"] = color
+            changes["clarity"] = "eye-clean"
+        elif not gem.is_diamond:
+            changes["color"], changes["clarity"] = "G", "VS2"
+        candidate = _with(design, stone=changes)
+        total = price(candidate, table).total
+        if total <= budget:
+            suggestions.append(Suggestion(f"another stone: {other.name}", total, candidate))
+    return sorted(suggestions, key=lambda suggestion: -suggestion.total)
+
+
+def fit(design: Design, budget: float, table: PriceTable | None = None) -> list[Suggestion]:
+    """Changes that bring `design` within `budget`, each with its total; empty when it already fits."""
+    table = table or current_price_table()
+    if price(design, table).total <= budget:
+        return []
+    found = [
+        smaller_stone(design, budget, table),
+        lower_grade(design, budget, table, "color"),
+        lower_grade(design, budget, table, "clarity"),
+        *other_stones(design, budget, table),
+        *other_metals(design, budget, table)[:3],
+    ]
+    return [suggestion for suggestion in found if suggestion is not None]

@@ -140,6 +140,16 @@ def _cmd_prices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_hash_password(args: argparse.Namespace) -> int:
+    from .passwords import hash_password
+
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        raise UsageError("hash-password: give a password of at least 8 characters on standard input")
+    print(hash_password(password))
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     _print_json(json_schema())
     return 0
@@ -264,6 +274,9 @@ def parser() -> argparse.ArgumentParser:
     prices.add_argument("--file", help="the store's table to write (default: data/prices.toml or $CONFIGURATOR_PRICES)")
     prices.add_argument("--json", action="store_true", help="print JSON")
     prices.set_defaults(run=_cmd_prices)
+
+    hashed = commands.add_parser("hash-password", help="hash the store password read from standard input")
+    hashed.set_defaults(run=_cmd_hash_password)
     return root
 
 

@@ -93,6 +93,25 @@ def _umask() -> int:
     return mask
 
 
+def scene_glb(model: Model) -> bytes:
+    """A GLB of the whole piece for web viewers: metal in its alloy's colour, stones translucent in theirs."""
+    metal = catalogue.metal(model.design.metal)
+    scene = trimesh.Scene()
+    for name, mesh in [("metal", model.metal), *model.findings.items()]:
+        part = mesh.copy()
+        part.visual = trimesh.visual.TextureVisuals(material=trimesh.visual.material.PBRMaterial(
+            baseColorFactor=_hex_rgba(metal.color_hex), metallicFactor=1.0, roughnessFactor=0.25))
+        scene.add_geometry(part, geom_name=name)
+    for index, part in enumerate(model.stone_parts):
+        gem = catalogue.gemstone(part.material)
+        stone = part.mesh.copy()
+        stone.visual = trimesh.visual.TextureVisuals(material=trimesh.visual.material.PBRMaterial(
+            baseColorFactor=_hex_rgba(gem.color_hex, 170), metallicFactor=0.0, roughnessFactor=0.05,
+            alphaMode="BLEND"))
+        scene.add_geometry(stone, geom_name=f"stone-{index}")
+    return scene.export(file_type="glb")
+
+
 def write_atomically(files: dict[Path, bytes]) -> None:
     """Write every file or none: each goes to a temporary file beside its target, then all are renamed."""
     staged: list[tuple[Path, Path]] = []

@@ -242,6 +242,15 @@ def current_price_table() -> PriceTable:
     return _loaded[key]
 
 
+def price_table_stamp() -> str:
+    """Which table is in force and when it was last written: a cache key for anything priced."""
+    path = price_table_path()
+    try:
+        return f"{path}@{path.stat().st_mtime_ns}"
+    except OSError:
+        return str(path)
+
+
 def default_price_table() -> PriceTable:
     return current_price_table()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 DEFAULT = json.loads((ROOT / "models" / "comfort-band.json").read_text(encoding="utf-8"))
 PROFILES = ["flat", "half-round", "comfort", "knife-edge", "bevelled", "concave"]
+DATABASE_URL = f"sqlite:///{tempfile.mkdtemp(prefix='configurator-apptest-')}/designs.db"
 
 
 # ---------------------------------------------------------------- helpers
@@ -95,6 +97,7 @@ def app(monkeypatch) -> AppTest:
     """The page after its first run, preview off, with the default comfort band."""
     monkeypatch.chdir(ROOT)  # app.py opens models/comfort-band.json relative to the working directory
     monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
     return _run(AppTest.from_file(str(APP), default_timeout=60))
 
 
@@ -123,7 +126,7 @@ def last_file(media: list[tuple[bytes, str | None]], filename: str) -> bytes:
 
 
 def test_default_design_is_shown_with_its_price_and_no_problems(app):
-    assert app.title[0].value == "Design your ring"
+    assert app.title[0].value == "Design your piece"
     assert app.selectbox(key="metal").value == DEFAULT["metal"]
     assert app.selectbox(key="profile").value == DEFAULT["ring"]["profile"]
     assert app.slider(key="width").value == pytest.approx(DEFAULT["ring"]["width_mm"])
@@ -142,7 +145,7 @@ def test_default_design_is_shown_with_its_price_and_no_problems(app):
     assert grams(app) == pytest.approx(volume(app) * 20.7 / 1000, rel=0.01)
 
     assert not errors(app) and not warnings(app)
-    assert [s.value for s in app.success] == ["Ready to cast: the band meets the alloy's minimum thickness."]
+    assert [s.value for s in app.success] == ["Ready to cast: the metal meets the alloy's minimum thickness."]
     assert not download(app, "download_stl").proto.disabled
     assert not download(app, "download_json").proto.disabled
     assert len(app.dataframe) == 1
@@ -300,8 +303,8 @@ def test_shrinkage_scales_the_wax_but_not_the_price(app, media):
     # the fixture's first run came before `media` started recording: rerun to capture the files
     _run(app)
     shrunk_url = download(app, "download_stl").proto.url
-    shrunk = trimesh.load(io.BytesIO(last_file(media, "design-wax.stl")), file_type="stl")
-    design = json.loads(last_file(media, "design.json"))
+    shrunk = trimesh.load(io.BytesIO(last_file(media, "comfort-fit-wedding-band-wax.stl")), file_type="stl")
+    design = json.loads(last_file(media, "comfort-fit-wedding-band.json"))
     assert design["metal"] == "platinum-950" and design["ring"]["size"] == {"system": "UK", "value": "N 1/2"}
     assert "(1 %)" in app.checkbox(key="shrinkage").label  # platinum shrinks 1 %
     before_price = price(app)
@@ -309,7 +312,7 @@ def test_shrinkage_scales_the_wax_but_not_the_price(app, media):
     _run(app.checkbox(key="shrinkage").uncheck())
     assert app.checkbox(key="shrinkage").value is False
     assert download(app, "download_stl").proto.url != shrunk_url  # another file
-    exact = trimesh.load(io.BytesIO(last_file(media, "design-wax.stl")), file_type="stl")
+    exact = trimesh.load(io.BytesIO(last_file(media, "comfort-fit-wedding-band-wax.stl")), file_type="stl")
     assert price(app) == before_price
 
     assert exact.is_watertight and shrunk.is_watertight
@@ -364,3 +367,183 @@ def test_budget_helper_lists_changes_under_the_budget(app):
 
 def test_catalogue_comparison_is_shown(app):
     assert any("mass-produced catalogue piece" in caption.value for caption in app.caption)
+
+
+# ---------------------------------------------------------------- stones, settings, pendants
+
+
+def table_items(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["item"])
+
+
+def with_stone(app) -> AppTest:
+    return _run(app.checkbox(key="stone_on").check())
+
+
+def test_adding_a_stone_adds_its_price_and_carats(app):
+    plain = price(app)
+    at = with_stone(app)
+    assert price(at) > plain
+    assert any(item.startswith("stone: round diamond") for item in table_items(at))
+    assert any(caption.value.endswith("ct by its modelled volume") for caption in at.caption)
+
+
+def test_a_bigger_stone_costs_more(app):
+    at = with_stone(app)
+    small = price(at)
+    carat = next(c.value for c in at.caption if c.value.endswith("ct by its modelled volume"))
+    at = _run(at.slider(key="stone_length").set_value(7.0))
+    assert price(at) > small
+    assert next(c.value for c in at.caption if c.value.endswith("ct by its modelled volume")) != carat
+
+
+def test_lab_grown_and_a_clients_own_stone_cost_less(app):
+    at = with_stone(app)
+    natural = price(at)
+    at = _run(at.selectbox(key="material").set_value("lab-diamond"))
+    assert price(at) < natural
+    at = _run(at.selectbox(key="material").set_value("diamond"))
+    at = _run(at.checkbox(key="client_stone").check())
+    assert price(at) < natural
+    assert any("client's own" in item for item in table_items(at))
+
+
+def test_coloured_stones_take_their_own_grades(app):
+    at = with_stone(app)
+    at = _run(at.selectbox(key="material").set_value("sapphire"))
+    assert at.selectbox(key="color").options == ["blue", "pink", "yellow", "white", "green", "padparadscha"]
+    assert at.selectbox(key="clarity").options == ["eye-clean", "slightly-included", "included"]
+
+
+@pytest.mark.parametrize("style", ["bezel", "halo", "channel", "pave", "cathedral"])
+def test_every_setting_style_prices(app, style):
+    at = with_stone(app)
+    at = _run(at.selectbox(key="profile").set_value("flat"))
+    at = _run(at.selectbox(key="style").set_value(style))
+    assert price(at) > 0
+    accents = [item for item in table_items(at) if item.startswith("accent stones")]
+    assert bool(accents) == (style in ("halo", "channel", "pave"))
+
+
+def test_shoulder_rows_on_a_knife_edge_are_explained_not_crashed(app):
+    at = with_stone(app)
+    at = _run(at.selectbox(key="profile").set_value("knife-edge"))
+    at = _run(at.selectbox(key="style").set_value("pave"))
+    assert any("setting.style" in error.value for error in at.error)
+
+
+def test_a_pendant_with_its_clasp(app):
+    at = _run(app.radio(key="piece").set_value("pendant"))
+    assert at.selectbox(key="outline").value == "round"
+    at = with_stone(at)
+    first = price(at)
+    for key, value in (("outline", "heart"), ("bail", "hinged"), ("clasp", "toggle")):
+        at = _run(at.selectbox(key=key).set_value(value))
+    at = _run(at.slider(key="chain_length").set_value(600.0))
+    assert price(at) > 0 and price(at) != first
+
+
+def test_engraving_and_heirloom_lines(app):
+    at = _run(app.text_input(key="engraving").input("For ever"))
+    assert "labour: engraving 7 characters" in table_items(at)
+    before = price(at)
+    at = _run(at.checkbox(key="heirloom_on").check())
+    at = _run(at.number_input(key="heirloom_grams").set_value(8.0))
+    assert any(item.startswith("credit: client's") for item in table_items(at))
+    assert price(at) < before
+
+
+def test_a_preset_opens_with_its_stone(app):
+    at = _run(app.selectbox(key="preset").set_value("Cushion halo"))
+    at = _run(at.button(key="open_preset").click())
+    assert at.checkbox(key="stone_on").value is True
+    assert at.selectbox(key="shape").value == "cushion"
+    assert at.selectbox(key="style").value == "halo"
+
+
+# ---------------------------------------------------------------- links, saving, store settings
+
+
+def test_a_share_link_reopens_the_same_design(monkeypatch):
+    from configurator.design import load_design
+    from configurator.share import encode_design
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    design = load_design(ROOT / "models" / "halo-ring.json")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["design"] = encode_design(design)
+    at = _run(at)
+    assert at.selectbox(key="metal").value == "platinum-950"
+    assert at.selectbox(key="shape").value == "cushion"
+    from configurator.share import decode_design
+
+    token = at.query_params["design"]
+    shown = decode_design(token[0] if isinstance(token, list) else token)  # the address bar keeps the design
+    assert (shown.metal, shown.stone.shape.value, shown.setting.style.value) == ("platinum-950", "cushion", "halo")
+
+
+def test_a_damaged_share_link_falls_back_with_a_warning(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["design"] = "not-a-design"
+    at = _run(at)
+    assert any("could not be opened" in warning.value for warning in at.warning)
+    assert price(at) > 0
+
+
+def test_save_then_load_from_the_saved_list(app):
+    at = _run(app.selectbox(key="metal").set_value("18k-rose"))
+    at.text_input(key="client_name").input("Ada Lovelace")
+    at.text_input(key="title").input("Rose band")
+    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    assert any(message.value.startswith("Saved as #") for message in at.success)
+    at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
+    assert any("Rose band" in text.value and "Ada Lovelace" in text.value for text in at.markdown)
+    load = next(button for button in at.button if button.key and button.key.startswith("load_"))
+    at = _run(load.click())
+    assert at.sidebar.radio(key="section").value == "Design"
+    assert at.selectbox(key="metal").value == "18k-rose"
+
+
+def test_a_bad_client_name_is_refused_in_words(app):
+    at = app
+    at.text_input(key="client_name").input("   ")
+    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    assert any("client_name" in error.value for error in at.error)
+
+
+def test_store_settings_are_locked_without_a_password(app, monkeypatch):
+    monkeypatch.delenv("CONFIGURATOR_STORE_PASSWORD_HASH", raising=False)
+    at = _run(app.sidebar.radio(key="section").set_value("Store settings"))
+    assert any("locked" in info.value for info in at.info)
+    assert not at.number_input
+
+
+def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_path):
+    from configurator.passwords import hash_password
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    monkeypatch.setenv("CONFIGURATOR_STORE_PASSWORD_HASH", hash_password("open sesame", iterations=1000))
+    prices = tmp_path / "prices.toml"
+    prices.write_text((ROOT / "assets" / "prices.toml").read_text())
+    monkeypatch.setenv("CONFIGURATOR_PRICES", str(prices))
+    at = _run(AppTest.from_file(str(APP), default_timeout=60))
+    before = price(at)
+    at = _run(at.sidebar.radio(key="section").set_value("Store settings"))
+    at.text_input(key="store_password").input("wrong password")
+    at = _run(at.button(key="unlock").click())
+    assert any("not right" in error.value for error in at.error)
+    at.text_input(key="store_password").input("open sesame")
+    at = _run(at.button(key="unlock").click())
+    at.number_input(key="markup").set_value(3.0)
+    at = _run(at.button(key="FormSubmitter:prices_form-Save prices").click())
+    assert any("Prices saved" in message.value for message in at.success)
+    assert "markup = 3.0" in prices.read_text()
+    at = _run(at.sidebar.radio(key="section").set_value("Design"))
+    assert price(at) > before

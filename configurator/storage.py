@@ -1,0 +1,372 @@
+"""Saved designs in a real database through SQLAlchemy: an SQLite file by default, `DATABASE_URL` for another.
+
+Every method runs in its own transaction and returns plain `SavedDesign` records, never ORM objects; bad input and
+database failures both surface as `StorageError` with one readable line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, LargeBinary, String, Text, TypeDecorator, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+import configurator
+from configurator.design import loads_design
+from configurator.errors import ConfiguratorError, DesignError
+
+MAX_NAME = 120
+MAX_TITLE = 120
+MAX_NOTES = 2000
+MAX_DESIGN_BYTES = 256 * 1024
+MAX_PREVIEW_BYTES = 512 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_WRITE = {"storage_write": True}  # execution option: on SQLite, take the write lock up front (BEGIN IMMEDIATE)
+
+
+class StorageError(ConfiguratorError):
+    """Saved designs could not be read or written; the message names the field or the database problem."""
+
+
+@dataclass(frozen=True)
+class SavedDesign:
+    """One saved design as stored; `design_json` is the canonical document text."""
+
+    id: int
+    client_name: str
+    title: str
+    notes: str
+    design_json: str
+    preview_png: bytes | None = field(repr=False)
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- schema -------------------------------------------------------------------------------------------------------
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite keeps naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; storage keeps UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DesignRow(Base):
+    __tablename__ = "designs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_name: Mapped[str] = mapped_column(String(MAX_NAME), index=True, nullable=False)
+    title: Mapped[str] = mapped_column(String(MAX_TITLE), nullable=False, default="")
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    design_json: Mapped[str] = mapped_column(Text, nullable=False)
+    preview_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+# --- pure helpers ---------------------------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _normalise_url(url: str) -> str:
+    """Hosting platforms hand out `postgres://`; SQLAlchemy only knows `postgresql://`."""
+    url = url.strip()
+    return "postgresql://" + url.removeprefix("postgres://") if url.startswith("postgres://") else url
+
+
+def database_url() -> str:
+    """`DATABASE_URL` if set, else the SQLite file `<repo>/data/designs.db` (its folder created when needed)."""
+    env = os.environ.get("DATABASE_URL", "").strip()
+    if env:
+        return _normalise_url(env)
+    folder = Path(configurator.__file__).resolve().parent.parent / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'designs.db'}"
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the driver's message: no SQL, parameters or traceback."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    line = text.splitlines()[0].strip() if text else ""
+    return line[:200] or type(exc).__name__
+
+
+def _check_text(name: str, value: Any, limit: int, *, single_line: bool) -> str:
+    if not isinstance(value, str):
+        raise StorageError(f"{name}: must be text, not {type(value).__name__}")
+    if len(value) > limit:
+        raise StorageError(f"{name}: longer than {limit} characters ({len(value)})")
+    if single_line and _CONTROL.search(value):
+        raise StorageError(f"{name}: contains a control character")
+    if "\x00" in value:
+        raise StorageError(f"{name}: contains a NUL character")
+    return value
+
+
+def _check_client_name(value: Any) -> str:
+    """Stripped, 1..120 characters, no control characters."""
+    name = _check_text("client_name", value.strip() if isinstance(value, str) else value, MAX_NAME, single_line=True)
+    if not name:
+        raise StorageError("client_name: must not be empty")
+    return name
+
+
+def _check_title(value: Any) -> str:
+    """Stripped, at most 120 characters, no control characters (may be empty)."""
+    return _check_text("title", value.strip() if isinstance(value, str) else value, MAX_TITLE, single_line=True)
+
+
+def _check_notes(value: Any) -> str:
+    """At most 2000 characters; line breaks and tabs allowed."""
+    return _check_text("notes", value, MAX_NOTES, single_line=False)
+
+
+def _check_design_json(value: Any) -> str:
+    """A valid design document of at most 256 KiB, returned as canonical JSON text."""
+    if not isinstance(value, str | bytes):
+        raise StorageError(f"design_json: must be JSON text, not {type(value).__name__}")
+    size = len(value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value)
+    if size > MAX_DESIGN_BYTES:
+        raise StorageError(f"design_json: larger than {MAX_DESIGN_BYTES // 1024} KiB")
+    try:
+        return loads_design(value).to_json()
+    except DesignError as exc:
+        raise StorageError(f"design_json: {exc}") from None
+
+
+def _check_preview_png(value: Any) -> bytes | None:
+    """None, or PNG bytes of at most 512 KiB."""
+    if value is None:
+        return None
+    if not isinstance(value, bytes | bytearray | memoryview):
+        raise StorageError(f"preview_png: must be bytes, not {type(value).__name__}")
+    data = bytes(value)
+    if len(data) > MAX_PREVIEW_BYTES:
+        raise StorageError(f"preview_png: larger than {MAX_PREVIEW_BYTES // 1024} KiB")
+    if not data.startswith(PNG_SIGNATURE):
+        raise StorageError("preview_png: not a PNG image")
+    return data
+
+
+def _check_id(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise StorageError(f"id: must be an integer, not {type(value).__name__}")
+    return value
+
+
+def _copy_title(title: str) -> str:
+    return f"copy of {title}".strip()[:MAX_TITLE]
+
+
+def _saved(row: DesignRow) -> SavedDesign:
+    return SavedDesign(
+        id=row.id,
+        client_name=row.client_name,
+        title=row.title,
+        notes=row.notes,
+        design_json=row.design_json,
+        preview_png=row.preview_png,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+# --- engine ---------------------------------------------------------------------------------------------------------
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """SQLAlchemy emits BEGIN itself (see `_sqlite_begin`); WAL lets readers run beside one writer."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Writers lock up front, so a read-then-write transaction waits for the lock instead of failing."""
+    immediate = connection.get_execution_options().get("storage_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a 5 s busy timeout, foreign keys and real transactions."""
+    is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    connect_args = {"check_same_thread": False} if is_sqlite else {}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+# --- store ----------------------------------------------------------------------------------------------------------
+
+
+class Store:
+    """Saved designs in one database; safe to share between threads (each call opens its own session)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Connect to `url` (default `database_url()`) and create the table if missing."""
+        try:
+            engine = _make_engine(_normalise_url(url) if url is not None else database_url())
+        except ArgumentError as exc:
+            raise StorageError(f"storage: not a usable database URL ({_reason(exc)})") from None
+        except ImportError as exc:
+            raise StorageError(f"storage: database driver not installed ({exc.name or exc})") from None
+        try:
+            with engine.connect() as conn:
+                conn = conn.execution_options(**_WRITE)
+                with conn.begin():
+                    Base.metadata.create_all(conn)
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise StorageError(f"storage: {_reason(exc)}") from None
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """One session and transaction; any database error rolls back and becomes a StorageError."""
+        try:
+            with Session(self.engine) as s, s.begin():
+                if write:
+                    s.connection(execution_options=_WRITE)
+                yield s
+        except SQLAlchemyError as exc:
+            raise StorageError(f"storage: {_reason(exc)}") from None
+
+    @staticmethod
+    def _row(s: Session, id: int) -> DesignRow:
+        row = s.get(DesignRow, _check_id(id))
+        if row is None:
+            raise StorageError(f"saved design {id}: not found")
+        return row
+
+    def save(
+        self, client_name: str, design_json: str, *, title: str = "", notes: str = "", preview_png: bytes | None = None
+    ) -> SavedDesign:
+        """Insert a new saved design."""
+        now = _now()
+        row = DesignRow(
+            client_name=_check_client_name(client_name),
+            title=_check_title(title),
+            notes=_check_notes(notes),
+            design_json=_check_design_json(design_json),
+            preview_png=_check_preview_png(preview_png),
+            created_at=now,
+            updated_at=now,
+        )
+        with self._transaction(write=True) as s:
+            s.add(row)
+            s.flush()
+            return _saved(row)
+
+    def update(
+        self,
+        id: int,
+        *,
+        design_json: str | None = None,
+        title: str | None = None,
+        notes: str | None = None,
+        preview_png: bytes | None = None,
+    ) -> SavedDesign:
+        """Change the given fields (None leaves a field alone; `preview_png=b""` removes the preview)."""
+        changes: dict[str, Any] = {}
+        if design_json is not None:
+            changes["design_json"] = _check_design_json(design_json)
+        if title is not None:
+            changes["title"] = _check_title(title)
+        if notes is not None:
+            changes["notes"] = _check_notes(notes)
+        if preview_png is not None:
+            changes["preview_png"] = None if preview_png == b"" else _check_preview_png(preview_png)
+        with self._transaction(write=True) as s:
+            row = self._row(s, id)
+            if changes:
+                for name, value in changes.items():
+                    setattr(row, name, value)
+                row.updated_at = max(_now(), row.updated_at + timedelta(microseconds=1))
+                s.flush()
+            return _saved(row)
+
+    def get(self, id: int) -> SavedDesign:
+        """The saved design `id`; StorageError if there is none."""
+        with self._transaction() as s:
+            return _saved(self._row(s, id))
+
+    def list(self, client: str | None = None, limit: int = 200) -> list[SavedDesign]:
+        """Full records, most recently updated first; `client` matches part of the name, ignoring case."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise StorageError(f"limit: must be a positive integer, not {limit!r}")
+        query = select(DesignRow).order_by(DesignRow.updated_at.desc(), DesignRow.id.desc()).limit(limit)
+        if client is not None and client.strip():
+            needle = client.strip().lower()
+            query = query.where(func.lower(DesignRow.client_name).contains(needle, autoescape=True))
+        with self._transaction() as s:
+            return [_saved(row) for row in s.scalars(query)]
+
+    def duplicate(self, id: int, title: str | None = None) -> SavedDesign:
+        """A new saved design with the same client, notes, design and preview; title "copy of <title>" by default."""
+        new_title = _check_title(title) if title is not None else None
+        with self._transaction(write=True) as s:
+            source = self._row(s, id)
+            now = _now()
+            row = DesignRow(
+                client_name=source.client_name,
+                title=new_title if new_title is not None else _copy_title(source.title),
+                notes=source.notes,
+                design_json=source.design_json,
+                preview_png=source.preview_png,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            return _saved(row)
+
+    def delete(self, id: int) -> None:
+        """Remove the saved design `id`; StorageError if there is none."""
+        with self._transaction(write=True) as s:
+            s.delete(self._row(s, id))

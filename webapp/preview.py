@@ -1,0 +1,124 @@
+"""Meshes to pictures: the live vtk.js preview (stpyvista's trame backend) and PNG thumbnails."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import tempfile
+import time
+
+import numpy as np
+
+from configurator import catalogue
+from configurator.design import Design
+from configurator.geometry import Model
+
+PREVIEW_TIMEOUT_S = 45.0
+PREVIEW_SIZE = (720, 520)
+BACKGROUND = "#f5f3ef"
+VIEWS = {"3/4": "iso", "top": "xy", "side": "yz", "front": "xz"}
+
+# The export child looks for VTK's WebAssembly build; an empty folder stops it from trying to download one
+# (the app must work with no internet).
+os.environ.setdefault("VTK_WASM_DIR_OVERRIDE", tempfile.mkdtemp(prefix="vtk-wasm-"))
+
+
+def polydata(mesh):
+    import pyvista as pv
+
+    faces = np.column_stack([np.full(len(mesh.faces), 3), mesh.faces]).ravel()
+    return pv.PolyData(np.asarray(mesh.vertices), faces)
+
+
+def plotter(design: Design, model: Model, view: str, size=PREVIEW_SIZE):
+    """A pyvista scene of the piece: metal shaded in its alloy's colour, stones translucent in theirs."""
+    import pyvista as pv
+
+    scene = pv.Plotter(off_screen=True, window_size=size)
+    scene.background_color = BACKGROUND
+    metal = catalogue.metal(design.metal)
+    shine = {"smooth_shading": True, "split_sharp_edges": True, "feature_angle": 35, "ambient": 0.22,
+             "diffuse": 0.62, "specular": 1.0, "specular_power": 50}
+    scene.add_mesh(polydata(model.metal), color=metal.color_hex, **shine)
+    for mesh in model.findings.values():
+        scene.add_mesh(polydata(mesh), color=metal.color_hex, **shine)
+    for part in model.stone_parts:
+        gem = catalogue.gemstone(part.material)
+        scene.add_mesh(polydata(part.mesh), color=gem.color_hex, opacity=0.8, ambient=0.3, diffuse=0.7,
+                       specular=1.0, specular_power=90)
+    scene.enable_lightkit()
+    if design.piece.value == "pendant" and view == "3/4":
+        scene.camera_position = [(6, -22, 60), (6, 2, 0), (0, 1, 0)]
+    else:
+        scene.camera_position = VIEWS[view]
+        if view == "3/4":
+            scene.camera.elevation = 20
+            scene.camera.azimuth = 25
+    scene.reset_camera()
+    scene.camera.zoom(1.2)
+    return scene
+
+
+def _export_child(results, scene) -> None:
+    try:
+        results.put(("ok", scene.trame.export_html(filename=None).read()))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, never a silent death
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def guarded_trame_html(scene, timeout: float = PREVIEW_TIMEOUT_S) -> str:
+    """stpyvista's trame export in a child process, with a time limit instead of an endless wait."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue(maxsize=1)
+    child = context.Process(target=_export_child, args=(results, scene), daemon=True)
+    child.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                status, payload = results.get(timeout=0.25)
+                break
+            except queue.Empty:
+                if not child.is_alive():
+                    try:
+                        status, payload = results.get(timeout=0.5)
+                        break
+                    except queue.Empty:
+                        raise RuntimeError(f"the 3D view exporter stopped (exit code {child.exitcode})") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the 3D view took longer than {timeout:.0f} s") from None
+    finally:
+        child.join(timeout=2)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if status != "ok":
+        raise RuntimeError(f"the 3D view could not be made: {payload}")
+    return payload
+
+
+def show(html: str, key: str) -> None:
+    """Show an exported vtk.js page through stpyvista's trame component."""
+    import pyvista as pv
+    import stpyvista  # works only inside a Streamlit run
+
+    # stpyvista exports the plotter it is given; hand it the page already made instead of exporting again.
+    stpyvista._trame_html = lambda scene, **_: getattr(scene, "_configurator_html", None) or guarded_trame_html(scene)
+    carrier = pv.Plotter(off_screen=True, window_size=PREVIEW_SIZE)
+    carrier._configurator_html = html
+    stpyvista.stpyvista(carrier, backend="trame", key=key)
+
+
+def thumbnail_png(design: Design, model: Model, size: int = 192) -> bytes:
+    """A small PNG of the piece for the saved-designs list."""
+    import io
+
+    from PIL import Image
+
+    scene = plotter(design, model, "3/4", size=(size, size))
+    pixels = scene.screenshot(return_img=True)
+    scene.close()
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -83,4 +83,42 @@ def check(design: Design, model: Model) -> list[Finding]:
                     f"make width_mm at least {metal.min_shank_mm * 1.5:.1f}",
                 )
             )
+    findings += _setting_findings(design, model, metal)
     return sorted(findings, key=lambda finding: finding.severity is not Severity.BLOCKING)
+
+
+def _setting_findings(design: Design, model: Model, metal) -> list[Finding]:
+    """Findings about what holds the stones: channel walls, metal under pavé, a pendant's plate."""
+    from .shoulders import CHANNEL_WALL_MM, channel_size, pave_layout
+
+    found: list[Finding] = []
+    setting = design.effective_setting
+    style = setting.style.value if setting is not None else None
+    if design.ring is not None and style == "channel":
+        wall = (design.ring.width_mm - channel_size(design.ring.width_mm)) / 2
+        if wall < metal.min_wall_mm - 1e-9:
+            found.append(Finding(Severity.BLOCKING, "ring.width_mm", wall, metal.min_wall_mm,
+                                 "the channel's walls are too thin to hold the stones",
+                                 f"make width_mm at least {1.0 + 2 * CHANNEL_WALL_MM:.1f} or choose pave"))
+    if design.ring is not None and style == "pave":
+        _, size = pave_layout(design.ring.width_mm)
+        depth = 0.62 * size + 0.05
+        under = model.band.section.min_wall_mm - depth if model.band is not None else design.ring.thickness_mm
+        if under < metal.min_wall_mm - 1e-9:
+            found.append(Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
+                                 "little metal is left under the pave seats (they are drilled through)",
+                                 f"make thickness_mm at least {design.ring.thickness_mm + metal.min_wall_mm - under:.2f}"))
+    if design.pendant is not None:
+        if design.pendant.thickness_mm < metal.min_wall_mm - 1e-9:
+            found.append(Finding(Severity.BLOCKING, "pendant.thickness_mm", design.pendant.thickness_mm,
+                                 metal.min_wall_mm, "the plate is thinner than castable metal",
+                                 f"make thickness_mm at least {metal.min_wall_mm:.1f}"))
+        if design.stone is not None and model.plate is not None:
+            outline = model.plate.outline
+            room = min(outline[:, 0].max() - outline[:, 0].min(), outline[:, 1].max() - outline[:, 1].min())
+            needed = max(design.stone.length_mm, design.stone.outline_width_mm) + 2 * metal.min_wall_mm
+            if room < needed - 1e-9:
+                found.append(Finding(Severity.WARNING, "pendant.size_mm", room, needed,
+                                     "the stone and its setting overhang the plate",
+                                     "make the pendant larger or the stone smaller"))
+    return found

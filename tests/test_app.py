@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 DEFAULT = json.loads((ROOT / "models" / "comfort-band.json").read_text(encoding="utf-8"))
 PROFILES = ["flat", "half-round", "comfort", "knife-edge", "bevelled", "concave"]
-DATABASE_URL = f"sqlite:///{tempfile.mkdtemp(prefix='configurator-apptest-')}/designs.db"
+DATABASE_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'configurator-apptest-designs.db'}"
 
 
 # ---------------------------------------------------------------- helpers

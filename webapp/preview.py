@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import multiprocessing
 import os
 import queue
@@ -21,7 +23,9 @@ VIEWS = {"3/4": "iso", "top": "xy", "side": "yz", "front": "xz"}
 
 # The export child looks for VTK's WebAssembly build; an empty folder stops it from trying to download one
 # (the app must work with no internet).
-os.environ.setdefault("VTK_WASM_DIR_OVERRIDE", tempfile.mkdtemp(prefix="vtk-wasm-"))
+_EMPTY_WASM_DIR = os.path.join(tempfile.gettempdir(), "configurator-no-vtk-wasm")
+os.makedirs(_EMPTY_WASM_DIR, exist_ok=True)
+os.environ.setdefault("VTK_WASM_DIR_OVERRIDE", _EMPTY_WASM_DIR)
 
 
 def polydata(mesh):
@@ -67,8 +71,19 @@ def _export_child(results, scene) -> None:
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
+@functools.cache
+def _warm() -> None:
+    """Import the exporter's modules once in this process, so every forked export child starts with them."""
+    for name in ("trame_pyvista", "trame.app", "trame_vtk.tools.vtksz2html", "trame_vtk.modules.vtk.serializers"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - warming is only a speed-up
+            pass
+
+
 def guarded_trame_html(scene, timeout: float = PREVIEW_TIMEOUT_S) -> str:
     """stpyvista's trame export in a child process, with a time limit instead of an endless wait."""
+    _warm()
     context = multiprocessing.get_context("fork")
     results = context.Queue(maxsize=1)
     child = context.Process(target=_export_child, args=(results, scene), daemon=True)

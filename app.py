@@ -225,18 +225,17 @@ def stone_controls(doc: dict) -> None:
         doc.pop("setting", None)
         return
     stone = dict(stone or {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 5.0})
-    cols = st.columns(3)
+    cols = st.columns(2)
     with cols[0]:
         stone["shape"] = _pick("Shape", [s.value for s in Shape], stone.get("shape", "round"), "shape",
                                help="The outline seen from above; pointed shapes point along the finger")
     with cols[1]:
         stone["cut"] = _pick("Cut", [c.value for c in Cut], stone.get("cut", "brilliant"), "cut",
                              help="Brilliant sparkles, step is calm and clear, rose is flat-backed, cabochon domed")
-    with cols[2]:
-        gems = catalogue.gemstones()
-        stone["material"] = _pick("Material", list(gems), stone.get("material", "diamond"), "material",
-                                  format_func=lambda key: gems[key].name,
-                                  help="Density sets the carat weight of a given size")
+    gems = catalogue.gemstones()  # the materials' names are long: a full row
+    stone["material"] = _pick("Material", list(gems), stone.get("material", "diamond"), "material",
+                              format_func=lambda key: gems[key].name,
+                              help="Density sets the carat weight of a given size")
     gem = catalogue.gemstone(stone["material"])
     stone["length_mm"] = st.slider("Length (mm)", 2.0, 16.0, float(stone.get("length_mm", 5.0)), 0.05,
                                    key="stone_length", help="The longest outline dimension")
@@ -404,12 +403,14 @@ def share_and_save(design: Design) -> None:
     token = encode_design(design)
     st.query_params["design"] = token  # the address bar always reopens this design
     base = str(getattr(st.context, "url", "") or "").split("?")[0]
-    st.text_input("Share link", value=f"{base}?design={token}", key="share_link",
-                  help="Opens this same design on another device")
+    # A keyed input keeps the value it was first drawn with: set its state each run so it follows the design.
+    st.session_state["share_link"] = f"{base}?design={token}"
+    st.text_input("Share link", key="share_link", help="Opens this same design on another device")
     with st.form("save_form", clear_on_submit=False):
         st.markdown("**Save for the client**")
         client = st.text_input("Client name", max_chars=120, key="client_name")
-        title = st.text_input("Title", value=design.name or "", max_chars=120, key="title")
+        title = st.text_input("Title", max_chars=120, key="title", placeholder=design.name or "",
+                              help="Left empty, the design's own name is used")
         notes = st.text_area("Notes", max_chars=2000, key="notes")
         if st.form_submit_button("Save design"):
             try:
@@ -417,7 +418,8 @@ def share_and_save(design: Design) -> None:
             except Exception:  # noqa: BLE001 - a design is saved even when no picture can be made
                 picture = None
             try:
-                saved = store().save(client, design.to_json(), title=title, notes=notes, preview_png=picture)
+                saved = store().save(client, design.to_json(), title=title or design.name or "", notes=notes,
+                                     preview_png=picture)
                 st.success(f"Saved as #{saved.id} for {saved.client_name}.")
             except StorageError as exc:
                 st.error(str(exc))

@@ -547,3 +547,31 @@ def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_pat
     assert "markup = 3.0" in prices.read_text()
     at = _run(at.sidebar.radio(key="section").set_value("Design"))
     assert price(at) > before
+
+
+def test_every_stone_and_setting_control_changes_the_design(app):
+    at = with_stone(app)
+    at = _run(at.selectbox(key="shape").set_value("oval"))
+    carats = lambda at: next(c.value for c in at.caption if c.value.endswith("by its modelled volume"))  # noqa: E731
+    steps = [
+        ("slider", "stone_width", 3.2),
+        ("selectbox", "cut", "step"),
+        ("selectbox", "color", "E"),
+        ("selectbox", "clarity", "VVS1"),
+        ("selectbox", "prongs", 6),
+        ("selectbox", "tips", "claw"),
+        ("selectbox", "shape", "pear"),
+    ]
+    for kind, key, value in steps:
+        before_price, before_grams, before_carat = price(at), grams(at), carats(at)
+        at = _run(getattr(at, kind)(key=key).set_value(value))
+        design = at.session_state["design"]
+        stone, setting = design["stone"], design["setting"]
+        shown = {"stone_width": stone.get("width_mm"), "cut": stone["cut"], "color": stone["color"],
+                 "clarity": stone["clarity"], "prongs": setting.get("prongs"), "tips": setting.get("tips"),
+                 "shape": stone["shape"]}[key]
+        assert shown == value, key
+        assert (price(at), grams(at), carats(at)) != (before_price, before_grams, before_carat), key
+    for view in ("top", "side", "front", "3/4"):
+        at = _run(at.radio(key="view").set_value(view))
+        assert at.radio(key="view").value == view

@@ -219,7 +219,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     targets = [path.resolve() for path in (out, stones, findings) if path is not None]
     if len(set(targets)) != len(targets):
         raise UsageError("export: -o, --stones and --findings must name different files")
-    written = export(build(design), out, stones, args.shrinkage, fmt, findings)
+    model = build(design)
+    blocking = [finding for finding in check(design, model) if finding.severity is Severity.BLOCKING]
+    if blocking and not args.force:
+        print(f"export: not castable, nothing written: {blocking[0].line()} (--force exports anyway)", file=sys.stderr)
+        return EXIT_FINDINGS
+    written = export(model, out, stones, args.shrinkage, fmt, findings)
     note = f"wrote {written['metal']} ({written['format']}, shrinkage {written['shrinkage_pct']:g} %, "
     note += f"scale {written['scale']:.4f}, {written['volume_mm3']:.1f} mm3)"
     if stones is not None:
@@ -260,6 +265,7 @@ def parser() -> argparse.ArgumentParser:
         "--shrinkage", type=float, help="linear casting shrinkage in percent (default: the alloy's; 0 for none)"
     )
     exported.add_argument("--format", choices=[fmt.value for fmt in Format], help="default: from -o's extension")
+    exported.add_argument("--force", action="store_true", help="export even when the check finds a blocking problem")
     exported.set_defaults(run=_cmd_export)
 
     fitted = commands.add_parser("fit", help="changes that bring a design within a budget")

@@ -248,3 +248,27 @@ def test_prices_set_validates_and_dates(capsys, tmp_path, monkeypatch):
     assert code == 2 and "markup" in err
     code, _, err = run(capsys, "prices", "--set", "markup")
     assert code == 2 and "FIELD=VALUE" in err
+
+
+def test_export_refuses_a_design_that_cannot_be_cast_unless_forced(capsys, tmp_path, tmp_design):
+    thin = tmp_design(ring_doc(thickness_mm=0.6))
+    out = tmp_path / "thin.stl"
+    code, _, err = run(capsys, "export", thin, "-o", out)
+    assert code == 1 and "ring.thickness_mm" in err and "--force" in err
+    assert len(err.strip().splitlines()) == 1 and not out.exists()
+    code, _, err = run(capsys, "export", thin, "-o", out, "--force")
+    assert code == 0 and trimesh.load(out).is_watertight
+
+
+@pytest.mark.parametrize("fmt", ["stl", "obj", "glb", "3mf"])
+def test_a_halo_ring_loads_back_watertight_with_the_same_volume_in_every_format(capsys, tmp_path, fmt):
+    halo = ROOT / "models" / "halo-ring.json"
+    out, stones = tmp_path / f"halo.{fmt}", tmp_path / f"stones.{fmt}"
+    code, _, err = run(capsys, "export", halo, "-o", out, "--stones", stones, "--shrinkage", "0")
+    assert code == 0, err
+    metal = trimesh.load(out, force="mesh")
+    nominal = build(load_design(halo)).metal_volume_mm3
+    assert metal.is_watertight and metal.body_count == 1
+    assert metal.volume == pytest.approx(nominal, rel=1e-5)
+    gems = trimesh.load(stones, force="mesh")
+    assert gems.body_count == len(build(load_design(halo)).stone_parts)

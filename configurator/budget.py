@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import catalogue
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, Design, parse_design
 from .pricing import PriceTable, current_price_table
-from .quotes import price
+from .quotes import model_of, price
 
 SIZE_STEP_MM = 0.05
 SMALLEST_STONE_MM = 2.0
@@ -74,8 +74,6 @@ def smaller_stone(design: Design, budget: float, table: PriceTable) -> Suggestio
 
 
 def price_carat(design: Design) -> float:
-    from .quotes import model_of
-
     return next(part.carat for part in model_of(design).stone_parts if part.role == "centre")
 
 

@@ -46,7 +46,6 @@ class Model:
     design: Design
     resolution: Resolution
     metal: trimesh.Trimesh
-    stones: tuple[trimesh.Trimesh, ...] = ()
     stone_parts: tuple[StonePart, ...] = ()
     findings: dict[str, trimesh.Trimesh] = field(default_factory=dict)
     band: Band | None = field(default=None, compare=False)
@@ -57,6 +56,11 @@ class Model:
     @property
     def metal_volume_mm3(self) -> float:
         return float(self.metal.volume)
+
+    @property
+    def stones(self) -> tuple[trimesh.Trimesh, ...]:
+        """Every stone's mesh, centre first."""
+        return tuple(part.mesh for part in self.stone_parts)
 
     def stone_weights(self) -> tuple[StoneWeight, ...]:
         """The stones grouped for pricing: the centre, then accents by material and size."""
@@ -110,7 +114,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     metal = drop_crumbs(metal)
     mesh = to_trimesh(metal, part="ring", profile=ring.profile.value)
     stones = _stone_parts(design, Parts().add(held).add(shoulders))
-    return Model(design, resolution, mesh, tuple(part.mesh for part in stones), stones, {}, band, None, girdle_z, metal)
+    return Model(design, resolution, mesh, stones, {}, band, None, girdle_z, metal)
 
 
 SHOULDER_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE, SettingStyle.CATHEDRAL)
@@ -152,8 +156,7 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     for name, part in clasp_meshes(pendant.clasp).items():
         findings[name] = part.copy()
         findings[name].apply_translation((side, 0.0, 0.0))
-    return Model(design, resolution, mesh, tuple(part.mesh for part in stones), stones, findings, None, body, girdle_z,
-                 metal)
+    return Model(design, resolution, mesh, stones, findings, None, body, girdle_z, metal)
 
 
 def build(design: Design, resolution: Resolution = EXPORT) -> Model:

@@ -23,6 +23,7 @@ from . import catalogue
 from .catalogue import ASSETS
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES, Design, Stone
 from .errors import CatalogueError
+from .stones import trade_carat
 
 PRICE_TABLE = ASSETS / "prices.toml"
 STORE_PRICE_TABLE = ASSETS.parent / "data" / "prices.toml"
@@ -251,10 +252,6 @@ def price_table_stamp() -> str:
         return str(path)
 
 
-def default_price_table() -> PriceTable:
-    return current_price_table()
-
-
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -369,8 +366,6 @@ def metal_grams(volume_mm3: float, metal_id: str) -> float:
 
 def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
     """Stone weights by the trade formula, for a design whose geometry has not been built."""
-    from .stones import trade_carat
-
     if design.stone is None:
         return ()
     return (StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)),)

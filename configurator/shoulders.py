@@ -52,9 +52,7 @@ def _groove(top: BandTop, inner_radius: float, half_width: float, first: float, 
     area = section(np.array([(inner_radius, -half_width), (top.radius + 1.0, -half_width),
                              (top.radius + 1.0, half_width), (inner_radius, half_width)]))
     span = math.degrees(last - first)
-    segments = max(8, int(math.ceil(360 / max(span, 1e-3) * span / 4)))
-    arc = manifold3d.Manifold.revolve(area, circular_segments=max(16, int(360 / 4)), revolve_degrees=span)
-    del segments
+    arc = manifold3d.Manifold.revolve(area, circular_segments=90, revolve_degrees=span)  # 4 degrees a segment
     # The revolve sweeps from +X toward +Y round Z; turn it so it sweeps from +X toward +Z round Y, then on
     # to start at `first` measured from +Z toward +X.
     start_from_x = 90.0 - math.degrees(last)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import manifold3d
 import numpy as np
+import scipy.sparse
+import scipy.sparse.csgraph
 import trimesh
 
 
@@ -198,9 +200,6 @@ def _one_piece(solid: manifold3d.Manifold) -> bool:
     faces = np.asarray(mesh.tri_verts)
     if len(faces) == 0:
         return True
-    import scipy.sparse
-    import scipy.sparse.csgraph
-
     count = len(np.asarray(mesh.vert_properties))
     edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]]])
     graph = scipy.sparse.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(count, count))
@@ -213,7 +212,7 @@ CRUMB_MM3 = 0.05  # loose bits smaller than this cannot be cast (PRODUCT.md: det
 
 def drop_crumbs(solid: manifold3d.Manifold, limit_mm3: float = CRUMB_MM3) -> manifold3d.Manifold:
     """`solid` without loose slivers under `limit_mm3` that cutting close-set seats can leave behind."""
-    if solid.genus() >= 0 and _one_piece(solid):
+    if _one_piece(solid):
         return solid
     pieces = solid.decompose()
     if len(pieces) <= 1:

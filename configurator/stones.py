@@ -14,6 +14,7 @@ from scipy.optimize import brentq
 
 from . import catalogue
 from .design import Cut, Shape, Stone
+from .outlines import is_convex, stone_outline
 
 CARAT_GRAMS = 0.2
 DIAMOND_DENSITY = 3.52
@@ -160,8 +161,6 @@ def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: flo
 
 def stone_points(stone: Stone, fullness: float, girdle_count: int = 64) -> np.ndarray:
     """Every point of the stone's rings (girdle centred on z = 0, table up +Z), mm."""
-    from .outlines import stone_outline
-
     length, width, depth = stone.length_mm, stone.outline_width_mm, depth_mm(stone)
     outline = stone_outline(stone.shape, length, width, girdle_count)
     if len(outline) < girdle_count:  # polygonal outlines (princess, emerald...) gain points along their edges
@@ -224,8 +223,6 @@ def _carat_of(solid: manifold3d.Manifold, density: float) -> float:
 
 
 def _solid(stone: Stone, fullness: float, girdle_points: int = 64) -> manifold3d.Manifold:
-    from .outlines import is_convex
-
     return _hull(stone_points(stone, fullness, girdle_points), is_convex(stone.shape))
 
 

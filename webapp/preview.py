@@ -113,13 +113,20 @@ def guarded_trame_html(scene, timeout: float = PREVIEW_TIMEOUT_S) -> str:
     return payload
 
 
+@functools.cache
+def _stpyvista():
+    """stpyvista, told once to show a page already made instead of exporting the plotter it is given."""
+    import stpyvista  # works only inside a Streamlit run
+
+    stpyvista._trame_html = lambda scene, **_: getattr(scene, "_configurator_html", None) or guarded_trame_html(scene)
+    return stpyvista
+
+
 def show(html: str, key: str) -> None:
     """Show an exported vtk.js page through stpyvista's trame component."""
     import pyvista as pv
-    import stpyvista  # works only inside a Streamlit run
 
-    # stpyvista exports the plotter it is given; hand it the page already made instead of exporting again.
-    stpyvista._trame_html = lambda scene, **_: getattr(scene, "_configurator_html", None) or guarded_trame_html(scene)
+    stpyvista = _stpyvista()
     carrier = pv.Plotter(off_screen=True, window_size=PREVIEW_SIZE)
     carrier._configurator_html = html
     stpyvista.stpyvista(carrier, backend="trame", key=key)

@@ -254,11 +254,16 @@ class Setting(Part):
     style: SettingStyle = SettingStyle.PRONG
     prongs: Literal[3, 4, 6] | None = Field(None, description="prong count; default by style (4)")
     tips: ProngTip = Field(ProngTip.ROUND, description="prong tip shape: round or claw")
+    prong_mm: Millimetres | None = Field(
+        None, ge=0.3, le=2.5, description="centre prong diameter, mm; default from the stone's size (the check "
+        "flags one thinner than the trade table)")
 
     @model_validator(mode="after")
     def _prongs_fit_style(self) -> Setting:
         if self.prongs is not None and self.style not in STYLES_WITH_PRONGS:
             raise ValueError(f"prongs: a {self.style.value} setting has no prongs")
+        if self.prong_mm is not None and self.style is SettingStyle.BEZEL:
+            raise ValueError("prong_mm: a bezel setting has no prongs")
         return self
 
     @property

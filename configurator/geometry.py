@@ -99,7 +99,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
             return np.array([x, y, math.sqrt(foot_radius**2 - x * x) - girdle_z])
 
         support = Support(anchor, (FOOT_REACH_X_MM, ring.width_mm / 4))
-        head_style = setting if setting.style not in SHOULDER_STYLES else Setting(style=SettingStyle.PRONG)
+        head_style = head_setting(setting)
         held = head(design.stone, head_style, support).moved(lambda solid: solid.translate((0.0, 0.0, girdle_z)))
         top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)))
         if setting.style is SettingStyle.CHANNEL:
@@ -120,6 +120,13 @@ def _ring(design: Design, resolution: Resolution) -> Model:
 SHOULDER_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE, SettingStyle.CATHEDRAL)
 
 
+def head_setting(setting: Setting) -> Setting:
+    """The setting of the centre stone's head: shoulder styles hold it in four prongs."""
+    if setting.style not in SHOULDER_STYLES:
+        return setting
+    return Setting(style=SettingStyle.PRONG, prong_mm=setting.prong_mm)
+
+
 def _pendant(design: Design, resolution: Resolution) -> Model:
     pendant = design.pendant
     body = plate(pendant)
@@ -137,7 +144,7 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
             return np.array([x, y, body.thickness - 0.3 - girdle_z])
 
         reach = (design.stone.outline_width_mm / 2, design.stone.length_mm / 2)
-        head_style = setting if setting.style not in SHOULDER_STYLES else Setting(style=SettingStyle.PRONG)
+        head_style = head_setting(setting)
         held = head(design.stone, head_style, Support(anchor, reach), precut=False).moved(
             lambda solid: solid.translate(tuple(float(v) for v in centre)))
         if setting.style in (SettingStyle.CHANNEL, SettingStyle.PAVE):

@@ -25,11 +25,14 @@ from .stones import stone_solid
 
 SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
 CENTRE_PRONG_MIN_MM = 1.0  # free-standing prongs (PRODUCT.md)
+SUPPORTED_PRONG_MIN_MM = 0.8  # prongs braced by a rim or rail (PRODUCT.md)
 CENTRE_PRONG_MAX_MM = 1.5
 PRONG_BITE = 0.35  # share of a prong's diameter that overlaps the girdle (the notch the seat cuts)
 BEZEL_WALL_MM = 0.9
 BEZEL_LIP_MM = 0.45  # how far the bezel's top edge reaches in over the crown
 BEAD_RADIUS_MM = 0.3
+RAIL_HEIGHT_MM = 0.8  # the gallery rail joining the prongs: a wall at the metal's minimum
+RIM_WALL_MM = 0.45  # a halo rim's metal beyond its accent stones' girdles
 ACCENT_GAP_MM = 0.2  # between neighbouring accent stones
 ACCENT_PRONG_SIZES = ((1.2, 0.5), (1.5, 0.6), (1.7, 0.7), (2.5, 0.8))  # stone mm -> prong mm (PRODUCT.md)
 POINTED = (Shape.PEAR, Shape.MARQUISE, Shape.HEART, Shape.TRILLION)
@@ -155,7 +158,8 @@ def prongs(
     fraction = min(1.0, (0 - rail_z) / max(1e-6, top_z - support.anchor(0.0, 0.0)[2]))
     scale = 1 - 0.5 * fraction
     rail_line = outline * scale + 0  # where the prong axes cross the rail's height
-    rail = slab(offset_outline(rail_line, 0.5 * d) - offset_outline(rail_line, -0.5 * d), rail_z - 0.35, rail_z + 0.35)
+    rail = slab(offset_outline(rail_line, 0.5 * d) - offset_outline(rail_line, -0.5 * d), rail_z - RAIL_HEIGHT_MM / 2,
+                 rail_z + RAIL_HEIGHT_MM / 2)
     metal.append(rail)
     return _finish(metal, [seat(form)], [(stone, form.solid)], precut)
 
@@ -200,13 +204,23 @@ def _placed(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
     return form.solid.translate(tuple(float(v) for v in centre))
 
 
-def halo(form: StoneForm, count: int, support: Support, precut: bool = True) -> Parts:
+def halo_prong_mm(stone: Stone) -> float:
+    """Prong diameter for a centre stone in a halo: the rim braces the prongs, so 0.2 mm under free-standing."""
+    return max(SUPPORTED_PRONG_MIN_MM, centre_prong_mm(stone) - 0.2)
+
+
+def halo_accent_mm(stone: Stone) -> float:
+    """Size of the halo's accent stones round `stone`."""
+    return float(np.clip(0.18 * min(stone.length_mm, stone.outline_width_mm), 1.0, 1.8))
+
+
+def halo(form: StoneForm, count: int, support: Support, precut: bool = True, diameter: float | None = None) -> Parts:
     """The centre in prongs, ringed by accent stones in a rim with shared beads, on posts to the support."""
     stone = form.stone
-    parts = prongs(form, count, False, support, diameter=max(0.8, centre_prong_mm(stone) - 0.2), precut=precut)
-    accent = float(np.clip(0.18 * min(stone.length_mm, stone.outline_width_mm), 1.0, 1.8))
+    prong = diameter or halo_prong_mm(stone)
+    parts = prongs(form, count, False, support, diameter=prong, precut=precut)
+    accent = halo_accent_mm(stone)
     small = accent_form(accent)
-    prong = max(0.8, centre_prong_mm(stone) - 0.2)
     distance = prong * (1 - PRONG_BITE) + 0.15 + accent / 2
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     path = offset_outline(outline, distance).to_polygons()[0]
@@ -214,7 +228,8 @@ def halo(form: StoneForm, count: int, support: Support, precut: bool = True) -> 
     z = -0.3 * form.pavilion
     rim_low = z - small.pavilion * 0.9
     rim = slab(
-        offset_outline(outline, distance + accent / 2 + 0.3) - offset_outline(outline, distance - accent / 2 - 0.3),
+        offset_outline(outline, distance + accent / 2 + RIM_WALL_MM)
+        - offset_outline(outline, distance - accent / 2 - RIM_WALL_MM),
         rim_low,
         z + 0.05,
     )
@@ -278,6 +293,6 @@ def head(stone: Stone, setting: Setting, support: Support, precut: bool = True) 
     if style is SettingStyle.BEZEL:
         return bezel(form, support, precut)
     if style is SettingStyle.HALO:
-        return halo(form, setting.prong_count, support, precut)
+        return halo(form, setting.prong_count, support, precut, setting.prong_mm)
     count = setting.prong_count or 4
-    return prongs(form, count, setting.tips.value == "claw", support, precut=precut)
+    return prongs(form, count, setting.tips.value == "claw", support, setting.prong_mm, precut)

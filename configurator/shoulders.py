@@ -15,7 +15,7 @@ import numpy as np
 from .settings import ACCENT_GAP_MM, BEAD_RADIUS_MM, Parts, StoneForm, accent_form, accent_seat, seat
 from .solids import capsule, section, sphere, union
 
-CHANNEL_WALL_MM = 0.7  # metal left either side of a channel
+CHANNEL_WALL_MM = 0.8  # metal left either side of a channel (the wall minimum, PRODUCT.md)
 CHANNEL_LIP_MM = 0.25  # how far the walls reach over the girdles
 STONES_PER_SIDE = 5
 

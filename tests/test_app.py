@@ -215,7 +215,9 @@ def test_too_thin_band_is_blocked_with_an_error_naming_the_field(app):
     assert len(blocking) == 1, errors(app)
     assert "too thin" in blocking[0]
     assert "platinum 950" in blocking[0]
-    assert "(0.80 mm, minimum 1.00 mm)" in blocking[0]
+    # measured on the mesh across the middle of the domed comfort band: at most the 0.8 mm parameter
+    measured = re.search(r"\((\d\.\d\d) mm, minimum 1\.00 mm\)", blocking[0])
+    assert measured and 0.7 <= float(measured.group(1)) <= 0.8
     assert "Fix: make thickness_mm at least" in blocking[0]
     assert not app.success  # no "Ready to cast"
     assert download(app, "download_stl").proto.disabled  # no wax for a band that cannot be cast

@@ -7,6 +7,7 @@ lays out the controls in the order a consultant talks, caches results by the des
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 from pathlib import Path
@@ -16,7 +17,6 @@ import streamlit as st
 from configurator import catalogue, sizes
 from configurator.budget import fit
 from configurator.checks import Severity, check
-from configurator.cli import quote_document
 from configurator.design import (
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
@@ -38,8 +38,9 @@ from configurator.export import Format, encode, scene_glb, stones_mesh, wax_patt
 from configurator.geometry import build
 from configurator.passwords import verify_password
 from configurator.pricing import current_price_table, price_table_stamp, update_price_table
-from configurator.quotes import model_of
+from configurator.quotes import model_of, quote_document
 from configurator.share import decode_design, encode_design
+from configurator.sheet import spec_sheet
 from configurator.solids import PREVIEW
 from configurator.stones import modelled_carat
 from configurator.storage import StorageError, Store
@@ -89,6 +90,12 @@ def wax_file(design_json: str, shrinkage: bool, fmt: str) -> bytes:
 def stones_file(design_json: str) -> bytes | None:
     stones = stones_mesh(model_of(loads_design(design_json)))
     return None if stones is None else encode(stones, Format.STL)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sheet_file(design_json: str) -> bytes:
+    """The spec sheet, made when the button is pressed (about 2 s: three renders and the export-mesh check)."""
+    return spec_sheet(loads_design(design_json))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -374,7 +381,7 @@ def checks_panel(issues: list[dict]) -> None:
         show(f"{issue['part']}: {issue['message']} ({issue['value_mm']:.2f} mm, minimum {issue['limit_mm']:.2f} mm). "
              f"Fix: {issue['fix']}.")
     if not issues:
-        st.success("Ready to cast: the metal meets the alloy's minimum thickness.")
+        st.success("Ready to cast: walls, gaps, prongs and seats measured on the mesh meet the casting minimums.")
 
 
 def downloads(design: Design, design_json: str, blocked: bool) -> None:
@@ -397,6 +404,9 @@ def downloads(design: Design, design_json: str, blocked: bool) -> None:
                             mime="text/plain", key="download_obj")
     cols[1].download_button("Download design JSON", design_json, file_name=f"{name}.json", mime="application/json",
                             key="download_json")
+    cols[2].download_button("Download spec sheet (PDF)", functools.partial(sheet_file, design_json),
+                            file_name=f"{name}-spec.pdf", mime="application/pdf", key="download_sheet",
+                            help="Three views, sizes, weights in every alloy, gem table, check and price")
 
 
 def share_and_save(design: Design) -> None:

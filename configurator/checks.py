@@ -143,6 +143,14 @@ def _wall_findings(design: Design, model: Model, walls: Scan) -> list[Finding]:
     return found
 
 
+def centre_prongs_mm(design: Design) -> float:
+    """The diameter of the centre stone's prongs: the design's, or the default for its stone and style."""
+    setting = design.effective_setting
+    if setting.prong_mm is not None:
+        return setting.prong_mm
+    return halo_prong_mm(design.stone) if setting.style is SettingStyle.HALO else centre_prong_mm(design.stone)
+
+
 def _prong_findings(design: Design, metal) -> list[Finding]:
     """The centre stone's prongs against the trade table for its size, and the free-standing minimum."""
     setting = design.effective_setting
@@ -152,7 +160,7 @@ def _prong_findings(design: Design, metal) -> list[Finding]:
     size = min(stone.length_mm, stone.outline_width_mm)
     braced = setting.style is SettingStyle.HALO  # the halo's rim braces its prongs
     default = halo_prong_mm(stone) if braced else centre_prong_mm(stone)
-    diameter = setting.prong_mm or default
+    diameter = centre_prongs_mm(design)
     table = accent_prong_mm(size)
     if diameter < table - TOLERANCE_MM:
         return [Finding(Severity.BLOCKING, "setting.prong_mm", diameter, table,

@@ -16,11 +16,12 @@ from .budget import fit
 from .checks import Severity, check
 from .design import Design, json_schema, load_design, loads_design
 from .errors import ConfiguratorError
-from .export import Format, export
+from .export import Format, export, write_atomically
 from .geometry import build
 from .pricing import current_price_table, price_table_path, update_price_table
-from .quotes import model_of, price
-from .stones import depth_mm
+from .quotes import price, quote_document
+from .sheet import TITLES as SHEET_TITLES
+from .sheet import spec_sheet
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
@@ -43,53 +44,6 @@ def _read(path: str) -> Design:
 
 def _print_json(data: object) -> None:
     print(json.dumps(data, indent=2))
-
-
-def quote_document(design: Design) -> dict:
-    """Everything `quote` reports, as a JSON-ready dict: sizes, metal, stones by their modelled weight, price."""
-    model = model_of(design)
-    priced = price(design)
-    result: dict = {"piece": design.piece.value, "metal": design.metal}
-    if design.ring_size is not None:
-        result["inner_diameter_mm"] = round(design.ring_size.inner_diameter_mm, 3)
-        result["inner_circumference_mm"] = round(design.ring_size.circumference_mm, 3)
-        result["ring_size"] = design.ring_size.all_systems()
-    result["metal_volume_mm3"] = round(model.metal_volume_mm3, 2)
-    result["metal_grams"] = round(priced.metal_grams, 3)
-    stones = []
-    for part in model.stone_parts:
-        if part.role == "centre":
-            stone = design.stone
-            stones.append({
-                "role": "centre",
-                "shape": stone.shape.value,
-                "cut": stone.cut.value,
-                "material": stone.material,
-                "length_mm": stone.length_mm,
-                "width_mm": round(stone.outline_width_mm, 2),
-                "depth_mm": depth_mm(stone),
-                "color": stone.grade_color,
-                "clarity": stone.grade_clarity,
-                "carat": round(part.carat, 3),
-                "client_supplied": stone.client_supplied,
-            })
-    for weight in model.stone_weights():
-        if weight.role == "accent":
-            size = next(part.size_mm for part in model.stone_parts if part.role == "accent")
-            stones.append({
-                "role": "accent",
-                "shape": "round",
-                "cut": "brilliant",
-                "material": weight.material,
-                "length_mm": size,
-                "count": weight.count,
-                "carat": round(weight.carat, 3),
-                "carat_each": round(weight.carat / weight.count, 4),
-            })
-    result["stones"] = stones
-    result["total_carat"] = round(sum(part.carat for part in model.stone_parts), 3)
-    result["price"] = priced.to_dict()
-    return result
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
@@ -235,6 +189,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sheet(args: argparse.Namespace) -> int:
+    design = _read(args.design)
+    out = Path(args.output)
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"sheet: -o {out} must name a .pdf file")
+    write_atomically({out: spec_sheet(design)})
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB, {len(SHEET_TITLES)} pages)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="configurator", description="Custom-jewelry design configurator.")
     commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -267,6 +231,11 @@ def parser() -> argparse.ArgumentParser:
     exported.add_argument("--format", choices=[fmt.value for fmt in Format], help="default: from -o's extension")
     exported.add_argument("--force", action="store_true", help="export even when the check finds a blocking problem")
     exported.set_defaults(run=_cmd_export)
+
+    sheet = commands.add_parser("sheet", help="write the spec sheet (PDF) for the workshop and the client")
+    sheet.add_argument("design", help="design JSON file, or - for standard input")
+    sheet.add_argument("-o", "--output", required=True, help="PDF file to write")
+    sheet.set_defaults(run=_cmd_sheet)
 
     fitted = commands.add_parser("fit", help="changes that bring a design within a budget")
     fitted.add_argument("design", help="design JSON file, or - for standard input")

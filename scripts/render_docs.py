@@ -8,13 +8,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pypdfium2
 import pyvista as pv
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from configurator.design import load_design  # noqa: E402
 from configurator.geometry import build  # noqa: E402
+from configurator.sheet import spec_sheet  # noqa: E402
 from configurator.solids import EXPORT  # noqa: E402
 from webapp import preview  # noqa: E402
 
@@ -31,6 +34,19 @@ def scene(design_file: str, camera, size=(900, 700)) -> pv.Plotter:
     return plotter
 
 
+def sheet_pages(design_file: str, name: str, scale: float = 1.25) -> None:
+    """The spec sheet of a preset, its pages side by side in one PNG."""
+    pdf = pypdfium2.PdfDocument(spec_sheet(load_design(ROOT / "models" / design_file)))
+    pages = [pdf[index].render(scale=scale).to_pil().convert("RGB") for index in range(len(pdf))]
+    gap = 16
+    sheet = Image.new("RGB", (sum(page.width for page in pages) + gap * (len(pages) + 1), pages[0].height + 2 * gap),
+                      (200, 200, 196))
+    for index, page in enumerate(pages):
+        sheet.paste(page, (gap + index * (page.width + gap), gap))
+    sheet.save(OUT / name)
+    print(f"wrote {OUT / name}")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     ring_view = [(28, -34, 30), (0, 0, 5), (0, 0, 1)]
@@ -45,6 +61,7 @@ def main() -> None:
         plotter.screenshot(str(OUT / name))
         plotter.close()
         print(f"wrote {OUT / name}")
+    sheet_pages("halo-ring.json", "halo-ring-sheet.png")
 
 
 if __name__ == "__main__":

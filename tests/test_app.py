@@ -145,9 +145,11 @@ def test_default_design_is_shown_with_its_price_and_no_problems(app):
     assert grams(app) == pytest.approx(volume(app) * 20.7 / 1000, rel=0.01)
 
     assert not errors(app) and not warnings(app)
-    assert [s.value for s in app.success] == ["Ready to cast: the metal meets the alloy's minimum thickness."]
+    assert [s.value for s in app.success] == ["Ready to cast: walls, gaps, prongs and seats measured on the mesh meet the "
+                                              "casting minimums."]
     assert not download(app, "download_stl").proto.disabled
     assert not download(app, "download_json").proto.disabled
+    assert download(app, "download_sheet").label == "Download spec sheet (PDF)"  # made when pressed
     assert len(app.dataframe) == 1
 
 

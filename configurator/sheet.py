@@ -1,0 +1,222 @@
+"""The spec sheet: one PDF for the workshop and the client, three pages.
+
+1. The piece: three views at one scale with a scale bar, ring size in every system, dimensions.
+2. Metal and stones: the weight in every alloy (and with the sprue allowance), the gem table with totals.
+3. Workshop check and price: the manufacturability findings, the wax pattern's shrinkage, the price breakdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from PIL import ImageDraw, ImageFont
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from . import catalogue
+from .checks import Finding, Severity, centre_prongs_mm, check
+from .design import Design, SettingStyle
+from .export import shrinkage_scale
+from .geometry import Model
+from .pricing import metal_grams
+from .quotes import model_of, quote_document
+from .renders import Picture, render_views
+
+SPRUE_SHARE = 0.10  # extra metal for the casting's sprue button (PRODUCT.md)
+TITLES = ("The piece", "Metal and stones", "Workshop check and price")
+_STYLES = getSampleStyleSheet()
+_BODY = ParagraphStyle("cell", parent=_STYLES["BodyText"], fontSize=8.5, leading=10.5)
+_GRID = TableStyle([
+    ("FONT", (0, 0), (-1, -1), "Helvetica", 8.5),
+    ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeea")),
+    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8b8b0")),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+])
+
+
+def _table(rows: list[list], widths: list[float] | None = None, left: int = 1) -> Table:
+    """A ruled table, header first; columns from `left` on are numbers (right-aligned)."""
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style = TableStyle(_GRID.getCommands())
+    style.add("ALIGN", (0, 0), (left - 1, -1), "LEFT")
+    table.setStyle(style)
+    return table
+
+
+def _views_row(pictures: dict[str, Picture]) -> Table:
+    size = 58 * mm
+    cells, captions = [], []
+    for name, picture in pictures.items():
+        image = picture.image.copy()
+        _scale_bar(image, picture.mm_per_px)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        buffer.seek(0)
+        cells.append(Image(buffer, width=size, height=size))
+        captions.append(Paragraph(f"<b>{name}</b>", _BODY))
+    table = Table([cells, captions], colWidths=[size + 2 * mm] * len(cells), hAlign="LEFT")
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("BOX", (0, 0), (-1, 0), 0.4, colors.HexColor("#b8b8b0"))]))
+    return table
+
+
+def _scale_bar(image, mm_per_px: float, length_mm: float = 5.0) -> None:
+    """A 5 mm bar in the lower left corner of a view."""
+    pen = ImageDraw.Draw(image)
+    pixels = length_mm / mm_per_px
+    x, y = 14, image.height - 22
+    pen.line([(x, y), (x + pixels, y)], fill=(40, 40, 40), width=3)
+    pen.line([(x, y - 6), (x, y + 6)], fill=(40, 40, 40), width=2)
+    pen.line([(x + pixels, y - 6), (x + pixels, y + 6)], fill=(40, 40, 40), width=2)
+    pen.text((x + pixels + 8, y - 10), f"{length_mm:g} mm", fill=(40, 40, 40), font=ImageFont.load_default(18))
+
+
+def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
+    size = model.metal.bounds[1] - model.metal.bounds[0]
+    rows = [["dimension", "value"]]
+    if design.ring is not None:
+        ring = design.ring
+        rows += [
+            ["inner diameter", f"{summary['inner_diameter_mm']:.2f} mm"],
+            ["inner circumference", f"{summary['inner_circumference_mm']:.2f} mm"],
+            ["band profile", ring.profile.value],
+            ["band width x thickness", f"{ring.width_mm:.2f} x {ring.thickness_mm:.2f} mm"],
+        ]
+    if design.pendant is not None:
+        pendant = design.pendant
+        rows += [
+            ["outline", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm"],
+            ["plate thickness", f"{pendant.thickness_mm:.2f} mm"],
+            ["bail / clasp", f"{pendant.bail.value} / {pendant.clasp.value}"],
+            ["chain length", f"{pendant.chain.length_mm:.0f} mm"],
+        ]
+    setting = design.effective_setting
+    if setting is not None:
+        prongs = f", {setting.prong_count} prongs" if setting.prong_count else ""
+        rows.append(["setting", f"{setting.style.value}{prongs}"])
+        if setting.style is not SettingStyle.BEZEL:
+            rows.append(["centre prong diameter", f"{centre_prongs_mm(design):.2f} mm"])
+    if model.stone_parts and model.band is not None:
+        top = max(float(part.mesh.bounds[1, 2]) for part in model.stone_parts)
+        rows.append(["height over the finger", f"{top - model.band.inner_radius_mm:.2f} mm"])
+    if design.engraving is not None:
+        rows.append(["engraving", design.engraving.text])
+    rows += [
+        ["overall (x, y, z)", f"{size[0]:.2f} x {size[1]:.2f} x {size[2]:.2f} mm"],
+        ["metal volume", f"{model.metal_volume_mm3:.1f} mm3"],
+    ]
+    return rows
+
+
+def _weights(model: Model, chosen: str) -> list[list]:
+    rows = [["alloy", "density g/cm3", "weight g", f"to cast (+{SPRUE_SHARE:.0%}) g"]]
+    for metal_id, metal in catalogue.metals().items():
+        grams = metal_grams(model.metal_volume_mm3, metal_id)
+        name = f"{metal.name} (this design)" if metal_id == chosen else metal.name
+        rows.append([name, f"{metal.density_g_cm3:.2f}", f"{grams:.2f}", f"{grams * (1 + SPRUE_SHARE):.2f}"])
+    return rows
+
+
+def _gems(summary: dict) -> list[list]:
+    rows = [["stone", "shape / cut", "size mm", "carat each", "colour", "clarity", "count", "carat"]]
+    for stone in summary["stones"]:
+        if stone["role"] == "centre":
+            size = f"{stone['length_mm']:.2f} x {stone['width_mm']:.2f} x {stone['depth_mm']:.2f}"
+            own = " (client's)" if stone["client_supplied"] else ""
+            rows.append([f"centre: {stone['material']}{own}", f"{stone['shape']} / {stone['cut']}", size,
+                         f"{stone['carat']:.3f}", stone["color"] or "-", stone["clarity"] or "-", "1",
+                         f"{stone['carat']:.3f}"])
+        else:
+            rows.append([f"accents: {stone['material']}", f"{stone['shape']} / {stone['cut']}",
+                         f"{stone['length_mm']:.2f}", f"{stone['carat_each']:.4f}", "-", "-", str(stone["count"]),
+                         f"{stone['carat']:.3f}"])
+    count = sum(stone.get("count", 1) for stone in summary["stones"])
+    rows.append(["total", "", "", "", "", "", str(count), f"{summary['total_carat']:.3f}"])
+    return rows
+
+
+def _findings(findings: list[Finding]) -> list[list]:
+    rows = [["severity", "part", "measured", "limit", "finding and fix"]]
+    for finding in findings:
+        rows.append([finding.severity.value, Paragraph(finding.part, _BODY), f"{finding.value_mm:.2f} mm",
+                     f"{finding.limit_mm:.2f} mm", Paragraph(f"{finding.message}; {finding.fix}", _BODY)])
+    return rows
+
+
+def _price(summary: dict) -> list[list]:
+    price = summary["price"]
+    rows = [["item", f"amount {price['currency']}"]]
+    rows += [[Paragraph(line["item"], _BODY), f"{line['amount']:,.2f}"] for line in price["lines"]]
+    rows.append([Paragraph(f"<b>total {price['currency']}</b>", _BODY), f"{price['total']:,.2f}"])
+    return rows
+
+
+def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None = None) -> bytes:
+    """The spec sheet of `design` as PDF bytes (built at export resolution unless `model` is given)."""
+    model = model or model_of(design)
+    summary = quote_document(design)
+    findings = check(design, model)
+    metal = catalogue.metal(design.metal)
+    blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
+    today = today or dt.date.today()
+    h1, h2, body = _STYLES["Heading1"], _STYLES["Heading2"], _STYLES["BodyText"]
+    piece = "Ring" if design.ring is not None else "Pendant"
+    story = [
+        Paragraph(f"{piece} in {metal.name}: spec sheet", h1),
+        Paragraph(f"{TITLES[0]}. Printed {today.isoformat()}; prices of {summary['price']['table_date']}; "
+                  "all sizes in millimetres.", body),
+        Spacer(1, 3 * mm),
+        _views_row(render_views(model)),
+        Spacer(1, 4 * mm),
+    ]
+    if design.ring_size is not None:
+        systems = summary["ring_size"]
+        story += [Paragraph("Ring size in every system", h2),
+                  _table([list(systems), list(systems.values())], left=len(systems)), Spacer(1, 3 * mm)]
+    story += [Paragraph("Dimensions", h2), _table(_dimensions(design, model, summary), [60 * mm, 70 * mm]),
+              PageBreak()]
+    story += [Paragraph(TITLES[1], h1), Paragraph("Metal weight in every alloy", h2),
+              _table(_weights(model, design.metal), [62 * mm, 28 * mm, 24 * mm, 32 * mm])]
+    if summary["stones"]:
+        story += [Spacer(1, 4 * mm), Paragraph("Gem table", h2),
+                  _table(_gems(summary), [40 * mm, 30 * mm, 30 * mm, 18 * mm, 13 * mm, 14 * mm, 12 * mm, 14 * mm])]
+    else:
+        story += [Spacer(1, 4 * mm), Paragraph("Gem table", h2), Paragraph("No stones in this design.", body)]
+    story.append(PageBreak())
+    verdict = "ready to cast" if not blocking else f"not castable: {len(blocking)} blocking finding(s)"
+    scale = shrinkage_scale(metal.shrinkage_pct)
+    story += [
+        Paragraph(TITLES[2], h1),
+        Paragraph(f"Manufacturability: {verdict}", h2),
+        Paragraph(f"Measured on the {len(model.metal.faces):,}-triangle export mesh: walls, gaps, prongs, seats and "
+                  f"accent spacing against the casting minimums. Wax pattern scaled x{scale:.4f} for "
+                  f"{metal.shrinkage_pct:g} % shrinkage of {metal.name}. Positions in mm: X across the finger, "
+                  "Y along it, Z up through the head, from the finger's centre (a pendant: its face up, bail at +Y).",
+                  body),
+        Spacer(1, 2 * mm),
+    ]
+    if findings:
+        story.append(_table(_findings(findings), [17 * mm, 34 * mm, 18 * mm, 16 * mm, 93 * mm], left=5))
+    else:
+        story.append(Paragraph("No findings.", body))
+    story += [Spacer(1, 5 * mm), Paragraph("Price breakdown", h2), _table(_price(summary), [120 * mm, 35 * mm])]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
+                                 bottomMargin=14 * mm, title=f"{piece} spec sheet", author="configurator",
+                                 invariant=1)
+    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
+
+
+def _footer(canvas, document) -> None:
+    canvas.saveState()
+    canvas.setFont("Helvetica", 7.5)
+    canvas.setFillColor(colors.HexColor("#777770"))
+    canvas.drawString(16 * mm, 8 * mm, f"{document.title}, page {document.page}")
+    canvas.restoreState()

@@ -103,7 +103,13 @@ class Support:
 def seat(form: StoneForm, clearance: float = SEAT_CLEARANCE_MM) -> manifold3d.Manifold:
     """The cutter for a stone's seat: the stone grown by `clearance` all round (about its girdle centre)."""
     size = np.array([form.stone.outline_width_mm, form.stone.length_mm, form.crown + form.pavilion])
-    return form.solid.scale(tuple((size + 2 * clearance) / size))
+    grown = form.solid.scale(tuple((size + 2 * clearance) / size))
+    if form.stone.shape is not Shape.HEART:
+        return grown
+    # A heart's cleft is concave: scaling pulls the lobes' inner sides into the stone, so the seat also takes
+    # the stone shifted sideways by the clearance.
+    shifted = [form.solid.translate((dx, dy, 0.0)) for dx, dy in ((clearance, 0), (-clearance, 0), (0, clearance))]
+    return union([grown, *shifted])
 
 
 def prong_angles(shape: Shape, count: int) -> np.ndarray:
@@ -266,7 +272,8 @@ def _placed_seat(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
 
 
 def _spaced(path: np.ndarray, pitch: float) -> np.ndarray:
-    """Points evenly spaced round a closed path, as many as fit at `pitch`."""
+    """Points evenly spaced round a closed path, as many as fit at `pitch`, and none closer than `pitch`
+    across a cusp (a heart's cleft, a teardrop's point), where the path doubles back."""
     closed = np.vstack([path, path[:1]])
     steps = np.linalg.norm(np.diff(closed, axis=0), axis=1)
     total = steps.sum()
@@ -275,7 +282,11 @@ def _spaced(path: np.ndarray, pitch: float) -> np.ndarray:
     targets = np.arange(count) * total / count
     x = np.interp(targets, along, closed[:, 0])
     y = np.interp(targets, along, closed[:, 1])
-    return np.column_stack([x, y])
+    kept: list[np.ndarray] = []
+    for point in np.column_stack([x, y]):
+        if all(np.linalg.norm(point - other) >= pitch - 1e-6 for other in kept):
+            kept.append(point)
+    return np.array(kept)
 
 
 def head(stone: Stone, setting: Setting, support: Support, precut: bool = True) -> Parts:

@@ -125,13 +125,13 @@ def _wall_findings(design: Design, model: Model, walls: Scan) -> list[Finding]:
     """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest."""
     found: list[Finding] = []
     if model.band is not None:
-        elsewhere, part = ~_band_region(design, model, walls), "setting"
+        elsewhere = ~_band_region(design, model, walls)  # the head and the shoulders' metal
     else:
-        elsewhere, part = walls.centres[:, 2] > model.plate.thickness + 0.05, "setting"  # above the plate
+        elsewhere = walls.centres[:, 2] > model.plate.thickness + 0.05  # above the plate
     if model.plate is not None or design.stone is not None:
         thinnest, where = walls.thinnest(elsewhere)
         if thinnest < MIN_DETAIL_MM - TOLERANCE_MM:
-            found.append(Finding(Severity.WARNING, part, thinnest, MIN_DETAIL_MM,
+            found.append(Finding(Severity.WARNING, "setting", thinnest, MIN_DETAIL_MM,
                                  f"metal {thinnest:.2f} mm thin{_at(where)} beside the seats may not fill",
                                  "choose thicker prongs (prong_mm) or a larger stone"))
     narrowest, where = walls.narrowest()

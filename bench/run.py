@@ -1,11 +1,15 @@
 """Benchmarks: print figures, assert nothing. Run with `python -m bench.run` from the repository root.
 
 Figures: build and export of a comfort band (median of 20), build time of every profile at preview and
-export resolution, halo ring export, the full design matrix at preview resolution, quote time, CLI start-up.
+export resolution, halo ring export, the full design matrix at preview resolution, quote time, CLI start-up,
+the 3D preview page (time and size) of every preset, peak memory of building the largest design (fresh
+process), and the app server's memory with 10 open browser sessions; then the targets, met or not.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -18,11 +22,16 @@ from configurator.design import Profile, load_design, parse_design
 from configurator.export import Format, encode, wax_pattern
 from configurator.geometry import build
 from configurator.pricing import quote
+from configurator.quotes import model_of, price
 from configurator.solids import EXPORT, PREVIEW
 
 ROOT = Path(__file__).resolve().parent.parent
 COMFORT = ROOT / "models" / "comfort-band.json"
+HALO = ROOT / "models" / "halo-ring.json"
+PRESETS = sorted((ROOT / "models").glob("*.json"))
 RUNS = 20
+# The targets of the issue "benchmarks and the app under load".
+BUILD_MEDIAN_MS, BUILD_WORST_MS, QUOTE_MS, PREVIEW_BYTES = 60.0, 200.0, 20.0, 1_500_000
 
 
 def timed(action, runs: int = RUNS) -> list[float]:
@@ -80,10 +89,20 @@ def every_profile() -> None:
         report(f"all 6 profiles x 3 sizes ({name} res)", times)
 
 
-def quoting() -> None:
+def quoting() -> list[float]:
+    """Quote times with the mesh already built: the price table's arithmetic alone, and configurator.quotes.price
+    (what the app and the command line call) for the comfort band and the halo ring with its 21 accents."""
     design = load_design(COMFORT)
     volume = build(design).metal_volume_mm3
-    report("quote (mesh already built)", timed(lambda: quote(design, volume)))
+    report("quote: pricing.quote (comfort band, mesh built)", timed(lambda: quote(design, volume)))
+    medians = []
+    for path in (COMFORT, HALO):
+        design = load_design(path)
+        model_of(design)  # built once and remembered, as in the app
+        times = timed(lambda design=design: price(design))
+        report(f"quote: quotes.price ({path.stem}, mesh built)", times)
+        medians.append(statistics.median(times))
+    return medians
 
 
 def cli_start() -> None:
@@ -98,20 +117,94 @@ def cli_start() -> None:
 
 
 def halo_ring_export() -> None:
-    design = load_design(ROOT / "models" / "halo-ring.json")
+    design = load_design(HALO)
     report("halo ring: build + export STL (export res)",
            timed(lambda: encode(wax_pattern(build(design, EXPORT)), Format.STL), runs=10))
+    model = build(design, EXPORT)
+    for fmt in (Format.STL, Format.GLB):
+        report(f"halo ring: export {fmt.name} (model built)", timed(lambda fmt=fmt: encode(wax_pattern(model), fmt)))
+
+
+def preview_pages(extra: dict[str, dict] | None = None) -> dict[str, int]:
+    """The app's 3D preview page of every preset (and of `extra` designs by name), made as app.py's preview_html
+    makes it (build at preview resolution, the pyvista scene, the vtk.js export in a forked child): time and size.
+    Returns the presets' sizes in bytes."""
+    from webapp import preview
+
+    designs = [(path.stem, load_design(path)) for path in PRESETS]
+    designs += [(name, parse_design(doc)) for name, doc in (extra or {}).items()]
+    sizes = {}
+    for name, design in designs:
+        page = lambda design=design: preview.guarded_trame_html(  # noqa: E731
+            preview.plotter(design, build(design, PREVIEW), "3/4"))
+        times = timed(page, runs=3)
+        sizes[name] = len(page().encode("utf-8"))
+        print(f"{'preview page: ' + name:<46} median {statistics.median(times):7.0f} ms   worst "
+              f"{max(times):7.0f} ms   (n={len(times)})   {sizes[name]:,} bytes = {sizes[name] / 1e6:.3f} MB")
+    return {path.stem: sizes[path.stem] for path in PRESETS}
+
+
+def triangles_of(design, resolution) -> int:
+    from bench.matrix import triangles
+
+    return triangles(build(design, resolution))
+
+
+def peak_memory(matrix_largest: tuple[int, dict]) -> None:
+    """Peak memory of building the largest design (most triangles at preview resolution among the matrix and the
+    presets) at export resolution, each measure in a fresh process (see bench/memory.py)."""
+    from bench import matrix, memory
+
+    count, doc = matrix_largest
+    name = f"matrix: {matrix.describe(doc)}"
+    for path in PRESETS:
+        preset = json.loads(path.read_text(encoding="utf-8"))
+        preset_count = triangles_of(load_design(path), PREVIEW)
+        if preset_count > count:
+            count, doc, name = preset_count, preset, f"preset {path.stem}"
+    figures = memory.measure(doc)
+    rss, traced = figures["rss"], figures["tracemalloc"]
+    print(f"peak memory, building the largest design at export res in a fresh process ({name}; "
+          f"{rss['triangles']} triangles, {rss['build_s'] * 1000:.0f} ms):")
+    print(f"  peak RSS (VmHWM, whole process, native included): {rss['hwm_before_kb'] / 1024:.1f} MB after imports, "
+          f"{rss['hwm_after_kb'] / 1024:.1f} MB after the build: "
+          f"+{(rss['hwm_after_kb'] - rss['hwm_before_kb']) / 1024:.1f} MB   (getrusage ru_maxrss says "
+          f"{rss['ru_maxrss_kb'] / 1024:.1f} MB: it keeps the forking bench's own peak across exec)")
+    print(f"  tracemalloc peak during the build (Python objects and numpy buffers only): "
+          f"{traced['traced_peak_kb'] / 1024:.1f} MB")
+
+
+def targets(matrix_figures: dict, quote_medians: list[float], page_sizes: dict[str, int]) -> None:
+    first = matrix_figures["first"]
+    biggest = max(page_sizes, key=page_sizes.get)
+    rows = [
+        (f"matrix build median < {BUILD_MEDIAN_MS:g} ms", f"{statistics.median(first):.1f} ms",
+         statistics.median(first) < BUILD_MEDIAN_MS),
+        (f"matrix build worst < {BUILD_WORST_MS:g} ms", f"{max(first):.1f} ms", max(first) < BUILD_WORST_MS),
+        (f"quote < {QUOTE_MS:g} ms (slowest median)", f"{max(quote_medians):.2f} ms", max(quote_medians) < QUOTE_MS),
+        (f"preview page < {PREVIEW_BYTES / 1e6:g} MB (largest: {biggest})", f"{page_sizes[biggest] / 1e6:.3f} MB",
+         page_sizes[biggest] < PREVIEW_BYTES),
+    ]
+    print("targets:")
+    for name, figure, met in rows:
+        print(f"  {name:<52} {figure:>12}   {'met' if met else 'MISSED'}")
 
 
 def main() -> None:
-    from bench import matrix
+    from bench import load, matrix
 
+    print(f"{os.cpu_count()} cores, load average {' '.join(f'{n:.1f}' for n in os.getloadavg())} at the start")
     comfort_band_build_and_export()
     every_profile()
     halo_ring_export()
-    matrix.main()
-    quoting()
+    matrix_figures = matrix.main()
+    quote_medians = quoting()
     cli_start()
+    count, doc = matrix_figures["largest"]
+    page_sizes = preview_pages({f"matrix's largest ({count} triangles)": doc})
+    peak_memory(matrix_figures["largest"])
+    load.main()
+    targets(matrix_figures, quote_medians, page_sizes)
 
 
 if __name__ == "__main__":

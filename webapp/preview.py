@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import io
 import multiprocessing
 import os
 import queue
@@ -20,6 +22,13 @@ PREVIEW_TIMEOUT_S = 45.0
 PREVIEW_SIZE = (720, 520)
 BACKGROUND = "#f5f3ef"
 VIEWS = {"3/4": "iso", "top": "xy", "side": "yz", "front": "xz"}
+# The page carries the meshes as base64 inside a zip, after a 1.05 MB vtk.js viewer: to keep every preset's page
+# under 1.5 MB, points go as float32 on a 2^-10 mm grid (about 1 micron, far under the preview's 0.015 mm chord
+# error) and the metal's normals are rounded to 2^-8 (under a quarter of a degree); deflate then packs the
+# zeroed low bits. The shapes, edges and shading look the same; the files the app offers keep the exact meshes.
+POINT_GRID_MM = 2.0**-10
+NORMAL_GRID = 2.0**-8
+FEATURE_ANGLE = 35  # degrees: an edge sharper than this stays crisp in the shading
 
 # The export child looks for VTK's WebAssembly build; an empty folder stops it from trying to download one
 # (the app must work with no internet).
@@ -28,11 +37,30 @@ os.makedirs(_EMPTY_WASM_DIR, exist_ok=True)
 os.environ.setdefault("VTK_WASM_DIR_OVERRIDE", _EMPTY_WASM_DIR)
 
 
+def _snap(values, grid: float) -> np.ndarray:
+    """`values` rounded to multiples of `grid` (a power of two, so exact in float32), as float32."""
+    return (np.round(np.asarray(values, dtype=np.float64) / grid) * grid).astype(np.float32)
+
+
 def polydata(mesh):
+    """A trimesh as pyvista triangles, its points as float32 on the preview's grid."""
     import pyvista as pv
 
     faces = np.column_stack([np.full(len(mesh.faces), 3), mesh.faces]).ravel()
-    return pv.PolyData(np.asarray(mesh.vertices), faces)
+    return pv.PolyData(_snap(mesh.vertices, POINT_GRID_MM), faces)
+
+
+def shaded(mesh):
+    """`polydata(mesh)` with point normals for smooth shading, as pyvista's smooth_shading with split_sharp_edges
+    makes them (a vertex on an edge sharper than FEATURE_ANGLE split in two), rounded to NORMAL_GRID. Given to
+    add_mesh with smooth_shading=True and split_sharp_edges=False, these normals are used as they are."""
+    surface = polydata(mesh).compute_normals(cell_normals=False, split_vertices=True, feature_angle=FEATURE_ANGLE)
+    normals = surface.point_data["Normals"]
+    normals[:] = _snap(normals, NORMAL_GRID)
+    for name in ("pyvistaOriginalPointIds", "vtkOriginalPointIds"):
+        if name in surface.point_data:
+            del surface.point_data[name]
+    return surface
 
 
 def plotter(design: Design, model: Model, view: str, size=PREVIEW_SIZE):
@@ -42,11 +70,11 @@ def plotter(design: Design, model: Model, view: str, size=PREVIEW_SIZE):
     scene = pv.Plotter(off_screen=True, window_size=size)
     scene.background_color = BACKGROUND
     metal = catalogue.metal(design.metal)
-    shine = {"smooth_shading": True, "split_sharp_edges": True, "feature_angle": 35, "ambient": 0.22,
-             "diffuse": 0.62, "specular": 1.0, "specular_power": 50}
-    scene.add_mesh(polydata(model.metal), color=metal.color_hex, **shine)
+    shine = {"smooth_shading": True, "split_sharp_edges": False, "ambient": 0.22, "diffuse": 0.62, "specular": 1.0,
+             "specular_power": 50}
+    scene.add_mesh(shaded(model.metal), color=metal.color_hex, **shine)
     for mesh in model.findings.values():
-        scene.add_mesh(polydata(mesh), color=metal.color_hex, **shine)
+        scene.add_mesh(shaded(mesh), color=metal.color_hex, **shine)
     for part in model.stone_parts:
         gem = catalogue.gemstone(part.material)
         scene.add_mesh(polydata(part.mesh), color=gem.color_hex, opacity=0.8, ambient=0.3, diffuse=0.7,
@@ -66,7 +94,9 @@ def plotter(design: Design, model: Model, view: str, size=PREVIEW_SIZE):
 
 def _export_child(results, scene) -> None:
     try:
-        results.put(("ok", scene.trame.export_html(filename=None).read()))
+        with contextlib.redirect_stdout(io.StringIO()):  # trame prints where it looked for VTK's WebAssembly
+            html = scene.trame.export_html(filename=None).read()
+        results.put(("ok", html))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, never a silent death
         results.put(("error", f"{type(exc).__name__}: {exc}"))
 

@@ -1,0 +1,226 @@
+"""The app's server memory with 10 open sessions: `python -m bench.load` (also part of `python -m bench.run`).
+
+Starts `streamlit run app.py --server.headless true` on a free port with the 3D preview on, reads the server's
+resident memory (VmRSS from /proc/PID/status, summed over the server and its child processes, such as the forked
+3D exporters), opens 10 browser pages (one context each, Debian's chromium through Playwright), waits until each
+shows its price and then until every session's run has finished (3D preview made), and reads it again.
+A thread samples the memory every 0.1 s meanwhile, for the peak. Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--use-gl=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
+SESSIONS = 10
+SERVER_START_S = 60
+PAGE_S = 180  # ten first runs at once on a small machine: generous
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def app_server(preview: bool = True):
+    """`streamlit run app.py` on a free port with its own empty database; yields (url, process)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ)
+        env["CONFIGURATOR_PREVIEW"] = "on" if preview else "off"
+        env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'designs.db'}"
+        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                   "--server.port", str(port), "--server.address", "127.0.0.1",
+                   "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+        log_path = Path(folder) / "server.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + SERVER_START_S
+            while not healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()[-2000:]}")
+                time.sleep(0.2)
+            yield url, process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(child) for child in handle.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def vm_rss_kb(pid: int) -> int:
+    """VmRSS of one process in kB (0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kb(pid: int) -> tuple[int, int]:
+    """VmRSS of `pid` and all its descendants, summed, in kB; and how many processes that was."""
+    total, count, todo = 0, 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += vm_rss_kb(current)
+        count += 1
+        todo += _children(current)
+    return total, count
+
+
+class PeakSampler(threading.Thread):
+    """Samples tree_rss_kb(pid) every `interval` s until stopped; `peak_kb` is the highest seen."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid)[0])
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop_event.set()
+        self.join()
+        return self.peak_kb
+
+
+def price_value(page):
+    """The value element of the Price metric (as tests/test_browser.py finds it)."""
+    return (
+        page.get_by_test_id("stMetric")
+        .filter(has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile(r"^Price$")))
+        .get_by_test_id("stMetricValue")
+    )
+
+
+def wait_idle(page, timeout_s: float) -> None:
+    """Wait until the page's script run has finished (the 3D preview made as well)."""
+    app = page.get_by_test_id("stApp")
+    deadline = time.monotonic() + timeout_s
+    while app.get_attribute("data-test-script-state") != "notRunning":
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"a session was still running after {timeout_s:.0f} s")
+        time.sleep(0.2)
+
+
+def measure(sessions: int = SESSIONS) -> dict:
+    """Server memory before and after `sessions` open pages; seconds until each page showed its price."""
+    from playwright.sync_api import sync_playwright
+
+    with app_server(preview=True) as (url, process), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            time.sleep(1.0)  # let the freshly started server settle
+            before_kb, before_count = tree_rss_kb(process.pid)
+            sampler = PeakSampler(process.pid)
+            sampler.start()
+            pages, started = [], time.monotonic()
+            for _ in range(sessions):  # all ten ask at once; then wait for each in turn
+                page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+                page.goto(url, wait_until="commit")
+                pages.append(page)
+            priced = []
+            for page in pages:
+                price_value(page).wait_for(timeout=PAGE_S * 1000)
+                priced.append(time.monotonic() - started)
+            priced_kb, priced_count = tree_rss_kb(process.pid)
+            for page in pages:
+                wait_idle(page, PAGE_S)
+            idle_s = time.monotonic() - started
+            time.sleep(1.0)  # the forked exporters have exited
+            after_kb, after_count = tree_rss_kb(process.pid)
+            peak_kb = sampler.stop()
+            prices = [price_value(page).inner_text() for page in pages]
+        finally:
+            browser.close()
+    return {"sessions": sessions, "before_kb": before_kb, "before_processes": before_count,
+            "priced_kb": priced_kb, "priced_processes": priced_count, "after_kb": after_kb,
+            "after_processes": after_count, "peak_kb": peak_kb, "priced_s": priced, "idle_s": idle_s,
+            "prices": prices}
+
+
+def main() -> dict | None:
+    if not CHROMIUM.exists():
+        print(f"app server memory: skipped, no Chromium at {CHROMIUM}")
+        return None
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        print("app server memory: skipped, Playwright is not installed")
+        return None
+    figures = measure()
+    n = figures["sessions"]
+    mb = lambda kb: kb / 1024  # noqa: E731
+    procs = lambda count: f"{count} process" + ("es" if count != 1 else "")  # noqa: E731
+    print(f"app server RSS (VmRSS of streamlit and its children, /proc/PID/status), {n} sessions, preview on:")
+    print(f"  before any session                 {mb(figures['before_kb']):7.1f} MB  ({procs(figures['before_processes'])})")
+    print(f"  {n} sessions priced                 {mb(figures['priced_kb']):7.1f} MB  "
+          f"({procs(figures['priced_processes'])})")
+    print(f"  {n} sessions idle (previews made)   {mb(figures['after_kb']):7.1f} MB  "
+          f"({procs(figures['after_processes'])})   +{mb(figures['after_kb'] - figures['before_kb']):.1f} MB, "
+          f"{mb(figures['after_kb'] - figures['before_kb']) / n:.1f} MB a session")
+    print(f"  peak while loading (0.1 s samples)  {mb(figures['peak_kb']):7.1f} MB")
+    print("  seconds until each page showed its price: "
+          + " ".join(f"{seconds:.1f}" for seconds in figures["priced_s"])
+          + f"; every run finished after {figures['idle_s']:.1f} s")
+    return figures
+
+
+if __name__ == "__main__":
+    main()

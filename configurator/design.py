@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -30,6 +32,9 @@ SCHEMA_VERSION = 1
 MAX_DOCUMENT_BYTES = 256 * 1024
 MAX_NESTING = 16
 MAX_ENGRAVING_CHARACTERS = 40
+MAX_NAME_CHARACTERS = 120
+MAX_INTEGER_DIGITS = 32  # a longer JSON integer is read as a float (perhaps inf) and refused by its field
+MAX_MESSAGE_CHARACTERS = 300
 
 
 class Choice(str, Enum):
@@ -131,6 +136,9 @@ DEFAULT_LENGTH_TO_WIDTH = {
     Shape.TRILLION: 1.0,
     Shape.BAGUETTE: 2.5,
 }
+# The longest stone for its width that can be modelled (the stone's proportions are fitted on a 10 mm probe of
+# the same ratio, which must itself be a valid stone of at least 1 mm width).
+MAX_LENGTH_TO_WIDTH = 10.0
 # Shapes whose outline is symmetric in both directions by definition: width must equal length.
 SQUARE_SHAPES = (Shape.ROUND, Shape.ASSCHER)
 # Prongs a style uses when the document does not say.
@@ -139,12 +147,18 @@ STYLES_WITH_PRONGS = tuple(DEFAULT_PRONGS)
 # Accent rows set into the band's top, and the profiles whose top cannot take them (a ridge, a dish).
 ROW_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE)
 RIDGED_PROFILES = (Profile.KNIFE_EDGE, Profile.CONCAVE)
+# Pavé sets 1 mm accent stones at the least (shoulders.pave_layout: one row of width - 1.2 mm stones).
+MIN_PAVE_BAND_MM = 2.2
+# A pendant's channel or pavé border runs 0.8 mm inside the edge with 1.2 mm stones (pendants.border): a bar, a third
+# as wide as it is long, has room for it from 8.4 mm.
+MIN_BORDERED_BAR_MM = 8.5
 
 
 def _catalogue_id(kind: str, lookup):
     def check(value: str) -> str:
         if value not in lookup():
-            raise ValueError(f"unknown {kind} {value!r}; choose one of: {', '.join(lookup())}")
+            shown = repr(value) if len(value) <= 40 else repr(value[:40]) + "..."
+            raise ValueError(f"unknown {kind} {shown}; choose one of: {', '.join(lookup())}")
         return value
 
     return check
@@ -163,6 +177,52 @@ MaterialId = Annotated[
 Millimetres = Annotated[float, Field(allow_inf_nan=False, strict=True)]  # numbers only: no "4", no true
 
 
+# Text a person typed may hold letters, marks, digits, punctuation, symbols and spaces of any script. Refused:
+# controls (C0, DEL, C1), line and paragraph separators, lone surrogates, and the invisible format characters that
+# reorder or hide text (bidi overrides, zero-width space, BOM); the zero-width joiners some scripts need stay.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_ALLOWED_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
+
+
+def unprintable(text: str) -> str | None:
+    """Why `text` is not printable single-line text (naming the first bad character), or None when it is."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in _REFUSED_CATEGORIES or (category == "Cf" and char not in _ALLOWED_FORMAT_CHARACTERS):
+            kind = "a control" if category == "Cc" else "an invisible or line-breaking"
+            return f"contains {kind} character (U+{ord(char):04X}); printable characters only"
+    return None
+
+
+def _printable(value: str) -> str:
+    problem = unprintable(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _printable_text(max_length: int, min_length: int = 0) -> Any:
+    """Printable single-line text; its length is checked first, so a long text is not scanned."""
+    return Annotated[str, Field(min_length=min_length or None, max_length=max_length), AfterValidator(_printable)]
+
+
+def _whole_number(*choices: int):
+    """A JSON integer among `choices`: no true, no 4.0, no "4" (pydantic's Literal would take the first two)."""
+    allowed = " or ".join(filter(None, (", ".join(str(choice) for choice in choices[:-1]), str(choices[-1]))))
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int) or value not in choices:
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"must be {allowed} (a whole number)")  # the message adds which: NaN, Infinity
+            shown = repr(value) if len(repr(value)) <= 24 else f"a {type(value).__name__}"
+            raise ValueError(f"must be {allowed} (a whole number), not {shown}")
+        return value
+
+    return BeforeValidator(check)
+
+
 class Part(BaseModel):
     """Base of every document part: immutable, unknown fields refused."""
 
@@ -173,7 +233,7 @@ class Size(Part):
     """A ring size as written in one system; UK takes letters with halves, e.g. "N 1/2"."""
 
     system: System = Field(description="US, UK, EU (ISO 8653 inner circumference in mm), JP or CH")
-    value: float | str = Field(description="number, or a UK letter such as 'N 1/2'")
+    value: Annotated[float, Field(strict=True)] | str = Field(description="number, or a UK letter such as 'N 1/2'")
 
     @model_validator(mode="after")
     def _valid_size(self) -> Size:
@@ -211,7 +271,9 @@ class Stone(Part):
     )
     color: str | None = Field(None, max_length=24, description="diamond D-Z, other stones a colour name")
     clarity: str | None = Field(None, max_length=24, description="diamond FL-I3, others eye-clean...included")
-    client_supplied: bool = Field(False, description="the client's own stone: no stone cost, setting only")
+    client_supplied: bool = Field(
+        False, strict=True, description="the client's own stone: no stone cost, setting only"
+    )
 
     @model_validator(mode="after")
     def _grades_and_outline(self) -> Stone:
@@ -229,6 +291,11 @@ class Stone(Part):
                 raise ValueError("width_mm: larger than length_mm; length is the longest dimension")
             if self.shape in SQUARE_SHAPES and abs(self.width_mm - self.length_mm) > 0.05 * self.length_mm:
                 raise ValueError(f"width_mm: a {self.shape.value} stone has equal length and width")
+            if self.length_mm > MAX_LENGTH_TO_WIDTH * self.width_mm + 1e-9:
+                raise ValueError(
+                    f"width_mm: {self.width_mm:g} mm is too narrow for a {self.length_mm:g} mm stone; "
+                    f"a stone is at most {MAX_LENGTH_TO_WIDTH:g} times as long as it is wide"
+                )
         if self.depth_mm is not None and self.depth_mm > self.outline_width_mm:
             raise ValueError("depth_mm: larger than the stone's width; no cut is that deep")
         return self
@@ -252,7 +319,9 @@ class Stone(Part):
 
 class Setting(Part):
     style: SettingStyle = SettingStyle.PRONG
-    prongs: Literal[3, 4, 6] | None = Field(None, description="prong count; default by style (4)")
+    prongs: Annotated[Literal[3, 4, 6] | None, _whole_number(3, 4, 6)] = Field(
+        None, description="prong count; default by style (4)"
+    )
     tips: ProngTip = Field(ProngTip.ROUND, description="prong tip shape: round or claw")
     prong_mm: Millimetres | None = Field(
         None, ge=0.3, le=2.5, description="centre prong diameter, mm; default from the stone's size (the check "
@@ -287,8 +356,9 @@ class Pendant(Part):
 class Engraving(Part):
     """Text engraved inside the band or on the back of a pendant."""
 
-    text: str = Field(min_length=1, max_length=MAX_ENGRAVING_CHARACTERS, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$",
-                      description="printable characters only")
+    text: _printable_text(MAX_ENGRAVING_CHARACTERS, 1) = Field(
+        json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f-\x9f]+$"}, description="printable characters only"
+    )
 
     @property
     def characters(self) -> int:
@@ -306,8 +376,8 @@ class Heirloom(Part):
 class Design(Part):
     """One piece as a client designed it."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
-    name: str | None = Field(None, max_length=120)
+    schema_version: Annotated[Literal[1], _whole_number(SCHEMA_VERSION)] = SCHEMA_VERSION
+    name: _printable_text(MAX_NAME_CHARACTERS) | None = Field(None, description="printable characters only")
     piece: Piece
     metal: MetalId
     ring: Ring | None = None
@@ -335,6 +405,36 @@ class Design(Part):
                 f"setting.style: {self.setting.style.value} shoulders need a band with a flat or rounded top; "
                 f"a {self.ring.profile.value} band has none (choose flat, half-round, comfort or bevelled)"
             )
+        if (
+            self.piece is Piece.RING
+            and self.setting is not None
+            and self.setting.style is SettingStyle.PAVE
+            and self.ring.width_mm < MIN_PAVE_BAND_MM - 1e-9
+        ):
+            raise ValueError(
+                f"ring.width_mm: pave shoulders need a band at least {MIN_PAVE_BAND_MM:g} mm wide for their 1 mm "
+                f"stones, not {self.ring.width_mm:g} mm"
+            )
+        if (
+            self.piece is Piece.PENDANT
+            and self.stone is not None
+            and max(self.stone.length_mm, self.stone.outline_width_mm) > self.pendant.size_mm + 1e-9
+        ):
+            raise ValueError(
+                f"stone.length_mm: a {self.stone.length_mm:g} mm stone is larger than the {self.pendant.size_mm:g} mm "
+                "pendant it sits on; choose a smaller stone or a larger pendant (pendant.size_mm)"
+            )
+        if (
+            self.piece is Piece.PENDANT
+            and self.setting is not None
+            and self.setting.style in ROW_STYLES
+            and self.pendant.outline is Outline.BAR
+            and self.pendant.size_mm < MIN_BORDERED_BAR_MM - 1e-9
+        ):
+            raise ValueError(
+                f"pendant.size_mm: a bar pendant with a {self.setting.style.value} border is at least "
+                f"{MIN_BORDERED_BAR_MM:g} mm long (its border stones need the width), not {self.pendant.size_mm:g} mm"
+            )
         return self
 
     @property
@@ -356,22 +456,42 @@ class Design(Part):
 
 
 _SUBFIELD = re.compile(r"^([a-z_]+): ")
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
+# A JSON string (escapes included; one left open runs to the end, so no text is scanned twice), or a bracket.
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
+
+
+def _one_line(text: str, limit: int = MAX_MESSAGE_CHARACTERS) -> str:
+    """`text` as one readable line: control and invisible characters escaped, at most `limit` characters."""
+    text = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _location(part: Any) -> str:
+    """One part of a field's location; a key someone made up is quoted (and cut short) so it reads as a name."""
+    text = str(part)
+    return text if _PLAIN_KEY.match(text) else _one_line(repr(text), 42)
 
 
 def _message(exc: ValidationError) -> str:
     """One line naming the field: `ring.size.value: UK size 'N 1/3' is not ...`."""
     error = exc.errors(include_url=False)[0]
-    parts = [str(part) for part in error["loc"]]
+    parts = [_location(part) for part in error["loc"]]
     # A value that may be a number or a string reports the branch type as the last location part.
     if parts and parts[-1] in {"float", "str", "int", "bool"}:
         parts.pop()
     text = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        text = "unknown field; the design document has no such part (see `python -m configurator schema`)"
     sub = _SUBFIELD.match(text)
     if sub:
         parts.append(sub.group(1))
         text = text[sub.end() :]
+    given = error.get("input")  # NaN, Infinity, 1e400 or 400 digits read as a float: say which
+    if isinstance(given, float) and not math.isfinite(given) and error["type"] != "extra_forbidden":
+        text += ", not " + ("NaN" if math.isnan(given) else "-Infinity" if given < 0 else "Infinity")
     field = ".".join(parts)
-    return f"{field}: {text}" if field else text
+    return _one_line(f"{field}: {text}" if field else text)
 
 
 def _depth(value: Any, level: int = 0) -> int:
@@ -384,12 +504,35 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
+def _text_depth(text: str) -> int:
+    """How deep the JSON text's arrays and objects nest (brackets inside strings do not count); stops past the
+    limit, so a document of a quarter megabyte of `[` is refused without being parsed."""
+    depth = deepest = 0
+    for token in _STRING_OR_BRACKET.finditer(text):
+        first = token.group()[0]
+        if first == '"':
+            continue
+        if first in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+class _DocumentError(DesignError):
+    """A problem with the document as a whole (size, encoding, JSON syntax, nesting), not with one field."""
+
+
 def parse_design(data: Any) -> Design:
     """Validate a decoded JSON value as a design; raises DesignError naming the field."""
     if not isinstance(data, dict):
-        raise DesignError(f"a design document must be a JSON object, not {type(data).__name__}")
+        raise _DocumentError(f"a design document must be a JSON object, not {type(data).__name__}")
     if _depth(data) > MAX_NESTING:
-        raise DesignError(f"the design is nested more than {MAX_NESTING} levels deep")
+        raise _DocumentError(f"the design is nested more than {MAX_NESTING} levels deep")
     try:
         return Design.model_validate(data)
     except ValidationError as exc:
@@ -397,44 +540,92 @@ def parse_design(data: Any) -> Design:
     except DesignError:
         raise
     except (ValueError, TypeError, RecursionError) as exc:
-        raise DesignError(f"the design is not valid: {exc}") from None
+        raise DesignError(_one_line(f"the design is not valid: {exc}")) from None
 
 
-def _reject_constant(name: str) -> float:
-    raise DesignError(f"the design contains {name}, which is not a number in JSON")
+def _constant(name: str) -> float:
+    """NaN, Infinity and -Infinity (not JSON) are read as floats so the field they stand in refuses them by name."""
+    return float(name)
 
 
-def loads_design(text: str | bytes) -> Design:
-    """Parse JSON text into a design; raises DesignError for bad JSON or a bad document."""
-    if len(text) > MAX_DOCUMENT_BYTES:
-        raise DesignError(f"the design file is larger than {MAX_DOCUMENT_BYTES // 1024} KiB")
+def _parse_int(digits: str) -> int | float:
+    """A JSON integer; one longer than any field takes becomes a float (inf past 1e308), which its field refuses
+    by name, where `int()` of over 4300 digits would raise a bare ValueError."""
+    return int(digits) if len(digits) <= MAX_INTEGER_DIGITS else float(digits)
+
+
+def _too_large() -> DesignError:
+    return _DocumentError(f"the design file is larger than {MAX_DOCUMENT_BYTES // 1024} KiB")
+
+
+def _text(document: Any) -> str:
+    """The document as text, its size checked first: bytes are decoded (UTF-8, or UTF-16/32 with their marks)."""
+    if isinstance(document, bytes | bytearray | memoryview):
+        data = bytes(document)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise _too_large()
+        try:
+            return data.decode(json.detect_encoding(data))
+        except (UnicodeDecodeError, LookupError):
+            raise _DocumentError("the design file is not UTF-8 text") from None
+    if not isinstance(document, str):
+        raise _DocumentError(f"a design must be JSON text, not {type(document).__name__}")
+    if len(document) > MAX_DOCUMENT_BYTES or (
+        len(document) * 4 > MAX_DOCUMENT_BYTES and len(document.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES
+    ):
+        raise _too_large()
+    return document
+
+
+def _decode(document: str | bytes) -> Any:
+    text = _text(document)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if _text_depth(text) > MAX_NESTING:
+        raise _DocumentError(f"the design is nested more than {MAX_NESTING} levels deep")
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except DesignError:
-        raise
-    except UnicodeDecodeError:
-        raise DesignError("the design file is not UTF-8 text") from None
+        return json.loads(text, parse_constant=_constant, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
-        raise DesignError(f"the design is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise _DocumentError(f"the design is not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
-        raise DesignError(f"the design is nested more than {MAX_NESTING} levels deep") from None
-    return parse_design(data)
+        raise _DocumentError(f"the design is nested more than {MAX_NESTING} levels deep") from None
+    except ValueError as exc:
+        raise _DocumentError(_one_line(f"the design is not JSON: {exc}")) from None
+
+
+def loads_design(text: str | bytes, source: str | None = None) -> Design:
+    """Parse JSON text into a design; raises DesignError for bad JSON or a bad document.
+
+    Bounded before parsing: at most 256 KiB, nested at most MAX_NESTING levels. Integers of any length, NaN and
+    Infinity reach the fields only to be refused by name. A problem with the whole document (not one field) is
+    prefixed with `source`, the file's name, when given."""
+    try:
+        return parse_design(_decode(text))
+    except _DocumentError as exc:
+        if source is None:
+            raise
+        raise _DocumentError(f"{_one_line(source, 80)}: {exc}") from None
 
 
 def load_design(path: str | Path) -> Design:
-    """Read a design JSON file; raises DesignError naming the file problem or the field."""
+    """Read a design JSON file; raises DesignError naming the file problem or the field.
+
+    The path comes from the caller (the command line's argument), never from a document."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise DesignError(f"{path.name}: larger than {MAX_DOCUMENT_BYTES // 1024} KiB, not a design file")
-        text = path.read_bytes()
+            raise _DocumentError(f"{path.name}: larger than {MAX_DOCUMENT_BYTES // 1024} KiB, not a design file")
+        with path.open("rb") as stream:  # one byte past the limit: a file may grow after stat, or be a device
+            text = stream.read(MAX_DOCUMENT_BYTES + 1)
     except FileNotFoundError:
         raise DesignError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DesignError(f"{path}: is a directory, not a design file") from None
     except OSError as exc:
         raise DesignError(f"{path}: {exc.strerror}") from None
-    return loads_design(text)
+    except ValueError:  # a NUL in the name
+        raise DesignError(f"{_one_line(repr(str(path)), 80)}: not a usable file name") from None
+    return loads_design(text, source=path.name)
 
 
 def json_schema() -> dict[str, Any]:

@@ -32,6 +32,8 @@ BEZEL_WALL_MM = 0.9
 BEZEL_LIP_MM = 0.45  # how far the bezel's top edge reaches in over the crown
 BEAD_RADIUS_MM = 0.3
 RAIL_HEIGHT_MM = 0.8  # the gallery rail joining the prongs: a wall at the metal's minimum
+KNEE_DEPTH = 0.6  # a prong rises straight from this many diameters under the girdle (deeper on deep pavilions)
+KNEE_DEPTH_MAX_MM = 1.0
 RIM_WALL_MM = 0.45  # a halo rim's metal beyond its accent stones' girdles
 ACCENT_GAP_MM = 0.2  # between neighbouring accent stones
 ACCENT_PRONG_SIZES = ((1.2, 0.5), (1.5, 0.6), (1.7, 0.7), (2.5, 0.8))  # stone mm -> prong mm (PRODUCT.md)
@@ -147,25 +149,33 @@ def prongs(
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     metal = []
     top_z = 0.45 * form.crown
+    knee_z = -max(KNEE_DEPTH * d, min(0.25 * form.pavilion, KNEE_DEPTH_MAX_MM))
+    paths = []  # (outline point, foot, knee, top) of each prong
     for angle in prong_angles(stone.shape, count):
         point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
         outward = point / max(np.linalg.norm(point), 1e-9)
         centre = point + outward * d * (0.5 - PRONG_BITE)
         top = np.array([*(centre - outward * 0.1 * d), top_z])
-        foot_xy = np.clip(centre * 0.5, -np.array(support.reach), np.array(support.reach))
-        foot = support.anchor(*foot_xy)
-        rod = capsule(foot, top, 0.55 * d, 0.5 * d)
+        knee = np.array([*centre, knee_z])  # the prong rises straight from under the girdle: the seat only notches it
+        foot = support.anchor(*np.clip(centre * 0.5, -np.array(support.reach), np.array(support.reach)))
+        rod = union([capsule(foot, knee, 0.55 * d, 0.5 * d), capsule(knee, top, 0.5 * d)])
         if claw:  # a pointed tip leaning in over the crown
             tip = np.array([*(centre - outward * 0.75 * d), top_z + 0.15 * form.crown])
             rod = union([rod, manifold3d.Manifold.batch_hull([sphere(top, 0.5 * d), sphere(tip, 0.12 * d, 8)])])
         metal.append(rod)
-    # Gallery rail under the girdle, joining the prongs: the outline shrunk to where the prongs pass.
-    rail_z = -0.5 * form.pavilion
-    fraction = min(1.0, (0 - rail_z) / max(1e-6, top_z - support.anchor(0.0, 0.0)[2]))
-    scale = 1 - 0.5 * fraction
-    rail_line = outline * scale + 0  # where the prong axes cross the rail's height
-    rail = slab(offset_outline(rail_line, 0.5 * d) - offset_outline(rail_line, -0.5 * d), rail_z - RAIL_HEIGHT_MM / 2,
-                 rail_z + RAIL_HEIGHT_MM / 2)
+        paths.append((point, foot, knee, top))
+    # Gallery rail under the girdle (above the feet), joining the prongs where their axes pass its height.
+    rail_z = min(max(-0.5 * form.pavilion, max(foot[2] for _, foot, _, _ in paths) + RAIL_HEIGHT_MM / 2), knee_z)
+    shares = []
+    for point, foot, knee, _ in paths:
+        along = (rail_z - foot[2]) / max(1e-9, knee[2] - foot[2])
+        crossing = foot[:2] + float(np.clip(along, 0.0, 1.0)) * (knee[:2] - foot[:2])
+        shares.append(np.linalg.norm(crossing) / max(np.linalg.norm(point), 1e-9))
+    # Gallery rail under the girdle, joining the prongs where they pass its height.
+    rail_line = outline * float(np.mean(shares))
+    width = max(d, RAIL_HEIGHT_MM)
+    rail = slab(offset_outline(rail_line, 0.5 * width) - offset_outline(rail_line, -0.5 * width),
+                rail_z - RAIL_HEIGHT_MM / 2, rail_z + RAIL_HEIGHT_MM / 2)
     metal.append(rail)
     return _finish(metal, [seat(form)], [(stone, form.solid)], precut)
 

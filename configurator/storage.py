@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 import configurator
-from configurator.design import loads_design
+from configurator.design import loads_design, unprintable
 from configurator.errors import ConfiguratorError, DesignError
 
 MAX_NAME = 120
@@ -31,7 +31,7 @@ MAX_DESIGN_BYTES = 256 * 1024
 MAX_PREVIEW_BYTES = 512 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WRITE = {"storage_write": True}  # execution option: on SQLite, take the write lock up front (BEGIN IMMEDIATE)
 
 
@@ -127,19 +127,25 @@ def _check_text(name: str, value: Any, limit: int, *, single_line: bool) -> str:
         raise StorageError(f"{name}: must be text, not {type(value).__name__}")
     if len(value) > limit:
         raise StorageError(f"{name}: longer than {limit} characters ({len(value)})")
-    if single_line and _CONTROL.search(value):
-        raise StorageError(f"{name}: contains a control character")
+    if single_line:
+        problem = unprintable(value)
+        if problem:
+            raise StorageError(f"{name}: {problem}")
     if "\x00" in value:
         raise StorageError(f"{name}: contains a NUL character")
+    if _SURROGATE.search(value):
+        raise StorageError(f"{name}: contains half of a UTF-16 surrogate pair, not a character")
     return value
 
 
-def _check_client_name(value: Any) -> str:
-    """Stripped, 1..120 characters, no control characters."""
+def check_client_name(value: Any) -> str:
+    """A client's name as saved: stripped, 1..120 printable characters on one line (no control, line-breaking or
+    invisible characters); StorageError naming `client_name` otherwise. Never used as a path or evaluated."""
     name = _check_text("client_name", value.strip() if isinstance(value, str) else value, MAX_NAME, single_line=True)
     if not name:
         raise StorageError("client_name: must not be empty")
     return name
+
 
 
 def _check_title(value: Any) -> str:
@@ -290,7 +296,7 @@ class Store:
         """Insert a new saved design."""
         now = _now()
         row = DesignRow(
-            client_name=_check_client_name(client_name),
+            client_name=check_client_name(client_name),
             title=_check_title(title),
             notes=_check_notes(notes),
             design_json=_check_design_json(design_json),

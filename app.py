@@ -10,6 +10,7 @@ import copy
 import functools
 import json
 import os
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -389,7 +390,7 @@ def downloads(design: Design, design_json: str, blocked: bool) -> None:
         f"Scale the wax for casting shrinkage ({catalogue.metal(design.metal).shrinkage_pct:g} %)", value=True,
         key="shrinkage",
     )
-    name = (design.name or "design").lower().replace(" ", "-")[:40]
+    name = re.sub(r"[^a-z0-9]+", "-", (design.name or "design").lower()).strip("-")[:40] or "design"
     cols = st.columns(3)
     cols[0].download_button("Download wax STL", wax_file(design_json, shrink, "stl"), file_name=f"{name}-wax.stl",
                             mime="model/stl", key="download_stl", disabled=blocked,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from xml.sax.saxutils import escape
 
 from PIL import ImageDraw, ImageFont
 from reportlab.lib import colors
@@ -142,17 +143,18 @@ def _gems(summary: dict) -> list[list]:
 
 
 def _findings(findings: list[Finding]) -> list[list]:
+    """Text goes into Paragraphs escaped: their markup could otherwise load files."""
     rows = [["severity", "part", "measured", "limit", "finding and fix"]]
     for finding in findings:
-        rows.append([finding.severity.value, Paragraph(finding.part, _BODY), f"{finding.value_mm:.2f} mm",
-                     f"{finding.limit_mm:.2f} mm", Paragraph(f"{finding.message}; {finding.fix}", _BODY)])
+        rows.append([finding.severity.value, Paragraph(escape(finding.part), _BODY), f"{finding.value_mm:.2f} mm",
+                     f"{finding.limit_mm:.2f} mm", Paragraph(escape(f"{finding.message}; {finding.fix}"), _BODY)])
     return rows
 
 
 def _price(summary: dict) -> list[list]:
     price = summary["price"]
     rows = [["item", f"amount {price['currency']}"]]
-    rows += [[Paragraph(line["item"], _BODY), f"{line['amount']:,.2f}"] for line in price["lines"]]
+    rows += [[Paragraph(escape(line["item"]), _BODY), f"{line['amount']:,.2f}"] for line in price["lines"]]
     rows.append([Paragraph(f"<b>total {price['currency']}</b>", _BODY), f"{price['total']:,.2f}"])
     return rows
 

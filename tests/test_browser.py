@@ -15,18 +15,14 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from webapp.server import CHROMIUM, CHROMIUM_ARGS, app_server
+
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
 
@@ -37,16 +33,6 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = (0xF5, 0xF3, 0xEF)  # app.py's BACKGROUND, the preview's empty colour
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--use-gl=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
-SERVER_START_S = 60
 CANVAS_S = 60
 RERUN_S = 30
 RUN_S = 60  # a whole run: after the price come the download files and the 3D export, slow on a busy machine
@@ -55,55 +41,14 @@ RUN_S = 60  # a whole run: after the price come the download files and the 3D ex
 # ---------------------------------------------------------------- the server and the browser
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server():
     """`streamlit run app.py` on a free port, with the 3D preview on and a fresh database; yields its URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {key: value for key, value in os.environ.items() if key != "CONFIGURATOR_PREVIEW"}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('database') / 'designs.db'}"
-    options = {
-        "server.headless": "true",
-        "server.port": str(port),
-        "server.address": "127.0.0.1",
-        "browser.gatherUsageStats": "false",
-        "server.fileWatcherType": "none",
-    }
-    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
-    command += [part for name, value in options.items() for part in (f"--{name}", value)]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + SERVER_START_S
-        while not _healthy(url):
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer within {SERVER_START_S} s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with app_server(preview=True) as (url, _):
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")

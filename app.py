@@ -398,10 +398,12 @@ def downloads(design: Design, design_json: str, blocked: bool) -> None:
     stones = stones_file(design_json) if design.stone is not None else None
     cols[1].download_button("Download stones STL", stones or b"", file_name=f"{name}-stones.stl", mime="model/stl",
                             key="download_stones", disabled=stones is None)
-    cols[2].download_button("Download GLB", glb_file(design_json), file_name=f"{name}.glb", mime="model/gltf-binary",
-                            key="download_glb")
+    # OBJ, GLB and the sheet are made when their button is pressed: no run pays for a file nobody asked for.
+    cols[2].download_button("Download GLB", functools.partial(glb_file, design_json), file_name=f"{name}.glb",
+                            mime="model/gltf-binary", key="download_glb")
     cols = st.columns(3)
-    cols[0].download_button("Download OBJ", wax_file(design_json, False, "obj"), file_name=f"{name}.obj",
+    cols[0].download_button("Download OBJ", functools.partial(wax_file, design_json, False, "obj"),
+                            file_name=f"{name}.obj",
                             mime="text/plain", key="download_obj")
     cols[1].download_button("Download design JSON", design_json, file_name=f"{name}.json", mime="application/json",
                             key="download_json")

@@ -328,6 +328,22 @@ def test_wax_stl_download_is_one_watertight_solid(page, tmp_path):
     assert mesh.volume == pytest.approx(360.44 / 0.99**3, rel=0.01)
 
 
+def test_spec_sheet_download_is_made_when_pressed(page, tmp_path):
+    from pypdf import PdfReader
+
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download spec sheet").get_by_role("button")
+    with page.expect_download(timeout=RUN_S * 1000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "comfort-fit-wedding-band-spec.pdf"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    reader = PdfReader(path)
+    assert len(reader.pages) == 3
+    first = reader.pages[0].extract_text()
+    assert "Ring in platinum 950: spec sheet" in first and "UK" in first and "N 1/2" in first
+
+
 def test_changing_the_stone_size_changes_the_price(page):
     carat_before = add_centre_stone(page)
     price_before = price_value(page).inner_text()

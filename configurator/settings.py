@@ -158,11 +158,10 @@ def prongs(
         top = np.array([*(centre - outward * 0.1 * d), top_z])
         knee = np.array([*centre, knee_z])  # the prong rises straight from under the girdle: the seat only notches it
         foot = support.anchor(*np.clip(centre * 0.5, -np.array(support.reach), np.array(support.reach)))
-        rod = union([capsule(foot, knee, 0.55 * d, 0.5 * d), capsule(knee, top, 0.5 * d)])
+        metal += [capsule(foot, knee, 0.55 * d, 0.5 * d), capsule(knee, top, 0.5 * d)]  # joined in one union later
         if claw:  # a pointed tip leaning in over the crown
             tip = np.array([*(centre - outward * 0.75 * d), top_z + 0.15 * form.crown])
-            rod = union([rod, manifold3d.Manifold.batch_hull([sphere(top, 0.5 * d), sphere(tip, 0.12 * d, 8)])])
-        metal.append(rod)
+            metal.append(manifold3d.Manifold.batch_hull([sphere(top, 0.5 * d), sphere(tip, 0.12 * d, 8)]))
         paths.append((point, foot, knee, top))
     # Gallery rail under the girdle (above the feet), joining the prongs where their axes pass its height.
     rail_z = min(max(-0.5 * form.pavilion, max(foot[2] for _, foot, _, _ in paths) + RAIL_HEIGHT_MM / 2), knee_z)

@@ -309,15 +309,20 @@ def test_width_slider_reprices_the_band(page):
     assert "4.50" in page.get_by_test_id("stSlider").filter(has_text="Width (mm)").inner_text()
 
 
-def test_wax_stl_download_is_one_watertight_solid(page, tmp_path):
-    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download wax STL").get_by_role("button")
+def downloaded(page: Page, label: str, folder: Path, timeout_s: float) -> Path:
+    """Press the download button labelled `label` and save what the browser receives into `folder`."""
+    button = page.get_by_test_id("stDownloadButton").filter(has_text=label).get_by_role("button")
     assert button.is_enabled()
-    with page.expect_download(timeout=RERUN_S * 1000) as info:
+    with page.expect_download(timeout=timeout_s * 1000) as info:
         button.click()
-    download = info.value
-    assert download.suggested_filename == "comfort-fit-wedding-band-wax.stl"
-    path = tmp_path / download.suggested_filename
-    download.save_as(path)
+    path = folder / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def test_wax_stl_download_is_one_watertight_solid(page, tmp_path):
+    path = downloaded(page, "Download wax STL", tmp_path, RERUN_S)
+    assert path.name == "comfort-fit-wedding-band-wax.stl"
 
     mesh = trimesh.load(path, file_type="stl", force="mesh")
     assert mesh.is_watertight
@@ -331,13 +336,8 @@ def test_wax_stl_download_is_one_watertight_solid(page, tmp_path):
 def test_spec_sheet_download_is_made_when_pressed(page, tmp_path):
     from pypdf import PdfReader
 
-    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download spec sheet").get_by_role("button")
-    with page.expect_download(timeout=RUN_S * 1000) as info:
-        button.click()
-    download = info.value
-    assert download.suggested_filename == "comfort-fit-wedding-band-spec.pdf"
-    path = tmp_path / download.suggested_filename
-    download.save_as(path)
+    path = downloaded(page, "Download spec sheet", tmp_path, RUN_S)  # made when pressed
+    assert path.name == "comfort-fit-wedding-band-spec.pdf"
     reader = PdfReader(path)
     assert len(reader.pages) == 3
     first = reader.pages[0].extract_text()

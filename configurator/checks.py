@@ -15,7 +15,7 @@ import numpy as np
 from . import catalogue
 from .design import Design, SettingStyle
 from .geometry import Model
-from .settings import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm, centre_prong_mm, halo_prong_mm
+from .settings import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm, default_prong_mm
 from .shoulders import CHANNEL_WALL_MM, channel_size, pave_layout
 from .walls import Scan, scan
 
@@ -65,10 +65,11 @@ def check(design: Design, model: Model, walls: Scan | None = None) -> list[Findi
     """
     metal = catalogue.metal(design.metal)
     walls = walls or scan(model.metal, model.stones)
+    band = _band_region(design, model, walls) if model.band is not None else None
     findings = [
-        *_band_findings(design, model, metal, walls),
-        *_wall_findings(design, model, walls),
-        *_prong_findings(design, metal),
+        *_band_findings(design, model, metal, walls, band),
+        *_wall_findings(model, walls, band),
+        *_prong_findings(design),
         *_seat_findings(design, model),
         *_accent_findings(design, model),
         *_setting_findings(design, model, metal, walls),
@@ -88,13 +89,13 @@ def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
             & (np.abs(walls.centres[:, 1]) < ring.width_mm / 2 + 0.05))
 
 
-def _band_findings(design: Design, model: Model, metal, walls: Scan) -> list[Finding]:
-    """The band: its shank measured on the mesh against the alloy's minimum, its edges and its width."""
-    if model.band is None:
+def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.ndarray | None) -> list[Finding]:
+    """The band (`band`: its faces): its shank measured on the mesh against the alloy's minimum, its edges and
+    its width."""
+    if band is None:
         return []
     found: list[Finding] = []
     ring, section = design.ring, model.band.section
-    band = _band_region(design, model, walls)
     middle = band & (np.abs(walls.centres[:, 1]) <= ring.width_mm / 4)  # where a gauge measures; edges apart
     shank, where = walls.thinnest(middle & (walls.centres[:, 2] < 0))  # the lower half: the shank proper
     if not np.isfinite(shank):  # no parallel walls to read (a knife-edge): the section's own figure
@@ -121,14 +122,14 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan) -> list[Fin
     return found
 
 
-def _wall_findings(design: Design, model: Model, walls: Scan) -> list[Finding]:
+def _wall_findings(model: Model, walls: Scan, band: np.ndarray | None) -> list[Finding]:
     """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest."""
     found: list[Finding] = []
-    if model.band is not None:
-        elsewhere = ~_band_region(design, model, walls)  # the head and the shoulders' metal
+    if band is not None:
+        elsewhere = ~band  # the head and the shoulders' metal
     else:
         elsewhere = walls.centres[:, 2] > model.plate.thickness + 0.05  # above the plate
-    if model.plate is not None or design.stone is not None:
+    if model.plate is not None or model.stone_parts:
         thinnest, where = walls.thinnest(elsewhere)
         if thinnest < MIN_DETAIL_MM - TOLERANCE_MM:
             found.append(Finding(Severity.WARNING, "setting", thinnest, MIN_DETAIL_MM,
@@ -143,15 +144,7 @@ def _wall_findings(design: Design, model: Model, walls: Scan) -> list[Finding]:
     return found
 
 
-def centre_prongs_mm(design: Design) -> float:
-    """The diameter of the centre stone's prongs: the design's, or the default for its stone and style."""
-    setting = design.effective_setting
-    if setting.prong_mm is not None:
-        return setting.prong_mm
-    return halo_prong_mm(design.stone) if setting.style is SettingStyle.HALO else centre_prong_mm(design.stone)
-
-
-def _prong_findings(design: Design, metal) -> list[Finding]:
+def _prong_findings(design: Design) -> list[Finding]:
     """The centre stone's prongs against the trade table for its size, and the free-standing minimum."""
     setting = design.effective_setting
     if setting is None or setting.style is SettingStyle.BEZEL:
@@ -159,8 +152,8 @@ def _prong_findings(design: Design, metal) -> list[Finding]:
     stone = design.stone
     size = min(stone.length_mm, stone.outline_width_mm)
     braced = setting.style is SettingStyle.HALO  # the halo's rim braces its prongs
-    default = halo_prong_mm(stone) if braced else centre_prong_mm(stone)
-    diameter = centre_prongs_mm(design)
+    default = default_prong_mm(stone, setting.style)
+    diameter = setting.prong_mm or default
     table = accent_prong_mm(size)
     if diameter < table - TOLERANCE_MM:
         return [Finding(Severity.BLOCKING, "setting.prong_mm", diameter, table,

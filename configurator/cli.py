@@ -20,7 +20,6 @@ from .export import Format, export, write_atomically
 from .geometry import build
 from .pricing import current_price_table, price_table_path, update_price_table
 from .quotes import price, quote_document
-from .sheet import TITLES as SHEET_TITLES
 from .sheet import spec_sheet
 
 EXIT_FINDINGS = 1
@@ -195,7 +194,7 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"sheet: -o {out} must name a .pdf file")
     write_atomically({out: spec_sheet(design)})
-    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB, {len(SHEET_TITLES)} pages)")
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB)")
     return 0
 
 

@@ -17,10 +17,11 @@ from functools import lru_cache
 
 import manifold3d
 import numpy as np
+from scipy.spatial import ConvexHull
 
 from .design import Cut, Setting, SettingStyle, Shape, Stone
 from .outlines import stone_outline
-from .solids import capsule, offset_outline, slab, sphere, subtract, union
+from .solids import capsule, offset_outline, polygon_area, slab, sphere, subtract, union
 from .stones import stone_solid
 
 SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
@@ -102,16 +103,21 @@ class Support:
     reach: tuple[float, float]  # largest |x|, |y| of a post's foot
 
 
+def _hollowed(stone: Stone) -> bool:
+    """Whether the stone's outline has a hollow (a heart's cleft): its convex hull is over 1 % larger."""
+    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
+    return ConvexHull(outline).volume > 1.01 * abs(polygon_area(outline))
+
+
 def seat(form: StoneForm, clearance: float = SEAT_CLEARANCE_MM) -> manifold3d.Manifold:
     """The cutter for a stone's seat: the stone grown by `clearance` all round (about its girdle centre)."""
     size = np.array([form.stone.outline_width_mm, form.stone.length_mm, form.crown + form.pavilion])
     grown = form.solid.scale(tuple((size + 2 * clearance) / size))
-    if form.stone.shape is not Shape.HEART:
+    if not _hollowed(form.stone):
         return grown
-    # A heart's cleft is concave: scaling pulls the lobes' inner sides into the stone, so the seat also takes
-    # the stone shifted sideways by the clearance.
-    shifted = [form.solid.translate((dx, dy, 0.0)) for dx, dy in ((clearance, 0), (-clearance, 0), (0, clearance))]
-    return union([grown, *shifted])
+    # Scaling pulls the sides of a hollow into the stone: the seat also takes the stone shifted by the clearance.
+    shifts = ((clearance, 0), (-clearance, 0), (0, clearance), (0, -clearance))
+    return union([grown, *(form.solid.translate((dx, dy, 0.0)) for dx, dy in shifts)])
 
 
 def prong_angles(shape: Shape, count: int) -> np.ndarray:
@@ -222,6 +228,11 @@ def _placed(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
 def halo_prong_mm(stone: Stone) -> float:
     """Prong diameter for a centre stone in a halo: the rim braces the prongs, so 0.2 mm under free-standing."""
     return max(SUPPORTED_PRONG_MIN_MM, centre_prong_mm(stone) - 0.2)
+
+
+def default_prong_mm(stone: Stone, style: SettingStyle) -> float:
+    """The centre prongs' diameter when the design leaves it unset: braced in a halo, free-standing otherwise."""
+    return halo_prong_mm(stone) if style is SettingStyle.HALO else centre_prong_mm(stone)
 
 
 def halo_accent_mm(stone: Stone) -> float:

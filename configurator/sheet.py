@@ -19,13 +19,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import catalogue
-from .checks import Finding, Severity, centre_prongs_mm, check
+from .checks import Finding, Severity, check
 from .design import Design, SettingStyle
 from .export import shrinkage_scale
 from .geometry import Model
 from .pricing import metal_grams
 from .quotes import model_of, quote_document
 from .renders import Picture, render_views
+from .settings import default_prong_mm
 
 SPRUE_SHARE = 0.10  # extra metal for the casting's sprue button (PRODUCT.md)
 TITLES = ("The piece", "Metal and stones", "Workshop check and price")
@@ -102,7 +103,8 @@ def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
         prongs = f", {setting.prong_count} prongs" if setting.prong_count else ""
         rows.append(["setting", f"{setting.style.value}{prongs}"])
         if setting.style is not SettingStyle.BEZEL:
-            rows.append(["centre prong diameter", f"{centre_prongs_mm(design):.2f} mm"])
+            prong = setting.prong_mm or default_prong_mm(design.stone, setting.style)
+            rows.append(["centre prong diameter", f"{prong:.2f} mm"])
     if model.stone_parts and model.band is not None:
         top = max(float(part.mesh.bounds[1, 2]) for part in model.stone_parts)
         rows.append(["height over the finger", f"{top - model.band.inner_radius_mm:.2f} mm"])

@@ -26,7 +26,7 @@ from configurator import catalogue
 from configurator.design import parse_design
 from configurator.quotes import price
 from tests import test_browser  # skips this module too when there is no Chromium
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT
+from webapp.server import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 server = test_browser.server  # the browser tests' fixture: `streamlit run app.py`, preview on, its own database
 

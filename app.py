@@ -1,7 +1,13 @@
 """The configurator in the browser: a thin Streamlit shell over the `configurator` library.
 
-Run with `streamlit run app.py`. Geometry, sizes, prices, checks and storage come from `configurator`; this file
-lays out the controls in the order a consultant talks, caches results by the design, and shows them.
+Run with `streamlit run app.py`. Geometry, sizes, prices, checks and storage come from `configurator`; the form's
+logic (what each control shows, what a change does) from `webapp.form`; this file lays the page out, caches results
+by the design, and shows them.
+
+The design in session state is the one source of truth: every control is set from it before it is drawn, every
+change goes through a callback into it (a change that makes no valid design is refused in words, the design kept),
+and loading a design from anywhere (a preset, a file, a share link, a saved row, a budget suggestion, a finding's
+fix) just replaces it.
 """
 
 from __future__ import annotations
@@ -9,23 +15,23 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import logging
 import os
 import re
+import time
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from configurator import catalogue, sizes
+from configurator import catalogue
 from configurator.budget import fit
-from configurator.checks import Severity, check
+from configurator.checks import Severity, apply_fix, check
 from configurator.design import (
-    DIAMOND_CLARITIES,
-    DIAMOND_COLORS,
-    STONE_CLARITIES,
     Bail,
     Clasp,
     Cut,
-    Design,
     DesignError,
     Outline,
     Profile,
@@ -42,22 +48,47 @@ from configurator.pricing import current_price_table, price_table_stamp, update_
 from configurator.quotes import model_of, quote_document
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
+from configurator.sizes import RingSize, System
 from configurator.solids import PREVIEW
-from configurator.stones import modelled_carat
-from configurator.storage import StorageError, Store
-from webapp import preview
+from configurator.storage import SavedDesign, StorageError, Store
+from webapp import form, preview
+from webapp.text import html_text, plain
 
 ROOT = Path(__file__).resolve().parent
 MODELS = ROOT / "models"
 DEFAULT_DESIGN = MODELS / "comfort-band.json"
-VIEWS = list(preview.VIEWS)
-# Widgets whose state follows the design: cleared when another design is loaded so they show its values.
-DESIGN_WIDGETS = (
-    "piece", "metal", "profile", "width", "thickness", "size_system", "outline", "pendant_size", "plate_thickness",
-    "bail", "clasp", "chain_length", "stone_on", "shape", "cut", "material", "stone_length", "stone_width", "color",
-    "clarity", "client_stone", "stone_depth", "style", "prongs", "tips", "engraving", "heirloom_on",
-    "heirloom_metal", "heirloom_grams",
-)
+LOG = logging.getLogger("configurator.app")
+MISSING = object()
+UNLOCK_DELAY_S = 1.0  # each wrong store password costs this much more waiting than the last
+
+# The page's layout: on a wide screen the piece (price and preview) and its details on the left, the controls on
+# the right; on a phone the piece first, then the controls, then the details, with the total pinned to the bottom.
+LAYOUT_CSS = """
+<style>
+@media (min-width: 900px) {
+  .st-key-design_layout { display: grid !important; grid-template-columns: minmax(0, 1.7fr) minmax(300px, 1fr);
+    grid-template-rows: auto 1fr; column-gap: 2.5rem; align-items: start; }
+  .st-key-design_layout > div { min-width: 0; }
+  .st-key-design_layout > div:has(> .st-key-area_piece), .st-key-area_piece { grid-column: 1; grid-row: 1; }
+  .st-key-design_layout > div:has(> .st-key-area_details), .st-key-area_details { grid-column: 1; grid-row: 2; }
+  .st-key-design_layout > div:has(> .st-key-area_controls), .st-key-area_controls { grid-column: 2; grid-row: 1 / span 2; }
+  .phone-total { display: none; }
+}
+@media (max-width: 899px) {
+  .st-key-area_piece h1 { font-size: 1.45rem; padding: 0 0 0.25rem 0; }
+  .phone-total { position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; background: #fffdf9;
+    border-top: 1px solid #ddd6ca; padding: 8px 16px; font: 600 16px sans-serif; color: #262730;
+    display: flex; justify-content: space-between; }
+  .block-container { padding-top: 3.2rem; padding-bottom: 4rem; }
+}
+.preview-status { font-size: 0.85rem; color: #6b6659; min-height: 1.3rem; margin: 0; }
+.preview-placeholder { display: flex; align-items: center; justify-content: center; gap: 10px; background: #f5f3ef;
+  border-radius: 6px; color: #6b6659; font: 15px sans-serif; }
+.preview-placeholder .spin { width: 18px; height: 18px; border: 3px solid #d8d2c6; border-top-color: #8a7f6a;
+  border-radius: 50%; animation: configurator-spin 0.9s linear infinite; }
+@keyframes configurator-spin { to { transform: rotate(360deg); } }
+</style>
+"""
 
 
 # ---------------------------------------------------------------- cached results, keyed by the design
@@ -94,9 +125,9 @@ def stones_file(design_json: str) -> bytes | None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def sheet_file(design_json: str) -> bytes:
+def sheet_file(design_json: str, client: str | None) -> bytes:
     """The spec sheet, made when the button is pressed (about 2 s: three renders and the export-mesh check)."""
-    return spec_sheet(loads_design(design_json))
+    return spec_sheet(loads_design(design_json), client=client)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -106,16 +137,11 @@ def glb_file(design_json: str) -> bytes:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def preview_html(design_json: str, view: str) -> str:
-    """The self-contained vtk.js page of a design's preview (no internet needed to show it)."""
+    """The self-contained vtk.js page of a design's preview (no internet needed to show it), with the script that
+    keeps the person's camera for this piece and view."""
     design = loads_design(design_json)
-    return preview.guarded_trame_html(preview.plotter(design, build(design, PREVIEW), view))
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def stone_carat(stone_json: str) -> float:
-    from configurator.design import Stone
-
-    return modelled_carat(Stone.model_validate_json(stone_json))
+    html = preview.guarded_trame_html(preview.plotter(design, build(design, PREVIEW), view))
+    return preview.dressed(preview.light(html), f"{design.piece.value}:{view}")
 
 
 @st.cache_resource
@@ -124,7 +150,7 @@ def store() -> Store:
     return Store.open()
 
 
-# ---------------------------------------------------------------- loading designs
+# ---------------------------------------------------------------- the design in the session
 
 
 def _preset_names() -> dict[str, Path]:
@@ -137,220 +163,308 @@ def _preset_names() -> dict[str, Path]:
     return presets
 
 
-def load_into_session(doc: dict) -> None:
-    """Make `doc` the design on screen: the controls forget their own state and show its values."""
-    for key in DESIGN_WIDGETS:
-        st.session_state.pop(key, None)
-    for key in list(st.session_state):
-        if str(key).startswith("size_value_"):
-            del st.session_state[key]
-    st.session_state.design = doc
-
-
 def _initial_design() -> dict:
     token = st.query_params.get("design")
     if token:
         try:
             return decode_design(token).to_dict()
         except DesignError as exc:
-            st.session_state.link_problem = str(exc)
-    return json.loads(DEFAULT_DESIGN.read_text(encoding="utf-8"))
+            st.session_state.caution = f"The link could not be opened ({exc}); showing a preset."
+    return parse_design(json.loads(DEFAULT_DESIGN.read_text(encoding="utf-8"))).to_dict()
+
+
+def guarded(callback):
+    """A button's or control's callback that can never show a traceback: a failure is one line on the page."""
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the person sees one line, the log the whole story
+            LOG.exception("callback %s", callback.__name__)
+            st.session_state.problem = f"That did not work ({type(exc).__name__}: {exc}); the design is as it was."
+
+    return run
+
+
+def load(doc: dict, client: str | None = None, notice: str | None = None) -> None:
+    """Make `doc` (a valid design) the one on screen: every control follows it on this run."""
+    st.session_state.design = parse_design(doc).to_dict()
+    st.session_state.ui = form.new_ui(st.session_state.design)
+    st.session_state.client = client
+    if notice:
+        st.session_state.notice = notice
+
+
+def _session() -> tuple[dict, dict]:
+    if "design" not in st.session_state:
+        load(_initial_design())
+    return st.session_state.design, st.session_state.ui
+
+
+def _changed(key: str) -> None:
+    """A control moved: the design follows, or the change is refused in words and the design kept."""
+    doc, ui = _session()
+    try:
+        trial = copy.deepcopy(ui)
+        st.session_state.design = parse_design(form.change(doc, trial, key, st.session_state[key])).to_dict()
+        st.session_state.ui = trial
+    except (DesignError, ConfiguratorError, ValueError) as exc:
+        st.session_state.problem = form.refusal(exc)
+    except Exception as exc:  # noqa: BLE001 - a callback's crash would show a traceback
+        LOG.exception("control %s", key)
+        st.session_state.problem = f"That change could not be made ({type(exc).__name__}); the design is as it was."
+
+
+@guarded
+def _apply_fix(finding: dict) -> None:
+    try:
+        design = apply_fix(parse_design(st.session_state.design), finding)
+        load(design.to_dict(), st.session_state.get("client"), f"Fix applied: {form.fix_label(finding['changes'])}.")
+    except (DesignError, ValueError) as exc:
+        st.session_state.problem = form.refusal(exc)
+
+
+def _sync(key: str, shown: dict[str, Any]) -> None:
+    """Set control `key` from the design before it is drawn (only when it differs: the browser keeps its own)."""
+    if key in shown and st.session_state.get(key, MISSING) != shown[key]:
+        st.session_state[key] = shown[key]
+
+
+def _select(label: str, key: str, options: list, shown: dict, **kwargs):
+    _sync(key, shown)
+    return st.selectbox(label, options, key=key, on_change=_changed, args=(key,), **kwargs)
+
+
+def _radio(label: str, key: str, options: list, shown: dict, **kwargs):
+    _sync(key, shown)
+    return st.radio(label, options, key=key, on_change=_changed, args=(key,), horizontal=True, **kwargs)
+
+
+def _slider(label: str, key: str, low: float, high: float, step: float, shown: dict, **kwargs):
+    _sync(key, shown)
+    return st.slider(label, low, high, step=step, key=key, on_change=_changed, args=(key,), **kwargs)
+
+
+def _number(label: str, key: str, low: float, high: float, step: float, shown: dict, **kwargs):
+    _sync(key, shown)
+    return st.number_input(label, low, high, step=step, key=key, on_change=_changed, args=(key,), **kwargs)
+
+
+def _check(label: str, key: str, shown: dict, **kwargs):
+    _sync(key, shown)
+    return st.checkbox(label, key=key, on_change=_changed, args=(key,), **kwargs)
+
+
+def _text(label: str, key: str, shown: dict, **kwargs):
+    _sync(key, shown)
+    return st.text_input(label, key=key, on_change=_changed, args=(key,), **kwargs)
 
 
 # ---------------------------------------------------------------- controls
 
 
-def _pick(label: str, options: list, current, key: str, **kwargs):
-    index = options.index(current) if current in options else 0
-    return st.selectbox(label, options, index=index, key=key, **kwargs)
+def presets_and_files() -> None:
+    with st.expander("Start from a preset, or open a design file"):
+        presets = _preset_names()
+        chosen = st.selectbox("Preset", list(presets), key="preset")
+        st.button("Open this preset", key="open_preset", width="stretch", on_click=_open_preset,
+                  args=(presets[chosen],))
+        upload = st.file_uploader("Design file (JSON, up to 256 KiB)", type=["json"], key="upload")
+        if upload is not None and st.session_state.get("uploaded_id") != upload.file_id:
+            st.session_state.uploaded_id = upload.file_id
+            try:
+                design = loads_design(upload.getvalue(), source=upload.name)
+            except DesignError as exc:
+                st.error(f"That file is not a design this configurator can open: {plain(exc)}")
+            else:
+                load(design.to_dict(), notice=f"Opened {upload.name}.")
+                st.rerun()
 
 
-def _size_controls(ring: dict) -> dict:
-    current = sizes.to_circumference(ring["size"]["system"], ring["size"]["value"])
-    systems = [system.value for system in sizes.System]
-    system = st.radio(
-        "Size system", systems, index=systems.index(ring["size"]["system"]), horizontal=True, key="size_system",
-        help="US/Canada, UK/Australia (letters), EU (inner circumference in mm, ISO 8653), Japan, Switzerland",
-    )
-    options = sizes.choices(system)
-    wanted = sizes.nearest_choice(system, current)
-    value = st.selectbox("Ring size", options, index=options.index(wanted), key=f"size_value_{system}")
-    if system != ring["size"]["system"] and value == wanted:
-        kept = ring["size"]  # only the display system changed: keep the exact size, no drift
-        _size_caption(sizes.RingSize.of(kept["system"], kept["value"]))
-        return kept
-    parsed: float | str = value if system == "UK" else float(value)
-    _size_caption(sizes.RingSize.of(system, parsed))
-    return {"system": system, "value": parsed}
-
-
-def _size_caption(size: sizes.RingSize) -> None:
-    st.caption(
-        " · ".join(f"{name} {label}" for name, label in size.all_systems().items())
-        + f" · inner diameter {size.inner_diameter_mm:.2f} mm"
-    )
-
-
-def band_controls(ring: dict) -> dict:
-    st.subheader("Band")
-    profiles = [profile.value for profile in Profile]
-    ring["profile"] = _pick("Profile", profiles, ring["profile"], "profile",
-                            help="Cross-section of the band: comfort (court) is domed inside and out")
-    ring["width_mm"] = st.slider("Width (mm)", 1.5, 12.0, float(ring["width_mm"]), 0.1, key="width",
-                                 help="Along the finger")
-    ring["thickness_mm"] = st.slider("Thickness (mm)", 0.6, 3.5, float(ring["thickness_mm"]), 0.05, key="thickness",
-                                     help="Inside to outside; casting needs at least 1.0-1.2 mm by alloy")
-    ring["size"] = _size_controls(ring)
-    return ring
-
-
-def pendant_controls(pendant: dict) -> dict:
-    st.subheader("Pendant")
-    pendant["outline"] = _pick("Outline", [o.value for o in Outline], pendant.get("outline", "round"), "outline",
-                               help="The shape of the plate; a teardrop hangs point up")
-    pendant["size_mm"] = st.slider("Length (mm)", 8.0, 40.0, float(pendant.get("size_mm", 16.0)), 0.5,
-                                   key="pendant_size", help="The plate's length, bail excluded")
-    pendant["thickness_mm"] = st.slider("Plate thickness (mm)", 0.8, 3.0, float(pendant.get("thickness_mm", 1.5)),
-                                        0.1, key="plate_thickness", help="At least 0.8 mm to cast")
-    cols = st.columns(2)
-    with cols[0]:
-        pendant["bail"] = _pick("Bail", [b.value for b in Bail], pendant.get("bail", "fixed"), "bail",
-                                help="Fixed loop, or hinged so the pendant turns to face out")
-    with cols[1]:
-        pendant["clasp"] = _pick("Clasp", [c.value for c in Clasp], pendant.get("clasp", "lobster"), "clasp",
-                                 help="Cast as its own part with the jump ring")
-    chain = pendant.get("chain", {}).get("length_mm", 450.0)
-    pendant["chain"] = {"length_mm": st.slider("Chain length (mm)", 300.0, 1000.0, float(chain), 10.0,
-                                               key="chain_length", help="Clasp included; 450 mm sits at the collarbone")}
-    return pendant
-
-
-def stone_controls(doc: dict) -> None:
-    st.subheader("Stone")
-    stone = doc.get("stone")
-    if not st.checkbox("Centre stone", value=stone is not None, key="stone_on"):
-        doc.pop("stone", None)
-        doc.pop("setting", None)
-        return
-    stone = dict(stone or {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 5.0})
-    cols = st.columns(2)
-    with cols[0]:
-        stone["shape"] = _pick("Shape", [s.value for s in Shape], stone.get("shape", "round"), "shape",
-                               help="The outline seen from above; pointed shapes point along the finger")
-    with cols[1]:
-        stone["cut"] = _pick("Cut", [c.value for c in Cut], stone.get("cut", "brilliant"), "cut",
-                             help="Brilliant sparkles, step is calm and clear, rose is flat-backed, cabochon domed")
-    gems = catalogue.gemstones()  # the materials' names are long: a full row
-    stone["material"] = _pick("Material", list(gems), stone.get("material", "diamond"), "material",
-                              format_func=lambda key: gems[key].name,
-                              help="Density sets the carat weight of a given size")
-    gem = catalogue.gemstone(stone["material"])
-    stone["length_mm"] = st.slider("Length (mm)", 2.0, 16.0, float(stone.get("length_mm", 5.0)), 0.05,
-                                   key="stone_length", help="The longest outline dimension")
-    if stone["shape"] in ("round", "asscher"):
-        stone.pop("width_mm", None)
-    else:
-        default = stone.get("width_mm") or stone["length_mm"] / 1.35
-        stone["width_mm"] = st.slider("Width (mm)", 1.0, float(stone["length_mm"]), min(float(default),
-                                      float(stone["length_mm"])), 0.05, key="stone_width")
-    colors = list(DIAMOND_COLORS if gem.is_diamond else gem.colors)
-    clarities = list(DIAMOND_CLARITIES if gem.is_diamond else STONE_CLARITIES)
-    cols = st.columns(2)
-    with cols[0]:
-        stone["color"] = _pick("Colour", colors, stone.get("color", "G" if gem.is_diamond else colors[0]), "color",
-                               help="Diamonds D (colourless) to Z; other stones by colour name")
-    with cols[1]:
-        stone["clarity"] = _pick("Clarity", clarities, stone.get("clarity", "VS2" if gem.is_diamond else
-                                                                  "eye-clean"), "clarity",
-                                 help="Diamonds FL (flawless) to I3; other stones by how clean they look")
-    stone["client_supplied"] = st.checkbox("The client's own stone", value=bool(stone.get("client_supplied")),
-                                           key="client_stone", help="Measured by the store: no stone cost")
-    if stone["client_supplied"]:
-        stone["depth_mm"] = st.number_input("Measured depth (mm)", 0.4, 20.0, float(stone.get("depth_mm") or
-                                            round(stone["length_mm"] * 0.6, 2)), 0.05, key="stone_depth")
-    else:
-        stone.pop("depth_mm", None)
-    doc["stone"] = stone
+@guarded
+def _open_preset(path: Path) -> None:
     try:
-        st.caption(f"{stone_carat(json.dumps(stone)):.2f} ct by its modelled volume")
-    except (ValueError, DesignError):
-        pass
-    setting = dict(doc.get("setting") or {"style": "prong"})
+        load(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, DesignError) as exc:
+        st.session_state.problem = f"That preset could not be opened: {exc}"
+
+
+def band_controls(doc: dict, shown: dict) -> None:
+    st.subheader("Band")
+    _select("Profile", "profile", [p.value for p in Profile], shown,
+            help="Cross-section of the band: comfort (court) is domed inside and out")
+    cols = st.columns(2)
+    with cols[0]:
+        _slider("Band width (mm)", "width", 1.0, 15.0, 0.1, shown, help="Along the finger")
+    with cols[1]:
+        _slider("Band thickness (mm)", "thickness", 0.4, 4.0, 0.05, shown,
+                help="Inside to outside; casting needs at least 1.0-1.2 mm by alloy")
+    systems = [system.value for system in System]
+    system = shown["size_system"]
+    _radio("Size system", "size_system", systems, shown,
+           help="US/Canada, UK/Australia (letters), EU (inner circumference in mm, ISO 8653), Japan, Switzerland")
+    key = f"size_value_{system}"
+    _select("Ring size", key, form.size_options(doc, system), shown)
+    size = RingSize.of(doc["ring"]["size"]["system"], doc["ring"]["size"]["value"])
+    st.caption(" · ".join(f"{name} {label}" for name, label in size.all_systems().items())
+               + f" · inner diameter {size.inner_diameter_mm:.2f} mm")
+
+
+def pendant_controls(shown: dict) -> None:
+    st.subheader("Pendant")
+    _select("Outline", "outline", [o.value for o in Outline], shown,
+            help="The plate's shape; a teardrop hangs from its point, a heart from its cleft")
+    cols = st.columns(2)
+    with cols[0]:
+        _slider("Pendant length (mm)", "pendant_size", 6.0, 50.0, 0.5, shown, help="The plate's length, bail excluded")
+    with cols[1]:
+        _slider("Plate thickness (mm)", "plate_thickness", 0.4, 5.0, 0.1, shown, help="At least 0.8 mm to cast")
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Bail", "bail", [b.value for b in Bail], shown,
+                help="Fixed loop, or hinged so the pendant turns to face out")
+    with cols[1]:
+        _select("Clasp", "clasp", [c.value for c in Clasp], shown, help="Cast with the jump ring, priced by weight")
+    _slider("Chain length (mm)", "chain_length", 300.0, 1000.0, 10.0, shown,
+            help="A cable chain, clasp included; 450 mm sits at the collarbone")
+
+
+def stone_controls(doc: dict, shown: dict) -> None:
+    st.subheader("Stone")
+    if not _check("Centre stone", "stone_on", shown):
+        return
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Shape", "shape", [s.value for s in Shape], shown,
+                help="The outline seen from above; choosing one sets its usual length-to-width ratio")
+    with cols[1]:
+        _select("Cut", "cut", [c.value for c in Cut], shown,
+                help="Brilliant sparkles, step is calm and clear, rose is flat-backed, cabochon domed")
+    gems = catalogue.gemstones()
+    _select("Material", "material", list(gems), shown, format_func=lambda key: gems[key].name,
+            help="Density sets the carat weight of a given size")
+    client_stone = shown["client_stone"]
+    if not client_stone:
+        _radio("Size by", "size_by", list(form.SIZE_BY), shown,
+               format_func=lambda key: {"carat": "Carat", "mm": "Millimetres"}[key],
+               help="By carat the size follows the weight (it is kept when you change shape, cut or material)")
+    if shown["size_by"] == "carat" and not client_stone:
+        _number("Carat", "carat", 0.01, 100.0, 0.05, shown, format="%.2f",
+                help="The weight the modelled stone has; its size is chosen to match within 0.01 ct")
+        st.caption(f"{shown['stone_length']:.2f} x {shown['stone_width']:.2f} x {shown['stone_depth']:.2f} mm "
+                   "(length x width x depth)")
+    else:
+        _slider("Stone length (mm)", "stone_length", 1.0, 25.0, 0.05, shown, help="The longest outline dimension")
+        st.caption(f"{shown['carat']:.2f} ct by its modelled volume · {shown['stone_width']:.2f} mm wide, "
+                   f"{shown['stone_depth']:.2f} mm deep")
+    if not client_stone:
+        _check("Set width and depth myself", "stone_free", shown,
+               help="Unticked, width and depth follow the length in the shape's usual proportions")
+    if shown["stone_free"]:
+        cols = st.columns(2)
+        square = doc["stone"]["shape"] in ("round", "asscher")
+        with cols[0]:
+            if not square:
+                _number("Stone width (mm)", "stone_width", 1.0, 25.0, 0.05, shown, format="%.2f")
+        with cols[1]:
+            _number("Stone depth (mm)" if not client_stone else "Measured depth (mm)", "stone_depth", 0.4, 20.0,
+                    0.05, shown, format="%.2f")
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Colour", "color", form.colours(shown["material"]), shown,
+                help="Diamonds D (colourless) to Z; other stones by colour name")
+    with cols[1]:
+        _select("Clarity", "clarity", form.clarities(shown["material"]), shown,
+                help="Diamonds FL (flawless) to I3; other stones by how clean they look")
+    _check("The client's own stone", "client_stone", shown, help="Measured by the store: no stone cost, setting only")
     st.subheader("Setting")
-    styles = [s.value for s in SettingStyle]
-    setting["style"] = _pick("Style", styles, setting.get("style", "prong"), "style",
-                             help="Channel and pavé set accent stones in the shoulders")
-    if setting["style"] in ("prong", "halo", "cathedral"):
+    _select("Style", "style", [s.value for s in SettingStyle], shown,
+            help="Channel and pavé set accent stones in the shoulders")
+    if "prongs" in shown:
         cols = st.columns(2)
         with cols[0]:
-            setting["prongs"] = _pick("Prongs", [3, 4, 6], setting.get("prongs") or 4, "prongs")
+            _select("Prongs", "prongs", [3, 4, 6], shown)
         with cols[1]:
-            setting["tips"] = _pick("Tips", ["round", "claw"], setting.get("tips", "round"), "tips")
-    else:
-        setting.pop("prongs", None)
-    doc["setting"] = setting
+            _select("Tips", "tips", ["round", "claw"], shown)
+    if "prong_mm" in shown:
+        _slider("Prong diameter (mm)", "prong_mm", 0.3, 2.5, 0.05, shown,
+                help="Unchanged, it follows the stone's size; the check wants at least 1.0 mm free-standing")
 
 
-def extras_controls(doc: dict) -> None:
-    with st.expander("Extras: engraving, the client's own metal"):
-        text = st.text_input("Engraving", value=(doc.get("engraving") or {}).get("text", ""), max_chars=40,
-                             key="engraving", help="Up to 40 characters, charged per character")
-        if text.strip():
-            doc["engraving"] = {"text": text}
-        else:
-            doc.pop("engraving", None)
-        heirloom = doc.get("heirloom")
-        if st.checkbox("Credit the client's own metal", value=heirloom is not None, key="heirloom_on"):
-            metals = catalogue.metals()
-            doc["heirloom"] = {
-                "metal": _pick("Their metal", list(metals), (heirloom or {}).get("metal", "14k-yellow"),
-                               "heirloom_metal", format_func=lambda key: metals[key].name),
-                "grams": st.number_input("Weight (g)", 0.1, 1000.0, float((heirloom or {}).get("grams", 5.0)), 0.1,
-                                         key="heirloom_grams"),
-            }
-        else:
-            doc.pop("heirloom", None)
+def extras_controls(shown: dict) -> None:
+    st.subheader("Extras")
+    _text("Engraving", "engraving", shown, max_chars=40, help="Up to 40 characters, charged per character")
+    if _check("Credit the client's own metal", "heirloom_on", shown):
+        metals = catalogue.metals()
+        cols = st.columns(2)
+        with cols[0]:
+            _select("Their metal", "heirloom_metal", list(metals), shown, format_func=lambda key: metals[key].name)
+        with cols[1]:
+            _number("Weight (g)", "heirloom_grams", 0.1, 1000.0, 0.1, shown)
 
 
-def controls(doc: dict) -> dict:
+def controls(doc: dict, ui: dict) -> None:
     """The design form, in the order a consultant talks: piece, metal, band or pendant, stone, setting, extras."""
-    pieces = ["ring", "pendant"]
-    doc["piece"] = st.radio("Piece", pieces, index=pieces.index(doc.get("piece", "ring")), horizontal=True,
-                            key="piece")
+    shown = form.values(doc, ui)
+    presets_and_files()
+    _text("Design name", "name", shown, max_chars=120, placeholder="Name this design",
+          help="Names the downloads, the spec sheet and the saved design")
+    _radio("Piece", "piece", ["ring", "pendant"], shown)
     metals = catalogue.metals()
-    doc["metal"] = _pick("Metal", list(metals), doc["metal"], "metal", format_func=lambda key: metals[key].name,
-                         help="The alloy sets the colour, the weight (density) and the metal price")
+    _select("Metal", "metal", list(metals), shown, format_func=lambda key: metals[key].name,
+            help="The alloy sets the colour, the weight (density) and the metal price")
     if doc["piece"] == "ring":
-        doc["ring"] = band_controls(dict(doc.get("ring") or json.loads(DEFAULT_DESIGN.read_text())["ring"]))
+        band_controls(doc, shown)
     else:
-        doc["pendant"] = pendant_controls(dict(doc.get("pendant") or {}))
-    stone_controls(doc)
-    extras_controls(doc)
-    return doc
+        pendant_controls(shown)
+    stone_controls(doc, shown)
+    extras_controls(shown)
 
 
 # ---------------------------------------------------------------- results
 
 
+def _money(amount: float) -> str:
+    return f"{amount:,.2f}"
+
+
+def headline(quote: dict) -> None:
+    """The total, and what it is for, above the preview."""
+    price = quote["price"]
+    st.metric("Price", f"{price['currency']} {_money(price['total'])}", help=f"Price table of {price['table_date']}")
+    metal = catalogue.metal(quote["metal"]).name
+    facts = [f"{quote['metal_grams']:.2f} g of {metal}"]
+    if quote["stones"]:
+        facts.append(f"{quote['total_carat']:.2f} ct")
+    if "chain" in quote:
+        facts.append(f"{quote['chain']['length_mm']:.0f} mm chain, {quote['chain']['grams']:.2f} g")
+    if "inner_diameter_mm" in quote:
+        facts.append(f"inner diameter {quote['inner_diameter_mm']:.2f} mm")
+    st.caption(" · ".join(facts))
+    st.html(f'<div class="phone-total"><span>Total</span><span>{html_text(price["currency"])} '
+            f'{_money(price["total"])}</span></div>')
+
+
 def price_panel(design_json: str, quote: dict) -> None:
     price = quote["price"]
-    st.metric("Price", f"{price['currency']} {price['total']:,.2f}", help=f"Price table of {price['table_date']}")
-    cols = st.columns(3)
-    cols[0].metric("Metal", f"{quote['metal_grams']:.2f} g")
-    cols[1].metric("Volume", f"{quote['metal_volume_mm3']:.0f} mm³")
-    if "inner_diameter_mm" in quote:
-        cols[2].metric("Inner diameter", f"{quote['inner_diameter_mm']:.2f} mm")
-    elif quote["stones"]:
-        cols[2].metric("Carats", f"{quote['total_carat']:.2f} ct")
-    st.dataframe(
-        [{"item": line["item"], "amount": f"{line['amount']:,.2f}"} for line in price["lines"]],
-        hide_index=True, width="stretch",
-    )
+    currency = price["currency"]
+    store_view = bool(st.session_state.get("store_unlocked"))
+    st.subheader("Price")
+    if store_view:
+        lines = [(line["item"], line["amount"]) for line in price["lines"]]
+        st.caption("Store view (signed in): every line, the markup among them. Clients see metal, stones, "
+                   "workmanship, engraving and credits.")
+    else:
+        lines = [(line["item"], line["amount"]) for line in price["client_lines"]]
+    rows = [*lines, (f"Total {currency}", price["total"])]
+    st.table(pd.DataFrame({"": [item for item, _ in rows], currency: [_money(amount) for _, amount in rows]}),
+             hide_index=True)
     catalogue_price = price["catalogue"]
-    st.caption(
-        f"The same metal and stones as a mass-produced catalogue piece: {price['currency']} "
-        f"{catalogue_price['total']:,.2f} (custom design and finishing add {catalogue_price['difference']:,.2f})."
-    )
+    credited = " (after the same credit)" if catalogue_price["total"] != catalogue_price["before_credits"] else ""
+    st.caption(f"The same metal and stones as a mass-produced catalogue piece: {currency} "
+               f"{_money(catalogue_price['total'])}{credited}; custom design and finishing add "
+               f"{_money(catalogue_price['difference'])}.")
     budget_helper(design_json, price)
 
 
@@ -363,56 +477,87 @@ def budget_helper(design_json: str, price: dict) -> None:
     if budget <= 0:
         return
     if price["total"] <= budget:
-        st.success(f"Within budget: {price['currency']} {price['total']:,.2f} of {budget:,.2f}.")
+        st.success(f"Within budget: {price['currency']} {_money(price['total'])} of {_money(budget)}.")
         return
-    changes = budget_changes(design_json, budget, price_table_stamp())
+    try:
+        changes = budget_changes(design_json, budget, price_table_stamp())
+    except ConfiguratorError as exc:
+        st.error(f"No suggestions for this design: {plain(exc)}")
+        return
     if not changes:
         st.info("No single change brings this design within the budget.")
         return
-    st.table([{"change": change["change"], "price": f"{change['total']:,.2f}"} for change in changes])
+    st.table(pd.DataFrame({"change": [change["change"] for change in changes],
+                           price["currency"]: [_money(change["total"]) for change in changes]}), hide_index=True)
     labels = [change["change"] for change in changes]
     chosen = st.selectbox("Try a suggestion", labels, key="suggestion")
-    st.button("Apply this change", key="apply_suggestion", on_click=load_into_session,
-              args=(changes[labels.index(chosen)]["design"],))
+    st.button("Apply this change", key="apply_suggestion", on_click=_apply_suggestion,
+              args=(changes[labels.index(chosen)]["design"], chosen))
+
+
+@guarded
+def _apply_suggestion(doc: dict, label: str) -> None:
+    load(doc, st.session_state.get("client"), f"Applied: {label}.")
 
 
 def checks_panel(issues: list[dict]) -> None:
-    for issue in issues:
+    st.subheader("Workshop check")
+    for index, issue in enumerate(issues):
         show = st.error if issue["severity"] == Severity.BLOCKING.value else st.warning
-        show(f"{issue['part']}: {issue['message']} ({issue['value_mm']:.2f} mm, minimum {issue['limit_mm']:.2f} mm). "
-             f"Fix: {issue['fix']}.")
+        show(plain(f"{issue['message']} ({issue['value_mm']:.2f} mm; at least {issue['limit_mm']:.2f} mm). "
+                   f"{issue['fix'][:1].upper()}{issue['fix'][1:]}."))
+        if issue["changes"]:
+            st.button(f"Fix: {form.fix_label(issue['changes'])}", key=f"fix_{index}", on_click=_apply_fix,
+                      args=(issue,))
     if not issues:
         st.success("Ready to cast: walls, gaps, prongs and seats measured on the mesh meet the casting minimums.")
 
 
-def downloads(design: Design, design_json: str, blocked: bool) -> None:
-    shrink = st.checkbox(
-        f"Scale the wax for casting shrinkage ({catalogue.metal(design.metal).shrinkage_pct:g} %)", value=True,
-        key="shrinkage",
-    )
-    name = re.sub(r"[^a-z0-9]+", "-", (design.name or "design").lower()).strip("-")[:40] or "design"
-    cols = st.columns(3)
-    cols[0].download_button("Download wax STL", wax_file(design_json, shrink, "stl"), file_name=f"{name}-wax.stl",
-                            mime="model/stl", key="download_stl", disabled=blocked,
-                            help="Blocked while the check finds a problem" if blocked else "Binary STL in mm")
+def _file_name(design, suffix: str) -> str:
+    """A download's name from the design's: "Anna's band" -> "annas-band-wax-1pct-shrinkage.stl"."""
+    words = re.sub(r"['’]", "", design.name or design.piece.value).lower()
+    name = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:40]
+    return f"{name or 'design'}{suffix}"
+
+
+def downloads(design, design_json: str, issues: list[dict]) -> None:
+    st.subheader("Files")
+    blocking = [issue for issue in issues if issue["severity"] == Severity.BLOCKING.value]
+    metal = catalogue.metal(design.metal)
+    shrink = st.checkbox(f"Scale the wax for casting shrinkage ({metal.shrinkage_pct:g} %)", value=True,
+                         key="shrinkage")
+    scale = f"-wax-{metal.shrinkage_pct:g}pct-shrinkage" if shrink else "-wax-nominal-size"
+    if blocking:
+        st.error(plain(f"Wax files are held back until the check passes: {blocking[0]['message']}. "
+                       "Use the fix above, or change the design."))
+    cols = st.columns(2)
+    # OBJ, 3MF, GLB and the sheet are made when their button is pressed: no run pays for a file nobody asked for.
+    cols[0].download_button("Download wax STL", b"" if blocking else wax_file(design_json, shrink, "stl"),
+                            file_name=_file_name(design, f"{scale}.stl"), mime="model/stl", key="download_stl",
+                            disabled=bool(blocking), width="stretch")
+    cols[1].download_button("Download wax OBJ", functools.partial(wax_file, design_json, shrink, "obj"),
+                            file_name=_file_name(design, f"{scale}.obj"), mime="text/plain", key="download_obj",
+                            disabled=bool(blocking), width="stretch")
+    cols = st.columns(2)
+    cols[0].download_button("Download wax 3MF", functools.partial(wax_file, design_json, shrink, "3mf"),
+                            file_name=_file_name(design, f"{scale}.3mf"), mime="model/3mf", key="download_3mf",
+                            disabled=bool(blocking), width="stretch")
+    cols[1].download_button("Download GLB (with stones)", functools.partial(glb_file, design_json),
+                            file_name=_file_name(design, ".glb"), mime="model/gltf-binary", key="download_glb",
+                            disabled=bool(blocking), width="stretch")
     stones = stones_file(design_json) if design.stone is not None else None
-    cols[1].download_button("Download stones STL", stones or b"", file_name=f"{name}-stones.stl", mime="model/stl",
-                            key="download_stones", disabled=stones is None)
-    # OBJ, GLB and the sheet are made when their button is pressed: no run pays for a file nobody asked for.
-    cols[2].download_button("Download GLB", functools.partial(glb_file, design_json), file_name=f"{name}.glb",
-                            mime="model/gltf-binary", key="download_glb")
-    cols = st.columns(3)
-    cols[0].download_button("Download OBJ", functools.partial(wax_file, design_json, False, "obj"),
-                            file_name=f"{name}.obj",
-                            mime="text/plain", key="download_obj")
-    cols[1].download_button("Download design JSON", design_json, file_name=f"{name}.json", mime="application/json",
-                            key="download_json")
-    cols[2].download_button("Download spec sheet (PDF)", functools.partial(sheet_file, design_json),
-                            file_name=f"{name}-spec.pdf", mime="application/pdf", key="download_sheet",
-                            help="Three views, sizes, weights in every alloy, gem table, check and price")
+    cols = st.columns(2)
+    cols[0].download_button("Download stones STL", stones or b"", file_name=_file_name(design, "-stones.stl"),
+                            mime="model/stl", key="download_stones", disabled=stones is None, width="stretch")
+    cols[1].download_button("Download design JSON", design_json, file_name=_file_name(design, ".json"),
+                            mime="application/json", key="download_json", width="stretch")
+    st.download_button("Download spec sheet (PDF)",
+                       functools.partial(sheet_file, design_json, st.session_state.get("client")),
+                       file_name=_file_name(design, "-spec.pdf"), mime="application/pdf", key="download_sheet",
+                       help="Three views, sizes, weights in every alloy, gem table, check and price", width="stretch")
 
 
-def share_and_save(design: Design) -> None:
+def share_and_save(design) -> None:
     token = encode_design(design)
     st.query_params["design"] = token  # the address bar always reopens this design
     base = str(getattr(st.context, "url", "") or "").split("?")[0]
@@ -422,8 +567,6 @@ def share_and_save(design: Design) -> None:
     with st.form("save_form", clear_on_submit=False):
         st.markdown("**Save for the client**")
         client = st.text_input("Client name", max_chars=120, key="client_name")
-        title = st.text_input("Title", max_chars=120, key="title", placeholder=design.name or "",
-                              help="Left empty, the design's own name is used")
         notes = st.text_area("Notes", max_chars=2000, key="notes")
         if st.form_submit_button("Save design"):
             try:
@@ -431,104 +574,180 @@ def share_and_save(design: Design) -> None:
             except Exception:  # noqa: BLE001 - a design is saved even when no picture can be made
                 picture = None
             try:
-                saved = store().save(client, design.to_json(), title=title or design.name or "", notes=notes,
+                saved = store().save(client, design.to_json(), title=design.name or "", notes=notes,
                                      preview_png=picture)
-                st.success(f"Saved as #{saved.id} for {saved.client_name}.")
+                st.session_state.client = saved.client_name
+                st.success(f"Saved as #{saved.id} for {plain(saved.client_name)}.")
             except StorageError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
 
 
-def upload_and_presets() -> None:
-    with st.expander("Start from a preset, or open a design file"):
-        presets = _preset_names()
-        cols = st.columns([3, 1])
-        chosen = cols[0].selectbox("Preset", list(presets), key="preset")
-        cols[1].button("Open", key="open_preset", on_click=load_into_session,
-                       args=(json.loads(presets[chosen].read_text(encoding="utf-8")),))
-        upload = st.file_uploader("Design file (JSON, up to 256 KiB)", type=["json"], key="upload")
-        if upload is not None and st.session_state.get("uploaded_id") != upload.file_id:
-            st.session_state.uploaded_id = upload.file_id
-            try:
-                design = loads_design(upload.getvalue())
-            except DesignError as exc:
-                st.error(f"That file is not a design this configurator can open: {exc}")
-            else:
-                load_into_session(design.to_dict())
-                st.rerun()
+def _preview_slot(height: int):
+    """A box of the preview's final size: on a first load it shows a placeholder with a building indicator; later
+    the last preview stays in it until the new one replaces it, so nothing below moves."""
+    slot = st.container(height=height + 8, border=False)
+    if not st.session_state.get("preview_shown"):
+        placeholder = slot.empty()
+        placeholder.html(f'<div class="preview-placeholder" style="height:{height}px"><div class="spin"></div>'
+                         "Building the 3D view…</div>")
+        return placeholder
+    return slot
 
 
 def design_page() -> None:
-    if "design" not in st.session_state:
-        st.session_state.design = _initial_design()
-    if st.session_state.get("link_problem"):
-        st.warning(f"The link could not be opened ({st.session_state.pop('link_problem')}); showing a preset.")
-    st.title("Design your piece")
-    left, right = st.columns([1, 2], gap="large")
-    with left:
-        upload_and_presets()
-        doc = controls(copy.deepcopy(st.session_state.design))
-    try:
-        design = parse_design(doc)
-    except DesignError as exc:
-        with left:
-            st.error(f"This combination cannot be made: {exc}")
-        return
-    st.session_state.design = design.to_dict()
+    doc, ui = _session()
+    st.html(LAYOUT_CSS)
+    design = parse_design(doc)
     design_json = design.to_json()
-    with right:
-        view = st.radio("View", VIEWS, horizontal=True, key="view")
-        preview_slot = st.container()  # filled last, so the price never waits for the 3D export
+    layout = st.container(key="design_layout")
+    piece_area = layout.container(key="area_piece")
+    controls_area = layout.container(key="area_controls")
+    details_area = layout.container(key="area_details")
+    with piece_area:
+        st.title("Design your piece")
+        for kind, show in (("problem", st.error), ("caution", st.warning), ("notice", st.info)):
+            if st.session_state.get(kind):
+                show(plain(st.session_state.pop(kind)))
         try:
             quote = priced(design_json, price_table_stamp())
+        except ConfiguratorError as exc:
+            st.error(f"The price cannot be shown: {plain(exc)}. The design is kept.")
+            quote = None
+        if quote is not None:
+            headline(quote)
+        views = preview.views(design.piece.value)
+        if st.session_state.get("view") not in views:
+            st.session_state.view = views[0]
+        view = st.radio("View", views, horizontal=True, key="view", label_visibility="collapsed")
+        status = st.empty()
+        status.html('<p class="preview-status">Building the 3D view…</p>')
+        height = preview.preview_height(st.context.headers.get("User-Agent"))
+        slot = _preview_slot(height)
+    # The price is on screen; the preview is what the person waits for next: it goes before the rest is drawn.
+    if os.environ.get("CONFIGURATOR_PREVIEW") == "off":  # tests of the logic alone switch it off
+        status.html('<p class="preview-status">3D view off</p>')
+    else:
+        show_preview(design_json, view, slot, status, height)
+    with controls_area:
+        controls(doc, ui)
+    with details_area:
+        if quote is not None:
+            price_panel(design_json, quote)
+        workshop = st.container()  # the check and the files: last, the check can take a moment
+        share_and_save(design)
+    with workshop:
+        try:
             issues = findings(design_json)
         except ConfiguratorError as exc:
-            st.error(str(exc))
-            return
-        price_panel(design_json, quote)
+            st.error(f"The workshop check could not run: {plain(exc)}")
+            issues = [{"severity": Severity.BLOCKING.value, "message": "the check could not run", "value_mm": 0.0,
+                       "limit_mm": 0.0, "fix": "try again in a moment", "changes": {}}]
         checks_panel(issues)
-        downloads(design, design_json, blocked=any(i["severity"] == "blocking" for i in issues))
-        share_and_save(design)
-    if os.environ.get("CONFIGURATOR_PREVIEW") != "off":  # tests of the logic alone switch it off
-        with preview_slot:
-            try:
-                preview.show(preview_html(design_json, view), key=f"preview-{view}")
-            except Exception as exc:  # noqa: BLE001 - the preview must never take the page down
-                st.warning(f"The 3D view is not available right now ({exc}). The design and price are unaffected.")
+        downloads(design, design_json, issues)
+
+
+def show_preview(design_json: str, view: str, slot, status, height: int) -> None:
+    try:
+        html = preview_html(design_json, view)
+        with slot:
+            preview.show(html, key="preview", height=height)
+        st.session_state.preview_shown = True
+        status.html('<p class="preview-status">Drag to turn · scroll or pinch to zoom · a swipe up or down '
+                    "scrolls the page</p>")
+    except Exception as exc:  # noqa: BLE001 - the preview must never take the page down
+        LOG.exception("preview")
+        status.html(f'<p class="preview-status">The 3D view is not available right now '
+                    f"({html_text(type(exc).__name__)}). The design and price are unaffected.</p>")
 
 
 # ---------------------------------------------------------------- saved designs and store settings
 
 
-def _load_saved(design_json: str) -> None:
-    load_into_session(json.loads(design_json))
-    st.session_state.section = "Design"
+@guarded
+def _load_saved(saved: SavedDesign) -> None:
+    try:
+        load(json.loads(saved.design_json), saved.client_name, "Opened the saved design.")
+        st.session_state.section = "Design"
+    except (ValueError, DesignError) as exc:
+        st.session_state.saved_problem = f"That saved design cannot be opened: {exc}"
+
+
+@guarded
+def _duplicate(saved: SavedDesign) -> None:
+    try:
+        twin = store().duplicate(saved.id)
+        st.session_state.saved_notice = f"Duplicated as #{twin.id}."
+    except StorageError as exc:
+        st.session_state.saved_problem = str(exc)
+
+
+@guarded
+def _delete(saved: SavedDesign) -> None:
+    try:
+        store().delete(saved.id)
+    except StorageError as exc:
+        st.session_state.saved_problem = str(exc)
+        return
+    st.session_state.setdefault("deleted", []).append(saved)
+    st.session_state.pop("confirm_delete", None)
+
+
+@guarded
+def _undo_delete() -> None:
+    deleted = st.session_state.get("deleted") or []
+    if not deleted:
+        return
+    saved = deleted[-1]
+    try:
+        store().restore(saved)
+    except StorageError as exc:
+        st.session_state.saved_problem = f"It could not be put back: {exc}"
+        return
+    deleted.pop()
+    st.session_state.saved_notice = f"Put back #{saved.id}."
+
+
+def _saved_row(row: SavedDesign) -> None:
+    cols = st.columns([1, 3, 2])
+    if row.preview_png:
+        cols[0].image(row.preview_png, width=96)
+    cols[1].html(f"<div><b>{html_text(row.title or 'untitled')}</b> · {html_text(row.client_name)}<br>"
+                 f"<small>saved {row.updated_at:%Y-%m-%d %H:%M} UTC · #{row.id}</small>"
+                 + (f"<br><small>{html_text(row.notes)}</small>" if row.notes else "") + "</div>")
+    with cols[2]:
+        if st.session_state.get("confirm_delete") == row.id:
+            st.warning("Delete this saved design?")
+            yes, no = st.columns(2)
+            yes.button("Delete", key=f"really_delete_{row.id}", type="primary", on_click=_delete, args=(row,))
+            no.button("Keep", key=f"keep_{row.id}", on_click=st.session_state.pop, args=("confirm_delete", None))
+            return
+        st.button("Load", key=f"load_{row.id}", on_click=_load_saved, args=(row,), width="stretch")
+        st.button("Duplicate", key=f"duplicate_{row.id}", on_click=_duplicate, args=(row,), width="stretch")
+        st.button("Delete…", key=f"delete_{row.id}", width="stretch",
+                  on_click=lambda id=row.id: st.session_state.update(confirm_delete=id))
 
 
 def saved_page() -> None:
     st.title("Saved designs")
+    for kind, show in (("problem", st.error), ("saved_problem", st.error), ("saved_notice", st.success)):
+        if st.session_state.get(kind):
+            show(plain(st.session_state.pop(kind)))
+    deleted = st.session_state.get("deleted") or []
+    if deleted:
+        last = deleted[-1]
+        cols = st.columns([3, 1])
+        cols[0].info(plain(f"Deleted “{last.title or 'untitled'}” for {last.client_name}."))
+        cols[1].button("Undo", key="undo_delete", on_click=_undo_delete, width="stretch")
     search = st.text_input("Client", key="search_client", placeholder="Search by client name")
     try:
         rows = store().list(client=search or None)
     except StorageError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     if not rows:
-        st.info("No saved designs yet." if not search else f"No saved designs for '{search}'.")
+        st.info("No saved designs yet." if not search else plain(f"No saved designs for '{search}'."))
     for row in rows:
-        cols = st.columns([1, 3, 1, 1, 1])
-        if row.preview_png:
-            cols[0].image(row.preview_png, width=96)
-        cols[1].markdown(f"**{row.title or 'untitled'}** · {row.client_name}  \n"
-                         f"saved {row.updated_at:%Y-%m-%d %H:%M} UTC · #{row.id}")
-        if row.notes:
-            cols[1].caption(row.notes)
-        cols[2].button("Load", key=f"load_{row.id}", on_click=_load_saved, args=(row.design_json,))
-        if cols[3].button("Duplicate", key=f"duplicate_{row.id}"):
-            store().duplicate(row.id)
-            st.rerun()
-        if cols[4].button("Delete", key=f"delete_{row.id}"):
-            store().delete(row.id)
-            st.rerun()
+        _saved_row(row)
 
 
 def _password_hash() -> str | None:
@@ -541,6 +760,20 @@ def _password_hash() -> str | None:
         return None
 
 
+def _unlock_form(stored: str) -> None:
+    with st.form("unlock_form"):
+        password = st.text_input("Store password", type="password", key="store_password")
+        if st.form_submit_button("Unlock"):
+            failures = st.session_state.get("unlock_failures", 0)
+            time.sleep(min(UNLOCK_DELAY_S * failures, 10.0))  # every wrong guess waits longer than the last
+            if verify_password(password, stored):
+                st.session_state.store_unlocked = True
+                st.session_state.unlock_failures = 0
+                st.rerun()
+            st.session_state.unlock_failures = failures + 1
+            st.error("That password is not right.")
+
+
 def store_page() -> None:
     st.title("Store settings")
     stored = _password_hash()
@@ -549,15 +782,16 @@ def store_page() -> None:
                 "`python -m configurator hash-password`) or store_password_hash in Streamlit secrets.")
         return
     if not st.session_state.get("store_unlocked"):
-        password = st.text_input("Store password", type="password", key="store_password")
-        if st.button("Unlock", key="unlock"):
-            if verify_password(password, stored):
-                st.session_state.store_unlocked = True
-                st.rerun()
-            st.error("That password is not right.")
+        _unlock_form(stored)
         return
-    table = current_price_table()
-    st.caption(f"Price table of {table.date.isoformat()} ({table.currency})")
+    st.button("Lock the store settings", key="lock", on_click=st.session_state.pop, args=("store_unlocked", None))
+    try:
+        table = current_price_table()
+    except ConfiguratorError as exc:
+        st.error(f"The price table cannot be read: {plain(exc)}. Mend or remove the file; quotes wait for it.")
+        return
+    st.caption(f"Price table of {table.date.isoformat()} ({table.currency}). The design page shows store staff "
+               "every price line, markup included.")
     with st.form("prices_form"):
         changes: dict[str, float] = {}
         cols = st.columns(2)
@@ -573,14 +807,19 @@ def store_page() -> None:
                 saved = update_price_table(changes)
                 st.success(f"Prices saved, dated {saved.date.isoformat()}; the next quote uses them.")
             except ConfiguratorError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
 
 
 def main() -> None:
     st.set_page_config(page_title="Jewelry configurator", page_icon="💍", layout="wide")
     sections = {"Design": design_page, "Saved designs": saved_page, "Store settings": store_page}
     section = st.sidebar.radio("Go to", list(sections), key="section")
-    sections[section]()
+    try:
+        sections[section]()
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a person: one line, the design kept
+        LOG.exception("page %s", section)
+        st.error(plain(f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your design is kept; "
+                       "try again, or reload the page.")[:400])
 
 
 main()

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import catalogue
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, Design, parse_design
 from .pricing import PriceTable, current_price_table
 from .quotes import model_of, price
+from .stones import scaled_stone, smallest_length_mm
 
 SIZE_STEP_MM = 0.05
 SMALLEST_STONE_MM = 2.0
@@ -41,14 +44,7 @@ def _with(design: Design, **parts) -> Design:
 
 
 def _stone_of_length(design: Design, length: float) -> Design:
-    stone = design.stone
-    scale = length / stone.length_mm
-    changes = {"length_mm": round(length, 2)}
-    if stone.width_mm is not None:
-        changes["width_mm"] = round(min(stone.width_mm * scale, length), 2)
-    if stone.depth_mm is not None:
-        changes["depth_mm"] = round(stone.depth_mm * scale, 2)
-    return _with(design, stone=changes)
+    return _with(design, stone=scaled_stone(design.stone, length).model_dump(mode="json", exclude_none=True))
 
 
 def smaller_stone(design: Design, budget: float, table: PriceTable) -> Suggestion | None:
@@ -56,8 +52,10 @@ def smaller_stone(design: Design, budget: float, table: PriceTable) -> Suggestio
     stone = design.stone
     if stone is None or stone.client_supplied:
         return None
-    steps = int(round((stone.length_mm - SMALLEST_STONE_MM) / SIZE_STEP_MM))
-    lengths = [SMALLEST_STONE_MM + index * SIZE_STEP_MM for index in range(steps)]  # all smaller than now
+    smallest = smallest_length_mm(stone, SMALLEST_STONE_MM)  # a narrow stone keeps its width's 1 mm minimum
+    steps = int(np.floor((stone.length_mm - smallest) / SIZE_STEP_MM - 1e-9)) + 1
+    lengths = [round(smallest + index * SIZE_STEP_MM, 2) for index in range(steps)]
+    lengths = [length for length in lengths if length < stone.length_mm - 1e-9]  # all smaller than now
     if not lengths or price(_stone_of_length(design, lengths[0]), table).total > budget:
         return None
     low, high = 0, len(lengths) - 1  # price rises with size: find the last length that fits

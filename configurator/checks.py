@@ -7,16 +7,26 @@ Walls and gaps are measured on the mesh (`walls.scan`), not read from the parame
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import math
+from dataclasses import asdict, dataclass, replace
 from enum import Enum
+from typing import Any
 
 import numpy as np
 
 from . import catalogue
-from .design import Design, SettingStyle
+from .design import Design, Ring, SettingStyle, edited
+from .errors import DesignError
 from .geometry import Model
-from .settings import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm, default_prong_mm
-from .shoulders import CHANNEL_WALL_MM, channel_size, pave_layout
+from .outlines import pendant_outline
+from .settings import (
+    CENTRE_PRONG_MIN_MM,
+    SUPPORTED_PRONG_MIN_MM,
+    accent_prong_mm,
+    default_prong_mm,
+    prong_angles,
+)
+from .shoulders import channel_size, pave_layout
 from .walls import Scan, scan
 
 MIN_DETAIL_MM = 0.35  # raised detail and the thinnest metal that fills in the casting
@@ -38,7 +48,11 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: which part, what it measures, the limit it breaks, and how to fix it."""
+    """One problem: which part, what it measures, the limit it breaks, and how to fix it.
+
+    `changes` is the fix as edits of the design document (`(("ring.thickness_mm", 1.9),)`): applied with
+    `apply_fix`, they clear the finding. `where` names the place ("the left shoulder", "the prong at 2 o'clock",
+    seen from above with 12 o'clock along +Y: a pendant's bail, a ring's finger axis)."""
 
     severity: Severity
     part: str
@@ -46,15 +60,39 @@ class Finding:
     limit_mm: float
     message: str
     fix: str
+    changes: tuple[tuple[str, Any], ...] = ()
+    where: str = ""
+    kind: str = ""  # which check found it: "shank", "gap", "plate"... (the same kind after a fix: not fixed)
 
     def line(self) -> str:
         return f"{self.severity.value}: {self.part}: {self.message} ({self.value_mm:.2f} mm < {self.limit_mm:.2f} mm); {self.fix}"
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "severity": self.severity.value}
+        data = {**asdict(self), "severity": self.severity.value, "changes": dict(self.changes)}
+        return data
 
 
-def check(design: Design, model: Model, walls: Scan | None = None) -> list[Finding]:
+def apply_fix(design: Design, finding: Finding | dict) -> Design:
+    """`design` with the finding's suggested changes made (DesignError if there are none or they do not fit)."""
+    changes = dict(finding.changes) if isinstance(finding, Finding) else dict(finding.get("changes") or {})
+    if not changes:
+        raise ValueError("this finding has no change to apply")
+    return edited(design, changes)
+
+
+def _up(value: float, step: float) -> float:
+    """`value` rounded up to a multiple of `step` (a hair of float noise is not a step)."""
+    return round(math.ceil(value / step - 1e-6) * step, 6)
+
+
+def _thicker_band(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
+    """The band thickness change that reaches `wanted`, within the document's bounds."""
+    limit = Ring.model_fields["thickness_mm"].metadata
+    top = next((item.le for item in limit if getattr(item, "le", None) is not None), 4.0)
+    return (("ring.thickness_mm", min(_up(wanted, 0.05), top)),)
+
+
+def check(design: Design, model: Model, walls: Scan | None = None, verify: bool = True) -> list[Finding]:
     """Every manufacturability finding for the built `model` of `design`, blocking ones first.
 
     Args:
@@ -62,23 +100,155 @@ def check(design: Design, model: Model, walls: Scan | None = None) -> list[Findi
         model: its meshes (export resolution for a workshop's check; preview resolution is close enough
             for a live hint).
         walls: the metal's thickness scan, when the caller already has it.
+        verify: for findings measured on the mesh (where no formula says which value clears them), rebuild the
+            design with each candidate fix in turn and offer the first that clears the finding (none, if none
+            does); without it, the first candidate is offered untried.
     """
     metal = catalogue.metal(design.metal)
     walls = walls or scan(model.metal, model.stones)
     band = _band_region(design, model, walls) if model.band is not None else None
     findings = [
         *_band_findings(design, model, metal, walls, band),
-        *_wall_findings(model, walls, band),
+        *_wall_findings(design, model, walls, band),
         *_prong_findings(design),
         *_seat_findings(design, model),
         *_accent_findings(design, model),
         *_setting_findings(design, model, metal, walls),
     ]
+    if verify:
+        findings = [_verified(design, finding) if finding.kind in MEASURED_KINDS else finding for finding in findings]
     return sorted(findings, key=lambda finding: finding.severity is not Severity.BLOCKING)
 
 
-def _at(point: np.ndarray | None) -> str:
-    return "" if point is None else f" near ({point[0]:.1f}, {point[1]:.1f}, {point[2]:.1f}) mm"
+# Findings read off the mesh: which value clears them is found by trying, not by a formula.
+MEASURED_KINDS = ("shank", "band-top", "thin-detail", "gap", "seat-touch", "culet", "plate", "grip", "accent-gap")
+MAX_FIX_TRIES = 10
+
+
+def _steps(field: str, start: float, steps: tuple[float, ...], top: float) -> list[tuple[tuple[str, Any], ...]]:
+    values = sorted({min(_up(start + step, 0.05), top) for step in steps})
+    return [((field, value),) for value in values]
+
+
+def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any], ...]]:
+    """Changes to try for `finding`, the least first: its own suggestion, then bigger steps of the same, then
+    thicker prongs, a thicker band or plate, another setting."""
+    tries: list[tuple[tuple[str, Any], ...]] = [finding.changes] if finding.changes else []
+    own = dict(finding.changes)
+    if "ring.thickness_mm" in own:
+        tries += _steps("ring.thickness_mm", own["ring.thickness_mm"], (0.1, 0.2, 0.4), 4.0)
+    if "pendant.thickness_mm" in own:
+        tries += _steps("pendant.thickness_mm", own["pendant.thickness_mm"], (0.3, 0.6, 1.0), 5.0)
+    if finding.kind in ("thin-detail", "gap", "seat-touch"):
+        setting = design.effective_setting
+        if setting is not None and setting.style is not SettingStyle.BEZEL:
+            current = setting.prong_mm or default_prong_mm(design.stone, setting.style)
+            tries += _steps("setting.prong_mm", current, (0.1, 0.2), 2.5)
+        if design.stone is not None and not design.stone.client_supplied:  # "or a larger stone"
+            tries += [(("stone.length_mm", round(design.stone.length_mm + step, 2)),
+                       *((("stone.width_mm", round(design.stone.width_mm * (1 + step / design.stone.length_mm), 2)),)
+                         if design.stone.width_mm is not None else ())) for step in (0.1, 0.25)]
+        if design.ring is not None and design.piece.value == "ring":
+            tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.2,), 4.0)
+        if design.pendant is not None and design.piece.value == "pendant":
+            tries += _steps("pendant.thickness_mm", design.pendant.thickness_mm, (0.5,), 5.0)
+        if design.stone is not None and design.stone.cut.value != "brilliant":  # a domed or flat-backed stone
+            tries.append((("stone.cut", "brilliant"),))
+    seen, unique = set(), []
+    for changes in tries:
+        if changes and changes not in seen:
+            seen.add(changes)
+            unique.append(changes)
+    setting = design.effective_setting
+    if setting is not None and finding.kind != "grip":  # last: a plainer setting that does without the weak part
+        plainer = {"prong": (("setting.style", "prong"),),
+                   "bezel": (("setting.style", "bezel"), ("setting.prongs", None), ("setting.prong_mm", None))}
+        unique = unique[:MAX_FIX_TRIES - 2] + [changes for style, changes in plainer.items()
+                                                 if setting.style.value != style]
+    return unique[:MAX_FIX_TRIES]
+
+
+def _verified(design: Design, finding: Finding) -> Finding:
+    """`finding` offering the first candidate change that clears it (tried on a rebuilt design), or none."""
+    from .quotes import model_of
+
+    for changes in _candidates(design, finding):
+        try:
+            fixed = edited(design, dict(changes))
+        except (DesignError, ValueError):  # the change does not make a valid design
+            continue
+        after = check(fixed, model_of(fixed), verify=False)
+        if not any(other.kind == finding.kind and other.part == finding.part for other in after):
+            return replace(finding, changes=changes)
+    return replace(finding, changes=())
+
+
+def clock(x: float, y: float) -> int:
+    """The hour on a clock face seen from above (+Z) with 12 at +Y and 3 at +X."""
+    hour = round(math.degrees(math.atan2(x, y)) / 30.0) % 12
+    return 12 if hour == 0 else hour
+
+
+def _head_part(design: Design, point: np.ndarray, centre: np.ndarray) -> str:
+    """The part of the setting at `point` (in the piece's frame; `centre` is the stone's centre)."""
+    setting = design.effective_setting
+    x, y = float(point[0] - centre[0]), float(point[1] - centre[1])
+    hour = clock(x, y)
+    stone = design.stone
+    if setting is None or stone is None:
+        return f"the piece at {hour} o'clock"
+    half_length, half_width = stone.length_mm / 2, stone.outline_width_mm / 2
+    # Where the girdle is in this direction: the outline's box stretched to an ellipse is close enough to name it.
+    angle = math.atan2(y, x)
+    girdle = 1.0 / math.hypot(math.cos(angle) / half_width, math.sin(angle) / half_length)
+    radius = math.hypot(x, y)
+    style = setting.style
+    if style in (SettingStyle.PRONG, SettingStyle.HALO, SettingStyle.CATHEDRAL, SettingStyle.CHANNEL,
+                 SettingStyle.PAVE) and radius < girdle + 1.2:
+        count = setting.prong_count if style in (SettingStyle.PRONG, SettingStyle.HALO, SettingStyle.CATHEDRAL) else 4
+        for prong in prong_angles(stone.shape, count):
+            target = math.atan2(math.sin(prong) * half_length, math.cos(prong) * half_width)
+            if abs((angle - target + math.pi) % (2 * math.pi) - math.pi) < math.radians(20):
+                return f"the prong at {hour} o'clock"
+        return f"the gallery at {hour} o'clock"
+    if style is SettingStyle.HALO:
+        return f"the halo at {hour} o'clock"
+    if style is SettingStyle.BEZEL:
+        return f"the bezel at {hour} o'clock"
+    return f"the head at {hour} o'clock"
+
+
+def place(design: Design, model: Model, point: np.ndarray | None) -> str:
+    """Where `point` is, named by part: "the left shoulder", "the prong at 2 o'clock", "the bail"."""
+    if point is None:
+        return ""
+    x, y, z = (float(v) for v in point)
+    if model.band is not None:
+        outer = model.band.inner_radius_mm + design.ring.thickness_mm
+        if design.stone is not None and z > 0 and (math.hypot(x, z) > outer + 0.1 or abs(y) > design.ring.width_mm / 2):
+            return _head_part(design, point, np.zeros(2))
+        side = "left" if x < 0 else "right"
+        around = abs(math.degrees(math.atan2(x, z)))  # 0 at the top, 180 at the bottom of the shank
+        if around > 135:
+            return "the bottom of the shank"
+        if around > 45:
+            return f"the {side} side of the shank"
+        return f"the {side} shoulder" if design.stone is not None else "the top of the band"
+    plate = model.plate
+    if plate is None:
+        return ""
+    if y > plate.top_y - 0.3:
+        return "the bail"
+    if z > plate.thickness + 0.05 and design.stone is not None:
+        return _head_part(design, point, plate.stone_centre)
+    outline = pendant_outline(design.pendant.outline, design.pendant.size_mm)
+    reach = float(min(outline[:, 0].max(), outline[:, 1].max()))
+    return "the middle of the plate" if math.hypot(x, y) < 0.5 * reach else f"the plate's edge at {clock(x, y)} o'clock"
+
+
+def _at(design: Design, model: Model, point: np.ndarray | None) -> str:
+    named = place(design, model, point)
+    return f" at {named}" if named else ""
 
 
 def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
@@ -101,28 +271,46 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
     if not np.isfinite(shank):  # no parallel walls to read (a knife-edge): the section's own figure
         shank, where = section.min_wall_mm, None
     if shank < metal.min_shank_mm - TOLERANCE_MM:
-        needed = ring.thickness_mm + metal.min_shank_mm - shank
+        # A domed band measures thinner than its thickness in proportion: grow by the larger of the two readings.
+        wanted = max(ring.thickness_mm + metal.min_shank_mm - shank, ring.thickness_mm * metal.min_shank_mm / shank)
+        changes = _thicker_band(ring, wanted)
         found.append(Finding(Severity.BLOCKING, "ring.thickness_mm", shank, metal.min_shank_mm,
-                             f"the shank measures {shank:.2f} mm{_at(where)}, too thin for a {metal.name} shank",
-                             f"make thickness_mm at least {needed:.2f}"))
+                             f"the shank measures {shank:.2f} mm{_at(design, model, where)}, too thin for a "
+                             f"{metal.name} shank", f"make thickness_mm at least {changes[0][1]:.2f}", changes,
+                             place(design, model, where), kind="shank"))
     else:
         top, where = walls.thinnest(band & (walls.centres[:, 2] >= 0))  # under shoulders' seats and the head
         if top < metal.min_wall_mm - TOLERANCE_MM:
+            changes = _thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - top)
             found.append(Finding(Severity.WARNING, "ring.thickness_mm", top, metal.min_wall_mm,
-                                 f"the band is {top:.2f} mm thin under its stones{_at(where)}",
-                                 f"make thickness_mm at least {ring.thickness_mm + metal.min_wall_mm - top:.2f}"))
+                                 f"the band is {top:.2f} mm thin {'under its stones' if design.stone else 'at its top'}"
+                                 f"{_at(design, model, where)}",
+                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes,
+                                 place(design, model, where), kind="band-top"))
     if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
+        changes = _thicker_band(ring, ring.thickness_mm * MIN_DETAIL_MM / section.edge_mm)
         found.append(Finding(Severity.WARNING, "ring.profile", section.edge_mm, MIN_DETAIL_MM,
                              f"the {ring.profile.value} band's edges are thinner than castable detail",
-                             "make the band thicker or choose a flat or bevelled profile"))
+                             f"make thickness_mm at least {changes[0][1]:.2f}, or choose a flat or bevelled profile",
+                             changes, "the band's edges", kind="edges"))
     if ring.width_mm < metal.min_shank_mm * 1.5:
+        wanted = _up(metal.min_shank_mm * 1.5, 0.1)
         found.append(Finding(Severity.WARNING, "ring.width_mm", ring.width_mm, metal.min_shank_mm * 1.5,
-                             "the band is narrow enough to bend in wear",
-                             f"make width_mm at least {metal.min_shank_mm * 1.5:.1f}"))
+                             "the band is narrow enough to bend in wear", f"make width_mm at least {wanted:.1f}",
+                             (("ring.width_mm", wanted),), "the band", kind="width"))
     return found
 
 
-def _wall_findings(model: Model, walls: Scan, band: np.ndarray | None) -> list[Finding]:
+def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], ...]:
+    """Thicker centre prongs (the setting's own diameter, or its default, plus `step`), where the style has any."""
+    setting = design.effective_setting
+    if setting is None or setting.style is SettingStyle.BEZEL:
+        return ()
+    current = setting.prong_mm or default_prong_mm(design.stone, setting.style)
+    return (("setting.prong_mm", min(_up(current + step, 0.05), 2.5)),)
+
+
+def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray | None) -> list[Finding]:
     """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest."""
     found: list[Finding] = []
     if band is not None:
@@ -133,14 +321,16 @@ def _wall_findings(model: Model, walls: Scan, band: np.ndarray | None) -> list[F
         thinnest, where = walls.thinnest(elsewhere)
         if thinnest < MIN_DETAIL_MM - TOLERANCE_MM:
             found.append(Finding(Severity.WARNING, "setting", thinnest, MIN_DETAIL_MM,
-                                 f"metal {thinnest:.2f} mm thin{_at(where)} beside the seats may not fill",
-                                 "choose thicker prongs (prong_mm) or a larger stone"))
+                                 f"metal {thinnest:.2f} mm thin{_at(design, model, where)} beside the seats may not fill",
+                                 "choose thicker prongs (prong_mm) or a larger stone", _prong_changes(design),
+                                 place(design, model, where), kind="thin-detail"))
     narrowest, where = walls.narrowest()
     if narrowest < MIN_GAP_MM - TOLERANCE_MM:
         region = "ring" if model.band is not None else "pendant"
         found.append(Finding(Severity.WARNING, region, narrowest, MIN_GAP_MM,
-                             f"a gap of {narrowest:.2f} mm{_at(where)} is too narrow for the investment",
-                             "move the parts apart or join them; the workshop may have to open it by hand"))
+                             f"a gap of {narrowest:.2f} mm{_at(design, model, where)} is too narrow for the investment",
+                             "move the parts apart or join them; the workshop may have to open it by hand",
+                             _prong_changes(design), place(design, model, where), kind="gap"))
     return found
 
 
@@ -158,12 +348,14 @@ def _prong_findings(design: Design) -> list[Finding]:
     if diameter < table - TOLERANCE_MM:
         return [Finding(Severity.BLOCKING, "setting.prong_mm", diameter, table,
                         f"prongs of {diameter:.2f} mm are thinner than the trade table gives for a {size:.1f} mm stone",
-                        f"make prong_mm at least {table:.1f} (unset, it is {default:.2f})")]
+                        f"make prong_mm at least {table:.1f} (unset, it is {default:.2f})",
+                        (("setting.prong_mm", max(table, default)),), "the prongs", kind="prong-table")]
     limit = SUPPORTED_PRONG_MIN_MM if braced else CENTRE_PRONG_MIN_MM
     if diameter < limit - TOLERANCE_MM:
         return [Finding(Severity.WARNING, "setting.prong_mm", diameter, limit,
                         f"{'braced' if braced else 'free-standing'} prongs under {limit:.1f} mm bend in wear",
-                        f"make prong_mm at least {limit:.1f} (unset, it is {default:.2f})")]
+                        f"make prong_mm at least {limit:.1f} (unset, it is {default:.2f})",
+                        (("setting.prong_mm", max(limit, default)),), "the prongs", kind="prong-min")]
     return []
 
 
@@ -181,25 +373,29 @@ def _seat_findings(design: Design, model: Model) -> list[Finding]:
         grip = float(points[over, 2].max()) - model.girdle_z if over.any() else 0.0
         needed = MIN_GRIP_SHARE * crown
         if grip < needed - TOLERANCE_MM:
+            style = "bezel" if design.effective_setting.style is not SettingStyle.BEZEL else "prong"
             found.append(Finding(Severity.BLOCKING, "setting.style", grip, needed,
                                  f"the metal rises only {grip:.2f} mm over the girdle, too little to hold the stone",
-                                 "choose a setting that covers the crown (prong or bezel)"))
+                                 f"choose a setting that covers the crown ({style})", (("setting.style", style),),
+                                 "the centre stone's setting", kind="grip"))
     for index, part in enumerate(model.stone_parts):
         clearance = part.solid.min_gap(model.solid, MIN_SEAT_CLEARANCE_MM * 2)
         if clearance < MIN_SEAT_CLEARANCE_MM:
             name = "stone" if part.role == "centre" else f"accent stone {index}"
             found.append(Finding(Severity.WARNING, "setting", clearance, MIN_SEAT_CLEARANCE_MM,
                                  f"the {name} touches the metal: the setter will have to open its seat",
-                                 "choose another setting or stone shape, or have the seat opened after casting"))
+                                 "choose another setting or stone shape, or have the seat opened after casting",
+                                 _prong_changes(design), place(design, model, part.mesh.bounds.mean(axis=0)), kind="seat-touch"))
             break
     if design.ring is not None and model.band is not None:
         deepest = min(float(np.hypot(part.mesh.vertices[:, 0], part.mesh.vertices[:, 2]).min())
                       for part in model.stone_parts) if model.stone_parts else np.inf
         room = deepest - model.band.inner_radius_mm
         if room < MIN_FINGER_CLEARANCE_MM - TOLERANCE_MM:
+            changes = _thicker_band(design.ring, design.ring.thickness_mm + MIN_FINGER_CLEARANCE_MM - room)
             found.append(Finding(Severity.BLOCKING, "ring.thickness_mm", room, MIN_FINGER_CLEARANCE_MM,
                                  "a stone's culet comes through to the finger",
-                                 f"make thickness_mm at least {design.ring.thickness_mm + MIN_FINGER_CLEARANCE_MM - room:.2f}"))
+                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the centre stone", kind="culet"))
     return found
 
 
@@ -212,16 +408,23 @@ def _accent_findings(design: Design, model: Model) -> list[Finding]:
     centres = np.array([part.mesh.bounds.mean(axis=0) for part in accents])
     apart = np.linalg.norm(centres[:, None] - centres[None], axis=2)
     np.fill_diagonal(apart, np.inf)
-    closest = min(
-        accents[i].solid.min_gap(accents[j].solid, MIN_ACCENT_GAP_MM)
-        for i in range(len(accents))
-        for j in np.argsort(apart[i])[:2]
-    )
+    pairs = [(accents[i].solid.min_gap(accents[j].solid, MIN_ACCENT_GAP_MM), i)
+             for i in range(len(accents)) for j in np.argsort(apart[i])[:2]]
+    closest, index = min(pairs)
     if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
         return [Finding(Severity.BLOCKING, "setting.style", closest, MIN_ACCENT_GAP_MM,
                         f"accent stones {closest:.2f} mm apart would chip each other when set",
-                        "choose a larger piece or fewer, smaller accent stones")]
+                        "choose a larger piece or fewer, smaller accent stones (prong)",
+                        (("setting.style", "prong"),), place(design, model, centres[index]), kind="accent-gap")]
     return []
+
+
+def _wider_channel_band(ring: Ring, wall: float) -> float:
+    """The narrowest band (to 0.1 mm) whose channel leaves walls of `wall` each side."""
+    width = ring.width_mm
+    while width < 15.0 and (width - channel_size(width)) / 2 < wall - TOLERANCE_MM:
+        width = round(width + 0.1, 1)
+    return width
 
 
 def _setting_findings(design: Design, model: Model, metal, walls: Scan) -> list[Finding]:
@@ -232,32 +435,40 @@ def _setting_findings(design: Design, model: Model, metal, walls: Scan) -> list[
     if design.ring is not None and style == "channel":
         wall = (design.ring.width_mm - channel_size(design.ring.width_mm)) / 2
         if wall < metal.min_wall_mm - TOLERANCE_MM:
+            wanted = _wider_channel_band(design.ring, metal.min_wall_mm)
             found.append(Finding(Severity.BLOCKING, "ring.width_mm", wall, metal.min_wall_mm,
                                  "the channel's walls are too thin to hold the stones",
-                                 f"make width_mm at least {1.0 + 2 * CHANNEL_WALL_MM:.1f} or choose pave"))
+                                 f"make width_mm at least {wanted:.1f} or choose pave", (("ring.width_mm", wanted),),
+                                 "the channel's walls", kind="channel-wall"))
     if design.ring is not None and style == "pave":
         _, size = pave_layout(design.ring.width_mm)
         depth = 0.62 * size + 0.05
         under = model.band.section.min_wall_mm - depth if model.band is not None else design.ring.thickness_mm
         if under < metal.min_wall_mm - TOLERANCE_MM:
+            changes = _thicker_band(design.ring, design.ring.thickness_mm + metal.min_wall_mm - under)
             found.append(Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
                                  "little metal is left under the pave seats (they are drilled through)",
-                                 f"make thickness_mm at least {design.ring.thickness_mm + metal.min_wall_mm - under:.2f}"))
+                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the pave stones", kind="pave-under"))
     if design.pendant is not None and model.plate is not None:
         plate, where = walls.thinnest(walls.centres[:, 2] <= model.plate.thickness + 0.05)
         if not np.isfinite(plate):
             plate, where = design.pendant.thickness_mm, None
         if plate < metal.min_wall_mm - TOLERANCE_MM:
             whole = design.pendant.thickness_mm < metal.min_wall_mm - TOLERANCE_MM  # not just beside its seats
-            found.append(Finding(Severity.BLOCKING if whole else Severity.WARNING, "pendant.thickness_mm", plate, metal.min_wall_mm,
-                                 f"the plate measures {plate:.2f} mm{_at(where)}, thinner than castable metal",
-                                 f"make thickness_mm at least {design.pendant.thickness_mm + metal.min_wall_mm - plate:.2f}"))
+            wanted = min(_up(design.pendant.thickness_mm + metal.min_wall_mm - plate, 0.05), 5.0)
+            found.append(Finding(Severity.BLOCKING if whole else Severity.WARNING, "pendant.thickness_mm", plate,
+                                 metal.min_wall_mm,
+                                 f"the plate measures {plate:.2f} mm{_at(design, model, where)}, thinner than castable metal",
+                                 f"make thickness_mm at least {wanted:.2f}", (("pendant.thickness_mm", wanted),),
+                                 place(design, model, where), kind="plate"))
         if design.stone is not None and model.plate is not None:
             outline = model.plate.outline
             room = min(outline[:, 0].max() - outline[:, 0].min(), outline[:, 1].max() - outline[:, 1].min())
             needed = max(design.stone.length_mm, design.stone.outline_width_mm) + 2 * metal.min_wall_mm
             if room < needed - TOLERANCE_MM:
+                wanted = min(_up(design.pendant.size_mm * needed / room, 0.5), 50.0)
                 found.append(Finding(Severity.WARNING, "pendant.size_mm", room, needed,
                                      "the stone and its setting overhang the plate",
-                                     "make the pendant larger or the stone smaller"))
+                                     f"make the pendant at least {wanted:g} mm long, or the stone smaller",
+                                     (("pendant.size_mm", wanted),), "the plate's edge", kind="overhang"))
     return found

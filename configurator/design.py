@@ -136,6 +136,22 @@ DEFAULT_LENGTH_TO_WIDTH = {
     Shape.TRILLION: 1.0,
     Shape.BAGUETTE: 2.5,
 }
+# The range of length / width a shape is cut to in the trade (the carat-factor table of PRODUCT.md spans the same
+# ranges for oval, pear, marquise, emerald and radiant); the usual ratio above lies inside it.
+LENGTH_TO_WIDTH_RANGE = {
+    Shape.ROUND: (1.0, 1.0),
+    Shape.OVAL: (1.25, 1.5),
+    Shape.CUSHION: (1.0, 1.3),
+    Shape.PEAR: (1.25, 2.0),
+    Shape.MARQUISE: (1.5, 3.0),
+    Shape.PRINCESS: (1.0, 1.05),
+    Shape.EMERALD: (1.0, 2.0),
+    Shape.ASSCHER: (1.0, 1.0),
+    Shape.RADIANT: (1.0, 1.5),
+    Shape.HEART: (1.0, 1.1),
+    Shape.TRILLION: (1.0, 1.1),
+    Shape.BAGUETTE: (1.5, 4.0),
+}
 # The longest stone for its width that can be modelled (the stone's proportions are fitted on a 10 mm probe of
 # the same ratio, which must itself be a valid stone of at least 1 mm width).
 MAX_LENGTH_TO_WIDTH = 10.0
@@ -626,6 +642,20 @@ def load_design(path: str | Path) -> Design:
     except ValueError:  # a NUL in the name
         raise DesignError(f"{_one_line(repr(str(path)), 80)}: not a usable file name") from None
     return loads_design(text, source=path.name)
+
+
+def edited(design: Design, changes: dict[str, Any]) -> Design:
+    """`design` with dotted fields set (`{"ring.thickness_mm": 1.9}`), validated; parts missing on the way are made.
+
+    Raises DesignError naming the field when the result is not a valid design."""
+    doc = design.to_dict()
+    for dotted, value in changes.items():
+        keys = dotted.split(".")
+        node = doc
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value.value if isinstance(value, Enum) else value
+    return parse_design(doc)
 
 
 def json_schema() -> dict[str, Any]:

@@ -95,26 +95,74 @@ def clasp_meshes(kind: Clasp) -> dict[str, trimesh.Trimesh]:
     return {name: to_trimesh(solid, part=name, clasp=kind.value) for name, solid in clasp(kind).items()}
 
 
-def _link() -> trimesh.Trimesh:
-    """One cable link: round wire bent into a stadium, in the XY plane, long along X."""
+@lru_cache(maxsize=2)
+def _link(tube_segments: int = 10, bend_segments: int = 24) -> trimesh.Trimesh:
+    """One cable link: round wire bent into a stadium, in the XY plane, long along X (coarser for previews)."""
     wire = LINK_WIRE_MM / 2
     bend = (LINK_WIDTH_MM - LINK_WIRE_MM) / 2  # radius of the bends to the wire's centre
     straight = (LINK_LENGTH_MM - LINK_WIDTH_MM) / 2  # half-length of the straight sides
-    angles = np.linspace(0, 2 * np.pi, 10, endpoint=False)
+    angles = np.linspace(0, 2 * np.pi, tube_segments, endpoint=False)
     tube = manifold3d.CrossSection([np.column_stack([bend + wire * np.cos(angles), wire * np.sin(angles)])])
-    half = manifold3d.Manifold.revolve(tube, 24, 180.0)  # from +X round to -X, through +Y
+    half = manifold3d.Manifold.revolve(tube, bend_segments, 180.0)  # from +X round to -X, through +Y
     ends = [half.rotate((0.0, 0.0, -90.0)).translate((straight, 0.0, 0.0)),
             half.rotate((0.0, 0.0, 90.0)).translate((-straight, 0.0, 0.0))]
-    sides = [manifold3d.Manifold.cylinder(2 * straight + 0.02, wire, wire, 10).rotate((0.0, 90.0, 0.0))
+    sides = [manifold3d.Manifold.cylinder(2 * straight + 0.02, wire, wire, tube_segments).rotate((0.0, 90.0, 0.0))
              .translate((-straight - 0.01, y, 0.0)) for y in (-bend, bend)]
     return to_trimesh(union([*ends, *sides]))
+
+
+PREVIEW_LINK = (6, 8)  # tube and bend segments of a link drawn in the preview: a light mesh that reads as chain
+
+
+def necklace(length_mm: float, bottom, reach_mm: float | None = None, link: tuple[int, int] = PREVIEW_LINK):
+    """The cable chain of `length_mm` laid as a circle in the XY plane, its lowest link at `bottom` (where the
+    pendant's jump ring holds it), links alternately flat and upright along the circle. With `reach_mm`, only the
+    links within that distance of `bottom` (a close view's worth). Returns (mesh, top point of the circle)."""
+    count = chain_links(length_mm)
+    pitch = LINK_LENGTH_MM - 2 * LINK_WIRE_MM
+    radius = count * pitch / (2 * math.pi)
+    bottom = np.asarray(bottom, dtype=float)
+    centre = bottom + [0.0, radius, 0.0]
+    shape = _link(*link)
+    vertices, faces, offset = [], [], 0
+    for index in range(count):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        position = centre + radius * np.array([math.cos(angle), math.sin(angle), 0.0])
+        if reach_mm is not None and np.linalg.norm(position - bottom) > reach_mm:
+            continue
+        tangent = np.array([-math.sin(angle), math.cos(angle), 0.0])
+        across = np.array([math.cos(angle), math.sin(angle), 0.0]) if index % 2 == 0 else np.array([0.0, 0.0, 1.0])
+        normal = np.cross(tangent, across)
+        rotation = np.column_stack([tangent, across, normal])  # link X along the chain, Y across it
+        vertices.append(shape.vertices @ rotation.T + position)
+        faces.append(shape.faces + offset)
+        offset += len(shape.vertices)
+    mesh = trimesh.Trimesh(np.vstack(vertices), np.vstack(faces), process=False)
+    mesh.metadata.update({"part": "chain", "links": count, "radius_mm": radius})
+    return mesh, centre + [0.0, radius, 0.0]
+
+
+@lru_cache(maxsize=1)
+def link_volume_mm3() -> float:
+    """The metal in one cable link."""
+    return float(_link().volume)
+
+
+def chain_links(length_mm: float) -> int:
+    """How many links make a cable chain of `length_mm`."""
+    return max(2, int(round(length_mm / (LINK_LENGTH_MM - 2 * LINK_WIRE_MM))))
+
+
+def chain_volume_mm3(length_mm: float) -> float:
+    """The metal in a cable chain of `length_mm`: its links' volume (they interlock without touching)."""
+    return chain_links(length_mm) * link_volume_mm3()
 
 
 def chain(length_mm: float) -> trimesh.Trimesh:
     """A cable chain of `length_mm`, laid straight along X: links alternately flat and upright."""
     link = _link()
     pitch = LINK_LENGTH_MM - 2 * LINK_WIRE_MM  # each link's inside length
-    count = max(2, int(round(length_mm / pitch)))
+    count = chain_links(length_mm)
     upright = link.copy()
     upright.apply_transform(trimesh.transformations.rotation_matrix(math.pi / 2, [1, 0, 0]))
     vertices, faces = [], []

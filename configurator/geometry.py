@@ -14,7 +14,7 @@ import trimesh
 
 from . import catalogue
 from .bands import Band, build_band
-from .design import Design, Piece, Setting, SettingStyle
+from .design import Design, Piece, Setting, SettingStyle, Shape
 from .findings import chain, clasp_meshes
 from .pendants import Plate, bail, border, jump_ring, plate
 from .pricing import StoneWeight
@@ -55,7 +55,18 @@ class Model:
 
     @property
     def metal_volume_mm3(self) -> float:
+        """The piece's own metal (the wax pattern's volume)."""
         return float(self.metal.volume)
+
+    @property
+    def findings_volume_mm3(self) -> float:
+        """Metal cast apart from the piece in the same alloy: clasp parts, jump ring, a hinged bail's loop."""
+        return float(sum(mesh.volume for mesh in self.findings.values()))
+
+    @property
+    def cast_volume_mm3(self) -> float:
+        """All the metal cast for the design: the piece and its findings (not the chain, which is drawn wire)."""
+        return self.metal_volume_mm3 + self.findings_volume_mm3
 
     @property
     def stones(self) -> tuple[trimesh.Trimesh, ...]:
@@ -145,8 +156,9 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
 
         reach = (design.stone.outline_width_mm / 2, design.stone.length_mm / 2)
         head_style = head_setting(setting)
+        turn = 180.0 if design.stone.shape is Shape.HEART else 0.0  # a heart stone hangs point down, like a heart
         held = head(design.stone, head_style, Support(anchor, reach), precut=False).moved(
-            lambda solid: solid.translate(tuple(float(v) for v in centre)))
+            lambda solid: solid.rotate((0.0, 0.0, turn)).translate(tuple(float(v) for v in centre)))
         if setting.style in (SettingStyle.CHANNEL, SettingStyle.PAVE):
             keep_clear = max(design.stone.length_mm, design.stone.outline_width_mm) / 2 + 1.6
             rows = border(body, keep_clear, setting.style is SettingStyle.PAVE)

@@ -140,10 +140,31 @@ PENDANT_SHAPES = {
     Outline.HEART: Shape.HEART,
     Outline.TEARDROP: Shape.PEAR,
 }
+# A heart pendant hangs from its cleft, point down; the cleft is rounded to this radius (a cusp would leave a slit
+# of metal too narrow to invest, and nowhere for the bail to sit).
+HEART_CLEFT_RADIUS_MM = 1.2
+HEART_POINT_RADIUS_MM = 0.6  # and its point rounded to this (a knife point of metal does not fill; PRODUCT.md 0.8 mm)
+
+
+def _rounded(outline: np.ndarray, notch_radius: float, point_radius: float) -> np.ndarray:
+    """`outline` with every notch filled with a round of `notch_radius` (a morphological closing) and every
+    sharp point rounded to `point_radius` (an opening)."""
+    import manifold3d
+
+    area = manifold3d.CrossSection([np.ascontiguousarray(outline, dtype=np.float64)])
+    rounded = (area.offset(notch_radius, manifold3d.JoinType.Round, circular_segments=48)
+               .offset(-notch_radius - point_radius, manifold3d.JoinType.Round, circular_segments=48)
+               .offset(point_radius, manifold3d.JoinType.Round, circular_segments=48))
+    points = max(rounded.to_polygons(), key=lambda ring: abs(_signed_area(np.asarray(ring))))
+    points = np.asarray(points, dtype=float)
+    step = np.linalg.norm(points - np.roll(points, 1, axis=0), axis=1)
+    points = points[step > 0.02]  # the two offsets leave near-twin points where arcs meet: keep one
+    return points if _signed_area(points) > 0 else points[::-1]
 
 
 def pendant_outline(outline: Outline, length: float, count: int = 64) -> np.ndarray:
-    """The plate of a pendant: (N, 2) counter-clockwise, `length` along Y; a bar is a third as wide."""
+    """The plate of a pendant: (N, 2) counter-clockwise, `length` along Y with the bail at +Y; a bar is a third as
+    wide, a teardrop hangs from its point and a heart from its (rounded) cleft, point down."""
     if outline is Outline.BAR:
         width = length / 3
         corner = min(width, length) * 0.2
@@ -156,4 +177,21 @@ def pendant_outline(outline: Outline, length: float, count: int = 64) -> np.ndar
         return np.vstack(arcs)
     shape = PENDANT_SHAPES[outline]
     width = {Outline.ROUND: length, Outline.OVAL: length / 1.35, Outline.HEART: length, Outline.TEARDROP: length / 1.5}
-    return stone_outline(shape, length, width[outline], count)  # a teardrop hangs point up, at the bail
+    points = stone_outline(shape, length, width[outline], count)  # pointed shapes point to +Y
+    if outline is Outline.HEART:
+        mirrored = (points * [1.0, -1.0])[::-1]  # point down, wound counter-clockwise again
+        points = _rounded(mirrored, HEART_CLEFT_RADIUS_MM, HEART_POINT_RADIUS_MM)
+        points = points - (points.max(axis=0) + points.min(axis=0)) / 2  # the rounded point is back at full length
+        points *= length / (points[:, 1].max() - points[:, 1].min())
+    return points
+
+
+def top_on_axis(outline: np.ndarray) -> float:
+    """The highest point where the outline crosses x = 0: where a pendant's bail meets the plate."""
+    closed = np.vstack([outline, outline[:1]])
+    tops = []
+    for (x0, y0), (x1, y1) in zip(closed[:-1], closed[1:], strict=True):
+        if (x0 <= 0.0 <= x1) or (x1 <= 0.0 <= x0):
+            t = 0.5 if x1 == x0 else x0 / (x0 - x1)
+            tops.append(y0 + t * (y1 - y0))
+    return float(max(tops)) if tops else float(outline[:, 1].max())

@@ -11,13 +11,17 @@ import manifold3d
 import numpy as np
 
 from .design import Bail, Outline, Pendant
-from .outlines import pendant_outline
+from .outlines import pendant_outline, top_on_axis
 from .settings import ACCENT_GAP_MM, BEAD_RADIUS_MM, Parts, _placed_seat, _spaced, accent_form
 from .solids import offset_outline, section, slab, sphere, torus, union
 
 BAIL_MAJOR_MM = 2.2  # loop radius to the wire's centre: an opening of about 3 mm for chains
 BAIL_WIRE_MM = 0.7  # loop wire radius
 BORDER_INSET_MM = 0.8
+HINGE_CLEARANCE_MM = 0.1  # between a hinged bail's knuckle and the plate it turns in
+HINGE_KNUCKLE_MM = 1.15  # knuckle radius: over 0.8 mm of metal (PRODUCT.md minimum wall) round the pin hole
+HINGE_PIN_MM = 0.3  # pin hole radius
+BAIL_KEEP_CLEAR_MM = 3.0  # border stones stay this far either side of the bail
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class Plate:
     outline: np.ndarray
     solid: manifold3d.Manifold
     thickness: float
-    top_y: float
+    top_y: float  # where the bail meets the plate, on the axis x = 0 (a heart's cleft)
     stone_centre: np.ndarray  # (x, y) where the centre stone sits
 
 
@@ -37,7 +41,7 @@ def plate(pendant: Pendant) -> Plate:
     if pendant.outline is Outline.TEARDROP:
         width = outline[:, 0].max() - outline[:, 0].min()
         centre = np.array([0.0, outline[:, 1].min() + width / 2])
-    return Plate(outline, solid, pendant.thickness_mm, float(outline[:, 1].max()), centre)
+    return Plate(outline, solid, pendant.thickness_mm, top_on_axis(outline), centre)
 
 
 def _loop(centre, major: float, minor: float) -> manifold3d.Manifold:
@@ -52,27 +56,33 @@ def bail(pendant: Pendant, body: Plate) -> tuple[list[manifold3d.Manifold], list
         centre = (0.0, bail_centre_y(pendant, body), mid_z)
         return [_loop(centre, BAIL_MAJOR_MM, BAIL_WIRE_MM)], [], {}
     # Hinged: two knuckles on a tab at the top of the plate, the loop's own knuckle between them, one pin hole.
-    knuckle_r = 0.8
+    knuckle_r = HINGE_KNUCKLE_MM
     axis_y = body.top_y + knuckle_r * 0.6
     tab = slab(section(np.array([(-2.0, body.top_y - 1.0), (2.0, body.top_y - 1.0), (2.0, axis_y), (-2.0, axis_y)])),
                0.0, body.thickness)
     knuckles = [
-        manifold3d.Manifold.cylinder(1.2, knuckle_r, knuckle_r, 16).rotate((0.0, 90.0, 0.0)).translate((x, axis_y, mid_z))
+        manifold3d.Manifold.cylinder(1.2, knuckle_r, knuckle_r, 24).rotate((0.0, 90.0, 0.0)).translate((x, axis_y, mid_z))
         for x in (-2.0, 0.85)
     ]
-    pin = manifold3d.Manifold.cylinder(5.0, 0.3, 0.3, 12).rotate((0.0, 90.0, 0.0)).translate((-2.5, axis_y, mid_z))
-    loop_knuckle = manifold3d.Manifold.cylinder(1.4, knuckle_r, knuckle_r, 16).rotate((0.0, 90.0, 0.0)).translate(
+    pin = manifold3d.Manifold.cylinder(5.0, HINGE_PIN_MM, HINGE_PIN_MM, 12).rotate((0.0, 90.0, 0.0)).translate(
+        (-2.5, axis_y, mid_z))
+    loop_knuckle = manifold3d.Manifold.cylinder(1.4, knuckle_r, knuckle_r, 24).rotate((0.0, 90.0, 0.0)).translate(
         (-0.7, axis_y, mid_z))
     loop = union([loop_knuckle, _loop((0.0, bail_centre_y(pendant, body), mid_z), BAIL_MAJOR_MM, BAIL_WIRE_MM)])
     loop = manifold3d.Manifold.batch_boolean([loop, pin], manifold3d.OpType.Subtract)
-    return [tab, *knuckles], [pin], {"bail": loop}
+    # The loop's knuckle turns between the plate's two: a slot (shaving 0.05 mm off their inner ends, so no face
+    # is shared) clears it and its loop out of the tab and the plate.
+    slot_low = axis_y - knuckle_r - HINGE_CLEARANCE_MM
+    slot = slab(section(np.array([(-0.85, slot_low), (0.9, slot_low), (0.9, axis_y + 4.0), (-0.85, axis_y + 4.0)])),
+                -1.0, body.thickness + 1.0)
+    return [tab, *knuckles], [pin, slot], {"bail": loop}
 
 
 def bail_centre_y(pendant: Pendant, body: Plate) -> float:
     """Height of the bail loop's centre."""
     if pendant.bail is Bail.FIXED:
         return body.top_y + BAIL_MAJOR_MM - 0.35
-    return body.top_y + 0.8 * 0.6 + BAIL_MAJOR_MM + 0.2
+    return body.top_y + HINGE_KNUCKLE_MM * 0.6 + BAIL_MAJOR_MM + 0.2
 
 
 JUMP_RING_MAJOR_MM = 1.8
@@ -92,7 +102,8 @@ def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
     form = accent_form(size)
     path = np.asarray(offset_outline(body.outline, -(size / 2 + BORDER_INSET_MM)).to_polygons()[0])
     centres = [xy for xy in _spaced(path, size + ACCENT_GAP_MM)
-               if np.linalg.norm(xy - body.stone_centre) > keep_clear and xy[1] < body.top_y - 2.0]
+               if np.linalg.norm(xy - body.stone_centre) > keep_clear
+               and not (abs(xy[0]) < BAIL_KEEP_CLEAR_MM and xy[1] > body.top_y - 2.0)]
     z = body.thickness - form.crown - 0.05
     parts = Parts()
     seats, beads = [], []

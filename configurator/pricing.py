@@ -60,6 +60,9 @@ class Labour(Strict):
     finishing: float = Price
     design: float = Price
     engraving_per_character: float = Price
+    # Making a pendant's cable chain, per metre of chain (its metal is priced by weight). Tables written before
+    # chains were priced lack the key: they take the shipped table's figure.
+    chain_per_metre: float = Field(40.0, ge=0, allow_inf_nan=False)
     catalogue_casting: float = Price
     catalogue_finishing: float = Price
     setting: CentreSetting
@@ -325,15 +328,24 @@ class StoneWeight:
     carat: float  # all of them together
 
 
+# The lines a client reads: store lines of a kind fold into one client line (the markup into workmanship).
+CLIENT_GROUPS = {"metal": "metal", "stone": "stone", "chain": "chain", "labour": "workmanship",
+                 "markup": "workmanship", "engraving": "engraving", "credit": "credit"}
+
+
 @dataclass(frozen=True)
 class Quote:
-    """A priced design: its lines (item, amount, kind) sum to `total` to the cent."""
+    """A priced design: its lines (item, amount, kind, client) sum to `total` to the cent.
+
+    `kind` sorts a line for the store (metal, stone, chain, labour, engraving, markup, credit); `client` is the
+    line it joins in the client's view, where the markup is part of the workmanship."""
 
     lines: pd.DataFrame
     currency: str
     table_date: dt.date
     metal_grams: float
     catalogue_total: float
+    chain_grams: float = 0.0
 
     @property
     def total(self) -> float:
@@ -343,18 +355,32 @@ class Quote:
     def credits(self) -> float:
         return round(float(self.lines.loc[self.lines["kind"] == "credit", "amount"].sum()), 2)
 
+    def client_lines(self) -> list[dict]:
+        """The lines a client reads (metal, stones, chain, workmanship, engraving, credits), in that order; they
+        add up to the total to the cent."""
+        grouped: dict[str, float] = {}
+        for label, amount in zip(self.lines["client"], self.lines["amount"], strict=True):
+            grouped[label] = round(grouped.get(label, 0.0) + float(amount), 2)
+        order = {"metal": 0, "stone": 1, "chain": 2, "workmanship": 3, "engraving": 4, "credit": 5}
+        kinds = dict(zip(self.lines["client"], self.lines["kind"].map(CLIENT_GROUPS), strict=True))
+        labels = sorted(grouped, key=lambda label: order[kinds[label]])
+        return [{"item": label, "amount": grouped[label], "kind": kinds[label]} for label in labels]
+
     def to_dict(self) -> dict:
         before_credit = round(self.total - self.credits, 2)
+        catalogue_net = round(self.catalogue_total + self.credits, 2)
         return {
             "currency": self.currency,
             "table_date": self.table_date.isoformat(),
-            "lines": [{"item": item, "amount": amount} for item, amount in zip(self.lines["item"], self.lines["amount"],
-                                                                               strict=True)],
+            "lines": [{"item": item, "amount": amount, "kind": kind} for item, amount, kind in
+                      zip(self.lines["item"], self.lines["amount"], self.lines["kind"], strict=True)],
+            "client_lines": self.client_lines(),
             "total": self.total,
             "catalogue": {
-                "total": self.catalogue_total,
+                "total": catalogue_net,  # what the client would pay for it, after the same credits
+                "before_credits": self.catalogue_total,
                 "custom_before_credits": before_credit,
-                "difference": round(before_credit - self.catalogue_total, 2),
+                "difference": round(self.total - catalogue_net, 2),
             },
         }
 
@@ -388,53 +414,77 @@ def quote(
     metal_volume_mm3: float,
     table: PriceTable | None = None,
     stones: tuple[StoneWeight, ...] | None = None,
+    chain_volume_mm3: float | None = None,
 ) -> Quote:
-    """Price `design` whose metal measures `metal_volume_mm3` and whose stones weigh `stones`."""
+    """Price `design` whose cast metal measures `metal_volume_mm3`, whose stones weigh `stones` and whose chain
+    (a pendant's; by default a cable chain of its length) holds `chain_volume_mm3` of metal."""
     table = table or current_price_table()
     stones = stone_weights(design) if stones is None else stones
     metal = catalogue.metal(design.metal)
     grams = metal_grams(metal_volume_mm3, design.metal)
     per_gram = table.metal_per_gram[design.metal]
     style = design.effective_setting.style if design.stone is not None else None
-    lines: list[tuple[str, float, str]] = [
-        (f"metal: {metal.name}, {grams:.2f} g at {per_gram:.2f}/g", grams * per_gram, "metal"),
+    metal_client = f"Metal: {metal.name}, {grams:.2f} g"
+    lines: list[tuple[str, float, str, str]] = [
+        (f"metal: {metal.name}, {grams:.2f} g at {per_gram:.2f}/g", grams * per_gram, "metal", metal_client),
         (f"sprue allowance: {table.sprue_allowance:.0%} extra metal for casting",
-         grams * table.sprue_allowance * per_gram, "metal"),
+         grams * table.sprue_allowance * per_gram, "metal", metal_client),
     ]
-    setting_lines: list[tuple[str, float, str]] = []
+    setting_lines: list[tuple[str, float, str, str]] = []
+    workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
     for weight in stones:
         name = catalogue.gemstone(weight.material).name
         if weight.role == "centre":
             stone = design.stone
             grade = f"{stone.grade_color} {stone.grade_clarity}"
             if stone.client_supplied:
-                lines.append((f"stone: client's own {stone.shape.value} {name}, {weight.carat:.2f} ct", 0.0, "stone"))
+                item = f"stone: client's own {stone.shape.value} {name}, {weight.carat:.2f} ct"
+                lines.append((item, 0.0, "stone", f"Centre stone: your own {stone.shape.value} {name}, "
+                              f"{weight.carat:.2f} ct"))
             else:
                 lines.append((f"stone: {stone.shape.value} {name} {grade}, {weight.carat:.2f} ct",
-                              table.stone_price(stone, weight.carat), "stone"))
+                              table.stone_price(stone, weight.carat), "stone",
+                              f"Centre stone: {stone.shape.value} {name} {grade}, {weight.carat:.2f} ct"))
             rate = getattr(table.labour.setting, style.value)
-            setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour"))
+            setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour", workmanship))
         else:
             lines.append((f"accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all",
-                          weight.carat * table.melee_per_carat, "stone"))
+                          weight.carat * table.melee_per_carat, "stone",
+                          f"Accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all"))
             rate = getattr(table.labour.accent, style.value, table.labour.accent.pave)
             setting_lines.append((f"labour: setting {weight.count} accent stones ({style.value})",
-                                  rate * weight.count, "labour"))
-    materials = sum(amount for _, amount, _ in lines)
-    lines.append(("labour: casting", table.labour.casting, "labour"))
-    lines.append(("labour: finishing", table.labour.finishing, "labour"))
-    lines.append(("labour: custom design", table.labour.design, "labour"))
+                                  rate * weight.count, "labour", workmanship))
+    chain_grams = 0.0
+    if design.pendant is not None:
+        from .findings import chain_volume_mm3 as cable_volume
+
+        length = design.pendant.chain.length_mm
+        volume = cable_volume(length) if chain_volume_mm3 is None else chain_volume_mm3
+        chain_grams = metal_grams(volume, design.metal)
+        chain_client = f"Chain: cable, {length:.0f} mm, {chain_grams:.2f} g of {metal.name}"
+        lines.append((f"chain: cable {length:.0f} mm, {chain_grams:.2f} g at {per_gram:.2f}/g",
+                      chain_grams * per_gram, "chain", chain_client))
+        lines.append((f"labour: chain, {length:.0f} mm at {table.labour.chain_per_metre:.2f}/m",
+                      length / 1000.0 * table.labour.chain_per_metre, "chain", chain_client))
+    materials = sum(amount for _, amount, _, _ in lines)
+    lines.append(("labour: casting", table.labour.casting, "labour", workmanship))
+    lines.append(("labour: finishing", table.labour.finishing, "labour", workmanship))
+    lines.append(("labour: custom design", table.labour.design, "labour", workmanship))
     lines.extend(setting_lines)
     if design.engraving is not None:
         count = design.engraving.characters
-        lines.append((f"labour: engraving {count} characters", count * table.labour.engraving_per_character, "labour"))
-    rounded = [(item, round(amount, 2), kind) for item, amount, kind in lines]
-    subtotal = sum(amount for _, amount, _ in rounded)
-    rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup"))
+        lines.append((f"labour: engraving {count} characters", count * table.labour.engraving_per_character,
+                      "engraving", f"Engraving: {count} characters"))
+    rounded = [(item, round(amount, 2), kind, client) for item, amount, kind, client in lines]
+    subtotal = sum(amount for _, amount, _, _ in rounded)
+    rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup", workmanship))
     credit = heirloom_credit(design, table)
     if credit is not None:
-        rounded.append((credit[0], round(credit[1], 2), "credit"))
-    frame = pd.DataFrame(rounded, columns=["item", "amount", "kind"])
-    setting_cost = sum(amount for _, amount, _ in setting_lines)
+        old = catalogue.metal(design.heirloom.metal)
+        rounded.append((credit[0], round(credit[1], 2), "credit",
+                        f"Credit: your {old.name}, {design.heirloom.grams:.2f} g"))
+    frame = pd.DataFrame(rounded, columns=["item", "amount", "kind", "client"])
+    setting_cost = sum(amount for _, amount, _, _ in setting_lines)
     catalogue_cost = materials + table.labour.catalogue_casting + table.labour.catalogue_finishing + setting_cost
-    return Quote(frame, table.currency, table.date, grams, round(catalogue_cost * table.catalogue_markup, 2))
+    return Quote(frame, table.currency, table.date, grams, round(catalogue_cost * table.catalogue_markup, 2),
+                 chain_grams)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .design import Design, loads_design
+from .design import Design, Piece, loads_design
+from .findings import chain_links
 from .geometry import Model, build
 from .pricing import PriceTable, Quote, current_price_table, quote
 from .stones import depth_mm
@@ -24,7 +25,7 @@ def price(design: Design, table: PriceTable | None = None) -> Quote:
     """The quote of `design` under `table` (the table in force by default): metal from the mesh volume,
     stones from their modelled carats."""
     model = model_of(design)
-    return quote(design, model.metal_volume_mm3, table or current_price_table(), model.stone_weights())
+    return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights())
 
 
 def quote_document(design: Design) -> dict:
@@ -32,12 +33,18 @@ def quote_document(design: Design) -> dict:
     model = model_of(design)
     priced = price(design)
     result: dict = {"piece": design.piece.value, "metal": design.metal}
-    if design.ring_size is not None:
+    if design.piece is Piece.RING and design.ring_size is not None:
         result["inner_diameter_mm"] = round(design.ring_size.inner_diameter_mm, 3)
         result["inner_circumference_mm"] = round(design.ring_size.circumference_mm, 3)
         result["ring_size"] = design.ring_size.all_systems()
     result["metal_volume_mm3"] = round(model.metal_volume_mm3, 2)
+    if model.findings:
+        result["findings_volume_mm3"] = round(model.findings_volume_mm3, 2)  # clasp, jump ring: cast too
     result["metal_grams"] = round(priced.metal_grams, 3)
+    if design.pendant is not None:
+        length = design.pendant.chain.length_mm
+        result["chain"] = {"style": "cable", "length_mm": length, "links": chain_links(length),
+                           "grams": round(priced.chain_grams, 3)}
     stones = []
     for part in model.stone_parts:
         if part.role == "centre":

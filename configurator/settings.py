@@ -5,7 +5,8 @@ and anchored to its support (a ring's band or a pendant's plate) through `Suppor
 
 Figures from `shared/PRODUCT.md` (casting): prongs at least 0.8 mm where supported and 1.0 mm free-standing,
 0.6 mm for accent stones under 2 mm; prong size by stone (2.5 mm or more: 0.8; 1.7: 0.7; 1.5: 0.6; 1.2: 0.5);
-bezel wall about 0.8-1.0 mm rising over the girdle to cover about a quarter of the crown.
+bezel wall about 0.8-1.0 mm rising over the girdle to cover about a quarter of the crown; raised detail at least
+0.35 mm and gaps at least 0.3 mm (a halo's rim, seats, beads and posts keep to them).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from scipy.spatial import ConvexHull
 
 from .design import Cut, Setting, SettingStyle, Shape, Stone
 from .outlines import stone_outline
-from .solids import capsule, offset_outline, polygon_area, slab, sphere, subtract, union
+from .solids import capsule, offset_outline, polygon_area, section, slab, sphere, subtract, union
 from .stones import stone_solid
 
 SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
@@ -36,6 +37,14 @@ RAIL_HEIGHT_MM = 0.8  # the gallery rail joining the prongs: a wall at the metal
 KNEE_DEPTH = 0.6  # a prong rises straight from this many diameters under the girdle (deeper on deep pavilions)
 KNEE_DEPTH_MAX_MM = 1.0
 RIM_WALL_MM = 0.45  # a halo rim's metal beyond its accent stones' girdles
+HALO_RIDGE_MM = 0.45  # metal between neighbouring halo seats at the rim's top: over the 0.35 mm detail (PRODUCT.md)
+HALO_BEAD_LIFT_MM = 0.1  # a halo bead's centre over the rim's top: it grips the accents' girdles
+HALO_DRILL_BELOW_MM = 0.1  # a halo seat's hole runs this far through the rim's underside
+RIM_INTO_RAIL_MM = 0.05  # a halo rim's inner edge reaches this far over its gallery rail
+POST_TOP_MM = 0.45  # radius of a halo post's top, just under the rim
+POST_MIN_SLOPE_DEG = 30.0  # a flatter post would leave a slit under the rim along it
+HALO_CLEAR_MM = 0.3  # halo metal keeps this clear of other metal, or joins it: gaps at least 0.3 mm (PRODUCT.md)
+ANCHOR_DEPTH_MM = 0.3  # a support's anchor lies at least this far inside it (a pendant's: 0.3 mm under its face)
 ACCENT_GAP_MM = 0.2  # between neighbouring accent stones
 ACCENT_PRONG_SIZES = ((1.2, 0.5), (1.5, 0.6), (1.7, 0.7), (2.5, 0.8))  # stone mm -> prong mm (PRODUCT.md)
 POINTED = (Shape.PEAR, Shape.MARQUISE, Shape.HEART, Shape.TRILLION)
@@ -241,49 +250,135 @@ def halo_accent_mm(stone: Stone) -> float:
 
 
 def halo(form: StoneForm, count: int, support: Support, precut: bool = True, diameter: float | None = None) -> Parts:
-    """The centre in prongs, ringed by accent stones in a rim with shared beads, on posts to the support."""
+    """The centre in prongs, ringed by accent stones bead-set on a rim carried in to the prongs' gallery rail, on
+    posts to the support (or sitting on it, when it comes close)."""
     stone = form.stone
     prong = diameter or halo_prong_mm(stone)
-    parts = prongs(form, count, False, support, diameter=prong, precut=precut)
+    parts = prongs(form, count, False, support, diameter=prong, precut=False)  # cut once, with the accents' seats
     accent = halo_accent_mm(stone)
     small = accent_form(accent)
+    pitch = accent + ACCENT_GAP_MM
     distance = prong * (1 - PRONG_BITE) + 0.15 + accent / 2
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
-    path = offset_outline(outline, distance).to_polygons()[0]
-    centres = _spaced(np.asarray(path), accent + ACCENT_GAP_MM)
-    z = -0.3 * form.pavilion
-    rim_low = z - small.pavilion * 0.9
-    rim = slab(
-        offset_outline(outline, distance + accent / 2 + RIM_WALL_MM)
-        - offset_outline(outline, distance - accent / 2 - RIM_WALL_MM),
-        rim_low,
-        z + 0.05,
-    )
+    centres = _spaced(np.asarray(offset_outline(outline, distance).to_polygons()[0]), pitch)
+    lift, depth = _rim_levels(accent, pitch)
+    rim_top = -0.3 * form.pavilion + 0.05
+    z = rim_top + lift  # the accents' girdles stand over the rim, held by its beads
+    floor = max(support.anchor(*np.clip(xy, -np.array(support.reach), np.array(support.reach)))[2] for xy in centres)
+    on_support = rim_top - depth < floor + ANCHOR_DEPTH_MM + HALO_CLEAR_MM  # too close to leave a gap under it
+    rim_low = min(rim_top - depth, floor) if on_support else rim_top - depth
+    rail = _rail(parts.metal, rim_low, rim_top)
+    rim = slab(offset_outline(outline, distance + accent / 2 + RIM_WALL_MM) - _rim_hole(rail, outline, prong),
+               rim_low, rim_top)
     seats, stones = [], []
     for xy in centres:
         centre = np.array([*xy, z])
         stones.append((small.stone, _placed(small, centre)))
-        seats.append(_placed_seat(small, centre))
-    placed_seats = seats
-    seats = manifold3d.Manifold.compose(seats)  # neighbouring seats are apart by the gap: compose them
-    beads = []
-    for a, b in zip(centres, np.roll(centres, -1, axis=0), strict=True):  # shared beads between stones
-        middle = (a + b) / 2
-        outward = middle / max(np.linalg.norm(middle), 1e-9)
-        for side in (-1, 1):
-            bead = middle + outward * side * accent * 0.42
-            beads.append(sphere([*bead, z + 0.1], BEAD_RADIUS_MM, 8))
-    # The rim and its beads take the accent seats on their own: a small boolean, not one over the whole head.
-    posts = []
-    for angle in prong_angles(stone.shape, 4):  # posts under the rim
-        point = _outline_point(np.asarray(path), angle + math.pi / 4, stone.length_mm, stone.outline_width_mm)
-        foot = support.anchor(*np.clip(point * 0.45, -np.array(support.reach), np.array(support.reach)))
-        posts.append(capsule(foot, np.array([*point, rim_low + 0.3]), 0.5, 0.45))
+        seats.append(_halo_seat(accent, pitch).translate(tuple(float(v) for v in centre)))
+    middles = (centres + np.roll(centres, -1, axis=0)) / 2
+    beads = _beads(centres, accent, rim_top + HALO_BEAD_LIFT_MM, _prong_axes(stone, outline, count, prong), prong)
+    rods = union([piece for piece in parts.metal if piece is not rail])
+    posts = [] if on_support else _posts(stone, middles, support, rim_top - depth, rods)
     # Every seat cuts the rim, beads, posts and prongs: a post may pass under a stone's pavilion.
-    metal = [*parts.metal, rim, manifold3d.Manifold.compose(beads), *posts]
-    if precut:
-        metal = [subtract(union(metal), [seats, *parts.seats])]
-    return Parts(metal, [*parts.seats, *placed_seats], [*parts.stones, *stones])  # seats still cut what they reach
+    metal = [rods, *([rail] if rail is not None else []), rim, beads, *posts]
+    if precut:  # neighbouring seats are apart by the gap: they compose
+        metal = [subtract(union(metal), [manifold3d.Manifold.compose(seats), *parts.seats])]
+    return Parts(metal, [*parts.seats, *seats], [*parts.stones, *stones])  # seats still cut what they reach
+
+
+def _beads(centres: np.ndarray, accent: float, z: float, prongs_at: np.ndarray, prong: float) -> manifold3d.Manifold:
+    """Shared beads either side of each gap between neighbouring accents, at height `z`; none beside a centre
+    prong (at `prongs_at`, of diameter `prong`): the prong holds the stones there, and a bead would leave a slit."""
+    beads = []
+    for a, b in zip(centres, np.roll(centres, -1, axis=0), strict=True):
+        along = b - a
+        across = np.array([along[1], -along[0]]) / max(np.linalg.norm(along), 1e-9)
+        for side in (-1, 1):
+            bead = (a + b) / 2 + side * across * accent * 0.42
+            if np.linalg.norm(prongs_at - bead, axis=1).min() >= prong / 2 + BEAD_RADIUS_MM + HALO_CLEAR_MM:
+                beads.append(sphere([*bead, z], BEAD_RADIUS_MM, 8))
+    return manifold3d.Manifold.compose(beads)
+
+
+def _posts(stone: Stone, middles: np.ndarray, support: Support, rim_low: float,
+           rods: manifold3d.Manifold) -> list[manifold3d.Manifold]:
+    """Posts from under the rim (each between two accents, at `middles`) to the support. A post that would meet or
+    run beside a centre prong's rod (`rods`) over the support is left out (the prong carries the rim there), and so
+    is one lying too flat under the rim."""
+    reach = np.array(support.reach)
+    above = support.anchor(0.0, 0.0)[2] + ANCHOR_DEPTH_MM  # where the support's top may begin
+    rods = rods.trim_by_plane((0.0, 0.0, 1.0), above)
+    posts = []
+    for angle in prong_angles(stone.shape, 4):
+        point = _outline_point(middles, angle + math.pi / 4, stone.length_mm, stone.outline_width_mm)
+        foot = support.anchor(*np.clip(point * 0.45, -reach, reach))
+        top = np.array([*point, rim_low - 0.1])
+        if math.atan2(top[2] - foot[2], float(np.linalg.norm(top[:2] - foot[:2]))) < math.radians(POST_MIN_SLOPE_DEG):
+            continue  # so flat under the rim that it would leave a slit along it
+        post = capsule(foot, top, 0.5, POST_TOP_MM)
+        if post.trim_by_plane((0.0, 0.0, 1.0), above).min_gap(rods, HALO_CLEAR_MM) >= HALO_CLEAR_MM:
+            posts.append(post)
+    return posts
+
+
+def _prong_axes(stone: Stone, outline: np.ndarray, count: int, diameter: float) -> np.ndarray:
+    """Where the centre's prongs rise (XY), as `prongs` places them."""
+    points = [_outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
+              for angle in prong_angles(stone.shape, count)]
+    return np.array([point * (1 + diameter * (0.5 - PRONG_BITE) / max(np.linalg.norm(point), 1e-9))
+                     for point in points])
+
+
+@lru_cache(maxsize=64)
+def _rim_levels(size_mm: float, pitch: float) -> tuple[float, float]:
+    """A halo rim's levels under accent stones of `size_mm` set `pitch` apart: how far the girdles stand over its top
+    so that neighbouring seats leave `HALO_RIDGE_MM` of metal between them there (the seats' cones narrow down
+    the pavilion), and its depth."""
+    cutter = seat(accent_form(size_mm))
+    low, high = 0.0, accent_form(size_mm).pavilion
+    for _ in range(20):  # bisect: the seat only narrows with depth
+        lift = (low + high) / 2
+        box = cutter.slice(-lift).bounds()
+        low, high = (low, lift) if pitch - (box[2] - box[0]) >= HALO_RIDGE_MM else (lift, high)
+    return high, 0.05 + 0.9 * accent_form(size_mm).pavilion
+
+
+@lru_cache(maxsize=64)
+def _halo_seat(size_mm: float, pitch: float) -> manifold3d.Manifold:
+    """An accent stone's seat in a halo's rim as a setting burr cuts it: the stone grown by the clearance, its
+    pavilion's cone ending in a hole drilled through the rim for light and cleaning. A cone and a hole, not their
+    hull: neighbouring seats leave a ridge of metal between them, not a thin wall."""
+    form = accent_form(size_mm)
+    lift, depth = _rim_levels(size_mm, pitch)
+    radius = 0.3 * size_mm
+    bottom = -lift - depth - HALO_DRILL_BELOW_MM
+    drill = manifold3d.Manifold.cylinder(-0.5 * form.pavilion - bottom, radius, radius, 8).translate((0.0, 0.0, bottom))
+    return union([seat(form), drill])
+
+
+def _opening(piece: manifold3d.Manifold) -> np.ndarray | None:
+    """The largest hole through a piece at its mid-height (a gallery rail's opening), or None."""
+    box = piece.bounding_box()
+    holes = [polygon for polygon in piece.slice((box[2] + box[5]) / 2).to_polygons() if polygon_area(polygon) < 0]
+    return min(holes, key=polygon_area) if holes else None  # holes wind clockwise: the largest is the most negative
+
+
+def _rail(metal: list[manifold3d.Manifold], low: float, high: float) -> manifold3d.Manifold | None:
+    """The gallery rail among a prong head's pieces (the one ring), where it passes between heights `low` and
+    `high`."""
+    for piece in metal:
+        box = piece.bounding_box()
+        if box[2] < high and box[5] > low and _opening(piece) is not None:
+            return piece
+    return None
+
+
+def _rim_hole(rail: manifold3d.Manifold | None, outline: np.ndarray, prong: float) -> manifold3d.CrossSection:
+    """The opening a halo's rim leaves round the centre: the gallery rail's own, a little inside the rail so that
+    the two are one wall (no slot between them); without a rail, inside the prongs."""
+    if rail is None:
+        return offset_outline(outline, -PRONG_BITE * prong)
+    return section(_opening(rail)).offset(RIM_INTO_RAIL_MM, manifold3d.JoinType.Round, circular_segments=16)
 
 
 def _placed_seat(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:

@@ -82,7 +82,7 @@ def _scale_bar(image, mm_per_px: float, length_mm: float = 5.0) -> None:
 def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
     size = model.metal.bounds[1] - model.metal.bounds[0]
     rows = [["dimension", "value"]]
-    if design.ring is not None:
+    if design.piece.value == "ring" and design.ring is not None:
         ring = design.ring
         rows += [
             ["inner diameter", f"{summary['inner_diameter_mm']:.2f} mm"],
@@ -96,7 +96,7 @@ def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
             ["outline", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm"],
             ["plate thickness", f"{pendant.thickness_mm:.2f} mm"],
             ["bail / clasp", f"{pendant.bail.value} / {pendant.clasp.value}"],
-            ["chain length", f"{pendant.chain.length_mm:.0f} mm"],
+            ["chain", f"cable, {pendant.chain.length_mm:.0f} mm, {summary['chain']['grams']:.2f} g"],
         ]
     setting = design.effective_setting
     if setting is not None:
@@ -161,8 +161,10 @@ def _price(summary: dict) -> list[list]:
     return rows
 
 
-def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None = None) -> bytes:
-    """The spec sheet of `design` as PDF bytes (built at export resolution unless `model` is given)."""
+def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None = None,
+               client: str | None = None) -> bytes:
+    """The spec sheet of `design` as PDF bytes (built at export resolution unless `model` is given); `client` names
+    the client it was saved for."""
     model = model or model_of(design)
     summary = quote_document(design)
     findings = check(design, model)
@@ -173,13 +175,15 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
     piece = "Ring" if design.ring is not None else "Pendant"
     story = [
         Paragraph(f"{piece} in {metal.name}: spec sheet", h1),
+        *([Paragraph(escape(" · ".join(filter(None, [design.name, f"for {client}" if client else None]))), h2)]
+          if design.name or client else []),
         Paragraph(f"{TITLES[0]}. Printed {today.isoformat()}; prices of {summary['price']['table_date']}; "
                   "all sizes in millimetres.", body),
         Spacer(1, 3 * mm),
         _views_row(render_views(model)),
         Spacer(1, 4 * mm),
     ]
-    if design.ring_size is not None:
+    if "ring_size" in summary:
         systems = summary["ring_size"]
         story += [Paragraph("Ring size in every system", h2),
                   _table([list(systems), list(systems.values())], left=len(systems)), Spacer(1, 3 * mm)]
@@ -200,8 +204,8 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
         Paragraph(f"Manufacturability: {verdict}", h2),
         Paragraph(f"Measured on the {len(model.metal.faces):,}-triangle export mesh: walls, gaps, prongs, seats and "
                   f"accent spacing against the casting minimums. Wax pattern scaled x{scale:.4f} for "
-                  f"{metal.shrinkage_pct:g} % shrinkage of {metal.name}. Positions in mm: X across the finger, "
-                  "Y along it, Z up through the head, from the finger's centre (a pendant: its face up, bail at +Y).",
+                  f"{metal.shrinkage_pct:g} % shrinkage of {metal.name}. Places are named by part; clock positions are "
+                  "seen from above with 12 o'clock along the finger (+Y; a pendant: towards its bail).",
                   body),
         Spacer(1, 2 * mm),
     ]

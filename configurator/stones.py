@@ -242,3 +242,63 @@ def modelled_carat(stone: Stone) -> float:
     """Carat from the modelled volume x the material's density (one carat is 0.2 g)."""
     density = catalogue.gemstone(stone.material).density_g_cm3
     return _carat_of(stone_solid(stone), density)
+
+
+CARAT_TOLERANCE = 0.005  # a size picked for a carat models it to half a hundredth of a carat
+_LENGTH_STEP_MM = 0.01
+
+
+def scaled_stone(stone: Stone, length: float) -> Stone:
+    """`stone` at `length`, its width and depth (where given) in the same proportion."""
+    scale = length / stone.length_mm
+    changes: dict = {"length_mm": round(length, 2)}
+    if stone.width_mm is not None:
+        changes["width_mm"] = round(min(stone.width_mm * scale, length), 2)
+    if stone.depth_mm is not None:
+        changes["depth_mm"] = round(stone.depth_mm * scale, 2)
+    return Stone.model_validate({**stone.model_dump(exclude_none=True), **changes})
+
+
+def smallest_length_mm(stone: Stone, floor_mm: float = 1.0) -> float:
+    """The shortest length (at least `floor_mm`, to 0.01 mm) at which `stone`, scaled in proportion, keeps the
+    document's minimum width (1 mm) and depth (0.4 mm)."""
+    low = max(floor_mm, 1.0 * stone.length_mm / stone.outline_width_mm)
+    if stone.depth_mm is not None:
+        low = max(low, 0.4 * stone.length_mm / stone.depth_mm)
+    return float(np.ceil(low / _LENGTH_STEP_MM - 1e-6) * _LENGTH_STEP_MM) + (
+        _LENGTH_STEP_MM if low > floor_mm else 0.0)  # one step of margin for the width's rounding
+
+
+def stone_for_carat(stone: Stone, carat: float) -> Stone:
+    """The stone of `stone`'s shape, cut, material and proportions whose modelled weight is `carat`.
+
+    Length is found to 0.01 mm (width and depth, where the stone gives them, follow in proportion), so the
+    modelled carat lands within about 0.005 ct of the target. Raises DesignError when no stone of 1-25 mm
+    length (the document's bounds) weighs that much.
+    """
+    from .errors import DesignError
+
+    if not (carat > 0 and np.isfinite(carat)):
+        raise DesignError(f"stone.carat: must be a positive number, not {carat!r}")
+    bounds = (smallest_length_mm(stone), 25.0)
+
+    def carat_at(length: float) -> float:
+        return modelled_carat(scaled_stone(stone, length))
+
+    smallest, largest = carat_at(bounds[0]), carat_at(bounds[1])
+    if not smallest - CARAT_TOLERANCE <= carat <= largest + CARAT_TOLERANCE:
+        raise DesignError(
+            f"stone.carat: a {stone.shape.value} {stone.material} of this cut weighs {smallest:.2f}-{largest:.2f} ct "
+            f"within the 1-25 mm the configurator makes, not {carat:g} ct"
+        )
+    # Weight grows with the cube of the size: step on the cube root, then settle on the nearest 0.01 mm.
+    length = stone.length_mm
+    for _ in range(6):
+        now = carat_at(length)
+        if abs(now - carat) <= CARAT_TOLERANCE / 4:
+            break
+        length = float(np.clip(length * (carat / now) ** (1 / 3), *bounds))
+    length = float(np.clip(round(length / _LENGTH_STEP_MM) * _LENGTH_STEP_MM, *bounds))
+    best = min((float(np.clip(length + step * _LENGTH_STEP_MM, *bounds)) for step in (-1, 0, 1)),
+               key=lambda candidate: abs(carat_at(candidate) - carat))
+    return scaled_stone(stone, best)

@@ -372,6 +372,26 @@ class Store:
             s.flush()
             return _saved(row)
 
+    def restore(self, saved: SavedDesign) -> SavedDesign:
+        """Put back a design deleted a moment ago, under its own id and dates (an undo); StorageError if that id is
+        taken again."""
+        row = DesignRow(
+            id=_check_id(saved.id),
+            client_name=check_client_name(saved.client_name),
+            title=_check_title(saved.title),
+            notes=_check_notes(saved.notes),
+            design_json=_check_design_json(saved.design_json),
+            preview_png=_check_preview_png(saved.preview_png),
+            created_at=saved.created_at,
+            updated_at=saved.updated_at,
+        )
+        with self._transaction(write=True) as s:
+            if s.get(DesignRow, row.id) is not None:
+                raise StorageError(f"saved design {row.id}: already there")
+            s.add(row)
+            s.flush()
+            return _saved(row)
+
     def delete(self, id: int) -> None:
         """Remove the saved design `id`; StorageError if there is none."""
         with self._transaction(write=True) as s:

@@ -51,26 +51,41 @@ def price(at: AppTest) -> float:
     return float(match.group(2).replace(",", ""))
 
 
+def unescaped(text: str) -> str:
+    """A message as the person reads it (the app escapes Markdown in every message it shows)."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def facts(at: AppTest) -> str:
+    """The line under the price: grams of metal, carats, inner diameter."""
+    found = [c.value for c in at.caption if re.match(r"^\d+\.\d\d g of ", c.value)]
+    assert len(found) == 1, [c.value for c in at.caption]
+    return found[0]
+
+
 def grams(at: AppTest) -> float:
-    match = re.fullmatch(r"(\d+\.\d\d) g", metric(at, "Metal"))
-    assert match, metric(at, "Metal")
-    return float(match.group(1))
+    return float(re.match(r"^(\d+\.\d\d) g of ", facts(at)).group(1))
+
+
+def document(at: AppTest) -> dict:
+    return at.session_state["design"]
 
 
 def volume(at: AppTest) -> float:
-    match = re.fullmatch(r"(\d+) mm³", metric(at, "Volume"))
-    assert match, metric(at, "Volume")
-    return float(match.group(1))
+    from configurator.design import parse_design
+    from configurator.quotes import quote_document
+
+    return quote_document(parse_design(document(at)))["metal_volume_mm3"]
 
 
 def inner_diameter(at: AppTest) -> float:
-    match = re.fullmatch(r"(\d+\.\d\d) mm", metric(at, "Inner diameter"))
-    assert match, metric(at, "Inner diameter")
+    match = re.search(r"inner diameter (\d+\.\d\d) mm", facts(at))
+    assert match, facts(at)
     return float(match.group(1))
 
 
 def size_caption(at: AppTest) -> str:
-    captions = [c.value for c in at.caption if "inner diameter" in c.value]
+    captions = [c.value for c in at.caption if c.value.startswith("US ") and "inner diameter" in c.value]
     assert len(captions) == 1, [c.value for c in at.caption]
     return captions[0]
 
@@ -82,11 +97,21 @@ def download(at: AppTest, key: str):
 
 
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [unescaped(e.value) for e in at.error]
 
 
 def warnings(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
+    return [unescaped(w.value) for w in at.warning]
+
+
+def price_table(at: AppTest) -> dict[str, str]:
+    """The price lines the page shows (item -> amount text), the total row among them."""
+    frame = next(t.value for t in at.table if "" in t.value.columns)
+    return dict(zip(frame[""], frame[frame.columns[-1]], strict=True))
+
+
+def table_items(at: AppTest) -> list[str]:
+    return list(price_table(at))
 
 
 # ---------------------------------------------------------------- fixtures
@@ -138,6 +163,7 @@ def test_default_design_is_shown_with_its_price_and_no_problems(app):
 
     assert metric(app, "Price").startswith("USD ")
     assert price(app) > 0 and grams(app) > 0 and volume(app) > 0
+    assert [m.label for m in app.metric] == ["Price"]
     # UK N 1/2 is 37.5 + 13.5 x 1.25 = 54.375 mm around: 17.31 mm across.
     assert inner_diameter(app) == pytest.approx(54.375 / 3.141592653589793, abs=0.006)
     assert size_caption(app).startswith("US 7 · UK N 1/2 · EU 54.4 · JP 14 · CH 14.4")
@@ -150,7 +176,10 @@ def test_default_design_is_shown_with_its_price_and_no_problems(app):
     assert not download(app, "download_stl").proto.disabled
     assert not download(app, "download_json").proto.disabled
     assert download(app, "download_sheet").label == "Download spec sheet (PDF)"  # made when pressed
-    assert len(app.dataframe) == 1
+    lines = price_table(app)  # the client's view: every line shown, a total row, no markup
+    assert list(lines)[-1] == "Total USD" and lines["Total USD"] == metric(app, "Price").removeprefix("USD ")
+    assert not any("markup" in item.lower() for item in lines)
+    assert not app.dataframe  # a plain table: nothing hidden behind an inner scroll
 
 
 # ---------------------------------------------------------------- band controls
@@ -213,23 +242,26 @@ def test_every_profile_prices_and_a_flat_band_holds_the_most_metal(app):
 
 def test_too_thin_band_is_blocked_with_an_error_naming_the_field(app):
     _run(app.slider(key="thickness").set_value(0.8))
-    blocking = [e for e in errors(app) if e.startswith("ring.thickness_mm:")]
+    blocking = [e for e in errors(app) if e.startswith("the shank measures")]
     assert len(blocking) == 1, errors(app)
     assert "too thin" in blocking[0]
     assert "platinum 950" in blocking[0]
+    assert "at the bottom of the shank" in blocking[0]  # named by part, not by coordinates
     # measured on the mesh across the middle of the domed comfort band: at most the 0.8 mm parameter
-    measured = re.search(r"\((\d\.\d\d) mm, minimum 1\.00 mm\)", blocking[0])
+    measured = re.search(r"\((\d\.\d\d) mm; at least 1\.00 mm\)", blocking[0])
     assert measured and 0.7 <= float(measured.group(1)) <= 0.8
-    assert "Fix: make thickness_mm at least" in blocking[0]
+    assert "Make thickness_mm at least" in blocking[0]
     assert not app.success  # no "Ready to cast"
-    assert download(app, "download_stl").proto.disabled  # no wax for a band that cannot be cast
+    for key in ("download_stl", "download_obj", "download_3mf", "download_glb"):
+        assert download(app, key).proto.disabled, key  # no metal file for a band that cannot be cast
+    assert any(e.startswith("Wax files are held back until the check passes: the shank") for e in errors(app))
     assert not download(app, "download_json").proto.disabled  # the design itself can still be saved
     assert price(app) > 0  # still quoted
 
     _run(app.slider(key="thickness").set_value(1.8))
     assert not errors(app)
     assert app.success
-    assert not download(app, "download_stl").proto.disabled
+    assert not download(app, "download_stl").proto.disabled and not download(app, "download_obj").proto.disabled
 
 
 def test_narrow_band_gets_a_warning_not_a_block(app):
@@ -237,7 +269,7 @@ def test_narrow_band_gets_a_warning_not_a_block(app):
     assert not warnings(app)  # platinum: 1.5 mm is exactly 1.5 x its 1.0 mm minimum shank
     _run(app.selectbox(key="metal").set_value("silver-925"))  # silver needs 1.2 mm: at least 1.8 mm wide
     assert not errors(app)
-    assert any(w.startswith("ring.width_mm:") and "narrow" in w for w in warnings(app)), warnings(app)
+    assert any(w.startswith("the band is narrow enough to bend") for w in warnings(app)), warnings(app)
     assert not download(app, "download_stl").proto.disabled
 
 
@@ -260,13 +292,14 @@ def test_switching_size_system_keeps_the_size(app):
     assert price(app) == uk_price  # back to exactly the same ring
 
 
-@pytest.mark.parametrize(("system", "shown"), [("US", "7"), ("JP", "14"), ("EU", "54.5"), ("CH", "14.5")])
-def test_each_size_system_shows_the_nearest_size(app, system, shown):
+@pytest.mark.parametrize(("system", "shown"), [("US", "7"), ("JP", "14"), ("EU", "54.4"), ("CH", "14.4")])
+def test_each_size_system_shows_the_designs_size(app, system, shown):
     _run(app.radio(key="size_system").set_value(system))
     assert app.selectbox(key=f"size_value_{system}").value == shown
     assert f"{system} " in size_caption(app)
-    # nearest pickable size: within half the coarsest step (EU/CH 0.5 mm around = 0.08 mm across)
-    assert inner_diameter(app) == pytest.approx(17.31, abs=0.08)
+    # the design's own size as that system names it (EU and CH to 0.1 mm, offered beside their 0.5 mm steps)
+    assert f"{system} {shown}" in size_caption(app)
+    assert inner_diameter(app) == pytest.approx(17.31, abs=0.01)  # looking in another system changes nothing
 
 
 def test_larger_size_weighs_more(app):
@@ -307,7 +340,8 @@ def test_shrinkage_scales_the_wax_but_not_the_price(app, media):
     # the fixture's first run came before `media` started recording: rerun to capture the files
     _run(app)
     shrunk_url = download(app, "download_stl").proto.url
-    shrunk = trimesh.load(io.BytesIO(last_file(media, "comfort-fit-wedding-band-wax.stl")), file_type="stl")
+    shrunk = trimesh.load(io.BytesIO(last_file(media, "comfort-fit-wedding-band-wax-1pct-shrinkage.stl")),
+                          file_type="stl")
     design = json.loads(last_file(media, "comfort-fit-wedding-band.json"))
     assert design["metal"] == "platinum-950" and design["ring"]["size"] == {"system": "UK", "value": "N 1/2"}
     assert "(1 %)" in app.checkbox(key="shrinkage").label  # platinum shrinks 1 %
@@ -316,7 +350,8 @@ def test_shrinkage_scales_the_wax_but_not_the_price(app, media):
     _run(app.checkbox(key="shrinkage").uncheck())
     assert app.checkbox(key="shrinkage").value is False
     assert download(app, "download_stl").proto.url != shrunk_url  # another file
-    exact = trimesh.load(io.BytesIO(last_file(media, "comfort-fit-wedding-band-wax.stl")), file_type="stl")
+    exact = trimesh.load(io.BytesIO(last_file(media, "comfort-fit-wedding-band-wax-nominal-size.stl")),
+                         file_type="stl")
     assert price(app) == before_price
 
     assert exact.is_watertight and shrunk.is_watertight
@@ -342,26 +377,28 @@ def test_preview_component_is_rendered_for_each_view(monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("CONFIGURATOR_PREVIEW", raising=False)
     at = _run(AppTest.from_file(str(APP), default_timeout=60))
-    assert not warnings(at), warnings(at)  # no "3D view is not available"
+    assert not warnings(at), warnings(at)
     previews = at.get("bidi_component")
-    assert [p.key for p in previews] == ["preview-3/4"]
+    assert [p.key for p in previews] == ["preview"]  # one frame, kept across changes: nothing below it moves
     payload = json.loads(previews[0].proto.json)["_html"]
     assert "<html" in payload[:200].lower() and "vtk" in payload.lower()
     assert len(payload) > 100_000  # the self-contained vtk.js page with the scene
+    assert "configurator-camera:" in payload and "ring:3/4" in payload  # the viewer keeps the person's camera
+    assert not any("not available" in s.value for s in at.get("html") if hasattr(s, "value"))
 
     _run(at.radio(key="view").set_value("top"))
-    assert not warnings(at), warnings(at)
-    assert [p.key for p in at.get("bidi_component")] == ["preview-top"]
-    assert json.loads(at.get("bidi_component")[0].proto.json)["_html"] != payload
+    assert [p.key for p in at.get("bidi_component")] == ["preview"]
+    top = json.loads(at.get("bidi_component")[0].proto.json)["_html"]
+    assert top != payload and "ring:top" in top
     assert price(at) > 0
 
 
 def test_budget_helper_lists_changes_under_the_budget(app):
     full = price(app)
     _run(app.number_input(key="budget").set_value(round(full * 0.6)))
-    rows = app.table[0].value
+    rows = next(t.value for t in app.table if "change" in t.value.columns)
     assert len(rows) >= 1
-    totals = [float(value.replace(",", "")) for value in rows["price"]]
+    totals = [float(value.replace(",", "")) for value in rows["USD"]]
     assert all(total <= full * 0.6 for total in totals)
     assert all(change.startswith("another metal") for change in rows["change"])
     assert totals == sorted(totals, reverse=True)  # closest to the budget first
@@ -376,10 +413,6 @@ def test_catalogue_comparison_is_shown(app):
 # ---------------------------------------------------------------- stones, settings, pendants
 
 
-def table_items(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value["item"])
-
-
 def with_stone(app) -> AppTest:
     return _run(app.checkbox(key="stone_on").check())
 
@@ -388,17 +421,20 @@ def test_adding_a_stone_adds_its_price_and_carats(app):
     plain = price(app)
     at = with_stone(app)
     assert price(at) > plain
-    assert any(item.startswith("stone: round diamond") for item in table_items(at))
-    assert any(caption.value.endswith("ct by its modelled volume") for caption in at.caption)
+    assert any(item.startswith("Centre stone: round diamond") for item in table_items(at))
+    assert at.number_input(key="carat").value == pytest.approx(0.47, abs=0.01)  # the stone's weight, always shown
 
 
 def test_a_bigger_stone_costs_more(app):
     at = with_stone(app)
     small = price(at)
-    carat = next(c.value for c in at.caption if c.value.endswith("ct by its modelled volume"))
-    at = _run(at.slider(key="stone_length").set_value(7.0))
+    at = _run(at.number_input(key="carat").set_value(1.0))
     assert price(at) > small
-    assert next(c.value for c in at.caption if c.value.endswith("ct by its modelled volume")) != carat
+    assert at.number_input(key="carat").value == pytest.approx(1.0)
+    at = _run(at.radio(key="size_by").set_value("mm"))
+    at = _run(at.slider(key="stone_length").set_value(7.0))
+    carat = next(float(c.value.split()[0]) for c in at.caption if "ct by its modelled volume" in c.value)
+    assert carat > 1.0 and document(at)["stone"]["length_mm"] == 7.0
 
 
 def test_lab_grown_and_a_clients_own_stone_cost_less(app):
@@ -409,7 +445,7 @@ def test_lab_grown_and_a_clients_own_stone_cost_less(app):
     at = _run(at.selectbox(key="material").set_value("diamond"))
     at = _run(at.checkbox(key="client_stone").check())
     assert price(at) < natural
-    assert any("client's own" in item for item in table_items(at))
+    assert any("your own" in item for item in table_items(at))
 
 
 def test_coloured_stones_take_their_own_grades(app):
@@ -425,7 +461,7 @@ def test_every_setting_style_prices(app, style):
     at = _run(at.selectbox(key="profile").set_value("flat"))
     at = _run(at.selectbox(key="style").set_value(style))
     assert price(at) > 0
-    accents = [item for item in table_items(at) if item.startswith("accent stones")]
+    accents = [item for item in table_items(at) if item.startswith("Accent stones")]
     assert bool(accents) == (style in ("halo", "channel", "pave"))
 
 
@@ -433,7 +469,8 @@ def test_shoulder_rows_on_a_knife_edge_are_explained_not_crashed(app):
     at = with_stone(app)
     at = _run(at.selectbox(key="profile").set_value("knife-edge"))
     at = _run(at.selectbox(key="style").set_value("pave"))
-    assert any("setting.style" in error.value for error in at.error)
+    assert any("setting.style" in error for error in errors(at))
+    assert at.selectbox(key="style").value == "prong"  # refused: the control shows the design as it is
 
 
 def test_a_pendant_with_its_clasp(app):
@@ -449,11 +486,11 @@ def test_a_pendant_with_its_clasp(app):
 
 def test_engraving_and_heirloom_lines(app):
     at = _run(app.text_input(key="engraving").input("For ever"))
-    assert "labour: engraving 7 characters" in table_items(at)
+    assert "Engraving: 7 characters" in table_items(at)
     before = price(at)
     at = _run(at.checkbox(key="heirloom_on").check())
     at = _run(at.number_input(key="heirloom_grams").set_value(8.0))
-    assert any(item.startswith("credit: client's") for item in table_items(at))
+    assert any(item.startswith("Credit: your 14k yellow gold") for item in table_items(at))
     assert price(at) < before
 
 
@@ -495,18 +532,18 @@ def test_a_damaged_share_link_falls_back_with_a_warning(monkeypatch):
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["design"] = "not-a-design"
     at = _run(at)
-    assert any("could not be opened" in warning.value for warning in at.warning)
+    assert any("could not be opened" in warning for warning in warnings(at))
     assert price(at) > 0
 
 
 def test_save_then_load_from_the_saved_list(app):
     at = _run(app.selectbox(key="metal").set_value("18k-rose"))
+    at = _run(at.text_input(key="name").input("Rose band"))
     at.text_input(key="client_name").input("Ada Lovelace")
-    at.text_input(key="title").input("Rose band")
     at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
     assert any(message.value.startswith("Saved as #") for message in at.success)
     at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
-    assert any("Rose band" in text.value and "Ada Lovelace" in text.value for text in at.markdown)
+    assert any("Rose band" in html.proto.body and "Ada Lovelace" in html.proto.body for html in at.get("html"))
     load = next(button for button in at.button if button.key and button.key.startswith("load_"))
     at = _run(load.click())
     assert at.sidebar.radio(key="section").value == "Design"
@@ -517,7 +554,7 @@ def test_a_bad_client_name_is_refused_in_words(app):
     at = app
     at.text_input(key="client_name").input("   ")
     at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
-    assert any("client_name" in error.value for error in at.error)
+    assert any("client_name" in error for error in errors(at))
 
 
 def test_store_settings_are_locked_without_a_password(app, monkeypatch):
@@ -527,24 +564,29 @@ def test_store_settings_are_locked_without_a_password(app, monkeypatch):
     assert not at.number_input
 
 
-def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_path):
+def store_app(monkeypatch, prices: Path, table: str) -> AppTest:
+    """The page with a store password ("open sesame") and the store's price table written from `table`."""
     from configurator.passwords import hash_password
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
     monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
     monkeypatch.setenv("CONFIGURATOR_STORE_PASSWORD_HASH", hash_password("open sesame", iterations=1000))
-    prices = tmp_path / "prices.toml"
-    prices.write_text((ROOT / "assets" / "prices.toml").read_text())
+    prices.write_text(table)
     monkeypatch.setenv("CONFIGURATOR_PRICES", str(prices))
-    at = _run(AppTest.from_file(str(APP), default_timeout=60))
+    return _run(AppTest.from_file(str(APP), default_timeout=60))
+
+
+def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_path):
+    prices = tmp_path / "prices.toml"
+    at = store_app(monkeypatch, prices, (ROOT / "assets" / "prices.toml").read_text())
     before = price(at)
     at = _run(at.sidebar.radio(key="section").set_value("Store settings"))
     at.text_input(key="store_password").input("wrong password")
-    at = _run(at.button(key="unlock").click())
+    at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
     assert any("not right" in error.value for error in at.error)
     at.text_input(key="store_password").input("open sesame")
-    at = _run(at.button(key="unlock").click())
+    at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
     at.number_input(key="markup").set_value(3.0)
     at = _run(at.button(key="FormSubmitter:prices_form-Save prices").click())
     assert any("Prices saved" in message.value for message in at.success)
@@ -556,26 +598,260 @@ def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_pat
 def test_every_stone_and_setting_control_changes_the_design(app):
     at = with_stone(app)
     at = _run(at.selectbox(key="shape").set_value("oval"))
-    carats = lambda at: next(c.value for c in at.caption if c.value.endswith("by its modelled volume"))  # noqa: E731
+    at = _run(at.checkbox(key="stone_free").check())
     steps = [
-        ("slider", "stone_width", 3.2),
+        ("number_input", "stone_width", 3.2),
         ("selectbox", "cut", "step"),
         ("selectbox", "color", "E"),
         ("selectbox", "clarity", "VVS1"),
         ("selectbox", "prongs", 6),
         ("selectbox", "tips", "claw"),
+        ("slider", "prong_mm", 1.3),
         ("selectbox", "shape", "pear"),
     ]
     for kind, key, value in steps:
-        before_price, before_grams, before_carat = price(at), grams(at), carats(at)
+        before_price, before_grams = price(at), grams(at)
         at = _run(getattr(at, kind)(key=key).set_value(value))
-        design = at.session_state["design"]
+        design = document(at)
         stone, setting = design["stone"], design["setting"]
-        shown = {"stone_width": stone.get("width_mm"), "cut": stone["cut"], "color": stone["color"],
-                 "clarity": stone["clarity"], "prongs": setting.get("prongs"), "tips": setting.get("tips"),
-                 "shape": stone["shape"]}[key]
+        shown = {"stone_width": stone.get("width_mm"), "cut": stone.get("cut"), "color": stone.get("color"),
+                 "clarity": stone.get("clarity"), "prongs": setting.get("prongs"), "tips": setting.get("tips"),
+                 "prong_mm": setting.get("prong_mm"), "shape": stone.get("shape")}[key]
         assert shown == value, key
-        assert (price(at), grams(at), carats(at)) != (before_price, before_grams, before_carat), key
+        assert (price(at), grams(at)) != (before_price, before_grams) or key in ("color", "clarity"), key
     for view in ("top", "side", "front", "3/4"):
         at = _run(at.radio(key="view").set_value(view))
         assert at.radio(key="view").value == view
+
+
+# ---------------------------------------------------------------- one source of truth
+
+
+def _open_preset(at: AppTest, name: str) -> AppTest:
+    at = _run(at.selectbox(key="preset").set_value(name))
+    return _run(at.button(key="open_preset").click())
+
+
+def _preset_doc(file: str) -> dict:
+    from configurator.design import parse_design
+
+    return parse_design(json.loads((ROOT / "models" / file).read_text())).to_dict()
+
+
+def test_a_loaded_preset_drives_every_control_and_stays(app):
+    at = with_stone(app)
+    at = _run(at.selectbox(key="metal").set_value("18k-rose"))
+    at = _run(at.number_input(key="carat").set_value(0.75))
+    at = _open_preset(at, "Cushion halo")
+    loaded = _preset_doc("halo-ring.json")
+    assert document(at) == loaded
+    shown = {"metal": at.selectbox(key="metal").value, "shape": at.selectbox(key="shape").value,
+             "style": at.selectbox(key="style").value, "width": at.slider(key="width").value,
+             "thickness": at.slider(key="thickness").value, "size": at.selectbox(key="size_value_US").value}
+    assert shown == {"metal": "platinum-950", "shape": "cushion", "style": "halo", "width": 2.2, "thickness": 1.7,
+                     "size": "6"}
+    at = _run(at.radio(key="view").set_value("top"))  # not a design field: nothing changes
+    assert document(at) == loaded
+    at = _run(at.selectbox(key="metal").set_value("18k-white"))
+    assert document(at) == {**loaded, "metal": "18k-white"}  # the loaded design plus that one change
+
+
+def test_a_budget_suggestion_drives_every_control_and_stays(app):
+    at = _open_preset(app, "Classic solitaire")
+    at = _run(at.number_input(key="budget").set_value(round(price(at) * 0.7)))
+    labels = at.selectbox(key="suggestion").options
+    smaller = next(label for label in labels if label.startswith("smaller centre stone"))
+    at = _run(at.selectbox(key="suggestion").set_value(smaller))
+    at = _run(at.button(key="apply_suggestion").click())
+    applied = document(at)
+    assert applied["stone"]["length_mm"] < 6.5
+    assert at.number_input(key="carat").value == pytest.approx(
+        float(re.search(r"\((\d+\.\d\d) ct\)", smaller).group(1)), abs=0.011)
+    at = _run(at.selectbox(key="clarity").set_value("SI1"))
+    assert document(at) == {**applied, "stone": {**applied["stone"], "clarity": "SI1"}}
+
+
+def test_a_refused_change_says_why_and_keeps_the_design(app):
+    at = with_stone(app)
+    at = _run(at.selectbox(key="style").set_value("pave"))
+    before = document(at)
+    at = _run(at.selectbox(key="profile").set_value("knife-edge"))
+    assert document(at) == before
+    assert at.selectbox(key="profile").value == "comfort"  # the control shows the design, not the refused choice
+    assert any(e.startswith("That change was not made: setting.style: pave shoulders need") for e in errors(at))
+
+
+# ---------------------------------------------------------------- stones by carat
+
+
+@pytest.mark.parametrize("shape", ["round", "oval", "cushion", "pear", "marquise", "princess", "emerald", "asscher",
+                                   "radiant", "heart", "trillion", "baguette"])
+def test_every_shape_takes_a_carat(app, shape):
+    from configurator.design import LENGTH_TO_WIDTH_RANGE, Shape, Stone
+    from configurator.stones import modelled_carat
+
+    at = with_stone(app)
+    at = _run(at.selectbox(key="shape").set_value(shape))
+    at = _run(at.number_input(key="carat").set_value(1.0))
+    stone = Stone.model_validate(document(at)["stone"])
+    assert modelled_carat(stone) == pytest.approx(1.0, abs=0.01)
+    low, high = LENGTH_TO_WIDTH_RANGE[Shape(shape)]
+    assert low - 1e-9 <= stone.length_mm / stone.outline_width_mm <= high + 1e-9
+    assert any(item.startswith(f"Centre stone: {shape} diamond") and "1.00 ct" in item for item in table_items(at))
+
+
+def test_choosing_a_shape_sets_its_usual_ratio_and_keeps_the_carat(app):
+    at = with_stone(app)
+    at = _run(at.selectbox(key="shape").set_value("emerald"))
+    at = _run(at.number_input(key="carat").set_value(1.5))
+    at = _run(at.checkbox(key="stone_free").check())
+    at = _run(at.number_input(key="stone_width").set_value(6.0))
+    carat = at.number_input(key="carat").value  # the wider stone weighs more than 1.5 ct
+    at = _run(at.selectbox(key="shape").set_value("oval"))
+    stone = document(at)["stone"]
+    assert stone["length_mm"] / stone["width_mm"] == pytest.approx(1.35, abs=0.01)  # oval's usual 1.35, not 6.0 mm
+    assert at.number_input(key="carat").value == pytest.approx(carat, abs=0.01)
+
+
+# ---------------------------------------------------------------- findings that can be acted on
+
+
+def test_a_finding_names_its_place_and_its_fix_clears_it(app):
+    at = _run(app.slider(key="thickness").set_value(0.8))
+    fixes = [button for button in at.button if button.key and button.key.startswith("fix_")]
+    assert fixes and fixes[0].label.startswith("Fix: band thickness")
+    assert not any(re.search(r"\(-?\d+\.\d, -?\d+\.\d, -?\d+\.\d\) mm", e) for e in errors(at) + warnings(at))
+    at = _run(fixes[0].click())
+    assert not any(e.startswith("the shank measures") for e in errors(at))
+    assert document(at)["ring"]["thickness_mm"] > 0.8
+    assert any(i.value.startswith("Fix applied") for i in at.info)
+
+
+def test_prong_diameter_has_a_control_and_its_finding_a_fix(app):
+    at = with_stone(app)
+    at = _run(at.slider(key="prong_mm").set_value(0.5))
+    prong = [e for e in errors(at) if e.startswith("prongs of 0.50 mm")]
+    assert prong
+    fix = next(b for b in at.button if b.key and b.key.startswith("fix_") and "prong diameter" in b.label)
+    at = _run(fix.click())
+    assert document(at)["setting"]["prong_mm"] >= 1.0
+    assert not any(e.startswith("prongs of") for e in errors(at) + warnings(at))
+
+
+# ---------------------------------------------------------------- pendants, prices, names
+
+
+def test_a_pendant_shows_no_ring_figures_and_prices_its_chain(app):
+    at = _run(app.radio(key="piece").set_value("pendant"))
+    assert "inner diameter" not in facts(at) and "chain" in facts(at)
+    assert not [c for c in at.caption if c.value.startswith("US ")]
+    assert "ring" not in document(at)  # no stray band in a pendant's document
+    chain = [item for item in table_items(at) if item.startswith("Chain: cable, 450 mm")]
+    assert len(chain) == 1
+    before, grams_before = price(at), grams(at)
+    at = _run(at.slider(key="chain_length").set_value(600.0))
+    assert price(at) > before and grams(at) == grams_before  # the chain is priced; cast metal unchanged
+    at = _run(at.selectbox(key="clasp").set_value("toggle"))
+    assert grams(at) != grams_before  # the clasp is cast metal, weighed
+    at = _run(at.radio(key="piece").set_value("ring"))
+    assert document(at)["ring"] == DEFAULT["ring"]  # the band as it was before trying a pendant
+
+
+def test_the_store_sees_the_markup_and_the_client_does_not(app):
+    assert not any("markup" in item.lower() for item in table_items(app))
+    app.session_state["store_unlocked"] = True
+    at = _run(app)
+    assert any(item.startswith("markup x") for item in table_items(at))
+    assert list(price_table(at))[-1] == "Total USD"
+
+
+def test_downloads_and_the_saved_row_take_the_design_name(app, media):
+    at = _run(app.text_input(key="name").input("Anna's anniversary band"))
+    _run(at)
+    names = {name for _, name in media if name}
+    assert "annas-anniversary-band-wax-1pct-shrinkage.stl" in names, names
+    assert "annas-anniversary-band.json" in names
+    assert json.loads(last_file(media, "annas-anniversary-band.json"))["name"] == "Anna's anniversary band"
+
+
+# ---------------------------------------------------------------- no traceback, whatever happens
+
+
+def test_delete_asks_first_and_can_be_undone(app):
+    at = _run(app.text_input(key="name").input("Undo me"))
+    at.text_input(key="client_name").input("Undo Client")
+    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
+    delete = next(b for b in at.button if b.key.startswith("delete_"))
+    row_id = delete.key.removeprefix("delete_")
+    at = _run(delete.click())
+    assert any(w.startswith("Delete this saved design?") for w in warnings(at))
+    at = _run(at.button(key=f"really_delete_{row_id}").click())
+    assert not [b for b in at.button if b.key == f"load_{row_id}"]
+    at = _run(at.button(key="undo_delete").click())
+    assert [b for b in at.button if b.key == f"load_{row_id}"]
+
+
+def test_a_busy_database_is_one_line_not_a_traceback(app, monkeypatch):
+    from configurator.storage import StorageError, Store
+
+    def busy(*args, **kwargs):
+        raise StorageError("storage: database is locked")
+
+    for method in ("list", "duplicate", "delete", "save"):
+        monkeypatch.setattr(Store, method, busy)
+    at = _run(app.sidebar.radio(key="section").set_value("Saved designs"))
+    assert errors(at) == ["storage: database is locked"]
+    at = _run(at.sidebar.radio(key="section").set_value("Design"))
+    at.text_input(key="client_name").input("Someone")
+    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    assert "storage: database is locked" in errors(at)
+    assert price(at) > 0
+
+
+def test_a_corrupt_price_file_is_one_line_and_the_design_is_kept(monkeypatch, tmp_path):
+    at = store_app(monkeypatch, tmp_path / "prices.toml", "markup = [not toml")
+    assert any(e.startswith("The price cannot be shown: prices.toml: not valid TOML") for e in errors(at))
+    assert document(at)["metal"] == DEFAULT["metal"]
+    at = _run(at.sidebar.radio(key="section").set_value("Store settings"))
+    at.text_input(key="store_password").input("open sesame")
+    at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
+    assert any(e.startswith("The price table cannot be read") for e in errors(at))
+
+
+def test_the_budget_helper_on_a_narrow_marquise_answers_in_words(app):
+    at = with_stone(app)
+    at = _run(at.selectbox(key="shape").set_value("marquise"))
+    at = _run(at.radio(key="size_by").set_value("mm"))
+    at = _run(at.slider(key="stone_length").set_value(6.5))
+    at = _run(at.checkbox(key="stone_free").check())
+    at = _run(at.number_input(key="stone_depth").set_value(0.6))
+    at = _run(at.number_input(key="stone_width").set_value(1.0))
+    at = _run(at.number_input(key="budget").set_value(300.0))
+    assert document(at)["stone"]["width_mm"] == 1.0
+    assert at.info or at.table  # suggestions or a plain "no single change" line
+
+
+# ---------------------------------------------------------------- the small ones
+
+
+def test_no_two_controls_share_a_label(app):
+    at = with_stone(app)
+    at = _run(at.radio(key="size_by").set_value("mm"))
+    at = _run(at.checkbox(key="stone_free").check())
+    labels = [w.label for kind in ("slider", "number_input", "selectbox", "text_input") for w in at.get(kind)]
+    assert len(labels) == len(set(labels)), sorted(labels)
+
+
+def test_the_eu_size_box_and_caption_agree(app):
+    at = _run(app.radio(key="size_system").set_value("EU"))
+    box = at.selectbox(key="size_value_EU").value
+    assert size_caption(at).split(" · ")[2] == f"EU {box}"  # 54.4, the design's own size, in both
+    assert document(at)["ring"]["size"] == DEFAULT["ring"]["size"]  # looking in EU changed nothing
+
+
+def test_extras_stay_open_over_an_engraving_or_a_credit(app):
+    at = _run(app.text_input(key="engraving").input("Always"))
+    at = _run(at.checkbox(key="heirloom_on").check())
+    assert at.text_input(key="engraving").value == "Always"
+    assert not [e for e in at.get("expandable") if "Extras" in str(e.label)]  # a section of its own, not folded

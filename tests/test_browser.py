@@ -13,6 +13,7 @@ docs/images/app.png (a ring with a centre stone) and docs/images/app-saved.png (
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import time
@@ -190,20 +191,37 @@ def go_to(page: Page, section: str) -> None:
     )
 
 
-CARAT = re.compile(r"^\d+\.\d\d ct by its modelled volume$")
+def shared_doc(page: Page) -> dict:
+    """The whole design the page holds, read back from its Share link (what another device would open)."""
+    from configurator.share import decode_design
+
+    link = page.get_by_role("textbox", name="Share link", exact=True).input_value()
+    return decode_design(link.split("design=", 1)[1]).to_dict()
+
+
+CARAT = re.compile(r"^\d+\.\d\d ct by its modelled volume")
 
 
 def carat_caption(page: Page):
     return page.get_by_text(CARAT)
 
 
+def carat_box(page: Page):
+    return page.get_by_role("spinbutton", name="Carat", exact=True)
+
+
 def add_centre_stone(page: Page) -> str:
-    """Tick "Centre stone" and wait until the stone is priced; return the carat caption."""
+    """Tick "Centre stone" and wait until the stone is priced; return the carat it shows."""
     before = price_value(page).inner_text()
     tick(page, "Centre stone")
-    carat_caption(page).wait_for(timeout=RERUN_S * 1000)
+    carat_box(page).wait_for(timeout=RERUN_S * 1000)
     wait_for_change(lambda: price_value(page).inner_text(), before)
-    return carat_caption(page).inner_text()
+    return carat_box(page).input_value()
+
+
+def size_by_millimetres(page: Page) -> None:
+    page.get_by_role("radiogroup", name="Size by").get_by_text("Millimetres", exact=True).click()
+    slider(page, "Stone length (mm)").wait_for(timeout=RERUN_S * 1000)
 
 
 def screenshot_target(name: str, tmp_path: Path) -> Path:
@@ -256,7 +274,10 @@ def wait_for_drawn_canvas(page: Page, unlike: bytes | None = None) -> tuple[byte
         try:
             canvas.wait_for(state="visible", timeout=CANVAS_S * 1000)
             png = canvas.screenshot(timeout=CANVAS_S * 1000)
-        except PlaywrightError:  # the iframe was replaced between the two calls
+        except PlaywrightError as exc:  # the iframe was replaced between the two calls
+            print("canvas:", str(exc)[:300])
+            page.screenshot(path="/tmp/shots/fail.png")
+            print(page.frame_locator("iframe#stpyvistaframe").locator("body").evaluate("(el) => [el.ownerDocument.querySelectorAll('canvas').length, el.innerHTML.slice(0,400)]"))
             png = None
         if png is not None:
             stats = canvas_stats(png)
@@ -297,7 +318,7 @@ def test_preview_canvas_draws_the_ring(page, tmp_path):
 
 def test_width_slider_reprices_the_band(page):
     before = price_value(page).inner_text()
-    slider = page.get_by_test_id("stSlider").filter(has_text="Width (mm)").get_by_role("slider")
+    slider = page.get_by_test_id("stSlider").filter(has_text="Band width (mm)").get_by_role("slider")
     assert slider.get_attribute("aria-valuetext") == "4.00"
     slider.focus()
     for _ in range(5):
@@ -306,7 +327,7 @@ def test_width_slider_reprices_the_band(page):
 
     assert slider.get_attribute("aria-valuetext") == "4.50"
     assert price_number(after) > price_number(before)  # a wider band is more metal
-    assert "4.50" in page.get_by_test_id("stSlider").filter(has_text="Width (mm)").inner_text()
+    assert "4.50" in page.get_by_test_id("stSlider").filter(has_text="Band width (mm)").inner_text()
 
 
 def downloaded(page: Page, label: str, folder: Path, timeout_s: float) -> Path:
@@ -322,7 +343,7 @@ def downloaded(page: Page, label: str, folder: Path, timeout_s: float) -> Path:
 
 def test_wax_stl_download_is_one_watertight_solid(page, tmp_path):
     path = downloaded(page, "Download wax STL", tmp_path, RERUN_S)
-    assert path.name == "comfort-fit-wedding-band-wax.stl"
+    assert path.name == "comfort-fit-wedding-band-wax-1pct-shrinkage.stl"  # the design's name and the shrinkage
 
     mesh = trimesh.load(path, file_type="stl", force="mesh")
     assert mesh.is_watertight
@@ -337,7 +358,7 @@ def test_spec_sheet_download_is_made_when_pressed(page, tmp_path):
     from pypdf import PdfReader
 
     path = downloaded(page, "Download spec sheet", tmp_path, RUN_S)  # made when pressed
-    assert path.name == "comfort-fit-wedding-band-spec.pdf"
+    assert path.name == "comfort-fit-wedding-band-spec.pdf"  # named after the design
     reader = PdfReader(path)
     assert len(reader.pages) == 3
     first = reader.pages[0].extract_text()
@@ -345,10 +366,12 @@ def test_spec_sheet_download_is_made_when_pressed(page, tmp_path):
 
 
 def test_changing_the_stone_size_changes_the_price(page):
-    carat_before = add_centre_stone(page)
+    add_centre_stone(page)
+    size_by_millimetres(page)
+    carat_before = carat_caption(page).inner_text()
     price_before = price_value(page).inner_text()
 
-    length = slider(page, "Length (mm)")  # the stone's; the band's sliders are "Width (mm)" and "Thickness (mm)"
+    length = slider(page, "Stone length (mm)")  # the stone's; the band's sliders say "Band width", "Band thickness"
     assert length.count() == 1
     assert length.get_attribute("aria-valuetext") == "5.00"
     press(length, "ArrowRight", 10)  # 10 steps of 0.05 mm
@@ -358,6 +381,23 @@ def test_changing_the_stone_size_changes_the_price(page):
     carat_after = wait_for_change(lambda: carat_caption(page).inner_text(), carat_before)
     assert price_number(price_after) > price_number(price_before)  # a bigger stone costs more
     assert float(carat_after.split()[0]) > float(carat_before.split()[0])
+
+
+def test_a_carat_is_chosen_by_typing_it(page):
+    add_centre_stone(page)
+    price_before = price_value(page).inner_text()
+    box = carat_box(page)
+    box.fill("1.00")
+    box.press("Enter")
+    wait_for_change(lambda: price_value(page).inner_text(), price_before)
+    wait_until_idle(page)
+    stone = shared_doc(page)["stone"]
+    assert stone["length_mm"] == pytest.approx(6.44, abs=0.011)  # a 1.00 ct round brilliant diamond
+    assert box.input_value() == "1.00"
+    choose(page, "Shape", "oval")  # by carat, the weight stays as the shape changes
+    wait_for_value(lambda: shared_doc(page)["stone"]["shape"], "oval")
+    assert box.input_value() == "1.00"
+    assert shared_doc(page)["stone"]["length_mm"] > 7.5
 
 
 def test_preview_canvas_is_drawn_for_a_ring_with_a_stone(page, tmp_path):
@@ -375,8 +415,11 @@ def test_save_reload_and_load_back(page, server, tmp_path):
     choose(page, "Metal", "18k rose gold")
     price = wait_for_change(lambda: price_value(page).inner_text(), before)
 
+    name = page.get_by_role("textbox", name="Design name", exact=True)
+    name.fill("Reload check")
+    name.press("Enter")
+    wait_for_value(lambda: shared_doc(page).get("name"), "Reload check")
     page.get_by_role("textbox", name="Client name", exact=True).fill("Test Client")
-    page.get_by_role("textbox", name="Title", exact=True).fill("Reload check")
     page.get_by_role("textbox", name="Notes", exact=True).fill("Rose gold solitaire, browser test")
     page.get_by_role("button", name="Save design", exact=True).click()
     page.get_by_text(re.compile(r"^Saved as #\d+ for Test Client\.$")).wait_for(timeout=RUN_S * 1000)
@@ -396,7 +439,7 @@ def test_save_reload_and_load_back(page, server, tmp_path):
     page.get_by_role("heading", name="Design your piece").wait_for(timeout=RERUN_S * 1000)
     wait_for_value(lambda: combobox(page, "Metal").input_value(), "18k rose gold")
     wait_for_value(checkbox(page, "Centre stone").is_checked, True)
-    carat_caption(page).wait_for(timeout=RERUN_S * 1000)
+    carat_box(page).wait_for(timeout=RERUN_S * 1000)
     wait_for_value(lambda: price_value(page).inner_text(), price)
     assert page.get_by_test_id("stSidebar").get_by_role("radio", name="Design", exact=True).is_checked()
     assert "design=" in page.url
@@ -421,3 +464,256 @@ def test_share_link_reopens_the_design(page, browser):
         wait_for_value(lambda: price_value(other).inner_text(), price)
     finally:
         other.context.close()
+
+
+# ---------------------------------------------------------------- a design arrives, and stays
+
+
+def normal(doc: dict) -> dict:
+    from configurator.design import parse_design
+
+    return parse_design(doc).to_dict()
+
+
+def holds(page: Page, expected: dict, timeout: float = RUN_S) -> None:
+    """Wait until the page's design (read back from its share link) is `expected`, whole."""
+    expected = normal(expected)
+    deadline = time.monotonic() + timeout
+    while True:
+        wait_until_idle(page)
+        now = shared_doc(page)
+        if now == expected:
+            return
+        if time.monotonic() > deadline:
+            assert now == expected
+        time.sleep(0.3)
+
+
+def change_one_thing(page: Page, loaded: dict) -> None:
+    """After a design arrived: a click on a control that is not part of the design, then one change; the page must
+    hold the loaded design plus that change, every field of it (the controls did not bring back an old value)."""
+    loaded = normal(loaded)
+    page.get_by_role("radiogroup", name="View").get_by_text("side", exact=True).click()  # not a design field
+    holds(page, loaded)
+    metal = "palladium-950" if loaded["metal"] != "palladium-950" else "silver-925"
+    choose(page, "Metal", catalogue_name(metal))
+    holds(page, {**loaded, "metal": metal})
+
+
+def catalogue_name(metal_id: str) -> str:
+    from configurator import catalogue
+
+    return catalogue.metal(metal_id).name
+
+
+def open_section(page: Page, label: str) -> None:
+    page.get_by_text(label, exact=True).click()
+
+
+def test_a_preset_arrives_and_stays(page):
+    tick(page, "Centre stone")  # the controls hold another design first: a stone, another metal
+    choose(page, "Metal", "18k rose gold")
+    wait_until_idle(page)
+    open_section(page, "Start from a preset, or open a design file")
+    choose(page, "Preset", "Cushion halo")
+    page.get_by_role("button", name="Open this preset", exact=True).click()
+    loaded = json.loads((ROOT / "models" / "halo-ring.json").read_text())
+    holds(page, loaded)
+    assert combobox(page, "Shape").input_value() == "cushion"
+    assert combobox(page, "Style").input_value() == "halo"
+    change_one_thing(page, loaded)
+
+
+def test_an_uploaded_file_arrives_and_stays(page, tmp_path):
+    loaded = json.loads((ROOT / "models" / "channel-band.json").read_text())
+    path = tmp_path / "client-design.json"
+    path.write_text(json.dumps(loaded))
+    open_section(page, "Start from a preset, or open a design file")
+    page.locator("input[type=file]").set_input_files(str(path))
+    holds(page, loaded)
+    assert combobox(page, "Metal").input_value() == "14k white gold"
+    change_one_thing(page, loaded)
+
+
+def test_a_share_link_arrives_and_stays(browser, server):
+    from configurator.share import encode_design
+
+    loaded = json.loads((ROOT / "models" / "heirloom-ring.json").read_text())
+    page = open_app(browser, f"{server}/?design={encode_design(normal_design(loaded))}")
+    try:
+        holds(page, loaded)
+        assert checkbox(page, "The client's own stone").is_checked()
+        change_one_thing(page, loaded)
+    finally:
+        page.context.close()
+
+
+def normal_design(doc: dict):
+    from configurator.design import parse_design
+
+    return parse_design(doc)
+
+
+def test_a_saved_row_arrives_and_stays(page, server, browser):
+    loaded = json.loads((ROOT / "models" / "bezel-pendant.json").read_text())
+    from configurator.share import encode_design
+
+    saver = open_app(browser, f"{server}/?design={encode_design(normal_design(loaded))}")
+    try:
+        holds(saver, loaded)
+        saver.get_by_role("textbox", name="Client name", exact=True).fill("Arrival Client")
+        saver.get_by_role("button", name="Save design", exact=True).click()
+        saver.get_by_text(re.compile(r"^Saved as #\d+ for Arrival Client\.$")).wait_for(timeout=RUN_S * 1000)
+    finally:
+        saver.context.close()
+    go_to(page, "Saved designs")  # another browser: the default band until the saved row is loaded
+    row = page.get_by_test_id("stHorizontalBlock").filter(has_text="Arrival Client").first
+    row.get_by_role("button", name="Load", exact=True).click()
+    page.get_by_role("heading", name="Design your piece").wait_for(timeout=RERUN_S * 1000)
+    holds(page, loaded)
+    assert combobox(page, "Outline").input_value() == "teardrop"
+    change_one_thing(page, loaded)
+
+
+def test_a_budget_suggestion_arrives_and_stays(page):
+    open_section(page, "Start from a preset, or open a design file")
+    choose(page, "Preset", "Classic solitaire")
+    page.get_by_role("button", name="Open this preset", exact=True).click()
+    holds(page, json.loads((ROOT / "models" / "solitaire-ring.json").read_text()))
+    total = price_number(price_value(page).inner_text())
+    budget = page.get_by_role("spinbutton", name=re.compile(r"^Client's budget"))
+    budget.fill(f"{int(total * 0.7)}")
+    budget.press("Enter")
+    suggestion = combobox(page, "Try a suggestion")
+    suggestion.wait_for(timeout=RUN_S * 1000)
+    choose(page, "Try a suggestion", next(text for text in suggestion_options(page) if text.startswith("smaller")))
+    page.get_by_role("button", name="Apply this change", exact=True).click()
+    page.get_by_text(re.compile(r"^Applied: smaller centre stone")).wait_for(timeout=RUN_S * 1000)
+    wait_until_idle(page)
+    applied = shared_doc(page)
+    assert applied["stone"]["length_mm"] < 6.5 and price_number(price_value(page).inner_text()) <= total * 0.7
+    change_one_thing(page, applied)
+
+
+def suggestion_options(page: Page) -> list[str]:
+    table = page.get_by_test_id("stTable").filter(has_text="change").first
+    return [cell.inner_text() for cell in table.locator("tbody tr td:first-child, tbody tr th:first-child").all()]
+
+
+# ---------------------------------------------------------------- a phone, and a steady preview
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True,
+         "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+                       "Gecko) Version/17.0 Mobile/15E148 Safari/604.1"}
+
+
+def preview_frame(page: Page):
+    return page.locator("iframe#stpyvistaframe")
+
+
+def camera(page: Page) -> dict | None:
+    body = page.frame_locator("iframe#stpyvistaframe").locator("body")
+    try:
+        return body.evaluate("(el) => { const w = el.ownerDocument.defaultView;"
+                             " return w.configuratorCamera ? w.configuratorCamera() : null; }", timeout=5000)
+    except PlaywrightError:
+        return None
+
+
+def wait_for_viewer(page: Page, restored: bool | None = None) -> dict:
+    """Wait until the preview page has drawn its scene and taken its camera (restored from an earlier change, or
+    its own); return the camera."""
+    deadline = time.monotonic() + CANVAS_S
+    while True:
+        body = page.frame_locator("iframe#stpyvistaframe").locator("body")
+        try:
+            state = body.get_attribute("data-camera", timeout=2000)
+            fresh = body.get_attribute("data-old", timeout=2000) is None
+        except PlaywrightError:
+            state, fresh = None, False
+        if fresh and state and (restored is None or state == ("restored" if restored else "initial")):
+            found = camera(page)
+            if found:
+                return found
+        if time.monotonic() > deadline:
+            pytest.fail(f"the preview did not take its camera (state {state!r})")
+        time.sleep(0.2)
+
+
+def mark_viewer_old(page: Page) -> None:
+    page.frame_locator("iframe#stpyvistaframe").locator("body").evaluate("(el) => el.setAttribute('data-old', '1')")
+
+
+def test_the_camera_survives_a_change_of_metal(page, tmp_path):
+    before = wait_for_viewer(page)
+    box = preview_frame(page).bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(x + 14 * step, y + 4 * step)
+    page.mouse.up()
+    time.sleep(0.6)  # the viewer keeps the camera a moment after the drag ends
+    turned = camera(page)
+    assert turned["Position"] != pytest.approx(before["Position"], abs=0.5)  # the drag really turned the piece
+    shot = preview_frame(page).screenshot()
+
+    mark_viewer_old(page)
+    price_before = price_value(page).inner_text()
+    choose(page, "Metal", "18k yellow gold")
+    wait_for_change(lambda: price_value(page).inner_text(), price_before)
+    after = wait_for_viewer(page, restored=True)  # a new page for the new metal, with the camera put back
+    for field in ("Position", "FocalPoint", "ViewUp"):
+        assert after[field] == pytest.approx(turned[field], abs=1e-6), field
+    assert _differs(preview_frame(page).screenshot(), shot)  # the same view of another metal
+    save_screenshot(page, tmp_path / "camera-kept.png")
+
+
+def test_a_phone_shows_the_piece_and_the_price_first_and_swipes_scroll(browser, server, tmp_path):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        page.goto(server)
+        price_value(page).wait_for(timeout=RERUN_S * 1000 * 2)
+        wait_for_viewer(page)
+        frame, total = preview_frame(page).bounding_box(), price_value(page).bounding_box()
+        assert total["y"] + total["height"] <= 844, total  # the price on the first screen ...
+        assert frame["y"] >= 0 and frame["y"] + frame["height"] <= 844, frame  # ... and the whole preview
+        assert page.get_by_text(re.compile(r"^Total")).first.is_visible()  # the total bar pinned to the bottom
+        save_screenshot_phone(page, screenshot_target("app-phone.png", tmp_path))
+
+        swipe(context.new_cdp_session(page), frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] * 0.8, -300)
+        moved = preview_frame(page).bounding_box()
+        assert moved["y"] < frame["y"] - 100, (frame, moved)  # the page scrolled under the finger
+    finally:
+        context.close()
+
+
+def swipe(cdp, x: float, y: float, distance: float, steps: int = 15) -> None:
+    """A one-finger swipe as a touch screen sends it (touch events through the browser's input pipeline)."""
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + distance * step / steps}]})
+        time.sleep(0.016)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    time.sleep(0.8)
+
+
+def save_screenshot_phone(page: Page, target: Path) -> None:
+    time.sleep(0.5)
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 10_000
+
+
+def test_a_pendant_shows_its_chain_and_clasp_and_faceted_stone(page, tmp_path):
+    open_section(page, "Start from a preset, or open a design file")
+    choose(page, "Preset", "Bezel teardrop pendant")
+    page.get_by_role("button", name="Open this preset", exact=True).click()
+    holds(page, json.loads((ROOT / "models" / "bezel-pendant.json").read_text()))
+    shown = page.locator(".st-key-design_layout").inner_text()
+    assert "inner diameter" not in shown and "Ring size" not in shown  # no ring figures on a pendant
+    assert page.get_by_text(re.compile(r"Chain: cable, 450 mm")).count() == 1  # weighed and priced
+    _, stats = wait_for_drawn_canvas(page)
+    assert_piece_drawn(stats)
+    save_screenshot(page, screenshot_target("app-pendant.png", tmp_path))

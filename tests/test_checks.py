@@ -1,8 +1,10 @@
 """Manufacturability findings name the part, the value, the limit and a fix."""
 
+import re
+
 import pytest
 
-from configurator.checks import Severity, check
+from configurator.checks import Severity, apply_fix, check
 from configurator.design import parse_design
 from configurator.quotes import model_of
 
@@ -72,3 +74,107 @@ def test_every_preset_is_ready_to_cast():
         design = parse_design(__import__("json").loads(path.read_text()))
         blocking = [f for f in check(design, model_of(design)) if f.severity is Severity.BLOCKING]
         assert blocking == [], (path.name, blocking)
+
+
+def test_the_halo_preset_has_no_findings():
+    from configurator.design import load_design
+
+    design = load_design("models/halo-ring.json")
+    assert [finding.line() for finding in check(design, model_of(design))] == []
+
+
+HALO_SHAPES = ["round", "oval", "cushion", "pear", "marquise", "princess", "emerald", "asscher", "radiant", "heart",
+               "trillion", "baguette"]
+
+
+@pytest.mark.parametrize("shape", HALO_SHAPES)
+def test_a_halo_leaves_no_thin_metal_or_narrow_gap(shape):
+    """The rim meets the centre's gallery (no slot), its seats leave castable metal between them and the prongs."""
+    from configurator.checks import MIN_DETAIL_MM, MIN_GAP_MM
+
+    doc = ring_doc(profile="comfort", width_mm=2.5, thickness_mm=1.7) | {
+        "metal": "18k-yellow", "stone": {"shape": shape, "length_mm": 7.0}, "setting": {"style": "halo"}}
+    design = parse_design(doc)
+    found = [finding for finding in check(design, model_of(design))
+             if (finding.part, finding.limit_mm) in (("setting", MIN_DETAIL_MM), ("ring", MIN_GAP_MM))]
+    assert found == [], [finding.line() for finding in found]
+
+
+# ---------------------------------------------------------------- every finding can be acted on
+
+RING = {"size": {"system": "US", "value": 7}, "profile": "comfort", "width_mm": 2.5, "thickness_mm": 1.7}
+
+
+def ring_with(stone: dict, setting: dict, **band) -> dict:
+    return {"piece": "ring", "metal": "18k-yellow", "ring": {**RING, **band}, "stone": stone, "setting": setting}
+
+
+# A design for each kind of finding the check makes (found by scanning the design space), and the field its fix sets.
+KINDS = {
+    "shank": ring_doc(profile="comfort", thickness_mm=0.8) | {"metal": "platinum-950"},
+    "band-top": ring_with({"shape": "pear", "length_mm": 5.0}, {"style": "pave"}),
+    "edges": ring_doc(profile="knife-edge", width_mm=3.0, thickness_mm=1.0),
+    "width": ring_doc(width_mm=1.5) | {"metal": "silver-925"},
+    "thin-detail": ring_with({"shape": "heart", "cut": "cabochon", "length_mm": 3.0}, {"style": "halo"}),
+    "gap": ring_with({"shape": "asscher", "length_mm": 4.0}, {"style": "channel"}, profile="flat", width_mm=2.0,
+                     thickness_mm=1.2),
+    "prong-table": ring_with({"length_mm": 6.5}, {"style": "prong", "prong_mm": 0.5}),
+    "prong-min": ring_with({"length_mm": 6.5}, {"style": "prong", "prong_mm": 0.9}),
+    "seat-touch": ring_with({"shape": "asscher", "length_mm": 4.0}, {"style": "bezel"}),
+    "culet": ring_with({"length_mm": 5.0}, {"style": "pave"}, width_mm=3.0, thickness_mm=1.2),
+    "channel-wall": ring_with({"shape": "pear", "length_mm": 7.0}, {"style": "channel"}, profile="flat",
+                              width_mm=2.0, thickness_mm=1.2),
+    "pave-under": ring_with({"cut": "cabochon", "length_mm": 7.0}, {"style": "pave"}, profile="flat", width_mm=3.0),
+    "plate": {"piece": "pendant", "metal": "18k-yellow", "pendant": {"outline": "teardrop", "size_mm": 10,
+                                                                      "thickness_mm": 0.6}},
+    "overhang": {"piece": "pendant", "metal": "18k-yellow", "pendant": {"outline": "bar", "size_mm": 10},
+                 "stone": {"length_mm": 6.0}, "setting": {"style": "bezel"}},
+}
+COORDINATES = re.compile(r"\(-?\d+\.\d, -?\d+\.\d, -?\d+\.\d\)")
+
+
+def fixed_by_its_own_fix(design, kind: str) -> None:
+    found = [finding for finding in check(design, model_of(design)) if finding.kind == kind]
+    assert found, f"the design no longer shows a {kind} finding"
+    finding = found[0]
+    assert finding.changes, finding.line()  # every finding offers a change to make
+    assert not COORDINATES.search(finding.message) and finding.where  # a place named by part
+    after = apply_fix(design, finding)
+    remaining = [other for other in check(after, model_of(after), verify=False)
+                 if (other.kind, other.part) == (kind, finding.part)]
+    assert remaining == [], (finding.line(), dict(finding.changes), [other.line() for other in remaining])
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_each_kind_of_finding_is_cleared_by_its_fix(kind):
+    fixed_by_its_own_fix(parse_design(KINDS[kind]), kind)
+
+
+def test_accent_stones_set_too_close_are_fixed_by_a_plainer_setting(monkeypatch):
+    from configurator import settings
+
+    monkeypatch.setattr(settings, "ACCENT_GAP_MM", -0.05)  # no halo is built so, but the check must still say it
+    fixed_by_its_own_fix(parse_design(ring_with({"length_mm": 6.0}, {"style": "halo"})), "accent-gap")
+
+
+def test_a_setting_that_does_not_grip_is_fixed_by_one_that_does(monkeypatch):
+    from configurator import checks
+
+    monkeypatch.setattr(checks, "MIN_GRIP_SHARE", 0.3)  # a bezel's quarter of the crown no longer holds
+    fixed_by_its_own_fix(parse_design(ring_with({"length_mm": 6.0}, {"style": "bezel"})), "grip")
+
+
+@pytest.mark.parametrize(("doc", "place"), [
+    (ring_doc(profile="comfort", thickness_mm=0.8) | {"metal": "platinum-950"}, "the bottom of the shank"),
+    (ring_with({"length_mm": 6.5}, {"style": "prong", "prong_mm": 0.5}), "the prongs"),
+    (KINDS["culet"], "under the centre stone"),
+])
+def test_places_are_named_by_part(doc, place):
+    design = parse_design(doc)
+    assert place in [finding.where for finding in check(design, model_of(design))]
+
+
+def test_the_clock_is_seen_from_above_with_twelve_along_the_finger():
+    from configurator.checks import clock
+
+    assert [clock(0, 1), clock(1, 0), clock(0, -1), clock(-1, 0), clock(0.5, 0.87)] == [12, 3, 6, 9, 1]

@@ -61,7 +61,10 @@ def test_quote_json_has_the_contract_fields(capsys, tmp_design):
     price = result["price"]
     assert price["currency"] == "USD"
     assert round(sum(line["amount"] for line in price["lines"]), 2) == price["total"]
-    assert all(set(line) == {"item", "amount"} for line in price["lines"])
+    assert all(set(line) == {"item", "amount", "kind"} for line in price["lines"])
+    assert any(line["kind"] == "markup" for line in price["lines"])  # the store's view: the markup as its own line
+    assert round(sum(line["amount"] for line in price["client_lines"]), 2) == price["total"]
+    assert not any("markup" in line["item"] for line in price["client_lines"])  # the client's: in workmanship
 
 
 def test_quote_text_shows_the_total(capsys):

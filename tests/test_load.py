@@ -84,7 +84,7 @@ def price_value(page):
 def width_slider(page):
     return (
         page.get_by_test_id("stSlider")
-        .filter(has=page.get_by_test_id("stWidgetLabel").filter(has_text=re.compile(r"^Width \(mm\)$")))
+        .filter(has=page.get_by_test_id("stWidgetLabel").filter(has_text=re.compile(r"^Band width \(mm\)$")))
         .get_by_role("slider")
     )
 

@@ -183,3 +183,32 @@ def test_client_stone_is_built_at_its_measured_size():
     centre = model.stone_parts[0].mesh
     assert centre.extents == pytest.approx([6.9, 7.3, 4.6], abs=0.02)
     assert np.isfinite(model.metal_volume_mm3)
+
+
+@pytest.mark.parametrize("bail", [bail.value for bail in Bail])
+def test_a_heart_pendant_hangs_point_down_from_its_rounded_cleft(bail):
+    model = build(design("heart", "bezel", "pendant", stone={"shape": "heart", "length_mm": 6.0},
+                         pendant={"outline": "heart", "size_mm": 18.0, "bail": bail}), PREVIEW)
+    outline, plate = model.plate.outline, model.plate
+    lowest = outline[np.argmin(outline[:, 1])]
+    assert abs(lowest[0]) < 0.3 and lowest[1] == pytest.approx(-9.0, abs=0.05)  # the point, on the axis, below
+    assert plate.top_y < outline[:, 1].max() - 1.0  # the bail meets the plate in the cleft, between the lobes
+    # The cleft and the point are rounded: no slit or knife point of metal (1.2 mm and 0.6 mm radii).
+    near_cleft = outline[np.hypot(outline[:, 0], outline[:, 1] - plate.top_y) < 1.0]
+    assert len(near_cleft) >= 5
+    bail_part = model.findings["bail"] if bail == "hinged" else model.metal
+    assert bail_part.bounds[0][1] < plate.top_y + 0.5 and abs(bail_part.bounds.mean(axis=0)[0]) < 0.5
+    stone = model.stone_parts[0].mesh
+    tip = stone.vertices[np.argmin(stone.vertices[:, 1])]
+    assert abs(tip[0]) < 0.2  # a heart stone also hangs point down
+    assert model.metal.is_volume and model.metal.body_count == 1
+
+
+def test_a_hinged_bail_turns_free_of_the_plate():
+    from configurator.solids import from_trimesh
+
+    for outline in ("round", "heart", "teardrop", "bar", "oval"):
+        model = build(design("round", "bezel", "pendant", stone={"shape": "round", "length_mm": 4.0},
+                             pendant={"outline": outline, "size_mm": 18.0, "bail": "hinged"}))
+        loop = from_trimesh(model.findings["bail"])
+        assert loop.min_gap(model.solid, 0.5) >= 0.09, outline  # a separate casting, clear of the plate's knuckles

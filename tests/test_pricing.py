@@ -63,7 +63,7 @@ def test_lines_sum_to_the_total_to_the_cent(name):
 def test_metal_line_is_mesh_grams_times_price_per_gram(name):
     design = SAMPLES[name]
     quote = price(design, TABLE)
-    volume = model_of(design).metal_volume_mm3
+    volume = model_of(design).cast_volume_mm3  # the piece, and a pendant's clasp and jump ring
     grams = volume / 1000 * catalogue.metal(design.metal).density_g_cm3
     assert quote.metal_grams == pytest.approx(grams, rel=1e-12)
     metal = next(amount for item, amount in lines(quote).items() if item.startswith("metal:"))
@@ -80,7 +80,7 @@ def test_grams_are_volume_times_density(metal):
 def test_markup_multiplies_the_subtotal():
     quote = price(SAMPLES["solitaire"], TABLE)
     markup = quote.lines[quote.lines["kind"] == "markup"]["amount"].iloc[0]
-    subtotal = quote.lines[quote.lines["kind"].isin(["metal", "stone", "labour"])]["amount"].sum()
+    subtotal = quote.lines[quote.lines["kind"].isin(["metal", "stone", "chain", "labour", "engraving"])]["amount"].sum()
     assert markup == round(subtotal * (TABLE.markup - 1), 2)
 
 
@@ -284,3 +284,72 @@ def test_an_edit_is_validated_dated_and_used_by_the_next_quote(tmp_path, monkeyp
         update_price_table({"metal_per_gram.gold-plate": 1.0}, store)
     assert store.read_bytes() == saved
     assert math.isclose(price(SAMPLES["band"]).total, after)
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_the_clients_lines_fold_the_markup_into_workmanship_and_add_up(name):
+    quote = price(SAMPLES[name], TABLE)
+    client = quote.client_lines()
+    assert round(sum(line["amount"] for line in client), 2) == quote.total
+    assert [line["kind"] for line in client] == sorted(
+        (line["kind"] for line in client),
+        key=["metal", "stone", "chain", "workmanship", "engraving", "credit"].index)
+    assert not any("markup" in line["item"].lower() for line in client)
+    frame = quote.lines
+    workmanship = next(line["amount"] for line in client if line["kind"] == "workmanship")
+    assert workmanship == round(frame[frame["kind"].isin(["labour", "markup"])]["amount"].sum(), 2)
+    metal = next(line["amount"] for line in client if line["kind"] == "metal")
+    assert metal == round(frame[frame["kind"] == "metal"]["amount"].sum(), 2)  # the metal and its sprue allowance
+
+
+def test_a_pendants_chain_is_weighed_and_priced():
+    from configurator.findings import chain, chain_volume_mm3
+
+    design = SAMPLES["pendant"]
+    quote = price(design, TABLE)
+    length = design.pendant.chain.length_mm
+    assert chain_volume_mm3(length) == pytest.approx(chain(length).volume, rel=1e-9)  # the links' own volume
+    grams = chain_volume_mm3(length) / 1000 * catalogue.metal(design.metal).density_g_cm3
+    assert quote.chain_grams == pytest.approx(grams, rel=1e-12)
+    chain_lines = quote.lines[quote.lines["kind"] == "chain"]["amount"].tolist()
+    assert chain_lines == [round(grams * TABLE.metal_per_gram[design.metal], 2),
+                           round(length / 1000 * TABLE.labour.chain_per_metre, 2)]
+    longer = parse_design(design.to_dict() | {"pendant": {**design.to_dict()["pendant"], "chain": {"length_mm": 600.0}}})
+    assert price(longer, TABLE).total > quote.total  # a longer chain costs more
+    assert price(longer, TABLE).metal_grams == quote.metal_grams  # the cast metal is the same
+
+
+def test_a_pendants_clasp_and_jump_ring_are_weighed():
+    design = SAMPLES["pendant"]
+    model = model_of(design)
+    assert model.findings_volume_mm3 > 20.0  # a clasp and a jump ring are a good part of a small pendant's metal
+    assert price(design, TABLE).metal_grams == pytest.approx(
+        (model.metal_volume_mm3 + model.findings_volume_mm3) / 1000 * catalogue.metal(design.metal).density_g_cm3)
+
+
+def test_the_catalogue_comparison_counts_credits():
+    design = parse_design(ring_doc() | {"heirloom": {"metal": "14k-yellow", "grams": 5.0}})
+    quoted = price(design, TABLE).to_dict()
+    comparison = quoted["catalogue"]
+    assert comparison["total"] == round(comparison["before_credits"] + price(design, TABLE).credits, 2)
+    assert round(comparison["total"] + comparison["difference"], 2) == quoted["total"]  # adds up to what is shown
+
+
+def test_a_pendant_quote_has_no_ring_figures_even_with_a_stray_ring_part():
+    from configurator.quotes import quote_document
+
+    doc = SAMPLES["pendant"].to_dict() | {"ring": ring_doc()["ring"]}
+    result = quote_document(parse_design(doc))
+    assert "inner_diameter_mm" not in result and "ring_size" not in result
+    assert result["chain"]["length_mm"] == 450.0 and result["chain"]["grams"] > 0
+
+
+def test_a_budget_helps_a_narrow_marquise_without_crashing():
+    design = parse_design(ring_doc() | {"stone": {"shape": "marquise", "length_mm": 6.5, "width_mm": 1.0}})
+    suggestions = fit(design, 300.0, TABLE)
+    assert all(suggestion.design.stone is None or suggestion.design.stone.outline_width_mm >= 1.0
+               for suggestion in suggestions)
+    design = parse_design(ring_doc() | {"stone": {"shape": "marquise", "length_mm": 6.5, "width_mm": 2.5}})
+    smaller = next(s for s in fit(design, price(design, TABLE).total - 100.0, TABLE) if s.change.startswith("smaller"))
+    stone = smaller.design.stone
+    assert stone.outline_width_mm >= 1.0 and stone.length_mm / stone.width_mm == pytest.approx(2.6, rel=0.02)

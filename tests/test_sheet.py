@@ -95,3 +95,16 @@ def test_the_command_line_writes_the_sheet_and_refuses_a_bad_target(tmp_path):
         done = subprocess.run([sys.executable, "-m", "configurator", "sheet", "models/solitaire-ring.json", "-o",
                                str(target)], capture_output=True, text=True)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and not target.exists()
+
+
+def test_the_sheet_names_the_design_and_its_client():
+    design = parse_design(ring_doc() | {"name": "Anna's <b>anniversary</b> band"})
+    first = PdfReader(io.BytesIO(spec_sheet(design, client="Anna Smith & Co"))).pages[0].extract_text()
+    assert "Anna's <b>anniversary</b> band" in first  # as typed: markup in a name stays text
+    assert "for Anna Smith & Co" in first
+
+
+def test_a_pendants_sheet_has_its_chain_and_no_ring_size():
+    design = load_design("models/bezel-pendant.json")
+    first = PdfReader(io.BytesIO(spec_sheet(design))).pages[0].extract_text()
+    assert "cable, 450 mm" in first and "inner diameter" not in first and "Ring size" not in first

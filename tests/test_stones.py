@@ -89,3 +89,44 @@ def test_outlines_are_counter_clockwise_and_fill_their_box(shape):
     assert outline.max(axis=0) - outline.min(axis=0) == pytest.approx([width, 8.0], abs=0.02)
     # A trillion is the sparest shape (a bowed triangle), a princess fills its box.
     assert 0.45 * width * 8.0 < polygon_area(outline) <= width * 8.0 + 1e-9
+
+
+@pytest.mark.parametrize("shape", list(Shape), ids=lambda shape: shape.value)
+def test_a_carat_picks_the_size_that_models_it(shape):
+    from configurator.design import DEFAULT_LENGTH_TO_WIDTH, LENGTH_TO_WIDTH_RANGE
+    from configurator.stones import stone_for_carat
+
+    sized = stone_for_carat(Stone(shape=shape, length_mm=5.0), 1.00)
+    assert modelled_carat(sized) == pytest.approx(1.00, abs=0.01)
+    low, high = LENGTH_TO_WIDTH_RANGE[shape]
+    ratio = sized.length_mm / sized.outline_width_mm
+    assert low - 1e-9 <= ratio <= high + 1e-9
+    assert low <= DEFAULT_LENGTH_TO_WIDTH[shape] <= high  # the usual ratio is one the trade cuts
+
+
+@pytest.mark.parametrize("material", ["diamond", "sapphire", "cubic-zirconia"])
+def test_a_denser_stone_of_the_same_carat_is_smaller(material):
+    from configurator.stones import stone_for_carat
+
+    sized = stone_for_carat(Stone(shape=Shape.OVAL, material=material, length_mm=5.0), 2.0)
+    assert modelled_carat(sized) == pytest.approx(2.0, abs=0.01)
+    diamond = stone_for_carat(Stone(shape=Shape.OVAL, length_mm=5.0), 2.0)
+    density = catalogue.gemstone(material).density_g_cm3
+    assert (sized.length_mm < diamond.length_mm) == (density > 3.52)
+
+
+def test_an_unreachable_carat_is_refused_in_words():
+    from configurator.errors import DesignError
+    from configurator.stones import stone_for_carat
+
+    with pytest.raises(DesignError, match=r"^stone\.carat: .* weighs .* not 500 ct"):
+        stone_for_carat(Stone(shape=Shape.ROUND, length_mm=5.0), 500.0)
+
+
+def test_a_narrow_stone_keeps_its_proportions_when_scaled_to_a_carat():
+    from configurator.stones import stone_for_carat
+
+    marquise = Stone(shape=Shape.MARQUISE, length_mm=6.5, width_mm=2.5)
+    sized = stone_for_carat(marquise, 0.25)
+    assert sized.outline_width_mm >= 1.0
+    assert sized.length_mm / sized.outline_width_mm == pytest.approx(6.5 / 2.5, rel=0.02)

@@ -228,3 +228,15 @@ def test_a_second_store_sees_the_first_ones_rows(url):
         assert [d.id for d in second.list()] == [saved.id]
     finally:
         second.close()
+
+
+def test_a_deleted_design_can_be_put_back_as_it_was(store):
+    saved = store.save("Ada", DESIGN, title="Rose band", notes="call on Friday", preview_png=None)
+    other = store.save("Bea", DESIGN)
+    store.delete(saved.id)
+    restored = store.restore(saved)
+    assert restored == saved  # the same id, text and dates
+    assert store.get(saved.id) == saved
+    assert [row.id for row in store.list()] == sorted([saved.id, other.id], reverse=True)
+    with pytest.raises(StorageError, match=rf"saved design {saved.id}: already there"):
+        store.restore(saved)

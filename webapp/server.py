@@ -51,6 +51,9 @@ def app_server(preview: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
+        if os.environ.get("CONFIGURATOR_SERVER_LOG"):
+            folder = os.environ["CONFIGURATOR_SERVER_LOG"]
+            os.makedirs(folder, exist_ok=True)
         env = dict(os.environ)
         env["CONFIGURATOR_PREVIEW"] = "on" if preview else "off"
         env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'designs.db'}"

@@ -1,0 +1,304 @@
+"""The design form's logic, free of Streamlit: what each control shows for a design, and what a change does to it.
+
+The design document is the one source of truth. `values(doc, ui)` gives every control's value for it (the app sets
+the widgets from it before drawing them, so a design loaded from anywhere shows in every control); `change(doc, ui,
+key, value)` gives the document after a person moves one control. `ui` holds what the person chose that is not part
+of the design: the sizing system shown, whether the stone is sized by carat or millimetres, and the parts of the
+other piece kept aside while they try a pendant (so switching back finds the band as it was).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from configurator import catalogue, sizes
+from configurator.design import (
+    DEFAULT_LENGTH_TO_WIDTH,
+    DIAMOND_CLARITIES,
+    DIAMOND_COLORS,
+    SQUARE_SHAPES,
+    STONE_CLARITIES,
+    STYLES_WITH_PRONGS,
+    SettingStyle,
+    Shape,
+    Stone,
+)
+from configurator.errors import DesignError
+from configurator.settings import default_prong_mm
+from configurator.stones import depth_mm, modelled_carat, stone_for_carat
+
+DEFAULT_RING = {"size": {"system": "US", "value": 7.0}, "profile": "comfort", "width_mm": 2.5, "thickness_mm": 1.7}
+DEFAULT_PENDANT = {"outline": "round", "size_mm": 16.0, "thickness_mm": 1.5, "bail": "fixed", "clasp": "lobster",
+                   "chain": {"length_mm": 450.0}}
+DEFAULT_STONE = {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 5.0}
+SIZE_BY = ("carat", "mm")
+
+# Controls whose value is a field of the document: key -> path.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "metal": ("metal",),
+    "profile": ("ring", "profile"),
+    "width": ("ring", "width_mm"),
+    "thickness": ("ring", "thickness_mm"),
+    "outline": ("pendant", "outline"),
+    "pendant_size": ("pendant", "size_mm"),
+    "plate_thickness": ("pendant", "thickness_mm"),
+    "bail": ("pendant", "bail"),
+    "clasp": ("pendant", "clasp"),
+    "chain_length": ("pendant", "chain", "length_mm"),
+    "cut": ("stone", "cut"),
+    "color": ("stone", "color"),
+    "clarity": ("stone", "clarity"),
+    "stone_width": ("stone", "width_mm"),
+    "stone_depth": ("stone", "depth_mm"),
+    "prongs": ("setting", "prongs"),
+    "tips": ("setting", "tips"),
+    "prong_mm": ("setting", "prong_mm"),
+    "heirloom_metal": ("heirloom", "metal"),
+    "heirloom_grams": ("heirloom", "grams"),
+}
+# What a finding's field is called on screen (the control that changes it).
+FIELD_LABELS = {
+    "ring.thickness_mm": "band thickness",
+    "ring.width_mm": "band width",
+    "ring.profile": "band profile",
+    "setting.prong_mm": "prong diameter",
+    "setting.style": "setting",
+    "pendant.thickness_mm": "plate thickness",
+    "pendant.size_mm": "pendant length",
+    "stone.length_mm": "stone length",
+    "stone.width_mm": "stone width",
+    "stone.cut": "cut",
+}
+
+
+def new_ui(doc: dict) -> dict:
+    """The person's own choices for a design just opened: its sizing system, stones by carat."""
+    ring = doc.get("ring") or {}
+    return {"size_system": (ring.get("size") or {}).get("system", "US"), "size_by": "carat", "parked": {}}
+
+
+def _stone(doc: dict) -> Stone | None:
+    try:
+        return Stone.model_validate(doc["stone"]) if doc.get("stone") else None
+    except ValueError:
+        return None
+
+
+def colours(material: str) -> list[str]:
+    gem = catalogue.gemstone(material)
+    return list(DIAMOND_COLORS if gem.is_diamond else gem.colors)
+
+
+def clarities(material: str) -> list[str]:
+    return list(DIAMOND_CLARITIES if catalogue.gemstone(material).is_diamond else STONE_CLARITIES)
+
+
+def size_options(doc: dict, system: str) -> list[str]:
+    """The sizes offered in `system`: the usual steps, and the design's own size where it falls between them."""
+    options = sizes.choices(system)
+    current = current_size_label(doc, system)
+    if current is not None and current not in options:
+        value = (lambda label: label if system == "UK" else float(label))
+        options = sorted([*options, current], key=lambda label: sizes.to_circumference(system, value(label)))
+    return options
+
+
+def current_size_label(doc: dict, system: str) -> str | None:
+    ring = doc.get("ring")
+    if not ring:
+        return None
+    size = sizes.RingSize.of(ring["size"]["system"], ring["size"]["value"])
+    if ring["size"]["system"] == system:
+        value = ring["size"]["value"]
+        return value if isinstance(value, str) else f"{float(value):g}"
+    return size.in_system(system)
+
+
+def is_free(stone: dict) -> bool:
+    """Whether the stone's width and depth are set by hand (measured, or unlocked) rather than following length."""
+    return bool(stone.get("client_supplied")) or stone.get("width_mm") is not None or stone.get("depth_mm") is not None
+
+
+def values(doc: dict, ui: dict) -> dict[str, Any]:
+    """Every control's value for `doc` (keys of the controls shown for it)."""
+    shown: dict[str, Any] = {"name": doc.get("name") or "", "piece": doc["piece"], "metal": doc["metal"]}
+    ring, pendant = doc.get("ring"), doc.get("pendant")
+    if ring:
+        system = ui.get("size_system") or ring["size"]["system"]
+        shown |= {"profile": ring["profile"], "width": float(ring["width_mm"]), "thickness": float(ring["thickness_mm"]),
+                  "size_system": system, f"size_value_{system}": current_size_label(doc, system)}
+    if pendant:
+        shown |= {"outline": pendant["outline"], "pendant_size": float(pendant["size_mm"]),
+                  "plate_thickness": float(pendant["thickness_mm"]), "bail": pendant["bail"],
+                  "clasp": pendant["clasp"], "chain_length": float(pendant["chain"]["length_mm"])}
+    stone = _stone(doc)
+    shown["stone_on"] = stone is not None
+    if stone is not None:
+        raw = doc["stone"]
+        shown |= {
+            "shape": stone.shape.value, "cut": stone.cut.value, "material": stone.material,
+            "color": stone.grade_color, "clarity": stone.grade_clarity, "client_stone": stone.client_supplied,
+            "size_by": "mm" if stone.client_supplied else ui.get("size_by", "carat"),
+            "carat": round(round(modelled_carat(stone), 3), 2),  # as the quote rounds it (3 places, shown as 2)
+            "stone_length": float(stone.length_mm),
+            "stone_free": is_free(raw), "stone_width": round(float(stone.outline_width_mm), 2),
+            "stone_depth": round(float(depth_mm(stone)), 2),
+        }
+        setting = doc.get("setting") or {"style": "prong"}
+        style = SettingStyle(setting["style"])
+        shown["style"] = style.value
+        if style in STYLES_WITH_PRONGS:
+            shown["prongs"] = setting.get("prongs") or 4
+            shown["tips"] = setting.get("tips", "round")
+        if style is not SettingStyle.BEZEL:
+            shown["prong_mm"] = round(float(setting.get("prong_mm") or default_prong_mm(stone, style)), 2)
+    shown["engraving"] = (doc.get("engraving") or {}).get("text", "")
+    heirloom = doc.get("heirloom")
+    shown["heirloom_on"] = heirloom is not None
+    if heirloom:
+        shown |= {"heirloom_metal": heirloom["metal"], "heirloom_grams": float(heirloom["grams"])}
+    return shown
+
+
+def _set(doc: dict, path: tuple[str, ...], value: Any) -> None:
+    node = doc
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node[path[-1]] = value
+
+
+def _restyle_stone(stone: dict, carat: float | None) -> dict:
+    """A stone whose shape, cut or material just changed: grades that the material lacks fall back to its own,
+    a square shape drops its width, unlocked proportions restart from the shape's usual ratio, and a stone sized
+    by carat keeps its weight."""
+    material = stone.get("material", "diamond")
+    if stone.get("color") not in colours(material):
+        stone.pop("color", None)
+    if stone.get("clarity") not in clarities(material):
+        stone.pop("clarity", None)
+    shape = Shape(stone.get("shape", "round"))
+    if not stone.get("client_supplied"):
+        stone.pop("depth_mm", None)
+        if stone.get("width_mm") is not None:
+            stone["width_mm"] = round(stone["length_mm"] / DEFAULT_LENGTH_TO_WIDTH[shape], 2)
+    if shape in SQUARE_SHAPES:
+        stone.pop("width_mm", None)
+    if carat is not None:
+        stone = stone_for_carat(Stone.model_validate(stone), carat).model_dump(mode="json", exclude_none=True)
+    return stone
+
+
+def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
+    """The document after control `key` took `value` (`ui` is updated in place). The caller validates the result:
+    a change that makes no valid design is refused there, the design kept as it was."""
+    doc = copy.deepcopy(doc)
+    parked = ui.setdefault("parked", {})
+    if key == "name":
+        text = str(value or "").strip()
+        doc["name"] = text
+        if not text:
+            doc.pop("name")
+    elif key == "piece":
+        if value != doc["piece"]:
+            leaving, coming = ("ring", "pendant") if value == "pendant" else ("pendant", "ring")
+            if doc.get(leaving):
+                parked[leaving] = doc.pop(leaving)
+            doc[coming] = parked.pop(coming, None) or copy.deepcopy(DEFAULT_RING if coming == "ring" else DEFAULT_PENDANT)
+            doc["piece"] = value
+            if coming == "ring":
+                ui["size_system"] = doc["ring"]["size"]["system"]
+    elif key == "size_system":
+        ui["size_system"] = value
+    elif key.startswith("size_value_"):
+        system = key.removeprefix("size_value_")
+        if value != current_size_label(doc, system):
+            doc["ring"]["size"] = {"system": system, "value": value if system == "UK" else float(value)}
+    elif key == "stone_on":
+        if value and not doc.get("stone"):
+            doc["stone"] = parked.pop("stone", None) or copy.deepcopy(DEFAULT_STONE)
+            doc["setting"] = parked.pop("setting", None) or {"style": "prong"}
+        elif not value and doc.get("stone"):
+            parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
+    elif key in ("shape", "cut", "material"):
+        stone = dict(doc["stone"])
+        by_carat = ui.get("size_by", "carat") == "carat" and not stone.get("client_supplied")
+        carat = round(modelled_carat(Stone.model_validate(stone)), 2) if by_carat else None
+        stone[key] = value
+        doc["stone"] = _restyle_stone(stone, carat)
+    elif key == "size_by":
+        ui["size_by"] = value
+    elif key == "carat":
+        stone = Stone.model_validate(doc["stone"])
+        doc["stone"] = stone_for_carat(stone, float(value)).model_dump(mode="json", exclude_none=True)
+    elif key == "stone_length":
+        stone = doc["stone"]
+        stone["length_mm"] = float(value)
+        if stone.get("width_mm") is not None:
+            stone["width_mm"] = min(float(stone["width_mm"]), float(value))
+    elif key == "stone_free":
+        current = Stone.model_validate(doc["stone"])
+        if value:
+            doc["stone"]["width_mm"] = round(float(current.outline_width_mm), 2)
+            doc["stone"]["depth_mm"] = round(float(depth_mm(current)), 2)
+            if current.shape in SQUARE_SHAPES:
+                doc["stone"].pop("width_mm")
+        else:
+            doc["stone"].pop("width_mm", None)
+            doc["stone"].pop("depth_mm", None)
+    elif key == "client_stone":
+        stone = doc["stone"]
+        if value:
+            current = Stone.model_validate(stone)
+            stone["client_supplied"] = True
+            stone["depth_mm"] = round(float(depth_mm(current)), 2)  # measured by the store: start from the model
+            if current.shape not in SQUARE_SHAPES:
+                stone["width_mm"] = round(float(current.outline_width_mm), 2)
+        else:
+            stone.pop("client_supplied", None)
+    elif key == "style":
+        setting = dict(doc.get("setting") or {})
+        setting["style"] = value
+        style = SettingStyle(value)
+        if style not in STYLES_WITH_PRONGS:
+            setting.pop("prongs", None)
+        if style is SettingStyle.BEZEL:
+            setting.pop("prong_mm", None)
+        doc["setting"] = setting
+    elif key == "engraving":
+        text = str(value or "").strip()
+        if text:
+            doc["engraving"] = {"text": text}
+        else:
+            doc.pop("engraving", None)
+    elif key == "heirloom_on":
+        if value and not doc.get("heirloom"):
+            doc["heirloom"] = parked.pop("heirloom", None) or {"metal": "14k-yellow", "grams": 5.0}
+        elif not value and doc.get("heirloom"):
+            parked["heirloom"] = doc.pop("heirloom")
+    elif key in FIELDS:
+        path = FIELDS[key]
+        if path[0] == "setting":
+            doc.setdefault("setting", {"style": "prong"})
+        _set(doc, path, float(value) if isinstance(value, int | float) and key != "prongs" else value)
+    else:
+        raise KeyError(f"no control {key!r}")
+    return doc
+
+
+def fix_label(changes: dict[str, Any]) -> str:
+    """A finding's fix as the controls name it: "band thickness 1.95 mm", "setting: bezel"."""
+    return ", ".join(suggested_value(field, value) for field, value in changes.items() if value is not None)
+
+
+def suggested_value(field: str, value: Any) -> str:
+    """One suggested value as the control shows it: "band thickness 1.95 mm"."""
+    label = FIELD_LABELS.get(field, field)
+    if isinstance(value, float):
+        return f"{label} {value:.2f} mm"
+    return f"{label}: {value}"
+
+
+def refusal(exc: DesignError) -> str:
+    """One line saying why a change was not made (the field named, the design kept as it was)."""
+    return f"That change was not made: {exc}"

@@ -79,7 +79,7 @@ LAYOUT_CSS = """
   .phone-total { position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; background: #fffdf9;
     border-top: 1px solid #ddd6ca; padding: 8px 16px; font: 600 16px sans-serif; color: #262730;
     display: flex; justify-content: space-between; }
-  .block-container { padding-top: 3.2rem; padding-bottom: 4rem; }
+  .block-container { padding-top: 4.2rem; padding-bottom: 4rem; }
 }
 .preview-status { font-size: 0.85rem; color: #6b6659; min-height: 1.3rem; margin: 0; }
 .preview-placeholder { display: flex; align-items: center; justify-content: center; gap: 10px; background: #f5f3ef;

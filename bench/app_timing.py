@@ -87,10 +87,10 @@ def changes(browser, url: str) -> tuple[list[float], list[float]]:
             _viewer_state(page))))
         ready = page.frame_locator("iframe#stpyvistaframe").locator("body").get_attribute("data-ready-ms")
         pages.append(float(ready or "nan") / 1000)
-        page.get_by_test_id("stApp").get_attribute("data-test-script-state")
         _wait(lambda: page.get_by_test_id("stApp").get_attribute("data-test-script-state") == "notRunning")
     context.close()
-    line("  of which the viewer page loading and drawing", pages, float("inf"))
+    print(f"{'  of which the viewer page loading and drawing':<46} median {statistics.median(pages) * 1000:7.0f} ms   "
+          f"worst {max(pages) * 1000:7.0f} ms   (in the browser, from the page's start to its first frame)")
     return prices, previews
 
 

@@ -406,7 +406,7 @@ def test_preview_canvas_is_drawn_for_a_ring_with_a_stone(page, tmp_path):
     _, stats = wait_for_drawn_canvas(page, unlike=band)  # the new scene, with the stone and its setting
     assert_piece_drawn(stats)
 
-    save_screenshot(page, screenshot_target("app.png", tmp_path))
+    save_screenshot(page, tmp_path / "app-stone.png")
 
 
 def test_save_reload_and_load_back(page, server, tmp_path):
@@ -510,7 +510,7 @@ def open_section(page: Page, label: str) -> None:
     page.get_by_text(label, exact=True).click()
 
 
-def test_a_preset_arrives_and_stays(page):
+def test_a_preset_arrives_and_stays(page, tmp_path):
     tick(page, "Centre stone")  # the controls hold another design first: a stone, another metal
     choose(page, "Metal", "18k rose gold")
     wait_until_idle(page)
@@ -521,6 +521,9 @@ def test_a_preset_arrives_and_stays(page):
     holds(page, loaded)
     assert combobox(page, "Shape").input_value() == "cushion"
     assert combobox(page, "Style").input_value() == "halo"
+    _, stats = wait_for_drawn_canvas(page)
+    assert_piece_drawn(stats)
+    save_screenshot(page, screenshot_target("app.png", tmp_path))  # the README's picture: a halo, its facets
     change_one_thing(page, loaded)
 
 
@@ -671,10 +674,13 @@ def test_the_camera_survives_a_change_of_metal(page, tmp_path):
 
 
 def test_a_phone_shows_the_piece_and_the_price_first_and_swipes_scroll(browser, server, tmp_path):
+    from configurator.design import load_design
+    from configurator.share import encode_design
+
     context = browser.new_context(**PHONE)
     page = context.new_page()
     try:
-        page.goto(server)
+        page.goto(f"{server}/?design={encode_design(load_design(ROOT / 'models' / 'solitaire-ring.json'))}")
         price_value(page).wait_for(timeout=RERUN_S * 1000 * 2)
         wait_for_viewer(page)
         frame, total = preview_frame(page).bounding_box(), price_value(page).bounding_box()

@@ -187,10 +187,16 @@ def guarded(callback):
     return run
 
 
-def load(doc: dict, client: str | None = None, notice: str | None = None) -> None:
-    """Make `doc` (a valid design) the one on screen: every control follows it on this run."""
+def load(doc: dict, client: str | None = None, notice: str | None = None, keep_ui: bool = False) -> None:
+    """Make `doc` (a valid design) the one on screen: every control follows it on this run. A design that comes
+    from this one (a fix, a budget suggestion) keeps the person's own choices (sizing system, carat or mm)."""
     st.session_state.design = parse_design(doc).to_dict()
-    st.session_state.ui = form.new_ui(st.session_state.design)
+    fresh = form.new_ui(st.session_state.design)
+    if keep_ui and "ui" in st.session_state:
+        fresh = {**fresh, "size_by": st.session_state.ui.get("size_by", "carat"),
+                 "size_system": st.session_state.ui.get("size_system", fresh["size_system"]),
+                 "parked": st.session_state.ui.get("parked", {})}
+    st.session_state.ui = fresh
     st.session_state.client = client
     if notice:
         st.session_state.notice = notice
@@ -220,7 +226,8 @@ def _changed(key: str) -> None:
 def _apply_fix(finding: dict) -> None:
     try:
         design = apply_fix(parse_design(st.session_state.design), finding)
-        load(design.to_dict(), st.session_state.get("client"), f"Fix applied: {form.fix_label(finding['changes'])}.")
+        load(design.to_dict(), st.session_state.get("client"), f"Fix applied: {form.fix_label(finding['changes'])}.",
+             keep_ui=True)
     except (DesignError, ValueError) as exc:
         st.session_state.problem = form.refusal(exc)
 
@@ -497,7 +504,7 @@ def budget_helper(design_json: str, price: dict) -> None:
 
 @guarded
 def _apply_suggestion(doc: dict, label: str) -> None:
-    load(doc, st.session_state.get("client"), f"Applied: {label}.")
+    load(doc, st.session_state.get("client"), f"Applied: {label}.", keep_ui=True)
 
 
 def checks_panel(issues: list[dict]) -> None:

@@ -47,20 +47,20 @@ def healthy(url: str) -> bool:
 def app_server(preview: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
     """`streamlit run app.py` on a free port with a fresh SQLite database; yields (url, process).
 
-    Raises RuntimeError with the end of the server's log when it exits or does not answer in SERVER_START_S."""
+    The server's log goes to a temporary folder, or to CONFIGURATOR_SERVER_LOG (a folder) to keep it for a look
+    after the run. Raises RuntimeError with the end of the log when it exits or does not answer in SERVER_START_S."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
-        if os.environ.get("CONFIGURATOR_SERVER_LOG"):
-            folder = os.environ["CONFIGURATOR_SERVER_LOG"]
-            os.makedirs(folder, exist_ok=True)
         env = dict(os.environ)
         env["CONFIGURATOR_PREVIEW"] = "on" if preview else "off"
         env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'designs.db'}"
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                    "--server.port", str(port), "--server.address", "127.0.0.1",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-        log_path = Path(folder) / "server.log"
+        log_dir = Path(os.environ.get("CONFIGURATOR_SERVER_LOG") or folder)  # set it to keep the log after the run
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = log_dir / "server.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:

@@ -18,7 +18,7 @@ import json
 import logging
 import os
 import re
-import time
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +39,19 @@ from configurator.design import (
     Shape,
     loads_design,
     parse_design,
+    without_stray_parts,
 )
 from configurator.errors import ConfiguratorError
 from configurator.export import Format, encode, scene_glb, stones_mesh, wax_pattern
 from configurator.geometry import build
-from configurator.passwords import verify_password
+from configurator.passwords import PasswordGuard, idle_too_long
 from configurator.pricing import current_price_table, price_table_stamp, update_price_table
 from configurator.quotes import model_of, quote_document
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
 from configurator.sizes import RingSize, System
 from configurator.solids import PREVIEW
-from configurator.storage import SavedDesign, StorageError, Store
+from configurator.storage import SavedDesign, StorageError, Store, Visitor, new_access_code, secret_hash
 from webapp import form, preview
 from webapp.text import html_text, plain
 
@@ -59,7 +60,8 @@ MODELS = ROOT / "models"
 DEFAULT_DESIGN = MODELS / "comfort-band.json"
 LOG = logging.getLogger("configurator.app")
 MISSING = object()
-UNLOCK_DELAY_S = 1.0  # each wrong store password costs this much more waiting than the last
+OWNER_COOKIE = "configurator_owner"  # a random token naming this browser: the designs saved from it are its own
+OWNER_COOKIE_DAYS = 400
 
 # The page's layout: on a wide screen the piece (price and preview) and its details on the left, the controls on
 # the right; on a phone the piece first, then the controls, then the details, with the total pinned to the bottom.
@@ -148,6 +150,51 @@ def preview_html(design_json: str, view: str) -> str:
 def store() -> Store:
     """The saved-designs database, shared by every session (the engine is thread-safe)."""
     return Store.open()
+
+
+@st.cache_resource
+def password_guard() -> PasswordGuard:
+    """Wrong store passwords, counted per visitor and over the whole server (shared by every session)."""
+    return PasswordGuard()
+
+
+# ---------------------------------------------------------------- who is looking: store staff, or a customer
+
+
+def staff() -> bool:
+    """Whether this session is store staff: signed in on the Store settings page, and not idle too long."""
+    if not st.session_state.get("store_unlocked"):
+        return False
+    now = password_guard().clock()
+    if idle_too_long(st.session_state.get("staff_active_at"), now):
+        st.session_state.store_unlocked = False
+        st.session_state.caution = "The store session locked itself after 15 minutes without use; sign in again."
+        return False
+    st.session_state.staff_active_at = now
+    return True
+
+
+def _owner_token() -> str:
+    """This browser's own random token, from its cookie (set on its first visit: the designs it saves are its)."""
+    if "owner" not in st.session_state:
+        token = str(st.context.cookies.get(OWNER_COOKIE) or "")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{22,64}", token):
+            token = secrets.token_urlsafe(24)
+        st.session_state.owner = token
+    return st.session_state.owner
+
+
+def _remember_owner() -> None:
+    """Set the browser's cookie to this session's token (it is a token we made: no text of anyone's)."""
+    token = _owner_token()
+    if st.context.cookies.get(OWNER_COOKIE) != token:
+        st.html(f"<script>document.cookie = '{OWNER_COOKIE}={token}; max-age={OWNER_COOKIE_DAYS * 86400}; "
+                "path=/; SameSite=Strict';</script>", unsafe_allow_javascript=True)
+
+
+def visitor() -> Visitor:
+    """The customer as the store knows them: their browser's token and the access codes they gave, hashed."""
+    return Visitor(secret_hash(_owner_token()), tuple(st.session_state.get("codes", ())))
 
 
 # ---------------------------------------------------------------- the design in the session
@@ -456,7 +503,7 @@ def headline(quote: dict) -> None:
 def price_panel(design_json: str, quote: dict) -> None:
     price = quote["price"]
     currency = price["currency"]
-    store_view = bool(st.session_state.get("store_unlocked"))
+    store_view = staff()
     st.subheader("Price")
     if store_view:
         lines = [(line["item"], line["amount"]) for line in price["lines"]]
@@ -511,8 +558,8 @@ def checks_panel(issues: list[dict]) -> None:
     st.subheader("Workshop check")
     for index, issue in enumerate(issues):
         show = st.error if issue["severity"] == Severity.BLOCKING.value else st.warning
-        show(plain(f"{issue['message']} ({issue['value_mm']:.2f} mm; at least {issue['limit_mm']:.2f} mm). "
-                   f"{issue['fix'][:1].upper()}{issue['fix'][1:]}."))
+        measure = f" ({issue['value_mm']:.2f} mm; at least {issue['limit_mm']:.2f} mm)" if issue["limit_mm"] > 0 else ""
+        show(plain(f"{issue['message']}{measure}. {issue['fix'][:1].upper()}{issue['fix'][1:]}."))
         if issue["changes"]:
             st.button(f"Fix: {form.fix_label(issue['changes'])}", key=f"fix_{index}", on_click=_apply_fix,
                       args=(issue,))
@@ -529,29 +576,30 @@ def _file_name(design, suffix: str) -> str:
 
 def downloads(design, design_json: str, issues: list[dict]) -> None:
     st.subheader("Files")
-    blocking = [issue for issue in issues if issue["severity"] == Severity.BLOCKING.value]
+    held = form.wax_held_back(issues)
+    blocking = held is not None
     metal = catalogue.metal(design.metal)
     shrink = st.checkbox(f"Scale the wax for casting shrinkage ({metal.shrinkage_pct:g} %)", value=True,
                          key="shrinkage")
     scale = f"-wax-{metal.shrinkage_pct:g}pct-shrinkage" if shrink else "-wax-nominal-size"
-    if blocking:
-        st.error(plain(f"Wax files are held back until the check passes: {blocking[0]['message']}. "
+    if held:
+        st.error(plain(f"Wax files are held back until the check passes: {held}. "
                        "Use the fix above, or change the design."))
     cols = st.columns(2)
     # OBJ, 3MF, GLB and the sheet are made when their button is pressed: no run pays for a file nobody asked for.
     cols[0].download_button("Download wax STL", b"" if blocking else wax_file(design_json, shrink, "stl"),
                             file_name=_file_name(design, f"{scale}.stl"), mime="model/stl", key="download_stl",
-                            disabled=bool(blocking), width="stretch")
+                            disabled=blocking, width="stretch")
     cols[1].download_button("Download wax OBJ", functools.partial(wax_file, design_json, shrink, "obj"),
                             file_name=_file_name(design, f"{scale}.obj"), mime="text/plain", key="download_obj",
-                            disabled=bool(blocking), width="stretch")
+                            disabled=blocking, width="stretch")
     cols = st.columns(2)
     cols[0].download_button("Download wax 3MF", functools.partial(wax_file, design_json, shrink, "3mf"),
                             file_name=_file_name(design, f"{scale}.3mf"), mime="model/3mf", key="download_3mf",
-                            disabled=bool(blocking), width="stretch")
+                            disabled=blocking, width="stretch")
     cols[1].download_button("Download GLB (with stones)", functools.partial(glb_file, design_json),
                             file_name=_file_name(design, ".glb"), mime="model/gltf-binary", key="download_glb",
-                            disabled=bool(blocking), width="stretch")
+                            disabled=blocking, width="stretch")
     stones = stones_file(design_json) if design.stone is not None else None
     cols = st.columns(2)
     cols[0].download_button("Download stones STL", stones or b"", file_name=_file_name(design, "-stones.stl"),
@@ -580,11 +628,14 @@ def share_and_save(design) -> None:
                 picture = preview.thumbnail_png(design, build(design, PREVIEW))
             except Exception:  # noqa: BLE001 - a design is saved even when no picture can be made
                 picture = None
+            code = new_access_code()
             try:
                 saved = store().save(client, design.to_json(), title=design.name or "", notes=notes,
-                                     preview_png=picture)
+                                     preview_png=picture, owner=_owner_token(), access_code=code)
                 st.session_state.client = saved.client_name
-                st.success(f"Saved as #{saved.id} for {plain(saved.client_name)}.")
+                st.session_state.setdefault("codes", []).append(secret_hash(code))
+                st.success(f"Saved as #{saved.id} for {plain(saved.client_name)}. Its access code is {code}: keep "
+                           "it to open the design again on another device (Saved designs).")
             except StorageError as exc:
                 st.error(plain(exc))
 
@@ -672,8 +723,11 @@ def show_preview(design_json: str, view: str, slot, status, height: int) -> None
 
 @guarded
 def _load_saved(saved: SavedDesign) -> None:
+    if not (staff() or visitor().can_see(saved)):
+        st.session_state.saved_problem = "That design is not yours to open."
+        return
     try:
-        load(json.loads(saved.design_json), saved.client_name, "Opened the saved design.")
+        load(without_stray_parts(json.loads(saved.design_json)), saved.client_name, "Opened the saved design.")
         st.session_state.section = "Design"
     except (ValueError, DesignError) as exc:
         st.session_state.saved_problem = f"That saved design cannot be opened: {exc}"
@@ -681,6 +735,9 @@ def _load_saved(saved: SavedDesign) -> None:
 
 @guarded
 def _duplicate(saved: SavedDesign) -> None:
+    if not (staff() or visitor().can_see(saved)):
+        st.session_state.saved_problem = "That design is not yours to copy."
+        return
     try:
         twin = store().duplicate(saved.id)
         st.session_state.saved_notice = f"Duplicated as #{twin.id}."
@@ -690,6 +747,9 @@ def _duplicate(saved: SavedDesign) -> None:
 
 @guarded
 def _delete(saved: SavedDesign) -> None:
+    if not staff():
+        st.session_state.saved_problem = "Only store staff delete saved designs."
+        return
     try:
         store().delete(saved.id)
     except StorageError as exc:
@@ -701,6 +761,8 @@ def _delete(saved: SavedDesign) -> None:
 
 @guarded
 def _undo_delete() -> None:
+    if not staff():
+        return
     deleted = st.session_state.get("deleted") or []
     if not deleted:
         return
@@ -714,7 +776,7 @@ def _undo_delete() -> None:
     st.session_state.saved_notice = f"Put back #{saved.id}."
 
 
-def _saved_row(row: SavedDesign) -> None:
+def _saved_row(row: SavedDesign, manage: bool) -> None:
     cols = st.columns([1, 3, 2])
     if row.preview_png:
         cols[0].image(row.preview_png, width=96)
@@ -722,7 +784,7 @@ def _saved_row(row: SavedDesign) -> None:
                  f"<small>saved {row.updated_at:%Y-%m-%d %H:%M} UTC · #{row.id}</small>"
                  + (f"<br><small>{html_text(row.notes)}</small>" if row.notes else "") + "</div>")
     with cols[2]:
-        if st.session_state.get("confirm_delete") == row.id:
+        if manage and st.session_state.get("confirm_delete") == row.id:
             st.warning("Delete this saved design?")
             yes, no = st.columns(2)
             yes.button("Delete", key=f"really_delete_{row.id}", type="primary", on_click=_delete, args=(row,))
@@ -730,8 +792,16 @@ def _saved_row(row: SavedDesign) -> None:
             return
         st.button("Load", key=f"load_{row.id}", on_click=_load_saved, args=(row,), width="stretch")
         st.button("Duplicate", key=f"duplicate_{row.id}", on_click=_duplicate, args=(row,), width="stretch")
-        st.button("Delete…", key=f"delete_{row.id}", width="stretch",
-                  on_click=lambda id=row.id: st.session_state.update(confirm_delete=id))
+        if manage:  # deleting is store staff's
+            st.button("Delete…", key=f"delete_{row.id}", width="stretch",
+                      on_click=lambda id=row.id: st.session_state.update(confirm_delete=id))
+
+
+def _add_code() -> None:
+    code = str(st.session_state.get("access_code") or "").strip()
+    if code:
+        st.session_state.setdefault("codes", []).append(secret_hash(code))
+        st.session_state.access_code = ""
 
 
 def saved_page() -> None:
@@ -739,22 +809,33 @@ def saved_page() -> None:
     for kind, show in (("problem", st.error), ("saved_problem", st.error), ("saved_notice", st.success)):
         if st.session_state.get(kind):
             show(plain(st.session_state.pop(kind)))
-    deleted = st.session_state.get("deleted") or []
-    if deleted:
-        last = deleted[-1]
-        cols = st.columns([3, 1])
-        cols[0].info(plain(f"Deleted “{last.title or 'untitled'}” for {last.client_name}."))
-        cols[1].button("Undo", key="undo_delete", on_click=_undo_delete, width="stretch")
-    search = st.text_input("Client", key="search_client", placeholder="Search by client name")
+    manage = staff()
+    if manage:
+        st.caption("Store staff: every client's saved designs.")
+        deleted = st.session_state.get("deleted") or []
+        if deleted:
+            last = deleted[-1]
+            cols = st.columns([3, 1])
+            cols[0].info(plain(f"Deleted “{last.title or 'untitled'}” for {last.client_name}."))
+            cols[1].button("Undo", key="undo_delete", on_click=_undo_delete, width="stretch")
+        search = st.text_input("Client", key="search_client", placeholder="Search by client name")
+    else:
+        search = ""
+        st.caption("Your saved designs: those saved from this browser, and those you open with their access code. "
+                   "Store staff sign in on the Store settings page to see every client's.")
+        with st.form("code_form", clear_on_submit=True):
+            st.text_input("Access code", key="access_code", placeholder="XXXX-XXXX-XXXX-XXXX",
+                          help="The code shown when the design was saved")
+            st.form_submit_button("Open with the code", on_click=_add_code)
     try:
-        rows = store().list(client=search or None)
+        rows = store().list(client=search or None, visitor=None if manage else visitor())
     except StorageError as exc:
         st.error(plain(exc))
         return
     if not rows:
         st.info("No saved designs yet." if not search else plain(f"No saved designs for '{search}'."))
     for row in rows:
-        _saved_row(row)
+        _saved_row(row, manage)
 
 
 def _password_hash() -> str | None:
@@ -768,17 +849,17 @@ def _password_hash() -> str | None:
 
 
 def _unlock_form(stored: str) -> None:
-    with st.form("unlock_form"):
+    guard = password_guard()
+    session = st.session_state.setdefault("visitor_id", secrets.token_hex(8))
+    with st.form("unlock_form", clear_on_submit=True):
         password = st.text_input("Store password", type="password", key="store_password")
         if st.form_submit_button("Unlock"):
-            failures = st.session_state.get("unlock_failures", 0)
-            time.sleep(min(UNLOCK_DELAY_S * failures, 10.0))  # every wrong guess waits longer than the last
-            if verify_password(password, stored):
+            unlocked, wait = guard.attempt(session, password, stored)
+            if unlocked:
                 st.session_state.store_unlocked = True
-                st.session_state.unlock_failures = 0
+                st.session_state.staff_active_at = guard.clock()
                 st.rerun()
-            st.session_state.unlock_failures = failures + 1
-            st.error("That password is not right.")
+            st.error("That password is not right." + (f" Wait {wait:.0f} s before the next try." if wait else ""))
 
 
 def store_page() -> None:
@@ -788,7 +869,9 @@ def store_page() -> None:
         st.info("Store settings are locked: set CONFIGURATOR_STORE_PASSWORD_HASH (make one with "
                 "`python -m configurator hash-password`) or store_password_hash in Streamlit secrets.")
         return
-    if not st.session_state.get("store_unlocked"):
+    if not staff():
+        if st.session_state.get("caution"):
+            st.warning(plain(st.session_state.pop("caution")))
         _unlock_form(stored)
         return
     st.button("Lock the store settings", key="lock", on_click=st.session_state.pop, args=("store_unlocked", None))
@@ -821,6 +904,7 @@ def main() -> None:
     st.set_page_config(page_title="Jewelry configurator", page_icon="💍", layout="wide")
     sections = {"Design": design_page, "Saved designs": saved_page, "Store settings": store_page}
     section = st.sidebar.radio("Go to", list(sections), key="section")
+    _remember_owner()
     try:
         sections[section]()
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a person: one line, the design kept

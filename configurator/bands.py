@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import manifold3d
+import numpy as np
 
 from .design import Ring
 from .profiles import BandSection, band_section
@@ -20,6 +21,16 @@ class Band:
     section: BandSection
     inner_radius_mm: float  # radius of the inner polygon's vertices
     segments: int
+
+    def inside_radius_mm(self, half_span: float) -> float:
+        """The largest radius of the band's inside within `half_span` of its centre line: a comfort fit's inside
+        curves away from the finger toward its edges."""
+        points = self.section.points
+        inside = points[points[:, 0] < (points[:, 0].min() + points[:, 0].max()) / 2]
+        inside = inside[np.argsort(inside[:, 1])]
+        within = inside[np.abs(inside[:, 1]) <= half_span, 0]
+        ends = np.interp([-half_span, half_span], inside[:, 1], inside[:, 0])
+        return float(max(self.inner_radius_mm, *ends, *within))
 
 
 @lru_cache(maxsize=64)

@@ -18,6 +18,7 @@ from .quotes import model_of, price
 from .stones import scaled_stone, smallest_length_mm
 
 SIZE_STEP_MM = 0.05
+CASTABLE_STEPS = 6  # how many sizes below the largest that fits are tried for one that casts
 SMALLEST_STONE_MM = 2.0
 # A white diamond's alternatives: material, its colour and clarity words.
 WHITE_ALTERNATIVES = (("lab-diamond", None), ("moissanite", "white"), ("sapphire", "white"))
@@ -65,10 +66,13 @@ def smaller_stone(design: Design, budget: float, table: PriceTable) -> Suggestio
             low = middle
         else:
             high = middle - 1
-    smaller = _stone_of_length(design, lengths[low])
-    total = price(smaller, table).total
-    carat = price_carat(smaller)
-    return Suggestion(f"smaller centre stone: {lengths[low]:.2f} mm ({carat:.2f} ct)", total, smaller)
+    for index in range(low, max(-1, low - CASTABLE_STEPS), -1):  # the largest that fits and also casts
+        smaller = _stone_of_length(design, lengths[index])
+        if castable(smaller):
+            carat = price_carat(smaller)
+            return Suggestion(f"smaller centre stone: {lengths[index]:.2f} mm ({carat:.2f} ct)",
+                              price(smaller, table).total, smaller)
+    return None
 
 
 def price_carat(design: Design) -> float:
@@ -140,8 +144,17 @@ def other_stones(design: Design, budget: float, table: PriceTable) -> list[Sugge
     return sorted(suggestions, key=lambda suggestion: -suggestion.total)
 
 
+def castable(design: Design) -> bool:
+    """Whether the workshop can cast `design`: no blocking finding (designs of one geometry share their scan)."""
+    from .checks import Severity, check
+
+    return not any(finding.severity is Severity.BLOCKING
+                   for finding in check(design, model_of(design), verify=False))
+
+
 def fit(design: Design, budget: float, table: PriceTable | None = None) -> list[Suggestion]:
-    """Changes that bring `design` within `budget`, each with its total; empty when it already fits."""
+    """Changes that bring `design` within `budget`, each with its total, each a valid design the workshop can
+    cast (a change that would not cast is left out); empty when the design already fits."""
     table = table or current_price_table()
     if price(design, table).total <= budget:
         return []
@@ -152,4 +165,4 @@ def fit(design: Design, budget: float, table: PriceTable | None = None) -> list[
         *other_stones(design, budget, table),
         *other_metals(design, budget, table)[:3],
     ]
-    return [suggestion for suggestion in found if suggestion is not None]
+    return [suggestion for suggestion in found if suggestion is not None and castable(suggestion.design)]

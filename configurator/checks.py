@@ -27,7 +27,7 @@ from .settings import (
     prong_angles,
 )
 from .shoulders import channel_size, pave_layout
-from .walls import Scan, scan
+from .walls import Scan
 
 MIN_DETAIL_MM = 0.35  # raised detail and the thinnest metal that fills in the casting
 MIN_GAP_MM = 0.3  # narrower gaps cannot hold investment
@@ -65,7 +65,8 @@ class Finding:
     kind: str = ""  # which check found it: "shank", "gap", "plate"... (the same kind after a fix: not fixed)
 
     def line(self) -> str:
-        return f"{self.severity.value}: {self.part}: {self.message} ({self.value_mm:.2f} mm < {self.limit_mm:.2f} mm); {self.fix}"
+        measure = f" ({self.value_mm:.2f} mm < {self.limit_mm:.2f} mm)" if self.limit_mm > 0 else ""
+        return f"{self.severity.value}: {self.part}: {self.message}{measure}; {self.fix}"
 
     def to_dict(self) -> dict:
         data = {**asdict(self), "severity": self.severity.value, "changes": dict(self.changes)}
@@ -104,10 +105,13 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
             design with each candidate fix in turn and offer the first that clears the finding (none, if none
             does); without it, the first candidate is offered untried.
     """
+    from .quotes import scan_of
+
     metal = catalogue.metal(design.metal)
-    walls = walls or scan(model.metal, model.stones)
+    walls = walls or scan_of(design, model)
     band = _band_region(design, model, walls) if model.band is not None else None
     findings = [
+        *_body_findings(design, model),
         *_band_findings(design, model, metal, walls, band),
         *_wall_findings(design, model, walls, band),
         *_prong_findings(design),
@@ -115,13 +119,40 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
         *_accent_findings(design, model),
         *_setting_findings(design, model, metal, walls),
     ]
+    findings = [_far_under(finding) for finding in findings]
     if verify:
         findings = [_verified(design, finding) if finding.kind in MEASURED_KINDS else finding for finding in findings]
     return sorted(findings, key=lambda finding: finding.severity is not Severity.BLOCKING)
 
 
+def _far_under(finding: Finding) -> Finding:
+    """A measure under half its limit blocks, whatever the finding: a wall half as thick as castable is not a
+    matter for a word with the workshop."""
+    if finding.severity is Severity.WARNING and finding.limit_mm > 0 and finding.value_mm < finding.limit_mm / 2:
+        return replace(finding, severity=Severity.BLOCKING)
+    return finding
+
+
+def _body_findings(design: Design, model: Model) -> list[Finding]:
+    """The metal must be one body: a part that floats (a head whose posts miss the band) cannot be cast with it."""
+    if model.metal.body_count <= 1:
+        return []
+    bodies = sorted(model.metal.split(only_watertight=False), key=lambda body: body.volume)
+    floating, main = bodies[0], bodies[-1]
+    from .solids import from_trimesh
+
+    gap = float(from_trimesh(floating).min_gap(from_trimesh(main), 10.0))
+    where = place(design, model, floating.bounds.mean(axis=0))
+    part = "setting" if design.stone is not None else ("ring" if model.band is not None else "pendant")
+    return [Finding(Severity.BLOCKING, part, gap, 0.0,
+                    f"the metal is in {len(bodies)} pieces: {where or 'a part'} floats {gap:.2f} mm clear of the rest",
+                    "choose a setting or band that meets the head (the fix tries them)", (), where, kind="bodies")]
+
+
+
 # Findings read off the mesh: which value clears them is found by trying, not by a formula.
-MEASURED_KINDS = ("shank", "band-top", "thin-detail", "gap", "seat-touch", "culet", "plate", "grip", "accent-gap")
+MEASURED_KINDS = ("shank", "band-top", "thin-detail", "gap", "seat-touch", "culet", "plate", "grip", "accent-gap",
+                  "bodies")
 MAX_FIX_TRIES = 10
 
 
@@ -139,7 +170,11 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
         tries += _steps("ring.thickness_mm", own["ring.thickness_mm"], (0.1, 0.2, 0.4), 4.0)
     if "pendant.thickness_mm" in own:
         tries += _steps("pendant.thickness_mm", own["pendant.thickness_mm"], (0.3, 0.6, 1.0), 5.0)
-    if finding.kind in ("thin-detail", "gap", "seat-touch"):
+    if finding.kind == "bodies" and design.ring is not None and design.piece.value == "ring":
+        if design.ring.profile.value in ("knife-edge", "concave"):
+            tries.append((("ring.profile", "comfort"),))
+        tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.3,), 4.0)
+    if finding.kind in ("thin-detail", "gap", "seat-touch", "bodies"):
         setting = design.effective_setting
         if setting is not None and setting.style is not SettingStyle.BEZEL:
             current = setting.prong_mm or default_prong_mm(design.stone, setting.style)

@@ -11,17 +11,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import catalogue, sizes
-from .budget import fit
-from .checks import Severity, check
-from .design import Design, json_schema, load_design, loads_design
+from .design import Design, load_design, loads_design
 from .errors import ConfiguratorError
-from .export import Format, export, write_atomically
-from .geometry import build
-from .pricing import current_price_table, price_table_path, update_price_table
-from .quotes import price, quote_document
-from .sheet import spec_sheet
 
+# Each command imports what it uses when it runs (a quote needs no PDF writer, the size table no geometry): the
+# command line starts in what one command needs.
+
+FORMATS = ("stl", "obj", "glb", "3mf")  # export.Format's values (named here so parsing needs no geometry)
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
@@ -42,10 +38,14 @@ def _read(path: str) -> Design:
 
 
 def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2))
+    """Valid JSON or nothing: a NaN or infinity (which JSON has no word for) is an error, not output."""
+    print(json.dumps(data, indent=2, allow_nan=False))
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
+    from .budget import fit
+    from .quotes import price
+
     design = _read(args.design)
     if not (args.budget > 0 and args.budget < 1e9):
         raise UsageError(f"fit: --budget must be a positive amount, not {args.budget:g}")
@@ -78,6 +78,8 @@ def _parse_setting(text: str) -> tuple[str, float]:
 
 
 def _cmd_prices(args: argparse.Namespace) -> int:
+    from .pricing import current_price_table, price_table_path, update_price_table
+
     if args.set:
         changes = dict(_parse_setting(text) for text in args.set)
         table = update_price_table(changes, Path(args.file) if args.file else None)
@@ -104,11 +106,15 @@ def _cmd_hash_password(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    from .design import json_schema
+
     _print_json(json_schema())
     return 0
 
 
 def _cmd_sizes(args: argparse.Namespace) -> int:
+    from . import sizes
+
     rows = sizes.table()
     if args.json:
         _print_json(rows)
@@ -121,6 +127,8 @@ def _cmd_sizes(args: argparse.Namespace) -> int:
 
 
 def _cmd_quote(args: argparse.Namespace) -> int:
+    from .quotes import quote_document
+
     result = quote_document(_read(args.design))
     if args.json:
         _print_json(result)
@@ -148,8 +156,11 @@ def _cmd_quote(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from .checks import Severity, check
+    from .quotes import model_of
+
     design = _read(args.design)
-    findings = check(design, build(design))
+    findings = check(design, model_of(design))
     blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
     if args.json:
         _print_json({"ok": not blocking, "findings": [finding.to_dict() for finding in findings]})
@@ -164,6 +175,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import Format, NotCastable, export
+    from .quotes import model_of
+
     design = _read(args.design)
     fmt = Format(args.format) if args.format else None
     out = Path(args.output)
@@ -172,12 +186,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     targets = [path.resolve() for path in (out, stones, findings) if path is not None]
     if len(set(targets)) != len(targets):
         raise UsageError("export: -o, --stones and --findings must name different files")
-    model = build(design)
-    blocking = [finding for finding in check(design, model) if finding.severity is Severity.BLOCKING]
-    if blocking and not args.force:
-        print(f"export: not castable, nothing written: {blocking[0].line()} (--force exports anyway)", file=sys.stderr)
+    model = model_of(design)
+    try:
+        written = export(model, out, stones, args.shrinkage, fmt, findings, force=args.force)
+    except NotCastable as exc:
+        print(f"export: not castable, nothing written: {exc} (--force exports anyway)", file=sys.stderr)
         return EXIT_FINDINGS
-    written = export(model, out, stones, args.shrinkage, fmt, findings)
     note = f"wrote {written['metal']} ({written['format']}, shrinkage {written['shrinkage_pct']:g} %, "
     note += f"scale {written['scale']:.4f}, {written['volume_mm3']:.1f} mm3)"
     if stones is not None:
@@ -189,6 +203,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_sheet(args: argparse.Namespace) -> int:
+    from .export import write_atomically
+    from .sheet import spec_sheet
+
     design = _read(args.design)
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":
@@ -227,7 +244,7 @@ def parser() -> argparse.ArgumentParser:
     exported.add_argument(
         "--shrinkage", type=float, help="linear casting shrinkage in percent (default: the alloy's; 0 for none)"
     )
-    exported.add_argument("--format", choices=[fmt.value for fmt in Format], help="default: from -o's extension")
+    exported.add_argument("--format", choices=list(FORMATS), help="default: from -o's extension")
     exported.add_argument("--force", action="store_true", help="export even when the check finds a blocking problem")
     exported.set_defaults(run=_cmd_export)
 
@@ -257,7 +274,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
-        catalogue.metals()
+        from . import catalogue
+
+        catalogue.metals()  # a broken catalogue is one line, before any command
         return args.run(args)
     except ConfiguratorError as exc:
         print(f"error: {exc}", file=sys.stderr)

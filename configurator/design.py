@@ -193,20 +193,40 @@ MaterialId = Annotated[
 Millimetres = Annotated[float, Field(allow_inf_nan=False, strict=True)]  # numbers only: no "4", no true
 
 
-# Text a person typed may hold letters, marks, digits, punctuation, symbols and spaces of any script. Refused:
-# controls (C0, DEL, C1), line and paragraph separators, lone surrogates, and the invisible format characters that
-# reorder or hide text (bidi overrides, zero-width space, BOM); the zero-width joiners some scripts need stay.
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
-_ALLOWED_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
+# Text a person typed may hold letters, marks, digits, punctuation, symbols and spaces of any script, and what it
+# holds must show: refused are controls (C0, DEL, C1), line and paragraph separators, lone surrogates, format
+# characters (Cf: bidi overrides, zero-width spaces and joiners, BOM), private-use and unassigned code points (Co,
+# Cn), the characters Unicode marks default-ignorable (variation selectors, the combining grapheme joiner, Hangul
+# fillers...), the braille blank, and combining marks with no letter to sit on. So "Alice" and "Alice" with an
+# invisible letter are not two different clients.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp", "Cf", "Co", "Cn"})
+_MARKS = frozenset({"Mn", "Me", "Mc"})
+_INVISIBLE_RANGES = (  # Unicode's Default_Ignorable_Code_Point, and the braille blank
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
+    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800), (0x3164, 0x3164), (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _INVISIBLE_RANGES)
 
 
 def unprintable(text: str) -> str | None:
-    """Why `text` is not printable single-line text (naming the first bad character), or None when it is."""
+    """Why `text` is not visible single-line text (naming the first bad character), or None when it is."""
+    previous = None
     for char in text:
         category = unicodedata.category(char)
-        if category in _REFUSED_CATEGORIES or (category == "Cf" and char not in _ALLOWED_FORMAT_CHARACTERS):
+        if category in _REFUSED_CATEGORIES or _invisible(char):
             kind = "a control" if category == "Cc" else "an invisible or line-breaking"
-            return f"contains {kind} character (U+{ord(char):04X}); printable characters only"
+            return f"contains {kind} character (U+{ord(char):04X}); visible characters only"
+        if category in _MARKS and (previous is None or previous.isspace()):
+            return f"contains a combining mark with no letter to sit on (U+{ord(char):04X}); visible characters only"
+        previous = char
+    if text and text.isspace():
+        return "is only spaces; write something that shows"
     return None
 
 
@@ -409,6 +429,10 @@ class Design(Part):
             raise ValueError("ring: a ring design needs its ring part (size, profile, width, thickness)")
         if self.piece is Piece.PENDANT and self.pendant is None:
             raise ValueError("pendant: a pendant design needs its pendant part (outline, bail, clasp, chain)")
+        if self.piece is Piece.RING and self.pendant is not None:
+            raise ValueError("pendant: a ring design carries no pendant part (remove it, or make the piece a pendant)")
+        if self.piece is Piece.PENDANT and self.ring is not None:
+            raise ValueError("ring: a pendant design carries no ring part (remove it, or make the piece a ring)")
         if self.setting is not None and self.stone is None:
             raise ValueError("setting: a setting needs a stone to hold")
         if (
@@ -642,6 +666,15 @@ def load_design(path: str | Path) -> Design:
     except ValueError:  # a NUL in the name
         raise DesignError(f"{_one_line(repr(str(path)), 80)}: not a usable file name") from None
     return loads_design(text, source=path.name)
+
+
+def without_stray_parts(doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored document with the other piece's part dropped (a ring part left in a pendant design, as designs
+    saved before such parts were refused may carry). For documents the store already holds, not for new ones."""
+    if not isinstance(doc, dict):
+        return doc
+    stray = {"ring": "pendant", "pendant": "ring"}.get(doc.get("piece"))
+    return {key: value for key, value in doc.items() if key != stray}
 
 
 def edited(design: Design, changes: dict[str, Any]) -> Design:

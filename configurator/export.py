@@ -6,8 +6,11 @@ and the casting comes out at nominal size (PRODUCT.md).
 
 from __future__ import annotations
 
+import glob
 import os
+import stat
 import tempfile
+import time
 from enum import Enum
 from pathlib import Path
 
@@ -112,14 +115,54 @@ def scene_glb(model: Model) -> bytes:
     return scene.export(file_type="glb")
 
 
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every file or none: each goes to a temporary file beside its target, then all are renamed."""
-    staged: list[tuple[Path, Path]] = []
+STALE_PART_S = 3600  # a staging file of ours older than this was left by a killed run: the next run removes it
+
+
+def quoted(path: Path | str) -> str:
+    """A path as messages show it: quoted, so a newline or an escape in a name cannot forge a line."""
+    text = str(path)
+    return repr(text) if not text.isprintable() or "'" in text or " " in text else f"'{text}'"
+
+
+def _check_target(target: Path) -> None:
+    """Refuse a target that is not a regular file (a device, a FIFO, a folder) or has no folder to go in."""
     try:
-        for target, data in files.items():
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ConfiguratorError(f"cannot write {quoted(target)}: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a link" if stat.S_ISLNK(mode) else "not a regular file"
+        raise ConfiguratorError(f"will not write over {quoted(target)}: it is {kind}")
+    if not target.parent.is_dir():
+        raise ConfiguratorError(f"cannot write {quoted(target)}: its folder does not exist")
+
+
+def _remove_stale_parts(directory: Path, name: str) -> None:
+    """Staging files of `name` that a killed run left behind (ours by their pattern, and old)."""
+    now = time.time()
+    for stale in directory.glob(f".{glob.escape(name)}.*.part"):
+        try:
+            if now - stale.stat().st_mtime > STALE_PART_S:
+                stale.unlink()
+        except OSError:
+            continue
+
+
+def write_atomically(files: dict[Path, bytes]) -> None:
+    """Write every file or none. Every target is checked first (a regular file or nothing, in a folder that
+    exists), every file staged beside its target, and only then are they renamed into place; should a rename fail,
+    the files already replaced are put back. Staging files never outlive a failure."""
+    targets = {Path(target): data for target, data in files.items()}
+    for target in targets:
+        _check_target(target)
+    staged: list[tuple[Path, Path]] = []
+    backups: list[tuple[Path, Path | None]] = []
+    try:
+        for target, data in targets.items():
             directory = target.resolve().parent
-            if not directory.is_dir():
-                raise ConfiguratorError(f"{target}: the folder {directory} does not exist")
+            _remove_stale_parts(directory, target.name)
             handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
             staged.append((Path(temp), target))
             os.fchmod(handle, 0o666 & ~_umask())
@@ -128,12 +171,31 @@ def write_atomically(files: dict[Path, bytes]) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
         for temp, target in staged:
+            backup = None
+            if target.exists():  # keep the old file until every new one is in place
+                handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.resolve().parent)
+                os.close(handle)
+                backup = Path(name)
+                os.replace(target, backup)
+            backups.append((target, backup))
             os.replace(temp, target)
     except OSError as exc:
-        raise ConfiguratorError(f"cannot write {exc.filename or 'the export'}: {exc.strerror}") from None
+        for target, backup in reversed(backups):  # undo: the targets as they were
+            try:
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+            except OSError:
+                pass
+        name = exc.filename or "the export"
+        raise ConfiguratorError(f"cannot write {quoted(name)}: {exc.strerror}; nothing was written") from None
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
+    for _, backup in backups:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
 
 
 def findings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:
@@ -148,6 +210,14 @@ def findings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimes
     return parts
 
 
+class NotCastable(ConfiguratorError):
+    """The check finds the design cannot be cast: nothing is exported (unless forced)."""
+
+    def __init__(self, finding) -> None:
+        super().__init__(finding.line())
+        self.finding = finding
+
+
 def export(
     model: Model,
     out: Path,
@@ -155,8 +225,19 @@ def export(
     shrinkage_pct: float | None = None,
     fmt: Format | None = None,
     findings_out: Path | None = None,
+    force: bool = False,
 ) -> dict[str, object]:
-    """Write the wax pattern (and the stones, and the findings) and return what was written."""
+    """Write the wax pattern (and the stones, and the findings) and return what was written.
+
+    The check's verdict is the export's: a design with a blocking finding raises NotCastable and nothing is
+    written, unless `force` (a workshop's own decision). A metal that is not one watertight body is never written."""
+    from .checks import Severity, check
+
+    if not force:
+        blocking = [finding for finding in check(model.design, model, verify=False)
+                    if finding.severity is Severity.BLOCKING]
+        if blocking:
+            raise NotCastable(blocking[0])
     fmt = fmt or Format.of_path(out)
     metal = catalogue.metal(model.design.metal)
     pattern = wax_pattern(model, shrinkage_pct)

@@ -5,8 +5,9 @@ Rings: finger axis Y, the head up +Z. Pendants: the plate in the XY plane, face 
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import manifold3d
 import numpy as np
@@ -18,13 +19,16 @@ from .design import Design, Piece, Setting, SettingStyle, Shape
 from .findings import chain, clasp_meshes
 from .pendants import Plate, bail, border, jump_ring, plate
 from .pricing import StoneWeight
-from .settings import Parts, StoneForm, Support, head
+from .settings import Parts, StoneForm, Support, head, head_reach_mm
 from .shoulders import BandTop, cathedral, channel, pave
 from .solids import EXPORT, Resolution, drop_crumbs, subtract, to_trimesh, union
 from .stones import CARAT_GRAMS
 
 STONE_LIFT_MM = 0.4  # the culet's clearance above the band's top
 FOOT_REACH_X_MM = 1.6  # how far from the top line a post may land across the band
+# A pendant's border stones stand this far past the centre's head: a channel's round end (0.9 mm round a 1.2 mm stone)
+# and the 0.3 mm casting gap (PRODUCT.md), so that no border seat cuts into a prong or grazes it.
+BORDER_CLEAR_MM = 1.2
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,8 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         def anchor(x: float, y: float) -> np.ndarray:
             return np.array([x, y, math.sqrt(foot_radius**2 - x * x) - girdle_z])
 
-        support = Support(anchor, (FOOT_REACH_X_MM, ring.width_mm / 4))
+        reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
+        support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
         head_style = head_setting(setting)
         held = head(design.stone, head_style, support).moved(lambda solid: solid.translate((0.0, 0.0, girdle_z)))
         top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)))
@@ -151,16 +156,18 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
         girdle_z = max(body.thickness + 0.6, form.pavilion + 0.2)
         centre = np.array([*body.stone_centre, girdle_z])
 
+        foot_z = body.thickness - 0.3  # the posts' feet, 0.3 mm under the plate's face
+
         def anchor(x: float, y: float) -> np.ndarray:
-            return np.array([x, y, body.thickness - 0.3 - girdle_z])
+            return np.array([x, y, foot_z - girdle_z])
 
         reach = (design.stone.outline_width_mm / 2, design.stone.length_mm / 2)
         head_style = head_setting(setting)
         turn = 180.0 if design.stone.shape is Shape.HEART else 0.0  # a heart stone hangs point down, like a heart
-        held = head(design.stone, head_style, Support(anchor, reach), precut=False).moved(
+        held = head(design.stone, head_style, Support(anchor, reach, foot_z), precut=False).moved(
             lambda solid: solid.rotate((0.0, 0.0, turn)).translate(tuple(float(v) for v in centre)))
         if setting.style in (SettingStyle.CHANNEL, SettingStyle.PAVE):
-            keep_clear = max(design.stone.length_mm, design.stone.outline_width_mm) / 2 + 1.6
+            keep_clear = head_reach_mm(design.stone, head_style.prong_mm) + BORDER_CLEAR_MM
             rows = border(body, keep_clear, setting.style is SettingStyle.PAVE)
     # One cut of every seat through the plate and the head together: the plate is small, unlike a band.
     # The head's seats never touch one another, so they compose; a channel's groove overlaps its seats.
@@ -176,6 +183,33 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
         findings[name] = part.copy()
         findings[name].apply_translation((side, 0.0, 0.0))
     return Model(design, resolution, mesh, stones, findings, None, body, girdle_z, metal)
+
+
+def geometry_key(design: Design) -> str:
+    """What of a design shapes its meshes, as text: not its name, metal, the stone's material, colour or clarity,
+    a client's metal or the chain (designs that differ only there share one build)."""
+    doc = design.to_dict()
+    for key in ("name", "metal", "heirloom"):
+        doc.pop(key, None)
+    for key in ("material", "color", "clarity", "client_supplied"):
+        (doc.get("stone") or {}).pop(key, None)
+    (doc.get("pendant") or {}).pop("chain", None)
+    return json.dumps(doc, sort_keys=True)
+
+
+def dressed(model: Model, design: Design) -> Model:
+    """`model`, built for a design of the same geometry, made `design`'s: its design, and the centre stone weighed
+    in `design`'s material."""
+    if model.design == design:
+        return model
+    parts = []
+    for part in model.stone_parts:
+        if part.role == "centre" and design.stone is not None:
+            density = catalogue.gemstone(design.stone.material).density_g_cm3
+            part = replace(part, material=design.stone.material,
+                           carat=part.solid.volume() / 1000.0 * density / CARAT_GRAMS)
+        parts.append(part)
+    return replace(model, design=design, stone_parts=tuple(parts))
 
 
 def build(design: Design, resolution: Resolution = EXPORT) -> Model:

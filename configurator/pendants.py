@@ -12,7 +12,7 @@ import numpy as np
 
 from .design import Bail, Outline, Pendant
 from .outlines import pendant_outline, top_on_axis
-from .settings import ACCENT_GAP_MM, BEAD_RADIUS_MM, Parts, _placed_seat, _spaced, accent_form
+from .settings import ACCENT_GAP_MM, BEAD_RADIUS_MM, Parts, _placed_seat, _spaced, accent_form, ball
 from .solids import offset_outline, section, slab, sphere, torus, union
 
 BAIL_MAJOR_MM = 2.2  # loop radius to the wire's centre: an opening of about 3 mm for chains
@@ -66,8 +66,9 @@ def bail(pendant: Pendant, body: Plate) -> tuple[list[manifold3d.Manifold], list
     ]
     pin = manifold3d.Manifold.cylinder(5.0, HINGE_PIN_MM, HINGE_PIN_MM, 12).rotate((0.0, 90.0, 0.0)).translate(
         (-2.5, axis_y, mid_z))
-    loop_knuckle = manifold3d.Manifold.cylinder(1.4, knuckle_r, knuckle_r, 24).rotate((0.0, 90.0, 0.0)).translate(
-        (-0.7, axis_y, mid_z))
+    # 1.5 mm long: its ends stand 0.05 mm past the loop wire's sides (0.7 mm), so the two overlap, never just touch.
+    loop_knuckle = manifold3d.Manifold.cylinder(1.5, knuckle_r, knuckle_r, 24).rotate((0.0, 90.0, 0.0)).translate(
+        (-0.75, axis_y, mid_z))
     loop = union([loop_knuckle, _loop((0.0, bail_centre_y(pendant, body), mid_z), BAIL_MAJOR_MM, BAIL_WIRE_MM)])
     loop = manifold3d.Manifold.batch_boolean([loop, pin], manifold3d.OpType.Subtract)
     # The loop's knuckle turns between the plate's two: a slot (shaving 0.05 mm off their inner ends, so no face
@@ -78,10 +79,13 @@ def bail(pendant: Pendant, body: Plate) -> tuple[list[manifold3d.Manifold], list
     return [tab, *knuckles], [pin, slot], {"bail": loop}
 
 
+BAIL_OVERLAP_MM = 0.4  # a fixed bail's wire sinks this far into the plate (not a multiple of its facets' heights)
+
+
 def bail_centre_y(pendant: Pendant, body: Plate) -> float:
     """Height of the bail loop's centre."""
     if pendant.bail is Bail.FIXED:
-        return body.top_y + BAIL_MAJOR_MM - 0.35
+        return body.top_y + BAIL_MAJOR_MM - BAIL_OVERLAP_MM
     return body.top_y + HINGE_KNUCKLE_MM * 0.6 + BAIL_MAJOR_MM + 0.2
 
 
@@ -94,6 +98,16 @@ def jump_ring(pendant: Pendant, body: Plate) -> manifold3d.Manifold:
     inside_top = bail_centre_y(pendant, body) + BAIL_MAJOR_MM - BAIL_WIRE_MM
     centre_y = inside_top - JUMP_RING_WIRE_MM - 0.05 + JUMP_RING_MAJOR_MM
     return torus(JUMP_RING_MAJOR_MM, JUMP_RING_WIRE_MM, 32, 10).translate((0.0, centre_y, body.thickness / 2))
+
+
+# Beads sit only between stones next to each other on the border: where stones are left out (round the bail, the
+# centre stone), the next one stands far off, and a bead half way to it would hang in the air (over a heart's cleft).
+NEIGHBOUR_REACH = 1.5  # in stone pitches
+
+
+def _neighbours(a: np.ndarray, b: np.ndarray, size: float) -> bool:
+    """Whether two border stones of `size` stand next to each other (no stone left out between them)."""
+    return float(np.linalg.norm(b - a)) < NEIGHBOUR_REACH * (size + ACCENT_GAP_MM)
 
 
 def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
@@ -111,7 +125,8 @@ def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
         centre = np.array([*xy, z])
         parts.stones.append((form.stone, form.solid.translate(tuple(float(v) for v in centre))))
         seats.append(_placed_seat(form, centre))
-        if pave_beads and index + 1 < len(centres):  # a bead either side of the gap to the next stone
+        if pave_beads and index + 1 < len(centres) and _neighbours(xy, centres[index + 1], size):
+            # a bead either side of the gap to the next stone
             middle, along = (xy + centres[index + 1]) / 2, centres[index + 1] - xy
             across = np.array([-along[1], along[0]]) / max(np.linalg.norm(along), 1e-9)
             for side in (-1, 1):
@@ -124,6 +139,8 @@ def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
         groove = offset_outline(path, size / 2 - 0.25)
         inner = offset_outline(path, -(size / 2 - 0.25))
         ring = slab(groove - inner, z, body.thickness + 1)
-        keep = union([sphere((*xy, z), size * 0.75, 12) for xy in centres])
+        # Balls turned clear of the planes of symmetry: a stone on a diagonal would put their edges in the plane of
+        # the groove's own corner edges, crossing there edge on edge (a pinch).
+        keep = union([ball((*xy, z), size * 0.75) for xy in centres])
         parts.seats.append(manifold3d.Manifold.batch_boolean([ring, keep], manifold3d.OpType.Intersect))
     return parts

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from . import catalogue
 from .catalogue import ASSETS
@@ -33,7 +34,35 @@ BELOW_GRID_COLOR_STEP = 0.85  # each colour grade below K
 I3_FACTOR = 0.6  # I3 against I2
 FINE_METALS = ("gold", "platinum", "palladium", "silver")
 
-Price = Field(ge=0, allow_inf_nan=False)
+# Every figure of the table is a finite number within a stated bound (a price above it is a typing slip, such as
+# 1e308, that would print a total of inf); true and false are not numbers. The CSV grids give numbers as text.
+LABOUR_MAX = 100_000.0  # any one labour charge
+METAL_GRAM_MAX = 10_000.0  # an alloy's or a fine metal's price per gram
+DIAMOND_CARAT_MAX = 5_000_000.0  # per carat, the grid's largest stones
+GEM_CARAT_MAX = 1_000_000.0
+CARAT_BAND_MAX = 100.0
+
+
+def _number(value: Any) -> Any:
+    """A number, or text that spells one (the CSV grids); never a boolean."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {str(value).lower()}")
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"must be a number, not {value[:20]!r}") from None
+    return value
+
+
+def _bounded(high: float, low: float = 0.0, above: bool = False, default: Any = ...) -> Any:
+    """A finite number from `low` (or above it) to `high`, naming the bound when refused."""
+    limits = {"gt": low} if above else {"ge": low}
+    return Field(default, le=high, allow_inf_nan=False, **limits)
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Price = _bounded(LABOUR_MAX)
 
 
 class Strict(BaseModel):
@@ -41,48 +70,48 @@ class Strict(BaseModel):
 
 
 class CentreSetting(Strict):
-    prong: float = Price
-    bezel: float = Price
-    halo: float = Price
-    channel: float = Price
-    pave: float = Price
-    cathedral: float = Price
+    prong: Number = Price
+    bezel: Number = Price
+    halo: Number = Price
+    channel: Number = Price
+    pave: Number = Price
+    cathedral: Number = Price
 
 
 class AccentSetting(Strict):
-    halo: float = Price
-    channel: float = Price
-    pave: float = Price
+    halo: Number = Price
+    channel: Number = Price
+    pave: Number = Price
 
 
 class Labour(Strict):
-    casting: float = Price
-    finishing: float = Price
-    design: float = Price
-    engraving_per_character: float = Price
+    casting: Number = Price
+    finishing: Number = Price
+    design: Number = Price
+    engraving_per_character: Number = Price
     # Making a pendant's cable chain, per metre of chain (its metal is priced by weight). Tables written before
     # chains were priced lack the key: they take the shipped table's figure.
-    chain_per_metre: float = Field(40.0, ge=0, allow_inf_nan=False)
-    catalogue_casting: float = Price
-    catalogue_finishing: float = Price
+    chain_per_metre: Number = _bounded(LABOUR_MAX, default=40.0)
+    catalogue_casting: Number = Price
+    catalogue_finishing: Number = Price
     setting: CentreSetting
     accent: AccentSetting
 
 
 class DiamondCell(Strict):
-    carat_from: float = Field(ge=0)
-    carat_to: float = Field(gt=0)
+    carat_from: Number = _bounded(CARAT_BAND_MAX)
+    carat_to: Number = _bounded(CARAT_BAND_MAX, above=True)
     color: str
     clarity: str
-    per_carat: float = Price
+    per_carat: Number = _bounded(DIAMOND_CARAT_MAX)
 
 
 class GemPrice(Strict):
     material: str
     color: str
     clarity: str
-    per_carat_at_1ct: float = Price
-    size_exponent: float = Field(ge=0, le=2)
+    per_carat_at_1ct: Number = _bounded(GEM_CARAT_MAX)
+    size_exponent: Number = Field(ge=0, le=2, allow_inf_nan=False)
 
 
 class PriceTable(Strict):
@@ -90,14 +119,16 @@ class PriceTable(Strict):
 
     date: dt.date
     currency: str = Field(pattern="^[A-Z]{3}$")
-    markup: float = Field(ge=1.0, le=10.0)
-    catalogue_markup: float = Field(ge=1.0, le=10.0)
-    sprue_allowance: float = Field(ge=0, le=0.5)
-    refining_rate: float = Field(ge=0, le=1)
-    lab_diamond_share: float = Field(gt=0, le=1)
-    melee_per_carat: float = Price
-    fine_metal_per_gram: dict[str, float]
-    metal_per_gram: dict[str, float]
+    markup: Number = _bounded(10.0, 1.0)
+    catalogue_markup: Number = _bounded(10.0, 1.0)
+    sprue_allowance: Number = _bounded(0.5)
+    refining_rate: Number = _bounded(1.0)
+    lab_diamond_share: Number = _bounded(1.0, above=True)
+    # A client's metal worth more than the piece: the rest is returned to them, or bought at the refining rate.
+    leftover_metal: Literal["return", "buy"] = "return"
+    melee_per_carat: Number = _bounded(GEM_CARAT_MAX)
+    fine_metal_per_gram: dict[str, Number]
+    metal_per_gram: dict[str, Number]
     labour: Labour
     diamonds: tuple[DiamondCell, ...]
     gems: tuple[GemPrice, ...]
@@ -168,8 +199,10 @@ def _complete_prices(kind: str, prices: dict[str, float], ids: list[str]) -> Non
     for item, price in prices.items():
         if item not in ids:
             raise ValueError(f"{kind}.{item}: not in the catalogue")
-        if not (isinstance(price, int | float) and price >= 0 and price == price and price != float("inf")):
-            raise ValueError(f"{kind}.{item}: price must be a number, zero or more, not {price!r}")
+        if not (isinstance(price, int | float) and not isinstance(price, bool) and math.isfinite(price)
+                and 0 <= price <= METAL_GRAM_MAX):
+            raise ValueError(f"{kind}.{item}: a price per gram is a number from 0 to {METAL_GRAM_MAX:,.0f}, "
+                             f"not {price!r}")
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
@@ -346,6 +379,7 @@ class Quote:
     metal_grams: float
     catalogue_total: float
     chain_grams: float = 0.0
+    leftover_grams: float = 0.0  # of the client's own metal, beyond what the piece is worth
 
     @property
     def total(self) -> float:
@@ -368,7 +402,7 @@ class Quote:
 
     def to_dict(self) -> dict:
         before_credit = round(self.total - self.credits, 2)
-        catalogue_net = round(self.catalogue_total + self.credits, 2)
+        catalogue_net = max(0.0, round(self.catalogue_total + self.credits, 2))  # a credit pays for it at most
         return {
             "currency": self.currency,
             "table_date": self.table_date.isoformat(),
@@ -376,6 +410,7 @@ class Quote:
                       zip(self.lines["item"], self.lines["amount"], self.lines["kind"], strict=True)],
             "client_lines": self.client_lines(),
             "total": self.total,
+            "leftover_metal_grams": round(self.leftover_grams, 3),
             "catalogue": {
                 "total": catalogue_net,  # what the client would pay for it, after the same credits
                 "before_credits": self.catalogue_total,
@@ -397,16 +432,39 @@ def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
     return (StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)),)
 
 
-def heirloom_credit(design: Design, table: PriceTable) -> tuple[str, float] | None:
-    """The credit for the client's own metal: fine content x spot x refining rate."""
+@dataclass(frozen=True)
+class Credit:
+    """What a client's own metal is worth against the piece: its credit, and the grams left over."""
+
+    lines: tuple[tuple[str, float, str], ...]  # (store item, amount, client item)
+    used_grams: float
+    leftover_grams: float
+
+
+def heirloom_credit(design: Design, table: PriceTable, value: float) -> Credit | None:
+    """The credit for the client's own metal (fine content x spot x refining rate), up to `value`, the piece's price
+    before credits: the metal beyond that is returned to the client, or bought at the same rate on a line of its
+    own when the store's table says `leftover_metal = "buy"`."""
     if design.heirloom is None:
         return None
     old = catalogue.metal(design.heirloom.metal)
-    fine = design.heirloom.grams * old.purity
+    grams = design.heirloom.grams
+    per_gram = old.purity * table.fine_metal_per_gram[old.element] * table.refining_rate  # of the client's alloy
+    worth = grams * per_gram
+    used = grams if worth <= value or per_gram == 0 else value / per_gram
+    leftover = max(0.0, grams - used)
     spot = table.fine_metal_per_gram[old.element]
-    amount = fine * spot * table.refining_rate
-    return (f"credit: client's {old.name}, {design.heirloom.grams:.2f} g ({fine:.2f} g fine {old.element}) at "
-            f"{table.refining_rate:.0%} of {spot:.2f}/g", -amount)
+    rate = f"{table.refining_rate:.0%} of {spot:.2f}/g"
+    lines = [(f"credit: client's {old.name}, {used:.2f} g ({used * old.purity:.2f} g fine {old.element}) at {rate}",
+              -min(worth, value), f"Credit: your {old.name}, {used:.2f} g")]
+    if leftover > 0.005:
+        if table.leftover_metal == "buy":
+            lines.append((f"bought: client's remaining {old.name}, {leftover:.2f} g at {rate}", -leftover * per_gram,
+                          f"We buy your remaining {old.name}, {leftover:.2f} g"))
+        else:
+            lines.append((f"returned: client's remaining {old.name}, {leftover:.2f} g (more than the piece is worth)",
+                          0.0, f"Returned to you: your remaining {old.name}, {leftover:.2f} g"))
+    return Credit(tuple(lines), used, leftover)
 
 
 def quote(
@@ -478,13 +536,11 @@ def quote(
     rounded = [(item, round(amount, 2), kind, client) for item, amount, kind, client in lines]
     subtotal = sum(amount for _, amount, _, _ in rounded)
     rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup", workmanship))
-    credit = heirloom_credit(design, table)
+    credit = heirloom_credit(design, table, value=sum(amount for _, amount, _, _ in rounded))
     if credit is not None:
-        old = catalogue.metal(design.heirloom.metal)
-        rounded.append((credit[0], round(credit[1], 2), "credit",
-                        f"Credit: your {old.name}, {design.heirloom.grams:.2f} g"))
+        rounded += [(item, round(amount, 2), "credit", client) for item, amount, client in credit.lines]
     frame = pd.DataFrame(rounded, columns=["item", "amount", "kind", "client"])
     setting_cost = sum(amount for _, amount, _, _ in setting_lines)
     catalogue_cost = materials + table.labour.catalogue_casting + table.labour.catalogue_finishing + setting_cost
     return Quote(frame, table.currency, table.date, grams, round(catalogue_cost * table.catalogue_markup, 2),
-                 chain_grams)
+                 chain_grams, credit.leftover_grams if credit is not None else 0.0)

@@ -2,23 +2,52 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 
-from .design import Design, Piece, loads_design
+from .design import Design, Piece
 from .findings import chain_links
-from .geometry import Model, build
+from .geometry import Model, build, dressed, geometry_key
 from .pricing import PriceTable, Quote, current_price_table, quote
 from .stones import depth_mm
+from .walls import Scan, scan
+
+CACHED_GEOMETRIES = 32
+_models: OrderedDict[str, Model] = OrderedDict()
+_scans: OrderedDict[str, Scan] = OrderedDict()
+_lock = threading.Lock()
 
 
-@lru_cache(maxsize=32)
-def _model(design_json: str) -> Model:
-    return build(loads_design(design_json))
+def _remembered(cache: OrderedDict, key: str, make):
+    """`cache[key]`, made once and kept among the CACHED_GEOMETRIES most recently used."""
+    with _lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    value = make()
+    with _lock:
+        cache[key] = value
+        while len(cache) > CACHED_GEOMETRIES:
+            cache.popitem(last=False)
+    return value
 
 
 def model_of(design: Design) -> Model:
-    """The design built at export resolution; the same design is built once."""
-    return _model(design.to_json())
+    """The design built at export resolution. Designs of the same geometry (another metal, colour, clarity,
+    stone material) share one build."""
+    base = _remembered(_models, geometry_key(design), lambda: build(design))
+    return dressed(base, design)
+
+
+def scan_of(design: Design, model: Model | None = None) -> Scan:
+    """The metal's thickness and gaps measured on the mesh, once per geometry (the check's slow part). Given a
+    `model` other than the design's remembered export build (another resolution, a test's), it is scanned afresh."""
+    key = geometry_key(design)
+    with _lock:
+        remembered = _models.get(key)
+    if model is not None and (remembered is None or model.metal is not remembered.metal):
+        return scan(model.metal, model.stones)
+    return _remembered(_scans, key, lambda: scan(model_of(design).metal, model_of(design).stones))
 
 
 def price(design: Design, table: PriceTable | None = None) -> Quote:

@@ -22,7 +22,7 @@ from scipy.spatial import ConvexHull
 
 from .design import Cut, Setting, SettingStyle, Shape, Stone
 from .outlines import stone_outline
-from .solids import capsule, offset_outline, polygon_area, section, slab, sphere, subtract, union
+from .solids import offset_outline, polygon_area, section, slab, sphere, subtract, union
 from .stones import stone_solid
 
 SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
@@ -34,6 +34,9 @@ BEZEL_WALL_MM = 0.9
 BEZEL_LIP_MM = 0.45  # how far the bezel's top edge reaches in over the crown
 BEAD_RADIUS_MM = 0.3
 RAIL_HEIGHT_MM = 0.8  # the gallery rail joining the prongs: a wall at the metal's minimum
+# The rail's walls stand this far past a prong's sides: a rail exactly as wide as the prong would meet it face to face
+# (its rounded corner round a prong on the outline's corner is the prong's own surface), leaving a seam of no width.
+RAIL_PAST_PRONG_MM = 0.05
 KNEE_DEPTH = 0.6  # a prong rises straight from this many diameters under the girdle (deeper on deep pavilions)
 KNEE_DEPTH_MAX_MM = 1.0
 RIM_WALL_MM = 0.45  # a halo rim's metal beyond its accent stones' girdles
@@ -42,9 +45,16 @@ HALO_BEAD_LIFT_MM = 0.1  # a halo bead's centre over the rim's top: it grips the
 HALO_DRILL_BELOW_MM = 0.1  # a halo seat's hole runs this far through the rim's underside
 RIM_INTO_RAIL_MM = 0.05  # a halo rim's inner edge reaches this far over its gallery rail
 POST_TOP_MM = 0.45  # radius of a halo post's top, just under the rim
+# A post's top ball is centred this far under the rim (reaching 0.3 mm up into it): not at the depth the seats' holes
+# stop at (HALO_DRILL_BELOW_MM), where a hole's floor would lie in the plane of the ball's middle vertices.
+POST_UNDER_RIM_MM = 0.15
 POST_MIN_SLOPE_DEG = 30.0  # a flatter post would leave a slit under the rim along it
 HALO_CLEAR_MM = 0.3  # halo metal keeps this clear of other metal, or joins it: gaps at least 0.3 mm (PRODUCT.md)
 ANCHOR_DEPTH_MM = 0.3  # a support's anchor lies at least this far inside it (a pendant's: 0.3 mm under its face)
+# A post's foot ball keeps this much metal under it: a ball grazing a thin band's inside comes through it as a bump in
+# the finger hole, the two surfaces crossing by a hair (a pinch in the file).
+FOOT_COVER_MM = 0.15
+FOOT_MIN_MM = 0.3  # the smallest foot ball: a post never narrows below 0.6 mm where it enters its support
 ACCENT_GAP_MM = 0.2  # between neighbouring accent stones
 ACCENT_PRONG_SIZES = ((1.2, 0.5), (1.5, 0.6), (1.7, 0.7), (2.5, 0.8))  # stone mm -> prong mm (PRODUCT.md)
 POINTED = (Shape.PEAR, Shape.MARQUISE, Shape.HEART, Shape.TRILLION)
@@ -76,8 +86,18 @@ class StoneForm:
     @classmethod
     def of(cls, stone: Stone, girdle_points: int = 64) -> StoneForm:
         solid = stone_solid(stone, girdle_points)
+        if not _hollowed(stone):
+            solid = _through_corners(solid)
         low, high = solid.bounding_box()[2], solid.bounding_box()[5]
         return cls(stone, solid, high, -low)
+
+
+def _through_corners(solid: manifold3d.Manifold) -> manifold3d.Manifold:
+    """A convex solid rebuilt through its corners alone, the same shape: girdle points strung along a straight edge
+    (a cut corner, an emerald's side) leave facets of no area along it, and a prong crossing one, or a seat cut past
+    it, leaves two vertices in one place."""
+    points = np.asarray(solid.to_mesh64().vert_properties)[:, :3]
+    return manifold3d.Manifold.hull_points(np.ascontiguousarray(points[ConvexHull(points).vertices]))
 
 
 @dataclass
@@ -110,6 +130,19 @@ class Support:
 
     anchor: Callable[[float, float], np.ndarray]
     reach: tuple[float, float]  # largest |x|, |y| of a post's foot
+    room: float = math.inf  # metal under an anchor: to a band's inside, a plate's back
+
+    def foot_radius(self, wanted: float) -> float:
+        """A post's foot ball of radius `wanted`, smaller where it would come through the support's far side."""
+        return max(FOOT_MIN_MM, min(wanted, self.room - FOOT_COVER_MM))
+
+
+def head_reach_mm(stone: Stone, prong_mm: float | None = None) -> float:
+    """How far a prong head's metal reaches from the stone's centre: the girdle's farthest point (a princess's or
+    trillion's corner stands up to 41 % past its half-length) and the prongs' outer sides beyond it."""
+    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
+    diameter = prong_mm or centre_prong_mm(stone)
+    return float(np.linalg.norm(outline, axis=1).max()) + diameter * (1 - PRONG_BITE)
 
 
 def _hollowed(stone: Stone) -> bool:
@@ -118,15 +151,21 @@ def _hollowed(stone: Stone) -> bool:
     return ConvexHull(outline).volume > 1.01 * abs(polygon_area(outline))
 
 
+# The stone and the metal round it share their planes of symmetry, so a seat's edges and the metal's can lie in one
+# plane: cut there, they leave a crack closed to zero width. The seat turns this little about the stone's axis (at
+# most a couple of microns at its edge, far inside its 0.05 mm clearance), so no edge of it lies in such a plane.
+SEAT_TWIST_DEG = 0.02
+
+
 def seat(form: StoneForm, clearance: float = SEAT_CLEARANCE_MM) -> manifold3d.Manifold:
     """The cutter for a stone's seat: the stone grown by `clearance` all round (about its girdle centre)."""
     size = np.array([form.stone.outline_width_mm, form.stone.length_mm, form.crown + form.pavilion])
     grown = form.solid.scale(tuple((size + 2 * clearance) / size))
-    if not _hollowed(form.stone):
-        return grown
-    # Scaling pulls the sides of a hollow into the stone: the seat also takes the stone shifted by the clearance.
-    shifts = ((clearance, 0), (-clearance, 0), (0, clearance), (0, -clearance))
-    return union([grown, *(form.solid.translate((dx, dy, 0.0)) for dx, dy in shifts)])
+    if _hollowed(form.stone):
+        # Scaling pulls the sides of a hollow into the stone: the seat also takes the stone shifted by the clearance.
+        shifts = ((clearance, 0), (-clearance, 0), (0, clearance), (0, -clearance))
+        grown = union([grown, *(form.solid.translate((dx, dy, 0.0)) for dx, dy in shifts)])
+    return grown.rotate((0.0, 0.0, SEAT_TWIST_DEG))
 
 
 def prong_angles(shape: Shape, count: int) -> np.ndarray:
@@ -155,6 +194,30 @@ def _finish(metal: list[manifold3d.Manifold], seats: list[manifold3d.Manifold], 
     return Parts([subtract(union(metal), [manifold3d.Manifold.compose(seats)])], seats, stones)
 
 
+# A ball comes faceted with edges in the planes x = 0, y = 0 and the diagonals, a ring of vertices round its middle
+# and its poles on every vertical plane through its centre: the planes of symmetry a head's rods (prongs, posts) run
+# in, and where the band's, the rail's and the seats' own edges lie. Two rods meeting at a knee, a rod entering the
+# band or passing the rail's corner would cross edge on edge there, leaving two vertices in one place (a pinch no
+# clean-up removes). A rod's balls turn about X, Y and Z by these angles, found by search: no vertex then lies within
+# 1.4 % of the radius of the horizontal plane through the centre or of a vertical one at a multiple of 15 or 22.5
+# degrees (a turn about Z alone leaves the middle ring and the poles where they were).
+ROD_SEGMENTS = 16
+ROD_TURN_DEG = (10.0, 5.0, 13.0)
+
+
+def ball(centre, radius: float) -> manifold3d.Manifold:
+    """A ball at `centre`, its facets turned clear of the planes of symmetry (ROD_TURN_DEG)."""
+    solid = manifold3d.Manifold.sphere(radius, ROD_SEGMENTS).rotate(ROD_TURN_DEG)
+    return solid.translate(tuple(float(v) for v in centre))
+
+
+def rod(start, end, radius_start: float, radius_end: float | None = None) -> manifold3d.Manifold:
+    """A rod with rounded ends from `start` to `end`, tapering from `radius_start` to `radius_end`, its facets turned
+    clear of the planes of symmetry (ROD_TURN_DEG)."""
+    radius_end = radius_start if radius_end is None else radius_end
+    return manifold3d.Manifold.batch_hull([ball(start, radius_start), ball(end, radius_end)])
+
+
 def prongs(
     form: StoneForm, count: int, claw: bool, support: Support, diameter: float | None = None, precut: bool = True
 ) -> Parts:
@@ -173,10 +236,11 @@ def prongs(
         top = np.array([*(centre - outward * 0.1 * d), top_z])
         knee = np.array([*centre, knee_z])  # the prong rises straight from under the girdle: the seat only notches it
         foot = support.anchor(*np.clip(centre * 0.5, -np.array(support.reach), np.array(support.reach)))
-        metal += [capsule(foot, knee, 0.55 * d, 0.5 * d), capsule(knee, top, 0.5 * d)]  # joined in one union later
+        # The two rods share their ball at the knee, facet for facet (a ball a hair smaller would cross it in slivers).
+        metal += [rod(foot, knee, support.foot_radius(0.55 * d), 0.5 * d), rod(knee, top, 0.5 * d)]
         if claw:  # a pointed tip leaning in over the crown
             tip = np.array([*(centre - outward * 0.75 * d), top_z + 0.15 * form.crown])
-            metal.append(manifold3d.Manifold.batch_hull([sphere(top, 0.5 * d), sphere(tip, 0.12 * d, 8)]))
+            metal.append(rod(top, tip, 0.5 * d, 0.12 * d))
         paths.append((point, foot, knee, top))
     # Gallery rail under the girdle (above the feet), joining the prongs where their axes pass its height.
     rail_z = min(max(-0.5 * form.pavilion, max(foot[2] for _, foot, _, _ in paths) + RAIL_HEIGHT_MM / 2), knee_z)
@@ -187,7 +251,7 @@ def prongs(
         shares.append(np.linalg.norm(crossing) / max(np.linalg.norm(point), 1e-9))
     # Gallery rail under the girdle, joining the prongs where they pass its height.
     rail_line = outline * float(np.mean(shares))
-    width = max(d, RAIL_HEIGHT_MM)
+    width = max(d + 2 * RAIL_PAST_PRONG_MM, RAIL_HEIGHT_MM)
     rail = slab(offset_outline(rail_line, 0.5 * width) - offset_outline(rail_line, -0.5 * width),
                 rail_z - RAIL_HEIGHT_MM / 2, rail_z + RAIL_HEIGHT_MM / 2)
     metal.append(rail)
@@ -206,7 +270,7 @@ def bezel(form: StoneForm, support: Support, precut: bool = True) -> Parts:
     for angle in prong_angles(stone.shape, 4):
         point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm) * 0.95
         foot = support.anchor(*np.clip(point * 0.5, -np.array(support.reach), np.array(support.reach)))
-        posts.append(capsule(foot, np.array([*point, bottom + 0.3]), 0.55, 0.5))
+        posts.append(rod(foot, np.array([*point, bottom + 0.3]), support.foot_radius(0.55), 0.5))
     return _finish([cup, *posts], [seat(form)], [(stone, form.solid)], precut)
 
 
@@ -312,10 +376,10 @@ def _posts(stone: Stone, middles: np.ndarray, support: Support, rim_low: float,
     for angle in prong_angles(stone.shape, 4):
         point = _outline_point(middles, angle + math.pi / 4, stone.length_mm, stone.outline_width_mm)
         foot = support.anchor(*np.clip(point * 0.45, -reach, reach))
-        top = np.array([*point, rim_low - 0.1])
+        top = np.array([*point, rim_low - POST_UNDER_RIM_MM])
         if math.atan2(top[2] - foot[2], float(np.linalg.norm(top[:2] - foot[:2]))) < math.radians(POST_MIN_SLOPE_DEG):
             continue  # so flat under the rim that it would leave a slit along it
-        post = capsule(foot, top, 0.5, POST_TOP_MM)
+        post = rod(foot, top, support.foot_radius(0.5), POST_TOP_MM)
         if post.trim_by_plane((0.0, 0.0, 1.0), above).min_gap(rods, HALO_CLEAR_MM) >= HALO_CLEAR_MM:
             posts.append(post)
     return posts

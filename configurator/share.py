@@ -31,4 +31,6 @@ def decode_design(token: str) -> Design:
         raise DesignError("design link: damaged (it does not decode)") from None
     if len(text) > MAX_UNPACKED_BYTES or unpacker.unconsumed_tail:
         raise DesignError("design link: too large")
+    if not unpacker.eof or unpacker.unused_data:  # the stream's Adler-32 checksum is its last four bytes
+        raise DesignError("design link: damaged (cut short, or its checksum does not match)")
     return loads_design(text)

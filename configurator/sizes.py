@@ -72,7 +72,7 @@ _JP_US = np.array([row[1] for row in JP_TO_US], dtype=float)
 MIN_CIRCUMFERENCE_MM = US_BASE_MM
 MAX_CIRCUMFERENCE_MM = US_BASE_MM + US_STEP_MM * 16
 
-_UK_PATTERN = re.compile(r"^\s*([A-Za-z])\s*(?:(1/2|½|\.5)\s*)?(?:\+\s*(\d))?\s*$")
+_UK_PATTERN = re.compile(r"^ *([A-Za-z]) *(?:(1/2|½|\.5) *)?(?:\+ *([0-9]))? *$")  # ASCII digits and spaces only
 
 
 def _us_to_circumference(us: float) -> float:
@@ -152,6 +152,8 @@ def label(system: System | str, circumference: float) -> str:
 
 
 def _number(value: float | str, system: System) -> float:
+    if isinstance(value, str) and not re.fullmatch(r" *[-+]?[0-9]*\.?[0-9]+ *", value):
+        raise ValueError(f"{system.value} size {value!r} is not a number (ASCII digits, e.g. 7.5)")
     try:
         number = float(value)
     except (TypeError, ValueError):

@@ -10,7 +10,6 @@ from functools import lru_cache
 
 import manifold3d
 import numpy as np
-from scipy.optimize import brentq
 
 from . import catalogue
 from .design import Cut, Shape, Stone
@@ -169,7 +168,8 @@ def stone_points(stone: Stone, fullness: float, girdle_count: int = 64) -> np.nd
     for sx, sy, z, every in _cut_rings(stone, depth, fullness, length / width, girdle_count):
         ring = outline[::every] * [sx, sy] if sx or sy else np.zeros((1, 2))
         points.append(np.column_stack([ring, np.full(len(ring), z)]))
-    return np.unique(np.vstack(points).round(9), axis=0)
+    # On a micron grid: rings that nearly meet (a keel, a narrow end) give one point, not two a float32 file merges.
+    return np.unique(np.vstack(points).round(3), axis=0)
 
 
 def _densify(outline: np.ndarray, count: int) -> np.ndarray:
@@ -184,13 +184,21 @@ def _densify(outline: np.ndarray, count: int) -> np.ndarray:
     return np.vstack(points)
 
 
+def _corners(points: np.ndarray) -> np.ndarray:
+    """The points that are corners of their convex hull: those along a straight edge or inside a flat facet (a
+    step cut's girdle, a cabochon's straight sides) would only split facets into triangles of no area."""
+    from scipy.spatial import ConvexHull
+
+    return points[ConvexHull(points).vertices]
+
+
 def _hull(points: np.ndarray, convex: bool) -> manifold3d.Manifold:
     """The convex hull of `points`; for a heart, the union of the hulls of its two (convex) halves."""
     if convex:
-        return manifold3d.Manifold.hull_points(points)
+        return manifold3d.Manifold.hull_points(_corners(points))
     halves = [points[points[:, 0] >= -1e-9], points[points[:, 0] <= 1e-9]]
     return manifold3d.Manifold.batch_boolean(
-        [manifold3d.Manifold.hull_points(half) for half in halves], manifold3d.OpType.Add
+        [manifold3d.Manifold.hull_points(_corners(half)) for half in halves], manifold3d.OpType.Add
     )
 
 
@@ -215,6 +223,8 @@ def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int
         return low
     if error(high) <= 0:
         return high
+    from scipy.optimize import brentq  # only when a new shape, cut and ratio is first fitted
+
     return float(brentq(error, low, high, xtol=1e-6, rtol=1e-6))
 
 

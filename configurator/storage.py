@@ -15,7 +15,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, LargeBinary, String, Text, TypeDecorator, create_engine, event, func, select
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -51,6 +63,20 @@ class SavedDesign:
     preview_png: bytes | None = field(repr=False)
     created_at: datetime
     updated_at: datetime
+    owner_hash: str | None = field(default=None, repr=False)  # the browser it was saved from, hashed
+    access_hash: str | None = field(default=None, repr=False)  # its access code, hashed
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A customer, as the store knows them: their browser's token and the access codes they gave, both hashed."""
+
+    owner_hash: str | None = None
+    code_hashes: tuple[str, ...] = ()
+
+    def can_see(self, saved: SavedDesign) -> bool:
+        return bool((self.owner_hash and saved.owner_hash == self.owner_hash)
+                    or (saved.access_hash and saved.access_hash in self.code_hashes))
 
 
 # --- schema -------------------------------------------------------------------------------------------------------
@@ -90,6 +116,30 @@ class DesignRow(Base):
     preview_png: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    owner_hash: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    access_hash: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+
+
+# Columns added after the first release, each added to an existing table when the store opens it.
+ADDED_COLUMNS = {"owner_hash": "VARCHAR(64)", "access_hash": "VARCHAR(64)"}
+ACCESS_CODE_BYTES = 10  # 80 bits: a code no one guesses
+
+
+def new_access_code() -> str:
+    """A random code a customer keeps to reach their saved design again: 80 bits, in groups of four."""
+    import base64
+    import secrets
+
+    text = base64.b32encode(secrets.token_bytes(ACCESS_CODE_BYTES)).decode("ascii")
+    return "-".join(text[index:index + 4] for index in range(0, len(text), 4))
+
+
+def secret_hash(secret: str) -> str:
+    """How a browser's token or an access code is stored: SHA-256 of its normalised text (codes are random, long
+    and server-made, so a fast hash suffices; the text itself is never stored)."""
+    import hashlib
+
+    return hashlib.sha256(secret.strip().upper().replace(" ", "").encode("utf-8")).hexdigest()
 
 
 # --- pure helpers ---------------------------------------------------------------------------------------------------
@@ -205,6 +255,8 @@ def _saved(row: DesignRow) -> SavedDesign:
         preview_png=row.preview_png,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        owner_hash=row.owner_hash,
+        access_hash=row.access_hash,
     )
 
 
@@ -240,6 +292,16 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
+def _add_missing_columns(conn: Any) -> None:
+    """Bring a table made by an earlier release up to date (its rows keep working: the new columns are empty)."""
+    from sqlalchemy import inspect, text
+
+    present = {column["name"] for column in inspect(conn).get_columns(DesignRow.__tablename__)}
+    for name, kind in ADDED_COLUMNS.items():
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE {DesignRow.__tablename__} ADD COLUMN {name} {kind}"))
+
+
 # --- store ----------------------------------------------------------------------------------------------------------
 
 
@@ -263,6 +325,7 @@ class Store:
                 conn = conn.execution_options(**_WRITE)
                 with conn.begin():
                     Base.metadata.create_all(conn)
+                    _add_missing_columns(conn)
         except SQLAlchemyError as exc:
             engine.dispose()
             raise StorageError(f"storage: {_reason(exc)}") from None
@@ -291,9 +354,10 @@ class Store:
         return row
 
     def save(
-        self, client_name: str, design_json: str, *, title: str = "", notes: str = "", preview_png: bytes | None = None
+        self, client_name: str, design_json: str, *, title: str = "", notes: str = "", preview_png: bytes | None = None,
+        owner: str | None = None, access_code: str | None = None,
     ) -> SavedDesign:
-        """Insert a new saved design."""
+        """Insert a new saved design; `owner` (the browser's token) and `access_code` are kept only as hashes."""
         now = _now()
         row = DesignRow(
             client_name=check_client_name(client_name),
@@ -303,6 +367,8 @@ class Store:
             preview_png=_check_preview_png(preview_png),
             created_at=now,
             updated_at=now,
+            owner_hash=secret_hash(owner) if owner else None,
+            access_hash=secret_hash(access_code) if access_code else None,
         )
         with self._transaction(write=True) as s:
             s.add(row)
@@ -342,11 +408,19 @@ class Store:
         with self._transaction() as s:
             return _saved(self._row(s, id))
 
-    def list(self, client: str | None = None, limit: int = 200) -> list[SavedDesign]:
-        """Full records, most recently updated first; `client` matches part of the name, ignoring case."""
+    def list(self, client: str | None = None, limit: int = 200, *, visitor: Visitor | None = None) -> list[SavedDesign]:
+        """Full records, most recently updated first; `client` matches part of the name, ignoring case. With a
+        `visitor` (a customer), only the designs saved from their browser or reached with their access codes."""
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise StorageError(f"limit: must be a positive integer, not {limit!r}")
         query = select(DesignRow).order_by(DesignRow.updated_at.desc(), DesignRow.id.desc()).limit(limit)
+        if visitor is not None:
+            mine = [DesignRow.access_hash.in_(visitor.code_hashes)] if visitor.code_hashes else []
+            if visitor.owner_hash:
+                mine.append(DesignRow.owner_hash == visitor.owner_hash)
+            if not mine:
+                return []
+            query = query.where(or_(*mine))
         if client is not None and client.strip():
             needle = client.strip().lower()
             query = query.where(func.lower(DesignRow.client_name).contains(needle, autoescape=True))
@@ -367,6 +441,8 @@ class Store:
                 preview_png=source.preview_png,
                 created_at=now,
                 updated_at=now,
+                owner_hash=source.owner_hash,  # the copy is the same visitor's
+                access_hash=source.access_hash,
             )
             s.add(row)
             s.flush()
@@ -377,6 +453,8 @@ class Store:
         taken again."""
         row = DesignRow(
             id=_check_id(saved.id),
+            owner_hash=saved.owner_hash,
+            access_hash=saved.access_hash,
             client_name=check_client_name(saved.client_name),
             title=_check_title(saved.title),
             notes=_check_notes(saved.notes),

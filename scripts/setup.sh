@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Install what the app and the tests need on a fresh machine: Python packages, and Debian's Chromium for the
-# browser tests (Playwright drives /usr/bin/chromium; it cannot download a browser of its own here).
+# Install what the app and the tests need on a fresh machine: Python packages, and for the tests Debian's Chromium
+# (Playwright drives /usr/bin/chromium; it cannot download a browser of its own here) and ADMesh (the outside judge
+# of every exported STL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r "${1:-requirements.txt}"
-if [[ "${1:-}" == "requirements-dev.txt" && ! -x /usr/bin/chromium ]]; then
+if [[ "${1:-}" == "requirements-dev.txt" && ( ! -x /usr/bin/chromium || ! -x /usr/bin/admesh ) ]]; then
     if [[ $(id -u) -eq 0 ]]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium admesh >/dev/null
     else
-        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium admesh >/dev/null
     fi
 fi

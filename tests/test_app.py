@@ -781,6 +781,7 @@ def test_delete_asks_first_and_can_be_undone(app):
     at = _run(app.text_input(key="name").input("Undo me"))
     at.text_input(key="client_name").input("Undo Client")
     at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at.session_state["store_unlocked"] = True  # deleting is store staff's
     at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
     delete = next(b for b in at.button if b.key.startswith("delete_"))
     row_id = delete.key.removeprefix("delete_")
@@ -855,3 +856,58 @@ def test_extras_stay_open_over_an_engraving_or_a_credit(app):
     at = _run(at.checkbox(key="heirloom_on").check())
     assert at.text_input(key="engraving").value == "Always"
     assert not [e for e in at.get("expandable") if "Extras" in str(e.label)]  # a section of its own, not folded
+
+
+# ---------------------------------------------------------------- two kinds of visitor
+
+
+def fresh_session(monkeypatch) -> AppTest:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    return _run(AppTest.from_file(str(APP), default_timeout=60))
+
+
+def saved_ids(at: AppTest) -> set[str]:
+    return {button.key.removeprefix("load_") for button in at.button if button.key and button.key.startswith("load_")}
+
+
+def test_a_customer_sees_only_their_own_designs_and_staff_see_all(monkeypatch):
+    import uuid
+
+    client = f"Private Client {uuid.uuid4().hex[:6]}"
+    alice = fresh_session(monkeypatch)
+    alice.text_input(key="client_name").input(client)
+    alice.text_area(key="notes").input("Phone +1 555 0100, budget 3000")
+    alice = _run(alice.button(key="FormSubmitter:save_form-Save design").click())
+    message = next(success.value for success in alice.success if success.value.startswith("Saved as"))
+    code = re.search(r"access code is ([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})", unescaped(message)).group(1)
+    saved = re.search(r"#(\d+)", message).group(1)
+    alice = _run(alice.sidebar.radio(key="section").set_value("Saved designs"))
+    assert saved in saved_ids(alice)  # saved from this browser: hers
+
+    stranger = fresh_session(monkeypatch)
+    stranger = _run(stranger.sidebar.radio(key="section").set_value("Saved designs"))
+    assert saved not in saved_ids(stranger)
+    assert not any(client in html.proto.body for html in stranger.get("html"))  # not even the name
+    assert not [button for button in stranger.button if button.key and button.key.startswith("delete_")]
+
+    stranger.text_input(key="access_code").input(code.lower())  # the code, as a person types it
+    stranger = _run(stranger.button(key="FormSubmitter:code_form-Open with the code").click())
+    assert saved in saved_ids(stranger)  # reached with the access code
+    assert not [button for button in stranger.button if button.key and button.key.startswith("delete_")]
+
+    staff = fresh_session(monkeypatch)
+    staff.session_state["store_unlocked"] = True
+    staff = _run(staff.sidebar.radio(key="section").set_value("Saved designs"))
+    assert saved in saved_ids(staff) and f"delete_{saved}" in {button.key for button in staff.button}
+
+
+def test_a_staff_session_locks_itself_when_idle(app):
+    from configurator.passwords import IDLE_LOCK_S
+
+    app.session_state["store_unlocked"] = True
+    app.session_state["staff_active_at"] = __import__("time").monotonic() - IDLE_LOCK_S - 1
+    at = _run(app.sidebar.radio(key="section").set_value("Saved designs"))
+    assert not [button for button in at.button if button.key and button.key.startswith("delete_")]
+    assert at.session_state["store_unlocked"] is False

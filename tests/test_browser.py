@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = (0xF5, 0xF3, 0xEF)  # app.py's BACKGROUND, the preview's empty colour
 CANVAS_S = 60
 RERUN_S = 30
+STAFF_PASSWORD = "browser test staff"
 RUN_S = 60  # a whole run: after the price come the download files and the 3D export, slow on a busy machine
 
 
@@ -46,7 +47,7 @@ RUN_S = 60  # a whole run: after the price come the download files and the 3D ex
 def server():
     """`streamlit run app.py` on a free port, with the 3D preview on and a fresh database; yields its URL."""
     try:
-        with app_server(preview=True) as (url, _):
+        with app_server(preview=True, store_password=STAFF_PASSWORD) as (url, _):
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))
@@ -723,3 +724,135 @@ def test_a_pendant_shows_its_chain_and_clasp_and_faceted_stone(page, tmp_path):
     _, stats = wait_for_drawn_canvas(page)
     assert_piece_drawn(stats)
     save_screenshot(page, screenshot_target("app-pendant.png", tmp_path))
+
+
+# ---------------------------------------------------------------- text from people stays text
+
+
+HOSTILE = {
+    "name": "![n](http://evil.example/n.png) <img src=http://evil.example/i.png> # BIG [x](javascript:alert(1))",
+    "engraving": "![e](http://evil.example/e.png) #E",
+    "client": "![c](http://127.0.0.1:9/c.png) <b>Alice</b>",
+    "notes": "# Heading\n[link](http://evil.example/l) <script>fetch('http://evil.example/s')</script>",
+}
+
+
+def test_hostile_text_in_every_field_stays_text_and_fetches_nothing(browser, server):
+    from urllib.parse import urlsplit
+
+    from configurator.share import encode_design
+
+    origin = urlsplit(server).netloc
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.on("request", lambda request: outside.append(request.url)
+               if urlsplit(request.url).scheme in ("http", "https", "ws", "wss")
+               and urlsplit(request.url).netloc != origin else None)
+    page = context.new_page()
+    try:
+        # a link whose metal is a markdown image: refused, and its echo must not fetch
+        bad = __import__("base64").urlsafe_b64encode(__import__("zlib").compress(json.dumps(
+            {"piece": "ring", "metal": "![m](http://evil.example/m.png)",
+             "ring": {"size": {"system": "US", "value": 7}}}).encode())).decode().rstrip("=")
+        page.goto(f"{server}/?design={bad}")
+        price_value(page).wait_for(timeout=RUN_S * 1000)
+        page.get_by_text(re.compile(r"^The link could not be opened")).wait_for(timeout=RERUN_S * 1000)
+        doc = json.loads((ROOT / "models" / "solitaire-ring.json").read_text())
+        doc |= {"name": HOSTILE["name"], "engraving": {"text": HOSTILE["engraving"]}}
+        page.goto(f"{server}/?design={encode_design(normal_design(doc))}")
+        holds(page, doc)
+        page.get_by_role("textbox", name="Client name", exact=True).fill(HOSTILE["client"])
+        page.get_by_role("textbox", name="Notes", exact=True).fill(HOSTILE["notes"])
+        page.get_by_role("button", name="Save design", exact=True).click()
+        page.get_by_text(re.compile(r"^Saved as #\d+ for ")).wait_for(timeout=RUN_S * 1000)
+        saved = page.get_by_text(re.compile(r"^Saved as #\d+ for ")).inner_text()
+        assert HOSTILE["client"] in saved  # shown as typed, the markup inert
+        go_to(page, "Saved designs")
+        row = page.get_by_test_id("stHorizontalBlock").filter(has_text="evil.example/n.png").first
+        row.wait_for(timeout=RERUN_S * 1000)
+        shown = row.inner_text()
+        for text in (HOSTILE["name"], HOSTILE["client"]):
+            assert text in shown, (text, shown)
+        assert "# Heading" in shown and "<script>" in shown
+        page.get_by_role("textbox", name="Access code", exact=True).fill(HOSTILE["engraving"])
+        page.get_by_role("button", name="Open with the code", exact=True).click()
+        wait_until_idle(page)
+        go_to(page, "Store settings")
+        wait_until_idle(page)
+        time.sleep(1.0)
+        assert page.locator("img[src*='evil'], a[href*='evil'], a[href^='javascript']").count() == 0
+        assert outside == [], outside
+    finally:
+        context.close()
+
+
+def test_a_customer_cannot_see_or_delete_another_clients_design(browser, server):
+    from configurator.share import encode_design
+
+    doc = json.loads((ROOT / "models" / "halo-ring.json").read_text())
+    owner = open_app(browser, f"{server}/?design={encode_design(normal_design(doc))}")
+    try:
+        owner.get_by_role("textbox", name="Client name", exact=True).fill("Very Private Client")
+        owner.get_by_role("textbox", name="Notes", exact=True).fill("Phone +1 555 0100, budget 3000")
+        owner.get_by_role("button", name="Save design", exact=True).click()
+        owner.get_by_text(re.compile(r"^Saved as #\d+ for Very Private Client")).wait_for(timeout=RUN_S * 1000)
+        message = owner.get_by_text(re.compile(r"^Saved as #\d+ for Very Private Client")).inner_text()
+        code = re.search(r"access code is ([A-Z2-7-]{19})", message).group(1)
+        go_to(owner, "Saved designs")
+        owner.get_by_text("Very Private Client", exact=False).first.wait_for(timeout=RERUN_S * 1000)
+        assert owner.get_by_role("button", name="Delete…").count() == 0  # a customer never deletes
+    finally:
+        owner.context.close()
+    stranger = open_app(browser, server)
+    try:
+        go_to(stranger, "Saved designs")
+        wait_until_idle(stranger)
+        page_text = stranger.get_by_test_id("stMain").inner_text()
+        assert "Very Private Client" not in page_text and "555 0100" not in page_text
+        stranger.get_by_role("textbox", name="Access code", exact=True).fill(code)
+        stranger.get_by_role("button", name="Open with the code", exact=True).click()
+        stranger.get_by_text("Very Private Client", exact=False).first.wait_for(timeout=RERUN_S * 1000)
+        assert stranger.get_by_role("button", name="Delete…").count() == 0
+    finally:
+        stranger.context.close()
+
+
+def sign_in(page: Page) -> None:
+    go_to(page, "Store settings")
+    box = page.get_by_label("Store password", exact=True)
+    box.fill(STAFF_PASSWORD)
+    box.press("Enter")  # Enter unlocks
+    page.get_by_role("button", name="Lock the store settings", exact=True).wait_for(timeout=RERUN_S * 1000)
+
+
+def test_staff_see_every_design_and_can_delete_and_undo(browser, server):
+    from configurator.share import encode_design
+
+    doc = json.loads((ROOT / "models" / "channel-band.json").read_text())
+    customer = open_app(browser, f"{server}/?design={encode_design(normal_design(doc))}")
+    try:
+        customer.get_by_role("textbox", name="Client name", exact=True).fill("Client Of Another Browser")
+        customer.get_by_role("button", name="Save design", exact=True).click()
+        customer.get_by_text(re.compile(r"^Saved as #\d+ for Client Of Another")).wait_for(timeout=RUN_S * 1000)
+    finally:
+        customer.context.close()
+    staff = open_app(browser, server)
+    try:
+        sign_in(staff)
+        go_to(staff, "Saved designs")
+        row = staff.get_by_test_id("stHorizontalBlock").filter(has_text="Client Of Another Browser").first
+        row.wait_for(timeout=RERUN_S * 1000)
+        row.get_by_role("button", name="Delete…", exact=True).click()
+        staff.get_by_text("Delete this saved design?").wait_for(timeout=RERUN_S * 1000)
+        staff.get_by_role("button", name="Delete", exact=True).click()
+        staff.get_by_role("button", name="Undo", exact=True).wait_for(timeout=RERUN_S * 1000)
+        wait_until_idle(staff)
+        rows = (staff.get_by_test_id("stHorizontalBlock").filter(has_text="Client Of Another Browser")
+                .filter(has=staff.get_by_role("button", name="Load", exact=True)))
+        assert rows.count() == 0  # gone from the list; only the "Deleted ... Undo" line names it
+        staff.get_by_role("button", name="Undo", exact=True).click()
+        staff.get_by_text(re.compile(r"^Put back #\d+")).wait_for(timeout=RERUN_S * 1000)
+        staff.get_by_test_id("stHorizontalBlock").filter(has_text="Client Of Another Browser").first.wait_for(
+            timeout=RERUN_S * 1000)
+    finally:
+        staff.context.close()

@@ -43,7 +43,7 @@ def test_a_thin_pendant_plate_and_an_overhanging_stone():
            "stone": {"length_mm": 6.0}}
     found = findings(doc)
     assert found["pendant.thickness_mm"].severity is Severity.BLOCKING
-    assert found["pendant.size_mm"].severity is Severity.WARNING
+    assert found["pendant.size_mm"].severity is Severity.BLOCKING  # 3.3 mm of plate for 7.6 mm: under half
 
 
 def test_a_half_millimetre_prong_blocks_naming_the_prong():
@@ -107,11 +107,15 @@ KINDS = {
     "edges": ring_doc(profile="knife-edge", width_mm=3.0, thickness_mm=1.0),
     "width": ring_doc(width_mm=1.5) | {"metal": "silver-925"},
     "thin-detail": ring_with({"shape": "heart", "cut": "cabochon", "length_mm": 3.0}, {"style": "halo"}),
-    "gap": ring_with({"shape": "asscher", "length_mm": 4.0}, {"style": "channel"}, profile="flat", width_mm=2.0,
-                     thickness_mm=1.2),
+    "gap": {"piece": "ring", "metal": "silver-925", "ring": {"size": {"system": "US", "value": 12.0}, "profile": "flat",
+                                                             "width_mm": 3.9, "thickness_mm": 1.58},
+            "stone": {"shape": "asscher", "cut": "cabochon", "length_mm": 6.96}, "setting": {"style": "channel"}},
     "prong-table": ring_with({"length_mm": 6.5}, {"style": "prong", "prong_mm": 0.5}),
     "prong-min": ring_with({"length_mm": 6.5}, {"style": "prong", "prong_mm": 0.9}),
-    "seat-touch": ring_with({"shape": "asscher", "length_mm": 4.0}, {"style": "bezel"}),
+    "seat-touch": {"piece": "ring", "metal": "14k-white", "ring": {"size": {"system": "US", "value": 9.0},
+                                                                   "profile": "bevelled", "width_mm": 5.4,
+                                                                   "thickness_mm": 1.53},
+                   "stone": {"shape": "asscher", "cut": "cabochon", "length_mm": 7.76}, "setting": {"style": "prong"}},
     "culet": ring_with({"length_mm": 5.0}, {"style": "pave"}, width_mm=3.0, thickness_mm=1.2),
     "channel-wall": ring_with({"shape": "pear", "length_mm": 7.0}, {"style": "channel"}, profile="flat",
                               width_mm=2.0, thickness_mm=1.2),
@@ -169,3 +173,30 @@ def test_the_clock_is_seen_from_above_with_twelve_along_the_finger():
     from configurator.checks import clock
 
     assert [clock(0, 1), clock(1, 0), clock(0, -1), clock(-1, 0), clock(0.5, 0.87)] == [12, 3, 6, 9, 1]
+
+
+def test_a_measure_under_half_its_limit_blocks_whatever_the_finding():
+    design = parse_design(ring_with({"length_mm": 5.0}, {"style": "pave"}, thickness_mm=1.7, width_mm=2.5))
+    found = [finding for finding in check(design, model_of(design), verify=False) if finding.limit_mm > 0]
+    assert found
+    for finding in found:
+        if finding.value_mm < finding.limit_mm / 2:
+            assert finding.severity is Severity.BLOCKING, finding.line()
+    assert any(finding.value_mm < finding.limit_mm / 2 for finding in found)  # the case the rule is for
+
+
+def test_metal_in_two_bodies_blocks_naming_the_part_that_floats():
+    import dataclasses
+
+    import trimesh
+
+    design = parse_design(ring_with({"length_mm": 6.5}, {"style": "prong"}))
+    model = model_of(design)
+    assert check(design, model, verify=False) == []
+    blob = trimesh.creation.icosphere(subdivisions=2, radius=0.6)
+    blob.apply_translation((0.0, 0.0, model.metal.bounds[1][2] + 2.0))  # a part floating over the head
+    floating = dataclasses.replace(model, metal=trimesh.util.concatenate([model.metal, blob]))
+    (finding,) = [finding for finding in check(design, floating, verify=False) if finding.kind == "bodies"]
+    assert finding.severity is Severity.BLOCKING and "2 pieces" in finding.message
+    assert finding.value_mm > 1.3  # how far it floats: at least its 2 mm lift less its radius
+    assert finding.where and "floats" in finding.message

@@ -275,3 +275,24 @@ def test_a_halo_ring_loads_back_watertight_with_the_same_volume_in_every_format(
     assert metal.volume == pytest.approx(nominal, rel=1e-5)
     gems = trimesh.load(stones, force="mesh")
     assert gems.body_count == len(build(load_design(halo)).stone_parts)
+
+
+def test_the_command_lines_format_names_are_exports():
+    from configurator.cli import FORMATS
+    from configurator.export import Format
+
+    assert FORMATS == tuple(fmt.value for fmt in Format)
+
+
+@pytest.mark.parametrize(("argv", "absent"), [
+    (["sizes"], ("manifold3d", "trimesh", "pandas", "scipy", "reportlab", "pyvista", "streamlit")),
+    (["schema"], ("manifold3d", "trimesh", "pandas", "scipy", "reportlab", "pyvista", "streamlit")),
+    (["quote", str(COMFORT)], ("reportlab", "pyvista", "streamlit")),
+])
+def test_a_command_imports_only_its_own_path(argv, absent):
+    code = ("import contextlib, io, sys\nfrom configurator.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main({argv!r}) == 0\n"
+            f"print(sorted(name for name in {absent!r} if name in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout

@@ -225,3 +225,51 @@ def test_schema_lists_the_contract():
 @pytest.mark.parametrize("path", sorted((ROOT / "models").glob("*.json")), ids=lambda path: path.name)
 def test_every_preset_is_a_valid_design(path):
     assert isinstance(load_design(path), Design)
+
+
+# ---------------------------------------------------------------- text that means what it shows
+
+
+@pytest.mark.parametrize("text", [
+    "Alice\u3164", "\u115fAlice", "Al\u2800ice", "Alice\u034f", "Alice\ufe0f", "Ali\u200bce", "Alice\u200d",
+    "\ue000Alice", "\u0301Alice", "\u00a0\u00a0\u00a0", " ",
+])
+def test_invisible_text_is_refused_in_names_and_engravings(text):
+    from configurator.storage import StorageError, check_client_name
+
+    with pytest.raises(DesignError, match=r"^name: "):
+        parse_design(ring_doc() | {"name": text})
+    with pytest.raises(DesignError, match=r"^engraving\.text: "):
+        parse_design(ring_doc() | {"engraving": {"text": text}})
+    with pytest.raises(StorageError, match=r"^client_name: "):
+        check_client_name(text)
+
+
+@pytest.mark.parametrize("text", ["Renée", "Rene\u0301e", "Zoë & Ünal", "מרים", "العربية", "中文 💍", "O'Brien-Smith"])
+def test_visible_text_of_any_script_is_kept(text):
+    assert parse_design(ring_doc() | {"name": text}).name == text
+
+
+@pytest.mark.parametrize(("system", "value"), [("UK", "N+٣"), ("US", "٧"), ("EU", "５４"), ("US", "1e1")])
+def test_sizes_take_ascii_digits_only(system, value):
+    with pytest.raises(DesignError, match=r"^ring\.size\.value: "):
+        parse_design(ring_doc(size={"system": system, "value": value}))
+
+
+def test_a_document_carries_only_the_parts_of_its_piece():
+    pendant = {"piece": "pendant", "metal": "18k-yellow", "pendant": {"outline": "round"}}
+    with pytest.raises(DesignError, match=r"^ring: a pendant design carries no ring part"):
+        parse_design(pendant | {"ring": ring_doc()["ring"]})
+    with pytest.raises(DesignError, match=r"^pendant: a ring design carries no pendant part"):
+        parse_design(ring_doc() | {"pendant": {"outline": "round"}})
+
+
+def test_a_share_link_cut_short_or_tampered_is_refused_in_one_line():
+    from configurator.share import decode_design, encode_design
+
+    token = encode_design(parse_design(ring_doc()))
+    for damaged in (token[:-1], token[:-4], token[:-6], token[:10] + ("A" if token[10] != "A" else "B") + token[11:]):
+        with pytest.raises(DesignError, match=r"^design link: damaged") as refused:
+            decode_design(damaged)
+        assert "\n" not in str(refused.value)
+    assert decode_design(token) == parse_design(ring_doc())

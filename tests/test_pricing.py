@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import re
 
 import pytest
 
@@ -335,11 +336,15 @@ def test_the_catalogue_comparison_counts_credits():
     assert round(comparison["total"] + comparison["difference"], 2) == quoted["total"]  # adds up to what is shown
 
 
-def test_a_pendant_quote_has_no_ring_figures_even_with_a_stray_ring_part():
+def test_a_pendant_quote_has_no_ring_figures_and_a_stray_ring_part_is_refused():
+    from configurator.design import without_stray_parts
+    from configurator.errors import DesignError
     from configurator.quotes import quote_document
 
     doc = SAMPLES["pendant"].to_dict() | {"ring": ring_doc()["ring"]}
-    result = quote_document(parse_design(doc))
+    with pytest.raises(DesignError, match=r"^ring: a pendant design carries no ring part"):
+        parse_design(doc)
+    result = quote_document(parse_design(without_stray_parts(doc)))  # a design saved before, opened from the store
     assert "inner_diameter_mm" not in result and "ring_size" not in result
     assert result["chain"]["length_mm"] == 450.0 and result["chain"]["grams"] > 0
 
@@ -353,3 +358,61 @@ def test_a_budget_helps_a_narrow_marquise_without_crashing():
     smaller = next(s for s in fit(design, price(design, TABLE).total - 100.0, TABLE) if s.change.startswith("smaller"))
     stone = smaller.design.stone
     assert stone.outline_width_mm >= 1.0 and stone.length_mm / stone.width_mm == pytest.approx(2.6, rel=0.02)
+
+
+@pytest.mark.parametrize("grams", [30.0, 1000.0])
+def test_a_clients_metal_is_credited_up_to_the_pieces_value_and_the_rest_returned(grams):
+    design = parse_design(ring_doc() | {"heirloom": {"metal": "22k-yellow", "grams": grams}})
+    quote = price(design, TABLE)
+    assert quote.total == 0.0  # never below nothing
+    before = round(quote.lines[quote.lines["kind"] != "credit"]["amount"].sum(), 2)
+    credit = quote.lines[quote.lines["item"].str.startswith("credit:")]["amount"].iloc[0]
+    assert credit == -before
+    old = catalogue.metal("22k-yellow")
+    per_gram = old.purity * TABLE.fine_metal_per_gram["gold"] * TABLE.refining_rate
+    assert quote.leftover_grams == pytest.approx(grams - before / per_gram, abs=1e-6)
+    returned = [item for item in quote.lines["item"] if item.startswith("returned:")]
+    assert returned and f"{quote.leftover_grams:.2f} g" in returned[0]
+    assert fit(design, 100.0, TABLE) == []  # within any budget: the client's metal pays for it all
+    assert quote.to_dict()["catalogue"]["total"] == 0.0
+
+
+def test_a_store_that_buys_the_leftover_metal_says_so_on_a_line_of_its_own():
+    bought = TABLE.model_copy(update={"leftover_metal": "buy"})
+    design = parse_design(ring_doc() | {"heirloom": {"metal": "22k-yellow", "grams": 30.0}})
+    quote = price(design, bought)
+    line = quote.lines[quote.lines["item"].str.startswith("bought:")]
+    assert len(line) == 1
+    old = catalogue.metal("22k-yellow")
+    per_gram = old.purity * TABLE.fine_metal_per_gram["gold"] * TABLE.refining_rate
+    assert line["amount"].iloc[0] == round(-quote.leftover_grams * per_gram, 2)
+    assert quote.total == line["amount"].iloc[0]
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("metal_per_gram.18k-yellow", 1e308, "from 0 to 10,000"),
+    ("metal_per_gram.18k-yellow", True, "must be a number, not true"),
+    ("markup", True, "markup: must be a number, not true"),
+    ("labour.casting", 1e9, "labour.casting: Input should be less than or equal to 100000"),
+    ("labour.casting", float("inf"), "finite"),
+    ("refining_rate", 1.5, "refining_rate"),
+])
+def test_every_price_is_a_finite_number_within_its_bounds(tmp_path, field, value, words):
+    data = read_price_table(PRICE_TABLE)
+    node, keys = data, field.split(".")
+    for key in keys[:-1]:
+        node = node[key]
+    node[keys[-1]] = value
+    with pytest.raises(CatalogueError, match=re.escape(words)):
+        from configurator.pricing import parse_price_table
+
+        parse_price_table(data)
+
+
+def test_prices_set_refuses_a_price_past_its_bound(tmp_path, monkeypatch):
+    table = tmp_path / "prices.toml"
+    table.write_text(PRICE_TABLE.read_text())
+    monkeypatch.setenv("CONFIGURATOR_PRICES", str(table))
+    with pytest.raises(CatalogueError, match="18k-yellow: a price per gram is a number from 0 to 10,000"):
+        update_price_table({"metal_per_gram.18k-yellow": 1e308})
+    assert table.read_text() == PRICE_TABLE.read_text()  # nothing written

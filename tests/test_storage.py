@@ -240,3 +240,40 @@ def test_a_deleted_design_can_be_put_back_as_it_was(store):
     assert [row.id for row in store.list()] == sorted([saved.id, other.id], reverse=True)
     with pytest.raises(StorageError, match=rf"saved design {saved.id}: already there"):
         store.restore(saved)
+
+
+def test_a_customer_reaches_only_designs_of_their_browser_or_their_code(store):
+    from configurator.storage import Visitor, new_access_code, secret_hash
+
+    code = new_access_code()
+    assert len(code.replace("-", "")) * 5 >= 64  # at least 64 bits
+    mine = store.save("Ada", DESIGN, owner="browser-a" * 3, access_code=code)
+    theirs = store.save("Bea", DESIGN, owner="browser-b" * 3, access_code=new_access_code())
+    assert mine.access_hash == secret_hash(code) and code not in repr(mine)  # kept hashed only
+    ada = Visitor(secret_hash("browser-a" * 3))
+    assert [row.id for row in store.list(visitor=ada)] == [mine.id]
+    stranger = Visitor(secret_hash("browser-c" * 3))
+    assert store.list(visitor=stranger) == []
+    with_code = Visitor(secret_hash("browser-c" * 3), (secret_hash(code.lower()),))
+    assert [row.id for row in store.list(visitor=with_code)] == [mine.id]
+    assert {row.id for row in store.list()} >= {mine.id, theirs.id}  # staff: every design
+    assert with_code.can_see(mine) and not with_code.can_see(theirs)
+
+
+def test_a_table_of_an_earlier_release_gains_the_new_columns(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE designs (id INTEGER PRIMARY KEY, client_name VARCHAR(120) NOT NULL, title "
+                   "VARCHAR(120) NOT NULL, notes TEXT NOT NULL, design_json TEXT NOT NULL, preview_png BLOB, "
+                   "created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL)")
+        db.execute("INSERT INTO designs VALUES (7, 'Old Client', 'Old', '', ?, NULL, '2026-01-01 10:00:00', "
+                   "'2026-01-01 10:00:00')", (DESIGN,))
+    old = Store.open(f"sqlite:///{path}")
+    try:
+        (row,) = old.list()
+        assert row.id == 7 and row.client_name == "Old Client" and row.owner_hash is None
+        assert old.save("New Client", DESIGN, owner="x" * 24).owner_hash is not None
+    finally:
+        old.close()

@@ -302,3 +302,10 @@ def suggested_value(field: str, value: Any) -> str:
 def refusal(exc: DesignError) -> str:
     """One line saying why a change was not made (the field named, the design kept as it was)."""
     return f"That change was not made: {exc}"
+
+
+def wax_held_back(findings: list[dict]) -> str | None:
+    """Why the metal files (wax STL, OBJ, 3MF, GLB) are held back, or None when they may be downloaded: the check's
+    verdict, the same as `export`'s (a blocking finding)."""
+    blocking = [finding for finding in findings if finding["severity"] == "blocking"]
+    return blocking[0]["message"] if blocking else None

@@ -44,7 +44,7 @@ def healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def app_server(preview: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
+def app_server(preview: bool = True, store_password: str | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
     """`streamlit run app.py` on a free port with a fresh SQLite database; yields (url, process).
 
     The server's log goes to a temporary folder, or to CONFIGURATOR_SERVER_LOG (a folder) to keep it for a look
@@ -54,6 +54,10 @@ def app_server(preview: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ)
         env["CONFIGURATOR_PREVIEW"] = "on" if preview else "off"
+        if store_password is not None:
+            from configurator.passwords import hash_password
+
+            env["CONFIGURATOR_STORE_PASSWORD_HASH"] = hash_password(store_password, iterations=1000)
         env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'designs.db'}"
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                    "--server.port", str(port), "--server.address", "127.0.0.1",

@@ -1,0 +1,362 @@
+"""What leaves for the workshop, judged as the workshop gets it: the files as written, read back, and ADMesh.
+
+The meshes in memory are float64 and manifold; a binary STL is float32 and a slicer merges its vertices. So every
+test here writes the file the way `export` does, reads it back with vertex merging, and asks of it: watertight,
+every edge shared by exactly two faces, no degenerate facet, the metal one body. ADMesh (Debian's `admesh`, which
+the test command installs) is the outside judge: no degenerate facet, no edge fixed, no facet removed.
+
+One verdict: `check` passes exactly when `export` writes (a property over 1,000 random designs), and `fit` only
+ever suggests designs that cast (a property over 500 random designs and budgets). Writing is all or nothing.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import io
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import trimesh
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from configurator.budget import fit
+from configurator.checks import Severity, check
+from configurator.design import Bail, Outline, Profile, SettingStyle, Shape, load_design, parse_design
+from configurator.errors import ConfiguratorError, DesignError
+from configurator.export import Format, encode, export, findings_pattern, stones_mesh, wax_pattern
+from configurator.quotes import model_of, price
+
+from .test_properties import REPRODUCIBLE, design_documents
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMESH = shutil.which("admesh")
+AGREEMENT_EXAMPLES = 1000
+FIT_EXAMPLES = 500
+JUDGED_BY_ADMESH_EVERY = 3  # of the random designs, every third written STL also goes to ADMesh (a few hundred)
+COUNTS: collections.Counter[str] = collections.Counter()
+
+
+# ---------------------------------------------------------------- judging a written file
+
+
+def faults(mesh: trimesh.Trimesh, one_body: bool) -> list[str]:
+    """What a slicer would complain of in a mesh read back from a file (vertices merged as it merges them)."""
+    found = []
+    if not mesh.is_watertight:
+        found.append("not watertight")
+    _, uses = np.unique(mesh.edges_sorted, axis=0, return_counts=True)
+    if (uses != 2).any():
+        found.append(f"{int((uses != 2).sum())} edges not shared by exactly two faces")
+    if (mesh.area_faces < 1e-12).any():
+        found.append(f"{int((mesh.area_faces < 1e-12).sum())} degenerate facets")
+    if one_body and mesh.body_count != 1:
+        found.append(f"{mesh.body_count} bodies")
+    return found
+
+
+def read_back(data: bytes, fmt: Format) -> trimesh.Trimesh:
+    return trimesh.load(io.BytesIO(data), file_type=fmt.value, force="mesh")
+
+
+def admesh(path: Path) -> dict[str, int]:
+    """ADMesh's figures for an STL: degenerate facets, edges fixed, facets removed, parts."""
+    out = subprocess.run([ADMESH, str(path)], capture_output=True, text=True, check=True, timeout=120).stdout
+    figures = {}
+    for key, label in (("degenerate", "Degenerate facets"), ("fixed", "Edges fixed"),
+                       ("removed", "Facets removed"), ("parts", "Number of parts")):
+        figures[key] = int(re.search(rf"{label}\s*:\s*(\d+)", out).group(1))
+    return figures
+
+
+def judged(design, folder: Path, name: str, with_admesh: bool = True) -> list[str]:
+    """Every STL `export` would write for `design` (metal, stones, findings), read back and judged."""
+    model = model_of(design)
+    files = {"metal": (wax_pattern(model), True), "stones": (stones_mesh(model), False),
+             "findings": (findings_pattern(model), False)}
+    problems = []
+    for kind, (mesh, one_body) in files.items():
+        if mesh is None:
+            continue
+        data = encode(mesh, Format.STL)
+        problems += [f"{kind}: {fault}" for fault in faults(read_back(data, Format.STL), one_body)]
+        if with_admesh and ADMESH:
+            path = folder / f"{name}-{kind}.stl"
+            path.write_bytes(data)
+            figures = admesh(path)
+            path.unlink()
+            if figures["degenerate"] or figures["fixed"] or figures["removed"]:
+                problems.append(f"{kind}: ADMesh {figures}")
+            if one_body and figures["parts"] != 1:
+                problems.append(f"{kind}: ADMesh finds {figures['parts']} parts")
+    return problems
+
+
+needs_admesh = pytest.mark.skipif(ADMESH is None, reason="ADMesh (Debian package admesh) is not installed")
+
+
+# ---------------------------------------------------------------- every format, read back
+
+
+CASES = {
+    "halo ring": load_design(ROOT / "models" / "halo-ring.json").to_dict(),
+    "hinged bezel pendant": load_design(ROOT / "models" / "bezel-pendant.json").to_dict()
+    | {"pendant": {"outline": "teardrop", "size_mm": 18.0, "thickness_mm": 1.4, "bail": "hinged"}},
+    "heart pendant": {"piece": "pendant", "metal": "18k-rose", "pendant": {"outline": "heart", "size_mm": 18.0},
+                      "stone": {"shape": "heart", "length_mm": 7.0}, "setting": {"style": "halo"}},
+    # the issue's own: a US 7 comfort solitaire with six prongs round a 6.5 mm cushion
+    "six-prong cushion": {"piece": "ring", "metal": "18k-yellow",
+                          "ring": {"size": {"system": "US", "value": 7}, "profile": "comfort", "width_mm": 2.5,
+                                   "thickness_mm": 1.7},
+                          "stone": {"shape": "cushion", "length_mm": 6.5}, "setting": {"style": "prong", "prongs": 6}},
+}
+
+
+@pytest.mark.parametrize("fmt", list(Format), ids=lambda fmt: fmt.value)
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_format_reads_back_clean(case, fmt, tmp_path):
+    design = parse_design(CASES[case])
+    model = model_of(design)
+    out, stones, parts = (tmp_path / f"{name}.{fmt.value}" for name in ("metal", "stones", "findings"))
+    export(model, out, stones, None, fmt, parts)
+    metal = read_back(out.read_bytes(), fmt)
+    assert faults(metal, one_body=True) == []
+    assert metal.volume == pytest.approx(wax_pattern(model).volume, rel=1e-5)
+    gems = read_back(stones.read_bytes(), fmt)
+    assert faults(gems, one_body=False) == [] and gems.body_count == len(model.stone_parts)
+    if model.findings:
+        findings = read_back(parts.read_bytes(), fmt)
+        assert faults(findings, one_body=False) == [] and findings.body_count == len(model.findings)
+
+
+@needs_admesh
+@pytest.mark.parametrize("case", list(CASES))
+def test_admesh_finds_nothing_to_repair(case, tmp_path):
+    assert judged(parse_design(CASES[case]), tmp_path, "case") == []
+
+
+# ---------------------------------------------------------------- the design matrix, judged by ADMesh
+
+
+def _matrix() -> list[dict]:
+    docs = []
+    for shape, style, profile in itertools.product(Shape, SettingStyle, Profile):
+        docs.append({"piece": "ring", "metal": "18k-yellow",
+                     "ring": {"size": {"system": "US", "value": 7}, "profile": profile.value, "width_mm": 3.0,
+                              "thickness_mm": 1.8},
+                     "stone": {"shape": shape.value, "length_mm": 6.5}, "setting": {"style": style.value}})
+    for shape, style, outline, bail in itertools.product(Shape, SettingStyle, Outline, Bail):
+        docs.append({"piece": "pendant", "metal": "18k-yellow",
+                     "pendant": {"outline": outline.value, "size_mm": 18.0, "bail": bail.value},
+                     "stone": {"shape": shape.value, "length_mm": 6.0}, "setting": {"style": style.value}})
+    return docs
+
+
+def _judge_matrix_slice(docs: list[dict], folder: str) -> tuple[int, int, list[str]]:
+    judged_files = designs = 0
+    problems = []
+    for index, doc in enumerate(docs):
+        try:
+            design = parse_design(doc)
+        except DesignError:  # pave on a knife-edge band and the like: refused in words elsewhere
+            continue
+        designs += 1
+        found = judged(design, Path(folder), f"m{os.getpid()}-{index}")
+        model = model_of(design)
+        judged_files += 1 + (model.stones != ()) + bool(model.findings)
+        problems += [f"{doc}: {problem}" for problem in found]
+    return designs, judged_files, problems
+
+
+@needs_admesh
+def test_admesh_judges_the_design_matrix(tmp_path):
+    """12 shapes x 6 styles x 6 band profiles of rings, x 5 outlines x 2 bails of pendants: metal, stones and
+    findings of each, written and judged (two processes, one a core)."""
+    docs = _matrix()
+    halves = [docs[0::2], docs[1::2]]
+    with concurrent.futures.ProcessPoolExecutor(2) as pool:
+        results = list(pool.map(_judge_matrix_slice, halves, [str(tmp_path)] * 2))
+    designs = sum(result[0] for result in results)
+    files = sum(result[1] for result in results)
+    problems = [problem for result in results for problem in result[2]]
+    print(f"\ndesign matrix: {designs} designs, {files} STL files judged, {len(problems)} problems")
+    assert designs > 700
+    assert problems == [], problems[:10]
+
+
+# ---------------------------------------------------------------- one verdict: check passes <=> export writes
+
+
+@needs_admesh
+@given(doc=design_documents(beyond=False, longest_stone=14.0))
+@settings(max_examples=AGREEMENT_EXAMPLES, **REPRODUCIBLE)
+def test_check_passes_exactly_when_export_writes(doc, tmp_path_factory):
+    try:
+        design = parse_design(doc)
+    except DesignError:
+        assume(False)
+    COUNTS["designs checked and exported"] += 1
+    model = model_of(design)
+    blocking = [finding for finding in check(design, model, verify=False) if finding.severity is Severity.BLOCKING]
+    folder = tmp_path_factory.mktemp("agree")
+    out = folder / "wax.stl"
+    try:
+        export(model, out)
+        written = True
+    except ConfiguratorError:
+        written = False
+    assert written == (not blocking), (doc, [finding.line() for finding in blocking])
+    from webapp.form import wax_held_back
+
+    app_verdict = wax_held_back([finding.to_dict() for finding in check(design, model, verify=False)])
+    assert (app_verdict is None) == written  # the app's wax downloads follow the same verdict
+    COUNTS["castable" if written else "refused, with a blocking finding"] += 1
+    if written:
+        with_admesh = COUNTS["designs checked and exported"] % JUDGED_BY_ADMESH_EVERY == 0
+        problems = judged(design, folder, "agree", with_admesh=with_admesh)
+        COUNTS["files judged by ADMesh"] += 3 if with_admesh else 0
+        assert problems == [], (doc, problems)
+    shutil.rmtree(folder)
+
+
+# ---------------------------------------------------------------- fit only suggests what casts
+
+
+@given(doc=design_documents(beyond=False, longest_stone=14.0), share=st.floats(0.3, 0.95))
+@settings(max_examples=FIT_EXAMPLES, **REPRODUCIBLE)
+def test_fit_never_fails_and_only_suggests_castable_designs(doc, share):
+    from configurator.budget import castable
+
+    try:
+        design = parse_design(doc)
+    except DesignError:
+        assume(False)
+    COUNTS["designs given a budget"] += 1
+    budget = round(price(design).total * share, 2)
+    suggestions = fit(design, budget)
+    for suggestion in suggestions:
+        assert suggestion.total <= budget
+        assert parse_design(suggestion.design.to_dict()) == suggestion.design  # a valid document
+        assert castable(suggestion.design), suggestion.change
+        if suggestion.design.stone is not None:
+            assert suggestion.design.stone.outline_width_mm >= 1.0
+    COUNTS["suggestions, every one castable"] += len(suggestions)
+
+
+def test_zz_report_counts():
+    """The figures of the properties above (run after them: pytest keeps the file's order)."""
+    print("\n" + "\n".join(f"{name}: {count}" for name, count in sorted(COUNTS.items())))
+    if "designs checked and exported" in COUNTS:
+        assert COUNTS["designs checked and exported"] >= AGREEMENT_EXAMPLES
+    if "designs given a budget" in COUNTS:
+        assert COUNTS["designs given a budget"] >= FIT_EXAMPLES
+
+
+# ---------------------------------------------------------------- all or nothing on disk
+
+
+COMFORT = ROOT / "models" / "comfort-band.json"
+HALO = ROOT / "models" / "halo-ring.json"
+
+
+def run_cli(*argv) -> tuple[int, str]:
+    result = subprocess.run([sys.executable, "-m", "configurator", *map(str, argv)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    return result.returncode, result.stderr
+
+
+def test_several_files_are_written_all_or_none(tmp_path):
+    out = tmp_path / "wax.stl"
+    out.write_bytes(b"previous wax")
+    blocked = tmp_path / "stones.stl"
+    blocked.mkdir()  # the stones target cannot be written: a folder stands there
+    code, err = run_cli("export", HALO, "-o", out, "--stones", blocked)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "folder" in err
+    assert out.read_bytes() == b"previous wax"  # the metal file was not replaced either
+    assert not [path for path in tmp_path.iterdir() if path.name.endswith(".part")]
+
+
+def test_a_failed_rename_puts_back_what_it_replaced(tmp_path, monkeypatch):
+    from configurator import export as exporting
+
+    first, second = tmp_path / "a.stl", tmp_path / "b.stl"
+    first.write_bytes(b"old a")
+    second.write_bytes(b"old b")
+    real, failed = os.replace, []
+
+    def failing(source, target):  # the new b.stl cannot be put in place, once
+        if Path(target) == second and str(source).endswith(".part") and not failed:
+            failed.append(target)
+            raise PermissionError(13, "Permission denied", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(exporting.os, "replace", failing)
+    with pytest.raises(ConfiguratorError, match="nothing was written"):
+        exporting.write_atomically({first: b"new a", second: b"new b"})
+    assert first.read_bytes() == b"old a" and second.read_bytes() == b"old b"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.stl", "b.stl"]
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
+def test_export_will_not_write_over_what_is_not_a_regular_file(tmp_path, kind):
+    if kind == "device":
+        target = Path("/dev/null")
+    elif kind == "fifo":
+        target = tmp_path / "pipe.stl"
+        os.mkfifo(target)
+    else:
+        target = tmp_path / "folder.stl"
+        target.mkdir()
+    code, err = run_cli("export", COMFORT, "-o", target, "--format", "stl")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "will not write over" in err
+    assert Path("/dev/null").is_char_device()
+    if kind == "fifo":
+        assert target.is_fifo()
+
+
+def test_a_killed_exports_leftovers_are_removed_by_the_next_run(tmp_path):
+    out = tmp_path / "wax.stl"
+    stale = tmp_path / ".wax.stl.k1lled.part"  # as a killed export leaves it
+    stale.write_bytes(b"half a file")
+    hour_ago = time.time() - 7200
+    os.utime(stale, (hour_ago, hour_ago))
+    fresh = tmp_path / ".wax.stl.running.part"  # another export's, still at work: left alone
+    fresh.write_bytes(b"in progress")
+    other = tmp_path / ".notes.txt.part"  # not ours
+    other.write_bytes(b"keep")
+    os.utime(other, (hour_ago, hour_ago))
+    code, err = run_cli("export", COMFORT, "-o", out)
+    assert code == 0, err
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert faults(trimesh.load(out), one_body=True) == []
+
+
+def test_a_killed_export_leaves_the_old_file_whole(tmp_path):
+    out = tmp_path / "wax.stl"
+    out.write_bytes(b"the old wax")
+    process = subprocess.Popen([sys.executable, "-m", "configurator", "export", str(HALO), "-o", str(out)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # building: the file is not written yet, or is being staged beside the target
+    process.kill()
+    process.wait()
+    assert out.read_bytes() in (b"the old wax", model_bytes(HALO))  # the old file or the whole new one, never half
+
+
+def model_bytes(path: Path) -> bytes:
+    return encode(wax_pattern(model_of(load_design(path))), Format.STL)
+
+
+def test_names_in_messages_are_quoted(tmp_path):
+    odd = tmp_path / "line\nbreak" / "wax.stl"
+    code, err = run_cli("export", COMFORT, "-o", odd)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "\\n" in err

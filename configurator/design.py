@@ -332,6 +332,12 @@ class Stone(Part):
                     f"width_mm: {self.width_mm:g} mm is too narrow for a {self.length_mm:g} mm stone; "
                     f"a stone is at most {MAX_LENGTH_TO_WIDTH:g} times as long as it is wide"
                 )
+        if self.width_mm is None and self.outline_width_mm < 1.0 - 1e-9:
+            shortest = math.ceil(DEFAULT_LENGTH_TO_WIDTH[self.shape] * 100 - 1e-9) / 100
+            raise ValueError(
+                f"length_mm: a {self.length_mm:g} mm {self.shape.value} is {self.outline_width_mm:.2f} mm wide by its "
+                f"usual proportion, under the 1 mm minimum; make it at least {shortest:.2f} mm long or give width_mm"
+            )
         if self.depth_mm is not None and self.depth_mm > self.outline_width_mm:
             raise ValueError("depth_mm: larger than the stone's width; no cut is that deep")
         return self

@@ -162,9 +162,14 @@ def seat(form: StoneForm, clearance: float = SEAT_CLEARANCE_MM) -> manifold3d.Ma
     size = np.array([form.stone.outline_width_mm, form.stone.length_mm, form.crown + form.pavilion])
     grown = form.solid.scale(tuple((size + 2 * clearance) / size))
     if _hollowed(form.stone):
-        # Scaling pulls the sides of a hollow into the stone: the seat also takes the stone shifted by the clearance.
-        shifts = ((clearance, 0), (-clearance, 0), (0, clearance), (0, -clearance))
-        grown = union([grown, *(form.solid.translate((dx, dy, 0.0)) for dx, dy in shifts)])
+        # Scaling pulls the sides of a hollow into the stone. A heart is two convex halves: each is grown by the
+        # clearance every way (the hull of its corners moved to those of a cube of that half-size), and the two grown
+        # halves overlap by twice the clearance across the middle, so their union has no surfaces a hair apart.
+        corners = np.asarray(form.solid.to_mesh().vert_properties)[:, :3]
+        cube = np.array([(dx, dy, dz) for dx in (-1, 1) for dy in (-1, 1) for dz in (-1, 1)], dtype=float) * clearance
+        halves = [corners[corners[:, 0] >= -1e-6], corners[corners[:, 0] <= 1e-6]]
+        grown = union([manifold3d.Manifold.hull_points((half[:, None, :] + cube[None]).reshape(-1, 3))
+                       for half in halves])
     return grown.rotate((0.0, 0.0, SEAT_TWIST_DEG))
 
 

@@ -137,14 +137,61 @@ def cleaned(solid: manifold3d.Manifold) -> manifold3d.Manifold:
     return best
 
 
+def _needles(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """Indices of the triangles whose height over their longest edge is under PINCH_MM."""
+    corners = vertices[faces]
+    edges = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
+    doubled_area = np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
+    return np.flatnonzero(doubled_area < PINCH_MM * np.maximum(edges.max(axis=1), PINCH_MM))
+
+
+def _flipped_needles(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """`faces` without needle triangles whose third corner lies on their long edge (a T-junction no tolerance can
+    collapse): each needle goes, and its neighbour across the long edge is split at that corner, so every edge
+    still has exactly two faces and the volume is unchanged."""
+    faces = faces.copy()
+    for _ in range(3):
+        needles = _needles(vertices, faces)
+        if len(needles) == 0:
+            break
+        across: dict[tuple[int, int], int] = {}
+        for index, (a, b, c) in enumerate(faces):
+            for u, w in ((a, b), (b, c), (c, a)):
+                across[(u, w)] = index
+        dropped, added, touched = set(), [], set()
+        for needle in needles:
+            if needle in touched:
+                continue
+            a, b, c = faces[needle]
+            corners = vertices[[a, b, c]]
+            lengths = [np.linalg.norm(corners[(k + 1) % 3] - corners[k]) for k in range(3)]
+            k = int(np.argmax(lengths))
+            u, w, v = (a, b, c)[k], (a, b, c)[(k + 1) % 3], (a, b, c)[(k + 2) % 3]
+            neighbour = across.get((w, u))
+            if neighbour is None or neighbour in touched:
+                continue
+            d = next(vertex for vertex in faces[neighbour] if vertex not in (u, w))
+            dropped |= {needle, neighbour}
+            touched |= {needle, neighbour}
+            if d != v:  # the same corners twice is a sheet of no volume: both faces simply go
+                added += [(w, v, d), (v, u, d)]
+        if not dropped:
+            break
+        keep = np.ones(len(faces), dtype=bool)
+        keep[list(dropped)] = False
+        faces = np.vstack([faces[keep], np.array(added, dtype=faces.dtype).reshape(-1, 3)])
+    return faces
+
+
 def to_trimesh(solid: manifold3d.Manifold, **metadata) -> trimesh.Trimesh:
-    """A clean trimesh copy of a manifold solid (see `cleaned`), with `metadata` stamped on it."""
+    """A clean trimesh copy of a manifold solid (see `cleaned`; a needle left at a T-junction is flipped away),
+    with `metadata` stamped on it."""
     mesh = cleaned(solid).to_mesh()
-    result = trimesh.Trimesh(
-        vertices=np.asarray(mesh.vert_properties)[:, :3].astype(np.float64),
-        faces=np.asarray(mesh.tri_verts).astype(np.int64),
-        process=False,
-    )
+    vertices = np.asarray(mesh.vert_properties)[:, :3].astype(np.float64)
+    faces = np.asarray(mesh.tri_verts).astype(np.int64)
+    if len(faces) and len(_needles(vertices, faces)):
+        faces = _flipped_needles(vertices, faces)
+    result = trimesh.Trimesh(vertices=vertices, faces=faces, process=False)
     result.metadata.update(metadata)
     return result
 

@@ -196,7 +196,13 @@ def shared_doc(page: Page) -> dict:
     """The whole design the page holds, read back from its Share link (what another device would open)."""
     from configurator.share import decode_design
 
-    link = page.get_by_role("textbox", name="Share link", exact=True).input_value()
+    box = page.get_by_role("textbox", name="Share link", exact=True)
+    deadline = time.monotonic() + RERUN_S
+    while "design=" not in (link := box.input_value()):  # a run that has just begun redraws the box
+        if time.monotonic() > deadline:
+            page.screenshot(path="/tmp/share-link-empty.png", full_page=True)
+            pytest.fail(f"the Share link holds no design: {link!r}")
+        time.sleep(0.2)
     return decode_design(link.split("design=", 1)[1]).to_dict()
 
 
@@ -423,7 +429,7 @@ def test_save_reload_and_load_back(page, server, tmp_path):
     page.get_by_role("textbox", name="Client name", exact=True).fill("Test Client")
     page.get_by_role("textbox", name="Notes", exact=True).fill("Rose gold solitaire, browser test")
     page.get_by_role("button", name="Save design", exact=True).click()
-    page.get_by_text(re.compile(r"^Saved as #\d+ for Test Client\.$")).wait_for(timeout=RUN_S * 1000)
+    page.get_by_text(re.compile(r"^Saved as #\d+ for Test Client\. Its access code is ")).wait_for(timeout=RUN_S * 1000)
 
     # a new session: the bare address, no ?design=, so the default band shows until a saved design is loaded
     page.goto(server)
@@ -567,10 +573,14 @@ def test_a_saved_row_arrives_and_stays(page, server, browser):
         holds(saver, loaded)
         saver.get_by_role("textbox", name="Client name", exact=True).fill("Arrival Client")
         saver.get_by_role("button", name="Save design", exact=True).click()
-        saver.get_by_text(re.compile(r"^Saved as #\d+ for Arrival Client\.$")).wait_for(timeout=RUN_S * 1000)
+        saved = saver.get_by_text(re.compile(r"^Saved as #\d+ for Arrival Client\. Its access code is "))
+        saved.wait_for(timeout=RUN_S * 1000)
+        code = re.search(r"access code is ([A-Z2-7-]{19})", saved.inner_text()).group(1)
     finally:
         saver.context.close()
     go_to(page, "Saved designs")  # another browser: the default band until the saved row is loaded
+    page.get_by_role("textbox", name="Access code", exact=True).fill(code)
+    page.get_by_role("button", name="Open with the code", exact=True).click()
     row = page.get_by_test_id("stHorizontalBlock").filter(has_text="Arrival Client").first
     row.get_by_role("button", name="Load", exact=True).click()
     page.get_by_role("heading", name="Design your piece").wait_for(timeout=RERUN_S * 1000)

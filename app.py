@@ -586,8 +586,8 @@ def downloads(design, design_json: str, issues: list[dict]) -> None:
         st.error(plain(f"Wax files are held back until the check passes: {held}. "
                        "Use the fix above, or change the design."))
     cols = st.columns(2)
-    # OBJ, 3MF, GLB and the sheet are made when their button is pressed: no run pays for a file nobody asked for.
-    cols[0].download_button("Download wax STL", b"" if blocking else wax_file(design_json, shrink, "stl"),
+    # Every file is made when its button is pressed: no run pays for (nor sends) a file nobody asked for.
+    cols[0].download_button("Download wax STL", functools.partial(wax_file, design_json, shrink, "stl"),
                             file_name=_file_name(design, f"{scale}.stl"), mime="model/stl", key="download_stl",
                             disabled=blocking, width="stretch")
     cols[1].download_button("Download wax OBJ", functools.partial(wax_file, design_json, shrink, "obj"),

@@ -2,7 +2,8 @@
 
 Figures: build and export of a comfort band (median of 20), build time of every profile at preview and
 export resolution, halo ring export, the full design matrix at preview resolution, quote time, CLI start-up,
-the 3D preview page (time and size) of every preset, peak memory of building the largest design (fresh
+whole processes side by side (export with its check against bench/floor.py, the same ring straight with manifold3d
+and trimesh; quote, sizes, schema), the 3D preview page (time and size) of every preset, peak memory of building the largest design (fresh
 process), the app server's memory with 10 open browser sessions, and the app's timings in a browser (a fresh
 session's first price, a control change to its new price and to its new preview drawn); then the targets, met or not.
 """
@@ -106,15 +107,44 @@ def quoting() -> list[float]:
     return medians
 
 
-def cli_start() -> None:
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "configurator", "quote", str(COMFORT)], check=True, capture_output=True, cwd=ROOT
-        )
-        times.append((time.perf_counter() - start) * 1000)
-    report("python -m configurator quote (whole process)", times)
+FLOOR_DESIGN = ROOT / "bench" / "solitaire-us7.json"
+EXPORT_OVER_FLOOR, QUOTE_PROCESS_S = 1.3, 0.5
+
+
+def _process_seconds(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def commands_side_by_side(runs: int = 7) -> dict[str, float]:
+    """Whole processes, taken in turn so that the machine's load falls on all alike: `export` of the US 7 comfort
+    solitaire (with its castability check) and bench/floor.py (the same ring straight with manifold3d and
+    trimesh), `quote`, `sizes` and `schema`. Returns the medians in seconds."""
+    with tempfile.TemporaryDirectory() as folder:
+        commands = {
+            "export (check included)": [sys.executable, "-m", "configurator", "export", str(FLOOR_DESIGN),
+                                        "-o", f"{folder}/ring.stl"],
+            "floor: raw manifold3d + trimesh": [sys.executable, str(ROOT / "bench" / "floor.py"), f"{folder}/f.stl"],
+            "floor, no teardown (as the CLI leaves)": [sys.executable, str(ROOT / "bench" / "floor.py"),
+                                                        f"{folder}/g.stl", "--no-teardown"],
+            "quote": [sys.executable, "-m", "configurator", "quote", str(FLOOR_DESIGN)],
+            "sizes": [sys.executable, "-m", "configurator", "sizes"],
+            "schema": [sys.executable, "-m", "configurator", "schema"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, argv in commands.items():
+                times[name].append(_process_seconds(argv))
+    for name, values in times.items():
+        print(f"{'python: ' + name:<46} median {statistics.median(values) * 1000:7.0f} ms   worst "
+              f"{max(values) * 1000:7.0f} ms   (n={len(values)}, whole process)")
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    ratio = medians["export (check included)"] / medians["floor: raw manifold3d + trimesh"]
+    alike = medians["export (check included)"] / medians["floor, no teardown (as the CLI leaves)"]
+    print(f"{'export / floor (paired medians)':<46} {ratio:7.2f} x   (target {EXPORT_OVER_FLOOR:g} x); "
+          f"{alike:.2f} x against the floor leaving the same way")
+    return medians
 
 
 def halo_ring_export() -> None:
@@ -175,8 +205,12 @@ def peak_memory(matrix_largest: tuple[int, dict]) -> None:
           f"{traced['traced_peak_kb'] / 1024:.1f} MB")
 
 
+SESSION_MB = 30.0
+
+
 def targets(matrix_figures: dict, quote_medians: list[float], page_sizes: dict[str, int],
-            app: dict[str, bool] | None = None) -> None:
+            app: dict[str, bool] | None = None, commands: dict[str, float] | None = None,
+            load: dict | None = None) -> None:
     first = matrix_figures["first"]
     biggest = max(page_sizes, key=page_sizes.get)
     rows = [
@@ -187,6 +221,15 @@ def targets(matrix_figures: dict, quote_medians: list[float], page_sizes: dict[s
         (f"preview page < {PREVIEW_BYTES / 1e6:g} MB (largest: {biggest})", f"{page_sizes[biggest] / 1e6:.3f} MB",
          page_sizes[biggest] < PREVIEW_BYTES),
     ]
+    if commands:
+        ratio = commands["export (check included)"] / commands["floor: raw manifold3d + trimesh"]
+        rows += [(f"export within {EXPORT_OVER_FLOOR:g} x of the raw floor", f"{ratio:.2f} x",
+                  ratio <= EXPORT_OVER_FLOOR),
+                 (f"quote < {QUOTE_PROCESS_S:g} s (whole process)", f"{commands['quote']:.3f} s",
+                  commands["quote"] < QUOTE_PROCESS_S)]
+    if load:
+        each = (load["after_kb"] - load["before_kb"]) / 1024 / load["sessions"]
+        rows.append((f"server memory a session < {SESSION_MB:g} MB (warm server)", f"{each:.1f} MB", each < SESSION_MB))
     rows += [(name, "see above", met) for name, met in (app or {}).items()]
     print("targets:")
     for name, figure, met in rows:
@@ -202,15 +245,15 @@ def main() -> None:
     halo_ring_export()
     matrix_figures = matrix.main()
     quote_medians = quoting()
-    cli_start()
+    commands = commands_side_by_side()
     count, doc = matrix_figures["largest"]
     page_sizes = preview_pages({f"matrix's largest ({count} triangles)": doc})
     peak_memory(matrix_figures["largest"])
-    load.main()
+    load_figures = load.main()
     from bench import app_timing
 
     app = app_timing.main()
-    targets(matrix_figures, quote_medians, page_sizes, app)
+    targets(matrix_figures, quote_medians, page_sizes, app, commands, load_figures)
 
 
 if __name__ == "__main__":

@@ -135,7 +135,7 @@ def _far_under(finding: Finding) -> Finding:
 
 def _body_findings(design: Design, model: Model) -> list[Finding]:
     """The metal must be one body: a part that floats (a head whose posts miss the band) cannot be cast with it."""
-    if model.metal.body_count <= 1:
+    if model.body_count <= 1:
         return []
     bodies = sorted(model.metal.split(only_watertight=False), key=lambda body: body.volume)
     floating, main = bodies[0], bodies[-1]

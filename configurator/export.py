@@ -60,9 +60,8 @@ def wax_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Tri
     metal = catalogue.metal(model.design.metal)
     pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
     scale = shrinkage_scale(pct)
-    pattern = model.metal.copy()
-    pattern.apply_scale(scale)
-    pattern.metadata.update({"shrinkage_pct": pct, "scale": scale, "units": "mm"})
+    pattern = trimesh.Trimesh(model.metal.vertices * scale, model.metal.faces, process=False)
+    pattern.metadata.update({**model.metal.metadata, "shrinkage_pct": pct, "scale": scale, "units": "mm"})
     return pattern
 
 
@@ -201,7 +200,7 @@ def write_atomically(files: dict[Path, bytes]) -> None:
 def findings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:
     """The findings cast beside the piece (jump ring, clasp parts, a hinged bail's loop), scaled like the
     pattern; each stays its own body. None when the design has none."""
-    if not model.findings:
+    if not model.finding_parts:
         return None
     metal = catalogue.metal(model.design.metal)
     pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
@@ -241,7 +240,7 @@ def export(
     fmt = fmt or Format.of_path(out)
     metal = catalogue.metal(model.design.metal)
     pattern = wax_pattern(model, shrinkage_pct)
-    if not (pattern.is_watertight and pattern.body_count == 1):
+    if not (pattern.is_watertight and model.body_count == 1):
         raise ConfiguratorError("the metal is not one watertight body; nothing was written")
     files = {out: encode(pattern, fmt, metal.color_hex)}
     stones = stones_mesh(model)
@@ -261,6 +260,6 @@ def export(
         "format": fmt.value,
         "shrinkage_pct": pattern.metadata["shrinkage_pct"],
         "scale": pattern.metadata["scale"],
-        "volume_mm3": float(pattern.volume),
+        "volume_mm3": model.metal_volume_mm3 * pattern.metadata["scale"] ** 3,
         "bounds_mm": np.round(pattern.bounds, 3).tolist(),
     }

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import manifold3d
 import numpy as np
-import trimesh
 
 from .design import Clasp, Shape
 from .outlines import stone_outline
-from .solids import capsule, offset_outline, section, slab, sphere, to_trimesh, torus, union
+from .solids import capsule, cleaned, offset_outline, section, slab, sphere, to_trimesh, torus, union
+
+if TYPE_CHECKING:
+    import trimesh
 
 LINK_LENGTH_MM = 3.0
 LINK_WIDTH_MM = 2.0
@@ -97,6 +100,12 @@ def clasp_meshes(kind: Clasp) -> dict[str, trimesh.Trimesh]:
 
 @lru_cache(maxsize=2)
 def _link(tube_segments: int = 10, bend_segments: int = 24) -> trimesh.Trimesh:
+    """One cable link as a mesh (see `_link_solid`)."""
+    return to_trimesh(_link_solid(tube_segments, bend_segments))
+
+
+@lru_cache(maxsize=2)
+def _link_solid(tube_segments: int = 10, bend_segments: int = 24) -> manifold3d.Manifold:
     """One cable link: round wire bent into a stadium, in the XY plane, long along X (coarser for previews)."""
     wire = LINK_WIRE_MM / 2
     bend = (LINK_WIDTH_MM - LINK_WIRE_MM) / 2  # radius of the bends to the wire's centre
@@ -108,7 +117,7 @@ def _link(tube_segments: int = 10, bend_segments: int = 24) -> trimesh.Trimesh:
             half.rotate((0.0, 0.0, 90.0)).translate((-straight, 0.0, 0.0))]
     sides = [manifold3d.Manifold.cylinder(2 * straight + 0.02, wire, wire, tube_segments).rotate((0.0, 90.0, 0.0))
              .translate((-straight - 0.01, y, 0.0)) for y in (-bend, bend)]
-    return to_trimesh(union([*ends, *sides]))
+    return cleaned(union([*ends, *sides]))
 
 
 PREVIEW_LINK = (6, 8)  # tube and bend segments of a link drawn in the preview: a light mesh that reads as chain
@@ -137,6 +146,8 @@ def necklace(length_mm: float, bottom, reach_mm: float | None = None, link: tupl
         vertices.append(shape.vertices @ rotation.T + position)
         faces.append(shape.faces + offset)
         offset += len(shape.vertices)
+    import trimesh
+
     mesh = trimesh.Trimesh(np.vstack(vertices), np.vstack(faces), process=False)
     mesh.metadata.update({"part": "chain", "links": count, "radius_mm": radius})
     return mesh, centre + [0.0, radius, 0.0]
@@ -145,7 +156,7 @@ def necklace(length_mm: float, bottom, reach_mm: float | None = None, link: tupl
 @lru_cache(maxsize=1)
 def link_volume_mm3() -> float:
     """The metal in one cable link."""
-    return float(_link().volume)
+    return float(_link_solid().volume())
 
 
 def chain_links(length_mm: float) -> int:
@@ -160,6 +171,8 @@ def chain_volume_mm3(length_mm: float) -> float:
 
 def chain(length_mm: float) -> trimesh.Trimesh:
     """A cable chain of `length_mm`, laid straight along X: links alternately flat and upright."""
+    import trimesh
+
     link = _link()
     pitch = LINK_LENGTH_MM - 2 * LINK_WIRE_MM  # each link's inside length
     count = chain_links(length_mm)

@@ -8,21 +8,23 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import manifold3d
 import numpy as np
-import trimesh
 
 from . import catalogue
 from .bands import Band, build_band
 from .design import Design, Piece, Setting, SettingStyle, Shape
-from .findings import chain, clasp_meshes
+from .findings import chain, clasp
 from .pendants import Plate, bail, border, jump_ring, plate
-from .pricing import StoneWeight
 from .settings import Parts, StoneForm, Support, head, head_reach_mm
 from .shoulders import BandTop, cathedral, channel, pave
-from .solids import EXPORT, Resolution, drop_crumbs, subtract, to_trimesh, union
-from .stones import CARAT_GRAMS
+from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
+from .stones import CARAT_GRAMS, StoneWeight
+
+if TYPE_CHECKING:
+    import trimesh
 
 STONE_LIFT_MM = 0.4  # the culet's clearance above the band's top
 FOOT_REACH_X_MM = 1.6  # how far from the top line a post may land across the band
@@ -31,41 +33,85 @@ FOOT_REACH_X_MM = 1.6  # how far from the top line a post may land across the ba
 BORDER_CLEAR_MM = 1.2
 
 
+class Meshed:
+    """A solid, cleaned once, and its trimesh made on first use: what weighs and prices a design needs no mesh
+    library, and the copies of a model (`dressed`) share one mesh."""
+
+    __slots__ = ("solid", "metadata", "_mesh")
+
+    def __init__(self, solid: manifold3d.Manifold, **metadata) -> None:
+        self.solid = cleaned(solid)
+        self.metadata = metadata
+        self._mesh: trimesh.Trimesh | None = None
+
+    @property
+    def mesh(self) -> trimesh.Trimesh:
+        if self._mesh is None:
+            self._mesh = to_trimesh(self.solid, clean=False, **self.metadata)
+        return self._mesh
+
+    @property
+    def volume_mm3(self) -> float:
+        return float(self.solid.volume())
+
+
 @dataclass(frozen=True)
 class StonePart:
     """A placed stone with what it weighs by its modelled volume."""
 
-    mesh: trimesh.Trimesh
+    shape: Meshed = field(repr=False, compare=False)
     material: str
     carat: float
     role: str  # "centre" or "accent"
     size_mm: float
-    solid: manifold3d.Manifold = field(repr=False, compare=False)
+    solid: manifold3d.Manifold = field(repr=False, compare=False)  # as modelled, before cleaning
+
+    @property
+    def mesh(self) -> trimesh.Trimesh:
+        return self.shape.mesh
 
 
 @dataclass(frozen=True)
 class Model:
-    """The meshes of one design at one resolution, in millimetres."""
+    """The solids of one design at one resolution, in millimetres, and their meshes (made when first asked for)."""
 
     design: Design
     resolution: Resolution
-    metal: trimesh.Trimesh
+    body: Meshed = field(repr=False, compare=False)
     stone_parts: tuple[StonePart, ...] = ()
-    findings: dict[str, trimesh.Trimesh] = field(default_factory=dict)
+    finding_parts: dict[str, Meshed] = field(default_factory=dict, repr=False, compare=False)
     band: Band | None = field(default=None, compare=False)
     plate: Plate | None = field(default=None, compare=False)
     girdle_z: float | None = None
-    solid: manifold3d.Manifold | None = field(default=None, repr=False, compare=False)  # the metal, exact
+
+    @property
+    def solid(self) -> manifold3d.Manifold:
+        """The metal as a manifold solid (cleaned: the same surface as `metal`)."""
+        return self.body.solid
+
+    @property
+    def metal(self) -> trimesh.Trimesh:
+        return self.body.mesh
+
+    @property
+    def body_count(self) -> int:
+        """How many separate pieces the metal is (one for anything that can be cast)."""
+        return len(self.solid.decompose())
+
+    @property
+    def findings(self) -> dict[str, trimesh.Trimesh]:
+        """Metal cast apart from the piece: clasp parts, jump ring, a hinged bail's loop."""
+        return {name: part.mesh for name, part in self.finding_parts.items()}
 
     @property
     def metal_volume_mm3(self) -> float:
         """The piece's own metal (the wax pattern's volume)."""
-        return float(self.metal.volume)
+        return self.body.volume_mm3
 
     @property
     def findings_volume_mm3(self) -> float:
         """Metal cast apart from the piece in the same alloy: clasp parts, jump ring, a hinged bail's loop."""
-        return float(sum(mesh.volume for mesh in self.findings.values()))
+        return float(sum(part.volume_mm3 for part in self.finding_parts.values()))
 
     @property
     def cast_volume_mm3(self) -> float:
@@ -90,10 +136,10 @@ def _stone_parts(design: Design, parts: Parts) -> tuple[StonePart, ...]:
     result = []
     for index, (stone, solid) in enumerate(parts.stones):
         density = catalogue.gemstone(stone.material).density_g_cm3
-        mesh = to_trimesh(solid, part="stone", material=stone.material, shape=stone.shape.value)
+        shape = Meshed(solid, part="stone", material=stone.material, shape=stone.shape.value)
         carat = solid.volume() / 1000.0 * density / CARAT_GRAMS
         role = "centre" if index == 0 and design.stone is not None else "accent"
-        result.append(StonePart(mesh, stone.material, carat, role, stone.length_mm, solid))
+        result.append(StonePart(shape, stone.material, carat, role, stone.length_mm, solid))
     return tuple(result)
 
 
@@ -128,9 +174,9 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     body = subtract(union([band.solid, *shoulders.metal]), shoulders.seats)
     metal = union([body, *held.metal])  # the head arrives with its seats cut; the stone clears the band
     metal = drop_crumbs(metal)
-    mesh = to_trimesh(metal, part="ring", profile=ring.profile.value)
+    body = Meshed(metal, part="ring", profile=ring.profile.value)
     stones = _stone_parts(design, Parts().add(held).add(shoulders))
-    return Model(design, resolution, mesh, stones, {}, band, None, girdle_z, metal)
+    return Model(design, resolution, body, stones, {}, band, None, girdle_z)
 
 
 SHOULDER_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE, SettingStyle.CATHEDRAL)
@@ -174,15 +220,14 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     cuts = [*bail_cuts, *rows.seats, *([manifold3d.Manifold.compose(held.seats)] if held.seats else [])]
     metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *rows.metal, *held.metal]), cuts))
     parts = Parts().add(held).add(rows)
-    mesh = to_trimesh(metal, part="pendant", outline=pendant.outline.value)
+    piece = Meshed(metal, part="pendant", outline=pendant.outline.value)
     stones = _stone_parts(design, parts)
-    findings = {name: to_trimesh(solid, part=name) for name, solid in extra.items()}
-    findings["jump-ring"] = to_trimesh(jump_ring(pendant, body), part="jump-ring")
+    findings = {name: Meshed(solid, part=name) for name, solid in extra.items()}
+    findings["jump-ring"] = Meshed(jump_ring(pendant, body), part="jump-ring")
     side = float(body.outline[:, 0].max()) + 8.0
-    for name, part in clasp_meshes(pendant.clasp).items():
-        findings[name] = part.copy()
-        findings[name].apply_translation((side, 0.0, 0.0))
-    return Model(design, resolution, mesh, stones, findings, None, body, girdle_z, metal)
+    for name, solid in clasp(pendant.clasp).items():
+        findings[name] = Meshed(solid.translate((side, 0.0, 0.0)), part=name, clasp=pendant.clasp.value)
+    return Model(design, resolution, piece, stones, findings, None, body, girdle_z)
 
 
 def geometry_key(design: Design) -> str:

@@ -15,16 +15,18 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
-import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from . import catalogue
 from .catalogue import ASSETS
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES, Design, Stone
 from .errors import CatalogueError
-from .stones import trade_carat
+from .stones import StoneWeight, trade_carat
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PRICE_TABLE = ASSETS / "prices.toml"
 STORE_PRICE_TABLE = ASSETS.parent / "data" / "prices.toml"
@@ -351,29 +353,28 @@ def update_price_table(changes: dict[str, Any], target: Path | None = None, toda
 # ------------------------------------------------------------------------------------------------- quotes
 
 
-@dataclass(frozen=True)
-class StoneWeight:
-    """Stones of one kind in a design, weighed from their modelled volume."""
-
-    role: str  # "centre" or "accent"
-    material: str
-    count: int
-    carat: float  # all of them together
-
-
 # The lines a client reads: store lines of a kind fold into one client line (the markup into workmanship).
 CLIENT_GROUPS = {"metal": "metal", "stone": "stone", "chain": "chain", "labour": "workmanship",
                  "markup": "workmanship", "engraving": "engraving", "credit": "credit"}
 
 
+class Line(NamedTuple):
+    """One line of a quote: the store's wording, the amount (rounded to the cent), its kind and the client's line."""
+
+    item: str
+    amount: float
+    kind: str
+    client: str
+
+
 @dataclass(frozen=True)
 class Quote:
-    """A priced design: its lines (item, amount, kind, client) sum to `total` to the cent.
+    """A priced design: its rows (item, amount, kind, client) sum to `total` to the cent.
 
     `kind` sorts a line for the store (metal, stone, chain, labour, engraving, markup, credit); `client` is the
     line it joins in the client's view, where the markup is part of the workmanship."""
 
-    lines: pd.DataFrame
+    rows: tuple[Line, ...]
     currency: str
     table_date: dt.date
     metal_grams: float
@@ -382,21 +383,29 @@ class Quote:
     leftover_grams: float = 0.0  # of the client's own metal, beyond what the piece is worth
 
     @property
+    def lines(self) -> pd.DataFrame:
+        """The rows as a table (item, amount, kind, client), for the app's grid and the spec sheet."""
+        import pandas as pd  # only where a table is shown: a quote on the command line needs none
+
+        return pd.DataFrame(self.rows, columns=list(Line._fields))
+
+    @property
     def total(self) -> float:
-        return round(float(self.lines["amount"].sum()), 2)
+        return round(sum(row.amount for row in self.rows), 2)
 
     @property
     def credits(self) -> float:
-        return round(float(self.lines.loc[self.lines["kind"] == "credit", "amount"].sum()), 2)
+        return round(sum(row.amount for row in self.rows if row.kind == "credit"), 2)
 
     def client_lines(self) -> list[dict]:
         """The lines a client reads (metal, stones, chain, workmanship, engraving, credits), in that order; they
         add up to the total to the cent."""
         grouped: dict[str, float] = {}
-        for label, amount in zip(self.lines["client"], self.lines["amount"], strict=True):
-            grouped[label] = round(grouped.get(label, 0.0) + float(amount), 2)
+        kinds: dict[str, str] = {}
+        for row in self.rows:
+            grouped[row.client] = round(grouped.get(row.client, 0.0) + row.amount, 2)
+            kinds[row.client] = CLIENT_GROUPS[row.kind]
         order = {"metal": 0, "stone": 1, "chain": 2, "workmanship": 3, "engraving": 4, "credit": 5}
-        kinds = dict(zip(self.lines["client"], self.lines["kind"].map(CLIENT_GROUPS), strict=True))
         labels = sorted(grouped, key=lambda label: order[kinds[label]])
         return [{"item": label, "amount": grouped[label], "kind": kinds[label]} for label in labels]
 
@@ -406,8 +415,7 @@ class Quote:
         return {
             "currency": self.currency,
             "table_date": self.table_date.isoformat(),
-            "lines": [{"item": item, "amount": amount, "kind": kind} for item, amount, kind in
-                      zip(self.lines["item"], self.lines["amount"], self.lines["kind"], strict=True)],
+            "lines": [{"item": row.item, "amount": row.amount, "kind": row.kind} for row in self.rows],
             "client_lines": self.client_lines(),
             "total": self.total,
             "leftover_metal_grams": round(self.leftover_grams, 3),
@@ -539,8 +547,8 @@ def quote(
     credit = heirloom_credit(design, table, value=sum(amount for _, amount, _, _ in rounded))
     if credit is not None:
         rounded += [(item, round(amount, 2), "credit", client) for item, amount, client in credit.lines]
-    frame = pd.DataFrame(rounded, columns=["item", "amount", "kind", "client"])
+    rows = tuple(Line(item, amount, kind, client) for item, amount, kind, client in rounded)
     setting_cost = sum(amount for _, amount, _, _ in setting_lines)
     catalogue_cost = materials + table.labour.catalogue_casting + table.labour.catalogue_finishing + setting_cost
-    return Quote(frame, table.currency, table.date, grams, round(catalogue_cost * table.catalogue_markup, 2),
+    return Quote(rows, table.currency, table.date, grams, round(catalogue_cost * table.catalogue_markup, 2),
                  chain_grams, credit.leftover_grams if credit is not None else 0.0)

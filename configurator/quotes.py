@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from .design import Design, Piece
 from .findings import chain_links
 from .geometry import Model, build, dressed, geometry_key
-from .pricing import PriceTable, Quote, current_price_table, quote
 from .stones import depth_mm
-from .walls import Scan, scan
+
+if TYPE_CHECKING:
+    from .pricing import PriceTable, Quote
+    from .walls import Scan
 
 CACHED_GEOMETRIES = 32
 _models: OrderedDict[str, Model] = OrderedDict()
@@ -42,6 +45,8 @@ def model_of(design: Design) -> Model:
 def scan_of(design: Design, model: Model | None = None) -> Scan:
     """The metal's thickness and gaps measured on the mesh, once per geometry (the check's slow part). Given a
     `model` other than the design's remembered export build (another resolution, a test's), it is scanned afresh."""
+    from .walls import scan  # ray casting: only where the metal is measured, never to price it
+
     key = geometry_key(design)
     with _lock:
         remembered = _models.get(key)
@@ -53,6 +58,8 @@ def scan_of(design: Design, model: Model | None = None) -> Scan:
 def price(design: Design, table: PriceTable | None = None) -> Quote:
     """The quote of `design` under `table` (the table in force by default): metal from the mesh volume,
     stones from their modelled carats."""
+    from .pricing import current_price_table, quote  # the price table: not for a file the workshop casts
+
     model = model_of(design)
     return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights())
 
@@ -67,7 +74,7 @@ def quote_document(design: Design) -> dict:
         result["inner_circumference_mm"] = round(design.ring_size.circumference_mm, 3)
         result["ring_size"] = design.ring_size.all_systems()
     result["metal_volume_mm3"] = round(model.metal_volume_mm3, 2)
-    if model.findings:
+    if model.finding_parts:
         result["findings_volume_mm3"] = round(model.findings_volume_mm3, 2)  # clasp, jump ring: cast too
     result["metal_grams"] = round(priced.metal_grams, 3)
     if design.pendant is not None:

@@ -18,12 +18,11 @@ from functools import lru_cache
 
 import manifold3d
 import numpy as np
-from scipy.spatial import ConvexHull
 
 from .design import Cut, Setting, SettingStyle, Shape, Stone
 from .outlines import stone_outline
 from .solids import offset_outline, polygon_area, section, slab, sphere, subtract, union
-from .stones import stone_solid
+from .stones import hull_corners, stone_solid
 
 SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
 CENTRE_PRONG_MIN_MM = 1.0  # free-standing prongs (PRODUCT.md)
@@ -97,7 +96,7 @@ def _through_corners(solid: manifold3d.Manifold) -> manifold3d.Manifold:
     (a cut corner, an emerald's side) leave facets of no area along it, and a prong crossing one, or a seat cut past
     it, leaves two vertices in one place."""
     points = np.asarray(solid.to_mesh64().vert_properties)[:, :3]
-    return manifold3d.Manifold.hull_points(np.ascontiguousarray(points[ConvexHull(points).vertices]))
+    return manifold3d.Manifold.hull_points(hull_corners(points))
 
 
 @dataclass
@@ -148,7 +147,7 @@ def head_reach_mm(stone: Stone, prong_mm: float | None = None) -> float:
 def _hollowed(stone: Stone) -> bool:
     """Whether the stone's outline has a hollow (a heart's cleft): its convex hull is over 1 % larger."""
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
-    return ConvexHull(outline).volume > 1.01 * abs(polygon_area(outline))
+    return manifold3d.CrossSection.hull_points(np.ascontiguousarray(outline)).area() > 1.01 * abs(polygon_area(outline))
 
 
 # The stone and the metal round it share their planes of symmetry, so a seat's edges and the metal's can lie in one

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import manifold3d
 import numpy as np
-import scipy.sparse
-import scipy.sparse.csgraph
-import trimesh
+
+if TYPE_CHECKING:
+    import trimesh
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,29 @@ PINCH_MM = 1e-4
 PINCH_TOLERANCES_MM = (CLEAN_TOLERANCE_MM, 1e-3, 3e-3, 6e-3, 1e-2)
 
 
+# A direction no face of a jewel lies across: vertices sorted along it, two within PINCH_MM of each other are within
+# PINCH_MM along it too, and only such neighbours are compared.
+_SWEEP = np.array([0.5773, 0.6127, 0.5397]) / np.linalg.norm([0.5773, 0.6127, 0.5397])
+
+
+def close_pairs(points: np.ndarray, distance: float) -> int:
+    """How many pairs of `points` lie within `distance` of each other (a sweep along one direction)."""
+    order = np.argsort(points @ _SWEEP)
+    ranked = points[order]
+    along = ranked @ _SWEEP
+    count = 0
+    for shift in range(1, len(ranked)):
+        near = along[shift:] - along[:-shift] < distance
+        if not near.any():
+            break
+        gaps = np.linalg.norm(ranked[shift:][near] - ranked[:-shift][near], axis=1)
+        count += int((gaps < distance).sum())
+    return count
+
+
 def _pinches(solid: manifold3d.Manifold) -> int:
     """How many defects a float32 file would show: pairs of vertices within PINCH_MM of each other (a zero-length
     edge's two ends among them), and needle triangles whose height is under PINCH_MM."""
-    from scipy.spatial import cKDTree
-
     mesh = solid.to_mesh()
     vertices = np.asarray(mesh.vert_properties)[:, :3].astype(np.float64)
     if len(vertices) < 2:
@@ -115,7 +134,7 @@ def _pinches(solid: manifold3d.Manifold) -> int:
     edges = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
     doubled_area = np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
     needles = int((doubled_area < PINCH_MM * np.maximum(edges.max(axis=1), PINCH_MM)).sum())
-    return len(cKDTree(vertices).query_pairs(PINCH_MM)) + needles
+    return close_pairs(vertices, PINCH_MM) + needles
 
 
 def cleaned(solid: manifold3d.Manifold) -> manifold3d.Manifold:
@@ -183,10 +202,12 @@ def _flipped_needles(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return faces
 
 
-def to_trimesh(solid: manifold3d.Manifold, **metadata) -> trimesh.Trimesh:
-    """A clean trimesh copy of a manifold solid (see `cleaned`; a needle left at a T-junction is flipped away),
-    with `metadata` stamped on it."""
-    mesh = cleaned(solid).to_mesh()
+def to_trimesh(solid: manifold3d.Manifold, clean: bool = True, **metadata) -> trimesh.Trimesh:
+    """A clean trimesh copy of a manifold solid (see `cleaned`, skipped when `clean` is False for a solid cleaned
+    already; a needle left at a T-junction is flipped away), with `metadata` stamped on it."""
+    import trimesh
+
+    mesh = (cleaned(solid) if clean else solid).to_mesh()
     vertices = np.asarray(mesh.vert_properties)[:, :3].astype(np.float64)
     faces = np.asarray(mesh.tri_verts).astype(np.int64)
     if len(faces) and len(_needles(vertices, faces)):
@@ -288,26 +309,11 @@ def torus(major_radius: float, minor_radius: float, segments: int = 32, tube_seg
     return revolve(tube, segments)
 
 
-def _one_piece(solid: manifold3d.Manifold) -> bool:
-    """Whether a solid is one connected piece (checked on its mesh, cheaper than decomposing)."""
-    mesh = solid.to_mesh()
-    faces = np.asarray(mesh.tri_verts)
-    if len(faces) == 0:
-        return True
-    count = len(np.asarray(mesh.vert_properties))
-    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]]])
-    graph = scipy.sparse.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(count, count))
-    components, _ = scipy.sparse.csgraph.connected_components(graph, directed=False)
-    return components == 1
-
-
 CRUMB_MM3 = 0.05  # loose bits smaller than this cannot be cast (PRODUCT.md: detail at least 0.35 mm)
 
 
 def drop_crumbs(solid: manifold3d.Manifold, limit_mm3: float = CRUMB_MM3) -> manifold3d.Manifold:
     """`solid` without loose slivers under `limit_mm3` that cutting close-set seats can leave behind."""
-    if _one_piece(solid):
-        return solid
     pieces = solid.decompose()
     if len(pieces) <= 1:
         return solid

@@ -6,6 +6,7 @@ D_avg^2 x D x 0.0061; other materials multiply by density / 3.52. One carat is 0
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import manifold3d
@@ -14,6 +15,16 @@ import numpy as np
 from . import catalogue
 from .design import Cut, Shape, Stone
 from .outlines import is_convex, stone_outline
+
+
+@dataclass(frozen=True)
+class StoneWeight:
+    """Stones of one kind in a design, weighed from their modelled volume."""
+
+    role: str  # "centre" or "accent"
+    material: str
+    count: int
+    carat: float  # all of them together
 
 CARAT_GRAMS = 0.2
 DIAMOND_DENSITY = 3.52
@@ -184,21 +195,36 @@ def _densify(outline: np.ndarray, count: int) -> np.ndarray:
     return np.vstack(points)
 
 
-def _corners(points: np.ndarray) -> np.ndarray:
-    """The points that are corners of their convex hull: those along a straight edge or inside a flat facet (a
-    step cut's girdle, a cabochon's straight sides) would only split facets into triangles of no area."""
-    from scipy.spatial import ConvexHull
+CORNER_SPREAD = 1e-10
 
-    return points[ConvexHull(points).vertices]
+
+def hull_corners(points: np.ndarray) -> np.ndarray:
+    """The points that are corners of their convex hull, where three or more of its planes meet: those along a
+    straight edge or inside a flat facet (a step cut's girdle, a cabochon's straight sides) would only split facets
+    into triangles of no area."""
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    mesh = manifold3d.Manifold.hull_points(points).to_mesh64()
+    vertices = np.asarray(mesh.vert_properties)[:, :3]
+    faces = np.asarray(mesh.tri_verts).astype(np.int64)
+    corners = vertices[faces]
+    normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+    normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-300)
+    # At a corner the normals of the facets round it span space; along an edge they span a plane, inside a facet a
+    # line: the smallest eigenvalue of the sum of their outer products tells them apart.
+    spread = np.zeros((len(vertices), 3, 3))
+    outer = normals[:, :, None] * normals[:, None, :]
+    for k in range(3):
+        np.add.at(spread, faces[:, k], outer)
+    return vertices[np.linalg.eigvalsh(spread)[:, 0] > CORNER_SPREAD]
 
 
 def _hull(points: np.ndarray, convex: bool) -> manifold3d.Manifold:
     """The convex hull of `points`; for a heart, the union of the hulls of its two (convex) halves."""
     if convex:
-        return manifold3d.Manifold.hull_points(_corners(points))
+        return manifold3d.Manifold.hull_points(hull_corners(points))
     halves = [points[points[:, 0] >= -1e-9], points[points[:, 0] <= 1e-9]]
     return manifold3d.Manifold.batch_boolean(
-        [manifold3d.Manifold.hull_points(_corners(half)) for half in halves], manifold3d.OpType.Add
+        [manifold3d.Manifold.hull_points(hull_corners(half)) for half in halves], manifold3d.OpType.Add
     )
 
 
@@ -206,9 +232,32 @@ FITTED_CUTS = (Cut.BRILLIANT, Cut.STEP, Cut.ROSE, Cut.CABOCHON)
 FULLNESS_RANGE = (-1.0, 1.0)
 
 
-@lru_cache(maxsize=4096)
-def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int) -> float:
-    """The fullness whose modelled carat equals the trade formula's, for this shape, cut and ratio."""
+FULLNESS_TABLE = catalogue.ASSETS / "stone-fullness.csv"
+FULLNESS_TOLERANCE = 1e-7
+
+
+def _root(error, low: float, high: float, tolerance: float = FULLNESS_TOLERANCE) -> float:
+    """Where `error` (increasing, negative at `low`, positive at `high`) crosses zero: false position with the
+    Illinois step, which keeps a stalled end from slowing it down."""
+    e_low, e_high, side = error(low), error(high), 0
+    while high - low > tolerance:
+        middle = high - e_high * (high - low) / (e_high - e_low)
+        e_middle = error(middle)
+        if e_middle == 0:
+            return middle
+        if e_middle < 0:
+            low, e_low = middle, e_middle
+            e_high, side = (e_high / 2, -1) if side == -1 else (e_high, -1)
+        else:
+            high, e_high = middle, e_middle
+            e_low, side = (e_low / 2, 1) if side == 1 else (e_low, 1)
+        if abs(e_middle) < 1e-12:
+            return middle
+    return (low + high) / 2
+
+
+def solved_fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int) -> float:
+    """The fullness whose modelled carat equals the trade formula's, for this shape, cut and ratio, solved."""
     if cut not in FITTED_CUTS:
         return 0.5
     probe = Stone(shape=shape, cut=cut, length_mm=10.0, width_mm=10.0 / length_to_width, depth_mm=6.0 / length_to_width,
@@ -223,9 +272,36 @@ def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int
         return low
     if error(high) <= 0:
         return high
-    from scipy.optimize import brentq  # only when a new shape, cut and ratio is first fitted
+    return _root(error, low, high)
 
-    return float(brentq(error, low, high, xtol=1e-6, rtol=1e-6))
+
+@lru_cache(maxsize=1)
+def fullness_table() -> dict[tuple[str, str, float, int], float]:
+    """The shipped fullness of every shape and fitted cut at its usual ratio (assets/stone-fullness.csv, made by
+    `python -m configurator.stones`), so that a usual stone needs no solving."""
+    import csv
+
+    with FULLNESS_TABLE.open(newline="", encoding="utf-8") as handle:
+        return {(row["shape"], row["cut"], float(row["length_to_width"]), int(row["girdle_points"])):
+                float(row["fullness"]) for row in csv.DictReader(handle)}
+
+
+@lru_cache(maxsize=4096)
+def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int) -> float:
+    """The fullness for this shape, cut and ratio: from the shipped table, or solved once per process."""
+    shipped = fullness_table().get((shape.value, cut.value, length_to_width, girdle_points))
+    return shipped if shipped is not None else solved_fullness(shape, cut, length_to_width, girdle_points)
+
+
+def table_rows() -> list[dict]:
+    """The rows of the shipped fullness table: every shape and fitted cut at its usual ratio, at the girdle point
+    counts the builders use (64 for a centre stone, 16 for an accent)."""
+    from .design import DEFAULT_LENGTH_TO_WIDTH
+
+    return [{"shape": shape.value, "cut": cut.value, "length_to_width": round(DEFAULT_LENGTH_TO_WIDTH[shape], 3),
+             "girdle_points": points,
+             "fullness": f"{solved_fullness(shape, cut, round(DEFAULT_LENGTH_TO_WIDTH[shape], 3), points):.9f}"}
+            for shape in Shape for cut in FITTED_CUTS for points in (64, 16)]
 
 
 def _carat_of(solid: manifold3d.Manifold, density: float) -> float:
@@ -312,3 +388,14 @@ def stone_for_carat(stone: Stone, carat: float) -> Stone:
     best = min((float(np.clip(length + step * _LENGTH_STEP_MM, *bounds)) for step in (-1, 0, 1)),
                key=lambda candidate: abs(carat_at(candidate) - carat))
     return scaled_stone(stone, best)
+
+
+if __name__ == "__main__":  # python -m configurator.stones: rewrite the shipped fullness table
+    import csv
+
+    rows = table_rows()
+    with FULLNESS_TABLE.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"{FULLNESS_TABLE}: {len(rows)} rows")

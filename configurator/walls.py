@@ -72,9 +72,12 @@ def scan(metal: trimesh.Trimesh, stones: Sequence[trimesh.Trimesh] = ()) -> Scan
     intersector = RayMeshIntersector(metal)
     seat = np.zeros(len(centres), dtype=bool)
     if stones:
-        to_stone, _ = _first_hits(RayMeshIntersector(trimesh.util.concatenate(list(stones))),
-                                  centres + _START_MM * normals, normals)
-        seat = to_stone < SEAT_REACH_MM
+        gems = trimesh.util.concatenate(list(stones))
+        reach = SEAT_REACH_MM + _START_MM
+        low, high = gems.bounds[0] - reach, gems.bounds[1] + reach
+        near = np.flatnonzero(((centres >= low) & (centres <= high)).all(axis=1))  # only these can hold a stone
+        to_stone, _ = _first_hits(RayMeshIntersector(gems), centres[near] + _START_MM * normals[near], normals[near])
+        seat[near] = to_stone < SEAT_REACH_MM
     readings = []
     for sign, least_facing in ((-1.0, WALL_FACING), (1.0, GAP_FACING)):  # inward: thickness; outward: gap
         direction = sign * normals

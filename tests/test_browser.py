@@ -172,16 +172,16 @@ def choose(page: Page, label: str, option: str) -> None:
         time.sleep(0.3)
 
 
-def checkbox(page: Page, label: str):
+def checkbox(page: Page, label: str | re.Pattern):
     return page.get_by_role("checkbox", name=label, exact=True)
 
 
-def tick(page: Page, label: str) -> None:
-    """Tick a Streamlit checkbox by clicking its label (the input itself is visually hidden)."""
+def tick(page: Page, label: str | re.Pattern, ticked: bool = True) -> None:
+    """Tick (or untick) a Streamlit checkbox by clicking its label (the input itself is visually hidden)."""
     box = checkbox(page, label)
-    if not box.is_checked():
+    if box.is_checked() != ticked:
         page.get_by_test_id("stCheckbox").filter(has=box).locator("label").first.click()
-    wait_for_value(box.is_checked, True)
+    wait_for_value(box.is_checked, ticked)
 
 
 def go_to(page: Page, section: str) -> None:
@@ -360,6 +360,16 @@ def test_wax_stl_download_is_one_watertight_solid(page, tmp_path):
     assert mesh.extents[1] == pytest.approx(4.0 / 0.99, abs=0.01)
     assert mesh.volume == pytest.approx(360.44 / 0.99**3, rel=0.01)
 
+    tick(page, re.compile(r"^Scale the wax for casting shrinkage"), ticked=False)
+    wait_until_idle(page)
+    exact_path = downloaded(page, "Download wax STL", tmp_path, RERUN_S)
+    assert exact_path.name == "comfort-fit-wedding-band-wax-nominal-size.stl"  # another file, named for it
+    exact = trimesh.load(exact_path, file_type="stl", force="mesh")
+    assert exact.is_watertight and exact.body_count == 1
+    assert exact.extents[1] == pytest.approx(4.0, abs=0.01)  # the ring itself: 4 mm wide
+    assert mesh.extents == pytest.approx(exact.extents / 0.99, rel=1e-4)
+    assert mesh.volume == pytest.approx(exact.volume / 0.99**3, rel=1e-4)
+
 
 def test_spec_sheet_download_is_made_when_pressed(page, tmp_path):
     from pypdf import PdfReader
@@ -455,6 +465,7 @@ def test_save_reload_and_load_back(page, server, tmp_path):
 def test_share_link_reopens_the_design(page, browser):
     # platinum 950 is the default band's metal, so change to another to be sure the link carries the choice
     share = page.get_by_role("textbox", name="Share link", exact=True)
+    wait_until_idle(page)  # the address bar takes the design when the run reaches the share link
     address_before, price_before = page.url, price_value(page).inner_text()
     assert share.input_value().split("?", 1)[1] == address_before.split("?", 1)[1]
     choose(page, "Metal", "18k white gold")
@@ -866,3 +877,44 @@ def test_staff_see_every_design_and_can_delete_and_undo(browser, server):
             timeout=RERUN_S * 1000)
     finally:
         staff.context.close()
+
+
+CHANGE_BYTES = 400_000  # what one change may send once the viewer's script is in the browser's cache
+
+
+def test_a_change_sends_the_meshes_not_the_viewer(browser, server):
+    """The halo ring, changed twice: the second change brings its new preview (meshes and a small page) in under
+    400 KB, websocket and HTTP together; the viewer's script is fetched from the app at most once."""
+    from configurator.share import encode_design
+
+    doc = json.loads((ROOT / "models" / "halo-ring.json").read_text())
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    received: list[int] = []
+    responses = []
+    page.on("websocket", lambda socket: socket.on(
+        "framereceived", lambda payload: received.append(len(payload if isinstance(payload, bytes) else
+                                                              payload.encode("utf-8")))))
+    page.on("response", lambda response: responses.append(response))
+    try:
+        page.goto(f"{server}/?design={encode_design(normal_design(doc))}")
+        price_value(page).wait_for(timeout=RERUN_S * 1000 * 2)
+        wait_for_viewer(page)
+        sizes = []
+        for metal in ("14k-white", "18k-rose"):
+            mark_viewer_old(page)
+            received.clear()
+            responses.clear()
+            choose(page, "Metal", catalogue_name(metal))
+            wait_until_idle(page)
+            wait_for_viewer(page)
+            http = sum(response.request.sizes()["responseBodySize"] for response in responses)
+            sizes.append(sum(received) + http)
+            scripts = [response for response in responses if "vtk-viewer" in response.url]
+            assert all(response.status in (200, 304) for response in scripts)
+        print(f"bytes a change: first {sizes[0]:,}, second {sizes[1]:,}")
+        assert sizes[1] < CHANGE_BYTES, sizes
+        assert not any("vtk-viewer" in response.url and response.request.sizes()["responseBodySize"] > 0
+                       for response in responses), "the viewer's script came again on the second change"
+    finally:
+        context.close()

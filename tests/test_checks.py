@@ -191,14 +191,15 @@ def test_a_measure_under_half_its_limit_blocks_whatever_the_finding():
 def test_metal_in_two_bodies_blocks_naming_the_part_that_floats():
     import dataclasses
 
-    import trimesh
+    import manifold3d
+
+    from configurator.geometry import Meshed
 
     design = parse_design(ring_with({"length_mm": 6.5}, {"style": "prong"}))
     model = model_of(design)
     assert check(design, model, verify=False) == []
-    blob = trimesh.creation.icosphere(subdivisions=2, radius=0.6)
-    blob.apply_translation((0.0, 0.0, model.metal.bounds[1][2] + 2.0))  # a part floating over the head
-    floating = dataclasses.replace(model, metal=trimesh.util.concatenate([model.metal, blob]))
+    blob = manifold3d.Manifold.sphere(0.6, 32).translate((0.0, 0.0, model.metal.bounds[1][2] + 2.0))  # floats
+    floating = dataclasses.replace(model, body=Meshed(manifold3d.Manifold.compose([model.solid, blob])))
     (finding,) = [finding for finding in check(design, floating, verify=False) if finding.kind == "bodies"]
     assert finding.severity is Severity.BLOCKING and "2 pieces" in finding.message
     assert finding.value_mm > 1.3  # how far it floats: at least its 2 mm lift less its radius

@@ -287,9 +287,14 @@ def test_the_command_lines_format_names_are_exports():
 @pytest.mark.parametrize(("argv", "absent"), [
     (["sizes"], ("manifold3d", "trimesh", "pandas", "scipy", "reportlab", "pyvista", "streamlit")),
     (["schema"], ("manifold3d", "trimesh", "pandas", "scipy", "reportlab", "pyvista", "streamlit")),
-    (["quote", str(COMFORT)], ("reportlab", "pyvista", "streamlit")),
+    (["quote", str(COMFORT)], ("trimesh", "scipy", "pandas", "networkx", "reportlab", "pyvista", "streamlit")),
+    (["quote", str(ROOT / "models" / "bezel-pendant.json")],
+     ("trimesh", "scipy", "pandas", "networkx", "reportlab", "pyvista", "streamlit")),
+    (["export", str(COMFORT), "-o", "{tmp}/band.stl"], ("pandas", "reportlab", "pyvista", "streamlit")),
+    (["check", str(COMFORT)], ("pandas", "reportlab", "pyvista", "streamlit")),
 ])
-def test_a_command_imports_only_its_own_path(argv, absent):
+def test_a_command_imports_only_its_own_path(argv, absent, tmp_path):
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
     code = ("import contextlib, io, sys\nfrom configurator.cli import main\n"
             f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main({argv!r}) == 0\n"
             f"print(sorted(name for name in {absent!r} if name in sys.modules))")

@@ -117,7 +117,9 @@ async def choose(page, option: str) -> None:
     box = metal_box(page)
     item = page.get_by_role("listbox").get_by_role("option", name=option, exact=True)
     deadline = time.monotonic() + ACTION_S
-    while await box.input_value() != option or await box.get_attribute("aria-expanded") == "true":
+    wait_ms = ACTION_S * 1000  # a loaded machine may take long over a run; the deadline above still holds
+    while (await box.input_value(timeout=wait_ms) != option
+           or await box.get_attribute("aria-expanded", timeout=wait_ms) == "true"):
         if time.monotonic() > deadline:
             pytest.fail(f"could not choose {option!r} as the metal: it shows {await box.input_value()!r}")
         try:

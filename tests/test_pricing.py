@@ -309,7 +309,7 @@ def test_a_pendants_chain_is_weighed_and_priced():
     design = SAMPLES["pendant"]
     quote = price(design, TABLE)
     length = design.pendant.chain.length_mm
-    assert chain_volume_mm3(length) == pytest.approx(chain(length).volume, rel=1e-9)  # the links' own volume
+    assert chain_volume_mm3(length) == pytest.approx(chain(length).volume, rel=1e-7)  # the links' own volume (the mesh in float32, the solid exact)
     grams = chain_volume_mm3(length) / 1000 * catalogue.metal(design.metal).density_g_cm3
     assert quote.chain_grams == pytest.approx(grams, rel=1e-12)
     chain_lines = quote.lines[quote.lines["kind"] == "chain"]["amount"].tolist()

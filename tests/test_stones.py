@@ -130,3 +130,57 @@ def test_a_narrow_stone_keeps_its_proportions_when_scaled_to_a_carat():
     sized = stone_for_carat(marquise, 0.25)
     assert sized.outline_width_mm >= 1.0
     assert sized.length_mm / sized.outline_width_mm == pytest.approx(6.5 / 2.5, rel=0.02)
+
+
+def test_the_shipped_fullness_table_is_what_the_solver_finds():
+    from configurator.design import Cut, Shape
+    from configurator.stones import fullness_table, solved_fullness
+
+    table = fullness_table()
+    assert len(table) == len(Shape) * 4 * 2  # every shape, the four fitted cuts, centre and accent girdles
+    for (shape, cut, ratio, points), fullness in table.items():
+        assert solved_fullness(Shape(shape), Cut(cut), ratio, points) == pytest.approx(fullness, abs=1e-6)
+
+
+def test_the_solver_agrees_with_scipys_brentq():
+    from scipy.optimize import brentq
+
+    from configurator.design import Cut, Shape, Stone
+    from configurator.stones import DIAMOND_DENSITY, _carat_of, _solid, solved_fullness, trade_carat
+
+    for shape, cut, ratio in [(Shape.OVAL, Cut.BRILLIANT, 1.4), (Shape.EMERALD, Cut.STEP, 1.5),
+                              (Shape.HEART, Cut.ROSE, 1.0), (Shape.PEAR, Cut.CABOCHON, 1.6)]:
+        probe = Stone(shape=shape, cut=cut, length_mm=10.0, width_mm=10.0 / ratio, depth_mm=6.0 / ratio)
+        target = trade_carat(probe)
+        expected = brentq(lambda f, probe=probe, target=target: _carat_of(_solid(probe, f, 64), DIAMOND_DENSITY)
+                          - target, -1.0, 1.0, xtol=1e-9)
+        assert solved_fullness(shape, cut, ratio, 64) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("shape", ["round", "cushion", "princess", "emerald", "asscher", "radiant", "baguette",
+                                   "trillion", "oval", "pear", "marquise"])
+@pytest.mark.parametrize("cut", ["brilliant", "step", "rose", "cabochon"])
+def test_a_stone_is_the_hull_through_its_corners_alone(shape, cut):
+    """hull_corners keeps the hull's corners and drops points along its edges or inside its facets, as Qhull's
+    vertices do: the hull through them is the same solid, with the same smallest facet."""
+    import manifold3d
+    import numpy as np
+    from scipy.spatial import ConvexHull
+
+    from configurator.design import Cut, Shape, Stone
+    from configurator.stones import hull_corners, stone_points
+
+    def hull(corners):
+        solid = manifold3d.Manifold.hull_points(np.ascontiguousarray(corners))
+        mesh = solid.to_mesh64()
+        triangles = np.asarray(mesh.vert_properties)[:, :3][np.asarray(mesh.tri_verts)]
+        doubled = np.linalg.norm(np.cross(triangles[:, 1] - triangles[:, 0], triangles[:, 2] - triangles[:, 0]), axis=1)
+        return solid.volume(), doubled.min() / 2
+
+    for length in (3.0, 6.5, 14.0):
+        points = stone_points(Stone(shape=Shape(shape), cut=Cut(cut), length_mm=length), 0.3, 64)
+        corners = hull_corners(points)
+        assert len(corners) <= len(points)
+        mine, qhull = hull(corners), hull(points[ConvexHull(points).vertices])
+        assert mine[0] == pytest.approx(qhull[0], rel=1e-9)
+        assert mine[1] >= 0.5 * qhull[1]  # no facet smaller than Qhull's (the triangulation may differ)

@@ -45,7 +45,7 @@ from configurator.errors import ConfiguratorError
 from configurator.export import Format, encode, scene_glb, stones_mesh, wax_pattern
 from configurator.geometry import build
 from configurator.passwords import PasswordGuard, idle_too_long
-from configurator.pricing import current_price_table, price_table_stamp, update_price_table
+from configurator.price_table import current_price_table, price_table_stamp, update_price_table
 from configurator.quotes import model_of, quote_document
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet

@@ -26,7 +26,7 @@ from .settings import (
     default_prong_mm,
     prong_angles,
 )
-from .shoulders import channel_size, pave_layout
+from .shoulders import channel_size, pave_layout, pave_seat_depth_mm
 from .walls import Scan
 
 MIN_DETAIL_MM = 0.35  # raised detail and the thinnest metal that fills in the casting
@@ -477,7 +477,7 @@ def _setting_findings(design: Design, model: Model, metal, walls: Scan) -> list[
                                  "the channel's walls", kind="channel-wall"))
     if design.ring is not None and style == "pave":
         _, size = pave_layout(design.ring.width_mm)
-        depth = 0.62 * size + 0.05
+        depth = pave_seat_depth_mm(size)
         under = model.band.section.min_wall_mm - depth if model.band is not None else design.ring.thickness_mm
         if under < metal.min_wall_mm - TOLERANCE_MM:
             changes = _thicker_band(design.ring, design.ring.thickness_mm + metal.min_wall_mm - under)

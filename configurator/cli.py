@@ -78,7 +78,7 @@ def _parse_setting(text: str) -> tuple[str, float]:
 
 
 def _cmd_prices(args: argparse.Namespace) -> int:
-    from .pricing import current_price_table, price_table_path, update_price_table
+    from .price_table import current_price_table, price_table_path, update_price_table
 
     if args.set:
         changes = dict(_parse_setting(text) for text in args.set)
@@ -203,7 +203,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_sheet(args: argparse.Namespace) -> int:
-    from .export import write_atomically
+    from .files import write_atomically
     from .sheet import spec_sheet
 
     design = _read(args.design)

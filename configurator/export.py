@@ -6,11 +6,6 @@ and the casting comes out at nominal size (PRODUCT.md).
 
 from __future__ import annotations
 
-import glob
-import os
-import stat
-import tempfile
-import time
 from enum import Enum
 from pathlib import Path
 
@@ -19,6 +14,7 @@ import trimesh
 
 from . import catalogue
 from .errors import ConfiguratorError
+from .files import write_atomically
 from .geometry import Model
 
 MAX_SHRINKAGE_PCT = 5.0
@@ -89,12 +85,6 @@ def encode(mesh: trimesh.Trimesh, fmt: Format, color_hex: str = "#d4af37", metal
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def scene_glb(model: Model) -> bytes:
     """A GLB of the whole piece for web viewers: metal in its alloy's colour, stones translucent in theirs."""
     metal = catalogue.metal(model.design.metal)
@@ -112,89 +102,6 @@ def scene_glb(model: Model) -> bytes:
             alphaMode="BLEND"))
         scene.add_geometry(stone, geom_name=f"stone-{index}")
     return scene.export(file_type="glb")
-
-
-STALE_PART_S = 3600  # a staging file of ours older than this was left by a killed run: the next run removes it
-
-
-def quoted(path: Path | str) -> str:
-    """A path as messages show it: quoted, so a newline or an escape in a name cannot forge a line."""
-    text = str(path)
-    return repr(text) if not text.isprintable() or "'" in text or " " in text else f"'{text}'"
-
-
-def _check_target(target: Path) -> None:
-    """Refuse a target that is not a regular file (a device, a FIFO, a folder) or has no folder to go in."""
-    try:
-        mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise ConfiguratorError(f"cannot write {quoted(target)}: {exc.strerror}") from None
-    if mode is not None and not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "a link" if stat.S_ISLNK(mode) else "not a regular file"
-        raise ConfiguratorError(f"will not write over {quoted(target)}: it is {kind}")
-    if not target.parent.is_dir():
-        raise ConfiguratorError(f"cannot write {quoted(target)}: its folder does not exist")
-
-
-def _remove_stale_parts(directory: Path, name: str) -> None:
-    """Staging files of `name` that a killed run left behind (ours by their pattern, and old)."""
-    now = time.time()
-    for stale in directory.glob(f".{glob.escape(name)}.*.part"):
-        try:
-            if now - stale.stat().st_mtime > STALE_PART_S:
-                stale.unlink()
-        except OSError:
-            continue
-
-
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every file or none. Every target is checked first (a regular file or nothing, in a folder that
-    exists), every file staged beside its target, and only then are they renamed into place; should a rename fail,
-    the files already replaced are put back. Staging files never outlive a failure."""
-    targets = {Path(target): data for target, data in files.items()}
-    for target in targets:
-        _check_target(target)
-    staged: list[tuple[Path, Path]] = []
-    backups: list[tuple[Path, Path | None]] = []
-    try:
-        for target, data in targets.items():
-            directory = target.resolve().parent
-            _remove_stale_parts(directory, target.name)
-            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
-            staged.append((Path(temp), target))
-            os.fchmod(handle, 0o666 & ~_umask())
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-        for temp, target in staged:
-            backup = None
-            if target.exists():  # keep the old file until every new one is in place
-                handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.resolve().parent)
-                os.close(handle)
-                backup = Path(name)
-                os.replace(target, backup)
-            backups.append((target, backup))
-            os.replace(temp, target)
-    except OSError as exc:
-        for target, backup in reversed(backups):  # undo: the targets as they were
-            try:
-                if backup is not None:
-                    os.replace(backup, target)
-                else:
-                    target.unlink(missing_ok=True)
-            except OSError:
-                pass
-        name = exc.filename or "the export"
-        raise ConfiguratorError(f"cannot write {quoted(name)}: {exc.strerror}; nothing was written") from None
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-    for _, backup in backups:
-        if backup is not None:
-            backup.unlink(missing_ok=True)
 
 
 def findings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:

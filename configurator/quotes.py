@@ -12,7 +12,8 @@ from .geometry import Model, build, dressed, geometry_key
 from .stones import depth_mm
 
 if TYPE_CHECKING:
-    from .pricing import PriceTable, Quote
+    from .price_table import PriceTable
+    from .pricing import Quote
     from .walls import Scan
 
 CACHED_GEOMETRIES = 32
@@ -58,7 +59,8 @@ def scan_of(design: Design, model: Model | None = None) -> Scan:
 def price(design: Design, table: PriceTable | None = None) -> Quote:
     """The quote of `design` under `table` (the table in force by default): metal from the mesh volume,
     stones from their modelled carats."""
-    from .pricing import current_price_table, quote  # the price table: not for a file the workshop casts
+    from .price_table import current_price_table  # prices: not on the path of a file the workshop casts
+    from .pricing import quote
 
     model = model_of(design)
     return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights())

@@ -23,12 +23,12 @@ from .checks import Finding, Severity, check
 from .design import Design, SettingStyle
 from .export import shrinkage_scale
 from .geometry import Model
+from .price_table import current_price_table
 from .pricing import metal_grams
 from .quotes import model_of, quote_document
 from .renders import Picture, render_views
 from .settings import default_prong_mm
 
-SPRUE_SHARE = 0.10  # extra metal for the casting's sprue button (PRODUCT.md)
 TITLES = ("The piece", "Metal and stones", "Workshop check and price")
 _STYLES = getSampleStyleSheet()
 _BODY = ParagraphStyle("cell", parent=_STYLES["BodyText"], fontSize=8.5, leading=10.5)
@@ -118,11 +118,12 @@ def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
 
 
 def _weights(model: Model, chosen: str) -> list[list]:
-    rows = [["alloy", "density g/cm3", "weight g", f"to cast (+{SPRUE_SHARE:.0%}) g"]]
+    sprue = current_price_table().sprue_allowance  # the store's own allowance, as its quotes charge it
+    rows = [["alloy", "density g/cm3", "weight g", f"to cast (+{sprue:.0%}) g"]]
     for metal_id, metal in catalogue.metals().items():
         grams = metal_grams(model.metal_volume_mm3, metal_id)
         name = f"{metal.name} (this design)" if metal_id == chosen else metal.name
-        rows.append([name, f"{metal.density_g_cm3:.2f}", f"{grams:.2f}", f"{grams * (1 + SPRUE_SHARE):.2f}"])
+        rows.append([name, f"{metal.density_g_cm3:.2f}", f"{grams:.2f}", f"{grams * (1 + sprue):.2f}"])
     return rows
 
 

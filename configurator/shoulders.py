@@ -12,7 +12,16 @@ from dataclasses import dataclass
 import manifold3d
 import numpy as np
 
-from .settings import ACCENT_GAP_MM, BEAD_RADIUS_MM, Parts, StoneForm, accent_form, accent_seat, seat
+from .settings import (
+    ACCENT_GAP_MM,
+    BEAD_RADIUS_MM,
+    SEAT_CLEARANCE_MM,
+    Parts,
+    StoneForm,
+    accent_form,
+    accent_seat,
+    seat,
+)
 from .solids import capsule, section, sphere, union
 
 CHANNEL_WALL_MM = 0.8  # metal left either side of a channel (the wall minimum, PRODUCT.md)
@@ -82,18 +91,28 @@ def channel(top: BandTop) -> Parts:
     return parts
 
 
+PAVE_SINK_MM = 0.05  # a pavé stone's table sits this far under the band's top
+
+
 def pave_layout(band_width: float) -> tuple[int, float]:
     """Rows and stone size of pavé on a band of this width."""
     rows = 1 if band_width < 3.4 else 2
-    size = float(np.clip((band_width - 1.0) / rows - ACCENT_GAP_MM, 0.9, 1.5))
+    size = float(np.clip((band_width - 1.0) / rows - ACCENT_GAP_MM, 1.0, 1.5))
     return rows, size
+
+
+def pave_seat_depth_mm(size_mm: float) -> float:
+    """How deep a pavé seat reaches under the band's top: the sink, the stone, and the seat's clearance below it
+    (the drilled hole under it goes through)."""
+    form = accent_form(size_mm)
+    return PAVE_SINK_MM + form.crown + form.pavilion + SEAT_CLEARANCE_MM
 
 
 def pave(top: BandTop) -> Parts:
     """Small round stones in drilled seats, held by beads raised between them."""
     rows, size = pave_layout(top.width)
     form = accent_form(size)
-    radius = top.radius - form.crown - 0.05
+    radius = top.radius - form.crown - PAVE_SINK_MM
     offsets = [0.0] if rows == 1 else [-(size + ACCENT_GAP_MM) / 2, (size + ACCENT_GAP_MM) / 2]
     parts = Parts()
     angles = _angles(top, size, STONES_PER_SIDE + 1)

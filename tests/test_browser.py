@@ -67,6 +67,7 @@ def open_app(browser, url: str) -> Page:
     page = context.new_page()
     page.goto(url)
     price_value(page).wait_for(timeout=RERUN_S * 1000 * 2)  # the first run also waits for the 3D export
+    wait_until_idle(page)  # the whole first run: share link, address bar and files are the design's
     return page
 
 
@@ -340,9 +341,17 @@ def test_width_slider_reprices_the_band(page):
 def downloaded(page: Page, label: str, folder: Path, timeout_s: float) -> Path:
     """Press the download button labelled `label` and save what the browser receives into `folder`."""
     button = page.get_by_test_id("stDownloadButton").filter(has_text=label).get_by_role("button")
+    wait_until_idle(page)
     assert button.is_enabled()
-    with page.expect_download(timeout=timeout_s * 1000) as info:
-        button.click()
+    for attempt in range(2):  # a file made when pressed: a press that lands as a rerun begins is lost, press again
+        try:
+            with page.expect_download(timeout=timeout_s * 1000) as info:
+                button.click()
+            break
+        except PlaywrightError:
+            if attempt == 1:
+                raise
+            wait_until_idle(page)
     path = folder / info.value.suggested_filename
     info.value.save_as(path)
     return path

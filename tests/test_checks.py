@@ -33,7 +33,7 @@ def test_a_narrow_channel_band_blocks():
 
 
 def test_thin_metal_under_pave_is_flagged():
-    found = findings(ring_doc(width_mm=3.0, thickness_mm=1.4) | {"stone": {"length_mm": 5.0},
+    found = findings(ring_doc(width_mm=3.0, thickness_mm=1.45) | {"stone": {"length_mm": 5.0},
                                                                    "setting": {"style": "pave"}})
     assert found["ring.thickness_mm"].severity is Severity.WARNING
 

@@ -286,7 +286,7 @@ def test_several_files_are_written_all_or_none(tmp_path):
 
 
 def test_a_failed_rename_puts_back_what_it_replaced(tmp_path, monkeypatch):
-    from configurator import export as exporting
+    from configurator import files as exporting
 
     first, second = tmp_path / "a.stl", tmp_path / "b.stl"
     first.write_bytes(b"old a")

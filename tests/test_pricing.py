@@ -10,15 +10,15 @@ from configurator import catalogue
 from configurator.budget import SIZE_STEP_MM, _stone_of_length, _with, fit
 from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS, parse_design
 from configurator.errors import CatalogueError
-from configurator.pricing import (
+from configurator.price_table import (
     PRICE_TABLE,
     current_price_table,
     dump_price_table,
     load_price_table,
-    metal_grams,
     read_price_table,
     update_price_table,
 )
+from configurator.pricing import metal_grams
 from configurator.quotes import model_of, price
 
 from .conftest import ring_doc
@@ -404,7 +404,7 @@ def test_every_price_is_a_finite_number_within_its_bounds(tmp_path, field, value
         node = node[key]
     node[keys[-1]] = value
     with pytest.raises(CatalogueError, match=re.escape(words)):
-        from configurator.pricing import parse_price_table
+        from configurator.price_table import parse_price_table
 
         parse_price_table(data)
 

@@ -29,12 +29,16 @@ from configurator import catalogue
 from configurator.budget import fit
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import (
+    ETERNITY_LONGEST_MM,
+    ETERNITY_SHAPES,
     Bail,
     Clasp,
+    Coverage,
     Cut,
     DesignError,
     Outline,
     Profile,
+    RowSetting,
     SettingStyle,
     Shape,
     loads_design,
@@ -363,6 +367,44 @@ def band_controls(doc: dict, shown: dict) -> None:
     size = RingSize.of(doc["ring"]["size"]["system"], doc["ring"]["size"]["value"])
     st.caption(" · ".join(f"{name} {label}" for name, label in size.all_systems().items())
                + f" · inner diameter {size.inner_diameter_mm:.2f} mm")
+    row_controls(shown)
+
+
+def row_controls(shown: dict) -> None:
+    """Stones along the band: an eternity row (full, three-quarter or half), its stones and their setting."""
+    if not _check("Stones along the band (eternity)", "row_on", shown,
+                  help="A row of like stones round the band; an eternity band has no centre stone"):
+        return
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Row", "row_coverage", [c.value for c in Coverage], shown,
+                format_func=lambda key: {"full": "full eternity", "three-quarter": "three-quarter",
+                                         "half": "half eternity"}[key])
+    with cols[1]:
+        _select("Row setting", "row_setting", [r.value for r in RowSetting], shown,
+                help="Shared prongs hold two stones each; a channel holds them between two walls; bezels ring each")
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Row stones", "row_shape", [s.value for s in ETERNITY_SHAPES], shown,
+                help="Set across the band, their length along the finger")
+    with cols[1]:
+        _slider("Row stone length (mm)", "row_length", 1.0, ETERNITY_LONGEST_MM, 0.05, shown)
+    _slider("Gap between stones (mm)", "row_gap", 0.1, 1.5, 0.05, shown,
+            help="Between neighbouring girdles: a channel holds them close; prongs and bezels need 0.45 mm")
+    gems = catalogue.gemstones()
+    cols = st.columns(3)
+    with cols[0]:
+        _select("Row material", "row_material", list(gems), shown, format_func=lambda key: gems[key].name)
+    with cols[1]:
+        _select("Row colour", "row_color", form.colours(shown["row_material"]), shown)
+    with cols[2]:
+        _select("Row clarity", "row_clarity", form.clarities(shown["row_material"]), shown)
+    st.text(shown["row_described"] + ("" if shown["row_resizable"] else
+                                      " · a full eternity cannot be resized: choose the size with care"))
+
+
+def has_row(design) -> bool:
+    return design.ring is not None and design.ring.eternity is not None
 
 
 def pendant_controls(shown: dict) -> None:
@@ -600,7 +642,7 @@ def downloads(design, design_json: str, issues: list[dict]) -> None:
     cols[1].download_button("Download GLB (with stones)", functools.partial(glb_file, design_json),
                             file_name=_file_name(design, ".glb"), mime="model/gltf-binary", key="download_glb",
                             disabled=blocking, width="stretch")
-    stones = stones_file(design_json) if design.stone is not None else None
+    stones = stones_file(design_json) if design.stone is not None or has_row(design) else None
     cols = st.columns(2)
     cols[0].download_button("Download stones STL", stones or b"", file_name=_file_name(design, "-stones.stl"),
                             mime="model/stl", key="download_stones", disabled=stones is None, width="stretch")

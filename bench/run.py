@@ -147,6 +147,37 @@ def commands_side_by_side(runs: int = 7) -> dict[str, float]:
     return medians
 
 
+def eternity_families() -> None:
+    """Build times of every eternity family at preview resolution: 6 shapes x 3 settings x full, three-quarter and
+    half rows, US 7 (a full row of 2 mm rounds holds 30 stones)."""
+    import itertools
+    import math
+
+    from configurator.design import Eternity
+    from configurator.eternity import band_width_needed, count_for
+
+    stones = {"round": (2.0, None), "oval": (3.0, 2.2), "princess": (2.5, None), "emerald": (3.0, 2.1),
+              "asscher": (2.5, None), "baguette": (3.0, 1.2)}
+    times, most = [], (0, "")
+    for (shape, (length, width)), setting, coverage in itertools.product(
+            stones.items(), ("shared-prong", "channel", "bezel"), ("full", "three-quarter", "half")):
+        stone = {"shape": shape, "length_mm": length, **({"width_mm": width} if width else {})}
+        row = {"coverage": coverage, "setting": setting, "stone": stone}
+        band = math.ceil((band_width_needed(Eternity.model_validate(row)) + 0.2) * 10) / 10
+        design = parse_design({"piece": "ring", "metal": "14k-yellow", "ring": {
+            "size": {"system": "US", "value": 7}, "width_mm": band, "thickness_mm": 2.0, "eternity": row}})
+        times += timed(lambda design=design: build(design, PREVIEW), runs=3)
+        count = count_for(design.ring, design.ring.eternity)
+        most = max(most, (count, f"{shape} {setting} {coverage}"))
+    report("eternity: 54 families (preview res)", times)
+    print(f"{'  the most stones':<46} {most[0]} ({most[1]})")
+    round_full = parse_design({"piece": "ring", "metal": "14k-yellow", "ring": {
+        "size": {"system": "US", "value": 7}, "width_mm": 3.5, "thickness_mm": 2.0,
+        "eternity": {"coverage": "full", "setting": "channel", "stone": {"length_mm": 2.0}}}})
+    report(f"eternity: full row of {count_for(round_full.ring, round_full.ring.eternity)} x 2 mm rounds (preview)",
+           timed(lambda: build(round_full, PREVIEW), runs=10))
+
+
 def halo_ring_export() -> None:
     design = load_design(HALO)
     report("halo ring: build + export STL (export res)",
@@ -243,6 +274,7 @@ def main() -> None:
     comfort_band_build_and_export()
     every_profile()
     halo_ring_export()
+    eternity_families()
     matrix_figures = matrix.main()
     quote_medians = quoting()
     commands = commands_side_by_side()

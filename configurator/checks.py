@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import catalogue
-from .design import Design, Ring, SettingStyle, edited
+from .design import Coverage, Design, Ring, SettingStyle, edited
 from .errors import DesignError
 from .geometry import Model
 from .outlines import pendant_outline
@@ -118,6 +118,7 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
         *_seat_findings(design, model),
         *_accent_findings(design, model),
         *_setting_findings(design, model, metal, walls),
+        *_eternity_findings(design, model, metal),
     ]
     findings = [_far_under(finding) for finding in findings]
     if verify:
@@ -290,8 +291,13 @@ def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
     """Faces of the band itself (inside its annulus), as opposed to the head and its shoulders' stones."""
     ring, band = design.ring, model.band
     radius = np.hypot(walls.centres[:, 0], walls.centres[:, 2])
-    return ((radius > band.inner_radius_mm - 0.05) & (radius < band.inner_radius_mm + ring.thickness_mm + 0.05)
-            & (np.abs(walls.centres[:, 1]) < ring.width_mm / 2 + 0.05))
+    region = ((radius > band.inner_radius_mm - 0.05) & (radius < band.inner_radius_mm + ring.thickness_mm + 0.05)
+              & (np.abs(walls.centres[:, 1]) < ring.width_mm / 2 + 0.05))
+    if ring.eternity is not None:  # the row is drilled for its stones: judged by its own rules (_eternity_findings)
+        from .eternity import span
+
+        region &= np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2])) > span(ring, ring.eternity)
+    return region
 
 
 def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.ndarray | None) -> list[Finding]:
@@ -452,6 +458,36 @@ def _accent_findings(design: Design, model: Model) -> list[Finding]:
                         "choose a larger piece or fewer, smaller accent stones (prong)",
                         (("setting.style", "prong"),), place(design, model, centres[index]), kind="accent-gap")]
     return []
+
+
+def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
+    """An eternity row: neighbours far enough apart to be set, and metal left under its seats."""
+    ring = design.ring
+    if ring is None or ring.eternity is None:
+        return []
+    from . import eternity
+
+    found = []
+    row = [part for part in model.stone_parts if part.role == "eternity"]
+    pairs = list(zip(row, row[1:], strict=False))
+    if ring.eternity.coverage is Coverage.FULL and len(row) > 2:
+        pairs.append((row[-1], row[0]))
+    gaps = [(first.solid.min_gap(second.solid, MIN_ACCENT_GAP_MM), first) for first, second in pairs]
+    closest, part = min(gaps, key=lambda gap: gap[0])
+    if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
+        wanted = _up(ring.eternity.gap + MIN_ACCENT_GAP_MM - closest, 0.05)
+        found.append(Finding(Severity.BLOCKING, "ring.eternity.gap_mm", closest, MIN_ACCENT_GAP_MM,
+                             f"the row's stones stand {closest:.2f} mm apart and would chip each other when set",
+                             f"make gap_mm at least {wanted:.2f}", (("ring.eternity.gap_mm", wanted),),
+                             place(design, model, part.mesh.bounds.mean(axis=0)), kind="row-gap"))
+    under = ring.thickness_mm - eternity.seat_depth_mm(eternity.form_of(ring.eternity))
+    if under < metal.min_wall_mm - TOLERANCE_MM:
+        changes = _thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
+        found.append(Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
+                             "little metal is left under the row's seats (they are drilled through)",
+                             f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the row of stones",
+                             kind="row-under"))
+    return found
 
 
 def _wider_channel_band(ring: Ring, wall: float) -> float:

@@ -141,6 +141,10 @@ def _cmd_quote(args: argparse.Namespace) -> int:
         if stone["role"] == "centre":
             print(f"stone: {stone['shape']} {stone['cut']} {stone['material']} {stone['length_mm']} x "
                   f"{stone['width_mm']} x {stone['depth_mm']} mm, {stone['carat']:.2f} ct")
+        elif stone["role"] == "eternity":
+            row = result["eternity"]
+            print(f"eternity: {row['described']}, {stone['shape']} {stone['material']}, {row['coverage']} in "
+                  f"{row['setting']}" + ("" if row["resizable"] else " (a full eternity cannot be resized)"))
         else:
             print(f"accents: {stone['count']} x {stone['length_mm']} mm round {stone['material']}, "
                   f"{stone['carat']:.2f} ct in all")

@@ -28,7 +28,7 @@ from . import catalogue
 from .errors import DesignError
 from .sizes import RingSize, System
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # version 2 added ring.eternity; a version-1 document reads unchanged (see Design._migrated)
 MAX_DOCUMENT_BYTES = 256 * 1024
 MAX_NESTING = 16
 MAX_ENGRAVING_CHARACTERS = 40
@@ -90,6 +90,22 @@ class SettingStyle(Choice):
     CHANNEL = "channel"
     PAVE = "pave"
     CATHEDRAL = "cathedral"
+
+
+class Coverage(Choice):
+    """How far round the band an eternity row runs."""
+
+    FULL = "full"
+    THREE_QUARTER = "three-quarter"
+    HALF = "half"
+
+
+class RowSetting(Choice):
+    """How an eternity row holds its stones."""
+
+    SHARED_PRONG = "shared-prong"
+    CHANNEL = "channel"
+    BEZEL = "bezel"
 
 
 class ProngTip(Choice):
@@ -287,13 +303,6 @@ class Size(Part):
         return RingSize.of(self.system, self.value)
 
 
-class Ring(Part):
-    size: Size
-    profile: Profile = Profile.COMFORT
-    width_mm: Millimetres = Field(4.0, ge=1.0, le=15.0, description="band width along the finger, mm")
-    thickness_mm: Millimetres = Field(1.8, ge=0.4, le=4.0, description="band thickness, inner to outer, mm")
-
-
 class Stone(Part):
     shape: Shape = Shape.ROUND
     cut: Cut = Cut.BRILLIANT
@@ -359,6 +368,75 @@ class Stone(Part):
         return self.clarity or ("VS2" if gem.is_diamond else "eye-clean")
 
 
+ETERNITY_SHAPES = (Shape.ROUND, Shape.OVAL, Shape.PRINCESS, Shape.EMERALD, Shape.ASSCHER, Shape.BAGUETTE)
+ETERNITY_LONGEST_MM = 5.0
+ETERNITY_FEWEST = 3
+# Between girdles: stones in a channel sit in one trough, so close as 0.1 mm; in shared prongs or bezels each has its
+# own seat, and the metal between two seats is at least castable detail (0.35 mm, PRODUCT.md) past their clearances.
+ROW_GAP_LEAST_MM = {RowSetting.SHARED_PRONG: 0.45, RowSetting.CHANNEL: 0.1, RowSetting.BEZEL: 0.45}
+ROW_GAPS_MM = {RowSetting.SHARED_PRONG: 0.5, RowSetting.CHANNEL: 0.2, RowSetting.BEZEL: 0.5}
+
+
+def _eternity_stone() -> Stone:
+    return Stone(length_mm=2.0)
+
+
+class Eternity(Part):
+    """A row of like stones along the band: all round it, over three quarters, or over half (centred on top)."""
+
+    coverage: Coverage = Coverage.HALF
+    setting: RowSetting = RowSetting.SHARED_PRONG
+    stone: Stone = Field(default_factory=_eternity_stone, description="one stone of the row; set across the band")
+    gap_mm: Millimetres | None = Field(
+        None, ge=0.1, le=1.5, description="between neighbouring girdles, mm; default 0.2 in a channel, 0.5 in shared prongs or bezels")
+
+    @property
+    def gap(self) -> float:
+        """The gap between neighbours: the document's, or the setting's usual one."""
+        return self.gap_mm if self.gap_mm is not None else ROW_GAPS_MM[self.setting]
+
+    @model_validator(mode="after")
+    def _stones_for_a_row(self) -> Eternity:
+        if self.stone.shape not in ETERNITY_SHAPES:
+            raise ValueError(f"stone.shape: an eternity row takes {', '.join(s.value for s in ETERNITY_SHAPES)} "
+                             f"stones, not {self.stone.shape.value}")
+        least = ROW_GAP_LEAST_MM[self.setting]
+        if self.gap < least - 1e-9:
+            raise ValueError(f"gap_mm: stones in a {self.setting.value} row stand at least {least:g} mm apart (the "
+                             f"metal between their seats), not {self.gap:g}")
+        if self.stone.length_mm > ETERNITY_LONGEST_MM + 1e-9:
+            raise ValueError(f"stone.length_mm: eternity stones are at most {ETERNITY_LONGEST_MM:g} mm long, "
+                             f"not {self.stone.length_mm:g}")
+        return self
+
+
+class Ring(Part):
+    size: Size
+    profile: Profile = Profile.COMFORT
+    width_mm: Millimetres = Field(4.0, ge=1.0, le=15.0, description="band width along the finger, mm")
+    thickness_mm: Millimetres = Field(1.8, ge=0.4, le=4.0, description="band thickness, inner to outer, mm")
+    eternity: Eternity | None = Field(None, description="stones along the band (document version 2)")
+
+    @model_validator(mode="after")
+    def _row_fits_the_band(self) -> Ring:
+        if self.eternity is None:
+            return self
+        from .eternity import band_width_needed, count_for
+
+        if self.profile in RIDGED_PROFILES:
+            raise ValueError(f"eternity: a row of stones needs a band with a flat or rounded top; a "
+                             f"{self.profile.value} band has none (choose flat, half-round, comfort or bevelled)")
+        needed = band_width_needed(self.eternity)
+        if self.width_mm < needed - 1e-9:
+            raise ValueError(f"width_mm: a {self.eternity.setting.value} row of {self.eternity.stone.length_mm:g} mm "
+                             f"stones needs a band at least {needed:.2f} mm wide, not {self.width_mm:g} mm")
+        count = count_for(self, self.eternity)
+        if count < ETERNITY_FEWEST:
+            raise ValueError(f"eternity: only {count} stones fit; a row has at least {ETERNITY_FEWEST} "
+                             "(choose smaller stones or more of the band)")
+        return self
+
+
 class Setting(Part):
     style: SettingStyle = SettingStyle.PRONG
     prongs: Annotated[Literal[3, 4, 6] | None, _whole_number(3, 4, 6)] = Field(
@@ -418,7 +496,7 @@ class Heirloom(Part):
 class Design(Part):
     """One piece as a client designed it."""
 
-    schema_version: Annotated[Literal[1], _whole_number(SCHEMA_VERSION)] = SCHEMA_VERSION
+    schema_version: Annotated[Literal[1, 2], _whole_number(1, SCHEMA_VERSION)] = SCHEMA_VERSION
     name: _printable_text(MAX_NAME_CHARACTERS) | None = Field(None, description="printable characters only")
     piece: Piece
     metal: MetalId
@@ -428,6 +506,17 @@ class Design(Part):
     pendant: Pendant | None = None
     heirloom: Heirloom | None = None
     engraving: Engraving | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrated(cls, data: Any) -> Any:
+        """A version-1 document is a version-2 one without eternity rows: it reads unchanged, as version 2."""
+        if isinstance(data, dict) and type(data.get("schema_version")) is int and data["schema_version"] == 1:
+            ring = data.get("ring")
+            if isinstance(ring, dict) and "eternity" in ring:
+                raise ValueError("ring.eternity: needs schema_version 2 (version 1 has no eternity rows)")
+            data = {**data, "schema_version": SCHEMA_VERSION}
+        return data
 
     @model_validator(mode="after")
     def _parts_match_piece(self) -> Design:
@@ -441,6 +530,8 @@ class Design(Part):
             raise ValueError("ring: a pendant design carries no ring part (remove it, or make the piece a ring)")
         if self.setting is not None and self.stone is None:
             raise ValueError("setting: a setting needs a stone to hold")
+        if self.piece is Piece.RING and self.ring.eternity is not None and self.stone is not None:
+            raise ValueError("stone: an eternity band carries no centre stone (remove the stone or the eternity row)")
         if (
             self.piece is Piece.RING
             and self.setting is not None
@@ -501,8 +592,8 @@ class Design(Part):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-_SUBFIELD = re.compile(r"^([a-z_]+): ")
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
+_SUBFIELD = re.compile(r"^([a-z_]+(?:\.[a-z_]+)*): ")
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")  # a key with a dot is quoted: it is not a path
 # A JSON string (escapes included; one left open runs to the end, so no text is scanned twice), or a bracket.
 _STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 

@@ -152,7 +152,7 @@ def export(
     files = {out: encode(pattern, fmt, metal.color_hex)}
     stones = stones_mesh(model)
     if stones_out is not None and stones is not None:
-        gem = catalogue.gemstone(model.design.stone.material)
+        gem = catalogue.gemstone(model.stone_parts[0].material)
         stones_fmt = Format.of_path(stones_out) if stones_out.suffix else fmt
         files[stones_out] = encode(stones, stones_fmt, gem.color_hex, metallic=False)
     findings = findings_pattern(model, shrinkage_pct)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import manifold3d
 import numpy as np
 
-from . import catalogue
+from . import catalogue, eternity
 from .bands import Band, build_band
 from .design import Design, Piece, Setting, SettingStyle, Shape
 from .findings import chain, clasp
@@ -39,8 +39,8 @@ class Meshed:
 
     __slots__ = ("solid", "metadata", "_mesh")
 
-    def __init__(self, solid: manifold3d.Manifold, **metadata) -> None:
-        self.solid = cleaned(solid)
+    def __init__(self, solid: manifold3d.Manifold, clean: bool = True, **metadata) -> None:
+        self.solid = cleaned(solid) if clean else solid
         self.metadata = metadata
         self._mesh: trimesh.Trimesh | None = None
 
@@ -62,7 +62,7 @@ class StonePart:
     shape: Meshed = field(repr=False, compare=False)
     material: str
     carat: float
-    role: str  # "centre" or "accent"
+    role: str  # "centre", "accent" or "eternity"
     size_mm: float
     solid: manifold3d.Manifold = field(repr=False, compare=False)  # as modelled, before cleaning
 
@@ -132,13 +132,15 @@ class Model:
                      for (role, material, _), carats in groups.items())
 
 
-def _stone_parts(design: Design, parts: Parts) -> tuple[StonePart, ...]:
+def _stone_parts(design: Design, parts: Parts, others: str = "accent") -> tuple[StonePart, ...]:
+    """The stones weighed: the centre first, then the others (accents, or an eternity row) in the role `others`."""
     result = []
     for index, (stone, solid) in enumerate(parts.stones):
         density = catalogue.gemstone(stone.material).density_g_cm3
-        shape = Meshed(solid, part="stone", material=stone.material, shape=stone.shape.value)
+        # a stone is a placed copy of its StoneForm's solid, cleaned when the form was made
+        shape = Meshed(solid, clean=False, part="stone", material=stone.material, shape=stone.shape.value)
         carat = solid.volume() / 1000.0 * density / CARAT_GRAMS
-        role = "centre" if index == 0 and design.stone is not None else "accent"
+        role = "centre" if index == 0 and design.stone is not None else others
         result.append(StonePart(shape, stone.material, carat, role, stone.length_mm, solid))
     return tuple(result)
 
@@ -171,11 +173,13 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         elif setting.style is SettingStyle.CATHEDRAL:
             arches = cathedral(top, form, girdle_z)
             shoulders = Parts([subtract(union(arches.metal), held.seats)])  # arches stop at the stone's seat
-    body = subtract(union([band.solid, *shoulders.metal]), shoulders.seats)
+    row = eternity.build(ring, ring.eternity) if ring.eternity is not None else Parts()
+    body = subtract(union([band.solid, *shoulders.metal, *row.metal]), [*shoulders.seats, *row.seats])
     metal = union([body, *held.metal])  # the head arrives with its seats cut; the stone clears the band
     metal = drop_crumbs(metal)
     body = Meshed(metal, part="ring", profile=ring.profile.value)
-    stones = _stone_parts(design, Parts().add(held).add(shoulders))
+    stones = _stone_parts(design, Parts().add(held).add(shoulders).add(row),
+                          "eternity" if ring.eternity is not None else "accent")
     return Model(design, resolution, body, stones, {}, band, None, girdle_z)
 
 

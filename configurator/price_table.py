@@ -81,6 +81,14 @@ class AccentSetting(Strict):
     halo: Number = Price
     channel: Number = Price
     pave: Number = Price
+    # An eternity row's stones, each (a row in a channel takes `channel`). Tables written before eternity bands
+    # lack the keys: they take the shipped table's figures.
+    shared_prong: Number = _bounded(LABOUR_MAX, default=12.0)
+    bezel: Number = _bounded(LABOUR_MAX, default=18.0)
+
+    def row_rate(self, setting: str) -> float:
+        """Setting one stone of an eternity row held by `setting` (shared-prong, channel, bezel)."""
+        return float(getattr(self, setting.replace("-", "_")))
 
 
 class Labour(Strict):

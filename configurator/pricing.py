@@ -101,9 +101,16 @@ def metal_grams(volume_mm3: float, metal_id: str) -> float:
 
 def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
     """Stone weights by the trade formula, for a design whose geometry has not been built."""
-    if design.stone is None:
-        return ()
-    return (StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)),)
+    weights = []
+    if design.stone is not None:
+        weights.append(StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)))
+    if design.ring is not None and design.ring.eternity is not None:
+        from .eternity import count_for
+
+        row = design.ring.eternity
+        count = count_for(design.ring, row)
+        weights.append(StoneWeight("eternity", row.stone.material, count, count * trade_carat(row.stone)))
+    return tuple(weights)
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,16 @@ def quote(
                               f"Centre stone: {stone.shape.value} {name} {grade}, {weight.carat:.2f} ct"))
             rate = getattr(table.labour.setting, style.value)
             setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour", workmanship))
+        elif weight.role == "eternity":
+            row = design.ring.eternity
+            stone, each = row.stone, weight.carat / weight.count
+            grade = f"{stone.grade_color} {stone.grade_clarity}"
+            words = f"{weight.count} {stone.shape.value} {name}, {weight.carat:.2f} ct in all"
+            lines.append((f"eternity stones: {words} ({each:.3f} ct each, {grade})",
+                          table.stone_price(stone, each) * weight.count, "stone", f"Eternity stones: {words}"))
+            rate = table.labour.accent.row_rate(row.setting.value)
+            setting_lines.append((f"labour: setting {weight.count} eternity stones ({row.setting.value}) at "
+                                  f"{rate:.2f} each", rate * weight.count, "labour", workmanship))
         else:
             lines.append((f"accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all",
                           weight.carat * table.melee_per_carat, "stone",

@@ -113,6 +113,28 @@ def quote_document(design: Design) -> dict:
                 "carat": round(weight.carat, 3),
                 "carat_each": round(weight.carat / weight.count, 4),
             })
+    rows = [part for part in model.stone_parts if part.role == "eternity"]
+    if rows:
+        from .eternity import described, resizable
+
+        row = design.ring.eternity
+        stone, carat = row.stone, sum(part.carat for part in rows)
+        stones.append({
+            "role": "eternity",
+            "shape": stone.shape.value,
+            "cut": stone.cut.value,
+            "material": stone.material,
+            "length_mm": stone.length_mm,
+            "width_mm": round(stone.outline_width_mm, 2),
+            "color": stone.grade_color,
+            "clarity": stone.grade_clarity,
+            "count": len(rows),
+            "carat": round(carat, 3),
+            "carat_each": round(carat / len(rows), 4),
+        })
+        result["eternity"] = {"coverage": row.coverage.value, "setting": row.setting.value, "count": len(rows),
+                              "gap_mm": row.gap, "described": described(row, len(rows), carat),
+                              "resizable": resizable(row)}
     result["stones"] = stones
     result["total_carat"] = round(sum(part.carat for part in model.stone_parts), 3)
     result["price"] = priced.to_dict()

@@ -21,7 +21,7 @@ import numpy as np
 
 from .design import Cut, Setting, SettingStyle, Shape, Stone
 from .outlines import stone_outline
-from .solids import offset_outline, polygon_area, section, slab, sphere, subtract, union
+from .solids import cleaned, offset_outline, polygon_area, section, slab, sphere, subtract, union
 from .stones import hull_corners, stone_solid
 
 SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
@@ -87,6 +87,7 @@ class StoneForm:
         solid = stone_solid(stone, girdle_points)
         if not _hollowed(stone):
             solid = _through_corners(solid)
+        solid = cleaned(solid)  # once per stone: every placed copy of it is as clean (see geometry.Meshed)
         low, high = solid.bounding_box()[2], solid.bounding_box()[5]
         return cls(stone, solid, high, -low)
 

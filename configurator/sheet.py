@@ -105,6 +105,9 @@ def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
         if setting.style is not SettingStyle.BEZEL:
             prong = setting.prong_mm or default_prong_mm(design.stone, setting.style)
             rows.append(["centre prong diameter", f"{prong:.2f} mm"])
+    if ring_row := (design.ring.eternity if design.ring is not None else None):
+        rows.append(["eternity row", summary["eternity"]["described"] + f", gap {ring_row.gap:.2f} mm"
+                     + ("" if summary["eternity"]["resizable"] else "; cannot be resized")])
     if model.stone_parts and model.band is not None:
         top = max(float(part.mesh.bounds[1, 2]) for part in model.stone_parts)
         rows.append(["height over the finger", f"{top - model.band.inner_radius_mm:.2f} mm"])
@@ -136,6 +139,12 @@ def _gems(summary: dict) -> list[list]:
             rows.append([f"centre: {stone['material']}{own}", f"{stone['shape']} / {stone['cut']}", size,
                          f"{stone['carat']:.3f}", stone["color"] or "-", stone["clarity"] or "-", "1",
                          f"{stone['carat']:.3f}"])
+        elif stone["role"] == "eternity":
+            row = summary["eternity"]
+            size = f"{stone['length_mm']:.2f} x {stone['width_mm']:.2f}"
+            rows.append([f"eternity ({row['coverage']}, {row['setting']}): {stone['material']}",
+                         f"{stone['shape']} / {stone['cut']}", size, f"{stone['carat_each']:.4f}", stone["color"],
+                         stone["clarity"], str(stone["count"]), f"{stone['carat']:.3f}"])
         else:
             rows.append([f"accents: {stone['material']}", f"{stone['shape']} / {stone['cut']}",
                          f"{stone['length_mm']:.2f}", f"{stone['carat_each']:.4f}", "-", "-", str(stone["count"]),

@@ -295,13 +295,13 @@ def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int
 
 def table_rows() -> list[dict]:
     """The rows of the shipped fullness table: every shape and fitted cut at its usual ratio, at the girdle point
-    counts the builders use (64 for a centre stone, 16 for an accent)."""
+    counts the builders use (64 for a centre stone, 32 for an eternity row's, 16 for an accent)."""
     from .design import DEFAULT_LENGTH_TO_WIDTH
 
     return [{"shape": shape.value, "cut": cut.value, "length_to_width": round(DEFAULT_LENGTH_TO_WIDTH[shape], 3),
              "girdle_points": points,
              "fullness": f"{solved_fullness(shape, cut, round(DEFAULT_LENGTH_TO_WIDTH[shape], 3), points):.9f}"}
-            for shape in Shape for cut in FITTED_CUTS for points in (64, 16)]
+            for shape in Shape for cut in FITTED_CUTS for points in (64, 32, 16)]
 
 
 def _carat_of(solid: manifold3d.Manifold, density: float) -> float:

@@ -55,13 +55,18 @@ def main() -> None:
         "halo-ring.png": ("halo-ring.json", ring_view, 0),
         "channel-ring.png": ("channel-band.json", [(34, -26, 26), (0, 0, 4), (0, 0, 1)], 0),
         "bezel-pendant.png": ("bezel-pendant.json", [(10, -18, 60), (6, 4, 0), (0, 1, 0)], 0),
+        "half-eternity.png": ("half-eternity.json", ring_view, 0),
     }
+    only = set(sys.argv[1:])  # e.g. `python scripts/render_docs.py half-eternity.png`: just those
     for name, (design_file, camera, _) in shots.items():
+        if only and name not in only:
+            continue
         plotter = scene(design_file, camera)
         plotter.screenshot(str(OUT / name))
         plotter.close()
         print(f"wrote {OUT / name}")
-    sheet_pages("halo-ring.json", "halo-ring-sheet.png")
+    if not only or "halo-ring-sheet.png" in only:
+        sheet_pages("halo-ring.json", "halo-ring-sheet.png")
 
 
 if __name__ == "__main__":

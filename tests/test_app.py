@@ -891,3 +891,39 @@ def test_a_staff_session_locks_itself_when_idle(app):
     at = _run(app.sidebar.radio(key="section").set_value("Saved designs"))
     assert not [button for button in at.button if button.key and button.key.startswith("delete_")]
     assert at.session_state["store_unlocked"] is False
+
+
+# ---------------------------------------------------------------- eternity bands
+
+
+def test_an_eternity_row_is_chosen_counted_and_priced(app):
+    from configurator.design import parse_design
+    from configurator.eternity import count_for
+
+    before = price(app)
+    at = _run(app.checkbox(key="stone_on").check())
+    assert document(at).get("stone")
+    at = _run(at.checkbox(key="row_on").check())
+    doc = document(at)
+    assert "stone" not in doc and doc["ring"]["eternity"]["coverage"] == "half"  # the centre stone waits aside
+    design = parse_design(doc)
+    count = count_for(design.ring, design.ring.eternity)
+    (described,) = [text.value for text in at.text if " ctw" in text.value]
+    assert described.startswith(f"{count} x 2 mm, ")
+    assert price(at) > before
+    assert any(line.startswith("Eternity stones: ") for line in table_items(at))
+
+    at = _run(at.selectbox(key="row_coverage").set_value("full"))
+    (described,) = [text.value for text in at.text if " ctw" in text.value]
+    assert int(described.split(" x ")[0]) > count and "cannot be resized" in described
+    at = _run(at.selectbox(key="row_setting").set_value("bezel"))
+    assert document(at)["ring"]["eternity"]["setting"] == "bezel" and not errors(at)
+    at = _run(at.selectbox(key="row_shape").set_value("baguette"))  # 2 mm is too short for a 1 mm wide baguette
+    stone = document(at)["ring"]["eternity"]["stone"]
+    assert stone["shape"] == "baguette" and stone["length_mm"] >= 2.5 and not errors(at)
+    assert document(at)["ring"]["width_mm"] >= stone["length_mm"]  # the band widened to hold the row
+
+    at = _run(at.checkbox(key="stone_on").check())  # the centre stone back: the row waits aside
+    assert "eternity" not in document(at)["ring"] and document(at)["stone"]
+    at = _run(at.checkbox(key="row_on").check())
+    assert document(at)["ring"]["eternity"]["stone"]["shape"] == "baguette"  # as it was left

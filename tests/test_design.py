@@ -122,7 +122,7 @@ def test_every_contract_material_is_in_the_catalogue(material):
         ({"metal": "14k-green"}, "metal"),
         ({"metal": 14}, "metal"),
         ({"piece": "bracelet"}, "piece"),
-        ({"schema_version": 2}, "schema_version"),
+        ({"schema_version": 3}, "schema_version"),
         ({"ring": None}, "ring"),
         ({"ring": {"size": {"system": "US", "value": 7}, "width_mm": 40}}, "ring.width_mm"),
         ({"ring": {"size": {"system": "US", "value": 7}, "width_mm": "wide"}}, "ring.width_mm"),

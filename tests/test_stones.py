@@ -137,7 +137,7 @@ def test_the_shipped_fullness_table_is_what_the_solver_finds():
     from configurator.stones import fullness_table, solved_fullness
 
     table = fullness_table()
-    assert len(table) == len(Shape) * 4 * 2  # every shape, the four fitted cuts, centre and accent girdles
+    assert len(table) == len(Shape) * 4 * 3  # every shape, the four fitted cuts, centre, eternity and accent girdles
     for (shape, cut, ratio, points), fullness in table.items():
         assert solved_fullness(Shape(shape), Cut(cut), ratio, points) == pytest.approx(fullness, abs=1e-6)
 

@@ -17,9 +17,12 @@ from configurator.design import (
     DEFAULT_LENGTH_TO_WIDTH,
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
+    ROW_GAP_LEAST_MM,
     SQUARE_SHAPES,
     STONE_CLARITIES,
     STYLES_WITH_PRONGS,
+    Eternity,
+    RowSetting,
     SettingStyle,
     Shape,
     Stone,
@@ -32,6 +35,19 @@ DEFAULT_RING = {"size": {"system": "US", "value": 7.0}, "profile": "comfort", "w
 DEFAULT_PENDANT = {"outline": "round", "size_mm": 16.0, "thickness_mm": 1.5, "bail": "fixed", "clasp": "lobster",
                    "chain": {"length_mm": 450.0}}
 DEFAULT_STONE = {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 5.0}
+DEFAULT_ROW = {"coverage": "half", "setting": "shared-prong",
+               "stone": {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 2.0}}
+# An eternity row's controls: key -> path in the document.
+ROW_FIELDS: dict[str, tuple[str, ...]] = {
+    "row_coverage": ("ring", "eternity", "coverage"),
+    "row_setting": ("ring", "eternity", "setting"),
+    "row_shape": ("ring", "eternity", "stone", "shape"),
+    "row_length": ("ring", "eternity", "stone", "length_mm"),
+    "row_gap": ("ring", "eternity", "gap_mm"),
+    "row_material": ("ring", "eternity", "stone", "material"),
+    "row_color": ("ring", "eternity", "stone", "color"),
+    "row_clarity": ("ring", "eternity", "stone", "clarity"),
+}
 SIZE_BY = ("carat", "mm")
 
 # Controls whose value is a field of the document: key -> path.
@@ -69,6 +85,7 @@ FIELD_LABELS = {
     "stone.length_mm": "stone length",
     "stone.width_mm": "stone width",
     "stone.cut": "cut",
+    "ring.eternity.gap_mm": "gap between the row's stones",
 }
 
 
@@ -132,6 +149,10 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
         shown |= {"outline": pendant["outline"], "pendant_size": float(pendant["size_mm"]),
                   "plate_thickness": float(pendant["thickness_mm"]), "bail": pendant["bail"],
                   "clasp": pendant["clasp"], "chain_length": float(pendant["chain"]["length_mm"])}
+    row = (ring or {}).get("eternity")
+    shown["row_on"] = row is not None
+    if row:
+        shown |= row_values(ring)
     stone = _stone(doc)
     shown["stone_on"] = stone is not None
     if stone is not None:
@@ -159,6 +180,37 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
     if heirloom:
         shown |= {"heirloom_metal": heirloom["metal"], "heirloom_grams": float(heirloom["grams"])}
     return shown
+
+
+def row_values(ring: dict) -> dict[str, Any]:
+    """The eternity row's controls, and what the row comes to: "15 x 2.2 mm, 0.61 ctw"."""
+    from configurator.design import Ring
+    from configurator.eternity import count_for, described, resizable
+
+    row = Eternity.model_validate(ring["eternity"])
+    stone = row.stone
+    count = count_for(Ring.model_validate(ring), row)
+    return {"row_coverage": row.coverage.value, "row_setting": row.setting.value, "row_shape": stone.shape.value,
+            "row_length": float(stone.length_mm), "row_gap": round(float(row.gap), 2),
+            "row_material": stone.material, "row_color": stone.grade_color, "row_clarity": stone.grade_clarity,
+            "row_described": described(row, count, count * modelled_carat(stone)), "row_resizable": resizable(row)}
+
+
+def _fit_row(doc: dict) -> None:
+    """After a change to the row: a gap below what its setting needs goes back to the setting's own, a stone's width
+    follows a new shape, and the band widens to hold the row (never narrows)."""
+    from configurator.eternity import band_width_needed
+
+    row = doc["ring"]["eternity"]
+    setting = row.get("setting", "shared-prong")
+    if row.get("gap_mm") is not None and row["gap_mm"] < ROW_GAP_LEAST_MM[RowSetting(setting)] - 1e-9:
+        row.pop("gap_mm")
+    try:
+        needed = band_width_needed(Eternity.model_validate(row))
+    except ValueError:
+        return  # the row itself is refused by name when the design is validated
+    if doc["ring"]["width_mm"] < needed - 1e-9:
+        doc["ring"]["width_mm"] = round(-(-needed * 10 // 1) / 10, 1)
 
 
 def _set(doc: dict, path: tuple[str, ...], value: Any) -> None:
@@ -214,7 +266,28 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         system = key.removeprefix("size_value_")
         if value != current_size_label(doc, system):
             doc["ring"]["size"] = {"system": system, "value": value if system == "UK" else float(value)}
+    elif key == "row_on":
+        ring = doc["ring"]
+        if value and not ring.get("eternity"):
+            if doc.get("stone"):  # an eternity band has no centre stone: it waits aside
+                parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
+            ring["eternity"] = parked.pop("eternity", None) or copy.deepcopy(DEFAULT_ROW)
+            _fit_row(doc)
+        elif not value and ring.get("eternity"):
+            parked["eternity"] = ring.pop("eternity")
+    elif key in ROW_FIELDS:
+        if key in ("row_length", "row_gap"):
+            value = float(value)
+        _set(doc, ROW_FIELDS[key], value)
+        if key == "row_shape":  # the new shape in its usual proportion, long enough to be 1 mm wide
+            stone = doc["ring"]["eternity"]["stone"]
+            stone.pop("width_mm", None)
+            shortest = -(-DEFAULT_LENGTH_TO_WIDTH[Shape(value)] * 100 // 1) / 100
+            stone["length_mm"] = max(float(stone["length_mm"]), shortest)
+        _fit_row(doc)
     elif key == "stone_on":
+        if value and doc.get("ring", {}).get("eternity"):  # a centre stone and a row do not go together
+            parked["eternity"] = doc["ring"].pop("eternity")
         if value and not doc.get("stone"):
             doc["stone"] = parked.pop("stone", None) or copy.deepcopy(DEFAULT_STONE)
             doc["setting"] = parked.pop("setting", None) or {"style": "prong"}

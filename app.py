@@ -31,6 +31,8 @@ from configurator.checks import Severity, apply_fix, check
 from configurator.design import (
     ETERNITY_LONGEST_MM,
     ETERNITY_SHAPES,
+    SIDE_SHARE_RANGE,
+    SIDE_STYLES,
     Bail,
     Clasp,
     Coverage,
@@ -391,16 +393,21 @@ def row_controls(shown: dict) -> None:
         _slider("Row stone length (mm)", "row_length", 1.0, ETERNITY_LONGEST_MM, 0.05, shown)
     _slider("Gap between stones (mm)", "row_gap", 0.1, 1.5, 0.05, shown,
             help="Between neighbouring girdles: a channel holds them close; prongs and bezels need 0.45 mm")
+    _grade_controls("Row", "row", shown)
+    st.text(shown["row_described"] + ("" if shown["row_resizable"] else
+                                      " · a full eternity cannot be resized: choose the size with care"))
+
+
+def _grade_controls(label: str, key: str, shown: dict) -> None:
+    """Material, colour and clarity of a group of stones (`key`_material, _color, _clarity)."""
     gems = catalogue.gemstones()
     cols = st.columns(3)
     with cols[0]:
-        _select("Row material", "row_material", list(gems), shown, format_func=lambda key: gems[key].name)
+        _select(f"{label} material", f"{key}_material", list(gems), shown, format_func=lambda gem: gems[gem].name)
     with cols[1]:
-        _select("Row colour", "row_color", form.colours(shown["row_material"]), shown)
+        _select(f"{label} colour", f"{key}_color", form.colours(shown[f"{key}_material"]), shown)
     with cols[2]:
-        _select("Row clarity", "row_clarity", form.clarities(shown["row_material"]), shown)
-    st.text(shown["row_described"] + ("" if shown["row_resizable"] else
-                                      " · a full eternity cannot be resized: choose the size with care"))
+        _select(f"{label} clarity", f"{key}_clarity", form.clarities(shown[f"{key}_material"]), shown)
 
 
 def has_row(design) -> bool:
@@ -486,6 +493,27 @@ def stone_controls(doc: dict, shown: dict) -> None:
     if "prong_mm" in shown:
         _slider("Prong diameter (mm)", "prong_mm", 0.3, 2.5, 0.05, shown,
                 help="Unchanged, it follows the stone's size; the check wants at least 1.0 mm free-standing")
+    if doc["piece"] == "ring":
+        side_controls(doc, shown)
+
+
+def side_controls(doc: dict, shown: dict) -> None:
+    """A stone either side of the centre: a three-stone ring."""
+    if not _check("Side stones (three-stone)", "side_on", shown,
+                  help="A stone either side of the centre, each in its own prongs or bezel"):
+        return
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Side stone shape", "side_shape", [s.value for s in Shape], shown)
+    with cols[1]:
+        _select("Side setting", "side_style", [s.value for s in SIDE_STYLES], shown)
+    centre = float(doc["stone"]["length_mm"])
+    low, high = SIDE_SHARE_RANGE
+    _slider("Side stone length (mm)", "side_length", round(max(1.0, low * centre), 2), round(high * centre, 2), 0.05,
+            shown, help="Graduated side stones are usually 50-70 % of the centre's length")
+    _grade_controls("Side", "side", shown)
+    st.text(f"2 x {shown['side_length']:.2f} mm {shown['side_shape']}, {shown['side_share']:.0%} of the centre's "
+            f"length, {shown['side_carat']:.2f} ct each")
 
 
 def extras_controls(shown: dict) -> None:

@@ -45,7 +45,14 @@ def _with(design: Design, **parts) -> Design:
 
 
 def _stone_of_length(design: Design, length: float) -> Design:
-    return _with(design, stone=scaled_stone(design.stone, length).model_dump(mode="json", exclude_none=True))
+    """`design` with its centre stone `length` long; side stones keep their share of it (at least 1 mm wide)."""
+    parts = {"stone": scaled_stone(design.stone, length).model_dump(mode="json", exclude_none=True)}
+    if design.side_stones is not None:
+        side = design.side_stones.stone
+        wanted = side.length_mm * length / design.stone.length_mm
+        parts["side_stones"] = {"stone": scaled_stone(side, max(wanted, smallest_length_mm(side))).model_dump(
+            mode="json", exclude_none=True)}
+    return _with(design, **parts)
 
 
 def smaller_stone(design: Design, budget: float, table: PriceTable) -> Suggestion | None:

@@ -119,6 +119,7 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
         *_accent_findings(design, model),
         *_setting_findings(design, model, metal, walls),
         *_eternity_findings(design, model, metal),
+        *_side_findings(design, model),
     ]
     findings = [_far_under(finding) for finding in findings]
     if verify:
@@ -457,6 +458,21 @@ def _accent_findings(design: Design, model: Model) -> list[Finding]:
                         f"accent stones {closest:.2f} mm apart would chip each other when set",
                         "choose a larger piece or fewer, smaller accent stones (prong)",
                         (("setting.style", "prong"),), place(design, model, centres[index]), kind="accent-gap")]
+    return []
+
+
+def _side_findings(design: Design, model: Model) -> list[Finding]:
+    """Side stones far enough from the centre to be set without chipping it."""
+    centre = [part for part in model.stone_parts if part.role == "centre"]
+    sides = [part for part in model.stone_parts if part.role == "side"]
+    if not centre or not sides:
+        return []
+    closest = min(centre[0].solid.min_gap(side.solid, MIN_ACCENT_GAP_MM) for side in sides)
+    if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
+        return [Finding(Severity.BLOCKING, "side_stones.stone.length_mm", closest, MIN_ACCENT_GAP_MM,
+                        f"the side stones stand {closest:.2f} mm from the centre stone and would chip it when set",
+                        "choose smaller side stones", (), place(design, model, sides[0].mesh.bounds.mean(axis=0)),
+                        kind="side-gap")]
     return []
 
 

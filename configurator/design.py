@@ -437,6 +437,27 @@ class Ring(Part):
         return self
 
 
+SIDE_SHARE_RANGE = (0.3, 1.0)  # a side stone's length as a share of the centre's (graduated: 50-70 % is usual)
+SIDE_STYLES = (SettingStyle.PRONG, SettingStyle.BEZEL)
+
+
+def _side_stone() -> Stone:
+    return Stone(length_mm=4.0)
+
+
+class SideStones(Part):
+    """A stone either side of the centre on the band's shoulders: a three-stone ring."""
+
+    stone: Stone = Field(default_factory=_side_stone, description="each side stone (both alike)")
+    style: SettingStyle = Field(SettingStyle.PRONG, description="prong or bezel")
+
+    @model_validator(mode="after")
+    def _style_holds_one_stone(self) -> SideStones:
+        if self.style not in SIDE_STYLES:
+            raise ValueError(f"style: side stones sit in prongs or a bezel, not {self.style.value}")
+        return self
+
+
 class Setting(Part):
     style: SettingStyle = SettingStyle.PRONG
     prongs: Annotated[Literal[3, 4, 6] | None, _whole_number(3, 4, 6)] = Field(
@@ -503,6 +524,7 @@ class Design(Part):
     ring: Ring | None = None
     stone: Stone | None = None
     setting: Setting | None = None
+    side_stones: SideStones | None = Field(None, description="a stone either side of the centre (version 2)")
     pendant: Pendant | None = None
     heirloom: Heirloom | None = None
     engraving: Engraving | None = None
@@ -515,6 +537,8 @@ class Design(Part):
             ring = data.get("ring")
             if isinstance(ring, dict) and "eternity" in ring:
                 raise ValueError("ring.eternity: needs schema_version 2 (version 1 has no eternity rows)")
+            if "side_stones" in data:
+                raise ValueError("side_stones: needs schema_version 2 (version 1 has no side stones)")
             data = {**data, "schema_version": SCHEMA_VERSION}
         return data
 
@@ -530,6 +554,19 @@ class Design(Part):
             raise ValueError("ring: a pendant design carries no ring part (remove it, or make the piece a ring)")
         if self.setting is not None and self.stone is None:
             raise ValueError("setting: a setting needs a stone to hold")
+        if self.side_stones is not None:
+            if self.piece is not Piece.RING:
+                raise ValueError("side_stones: a pendant has no side stones (they sit on a ring's shoulders)")
+            if self.stone is None:
+                raise ValueError("side_stones: side stones flank a centre stone; add the centre stone first")
+            if self.effective_setting.style not in SIDE_STYLES:
+                raise ValueError(f"side_stones: a {self.effective_setting.style.value} centre leaves no shoulders for "
+                                 "side stones (choose a prong or bezel centre)")
+            low, high = SIDE_SHARE_RANGE
+            share = self.side_stones.stone.length_mm / self.stone.length_mm
+            if not low - 1e-9 <= share <= high + 1e-9:
+                raise ValueError(f"side_stones.stone.length_mm: {self.side_stones.stone.length_mm:g} mm is {share:.0%} "
+                                 f"of the centre's length; side stones are {low:.0%}-{high:.0%} of it")
         if self.piece is Piece.RING and self.ring.eternity is not None and self.stone is not None:
             raise ValueError("stone: an eternity band carries no centre stone (remove the stone or the eternity row)")
         if (

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import manifold3d
 import numpy as np
 
-from . import catalogue, eternity
+from . import catalogue, eternity, sidestones
 from .bands import Band, build_band
 from .design import Design, Piece, Setting, SettingStyle, Shape
 from .findings import chain, clasp
@@ -62,7 +62,7 @@ class StonePart:
     shape: Meshed = field(repr=False, compare=False)
     material: str
     carat: float
-    role: str  # "centre", "accent" or "eternity"
+    role: str  # "centre", "accent", "side" or "eternity"
     size_mm: float
     solid: manifold3d.Manifold = field(repr=False, compare=False)  # as modelled, before cleaning
 
@@ -173,13 +173,15 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         elif setting.style is SettingStyle.CATHEDRAL:
             arches = cathedral(top, form, girdle_z)
             shoulders = Parts([subtract(union(arches.metal), held.seats)])  # arches stop at the stone's seat
+    if design.side_stones is not None:
+        held.add(sidestones.build(design, band))
     row = eternity.build(ring, ring.eternity) if ring.eternity is not None else Parts()
     body = subtract(union([band.solid, *shoulders.metal, *row.metal]), [*shoulders.seats, *row.seats])
     metal = union([body, *held.metal])  # the head arrives with its seats cut; the stone clears the band
     metal = drop_crumbs(metal)
     body = Meshed(metal, part="ring", profile=ring.profile.value)
-    stones = _stone_parts(design, Parts().add(held).add(shoulders).add(row),
-                          "eternity" if ring.eternity is not None else "accent")
+    others = "eternity" if ring.eternity is not None else "side" if design.side_stones is not None else "accent"
+    stones = _stone_parts(design, Parts().add(held).add(shoulders).add(row), others)
     return Model(design, resolution, body, stones, {}, band, None, girdle_z)
 
 

@@ -104,6 +104,9 @@ def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
     weights = []
     if design.stone is not None:
         weights.append(StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)))
+    if design.side_stones is not None:
+        side = design.side_stones.stone
+        weights.append(StoneWeight("side", side.material, 2, 2 * trade_carat(side)))
     if design.ring is not None and design.ring.eternity is not None:
         from .eternity import count_for
 
@@ -186,6 +189,16 @@ def quote(
                               f"Centre stone: {stone.shape.value} {name} {grade}, {weight.carat:.2f} ct"))
             rate = getattr(table.labour.setting, style.value)
             setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour", workmanship))
+        elif weight.role == "side":
+            side = design.side_stones
+            stone, each = side.stone, weight.carat / weight.count
+            grade = f"{stone.grade_color} {stone.grade_clarity}"
+            words = f"{weight.count} {stone.shape.value} {name}, {each:.2f} ct each"
+            lines.append((f"side stones: {words} ({grade})", table.stone_price(stone, each) * weight.count, "stone",
+                          f"Side stones: {words}"))
+            rate = getattr(table.labour.setting, side.style.value)
+            setting_lines.append((f"labour: setting {weight.count} side stones ({side.style.value}) at {rate:.2f} "
+                                  "each", rate * weight.count, "labour", workmanship))
         elif weight.role == "eternity":
             row = design.ring.eternity
             stone, each = row.stone, weight.carat / weight.count

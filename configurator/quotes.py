@@ -86,20 +86,8 @@ def quote_document(design: Design) -> dict:
     stones = []
     for part in model.stone_parts:
         if part.role == "centre":
-            stone = design.stone
-            stones.append({
-                "role": "centre",
-                "shape": stone.shape.value,
-                "cut": stone.cut.value,
-                "material": stone.material,
-                "length_mm": stone.length_mm,
-                "width_mm": round(stone.outline_width_mm, 2),
-                "depth_mm": depth_mm(stone),
-                "color": stone.grade_color,
-                "clarity": stone.grade_clarity,
-                "carat": round(part.carat, 3),
-                "client_supplied": stone.client_supplied,
-            })
+            stones.append({"role": "centre", **_described(design.stone), "carat": round(part.carat, 3),
+                           "client_supplied": design.stone.client_supplied})
     for weight in model.stone_weights():
         if weight.role == "accent":
             size = next(part.size_mm for part in model.stone_parts if part.role == "accent")
@@ -113,25 +101,20 @@ def quote_document(design: Design) -> dict:
                 "carat": round(weight.carat, 3),
                 "carat_each": round(weight.carat / weight.count, 4),
             })
+    sides = [part for part in model.stone_parts if part.role == "side"]
+    if sides:
+        stone = design.side_stones.stone
+        stones.append({"role": "side", **_described(stone), "setting": design.side_stones.style.value,
+                       "share_of_centre": round(stone.length_mm / design.stone.length_mm, 3),
+                       **_group(sides)})
     rows = [part for part in model.stone_parts if part.role == "eternity"]
     if rows:
         from .eternity import described, resizable
 
         row = design.ring.eternity
-        stone, carat = row.stone, sum(part.carat for part in rows)
-        stones.append({
-            "role": "eternity",
-            "shape": stone.shape.value,
-            "cut": stone.cut.value,
-            "material": stone.material,
-            "length_mm": stone.length_mm,
-            "width_mm": round(stone.outline_width_mm, 2),
-            "color": stone.grade_color,
-            "clarity": stone.grade_clarity,
-            "count": len(rows),
-            "carat": round(carat, 3),
-            "carat_each": round(carat / len(rows), 4),
-        })
+        group = _group(rows)
+        stones.append({"role": "eternity", **_described(row.stone), **group})
+        carat = sum(part.carat for part in rows)
         result["eternity"] = {"coverage": row.coverage.value, "setting": row.setting.value, "count": len(rows),
                               "gap_mm": row.gap, "described": described(row, len(rows), carat),
                               "resizable": resizable(row)}
@@ -139,3 +122,16 @@ def quote_document(design: Design) -> dict:
     result["total_carat"] = round(sum(part.carat for part in model.stone_parts), 3)
     result["price"] = priced.to_dict()
     return result
+
+
+def _described(stone) -> dict:
+    """A stone as the quote and the sheet describe it: shape, cut, material, size and grades."""
+    return {"shape": stone.shape.value, "cut": stone.cut.value, "material": stone.material,
+            "length_mm": stone.length_mm, "width_mm": round(stone.outline_width_mm, 2), "depth_mm": depth_mm(stone),
+            "color": stone.grade_color, "clarity": stone.grade_clarity}
+
+
+def _group(parts) -> dict:
+    """A group of like stones: how many, and their carats in all and each."""
+    carat = sum(part.carat for part in parts)
+    return {"count": len(parts), "carat": round(carat, 3), "carat_each": round(carat / len(parts), 4)}

@@ -139,6 +139,11 @@ def _gems(summary: dict) -> list[list]:
             rows.append([f"centre: {stone['material']}{own}", f"{stone['shape']} / {stone['cut']}", size,
                          f"{stone['carat']:.3f}", stone["color"] or "-", stone["clarity"] or "-", "1",
                          f"{stone['carat']:.3f}"])
+        elif stone["role"] == "side":
+            size = f"{stone['length_mm']:.2f} x {stone['width_mm']:.2f} x {stone['depth_mm']:.2f}"
+            rows.append([f"side ({stone['setting']}): {stone['material']}", f"{stone['shape']} / {stone['cut']}", size,
+                         f"{stone['carat_each']:.3f}", stone["color"], stone["clarity"], str(stone["count"]),
+                         f"{stone['carat']:.3f}"])
         elif stone["role"] == "eternity":
             row = summary["eternity"]
             size = f"{stone['length_mm']:.2f} x {stone['width_mm']:.2f}"

@@ -56,6 +56,7 @@ def main() -> None:
         "channel-ring.png": ("channel-band.json", [(34, -26, 26), (0, 0, 4), (0, 0, 1)], 0),
         "bezel-pendant.png": ("bezel-pendant.json", [(10, -18, 60), (6, 4, 0), (0, 1, 0)], 0),
         "half-eternity.png": ("half-eternity.json", ring_view, 0),
+        "three-stone.png": ("three-stone.json", ring_view, 0),
     }
     only = set(sys.argv[1:])  # e.g. `python scripts/render_docs.py half-eternity.png`: just those
     for name, (design_file, camera, _) in shots.items():

@@ -927,3 +927,31 @@ def test_an_eternity_row_is_chosen_counted_and_priced(app):
     assert "eternity" not in document(at)["ring"] and document(at)["stone"]
     at = _run(at.checkbox(key="row_on").check())
     assert document(at)["ring"]["eternity"]["stone"]["shape"] == "baguette"  # as it was left
+
+
+def test_side_stones_make_a_three_stone_ring_and_follow_the_centre(app):
+    from configurator.design import parse_design
+
+    at = _run(app.checkbox(key="stone_on").check())
+    before = price(at)
+    at = _run(at.checkbox(key="side_on").check())
+    doc = document(at)
+    side = doc["side_stones"]["stone"]
+    assert side["length_mm"] == pytest.approx(0.6 * doc["stone"]["length_mm"], abs=0.01)
+    assert price(at) > before and any(line.startswith("Side stones: 2 ") for line in table_items(at))
+    (caption,) = [text.value for text in at.text if "of the centre's length" in text.value]
+    assert caption.startswith(f"2 x {side['length_mm']:.2f} mm round, 60%")
+    at = _run(at.selectbox(key="side_shape").set_value("pear"))
+    assert document(at)["side_stones"]["stone"]["shape"] == "pear" and not errors(at)
+    share = document(at)["side_stones"]["stone"]["length_mm"] / document(at)["stone"]["length_mm"]
+    at = _run(at.radio(key="size_by").set_value("mm"))
+    at = _run(at.slider(key="stone_length").set_value(8.0))  # a larger centre: the side stones keep their share
+    doc = document(at)
+    assert doc["stone"]["length_mm"] == 8.0 and not errors(at)
+    assert doc["side_stones"]["stone"]["length_mm"] / 8.0 == pytest.approx(share, abs=0.01)
+    design = parse_design(doc)
+    assert design.side_stones is not None
+    at = _run(at.checkbox(key="stone_on").uncheck())  # no centre: the side stones wait aside with it
+    assert "side_stones" not in document(at)
+    at = _run(at.checkbox(key="stone_on").check())
+    assert document(at)["side_stones"]["stone"]["shape"] == "pear"

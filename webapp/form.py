@@ -37,6 +37,15 @@ DEFAULT_PENDANT = {"outline": "round", "size_mm": 16.0, "thickness_mm": 1.5, "ba
 DEFAULT_STONE = {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 5.0}
 DEFAULT_ROW = {"coverage": "half", "setting": "shared-prong",
                "stone": {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 2.0}}
+DEFAULT_SIDE_SHARE = 0.6  # new side stones: 60 % of the centre's length, graduated as the trade usually does
+SIDE_FIELDS: dict[str, tuple[str, ...]] = {
+    "side_shape": ("side_stones", "stone", "shape"),
+    "side_length": ("side_stones", "stone", "length_mm"),
+    "side_style": ("side_stones", "style"),
+    "side_material": ("side_stones", "stone", "material"),
+    "side_color": ("side_stones", "stone", "color"),
+    "side_clarity": ("side_stones", "stone", "clarity"),
+}
 # An eternity row's controls: key -> path in the document.
 ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "row_coverage": ("ring", "eternity", "coverage"),
@@ -174,6 +183,14 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
             shown["tips"] = setting.get("tips", "round")
         if style is not SettingStyle.BEZEL:
             shown["prong_mm"] = round(float(setting.get("prong_mm") or default_prong_mm(stone, style)), 2)
+    shown["side_on"] = doc.get("side_stones") is not None
+    if doc.get("side_stones") and stone is not None:
+        side = Stone.model_validate(doc["side_stones"]["stone"])
+        shown |= {"side_shape": side.shape.value, "side_length": float(side.length_mm),
+                  "side_style": doc["side_stones"].get("style", "prong"), "side_material": side.material,
+                  "side_color": side.grade_color, "side_clarity": side.grade_clarity,
+                  "side_share": side.length_mm / stone.length_mm,
+                  "side_carat": round(round(modelled_carat(side), 3), 2)}
     shown["engraving"] = (doc.get("engraving") or {}).get("text", "")
     heirloom = doc.get("heirloom")
     shown["heirloom_on"] = heirloom is not None
@@ -244,7 +261,7 @@ def _restyle_stone(stone: dict, carat: float | None) -> dict:
 def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
     """The document after control `key` took `value` (`ui` is updated in place). The caller validates the result:
     a change that makes no valid design is refused there, the design kept as it was."""
-    doc = copy.deepcopy(doc)
+    before, doc = doc, copy.deepcopy(doc)
     parked = ui.setdefault("parked", {})
     if key == "name":
         text = str(value or "").strip()
@@ -258,6 +275,10 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
                 parked[leaving] = doc.pop(leaving)
             doc[coming] = parked.pop(coming, None) or copy.deepcopy(DEFAULT_RING if coming == "ring" else DEFAULT_PENDANT)
             doc["piece"] = value
+            if leaving == "ring" and doc.get("side_stones"):  # side stones sit on a ring's shoulders
+                parked["side_stones"] = doc.pop("side_stones")
+            elif coming == "ring" and parked.get("side_stones") and doc.get("stone"):
+                doc["side_stones"] = parked.pop("side_stones")
             if coming == "ring":
                 ui["size_system"] = doc["ring"]["size"]["system"]
     elif key == "size_system":
@@ -266,11 +287,31 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         system = key.removeprefix("size_value_")
         if value != current_size_label(doc, system):
             doc["ring"]["size"] = {"system": system, "value": value if system == "UK" else float(value)}
+    elif key == "side_on":
+        if value and not doc.get("side_stones") and doc.get("stone"):
+            length = round(max(1.0, DEFAULT_SIDE_SHARE * float(doc["stone"]["length_mm"])), 2)
+            doc["side_stones"] = parked.pop("side_stones", None) or {
+                "stone": {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": length},
+                "style": "prong"}
+        elif not value and doc.get("side_stones"):
+            parked["side_stones"] = doc.pop("side_stones")
+    elif key in SIDE_FIELDS:
+        _set(doc, SIDE_FIELDS[key], float(value) if key == "side_length" else value)
+        stone = doc["side_stones"]["stone"]
+        if key == "side_shape":  # the new shape in its usual proportion, long enough to be 1 mm wide
+            stone.pop("width_mm", None)
+            shortest = -(-DEFAULT_LENGTH_TO_WIDTH[Shape(value)] * 100 // 1) / 100
+            stone["length_mm"] = max(float(stone["length_mm"]), shortest)
+        if key == "side_material":  # another material's grades
+            stone.pop("color", None)
+            stone.pop("clarity", None)
     elif key == "row_on":
         ring = doc["ring"]
         if value and not ring.get("eternity"):
-            if doc.get("stone"):  # an eternity band has no centre stone: it waits aside
+            if doc.get("stone"):  # an eternity band has no centre stone: it waits aside (with any side stones)
                 parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
+                if doc.get("side_stones"):
+                    parked["side_stones"] = doc.pop("side_stones")
             ring["eternity"] = parked.pop("eternity", None) or copy.deepcopy(DEFAULT_ROW)
             _fit_row(doc)
         elif not value and ring.get("eternity"):
@@ -279,6 +320,9 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         if key in ("row_length", "row_gap"):
             value = float(value)
         _set(doc, ROW_FIELDS[key], value)
+        if key == "row_material":  # another material's grades
+            doc["ring"]["eternity"]["stone"].pop("color", None)
+            doc["ring"]["eternity"]["stone"].pop("clarity", None)
         if key == "row_shape":  # the new shape in its usual proportion, long enough to be 1 mm wide
             stone = doc["ring"]["eternity"]["stone"]
             stone.pop("width_mm", None)
@@ -291,8 +335,12 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         if value and not doc.get("stone"):
             doc["stone"] = parked.pop("stone", None) or copy.deepcopy(DEFAULT_STONE)
             doc["setting"] = parked.pop("setting", None) or {"style": "prong"}
+            if parked.get("side_stones") and doc["piece"] == "ring":
+                doc["side_stones"] = parked.pop("side_stones")
         elif not value and doc.get("stone"):
             parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
+            if doc.get("side_stones"):  # side stones flank a centre: they wait aside with it
+                parked["side_stones"] = doc.pop("side_stones")
     elif key in ("shape", "cut", "material"):
         stone = dict(doc["stone"])
         by_carat = ui.get("size_by", "carat") == "carat" and not stone.get("client_supplied")
@@ -356,7 +404,24 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         _set(doc, path, float(value) if isinstance(value, int | float) and key != "prongs" else value)
     else:
         raise KeyError(f"no control {key!r}")
+    if before.get("stone") and doc.get("stone") and doc.get("side_stones") and key in CENTRE_SIZE_KEYS:
+        _keep_side_share(before["stone"], doc)
     return doc
+
+
+CENTRE_SIZE_KEYS = ("carat", "stone_length", "shape", "cut", "material", "stone_width", "client_stone", "stone_free")
+
+
+def _keep_side_share(centre_before: dict, doc: dict) -> None:
+    """The side stones keep their share of the centre's length when the centre changes size."""
+    old, new = float(centre_before["length_mm"]), float(doc["stone"]["length_mm"])
+    if abs(old - new) < 1e-9:
+        return
+    stone = doc["side_stones"]["stone"]
+    shortest = -(-DEFAULT_LENGTH_TO_WIDTH[Shape(stone.get("shape", "round"))] * 100 // 1) / 100
+    stone["length_mm"] = round(max(1.0, shortest, float(stone["length_mm"]) * new / old), 2)
+    if stone.get("width_mm") is not None:
+        stone["width_mm"] = round(min(float(stone["width_mm"]) * new / old, stone["length_mm"]), 2)
 
 
 def fix_label(changes: dict[str, Any]) -> str:

@@ -178,6 +178,23 @@ def eternity_families() -> None:
            timed(lambda: build(round_full, PREVIEW), runs=10))
 
 
+def three_stone_families() -> None:
+    """Build times of three-stone rings at preview resolution: side stones of the 12 shapes in prongs or bezels,
+    round a 6.5 mm centre in prongs or a bezel (48 designs, US 7)."""
+    import itertools
+
+    from configurator.design import Shape
+
+    times = []
+    for shape, style, centre in itertools.product([s.value for s in Shape], ("prong", "bezel"), ("prong", "bezel")):
+        design = parse_design({"piece": "ring", "metal": "14k-yellow", "ring": {
+            "size": {"system": "US", "value": 7}, "width_mm": 2.5, "thickness_mm": 1.8},
+            "stone": {"length_mm": 6.5}, "setting": {"style": centre},
+            "side_stones": {"stone": {"shape": shape, "length_mm": 4.0}, "style": style}})
+        times += timed(lambda design=design: build(design, PREVIEW), runs=3)
+    report("three-stone: 48 designs (preview res)", times)
+
+
 def halo_ring_export() -> None:
     design = load_design(HALO)
     report("halo ring: build + export STL (export res)",
@@ -275,6 +292,7 @@ def main() -> None:
     every_profile()
     halo_ring_export()
     eternity_families()
+    three_stone_families()
     matrix_figures = matrix.main()
     quote_medians = quoting()
     commands = commands_side_by_side()

@@ -468,7 +468,7 @@ def test_save_reload_and_load_back(page, server, tmp_path):
     carat_box(page).wait_for(timeout=RERUN_S * 1000)
     wait_for_value(lambda: price_value(page).inner_text(), price)
     assert page.get_by_test_id("stSidebar").get_by_role("radio", name="Design", exact=True).is_checked()
-    assert "design=" in page.url
+    wait_for_value(lambda: "design=" in page.url, True)  # the address bar follows the page a moment later
 
 
 def test_share_link_reopens_the_design(page, browser):

@@ -49,6 +49,10 @@ def _loop(centre, major: float, minor: float) -> manifold3d.Manifold:
     return torus(major, minor, 32, 12).rotate((0.0, 90.0, 0.0)).translate(tuple(float(v) for v in centre))
 
 
+KNUCKLE_FACETS = 24
+KNUCKLE_TURN_DEG = 180.0 / KNUCKLE_FACETS  # half a facet
+
+
 def bail(pendant: Pendant, body: Plate) -> tuple[list[manifold3d.Manifold], list[manifold3d.Manifold], dict]:
     """Metal joined to the plate, cutters, and separate parts (a hinged bail's loop)."""
     mid_z = body.thickness / 2
@@ -60,15 +64,18 @@ def bail(pendant: Pendant, body: Plate) -> tuple[list[manifold3d.Manifold], list
     axis_y = body.top_y + knuckle_r * 0.6
     tab = slab(section(np.array([(-2.0, body.top_y - 1.0), (2.0, body.top_y - 1.0), (2.0, axis_y), (-2.0, axis_y)])),
                0.0, body.thickness)
+    # Each knuckle is turned half a facet about its axis, so that none of its edges lies in the tab's top face (the
+    # plane through the axis): on a plate thicker than a knuckle, the two met in a crack of no width.
     knuckles = [
-        manifold3d.Manifold.cylinder(1.2, knuckle_r, knuckle_r, 24).rotate((0.0, 90.0, 0.0)).translate((x, axis_y, mid_z))
+        manifold3d.Manifold.cylinder(1.2, knuckle_r, knuckle_r, KNUCKLE_FACETS).rotate((0.0, 90.0, 0.0))
+        .rotate((KNUCKLE_TURN_DEG, 0.0, 0.0)).translate((x, axis_y, mid_z))
         for x in (-2.0, 0.85)
     ]
     pin = manifold3d.Manifold.cylinder(5.0, HINGE_PIN_MM, HINGE_PIN_MM, 12).rotate((0.0, 90.0, 0.0)).translate(
         (-2.5, axis_y, mid_z))
     # 1.5 mm long: its ends stand 0.05 mm past the loop wire's sides (0.7 mm), so the two overlap, never just touch.
-    loop_knuckle = manifold3d.Manifold.cylinder(1.5, knuckle_r, knuckle_r, 24).rotate((0.0, 90.0, 0.0)).translate(
-        (-0.75, axis_y, mid_z))
+    loop_knuckle = manifold3d.Manifold.cylinder(1.5, knuckle_r, knuckle_r, KNUCKLE_FACETS).rotate(
+        (0.0, 90.0, 0.0)).rotate((KNUCKLE_TURN_DEG, 0.0, 0.0)).translate((-0.75, axis_y, mid_z))
     loop = union([loop_knuckle, _loop((0.0, bail_centre_y(pendant, body), mid_z), BAIL_MAJOR_MM, BAIL_WIRE_MM)])
     loop = manifold3d.Manifold.batch_boolean([loop, pin], manifold3d.OpType.Subtract)
     # The loop's knuckle turns between the plate's two: a slot (shaving 0.05 mm off their inner ends, so no face

@@ -31,7 +31,7 @@ def segments(radius: float) -> int:
 def band() -> manifold3d.Manifold:
     """A comfort profile (flat-ish outside, domed inside) revolved round the finger axis (Y)."""
     t = np.linspace(0, math.pi, 24)
-    outside = np.column_stack([INNER_RADIUS + THICKNESS - 0.3 * np.sin(t) * 0 + 0.25 * np.sin(t),
+    outside = np.column_stack([INNER_RADIUS + THICKNESS + 0.25 * np.sin(t),
                                WIDTH / 2 * np.cos(t)])
     inside = np.column_stack([INNER_RADIUS + 0.25 * (1 - np.sin(t)), -WIDTH / 2 * np.cos(t)])
     profile = np.vstack([outside, inside])

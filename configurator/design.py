@@ -303,6 +303,11 @@ class Size(Part):
         return RingSize.of(self.system, self.value)
 
 
+def shortest_length_mm(shape: Shape) -> float:
+    """The shortest length (to 0.01 mm) at which a stone of `shape` in its usual proportion is 1 mm wide."""
+    return math.ceil(DEFAULT_LENGTH_TO_WIDTH[shape] * 100 - 1e-9) / 100
+
+
 class Stone(Part):
     shape: Shape = Shape.ROUND
     cut: Cut = Cut.BRILLIANT
@@ -342,7 +347,7 @@ class Stone(Part):
                     f"a stone is at most {MAX_LENGTH_TO_WIDTH:g} times as long as it is wide"
                 )
         if self.width_mm is None and self.outline_width_mm < 1.0 - 1e-9:
-            shortest = math.ceil(DEFAULT_LENGTH_TO_WIDTH[self.shape] * 100 - 1e-9) / 100
+            shortest = shortest_length_mm(self.shape)
             raise ValueError(
                 f"length_mm: a {self.length_mm:g} mm {self.shape.value} is {self.outline_width_mm:.2f} mm wide by its "
                 f"usual proportion, under the 1 mm minimum; make it at least {shortest:.2f} mm long or give width_mm"

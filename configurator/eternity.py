@@ -134,13 +134,11 @@ def _cutters(form: StoneForm, row: Layout, coverage: Coverage, setting: RowSetti
     return [union([*(manifold3d.Manifold.batch_hull([first, second]) for first, second in pairs), *drills])]
 
 
-def _girdle_distance(form: StoneForm, x: float, y: float) -> float:
-    """How far the point (x, y) of the stone's own plane is from its girdle (the outline's nearest edge)."""
-    stone = form.stone
-    start = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 96)
-    edge = np.roll(start, -1, axis=0) - start
-    t = np.clip(((np.array([x, y]) - start) * edge).sum(axis=1) / np.maximum((edge * edge).sum(axis=1), 1e-12), 0, 1)
-    return float(np.min(np.hypot(*(start + t[:, None] * edge - [x, y]).T)))
+def _girdle_distance(outline: np.ndarray, x: float, y: float) -> float:
+    """How far the point (x, y) is from a girdle `outline` (its nearest edge), in the stone's own plane."""
+    edge = np.roll(outline, -1, axis=0) - outline
+    t = np.clip(((np.array([x, y]) - outline) * edge).sum(axis=1) / np.maximum((edge * edge).sum(axis=1), 1e-12), 0, 1)
+    return float(np.min(np.hypot(*(outline + t[:, None] * edge - [x, y]).T)))
 
 
 def prong_places(form: StoneForm, half_step_mm: float) -> tuple[tuple[float, ...], float]:
@@ -148,12 +146,13 @@ def prong_places(form: StoneForm, half_step_mm: float) -> tuple[tuple[float, ...
     row's middle, each thick enough to reach in over both girdles by PRONG_GRIP_MM, as near the middle as leaves
     a castable gap (MIN_APART_MM) between them; else one prong on the middle line."""
     stone = form.stone
+    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 96)
     least = accent_prong_mm(min(stone.length_mm, stone.outline_width_mm)) / 2
     for y in np.linspace(PRONG_ACROSS * stone.length_mm, stone.length_mm / 2, 24):
-        radius = max(least, _girdle_distance(form, half_step_mm, y) + PRONG_GRIP_MM)
+        radius = max(least, _girdle_distance(outline, half_step_mm, y) + PRONG_GRIP_MM)
         if y - radius >= MIN_APART_MM / 2 and y + radius <= stone.length_mm / 2 + ROW_MARGIN_MM:
             return (float(y), float(-y)), radius
-    return (0.0,), max(least, _girdle_distance(form, half_step_mm, 0.0) + PRONG_GRIP_MM)
+    return (0.0,), max(least, _girdle_distance(outline, half_step_mm, 0.0) + PRONG_GRIP_MM)
 
 
 def _shared_prongs(form: StoneForm, row: Layout, into: float, coverage: Coverage) -> list[manifold3d.Manifold]:

@@ -137,12 +137,16 @@ class Support:
         return max(FOOT_MIN_MM, min(wanted, self.room - FOOT_COVER_MM))
 
 
-def head_reach_mm(stone: Stone, prong_mm: float | None = None) -> float:
-    """How far a prong head's metal reaches from the stone's centre: the girdle's farthest point (a princess's or
-    trillion's corner stands up to 41 % past its half-length) and the prongs' outer sides beyond it."""
+def head_reach_mm(stone: Stone, prong_mm: float | None = None, style: SettingStyle = SettingStyle.PRONG,
+                  along_x: bool = False) -> float:
+    """How far a head's metal reaches from the stone's centre: the girdle's farthest point (every way, or along X
+    only; a princess's or trillion's corner stands up to 41 % past its half-length) and the prongs' outer sides, or
+    a bezel's wall, beyond it."""
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
-    diameter = prong_mm or centre_prong_mm(stone)
-    return float(np.linalg.norm(outline, axis=1).max()) + diameter * (1 - PRONG_BITE)
+    farthest = float(np.abs(outline[:, 0]).max() if along_x else np.linalg.norm(outline, axis=1).max())
+    if style is SettingStyle.BEZEL:
+        return farthest + BEZEL_WALL_MM
+    return farthest + (prong_mm or centre_prong_mm(stone)) * (1 - PRONG_BITE)
 
 
 def _hollowed(stone: Stone) -> bool:

@@ -11,31 +11,12 @@ import math
 import numpy as np
 
 from .bands import Band
-from .design import Design, Setting, SettingStyle, Stone
-from .outlines import stone_outline
-from .settings import (
-    BEZEL_WALL_MM,
-    PRONG_BITE,
-    Parts,
-    StoneForm,
-    Support,
-    centre_prong_mm,
-    head,
-)
+from .design import Design, Setting
+from .settings import Parts, StoneForm, Support, head, head_reach_mm
 
 SIDE_GAP_MM = 0.5  # between the centre's head and a side stone's: over the investment's 0.3 mm (PRODUCT.md)
 SIDE_LIFT_MM = 0.4  # a side stone's culet clears the band by this much, as the centre's does
 FOOT_REACH_X_MM = 1.2  # how far along the band a side head's posts may land
-
-
-def reach_mm(stone: Stone, style: SettingStyle, prong_mm: float | None = None) -> float:
-    """How far a head's metal reaches from its stone's centre along the band (X): the girdle's farthest point that
-    way and the prongs (or the bezel's wall) beyond it."""
-    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
-    farthest = float(np.abs(outline[:, 0]).max())
-    if style is SettingStyle.BEZEL:
-        return farthest + BEZEL_WALL_MM
-    return farthest + (prong_mm or centre_prong_mm(stone)) * (1 - PRONG_BITE)
 
 
 def placement(design: Design, band: Band) -> tuple[float, float]:
@@ -45,7 +26,8 @@ def placement(design: Design, band: Band) -> tuple[float, float]:
     outer = band.inner_radius_mm + ring.thickness_mm
     radius = outer + StoneForm.of(side.stone).pavilion + SIDE_LIFT_MM
     centre = design.effective_setting
-    apart = reach_mm(design.stone, centre.style, centre.prong_mm) + reach_mm(side.stone, side.style) + SIDE_GAP_MM
+    apart = (head_reach_mm(design.stone, centre.prong_mm, centre.style, along_x=True)
+             + head_reach_mm(side.stone, None, side.style, along_x=True) + SIDE_GAP_MM)
     return 2 * math.asin(min(0.95, apart / (2 * radius))), radius
 
 

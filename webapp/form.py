@@ -10,6 +10,7 @@ other piece kept aside while they try a pendant (so switching back finds the ban
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 from configurator import catalogue, sizes
@@ -26,6 +27,7 @@ from configurator.design import (
     SettingStyle,
     Shape,
     Stone,
+    shortest_length_mm,
 )
 from configurator.errors import DesignError
 from configurator.settings import default_prong_mm
@@ -227,7 +229,7 @@ def _fit_row(doc: dict) -> None:
     except ValueError:
         return  # the row itself is refused by name when the design is validated
     if doc["ring"]["width_mm"] < needed - 1e-9:
-        doc["ring"]["width_mm"] = round(-(-needed * 10 // 1) / 10, 1)
+        doc["ring"]["width_mm"] = math.ceil(needed * 10 - 1e-9) / 10
 
 
 def _set(doc: dict, path: tuple[str, ...], value: Any) -> None:
@@ -297,21 +299,12 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
             parked["side_stones"] = doc.pop("side_stones")
     elif key in SIDE_FIELDS:
         _set(doc, SIDE_FIELDS[key], float(value) if key == "side_length" else value)
-        stone = doc["side_stones"]["stone"]
-        if key == "side_shape":  # the new shape in its usual proportion, long enough to be 1 mm wide
-            stone.pop("width_mm", None)
-            shortest = -(-DEFAULT_LENGTH_TO_WIDTH[Shape(value)] * 100 // 1) / 100
-            stone["length_mm"] = max(float(stone["length_mm"]), shortest)
-        if key == "side_material":  # another material's grades
-            stone.pop("color", None)
-            stone.pop("clarity", None)
+        _follow(doc["side_stones"]["stone"], SIDE_FIELDS[key][-1])
     elif key == "row_on":
         ring = doc["ring"]
         if value and not ring.get("eternity"):
             if doc.get("stone"):  # an eternity band has no centre stone: it waits aside (with any side stones)
-                parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
-                if doc.get("side_stones"):
-                    parked["side_stones"] = doc.pop("side_stones")
+                _park_centre(doc, parked)
             ring["eternity"] = parked.pop("eternity", None) or copy.deepcopy(DEFAULT_ROW)
             _fit_row(doc)
         elif not value and ring.get("eternity"):
@@ -320,14 +313,7 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         if key in ("row_length", "row_gap"):
             value = float(value)
         _set(doc, ROW_FIELDS[key], value)
-        if key == "row_material":  # another material's grades
-            doc["ring"]["eternity"]["stone"].pop("color", None)
-            doc["ring"]["eternity"]["stone"].pop("clarity", None)
-        if key == "row_shape":  # the new shape in its usual proportion, long enough to be 1 mm wide
-            stone = doc["ring"]["eternity"]["stone"]
-            stone.pop("width_mm", None)
-            shortest = -(-DEFAULT_LENGTH_TO_WIDTH[Shape(value)] * 100 // 1) / 100
-            stone["length_mm"] = max(float(stone["length_mm"]), shortest)
+        _follow(doc["ring"]["eternity"]["stone"], ROW_FIELDS[key][-1])
         _fit_row(doc)
     elif key == "stone_on":
         if value and doc.get("ring", {}).get("eternity"):  # a centre stone and a row do not go together
@@ -338,9 +324,7 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
             if parked.get("side_stones") and doc["piece"] == "ring":
                 doc["side_stones"] = parked.pop("side_stones")
         elif not value and doc.get("stone"):
-            parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
-            if doc.get("side_stones"):  # side stones flank a centre: they wait aside with it
-                parked["side_stones"] = doc.pop("side_stones")
+            _park_centre(doc, parked)
     elif key in ("shape", "cut", "material"):
         stone = dict(doc["stone"])
         by_carat = ui.get("size_by", "carat") == "carat" and not stone.get("client_supplied")
@@ -409,6 +393,24 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
     return doc
 
 
+def _follow(stone: dict, field: str) -> None:
+    """A group's stone after its `field` changed: a new shape in its usual proportion, long enough to be 1 mm wide;
+    a new material with its own grades."""
+    if field == "shape":
+        stone.pop("width_mm", None)
+        stone["length_mm"] = max(float(stone["length_mm"]), shortest_length_mm(Shape(stone["shape"])))
+    elif field == "material":
+        stone.pop("color", None)
+        stone.pop("clarity", None)
+
+
+def _park_centre(doc: dict, parked: dict) -> None:
+    """The centre stone and its setting wait aside, and the side stones that flank it with them."""
+    parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
+    if doc.get("side_stones"):
+        parked["side_stones"] = doc.pop("side_stones")
+
+
 CENTRE_SIZE_KEYS = ("carat", "stone_length", "shape", "cut", "material", "stone_width", "client_stone", "stone_free")
 
 
@@ -418,7 +420,7 @@ def _keep_side_share(centre_before: dict, doc: dict) -> None:
     if abs(old - new) < 1e-9:
         return
     stone = doc["side_stones"]["stone"]
-    shortest = -(-DEFAULT_LENGTH_TO_WIDTH[Shape(stone.get("shape", "round"))] * 100 // 1) / 100
+    shortest = shortest_length_mm(Shape(stone.get("shape", "round")))
     stone["length_mm"] = round(max(1.0, shortest, float(stone["length_mm"]) * new / old), 2)
     if stone.get("width_mm") is not None:
         stone["width_mm"] = round(min(float(stone["width_mm"]) * new / old, stone["length_mm"]), 2)

@@ -29,8 +29,11 @@ from configurator import catalogue
 from configurator.budget import fit
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import (
+    CHANNEL_SIDE_SHAPES,
     ETERNITY_LONGEST_MM,
     ETERNITY_SHAPES,
+    SIDE_GRADUATION_RANGE,
+    SIDE_MOST_PER_SHOULDER,
     SIDE_SHARE_RANGE,
     SIDE_STYLES,
     Bail,
@@ -498,22 +501,32 @@ def stone_controls(doc: dict, shown: dict) -> None:
 
 
 def side_controls(doc: dict, shown: dict) -> None:
-    """A stone either side of the centre: a three-stone ring."""
-    if not _check("Side stones (three-stone)", "side_on", shown,
-                  help="A stone either side of the centre, each in its own prongs or bezel"):
+    """Stones on the shoulders: one a side (a three-stone ring) or a graduated row."""
+    if not _check("Side stones", "side_on", shown,
+                  help="One a side makes a three-stone ring; more make a graduated row, in prongs, bezels or a channel"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("Side stone shape", "side_shape", [s.value for s in Shape], shown)
+        _select("Side stone shape", "side_shape", [s.value for s in Shape], shown,
+                help=f"A channel holds {', '.join(s.value for s in CHANNEL_SIDE_SHAPES)} stones")
     with cols[1]:
         _select("Side setting", "side_style", [s.value for s in SIDE_STYLES], shown)
     centre = float(doc["stone"]["length_mm"])
     low, high = SIDE_SHARE_RANGE
     _slider("Side stone length (mm)", "side_length", round(max(1.0, low * centre), 2), round(high * centre, 2), 0.05,
-            shown, help="Graduated side stones are usually 50-70 % of the centre's length")
+            shown, help="Next to the centre; side stones are usually 50-70 % of the centre's length")
+    cols = st.columns(2)
+    with cols[0]:
+        _slider("Stones a side", "side_count", 1, SIDE_MOST_PER_SHOULDER, 1, shown)
+    if shown["side_count"] > 1:
+        with cols[1]:
+            _slider("Graduation", "side_grad", SIDE_GRADUATION_RANGE[0], SIDE_GRADUATION_RANGE[1], 0.05, shown,
+                    help="Each stone's length as a share of the one nearer the centre (1.00: all alike)")
     _grade_controls("Side", "side", shown)
+    graduated = (f"; {2 * shown['side_count']} in all, each {shown['side_grad']:.0%} of the one before"
+                 if shown["side_count"] > 1 else "")
     st.text(f"2 x {shown['side_length']:.2f} mm {shown['side_shape']}, {shown['side_share']:.0%} of the centre's "
-            f"length, {shown['side_carat']:.2f} ct each")
+            f"length, {shown['side_carat']:.2f} ct each, next to the centre{graduated}")
 
 
 def extras_controls(shown: dict) -> None:

@@ -1,8 +1,10 @@
-"""Build time of every design in the matrix at preview resolution: median and worst, first build and rebuild.
+"""Build time of every design in the matrix at preview resolution: median and worst, first build and rebuild, in all
+and by family.
 
-Rings: 12 shapes x 6 setting styles x 6 band profiles (channel and pavé are refused on knife-edge and concave
-bands); pendants: 12 shapes x 6 styles x 5 outlines. Run with `python -m bench.matrix`. Also notes the design
-with the most triangles (metal, stones and findings), which `bench.run` measures for peak memory.
+The matrix is `configurator.families`: solitaires (12 shapes x 6 setting styles x 6 band profiles; channel and pavé
+are refused on knife-edge and concave bands), pendants (12 shapes x 6 styles x 5 outlines x 2 bails), three-stone
+rings, graduated side-stone rows and eternity bands across US 3-13. Run with `python -m bench.matrix`. Also notes the
+design with the most triangles (metal, stones and findings), which `bench.run` measures for peak memory.
 """
 
 from __future__ import annotations
@@ -10,22 +12,15 @@ from __future__ import annotations
 import statistics
 import time
 
-from configurator.design import DesignError, Outline, Profile, SettingStyle, Shape, parse_design
+from configurator.design import DesignError, parse_design
+from configurator.families import every_design
 from configurator.geometry import build
 from configurator.solids import PREVIEW
 
 
 def designs():
-    for shape in Shape:
-        for style in SettingStyle:
-            stone = {"shape": shape.value, "length_mm": 6.5}
-            for profile in Profile:
-                yield {"piece": "ring", "metal": "18k-yellow", "stone": stone, "setting": {"style": style.value},
-                       "ring": {"size": {"system": "US", "value": 6.5}, "profile": profile.value, "width_mm": 3.0,
-                                "thickness_mm": 1.9}}
-            for outline in Outline:
-                yield {"piece": "pendant", "metal": "18k-yellow", "stone": stone, "setting": {"style": style.value},
-                       "pendant": {"outline": outline.value, "size_mm": 18.0}}
+    for _, doc in every_design():
+        yield doc
 
 
 def triangles(model) -> int:
@@ -35,9 +30,9 @@ def triangles(model) -> int:
 
 
 def measure() -> dict:
-    first, again, refused, docs = [], [], 0, []
+    first, again, refused, docs, kinds = [], [], 0, [], []
     largest: tuple[int, dict | None] = (0, None)
-    for doc in designs():
+    for family, doc in every_design():
         try:
             design = parse_design(doc)
         except DesignError:
@@ -50,9 +45,10 @@ def measure() -> dict:
         build(design, PREVIEW)
         again.append((time.perf_counter() - start) * 1000)
         docs.append(doc)
+        kinds.append(family)
         if triangles(model) > largest[0]:
             largest = (triangles(model), doc)
-    return {"first": first, "again": again, "refused": refused, "largest": largest, "docs": docs}
+    return {"first": first, "again": again, "refused": refused, "largest": largest, "docs": docs, "families": kinds}
 
 
 def main() -> dict:
@@ -63,6 +59,10 @@ def main() -> dict:
         slowest = max(range(len(times)), key=times.__getitem__)
         print(f"matrix build, {name:<5} ({len(times)} designs, preview res): median {statistics.median(times):6.1f} ms"
               f"   worst {max(times):6.1f} ms ({describe(figures['docs'][slowest])})")
+    for family in dict.fromkeys(figures["families"]):
+        times = [time for time, kind in zip(figures["first"], figures["families"], strict=True) if kind == family]
+        print(f"  {family:<12} {len(times):4d} designs: median {statistics.median(times):6.1f} ms   worst "
+              f"{max(times):6.1f} ms")
     print(f"combinations refused by validation (shoulder rows on ridged bands): {figures['refused']}")
     count, doc = figures["largest"]
     print(f"most triangles at preview res: {count} ({describe(doc)})")
@@ -70,9 +70,19 @@ def main() -> dict:
 
 
 def describe(doc: dict) -> str:
-    """A matrix design in a few words: piece, band profile or outline, stone shape, setting style."""
-    form = doc["ring"]["profile"] + " band" if doc["piece"] == "ring" else doc["pendant"]["outline"] + " pendant"
-    return f"{form}, {doc['stone']['shape']} stone, {doc['setting']['style']} setting"
+    """A matrix design in a few words: piece, band profile or outline, stones and setting."""
+    if doc["piece"] == "pendant":
+        return f"{doc['pendant']['outline']} pendant, {doc['stone']['shape']} stone, {doc['setting']['style']} setting"
+    ring = doc["ring"]
+    form = f"US {ring['size']['value']:g} {ring['profile']} band"
+    if ring.get("eternity"):
+        row = ring["eternity"]
+        return f"{form}, {row['coverage']} eternity of {row['stone']['shape']} stones in {row['setting']}"
+    words = f"{form}, {doc['stone']['shape']} stone, {doc['setting']['style']} setting"
+    if doc.get("side_stones"):
+        side = doc["side_stones"]
+        words += f", {side.get('count', 1)} {side['stone']['shape']} side stones a side in {side['style']}"
+    return words
 
 
 if __name__ == "__main__":

@@ -195,6 +195,20 @@ def three_stone_families() -> None:
     report("three-stone: 48 designs (preview res)", times)
 
 
+def side_row_families() -> None:
+    """Build times of graduated side-stone rows at preview resolution (`configurator.families`: 9 channel rows of
+    2-4 stones a side, 20 rows of 2-3 in prongs or bezels, US 3-13), and of the side-stone ring preset."""
+    from configurator.families import side_rows
+
+    times = []
+    for doc in side_rows():
+        design = parse_design(doc)
+        times += timed(lambda design=design: build(design, PREVIEW), runs=3)
+    report("side-stone rows: 29 designs (preview res)", times)
+    preset = load_design(ROOT / "models" / "side-stone-ring.json")
+    report("side-stone ring preset (preview res)", timed(lambda: build(preset, PREVIEW), runs=10))
+
+
 def halo_ring_export() -> None:
     design = load_design(HALO)
     report("halo ring: build + export STL (export res)",
@@ -293,6 +307,7 @@ def main() -> None:
     halo_ring_export()
     eternity_families()
     three_stone_families()
+    side_row_families()
     matrix_figures = matrix.main()
     quote_medians = quoting()
     commands = commands_side_by_side()

@@ -26,7 +26,7 @@ from .settings import (
     default_prong_mm,
     prong_angles,
 )
-from .shoulders import channel_size, pave_layout, pave_seat_depth_mm
+from .styles import style_of
 from .walls import Scan
 
 MIN_DETAIL_MM = 0.35  # raised detail and the thinnest metal that fills in the casting
@@ -86,7 +86,7 @@ def _up(value: float, step: float) -> float:
     return round(math.ceil(value / step - 1e-6) * step, 6)
 
 
-def _thicker_band(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
+def thicker_band(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
     """The band thickness change that reaches `wanted`, within the document's bounds."""
     limit = Ring.model_fields["thickness_mm"].metadata
     top = next((item.le for item in limit if getattr(item, "le", None) is not None), 4.0)
@@ -119,7 +119,7 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
         *_accent_findings(design, model),
         *_setting_findings(design, model, metal, walls),
         *_eternity_findings(design, model, metal),
-        *_side_findings(design, model),
+        *_side_findings(design, model, metal),
     ]
     findings = [_far_under(finding) for finding in findings]
     if verify:
@@ -178,7 +178,7 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
         tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.3,), 4.0)
     if finding.kind in ("thin-detail", "gap", "seat-touch", "bodies"):
         setting = design.effective_setting
-        if setting is not None and setting.style is not SettingStyle.BEZEL:
+        if setting is not None and style_of(setting.style).prong_mm:
             current = setting.prong_mm or default_prong_mm(design.stone, setting.style)
             tries += _steps("setting.prong_mm", current, (0.1, 0.2), 2.5)
         if design.stone is not None and not design.stone.client_supplied:  # "or a larger stone"
@@ -239,20 +239,14 @@ def _head_part(design: Design, point: np.ndarray, centre: np.ndarray) -> str:
     angle = math.atan2(y, x)
     girdle = 1.0 / math.hypot(math.cos(angle) / half_width, math.sin(angle) / half_length)
     radius = math.hypot(x, y)
-    style = setting.style
-    if style in (SettingStyle.PRONG, SettingStyle.HALO, SettingStyle.CATHEDRAL, SettingStyle.CHANNEL,
-                 SettingStyle.PAVE) and radius < girdle + 1.2:
-        count = setting.prong_count if style in (SettingStyle.PRONG, SettingStyle.HALO, SettingStyle.CATHEDRAL) else 4
-        for prong in prong_angles(stone.shape, count):
+    style = style_of(setting.style)
+    if style.named == "head" and style.prong_mm and radius < girdle + 1.2:  # a head of prongs on a gallery rail
+        for prong in prong_angles(stone.shape, setting.prong_count or 4):
             target = math.atan2(math.sin(prong) * half_length, math.cos(prong) * half_width)
             if abs((angle - target + math.pi) % (2 * math.pi) - math.pi) < math.radians(20):
                 return f"the prong at {hour} o'clock"
         return f"the gallery at {hour} o'clock"
-    if style is SettingStyle.HALO:
-        return f"the halo at {hour} o'clock"
-    if style is SettingStyle.BEZEL:
-        return f"the bezel at {hour} o'clock"
-    return f"the head at {hour} o'clock"
+    return f"the {style.named} at {hour} o'clock"
 
 
 def place(design: Design, model: Model, point: np.ndarray | None) -> str:
@@ -298,6 +292,13 @@ def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
         from .eternity import span
 
         region &= np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2])) > span(ring, ring.eternity)
+    side = design.side_stones
+    if side is not None and side.style is SettingStyle.CHANNEL:  # drilled too: judged by _side_findings
+        from .sidestones import placement
+
+        placed = placement(design, band.inner_radius_mm + ring.thickness_mm)
+        angle = np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2]))
+        region &= (angle < placed.angles[0] - placed.stones[0].outline_width_mm / placed.radii[0]) | (angle > placed.reach + 0.1)
     return region
 
 
@@ -315,7 +316,7 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
     if shank < metal.min_shank_mm - TOLERANCE_MM:
         # A domed band measures thinner than its thickness in proportion: grow by the larger of the two readings.
         wanted = max(ring.thickness_mm + metal.min_shank_mm - shank, ring.thickness_mm * metal.min_shank_mm / shank)
-        changes = _thicker_band(ring, wanted)
+        changes = thicker_band(ring, wanted)
         found.append(Finding(Severity.BLOCKING, "ring.thickness_mm", shank, metal.min_shank_mm,
                              f"the shank measures {shank:.2f} mm{_at(design, model, where)}, too thin for a "
                              f"{metal.name} shank", f"make thickness_mm at least {changes[0][1]:.2f}", changes,
@@ -323,14 +324,14 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
     else:
         top, where = walls.thinnest(band & (walls.centres[:, 2] >= 0))  # under shoulders' seats and the head
         if top < metal.min_wall_mm - TOLERANCE_MM:
-            changes = _thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - top)
+            changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - top)
             found.append(Finding(Severity.WARNING, "ring.thickness_mm", top, metal.min_wall_mm,
                                  f"the band is {top:.2f} mm thin {'under its stones' if design.stone else 'at its top'}"
                                  f"{_at(design, model, where)}",
                                  f"make thickness_mm at least {changes[0][1]:.2f}", changes,
                                  place(design, model, where), kind="band-top"))
     if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
-        changes = _thicker_band(ring, ring.thickness_mm * MIN_DETAIL_MM / section.edge_mm)
+        changes = thicker_band(ring, ring.thickness_mm * MIN_DETAIL_MM / section.edge_mm)
         found.append(Finding(Severity.WARNING, "ring.profile", section.edge_mm, MIN_DETAIL_MM,
                              f"the {ring.profile.value} band's edges are thinner than castable detail",
                              f"make thickness_mm at least {changes[0][1]:.2f}, or choose a flat or bevelled profile",
@@ -346,7 +347,7 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
 def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], ...]:
     """Thicker centre prongs (the setting's own diameter, or its default, plus `step`), where the style has any."""
     setting = design.effective_setting
-    if setting is None or setting.style is SettingStyle.BEZEL:
+    if setting is None or not style_of(setting.style).prong_mm:
         return ()
     current = setting.prong_mm or default_prong_mm(design.stone, setting.style)
     return (("setting.prong_mm", min(_up(current + step, 0.05), 2.5)),)
@@ -379,11 +380,11 @@ def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray |
 def _prong_findings(design: Design) -> list[Finding]:
     """The centre stone's prongs against the trade table for its size, and the free-standing minimum."""
     setting = design.effective_setting
-    if setting is None or setting.style is SettingStyle.BEZEL:
+    if setting is None or not style_of(setting.style).prong_mm:
         return []
     stone = design.stone
     size = min(stone.length_mm, stone.outline_width_mm)
-    braced = setting.style is SettingStyle.HALO  # the halo's rim braces its prongs
+    braced = style_of(setting.style).braced  # a halo's rim braces its prongs
     default = default_prong_mm(stone, setting.style)
     diameter = setting.prong_mm or default
     table = accent_prong_mm(size)
@@ -430,14 +431,18 @@ def _seat_findings(design: Design, model: Model) -> list[Finding]:
                                  _prong_changes(design), place(design, model, part.mesh.bounds.mean(axis=0)), kind="seat-touch"))
             break
     if design.ring is not None and model.band is not None:
-        deepest = min(float(np.hypot(part.mesh.vertices[:, 0], part.mesh.vertices[:, 2]).min())
-                      for part in model.stone_parts) if model.stone_parts else np.inf
+        depths = [(float(np.hypot(part.mesh.vertices[:, 0], part.mesh.vertices[:, 2]).min()), index)
+                  for index, part in enumerate(model.stone_parts)]
+        deepest, lowest = min(depths) if depths else (np.inf, 0)
         room = deepest - model.band.inner_radius_mm
         if room < MIN_FINGER_CLEARANCE_MM - TOLERANCE_MM:
-            changes = _thicker_band(design.ring, design.ring.thickness_mm + MIN_FINGER_CLEARANCE_MM - room)
+            changes = thicker_band(design.ring, design.ring.thickness_mm + MIN_FINGER_CLEARANCE_MM - room)
             found.append(Finding(Severity.BLOCKING, "ring.thickness_mm", room, MIN_FINGER_CLEARANCE_MM,
                                  "a stone's culet comes through to the finger",
-                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the centre stone", kind="culet"))
+                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes,
+                                 "under the centre stone" if model.stone_parts[lowest].role == "centre" else
+                                 place(design, model, model.stone_parts[lowest].mesh.bounds.mean(axis=0)),
+                                 kind="culet"))
     return found
 
 
@@ -445,7 +450,7 @@ def _accent_findings(design: Design, model: Model) -> list[Finding]:
     """Accent stones set so close together that setting one would chip its neighbour (a channel's stones
     abut by design and are left out)."""
     accents = [part for part in model.stone_parts if part.role == "accent"]
-    if len(accents) < 2 or design.effective_setting.style is SettingStyle.CHANNEL:
+    if len(accents) < 2 or style_of(design.effective_setting.style).abutting:
         return []
     centres = np.array([part.mesh.bounds.mean(axis=0) for part in accents])
     apart = np.linalg.norm(centres[:, None] - centres[None], axis=2)
@@ -461,19 +466,36 @@ def _accent_findings(design: Design, model: Model) -> list[Finding]:
     return []
 
 
-def _side_findings(design: Design, model: Model) -> list[Finding]:
-    """Side stones far enough from the centre to be set without chipping it."""
+def _side_findings(design: Design, model: Model, metal) -> list[Finding]:
+    """Side stones far enough from the centre and from each other to be set without chipping, and (in a channel)
+    metal left under their seats."""
     centre = [part for part in model.stone_parts if part.role == "centre"]
     sides = [part for part in model.stone_parts if part.role == "side"]
     if not centre or not sides:
         return []
-    closest = min(centre[0].solid.min_gap(side.solid, MIN_ACCENT_GAP_MM) for side in sides)
+    found = []
+    per_shoulder = design.side_stones.count
+    pairs = [(centre[0], side) for side in sides[::per_shoulder]]  # the first of each shoulder, nearest the centre
+    pairs += [(sides[index], sides[index + 1]) for index in range(len(sides) - 1) if (index + 1) % per_shoulder]
+    closest, near = min(((first.solid.min_gap(second.solid, MIN_ACCENT_GAP_MM), second) for first, second in pairs),
+                        key=lambda gap: gap[0])
     if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
-        return [Finding(Severity.BLOCKING, "side_stones.stone.length_mm", closest, MIN_ACCENT_GAP_MM,
-                        f"the side stones stand {closest:.2f} mm from the centre stone and would chip it when set",
-                        "choose smaller side stones", (), place(design, model, sides[0].mesh.bounds.mean(axis=0)),
-                        kind="side-gap")]
-    return []
+        found.append(Finding(Severity.BLOCKING, "side_stones.stone.length_mm", closest, MIN_ACCENT_GAP_MM,
+                             f"side stones stand {closest:.2f} mm from a neighbour and would chip it when set",
+                             "choose smaller side stones", (), place(design, model, near.mesh.bounds.mean(axis=0)),
+                             kind="side-gap"))
+    if design.side_stones.style is SettingStyle.CHANNEL:
+        from .sidestones import seat_depth_mm
+
+        ring = design.ring
+        under = ring.thickness_mm - seat_depth_mm(design)
+        if under < metal.min_wall_mm - TOLERANCE_MM:
+            changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
+            found.append(Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
+                                 "little metal is left under the side stones' seats (they are drilled through)",
+                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the side stones",
+                                 kind="row-under"))
+    return found
 
 
 def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
@@ -498,7 +520,7 @@ def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
                              place(design, model, part.mesh.bounds.mean(axis=0)), kind="row-gap"))
     under = ring.thickness_mm - eternity.seat_depth_mm(eternity.form_of(ring.eternity))
     if under < metal.min_wall_mm - TOLERANCE_MM:
-        changes = _thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
+        changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
         found.append(Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
                              "little metal is left under the row's seats (they are drilled through)",
                              f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the row of stones",
@@ -506,36 +528,12 @@ def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
     return found
 
 
-def _wider_channel_band(ring: Ring, wall: float) -> float:
-    """The narrowest band (to 0.1 mm) whose channel leaves walls of `wall` each side."""
-    width = ring.width_mm
-    while width < 15.0 and (width - channel_size(width)) / 2 < wall - TOLERANCE_MM:
-        width = round(width + 0.1, 1)
-    return width
-
-
 def _setting_findings(design: Design, model: Model, metal, walls: Scan) -> list[Finding]:
     """Findings about what holds the stones: channel walls, metal under pavé, a pendant's plate."""
     found: list[Finding] = []
     setting = design.effective_setting
-    style = setting.style.value if setting is not None else None
-    if design.ring is not None and style == "channel":
-        wall = (design.ring.width_mm - channel_size(design.ring.width_mm)) / 2
-        if wall < metal.min_wall_mm - TOLERANCE_MM:
-            wanted = _wider_channel_band(design.ring, metal.min_wall_mm)
-            found.append(Finding(Severity.BLOCKING, "ring.width_mm", wall, metal.min_wall_mm,
-                                 "the channel's walls are too thin to hold the stones",
-                                 f"make width_mm at least {wanted:.1f} or choose pave", (("ring.width_mm", wanted),),
-                                 "the channel's walls", kind="channel-wall"))
-    if design.ring is not None and style == "pave":
-        _, size = pave_layout(design.ring.width_mm)
-        depth = pave_seat_depth_mm(size)
-        under = model.band.section.min_wall_mm - depth if model.band is not None else design.ring.thickness_mm
-        if under < metal.min_wall_mm - TOLERANCE_MM:
-            changes = _thicker_band(design.ring, design.ring.thickness_mm + metal.min_wall_mm - under)
-            found.append(Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
-                                 "little metal is left under the pave seats (they are drilled through)",
-                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the pave stones", kind="pave-under"))
+    if setting is not None and (measure := style_of(setting.style).findings) is not None:
+        found += measure(design, model, metal)
     if design.pendant is not None and model.plate is not None:
         plate, where = walls.thinnest(walls.centres[:, 2] <= model.plate.thickness + 0.05)
         if not np.isfinite(plate):

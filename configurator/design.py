@@ -173,14 +173,8 @@ LENGTH_TO_WIDTH_RANGE = {
 MAX_LENGTH_TO_WIDTH = 10.0
 # Shapes whose outline is symmetric in both directions by definition: width must equal length.
 SQUARE_SHAPES = (Shape.ROUND, Shape.ASSCHER)
-# Prongs a style uses when the document does not say.
-DEFAULT_PRONGS = {SettingStyle.PRONG: 4, SettingStyle.HALO: 4, SettingStyle.CATHEDRAL: 4}
-STYLES_WITH_PRONGS = tuple(DEFAULT_PRONGS)
-# Accent rows set into the band's top, and the profiles whose top cannot take them (a ridge, a dish).
-ROW_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE)
+# Profiles whose top cannot take stones set into it (a ridge, a dish).
 RIDGED_PROFILES = (Profile.KNIFE_EDGE, Profile.CONCAVE)
-# Pavé sets 1 mm accent stones at the least (shoulders.pave_layout: one row of width - 1.2 mm stones).
-MIN_PAVE_BAND_MM = 2.2
 # A pendant's channel or pavé border runs 0.8 mm inside the edge with 1.2 mm stones (pendants.border): a bar, a third
 # as wide as it is long, has room for it from 8.4 mm.
 MIN_BORDERED_BAR_MM = 8.5
@@ -443,7 +437,17 @@ class Ring(Part):
 
 
 SIDE_SHARE_RANGE = (0.3, 1.0)  # a side stone's length as a share of the centre's (graduated: 50-70 % is usual)
-SIDE_STYLES = (SettingStyle.PRONG, SettingStyle.BEZEL)
+SIDE_STYLES = (SettingStyle.PRONG, SettingStyle.BEZEL, SettingStyle.CHANNEL)
+SIDE_MOST_PER_SHOULDER = 5
+SIDE_GRADUATION = 0.85  # each stone of a graduated row is this share of its neighbour nearer the centre
+SIDE_GRADUATION_RANGE = (0.6, 1.0)
+# A graduated row's smallest stone: in a channel, smaller ones leave slivers between their seats; in a head, 0.7 mm
+# prongs (PRODUCT.md) round a stone under 1.8 mm crowd its gallery down onto the band.
+SIDE_SMALLEST_MM = {SettingStyle.CHANNEL: 1.5, SettingStyle.PRONG: 1.8, SettingStyle.BEZEL: 1.8}
+CHANNEL_SIDE_SHAPES = (Shape.ROUND, Shape.PRINCESS, Shape.ASSCHER)
+# A graduated row's stones each in their own head: shapes as broad as long (a narrow stone's head is too small for
+# its prongs to stand apart).
+GRADUATED_SIDE_SHAPES = (Shape.ROUND, Shape.PRINCESS, Shape.ASSCHER, Shape.CUSHION, Shape.RADIANT)
 
 
 def _side_stone() -> Stone:
@@ -451,16 +455,62 @@ def _side_stone() -> Stone:
 
 
 class SideStones(Part):
-    """A stone either side of the centre on the band's shoulders: a three-stone ring."""
+    """Stones on the band's shoulders either side of the centre: one each side (a three-stone ring), or a graduated
+    row of up to five a side, each in its own prongs or bezel or all in a channel."""
 
-    stone: Stone = Field(default_factory=_side_stone, description="each side stone (both alike)")
-    style: SettingStyle = Field(SettingStyle.PRONG, description="prong or bezel")
+    stone: Stone = Field(default_factory=_side_stone,
+                         description="the side stone next to the centre (the largest of a graduated row)")
+    style: SettingStyle = Field(SettingStyle.PRONG, description="prong, bezel or channel")
+    count: Annotated[int, _whole_number(*range(1, SIDE_MOST_PER_SHOULDER + 1))] = Field(
+        1, ge=1, le=SIDE_MOST_PER_SHOULDER, description=f"stones on each shoulder, 1-{SIDE_MOST_PER_SHOULDER}")
+    graduation: float = Field(
+        SIDE_GRADUATION, ge=SIDE_GRADUATION_RANGE[0], le=SIDE_GRADUATION_RANGE[1],
+        description="each stone's length as a share of its neighbour nearer the centre (1: all alike)")
 
     @model_validator(mode="after")
-    def _style_holds_one_stone(self) -> SideStones:
+    def _row_can_be_set(self) -> SideStones:
         if self.style not in SIDE_STYLES:
-            raise ValueError(f"style: side stones sit in prongs or a bezel, not {self.style.value}")
+            raise ValueError(f"style: side stones sit in prongs, a bezel or a channel, not {self.style.value}")
+        if self.style is SettingStyle.CHANNEL and self.stone.shape not in CHANNEL_SIDE_SHAPES:
+            raise ValueError(f"stone.shape: a channel holds {', '.join(s.value for s in CHANNEL_SIDE_SHAPES)} "
+                             f"stones, not {self.stone.shape.value}")
+        if self.count > 1 and self.style is not SettingStyle.CHANNEL and self.stone.shape not in GRADUATED_SIDE_SHAPES:
+            raise ValueError(f"stone.shape: a graduated row in {self.style.value}s takes "
+                             f"{', '.join(s.value for s in GRADUATED_SIDE_SHAPES)} stones, not {self.stone.shape.value} "
+                             "(one a side takes any shape)")
+        smallest, least = self.stones[-1], SIDE_SMALLEST_MM[self.style]
+        if self.count > 1 and smallest.length_mm < least - 1e-9:
+            raise ValueError(f"graduation: the smallest side stone would be {smallest.length_mm:g} mm long; a graduated "
+                             f"row holds stones of at least {least:g} mm (choose fewer stones, larger ones or a gentler "
+                             "graduation)")
         return self
+
+    @property
+    def stones(self) -> tuple[Stone, ...]:
+        """One shoulder's stones, nearest the centre first, each `graduation` of the one before (to 0.01 mm)."""
+        first = self.stone
+        result = [first]
+        for index in range(1, self.count):
+            length = round(first.length_mm * self.graduation**index, 2)
+            changes: dict[str, Any] = {"length_mm": max(1.0, length)}
+            scale = changes["length_mm"] / first.length_mm
+            if first.width_mm is not None:
+                changes["width_mm"] = max(1.0, round(min(first.width_mm * scale, changes["length_mm"]), 2))
+            if first.depth_mm is not None:
+                changes["depth_mm"] = max(0.4, round(first.depth_mm * scale, 2))
+            result.append(first.model_copy(update=changes))
+        return tuple(result)
+
+    @property
+    def groups(self) -> tuple[tuple[Stone, int], ...]:
+        """The ring's side stones by size, nearest the centre first: each stone and how many of it (both shoulders)."""
+        groups: list[tuple[Stone, int]] = []
+        for stone in self.stones:
+            if groups and groups[-1][0].length_mm == stone.length_mm:
+                groups[-1] = (groups[-1][0], groups[-1][1] + 2)
+            else:
+                groups.append((stone, 2))
+        return tuple(groups)
 
 
 class Setting(Part):
@@ -475,15 +525,21 @@ class Setting(Part):
 
     @model_validator(mode="after")
     def _prongs_fit_style(self) -> Setting:
-        if self.prongs is not None and self.style not in STYLES_WITH_PRONGS:
-            raise ValueError(f"prongs: a {self.style.value} setting has no prongs")
-        if self.prong_mm is not None and self.style is SettingStyle.BEZEL:
-            raise ValueError("prong_mm: a bezel setting has no prongs")
+        from .styles import style_of
+
+        style = style_of(self.style)
+        if self.prongs is not None and not style.prongs:
+            raise ValueError(f"prongs: a {self.style.value} setting has no prongs to choose")
+        if self.prong_mm is not None and not style.prong_mm:
+            raise ValueError(f"prong_mm: a {self.style.value} setting has no prongs")
         return self
 
     @property
     def prong_count(self) -> int:
-        return self.prongs or DEFAULT_PRONGS.get(self.style, 0)
+        """The prongs the document chose, or its style's usual count (0: none to choose)."""
+        from .styles import style_of
+
+        return self.prongs or style_of(self.style).prongs
 
 
 class Chain(Part):
@@ -549,6 +605,8 @@ class Design(Part):
 
     @model_validator(mode="after")
     def _parts_match_piece(self) -> Design:
+        from .styles import style_of
+
         if self.piece is Piece.RING and self.ring is None:
             raise ValueError("ring: a ring design needs its ring part (size, profile, width, thickness)")
         if self.piece is Piece.PENDANT and self.pendant is None:
@@ -564,7 +622,7 @@ class Design(Part):
                 raise ValueError("side_stones: a pendant has no side stones (they sit on a ring's shoulders)")
             if self.stone is None:
                 raise ValueError("side_stones: side stones flank a centre stone; add the centre stone first")
-            if self.effective_setting.style not in SIDE_STYLES:
+            if not style_of(self.effective_setting.style).flanked:
                 raise ValueError(f"side_stones: a {self.effective_setting.style.value} centre leaves no shoulders for "
                                  "side stones (choose a prong or bezel centre)")
             low, high = SIDE_SHARE_RANGE
@@ -572,28 +630,11 @@ class Design(Part):
             if not low - 1e-9 <= share <= high + 1e-9:
                 raise ValueError(f"side_stones.stone.length_mm: {self.side_stones.stone.length_mm:g} mm is {share:.0%} "
                                  f"of the centre's length; side stones are {low:.0%}-{high:.0%} of it")
+            self._side_row_fits()
         if self.piece is Piece.RING and self.ring.eternity is not None and self.stone is not None:
             raise ValueError("stone: an eternity band carries no centre stone (remove the stone or the eternity row)")
-        if (
-            self.piece is Piece.RING
-            and self.setting is not None
-            and self.setting.style in ROW_STYLES
-            and self.ring.profile in RIDGED_PROFILES
-        ):
-            raise ValueError(
-                f"setting.style: {self.setting.style.value} shoulders need a band with a flat or rounded top; "
-                f"a {self.ring.profile.value} band has none (choose flat, half-round, comfort or bevelled)"
-            )
-        if (
-            self.piece is Piece.RING
-            and self.setting is not None
-            and self.setting.style is SettingStyle.PAVE
-            and self.ring.width_mm < MIN_PAVE_BAND_MM - 1e-9
-        ):
-            raise ValueError(
-                f"ring.width_mm: pave shoulders need a band at least {MIN_PAVE_BAND_MM:g} mm wide for their 1 mm "
-                f"stones, not {self.ring.width_mm:g} mm"
-            )
+        if self.piece is Piece.RING and self.setting is not None:
+            self._style_fits_band()
         if (
             self.piece is Piece.PENDANT
             and self.stone is not None
@@ -606,7 +647,7 @@ class Design(Part):
         if (
             self.piece is Piece.PENDANT
             and self.setting is not None
-            and self.setting.style in ROW_STYLES
+            and style_of(self.setting.style).border is not None
             and self.pendant.outline is Outline.BAR
             and self.pendant.size_mm < MIN_BORDERED_BAR_MM - 1e-9
         ):
@@ -615,6 +656,38 @@ class Design(Part):
                 f"{MIN_BORDERED_BAR_MM:g} mm long (its border stones need the width), not {self.pendant.size_mm:g} mm"
             )
         return self
+
+    def _style_fits_band(self) -> None:
+        """A style whose stones sit in the band's top needs a flat or rounded top, and its least width."""
+        from .styles import style_of
+
+        style, ring = style_of(self.setting.style), self.ring
+        if style.in_band and ring.profile in RIDGED_PROFILES:
+            raise ValueError(f"setting.style: {style.name.value} shoulders need a band with a flat or rounded top; a "
+                             f"{ring.profile.value} band has none (choose flat, half-round, comfort or bevelled)")
+        if ring.width_mm < style.least_band_mm - 1e-9:
+            raise ValueError(f"ring.width_mm: {style.name.value} shoulders need a band at least "
+                             f"{style.least_band_mm:g} mm wide for their stones, not {ring.width_mm:g} mm")
+
+    def _side_row_fits(self) -> None:
+        """Side stones in a channel need a band to hold them; every row keeps to the band's top."""
+        side, ring = self.side_stones, self.ring
+        if side.style is SettingStyle.CHANNEL:
+            from .rows import channel_width_mm
+
+            if ring.profile in RIDGED_PROFILES:
+                raise ValueError(f"side_stones.style: a channel needs a band with a flat or rounded top; a "
+                                 f"{ring.profile.value} band has none (choose flat, half-round, comfort or bevelled)")
+            needed = channel_width_mm(side.stone.length_mm)
+            if ring.width_mm < needed - 1e-9:
+                raise ValueError(f"ring.width_mm: a channel of {side.stone.length_mm:g} mm side stones needs a band at "
+                                 f"least {needed:.2f} mm wide, not {ring.width_mm:g} mm")
+        from .sidestones import LOWEST_DEG, placement
+
+        reach = math.degrees(placement(self).reach)
+        if reach > LOWEST_DEG + 1e-9:
+            raise ValueError(f"side_stones.count: {side.count} stones a side reach {reach:.0f} degrees round the band "
+                             f"from its top; side stones keep within {LOWEST_DEG:g} (choose fewer or smaller stones)")
 
     @property
     def ring_size(self) -> RingSize | None:

@@ -15,13 +15,14 @@ import numpy as np
 
 from . import catalogue, eternity, sidestones
 from .bands import Band, build_band
-from .design import Design, Piece, Setting, SettingStyle, Shape
+from .design import Design, Piece, Shape
 from .findings import chain, clasp
-from .pendants import Plate, bail, border, jump_ring, plate
+from .pendants import Plate, bail, jump_ring, plate
 from .settings import Parts, StoneForm, Support, head, head_reach_mm
-from .shoulders import BandTop, cathedral, channel, pave
+from .shoulders import BandTop
 from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
 from .stones import CARAT_GRAMS, StoneWeight
+from .styles import style_of
 
 if TYPE_CHECKING:
     import trimesh
@@ -163,18 +164,14 @@ def _ring(design: Design, resolution: Resolution) -> Model:
 
         reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
-        head_style = head_setting(setting)
-        held = head(design.stone, head_style, support).moved(lambda solid: solid.translate((0.0, 0.0, girdle_z)))
+        held = head(design.stone, setting, support).moved(lambda solid: solid.translate((0.0, 0.0, girdle_z)))
         top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)))
-        if setting.style is SettingStyle.CHANNEL:
-            shoulders = channel(top)
-        elif setting.style is SettingStyle.PAVE:
-            shoulders = pave(top)
-        elif setting.style is SettingStyle.CATHEDRAL:
-            arches = cathedral(top, form, girdle_z)
-            shoulders = Parts([subtract(union(arches.metal), held.seats)])  # arches stop at the stone's seat
+        if (style := style_of(setting.style)).shoulders is not None:
+            shoulders = style.shoulders(top, form, girdle_z, held)
     if design.side_stones is not None:
-        held.add(sidestones.build(design, band))
+        heads, channel_row = sidestones.build(design, band)
+        held.add(heads)
+        shoulders.add(channel_row)
     row = eternity.build(ring, ring.eternity) if ring.eternity is not None else Parts()
     body = subtract(union([band.solid, *shoulders.metal, *row.metal]), [*shoulders.seats, *row.seats])
     metal = union([body, *held.metal])  # the head arrives with its seats cut; the stone clears the band
@@ -183,16 +180,6 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     others = "eternity" if ring.eternity is not None else "side" if design.side_stones is not None else "accent"
     stones = _stone_parts(design, Parts().add(held).add(shoulders).add(row), others)
     return Model(design, resolution, body, stones, {}, band, None, girdle_z)
-
-
-SHOULDER_STYLES = (SettingStyle.CHANNEL, SettingStyle.PAVE, SettingStyle.CATHEDRAL)
-
-
-def head_setting(setting: Setting) -> Setting:
-    """The setting of the centre stone's head: shoulder styles hold it in four prongs."""
-    if setting.style not in SHOULDER_STYLES:
-        return setting
-    return Setting(style=SettingStyle.PRONG, prong_mm=setting.prong_mm)
 
 
 def _pendant(design: Design, resolution: Resolution) -> Model:
@@ -214,13 +201,12 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
             return np.array([x, y, foot_z - girdle_z])
 
         reach = (design.stone.outline_width_mm / 2, design.stone.length_mm / 2)
-        head_style = head_setting(setting)
         turn = 180.0 if design.stone.shape is Shape.HEART else 0.0  # a heart stone hangs point down, like a heart
-        held = head(design.stone, head_style, Support(anchor, reach, foot_z), precut=False).moved(
+        held = head(design.stone, setting, Support(anchor, reach, foot_z), precut=False).moved(
             lambda solid: solid.rotate((0.0, 0.0, turn)).translate(tuple(float(v) for v in centre)))
-        if setting.style in (SettingStyle.CHANNEL, SettingStyle.PAVE):
-            keep_clear = head_reach_mm(design.stone, head_style.prong_mm) + BORDER_CLEAR_MM
-            rows = border(body, keep_clear, setting.style is SettingStyle.PAVE)
+        if (style := style_of(setting.style)).border is not None:
+            keep_clear = head_reach_mm(design.stone, setting.prong_mm, setting.style) + BORDER_CLEAR_MM
+            rows = style.border(body, keep_clear)
     # One cut of every seat through the plate and the head together: the plate is small, unlike a band.
     # The head's seats never touch one another, so they compose; a channel's groove overlaps its seats.
     cuts = [*bail_cuts, *rows.seats, *([manifold3d.Manifold.compose(held.seats)] if held.seats else [])]

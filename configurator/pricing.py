@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import catalogue
-from .design import Design
+from .design import Design, SettingStyle
 from .price_table import PriceTable, current_price_table
 from .stones import StoneWeight, trade_carat
+from .styles import style_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,6 +95,13 @@ class Quote:
         }
 
 
+def side_setting_rate(table: PriceTable, style: SettingStyle) -> float:
+    """Setting one side stone: in its own head at a centre stone's rate by style; in a channel at an accent's."""
+    if style is SettingStyle.CHANNEL:
+        return table.labour.accent.channel
+    return getattr(table.labour.setting, style.value)
+
+
 def metal_grams(volume_mm3: float, metal_id: str) -> float:
     """Weight of `volume_mm3` of an alloy: volume (cm3) x density (g/cm3)."""
     return volume_mm3 / 1000.0 * catalogue.metal(metal_id).density_g_cm3
@@ -105,8 +113,8 @@ def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
     if design.stone is not None:
         weights.append(StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)))
     if design.side_stones is not None:
-        side = design.side_stones.stone
-        weights.append(StoneWeight("side", side.material, 2, 2 * trade_carat(side)))
+        for side, count in design.side_stones.groups:  # nearest the centre first
+            weights.append(StoneWeight("side", side.material, count, count * trade_carat(side)))
     if design.ring is not None and design.ring.eternity is not None:
         from .eternity import count_for
 
@@ -174,6 +182,7 @@ def quote(
     ]
     setting_lines: list[tuple[str, float, str, str]] = []
     workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
+    side_groups = side_count = 0  # side stone groups and stones priced so far: they come nearest the centre first
     for weight in stones:
         name = catalogue.gemstone(weight.material).name
         if weight.role == "centre":
@@ -191,14 +200,18 @@ def quote(
             setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour", workmanship))
         elif weight.role == "side":
             side = design.side_stones
-            stone, each = side.stone, weight.carat / weight.count
+            stone, each = side.groups[min(side_groups, len(side.groups) - 1)][0], weight.carat / weight.count
+            side_groups += 1
             grade = f"{stone.grade_color} {stone.grade_clarity}"
-            words = f"{weight.count} {stone.shape.value} {name}, {each:.2f} ct each"
+            size = f" {stone.length_mm:g} mm" if len(side.groups) > 1 else ""
+            words = f"{weight.count} {stone.shape.value} {name}{size}, {each:.2f} ct each"
             lines.append((f"side stones: {words} ({grade})", table.stone_price(stone, each) * weight.count, "stone",
                           f"Side stones: {words}"))
-            rate = getattr(table.labour.setting, side.style.value)
-            setting_lines.append((f"labour: setting {weight.count} side stones ({side.style.value}) at {rate:.2f} "
-                                  "each", rate * weight.count, "labour", workmanship))
+            side_count += weight.count
+            if side_groups == len(side.groups):  # one labour line for every side stone
+                rate = side_setting_rate(table, side.style)
+                setting_lines.append((f"labour: setting {side_count} side stones ({side.style.value}) at {rate:.2f} "
+                                      "each", rate * side_count, "labour", workmanship))
         elif weight.role == "eternity":
             row = design.ring.eternity
             stone, each = row.stone, weight.carat / weight.count
@@ -213,7 +226,7 @@ def quote(
             lines.append((f"accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all",
                           weight.carat * table.melee_per_carat, "stone",
                           f"Accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all"))
-            rate = getattr(table.labour.accent, style.value, table.labour.accent.pave)
+            rate = getattr(table.labour.accent, style_of(style).accent_labour)
             setting_lines.append((f"labour: setting {weight.count} accent stones ({style.value})",
                                   rate * weight.count, "labour", workmanship))
     chain_grams = 0.0

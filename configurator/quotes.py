@@ -101,12 +101,16 @@ def quote_document(design: Design) -> dict:
                 "carat": round(weight.carat, 3),
                 "carat_each": round(weight.carat / weight.count, 4),
             })
-    sides = [part for part in model.stone_parts if part.role == "side"]
-    if sides:
-        stone = design.side_stones.stone
-        stones.append({"role": "side", **_described(stone), "setting": design.side_stones.style.value,
-                       "share_of_centre": round(stone.length_mm / design.stone.length_mm, 3),
-                       **_group(sides)})
+    if design.side_stones is not None:
+        side = design.side_stones
+        for stone, _ in side.groups:  # nearest the centre first
+            group = [part for part in model.stone_parts
+                     if part.role == "side" and abs(part.size_mm - stone.length_mm) < 1e-6]
+            stones.append({"role": "side", **_described(stone), "setting": side.style.value,
+                           "share_of_centre": round(stone.length_mm / design.stone.length_mm, 3), **_group(group)})
+        result["side_stones"] = {"setting": side.style.value, "per_shoulder": side.count,
+                                 "graduation": side.graduation if side.count > 1 else None,
+                                 "count": sum(count for _, count in side.groups)}
     rows = [part for part in model.stone_parts if part.role == "eternity"]
     if rows:
         from .eternity import described, resizable

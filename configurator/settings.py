@@ -313,8 +313,10 @@ def halo_prong_mm(stone: Stone) -> float:
 
 
 def default_prong_mm(stone: Stone, style: SettingStyle) -> float:
-    """The centre prongs' diameter when the design leaves it unset: braced in a halo, free-standing otherwise."""
-    return halo_prong_mm(stone) if style is SettingStyle.HALO else centre_prong_mm(stone)
+    """The centre prongs' diameter when the design leaves it unset: braced (in a halo), or free-standing."""
+    from .styles import style_of
+
+    return halo_prong_mm(stone) if style_of(style).braced else centre_prong_mm(stone)
 
 
 def halo_accent_mm(stone: Stone) -> float:
@@ -478,20 +480,15 @@ def _spaced(path: np.ndarray, pitch: float) -> np.ndarray:
 
 
 def head(stone: Stone, setting: Setting, support: Support, precut: bool = True) -> Parts:
-    """The head holding the centre stone, in the stone's frame.
+    """The head holding the centre stone, in the stone's frame, as its setting style builds it (`styles`).
 
     Args:
         stone: the centre stone.
-        setting: the style (shoulder styles take a four-prong head).
+        setting: the style and its prongs.
         support: where the head's posts land.
         precut: cut the head's own seats now (when it will meet a large band), or leave every seat to be
             cut once with its support's (a pendant's plate).
     """
-    form = StoneForm.of(stone)
-    style = setting.style
-    if style is SettingStyle.BEZEL:
-        return bezel(form, support, precut)
-    if style is SettingStyle.HALO:
-        return halo(form, setting.prong_count, support, precut, setting.prong_mm)
-    count = setting.prong_count or 4
-    return prongs(form, count, setting.tips.value == "claw", support, setting.prong_mm, precut)
+    from .styles import style_of
+
+    return style_of(setting.style).head(StoneForm.of(stone), setting, support, precut)

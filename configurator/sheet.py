@@ -20,7 +20,7 @@ from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, S
 
 from . import catalogue
 from .checks import Finding, Severity, check
-from .design import Design, SettingStyle
+from .design import Design
 from .export import shrinkage_scale
 from .geometry import Model
 from .price_table import current_price_table
@@ -28,6 +28,7 @@ from .pricing import metal_grams
 from .quotes import model_of, quote_document
 from .renders import Picture, render_views
 from .settings import default_prong_mm
+from .styles import style_of
 
 TITLES = ("The piece", "Metal and stones", "Workshop check and price")
 _STYLES = getSampleStyleSheet()
@@ -102,9 +103,12 @@ def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
     if setting is not None:
         prongs = f", {setting.prong_count} prongs" if setting.prong_count else ""
         rows.append(["setting", f"{setting.style.value}{prongs}"])
-        if setting.style is not SettingStyle.BEZEL:
+        if style_of(setting.style).prong_mm:
             prong = setting.prong_mm or default_prong_mm(design.stone, setting.style)
             rows.append(["centre prong diameter", f"{prong:.2f} mm"])
+    if (side := design.side_stones) is not None:
+        graded = f", each {side.graduation:.0%} of the one before" if side.count > 1 else ""
+        rows.append(["side stones", f"{side.count} a side in {side.style.value}{graded}"])
     if ring_row := (design.ring.eternity if design.ring is not None else None):
         rows.append(["eternity row", summary["eternity"]["described"] + f", gap {ring_row.gap:.2f} mm"
                      + ("" if summary["eternity"]["resizable"] else "; cannot be resized")])

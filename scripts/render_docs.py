@@ -57,6 +57,7 @@ def main() -> None:
         "bezel-pendant.png": ("bezel-pendant.json", [(10, -18, 60), (6, 4, 0), (0, 1, 0)], 0),
         "half-eternity.png": ("half-eternity.json", ring_view, 0),
         "three-stone.png": ("three-stone.json", ring_view, 0),
+        "side-stone-ring.png": ("side-stone-ring.json", ring_view, 0),
     }
     only = set(sys.argv[1:])  # e.g. `python scripts/render_docs.py half-eternity.png`: just those
     for name, (design_file, camera, _) in shots.items():

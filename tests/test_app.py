@@ -929,6 +929,27 @@ def test_an_eternity_row_is_chosen_counted_and_priced(app):
     assert document(at)["ring"]["eternity"]["stone"]["shape"] == "baguette"  # as it was left
 
 
+def test_a_graduated_channel_row_is_made_from_the_controls_and_a_band_too_narrow_is_named(app):
+    at = _run(app.checkbox(key="stone_on").check())
+    at = _run(at.checkbox(key="side_on").check())
+    at = _run(at.slider(key="side_length").set_value(2.6))
+    at = _run(at.slider(key="width").set_value(2.5))
+    held = document(at)
+    at = _run(at.selectbox(key="side_style").set_value("channel"))  # 2.6 mm stones in a channel need a 4.0 mm band
+    assert any("ring.width_mm" in message and "4.00 mm wide" in message for message in errors(at))
+    assert document(at) == held  # refused: the design is as it was
+    at = _run(at.slider(key="width").set_value(4.2))
+    at = _run(at.selectbox(key="side_style").set_value("channel"))
+    at = _run(at.slider(key="side_count").set_value(3))
+    at = _run(at.slider(key="side_grad").set_value(0.85))
+    side = document(at)["side_stones"]
+    assert (side["style"], side["count"], side["graduation"]) == ("channel", 3, 0.85) and not errors(at)
+    lines = [line for line in table_items(at) if line.startswith("Side stones: 2 ")]
+    assert len(lines) == 3  # one line a size: 2.6, 2.21 and 1.88 mm
+    (caption,) = [text.value for text in at.text if "of the centre's length" in text.value]
+    assert "6 in all, each 85% of the one before" in caption
+
+
 def test_side_stones_make_a_three_stone_ring_and_follow_the_centre(app):
     from configurator.design import parse_design
 

@@ -165,11 +165,17 @@ def test_a_setting_that_does_not_grip_is_fixed_by_one_that_does(monkeypatch):
 @pytest.mark.parametrize(("doc", "place"), [
     (ring_doc(profile="comfort", thickness_mm=0.8) | {"metal": "platinum-950"}, "the bottom of the shank"),
     (ring_with({"length_mm": 6.5}, {"style": "prong", "prong_mm": 0.5}), "the prongs"),
-    (KINDS["culet"], "under the centre stone"),
+    (KINDS["culet"], "the right shoulder"),  # a pave stone's culet, not the centre's
 ])
 def test_places_are_named_by_part(doc, place):
     design = parse_design(doc)
     assert place in [finding.where for finding in check(design, model_of(design))]
+
+
+def test_a_culet_through_the_band_is_placed_at_the_stone_it_belongs_to():
+    design = parse_design(KINDS["culet"])  # pave accents on a 1.2 mm band: theirs come through, not the centre's
+    (culet,) = [finding for finding in check(design, model_of(design), verify=False) if finding.kind == "culet"]
+    assert culet.where == "the right shoulder"
 
 
 def test_the_clock_is_seen_from_above_with_twelve_along_the_finger():

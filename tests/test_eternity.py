@@ -3,7 +3,6 @@ body with its stones seated and apart, priced per stone, and version-1 documents
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import subprocess
@@ -14,32 +13,19 @@ import numpy as np
 import pytest
 import trimesh
 
+from configurator import families
 from configurator.checks import MIN_ACCENT_GAP_MM, Severity, check
 from configurator.design import SCHEMA_VERSION, DesignError, Eternity, parse_design
-from configurator.eternity import band_width_needed, count_for, girdle_radius, layout
+from configurator.eternity import count_for, girdle_radius, layout
+from configurator.families import ETERNITY_FAMILIES, ROW_SETTINGS, eternity_case
 from configurator.geometry import build
 from configurator.quotes import model_of, price, quote_document
 from configurator.solids import PREVIEW
 from configurator.stones import modelled_carat
 
 ROOT = Path(__file__).resolve().parent.parent
-ROW_STONES = {"round": (2.0, None), "oval": (3.0, 2.2), "princess": (2.5, None), "emerald": (3.0, 2.1),
-              "asscher": (2.5, None), "baguette": (3.0, 1.2)}
-SETTINGS = ("shared-prong", "channel", "bezel")
-COVERAGES = ("full", "three-quarter", "half")
-PROFILES = ("comfort", "flat", "half-round", "bevelled")
-
-
-def row_doc(shape="round", setting="shared-prong", coverage="half", us=7, profile="comfort", thickness=2.2,
-            width=None, **row) -> dict:
-    length, across = ROW_STONES[shape]
-    stone = {"shape": shape, "length_mm": length, **({"width_mm": across} if across else {})}
-    eternity = {"coverage": coverage, "setting": setting, "stone": stone, **row}
-    if width is None:
-        width = math.ceil((band_width_needed(Eternity.model_validate(eternity)) + 0.2) * 10) / 10
-    return {"piece": "ring", "metal": "14k-yellow",
-            "ring": {"size": {"system": "US", "value": us}, "profile": profile, "width_mm": width,
-                     "thickness_mm": thickness, "eternity": eternity}}
+SETTINGS, COVERAGES = ROW_SETTINGS, families.COVERAGES
+row_doc = families.eternity_band
 
 
 # ---------------------------------------------------------------- closed figures
@@ -96,14 +82,12 @@ def test_the_row_is_symmetric_about_the_top():
 # ---------------------------------------------------------------- every family, one clean body
 
 
-FAMILIES = list(itertools.product(ROW_STONES, SETTINGS, COVERAGES))
+FAMILIES = ETERNITY_FAMILIES
 
 
 @pytest.mark.parametrize(("shape", "setting", "coverage"), FAMILIES, ids=["-".join(f) for f in FAMILIES])
 def test_every_family_is_one_body_with_its_stones_seated_and_apart(shape, setting, coverage):
-    index = FAMILIES.index((shape, setting, coverage))
-    doc = row_doc(shape, setting, coverage, us=(3, 7, 10, 13)[index % 4], profile=PROFILES[index % 4],
-                  thickness=(2.0, 2.2, 2.4)[index % 3])
+    doc = eternity_case(shape, setting, coverage)
     design = parse_design(doc)
     model = model_of(design)
     assert model.metal.is_watertight and model.body_count == 1

@@ -14,7 +14,6 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import io
-import itertools
 import os
 import re
 import shutil
@@ -31,9 +30,10 @@ from hypothesis import strategies as st
 
 from configurator.budget import fit
 from configurator.checks import Severity, check
-from configurator.design import Bail, Outline, Profile, SettingStyle, Shape, load_design, parse_design
+from configurator.design import load_design, parse_design
 from configurator.errors import ConfiguratorError, DesignError
 from configurator.export import Format, encode, export, findings_pattern, stones_mesh, wax_pattern
+from configurator.families import every_design
 from configurator.quotes import model_of, price
 
 from .test_properties import REPRODUCIBLE, design_documents
@@ -148,17 +148,7 @@ def test_admesh_finds_nothing_to_repair(case, tmp_path):
 
 
 def _matrix() -> list[dict]:
-    docs = []
-    for shape, style, profile in itertools.product(Shape, SettingStyle, Profile):
-        docs.append({"piece": "ring", "metal": "18k-yellow",
-                     "ring": {"size": {"system": "US", "value": 7}, "profile": profile.value, "width_mm": 3.0,
-                              "thickness_mm": 1.8},
-                     "stone": {"shape": shape.value, "length_mm": 6.5}, "setting": {"style": style.value}})
-    for shape, style, outline, bail in itertools.product(Shape, SettingStyle, Outline, Bail):
-        docs.append({"piece": "pendant", "metal": "18k-yellow",
-                     "pendant": {"outline": outline.value, "size_mm": 18.0, "bail": bail.value},
-                     "stone": {"shape": shape.value, "length_mm": 6.0}, "setting": {"style": style.value}})
-    return docs
+    return [doc for _, doc in every_design()]
 
 
 def _judge_matrix_slice(docs: list[dict], folder: str) -> tuple[int, int, list[str]]:
@@ -179,7 +169,8 @@ def _judge_matrix_slice(docs: list[dict], folder: str) -> tuple[int, int, list[s
 
 @needs_admesh
 def test_admesh_judges_the_design_matrix(tmp_path):
-    """12 shapes x 6 styles x 6 band profiles of rings, x 5 outlines x 2 bails of pendants: metal, stones and
+    """Every family (`configurator.families`): 12 shapes x 6 styles x 6 band profiles of rings, x 5 outlines x 2 bails
+    of pendants, three-stone rings, side-stone rows and eternity bands across the ring sizes: metal, stones and
     findings of each, written and judged (two processes, one a core)."""
     docs = _matrix()
     halves = [docs[0::2], docs[1::2]]
@@ -189,7 +180,7 @@ def test_admesh_judges_the_design_matrix(tmp_path):
     files = sum(result[1] for result in results)
     problems = [problem for result in results for problem in result[2]]
     print(f"\ndesign matrix: {designs} designs, {files} STL files judged, {len(problems)} problems")
-    assert designs > 700
+    assert designs > 800
     assert problems == [], problems[:10]
 
 

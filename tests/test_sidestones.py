@@ -14,6 +14,7 @@ import trimesh
 
 from configurator.checks import MIN_ACCENT_GAP_MM, Severity, check
 from configurator.design import DesignError, Shape, parse_design
+from configurator.families import CHANNEL_ROWS, HEAD_ROWS, side_row, side_row_case
 from configurator.price_table import current_price_table
 from configurator.quotes import model_of, price, quote_document
 
@@ -74,6 +75,7 @@ def test_the_pair_is_priced_and_set_per_stone():
     ({"side_stones": {"stone": {"length_mm": 1.5}, "style": "prong"}}, r"side_stones\.stone\.length_mm"),
     ({"side_stones": {"stone": {"length_mm": 7.0}, "style": "prong"}}, r"side_stones\.stone\.length_mm"),
     ({"setting": {"style": "halo"}}, "side_stones: a halo centre"),
+    ({"setting": {"style": "channel"}}, "side_stones: a channel centre leaves no shoulders"),
     ({"side_stones": {"stone": {"length_mm": 4.0}, "style": "pave"}}, r"side_stones\.style"),
     ({"stone": None, "setting": None}, "side_stones: side stones flank a centre stone"),
     ({"schema_version": 1}, "side_stones: needs schema_version 2"),
@@ -84,9 +86,10 @@ def test_side_stones_that_cannot_be_made_are_refused_naming_the_field(change, fi
         parse_design(doc)
 
 
-def test_the_three_stone_preset_exports_clean(tmp_path):
+@pytest.mark.parametrize("preset", ["three-stone", "side-stone-ring"])
+def test_the_side_stone_presets_export_clean(tmp_path, preset):
     out = tmp_path / "three.stl"
-    result = subprocess.run([sys.executable, "-m", "configurator", "export", str(ROOT / "models" / "three-stone.json"),
+    result = subprocess.run([sys.executable, "-m", "configurator", "export", str(ROOT / "models" / f"{preset}.json"),
                              "-o", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     mesh = trimesh.load(out, file_type="stl", force="mesh")
@@ -95,9 +98,9 @@ def test_the_three_stone_preset_exports_clean(tmp_path):
     figures = {line.split(":")[0].strip(): int(line.split(":")[1].split()[0]) for line in report.splitlines()
                if line.split(":")[0].strip() in ("Degenerate facets", "Edges fixed", "Facets removed")}
     assert figures == {"Degenerate facets": 0, "Edges fixed": 0, "Facets removed": 0}, report
-    doc = json.loads((ROOT / "models" / "three-stone.json").read_text(encoding="utf-8"))
+    doc = json.loads((ROOT / "models" / f"{preset}.json").read_text(encoding="utf-8"))
     share = doc["side_stones"]["stone"]["length_mm"] / doc["stone"]["length_mm"]
-    assert 0.5 <= share <= 0.7  # graduated as the trade usually does
+    assert 0.35 <= share <= 0.7  # graduated as the trade usually does: 50-70 %, a row of three starts smaller
     assert np.isfinite(price(parse_design(doc)).total)
 
 
@@ -111,3 +114,83 @@ def test_a_smaller_centre_keeps_its_side_stones_in_proportion():
     new = smaller.design
     assert new.stone.length_mm < design.stone.length_mm and smaller.total <= budget
     assert new.side_stones.stone.length_mm / new.stone.length_mm == pytest.approx(share, abs=0.01)
+
+
+ROWS = CHANNEL_ROWS + HEAD_ROWS
+
+
+@pytest.mark.parametrize(("shape", "style", "count"), ROWS, ids=["-".join(map(str, row)) for row in ROWS])
+def test_every_graduated_row_is_one_body_with_its_stones_seated_apart_and_symmetric(shape, style, count):
+    doc = side_row_case(shape, style, count)
+    design = parse_design(doc)
+    length, graduation = doc["side_stones"]["stone"]["length_mm"], doc["side_stones"]["graduation"]
+    model = model_of(design)
+    assert model.metal.is_watertight and model.body_count == 1
+    sides = [part for part in model.stone_parts if part.role == "side"]
+    assert len(sides) == 2 * count
+    wanted = [round(length * graduation**i, 2) for i in range(count)]  # graduated, nearest the centre first
+    assert [part.size_mm for part in sides[:count]] == pytest.approx(wanted, abs=1e-9)
+    assert [part.size_mm for part in sides[count:]] == pytest.approx(wanted, abs=1e-9)
+    centre = next(part for part in model.stone_parts if part.role == "centre")
+    for part in sides:
+        assert (model.solid ^ part.solid).volume() < 1e-3  # seated
+    neighbours = [(centre, sides[0]), (centre, sides[count])]
+    neighbours += [(sides[i], sides[i + 1]) for i in range(2 * count - 1) if (i + 1) % count]
+    assert min(a.solid.min_gap(b.solid, 1.0) for a, b in neighbours) >= MIN_ACCENT_GAP_MM
+    right = np.array([part.mesh.bounds.mean(axis=0) for part in sides[:count]])
+    left = np.array([part.mesh.bounds.mean(axis=0) for part in sides[count:]])
+    assert left == pytest.approx(right * [-1, 1, 1], abs=5e-3)  # the left shoulder mirrors the right
+    assert np.all(np.diff(np.arctan2(right[:, 0], right[:, 2])) > 0)  # each further round the band
+    found = [finding for finding in check(design, model, verify=False) if finding.severity is Severity.BLOCKING]
+    assert found == []
+
+
+def test_a_row_is_priced_by_size_and_set_per_stone():
+    design = parse_design(json.loads((ROOT / "models" / "side-stone-ring.json").read_text(encoding="utf-8")))
+    quote = price(design)
+    table = current_price_table()
+    lines = [row for row in quote.rows if row.item.startswith("side stones:")]
+    sides = [part for part in model_of(design).stone_parts if part.role == "side"]
+    assert len(lines) == design.side_stones.count == 3
+    for line, stone in zip(lines, design.side_stones.stones, strict=True):
+        carats = [part.carat for part in sides if part.size_mm == stone.length_mm]
+        assert len(carats) == 2 and f" {stone.length_mm:g} mm," in line.item
+        assert line.amount == pytest.approx(round(2 * table.stone_price(stone, carats[0]), 2), abs=0.02)
+    (labour,) = [row for row in quote.rows if row.item.startswith("labour: setting 6 side stones (channel)")]
+    assert labour.amount == pytest.approx(6 * table.labour.accent.channel)
+    summary = quote_document(design)
+    groups = [stone for stone in summary["stones"] if stone["role"] == "side"]
+    assert [group["length_mm"] for group in groups] == [2.6, 2.21, 1.88]
+    assert sum(group["count"] for group in groups) == summary["side_stones"]["count"] == 6
+    assert summary["total_carat"] == pytest.approx(sum(stone["carat"] for stone in summary["stones"]), abs=2e-3)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"count": 6}, r"side_stones\.count"),
+    ({"count": 2.0}, r"side_stones\.count"),
+    ({"graduation": 0.5}, r"side_stones\.graduation"),
+    ({"count": 5, "graduation": 0.7}, r"side_stones\.graduation: the smallest side stone would be 1 mm long"),
+    ({"style": "prong", "count": 2, "stone": {"shape": "oval", "length_mm": 3.0}},
+     r"side_stones\.stone\.shape: a graduated row in prongs takes round"),
+    ({"stone": {"shape": "pear", "length_mm": 2.6}}, r"side_stones\.stone\.shape: a channel holds"),
+    ({"count": 5, "graduation": 1.0}, r"side_stones\.count: 5 stones a side reach"),
+    ({"style": "pave"}, r"side_stones\.style"),
+])
+def test_rows_that_cannot_be_made_are_refused_naming_the_field(change, field):
+    doc = side_row()
+    doc["side_stones"] = {**doc["side_stones"], **change}
+    with pytest.raises(DesignError, match=field):
+        parse_design(doc)
+
+
+def test_a_channel_needs_a_band_to_hold_it():
+    with pytest.raises(DesignError, match=r"ring\.width_mm: a channel of 2\.6 mm side stones needs a band at least "
+                                          r"4\.00 mm wide"):
+        parse_design(side_row(width=3.5))
+    with pytest.raises(DesignError, match=r"side_stones\.style: a channel needs a band with a flat or rounded top"):
+        parse_design(side_row(profile="knife-edge"))
+
+
+def test_prong_heads_that_would_reach_past_the_top_of_a_small_ring_are_refused():
+    with pytest.raises(DesignError, match=r"side_stones\.count: 3 stones a side reach"):
+        parse_design(side_row("round", "prong", 3, 2.6, 0.9, us=3, width=2.6))

@@ -19,9 +19,9 @@ from configurator.design import (
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
     ROW_GAP_LEAST_MM,
+    SIDE_GRADUATION,
     SQUARE_SHAPES,
     STONE_CLARITIES,
-    STYLES_WITH_PRONGS,
     Eternity,
     RowSetting,
     SettingStyle,
@@ -32,6 +32,7 @@ from configurator.design import (
 from configurator.errors import DesignError
 from configurator.settings import default_prong_mm
 from configurator.stones import depth_mm, modelled_carat, stone_for_carat
+from configurator.styles import style_of
 
 DEFAULT_RING = {"size": {"system": "US", "value": 7.0}, "profile": "comfort", "width_mm": 2.5, "thickness_mm": 1.7}
 DEFAULT_PENDANT = {"outline": "round", "size_mm": 16.0, "thickness_mm": 1.5, "bail": "fixed", "clasp": "lobster",
@@ -47,7 +48,10 @@ SIDE_FIELDS: dict[str, tuple[str, ...]] = {
     "side_material": ("side_stones", "stone", "material"),
     "side_color": ("side_stones", "stone", "color"),
     "side_clarity": ("side_stones", "stone", "clarity"),
+    "side_count": ("side_stones", "count"),
+    "side_grad": ("side_stones", "graduation"),
 }
+SIDE_NUMBERS = {"side_length": float, "side_count": int, "side_grad": float}
 # An eternity row's controls: key -> path in the document.
 ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "row_coverage": ("ring", "eternity", "coverage"),
@@ -180,10 +184,10 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
         setting = doc.get("setting") or {"style": "prong"}
         style = SettingStyle(setting["style"])
         shown["style"] = style.value
-        if style in STYLES_WITH_PRONGS:
-            shown["prongs"] = setting.get("prongs") or 4
+        if style_of(style).prongs:  # the controls a style takes: its prong count and tips, its prongs' diameter
+            shown["prongs"] = setting.get("prongs") or style_of(style).prongs
             shown["tips"] = setting.get("tips", "round")
-        if style is not SettingStyle.BEZEL:
+        if style_of(style).prong_mm:
             shown["prong_mm"] = round(float(setting.get("prong_mm") or default_prong_mm(stone, style)), 2)
     shown["side_on"] = doc.get("side_stones") is not None
     if doc.get("side_stones") and stone is not None:
@@ -192,6 +196,8 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
                   "side_style": doc["side_stones"].get("style", "prong"), "side_material": side.material,
                   "side_color": side.grade_color, "side_clarity": side.grade_clarity,
                   "side_share": side.length_mm / stone.length_mm,
+                  "side_count": int(doc["side_stones"].get("count", 1)),
+                  "side_grad": float(doc["side_stones"].get("graduation", SIDE_GRADUATION)),
                   "side_carat": round(round(modelled_carat(side), 3), 2)}
     shown["engraving"] = (doc.get("engraving") or {}).get("text", "")
     heirloom = doc.get("heirloom")
@@ -298,7 +304,7 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         elif not value and doc.get("side_stones"):
             parked["side_stones"] = doc.pop("side_stones")
     elif key in SIDE_FIELDS:
-        _set(doc, SIDE_FIELDS[key], float(value) if key == "side_length" else value)
+        _set(doc, SIDE_FIELDS[key], SIDE_NUMBERS[key](value) if key in SIDE_NUMBERS else value)
         _follow(doc["side_stones"]["stone"], SIDE_FIELDS[key][-1])
     elif key == "row_on":
         ring = doc["ring"]
@@ -364,10 +370,10 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
     elif key == "style":
         setting = dict(doc.get("setting") or {})
         setting["style"] = value
-        style = SettingStyle(value)
-        if style not in STYLES_WITH_PRONGS:
+        style = style_of(SettingStyle(value))
+        if not style.prongs:
             setting.pop("prongs", None)
-        if style is SettingStyle.BEZEL:
+        if not style.prong_mm:
             setting.pop("prong_mm", None)
         doc["setting"] = setting
     elif key == "engraving":

@@ -1,0 +1,67 @@
+"""The centre stone's setting styles: one small module each, one line each in `STYLES`.
+
+A style knows how to build the head round the centre stone (in the stone's frame), what it adds to a ring's shoulders
+or round a pendant's plate, which of the document's setting fields it takes, how its accent stones are priced, what
+the check measures on it and what the check calls a point on it. Everything that builds, prices, checks or shows a
+setting reads it from here. A new style is a module here, its line below, its name in `design.SettingStyle` (the
+document's word for it) and its labour rate in the price table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..design import SettingStyle
+
+if TYPE_CHECKING:
+    from ..catalogue import Metal
+    from ..checks import Finding
+    from ..design import Design, Setting
+    from ..geometry import Model
+    from ..pendants import Plate
+    from ..settings import Parts, StoneForm, Support
+    from ..shoulders import BandTop
+
+
+@dataclass(frozen=True)
+class Style:
+    """A setting style of the centre stone."""
+
+    name: SettingStyle
+    head: Callable[[StoneForm, Setting, Support, bool], Parts]  # (form, setting, support, precut), stone's frame
+    prongs: int = 0  # the prong count a document may choose, by default this; 0: none to choose
+    prong_mm: bool = True  # its head has prongs whose diameter a document may set
+    braced: bool = False  # its prongs are braced (by a rim): they may be thinner than free-standing ones
+    shoulders: Callable[[BandTop, StoneForm, float, Parts], Parts] | None = None  # (top, form, girdle z, head)
+    border: Callable[[Plate, float], Parts] | None = None  # accent stones round a pendant's plate (plate, keep clear)
+    accent_labour: str | None = None  # the price table's labour.accent rate for its accent stones
+    abutting: bool = False  # its accent stones touch by design (one channel): the check does not space them
+    findings: Callable[[Design, Model, Metal], list[Finding]] | None = None  # what the check measures on it
+    in_band: bool = False  # its stones sit in the band's top: it needs a flat or rounded one
+    least_band_mm: float = 0.0  # the narrowest band it goes on
+    flanked: bool = False  # side stones may stand on its shoulders
+    named: str = "head"  # what the check calls a point on it: "the head at 3 o'clock"
+
+
+def _registry() -> dict[SettingStyle, Style]:
+    from . import bezel, cathedral, channel, halo, pave, prong
+
+    return {style.name: style for style in (prong.STYLE, bezel.STYLE, halo.STYLE, channel.STYLE, pave.STYLE,
+                                            cathedral.STYLE)}
+
+
+_STYLES: dict[SettingStyle, Style] = {}
+
+
+def style_of(name: SettingStyle) -> Style:
+    """The style called `name` (the registry is made on first use: its builders import the geometry)."""
+    if not _STYLES:
+        _STYLES.update(_registry())
+    return _STYLES[name]
+
+
+def every_style() -> tuple[Style, ...]:
+    style_of(SettingStyle.PRONG)
+    return tuple(_STYLES.values())

@@ -1,0 +1,14 @@
+"""A bezel: a wall round the girdle rising over a quarter of the crown, on posts to the band."""
+
+from __future__ import annotations
+
+from ..design import Setting, SettingStyle
+from ..settings import Parts, StoneForm, Support, bezel
+from . import Style
+
+
+def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
+    return bezel(form, support, precut)
+
+
+STYLE = Style(SettingStyle.BEZEL, head, prong_mm=False, flanked=True, named="bezel")

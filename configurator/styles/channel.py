@@ -1,0 +1,57 @@
+"""Channel: the centre in four prongs, round accent stones in a groove along each shoulder (a channel round a
+pendant's plate), the band's walls holding their girdles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..design import Design, Ring, Setting, SettingStyle
+from ..pendants import Plate, border
+from ..settings import Parts, StoneForm, Support, prongs
+from ..shoulders import BandTop, channel, channel_size
+from . import Style
+
+if TYPE_CHECKING:
+    from ..catalogue import Metal
+    from ..checks import Finding
+    from ..geometry import Model
+
+
+def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
+    return prongs(form, 4, False, support, setting.prong_mm, precut)
+
+
+def shoulders(top: BandTop, form: StoneForm, girdle_z: float, held: Parts) -> Parts:
+    return channel(top)
+
+
+def plate_border(plate: Plate, keep_clear: float) -> Parts:
+    return border(plate, keep_clear, pave_beads=False)
+
+
+def wider_band_mm(ring: Ring, wall: float, tolerance: float) -> float:
+    """The narrowest band (to 0.1 mm) whose channel leaves walls of `wall` each side."""
+    width = ring.width_mm
+    while width < 15.0 and (width - channel_size(width)) / 2 < wall - tolerance:
+        width = round(width + 0.1, 1)
+    return width
+
+
+def findings(design: Design, model: Model, metal: Metal) -> list[Finding]:
+    """The channel's walls either side of its stones, against the alloy's thinnest wall."""
+    from ..checks import TOLERANCE_MM, Finding, Severity
+
+    if design.ring is None:
+        return []
+    wall = (design.ring.width_mm - channel_size(design.ring.width_mm)) / 2
+    if wall >= metal.min_wall_mm - TOLERANCE_MM:
+        return []
+    wanted = wider_band_mm(design.ring, metal.min_wall_mm, TOLERANCE_MM)
+    return [Finding(Severity.BLOCKING, "ring.width_mm", wall, metal.min_wall_mm,
+                    "the channel's walls are too thin to hold the stones",
+                    f"make width_mm at least {wanted:.1f} or choose pave", (("ring.width_mm", wanted),),
+                    "the channel's walls", kind="channel-wall")]
+
+
+STYLE = Style(SettingStyle.CHANNEL, head, shoulders=shoulders, border=plate_border, accent_labour="channel",
+              abutting=True, findings=findings, in_band=True)

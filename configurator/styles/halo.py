@@ -1,0 +1,14 @@
+"""A halo: the centre in prongs, ringed by small stones bead-set on a rim that braces the prongs."""
+
+from __future__ import annotations
+
+from ..design import Setting, SettingStyle
+from ..settings import Parts, StoneForm, Support, halo
+from . import Style
+
+
+def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
+    return halo(form, setting.prong_count, support, precut, setting.prong_mm)
+
+
+STYLE = Style(SettingStyle.HALO, head, prongs=4, braced=True, accent_labour="halo", named="halo")

@@ -1,0 +1,14 @@
+"""Prongs: a claw of three, four or six prongs round the stone on a gallery rail, their feet in the band."""
+
+from __future__ import annotations
+
+from ..design import Setting, SettingStyle
+from ..settings import Parts, StoneForm, Support, prongs
+from . import Style
+
+
+def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
+    return prongs(form, setting.prong_count, setting.tips.value == "claw", support, setting.prong_mm, precut)
+
+
+STYLE = Style(SettingStyle.PRONG, head, prongs=4, flanked=True)

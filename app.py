@@ -46,10 +46,8 @@ from configurator.design import (
     RowSetting,
     SettingStyle,
     Shape,
-    loads_design,
-    parse_design,
-    without_stray_parts,
 )
+from configurator.documents import loads_design, parse_design, without_stray_parts
 from configurator.errors import ConfiguratorError
 from configurator.export import Format, encode, scene_glb, stones_mesh, wax_pattern
 from configurator.geometry import build

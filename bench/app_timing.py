@@ -104,7 +104,7 @@ def change_bytes(browser, url: str) -> list[int]:
     import json
     from pathlib import Path
 
-    from configurator.design import parse_design
+    from configurator.documents import parse_design
     from configurator.share import encode_design
 
     halo = parse_design(json.loads((Path(__file__).resolve().parent.parent / "models" / "halo-ring.json").read_text()))

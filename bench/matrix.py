@@ -12,7 +12,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from configurator.design import DesignError, parse_design
+from configurator.design import DesignError
+from configurator.documents import parse_design
 from configurator.families import every_design
 from configurator.geometry import build
 from configurator.solids import PREVIEW

@@ -39,7 +39,7 @@ def measure_here(doc: dict, how: str) -> dict:
     """Build `doc` once in this process and report what it cost (call it in a fresh process)."""
     import tracemalloc
 
-    from configurator.design import parse_design
+    from configurator.documents import parse_design
     from configurator.geometry import build
     from configurator.solids import EXPORT
 

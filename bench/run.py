@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from configurator.bands import build_band
-from configurator.design import Profile, load_design, parse_design
+from configurator.design import Profile
+from configurator.documents import load_design, parse_design
 from configurator.export import Format, encode, wax_pattern
 from configurator.geometry import build
 from configurator.pricing import quote

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import catalogue
-from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, Design, parse_design
+from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, Design
+from .documents import parse_design
 from .price_table import PriceTable, current_price_table
 from .quotes import model_of, price
 from .stones import scaled_stone, smallest_length_mm

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from . import catalogue
-from .design import Coverage, Design, Ring, SettingStyle, edited
+from .design import Coverage, Design, Ring, SettingStyle
+from .documents import edited
 from .errors import DesignError
 from .geometry import Model
 from .outlines import pendant_outline

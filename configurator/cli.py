@@ -11,7 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .design import Design, load_design, loads_design
+from .design import Design
+from .documents import load_design, loads_design
 from .errors import ConfiguratorError
 
 # Each command imports what it uses when it runs (a quote needs no PDF writer, the size table no geometry): the
@@ -106,7 +107,7 @@ def _cmd_hash_password(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .design import json_schema
+    from .documents import json_schema
 
     _print_json(json_schema())
     return 0

@@ -6,7 +6,8 @@ import base64
 import binascii
 import zlib
 
-from .design import Design, loads_design
+from .design import Design
+from .documents import loads_design
 from .errors import DesignError
 
 MAX_TOKEN_CHARACTERS = 8192  # a link stays well under what browsers and servers accept

@@ -33,7 +33,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 import configurator
-from configurator.design import loads_design, unprintable
+from configurator.design import unprintable
+from configurator.documents import loads_design
 from configurator.errors import ConfiguratorError, DesignError
 
 MAX_NAME = 120

@@ -15,7 +15,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from configurator.design import load_design  # noqa: E402
+from configurator.documents import load_design  # noqa: E402
 from configurator.geometry import build  # noqa: E402
 from configurator.sheet import spec_sheet  # noqa: E402
 from configurator.solids import EXPORT  # noqa: E402

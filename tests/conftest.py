@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import trimesh
 
-from configurator.design import Design, parse_design
+from configurator.design import Design
+from configurator.documents import parse_design
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 

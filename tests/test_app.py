@@ -70,7 +70,7 @@ def document(at: AppTest) -> dict:
 
 
 def volume(at: AppTest) -> float:
-    from configurator.design import parse_design
+    from configurator.documents import parse_design
     from configurator.quotes import quote_document
 
     return quote_document(parse_design(document(at)))["metal_volume_mm3"]
@@ -486,7 +486,7 @@ def test_a_preset_opens_with_its_stone(app):
 
 
 def test_a_share_link_reopens_the_same_design(monkeypatch):
-    from configurator.design import load_design
+    from configurator.documents import load_design
     from configurator.share import encode_design
 
     monkeypatch.chdir(ROOT)
@@ -613,7 +613,7 @@ def _open_preset(at: AppTest, name: str) -> AppTest:
 
 
 def _preset_doc(file: str) -> dict:
-    from configurator.design import parse_design
+    from configurator.documents import parse_design
 
     return parse_design(json.loads((ROOT / "models" / file).read_text())).to_dict()
 
@@ -897,7 +897,7 @@ def test_a_staff_session_locks_itself_when_idle(app):
 
 
 def test_an_eternity_row_is_chosen_counted_and_priced(app):
-    from configurator.design import parse_design
+    from configurator.documents import parse_design
     from configurator.eternity import count_for
 
     before = price(app)
@@ -951,7 +951,7 @@ def test_a_graduated_channel_row_is_made_from_the_controls_and_a_band_too_narrow
 
 
 def test_side_stones_make_a_three_stone_ring_and_follow_the_centre(app):
-    from configurator.design import parse_design
+    from configurator.documents import parse_design
 
     at = _run(app.checkbox(key="stone_on").check())
     before = price(at)

@@ -501,7 +501,7 @@ def test_share_link_reopens_the_design(page, browser):
 
 
 def normal(doc: dict) -> dict:
-    from configurator.design import parse_design
+    from configurator.documents import parse_design
 
     return parse_design(doc).to_dict()
 
@@ -583,7 +583,7 @@ def test_a_share_link_arrives_and_stays(browser, server):
 
 
 def normal_design(doc: dict):
-    from configurator.design import parse_design
+    from configurator.documents import parse_design
 
     return parse_design(doc)
 
@@ -709,7 +709,7 @@ def test_the_camera_survives_a_change_of_metal(page, tmp_path):
 
 
 def test_a_phone_shows_the_piece_and_the_price_first_and_swipes_scroll(browser, server, tmp_path):
-    from configurator.design import load_design
+    from configurator.documents import load_design
     from configurator.share import encode_design
 
     context = browser.new_context(**PHONE)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from configurator.checks import Severity, apply_fix, check
-from configurator.design import parse_design
+from configurator.documents import parse_design
 from configurator.quotes import model_of
 
 from .conftest import ring_doc

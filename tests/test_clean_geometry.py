@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 import trimesh
 
-from configurator.design import SettingStyle, Shape, parse_design
+from configurator.design import SettingStyle, Shape
+from configurator.documents import parse_design
 from configurator.export import Format, encode, findings_pattern, stones_mesh, wax_pattern
 from configurator.quotes import model_of
 

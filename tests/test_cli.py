@@ -9,7 +9,7 @@ import trimesh
 
 from configurator import catalogue
 from configurator.cli import main
-from configurator.design import load_design
+from configurator.documents import load_design
 from configurator.geometry import build
 
 from .conftest import ROOT, ring_doc
@@ -225,7 +225,7 @@ def test_fit_lists_changes_under_the_budget_as_json(capsys):
 
 
 def load_design_text(text):
-    from configurator.design import loads_design
+    from configurator.documents import loads_design
 
     return loads_design(text)
 

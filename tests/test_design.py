@@ -5,16 +5,8 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from configurator.design import (
-    MAX_DOCUMENT_BYTES,
-    Cut,
-    Design,
-    Shape,
-    json_schema,
-    load_design,
-    loads_design,
-    parse_design,
-)
+from configurator.design import Cut, Design, Shape
+from configurator.documents import MAX_DOCUMENT_BYTES, json_schema, load_design, loads_design, parse_design
 from configurator.errors import DesignError
 
 from .conftest import ROOT, ring_doc

@@ -15,7 +15,8 @@ import trimesh
 
 from configurator import families
 from configurator.checks import MIN_ACCENT_GAP_MM, Severity, check
-from configurator.design import SCHEMA_VERSION, DesignError, Eternity, parse_design
+from configurator.design import SCHEMA_VERSION, DesignError, Eternity
+from configurator.documents import parse_design
 from configurator.eternity import count_for, girdle_radius, layout
 from configurator.families import ETERNITY_FAMILIES, ROW_SETTINGS, eternity_case
 from configurator.geometry import build

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from configurator.budget import fit
 from configurator.checks import Severity, check
-from configurator.design import load_design, parse_design
+from configurator.documents import load_design, parse_design
 from configurator.errors import ConfiguratorError, DesignError
 from configurator.export import Format, encode, export, findings_pattern, stones_mesh, wax_pattern
 from configurator.families import every_design

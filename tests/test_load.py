@@ -23,7 +23,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 from configurator import catalogue
-from configurator.design import parse_design
+from configurator.documents import parse_design
 from configurator.quotes import price
 from tests import test_browser  # skips this module too when there is no Chromium
 from webapp.server import CHROMIUM, CHROMIUM_ARGS, ROOT

@@ -8,7 +8,8 @@ import manifold3d
 import numpy as np
 import pytest
 
-from configurator.design import Bail, Clasp, Outline, SettingStyle, Shape, parse_design
+from configurator.design import Bail, Clasp, Outline, SettingStyle, Shape
+from configurator.documents import parse_design
 from configurator.findings import LINK_LENGTH_MM, LINK_WIRE_MM, chain, clasp
 from configurator.geometry import build, chain_of
 from configurator.settings import accent_prong_mm, centre_prong_mm

@@ -8,7 +8,8 @@ import pytest
 
 from configurator import catalogue
 from configurator.budget import SIZE_STEP_MM, _stone_of_length, _with, fit
-from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS, parse_design
+from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS
+from configurator.documents import parse_design
 from configurator.errors import CatalogueError
 from configurator.price_table import (
     PRICE_TABLE,
@@ -337,7 +338,7 @@ def test_the_catalogue_comparison_counts_credits():
 
 
 def test_a_pendant_quote_has_no_ring_figures_and_a_stray_ring_part_is_refused():
-    from configurator.design import without_stray_parts
+    from configurator.documents import without_stray_parts
     from configurator.errors import DesignError
     from configurator.quotes import quote_document
 

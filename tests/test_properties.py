@@ -34,15 +34,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from configurator import catalogue
-from configurator import design as design_module
+from configurator import catalogue, documents
 from configurator.cli import main
 from configurator.design import (
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
-    MAX_DOCUMENT_BYTES,
     MAX_ENGRAVING_CHARACTERS,
-    MAX_NESTING,
     STONE_CLARITIES,
     Bail,
     Clasp,
@@ -54,11 +51,9 @@ from configurator.design import (
     ProngTip,
     SettingStyle,
     Shape,
-    load_design,
-    loads_design,
-    parse_design,
     unprintable,
 )
+from configurator.documents import MAX_DOCUMENT_BYTES, MAX_NESTING, load_design, loads_design, parse_design
 from configurator.errors import DesignError
 from configurator.geometry import build
 from configurator.share import decode_design, encode_design
@@ -622,7 +617,7 @@ def test_mutated_presets_through_a_real_process(scratch):
 def test_an_oversized_file_is_refused_before_it_is_read_whole(tmp_path, monkeypatch):
     path = tmp_path / "huge.json"
     path.write_text(PRESETS["comfort-band"] + " " * MAX_DOCUMENT_BYTES)
-    monkeypatch.setattr(design_module.json, "loads", pytest.fail)  # never parsed
+    monkeypatch.setattr(documents.json, "loads", pytest.fail)  # never parsed
     with pytest.raises(DesignError, match=r"^huge\.json: larger than 256 KiB"):
         load_design(path)
     with pytest.raises(DesignError, match="larger than 256 KiB"):
@@ -633,7 +628,7 @@ def test_an_oversized_file_is_refused_before_it_is_read_whole(tmp_path, monkeypa
 
 
 def test_deep_nesting_is_refused_before_parsing(monkeypatch):
-    monkeypatch.setattr(design_module.json, "loads", pytest.fail)
+    monkeypatch.setattr(documents.json, "loads", pytest.fail)
     for text in ("[" * 200_000, "[" * (MAX_NESTING + 1) + "]" * (MAX_NESTING + 1), '{"a":' * 30_000,
                  '{"piece": "ring", "ring": ' + "[" * 5000):
         with pytest.raises(DesignError, match=f"^the design is nested more than {MAX_NESTING} levels deep$"):
@@ -758,7 +753,7 @@ def test_the_store_refuses_bad_client_names_and_titles(tmp_path):
 
 def test_nothing_from_a_document_is_evaluated_or_opened():
     """No eval, exec, compile, __import__, pickle or yaml in the library or the app; every `open` / path in
-    design.py comes from the caller, never from a document's value."""
+    documents.py comes from the caller, never from a document's value."""
     sources = [*sorted((ROOT / "configurator").glob("*.py")), ROOT / "app.py"]
     for source in sources:
         tree = ast.parse(source.read_text(encoding="utf-8"))
@@ -768,8 +763,8 @@ def test_nothing_from_a_document_is_evaluated_or_opened():
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = {alias.name.split(".")[0] for alias in node.names} | {getattr(node, "module", None)}
                 assert not names & {"pickle", "marshal", "shelve", "yaml", "dill"}, f"{source.name}:{node.lineno}"
-    design_tree = ast.parse((ROOT / "configurator" / "design.py").read_text(encoding="utf-8"))
-    opened = [node for node in ast.walk(design_tree) if isinstance(node, ast.Attribute)
+    documents_tree = ast.parse((ROOT / "configurator" / "documents.py").read_text(encoding="utf-8"))
+    opened = [node for node in ast.walk(documents_tree) if isinstance(node, ast.Attribute)
               and node.attr in {"open", "read_bytes", "read_text", "write_text", "write_bytes"}]
     assert [node.value.id for node in opened if isinstance(node.value, ast.Name)] == ["path"]  # load_design(path)
 

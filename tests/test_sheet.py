@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from configurator import catalogue
 from configurator.checks import check
-from configurator.design import load_design, parse_design
+from configurator.documents import load_design, parse_design
 from configurator.pricing import metal_grams
 from configurator.quotes import model_of, price
 from configurator.sheet import spec_sheet

@@ -13,7 +13,8 @@ import pytest
 import trimesh
 
 from configurator.checks import MIN_ACCENT_GAP_MM, Severity, check
-from configurator.design import DesignError, Shape, parse_design
+from configurator.design import DesignError, Shape
+from configurator.documents import parse_design
 from configurator.families import CHANNEL_ROWS, HEAD_ROWS, side_row, side_row_case
 from configurator.price_table import current_price_table
 from configurator.quotes import model_of, price, quote_document

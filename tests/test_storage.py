@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 import configurator
 from configurator import storage
-from configurator.design import loads_design
+from configurator.documents import loads_design
 from configurator.errors import ConfiguratorError
 from configurator.storage import SavedDesign, StorageError, Store, database_url
 

@@ -29,7 +29,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from configurator.design import loads_design
+from configurator.documents import loads_design
 from configurator.storage import PNG_SIGNATURE, SavedDesign, Store
 
 ROOT = Path(__file__).resolve().parent.parent

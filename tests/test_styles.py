@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from configurator.design import DesignError, SettingStyle, parse_design
+from configurator.design import DesignError, SettingStyle
+from configurator.documents import parse_design
 from configurator.price_table import current_price_table
 from configurator.quotes import model_of, price
 from configurator.styles import every_style, style_of

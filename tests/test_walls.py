@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import trimesh
 
-from configurator.design import Design, parse_design
+from configurator.design import Design
+from configurator.documents import parse_design
 from configurator.geometry import build
 from configurator.solids import EXPORT
 from configurator.walls import scan

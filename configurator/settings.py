@@ -84,12 +84,18 @@ class StoneForm:
 
     @classmethod
     def of(cls, stone: Stone, girdle_points: int = 64) -> StoneForm:
-        solid = stone_solid(stone, girdle_points)
-        if not _hollowed(stone):
-            solid = _through_corners(solid)
-        solid = cleaned(solid)  # once per stone: every placed copy of it is as clean (see geometry.Meshed)
-        low, high = solid.bounding_box()[2], solid.bounding_box()[5]
-        return cls(stone, solid, high, -low)
+        """The form of `stone`, made once per stone and girdle (a ring's placement and its head share it)."""
+        return _form(stone, girdle_points)
+
+
+@lru_cache(maxsize=256)
+def _form(stone: Stone, girdle_points: int) -> StoneForm:
+    solid = stone_solid(stone, girdle_points)
+    if not _hollowed(stone):
+        solid = _through_corners(solid)
+    solid = cleaned(solid)  # once per stone: every placed copy of it is as clean (see geometry.Meshed)
+    low, high = solid.bounding_box()[2], solid.bounding_box()[5]
+    return StoneForm(stone, solid, high, -low)
 
 
 def _through_corners(solid: manifold3d.Manifold) -> manifold3d.Manifold:

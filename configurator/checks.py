@@ -20,6 +20,7 @@ from .documents import edited
 from .errors import DesignError
 from .geometry import Model
 from .outlines import pendant_outline
+from .rows import seat_depth_mm
 from .settings import (
     CENTRE_PRONG_MIN_MM,
     SUPPORTED_PRONG_MIN_MM,
@@ -92,6 +93,17 @@ def thicker_band(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
     limit = Ring.model_fields["thickness_mm"].metadata
     top = next((item.le for item in limit if getattr(item, "le", None) is not None), 4.0)
     return (("ring.thickness_mm", min(_up(wanted, 0.05), top)),)
+
+
+def metal_under_seats(ring: Ring, metal, under: float, seats: str, where: str, kind: str) -> list[Finding]:
+    """Metal left `under` drilled `seats` against the alloy's thinnest wall: a warning offering the band that clears
+    it, or nothing."""
+    if under >= metal.min_wall_mm - TOLERANCE_MM:
+        return []
+    changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
+    return [Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
+                    f"little metal is left under {seats} (they are drilled through)",
+                    f"make thickness_mm at least {changes[0][1]:.2f}", changes, where, kind=kind)]
 
 
 def check(design: Design, model: Model, walls: Scan | None = None, verify: bool = True) -> list[Finding]:
@@ -486,16 +498,10 @@ def _side_findings(design: Design, model: Model, metal) -> list[Finding]:
                              "choose smaller side stones", (), place(design, model, near.mesh.bounds.mean(axis=0)),
                              kind="side-gap"))
     if design.side_stones.style is SettingStyle.CHANNEL:
-        from .sidestones import seat_depth_mm
+        from . import sidestones
 
-        ring = design.ring
-        under = ring.thickness_mm - seat_depth_mm(design)
-        if under < metal.min_wall_mm - TOLERANCE_MM:
-            changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
-            found.append(Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
-                                 "little metal is left under the side stones' seats (they are drilled through)",
-                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the side stones",
-                                 kind="row-under"))
+        found += metal_under_seats(design.ring, metal, design.ring.thickness_mm - sidestones.seat_depth_mm(design),
+                                   "the side stones' seats", "under the side stones", "row-under")
     return found
 
 
@@ -519,14 +525,8 @@ def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
                              f"the row's stones stand {closest:.2f} mm apart and would chip each other when set",
                              f"make gap_mm at least {wanted:.2f}", (("ring.eternity.gap_mm", wanted),),
                              place(design, model, part.mesh.bounds.mean(axis=0)), kind="row-gap"))
-    under = ring.thickness_mm - eternity.seat_depth_mm(eternity.form_of(ring.eternity))
-    if under < metal.min_wall_mm - TOLERANCE_MM:
-        changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
-        found.append(Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
-                             "little metal is left under the row's seats (they are drilled through)",
-                             f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the row of stones",
-                             kind="row-under"))
-    return found
+    under = ring.thickness_mm - seat_depth_mm(eternity.form_of(ring.eternity))
+    return found + metal_under_seats(ring, metal, under, "the row's seats", "under the row of stones", "row-under")
 
 
 def _setting_findings(design: Design, model: Model, metal, walls: Scan) -> list[Finding]:

@@ -83,9 +83,6 @@ def band_width_needed(eternity: Eternity) -> float:
     return length + 2 * ROW_MARGIN_MM
 
 
-seat_depth_mm = rows.seat_depth_mm
-
-
 @lru_cache(maxsize=64)
 def form_of(eternity: Eternity) -> StoneForm:
     return StoneForm.of(eternity.stone, rows.ROW_GIRDLE_POINTS)

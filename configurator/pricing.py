@@ -182,7 +182,9 @@ def quote(
     ]
     setting_lines: list[tuple[str, float, str, str]] = []
     workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
-    side_groups = side_count = 0  # side stone groups and stones priced so far: they come nearest the centre first
+    side = design.side_stones
+    side_groups = iter(side.groups if side is not None else ())  # the side weights come nearest the centre first
+    side_count = 0
     for weight in stones:
         name = catalogue.gemstone(weight.material).name
         if weight.role == "centre":
@@ -199,19 +201,13 @@ def quote(
             rate = getattr(table.labour.setting, style.value)
             setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour", workmanship))
         elif weight.role == "side":
-            side = design.side_stones
-            stone, each = side.groups[min(side_groups, len(side.groups) - 1)][0], weight.carat / weight.count
-            side_groups += 1
+            stone, each = next(side_groups, side.groups[-1])[0], weight.carat / weight.count
             grade = f"{stone.grade_color} {stone.grade_clarity}"
             size = f" {stone.length_mm:g} mm" if len(side.groups) > 1 else ""
             words = f"{weight.count} {stone.shape.value} {name}{size}, {each:.2f} ct each"
             lines.append((f"side stones: {words} ({grade})", table.stone_price(stone, each) * weight.count, "stone",
                           f"Side stones: {words}"))
             side_count += weight.count
-            if side_groups == len(side.groups):  # one labour line for every side stone
-                rate = side_setting_rate(table, side.style)
-                setting_lines.append((f"labour: setting {side_count} side stones ({side.style.value}) at {rate:.2f} "
-                                      "each", rate * side_count, "labour", workmanship))
         elif weight.role == "eternity":
             row = design.ring.eternity
             stone, each = row.stone, weight.carat / weight.count
@@ -229,6 +225,10 @@ def quote(
             rate = getattr(table.labour.accent, style_of(style).accent_labour)
             setting_lines.append((f"labour: setting {weight.count} accent stones ({style.value})",
                                   rate * weight.count, "labour", workmanship))
+    if side_count:  # one labour line for every side stone
+        rate = side_setting_rate(table, side.style)
+        setting_lines.append((f"labour: setting {side_count} side stones ({side.style.value}) at {rate:.2f} each",
+                              rate * side_count, "labour", workmanship))
     chain_grams = 0.0
     if design.pendant is not None:
         from .findings import chain_volume_mm3 as cable_volume

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from ..design import Setting, SettingStyle
-from ..settings import Parts, StoneForm, Support, prongs
+from ..settings import Parts, StoneForm, Support
 from ..shoulders import BandTop, cathedral
 from ..solids import subtract, union
-from . import Style
+from . import Style, prong
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
-    return prongs(form, setting.prong_count, setting.tips.value == "claw", support, setting.prong_mm, precut)
+    return prong.head(form, setting, support, precut)  # the prong style's head: count and tips as chosen
 
 
 def shoulders(top: BandTop, form: StoneForm, girdle_z: float, held: Parts) -> Parts:

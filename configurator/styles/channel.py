@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from ..design import Design, Ring, Setting, SettingStyle
 from ..pendants import Plate, border
-from ..settings import Parts, StoneForm, Support, prongs
+from ..settings import Parts, StoneForm, Support
 from ..shoulders import BandTop, channel, channel_size
 from . import Style
+from .prong import four_round_prongs
 
 if TYPE_CHECKING:
     from ..catalogue import Metal
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
-    return prongs(form, 4, False, support, setting.prong_mm, precut)
+    return four_round_prongs(form, setting, support, precut)
 
 
 def shoulders(top: BandTop, form: StoneForm, girdle_z: float, held: Parts) -> Parts:

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from ..design import Design, Setting, SettingStyle
 from ..pendants import Plate, border
-from ..settings import Parts, StoneForm, Support, prongs
+from ..settings import Parts, StoneForm, Support
 from ..shoulders import BandTop, pave, pave_layout, pave_seat_depth_mm
 from . import Style
+from .prong import four_round_prongs
 
 if TYPE_CHECKING:
     from ..catalogue import Metal
@@ -20,7 +21,7 @@ LEAST_BAND_MM = 2.2  # 1 mm stones and their beads
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
-    return prongs(form, 4, False, support, setting.prong_mm, precut)
+    return four_round_prongs(form, setting, support, precut)
 
 
 def shoulders(top: BandTop, form: StoneForm, girdle_z: float, held: Parts) -> Parts:
@@ -33,20 +34,13 @@ def plate_border(plate: Plate, keep_clear: float) -> Parts:
 
 def findings(design: Design, model: Model, metal: Metal) -> list[Finding]:
     """Metal left under the drilled seats, against the alloy's thinnest wall."""
-    from ..checks import TOLERANCE_MM, Finding, Severity, thicker_band
+    from ..checks import metal_under_seats
 
     if design.ring is None:
         return []
-    _, size = pave_layout(design.ring.width_mm)
-    depth = pave_seat_depth_mm(size)
+    depth = pave_seat_depth_mm(pave_layout(design.ring.width_mm)[1])
     under = model.band.section.min_wall_mm - depth if model.band is not None else design.ring.thickness_mm
-    if under >= metal.min_wall_mm - TOLERANCE_MM:
-        return []
-    changes = thicker_band(design.ring, design.ring.thickness_mm + metal.min_wall_mm - under)
-    return [Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
-                    "little metal is left under the pave seats (they are drilled through)",
-                    f"make thickness_mm at least {changes[0][1]:.2f}", changes, "under the pave stones",
-                    kind="pave-under")]
+    return metal_under_seats(design.ring, metal, under, "the pave seats", "under the pave stones", "pave-under")
 
 
 STYLE = Style(SettingStyle.PAVE, head, shoulders=shoulders, border=plate_border, accent_labour="pave",

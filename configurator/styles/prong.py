@@ -11,4 +11,9 @@ def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> P
     return prongs(form, setting.prong_count, setting.tips.value == "claw", support, setting.prong_mm, precut)
 
 
+def four_round_prongs(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
+    """The head of a style whose accents fill the shoulders: four round prongs, of the setting's diameter."""
+    return prongs(form, 4, False, support, setting.prong_mm, precut)
+
+
 STYLE = Style(SettingStyle.PRONG, head, prongs=4, flanked=True)

@@ -35,20 +35,28 @@ BORDER_CLEAR_MM = 1.2
 
 
 class Meshed:
-    """A solid, cleaned once, and its trimesh made on first use: what weighs and prices a design needs no mesh
-    library, and the copies of a model (`dressed`) share one mesh."""
+    """A solid, cleaned once for a file, and its trimesh made on first use: what weighs and prices a design needs no
+    mesh library, and the copies of a model (`dressed`) share one mesh.
 
-    __slots__ = ("solid", "metadata", "_mesh")
+    Args:
+        solid: the solid as built.
+        for_file: whether it may be written to a file (an export build): then it is cleaned of what a float32 file
+            would merge; a preview's is drawn as built.
+        clean: False for a solid cleaned already (a stone's form).
+    """
 
-    def __init__(self, solid: manifold3d.Manifold, clean: bool = True, **metadata) -> None:
-        self.solid = cleaned(solid) if clean else solid
+    __slots__ = ("solid", "metadata", "for_file", "_mesh")
+
+    def __init__(self, solid: manifold3d.Manifold, for_file: bool = True, clean: bool = True, **metadata) -> None:
+        self.solid = cleaned(solid) if clean and for_file else solid
+        self.for_file = for_file
         self.metadata = metadata
         self._mesh: trimesh.Trimesh | None = None
 
     @property
     def mesh(self) -> trimesh.Trimesh:
         if self._mesh is None:
-            self._mesh = to_trimesh(self.solid, clean=False, **self.metadata)
+            self._mesh = to_trimesh(self.solid, clean=False, for_file=self.for_file, **self.metadata)
         return self._mesh
 
     @property
@@ -133,13 +141,13 @@ class Model:
                      for (role, material, _), carats in groups.items())
 
 
-def _stone_parts(design: Design, parts: Parts, others: str = "accent") -> tuple[StonePart, ...]:
+def _stone_parts(design: Design, parts: Parts, for_file: bool, others: str = "accent") -> tuple[StonePart, ...]:
     """The stones weighed: the centre first, then the others (accents, or an eternity row) in the role `others`."""
     result = []
     for index, (stone, solid) in enumerate(parts.stones):
         density = catalogue.gemstone(stone.material).density_g_cm3
         # a stone is a placed copy of its StoneForm's solid, cleaned when the form was made
-        shape = Meshed(solid, clean=False, part="stone", material=stone.material, shape=stone.shape.value)
+        shape = Meshed(solid, for_file, clean=False, part="stone", material=stone.material, shape=stone.shape.value)
         carat = solid.volume() / 1000.0 * density / CARAT_GRAMS
         role = "centre" if index == 0 and design.stone is not None else others
         result.append(StonePart(shape, stone.material, carat, role, stone.length_mm, solid))
@@ -176,9 +184,9 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     body = subtract(union([band.solid, *shoulders.metal, *row.metal]), [*shoulders.seats, *row.seats])
     metal = union([body, *held.metal])  # the head arrives with its seats cut; the stone clears the band
     metal = drop_crumbs(metal)
-    body = Meshed(metal, part="ring", profile=ring.profile.value)
+    body = Meshed(metal, resolution.for_files, part="ring", profile=ring.profile.value)
     others = "eternity" if ring.eternity is not None else "side" if design.side_stones is not None else "accent"
-    stones = _stone_parts(design, Parts().add(held).add(shoulders).add(row), others)
+    stones = _stone_parts(design, Parts().add(held).add(shoulders).add(row), resolution.for_files, others)
     return Model(design, resolution, body, stones, {}, band, None, girdle_z)
 
 
@@ -212,13 +220,14 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     cuts = [*bail_cuts, *rows.seats, *([manifold3d.Manifold.compose(held.seats)] if held.seats else [])]
     metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *rows.metal, *held.metal]), cuts))
     parts = Parts().add(held).add(rows)
-    piece = Meshed(metal, part="pendant", outline=pendant.outline.value)
-    stones = _stone_parts(design, parts)
-    findings = {name: Meshed(solid, part=name) for name, solid in extra.items()}
-    findings["jump-ring"] = Meshed(jump_ring(pendant, body), part="jump-ring")
+    piece = Meshed(metal, resolution.for_files, part="pendant", outline=pendant.outline.value)
+    stones = _stone_parts(design, parts, resolution.for_files)
+    findings = {name: Meshed(solid, resolution.for_files, part=name) for name, solid in extra.items()}
+    findings["jump-ring"] = Meshed(jump_ring(pendant, body), resolution.for_files, part="jump-ring")
     side = float(body.outline[:, 0].max()) + 8.0
     for name, solid in clasp(pendant.clasp).items():
-        findings[name] = Meshed(solid.translate((side, 0.0, 0.0)), part=name, clasp=pendant.clasp.value)
+        findings[name] = Meshed(solid.translate((side, 0.0, 0.0)), resolution.for_files, part=name,
+                                clasp=pendant.clasp.value)
     return Model(design, resolution, piece, stones, findings, None, body, girdle_z)
 
 

@@ -26,12 +26,15 @@ class Resolution:
         min_segments: fewest segments round a full circle, whatever its size.
         max_segments: most segments round a full circle, to bound mesh size.
         max_turn_degrees: largest turn between neighbouring segments of a profile curve.
+        for_files: whether the built metal is cleaned of what a float32 file would merge (`cleaned`); a preview is
+            drawn, never written, and is spared the pass.
     """
 
     chord_error_mm: float
     min_segments: int = 24
     max_segments: int = 512
     max_turn_degrees: float = 10.0
+    for_files: bool = True
 
     def segments(self, radius_mm: float, degrees: float = 360.0) -> int:
         """Segments for an arc of `radius_mm` over `degrees`, a multiple of 4 for a full circle."""
@@ -44,8 +47,9 @@ class Resolution:
         return max(2, math.ceil(full * degrees / 360.0))
 
 
-# Preview: fast to build and send to the browser; export: chord error under 0.01 mm for wax printing.
-PREVIEW = Resolution(chord_error_mm=0.015, min_segments=64, max_segments=192, max_turn_degrees=10.0)
+# Preview: fast to build and send to the browser, never written to a file; export: chord error under 0.01 mm for wax
+# printing, clean in float32.
+PREVIEW = Resolution(chord_error_mm=0.015, min_segments=64, max_segments=192, max_turn_degrees=10.0, for_files=False)
 EXPORT = Resolution(chord_error_mm=0.004, min_segments=96, max_segments=512, max_turn_degrees=4.0)
 
 
@@ -202,17 +206,19 @@ def _flipped_needles(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return faces
 
 
-def to_trimesh(solid: manifold3d.Manifold, clean: bool = True, **metadata) -> trimesh.Trimesh:
-    """A clean trimesh copy of a manifold solid (see `cleaned`, skipped when `clean` is False for a solid cleaned
-    already; a needle left at a T-junction is flipped away), with `metadata` stamped on it."""
+def to_trimesh(solid: manifold3d.Manifold, clean: bool = True, for_file: bool = True, **metadata) -> trimesh.Trimesh:
+    """A trimesh copy of a manifold solid with `metadata` stamped on it. For a file (`for_file`) it is clean: see
+    `cleaned` (skipped when `clean` is False, for a solid cleaned already), and a needle left at a T-junction is
+    flipped away; a preview's is the solid's own mesh."""
     import trimesh
 
-    mesh = (cleaned(solid) if clean else solid).to_mesh()
+    mesh = (cleaned(solid) if clean and for_file else solid).to_mesh()
     vertices = np.asarray(mesh.vert_properties)[:, :3].astype(np.float64)
     faces = np.asarray(mesh.tri_verts).astype(np.int64)
-    if len(faces) and len(_needles(vertices, faces)):
+    if for_file and len(faces) and len(_needles(vertices, faces)):
         faces = _flipped_needles(vertices, faces)
     result = trimesh.Trimesh(vertices=vertices, faces=faces, process=False)
+    result.remove_unreferenced_vertices()  # a corner only flipped needles used
     result.metadata.update(metadata)
     return result
 

@@ -53,12 +53,14 @@ from configurator.export import Format, encode, scene_glb, stones_mesh, wax_patt
 from configurator.geometry import build
 from configurator.passwords import PasswordGuard, idle_too_long
 from configurator.price_table import current_price_table, price_table_stamp, update_price_table
-from configurator.quotes import model_of, quote_document
+from configurator.pricing import Quote
+from configurator.quotes import model_of, quote_summary
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
 from configurator.sizes import RingSize, System
 from configurator.solids import PREVIEW
 from configurator.storage import SavedDesign, StorageError, Store, Visitor, new_access_code, secret_hash
+from configurator.summary import QuoteSummary
 from webapp import form, preview
 from webapp.text import html_text, plain
 
@@ -104,9 +106,10 @@ LAYOUT_CSS = """
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def priced(design_json: str, prices: str) -> dict:
-    """The quote; `prices` (the price table's stamp) keys the cache so a store's edit shows at once."""
-    return quote_document(loads_design(design_json))
+def priced(design_json: str, prices: str) -> QuoteSummary:
+    """The quote; `prices` (the price table's stamp) keys the cache so a store's edit shows at once. The cache
+    keeps it pickled: each rerun reads its own copy."""
+    return quote_summary(loads_design(design_json))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -564,55 +567,56 @@ def _money(amount: float) -> str:
     return f"{amount:,.2f}"
 
 
-def headline(quote: dict) -> None:
+def headline(quote: QuoteSummary) -> None:
     """The total, and what it is for, above the preview."""
-    price = quote["price"]
-    st.metric("Price", f"{price['currency']} {_money(price['total'])}", help=f"Price table of {price['table_date']}")
-    metal = catalogue.metal(quote["metal"]).name
-    facts = [f"{quote['metal_grams']:.2f} g of {metal}"]
-    if quote["stones"]:
-        facts.append(f"{quote['total_carat']:.2f} ct")
-    if "chain" in quote:
-        facts.append(f"{quote['chain']['length_mm']:.0f} mm chain, {quote['chain']['grams']:.2f} g")
-    if "inner_diameter_mm" in quote:
-        facts.append(f"inner diameter {quote['inner_diameter_mm']:.2f} mm")
+    price = quote.price
+    st.metric("Price", f"{price.currency} {_money(price.total)}",
+              help=f"Price table of {price.table_date.isoformat()}")
+    metal = catalogue.metal(quote.metal).name
+    facts = [f"{quote.metal_grams:.2f} g of {metal}"]
+    if quote.stones:
+        facts.append(f"{quote.total_carat:.2f} ct")
+    if quote.chain is not None:
+        facts.append(f"{quote.chain.length_mm:.0f} mm chain, {quote.chain.grams:.2f} g")
+    if quote.inner_diameter_mm is not None:
+        facts.append(f"inner diameter {quote.inner_diameter_mm:.2f} mm")
     st.caption(" · ".join(facts))
-    st.html(f'<div class="phone-total"><span>Total</span><span>{html_text(price["currency"])} '
-            f'{_money(price["total"])}</span></div>')
+    st.html(f'<div class="phone-total"><span>Total</span><span>{html_text(price.currency)} '
+            f'{_money(price.total)}</span></div>')
 
 
-def price_panel(design_json: str, quote: dict) -> None:
-    price = quote["price"]
-    currency = price["currency"]
+def price_panel(design_json: str, quote: QuoteSummary) -> None:
+    price = quote.price
+    currency = price.currency
     store_view = staff()
     st.subheader("Price")
     if store_view:
-        lines = [(line["item"], line["amount"]) for line in price["lines"]]
+        lines = [(line.item, line.amount) for line in price.rows]
         st.caption("Store view (signed in): every line, the markup among them. Clients see metal, stones, "
                    "workmanship, engraving and credits.")
     else:
-        lines = [(line["item"], line["amount"]) for line in price["client_lines"]]
-    rows = [*lines, (f"Total {currency}", price["total"])]
+        lines = [(line.item, line.amount) for line in price.client_lines()]
+    rows = [*lines, (f"Total {currency}", price.total)]
     st.table(pd.DataFrame({"": [item for item, _ in rows], currency: [_money(amount) for _, amount in rows]}),
              hide_index=True)
-    catalogue_price = price["catalogue"]
-    credited = " (after the same credit)" if catalogue_price["total"] != catalogue_price["before_credits"] else ""
+    compared = price.catalogue_comparison
+    credited = " (after the same credit)" if compared.total != compared.before_credits else ""
     st.caption(f"The same metal and stones as a mass-produced catalogue piece: {currency} "
-               f"{_money(catalogue_price['total'])}{credited}; custom design and finishing add "
-               f"{_money(catalogue_price['difference'])}.")
+               f"{_money(compared.total)}{credited}; custom design and finishing add "
+               f"{_money(compared.difference)}.")
     budget_helper(design_json, price)
 
 
-def budget_helper(design_json: str, price: dict) -> None:
+def budget_helper(design_json: str, price: Quote) -> None:
     """The client's budget, and the single changes that bring the design within it."""
     budget = st.number_input(
-        f"Client's budget ({price['currency']})", min_value=0.0, max_value=10_000_000.0, value=0.0, step=100.0,
+        f"Client's budget ({price.currency})", min_value=0.0, max_value=10_000_000.0, value=0.0, step=100.0,
         key="budget", help="Leave at 0 for no budget. Each suggestion changes one thing and shows its new price.",
     )
     if budget <= 0:
         return
-    if price["total"] <= budget:
-        st.success(f"Within budget: {price['currency']} {_money(price['total'])} of {_money(budget)}.")
+    if price.total <= budget:
+        st.success(f"Within budget: {price.currency} {_money(price.total)} of {_money(budget)}.")
         return
     try:
         changes = budget_changes(design_json, budget, price_table_stamp())
@@ -623,7 +627,7 @@ def budget_helper(design_json: str, price: dict) -> None:
         st.info("No single change brings this design within the budget.")
         return
     st.table(pd.DataFrame({"change": [change["change"] for change in changes],
-                           price["currency"]: [_money(change["total"]) for change in changes]}), hide_index=True)
+                           price.currency: [_money(change["total"]) for change in changes]}), hide_index=True)
     labels = [change["change"] for change in changes]
     chosen = st.selectbox("Try a suggestion", labels, key="suggestion")
     st.button("Apply this change", key="apply_suggestion", on_click=_apply_suggestion,

@@ -128,39 +128,39 @@ def _cmd_sizes(args: argparse.Namespace) -> int:
 
 
 def _cmd_quote(args: argparse.Namespace) -> int:
-    from .quotes import quote_document
+    from .quotes import quote_summary
 
-    result = quote_document(_read(args.design))
+    summary = quote_summary(_read(args.design))
     if args.json:
-        _print_json(result)
+        _print_json(summary.to_dict())
         return 0
-    if "inner_diameter_mm" in result:
-        systems = ", ".join(f"{key} {value}" for key, value in result["ring_size"].items())
-        print(f"ring size: {systems}; inner diameter {result['inner_diameter_mm']:.2f} mm")
-    print(f"metal: {result['metal']}, {result['metal_volume_mm3']:.1f} mm3, {result['metal_grams']:.2f} g")
-    for stone in result["stones"]:
-        if stone["role"] == "centre":
-            print(f"stone: {stone['shape']} {stone['cut']} {stone['material']} {stone['length_mm']} x "
-                  f"{stone['width_mm']} x {stone['depth_mm']} mm, {stone['carat']:.2f} ct")
-        elif stone["role"] == "side":
-            print(f"side stones: {stone['count']} x {stone['shape']} {stone['material']} {stone['length_mm']} x "
-                  f"{stone['width_mm']} mm ({stone['share_of_centre']:.0%} of the centre) in {stone['setting']}, "
-                  f"{stone['carat_each']:.2f} ct each")
-        elif stone["role"] == "eternity":
-            row = result["eternity"]
-            print(f"eternity: {row['described']}, {stone['shape']} {stone['material']}, {row['coverage']} in "
-                  f"{row['setting']}" + ("" if row["resizable"] else " (a full eternity cannot be resized)"))
+    if summary.ring_size is not None:
+        systems = ", ".join(f"{key} {value}" for key, value in summary.ring_size.items())
+        print(f"ring size: {systems}; inner diameter {summary.inner_diameter_mm:.2f} mm")
+    print(f"metal: {summary.metal}, {summary.metal_volume_mm3:.1f} mm3, {summary.metal_grams:.2f} g")
+    for stone in summary.stones:
+        if stone.role == "centre":
+            print(f"stone: {stone.shape} {stone.cut} {stone.material} {stone.length_mm} x "
+                  f"{stone.width_mm} x {stone.depth_mm} mm, {stone.carat:.2f} ct")
+        elif stone.role == "side":
+            print(f"side stones: {stone.count} x {stone.shape} {stone.material} {stone.length_mm} x "
+                  f"{stone.width_mm} mm ({stone.share_of_centre:.0%} of the centre) in {stone.setting}, "
+                  f"{stone.carat_each:.2f} ct each")
+        elif stone.role == "eternity":
+            row = summary.eternity
+            print(f"eternity: {row.described}, {stone.shape} {stone.material}, {row.coverage} in "
+                  f"{row.setting}" + ("" if row.resizable else " (a full eternity cannot be resized)"))
         else:
-            print(f"accents: {stone['count']} x {stone['length_mm']} mm round {stone['material']}, "
-                  f"{stone['carat']:.2f} ct in all")
-    price = result["price"]
-    width = max(len(line["item"]) for line in price["lines"])
-    for line in price["lines"]:
-        print(f"  {line['item']:<{width}}  {line['amount']:>10,.2f}")
-    print(f"  {'total ' + price['currency']:<{width}}  {price['total']:>10,.2f}")
-    catalogue_price = price["catalogue"]
-    print(f"  (the same metal and stones as a catalogue piece: {catalogue_price['total']:,.2f}; custom work adds "
-          f"{catalogue_price['difference']:,.2f})")
+            print(f"accents: {stone.count} x {stone.length_mm} mm round {stone.material}, "
+                  f"{stone.carat:.2f} ct in all")
+    price = summary.price
+    width = max(len(line.item) for line in price.rows)
+    for line in price.rows:
+        print(f"  {line.item:<{width}}  {line.amount:>10,.2f}")
+    print(f"  {'total ' + price.currency:<{width}}  {price.total:>10,.2f}")
+    compared = price.catalogue_comparison
+    print(f"  (the same metal and stones as a catalogue piece: {compared.total:,.2f}; custom work adds "
+          f"{compared.difference:,.2f})")
     return 0
 
 

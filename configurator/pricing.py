@@ -34,6 +34,23 @@ class Line(NamedTuple):
     client: str
 
 
+class ClientLine(NamedTuple):
+    """One line of the client's view: the wording, the amount and its kind (metal, stone, workmanship...)."""
+
+    item: str
+    amount: float
+    kind: str
+
+
+class CatalogueComparison(NamedTuple):
+    """The same metal and stones as a mass-produced catalogue piece, against this custom one."""
+
+    total: float  # what the client would pay for it, after the same credits
+    before_credits: float  # the catalogue piece's
+    custom_before_credits: float  # this piece's
+    difference: float  # what the custom work adds: this piece's total less the catalogue piece's
+
+
 @dataclass(frozen=True)
 class Quote:
     """A priced design: its rows (item, amount, kind, client) sum to `total` to the cent.
@@ -64,7 +81,7 @@ class Quote:
     def credits(self) -> float:
         return round(sum(row.amount for row in self.rows if row.kind == "credit"), 2)
 
-    def client_lines(self) -> list[dict]:
+    def client_lines(self) -> list[ClientLine]:
         """The lines a client reads (metal, stones, chain, workmanship, engraving, credits), in that order; they
         add up to the total to the cent."""
         grouped: dict[str, float] = {}
@@ -74,24 +91,24 @@ class Quote:
             kinds[row.client] = CLIENT_GROUPS[row.kind]
         order = {"metal": 0, "stone": 1, "chain": 2, "workmanship": 3, "engraving": 4, "credit": 5}
         labels = sorted(grouped, key=lambda label: order[kinds[label]])
-        return [{"item": label, "amount": grouped[label], "kind": kinds[label]} for label in labels]
+        return [ClientLine(label, grouped[label], kinds[label]) for label in labels]
+
+    @property
+    def catalogue_comparison(self) -> CatalogueComparison:
+        net = max(0.0, round(self.catalogue_total + self.credits, 2))  # a credit pays for it at most
+        return CatalogueComparison(total=net, before_credits=self.catalogue_total,
+                                   custom_before_credits=round(self.total - self.credits, 2),
+                                   difference=round(self.total - net, 2))
 
     def to_dict(self) -> dict:
-        before_credit = round(self.total - self.credits, 2)
-        catalogue_net = max(0.0, round(self.catalogue_total + self.credits, 2))  # a credit pays for it at most
         return {
             "currency": self.currency,
             "table_date": self.table_date.isoformat(),
             "lines": [{"item": row.item, "amount": row.amount, "kind": row.kind} for row in self.rows],
-            "client_lines": self.client_lines(),
+            "client_lines": [line._asdict() for line in self.client_lines()],
             "total": self.total,
             "leftover_metal_grams": round(self.leftover_grams, 3),
-            "catalogue": {
-                "total": catalogue_net,  # what the client would pay for it, after the same credits
-                "before_credits": self.catalogue_total,
-                "custom_before_credits": before_credit,
-                "difference": round(self.total - catalogue_net, 2),
-            },
+            "catalogue": self.catalogue_comparison._asdict(),
         }
 
 

@@ -10,6 +10,7 @@ from .design import Design, Piece
 from .findings import chain_links
 from .geometry import Model, build, dressed, geometry_key
 from .stones import depth_mm
+from .summary import ChainSummary, EternitySummary, QuoteSummary, SideStonesSummary, StoneLine
 
 if TYPE_CHECKING:
     from .price_table import PriceTable
@@ -66,76 +67,74 @@ def price(design: Design, table: PriceTable | None = None) -> Quote:
     return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights())
 
 
-def quote_document(design: Design) -> dict:
-    """Everything `quote` reports, as a JSON-ready dict: sizes, metal, stones by their modelled weight, price."""
+def quote_summary(design: Design) -> QuoteSummary:
+    """Everything `quote` reports: sizes, metal, stones by their modelled weight, price (`to_dict()` for JSON)."""
     model = model_of(design)
     priced = price(design)
-    result: dict = {"piece": design.piece.value, "metal": design.metal}
-    if design.piece is Piece.RING and design.ring_size is not None:
-        result["inner_diameter_mm"] = round(design.ring_size.inner_diameter_mm, 3)
-        result["inner_circumference_mm"] = round(design.ring_size.circumference_mm, 3)
-        result["ring_size"] = design.ring_size.all_systems()
-    result["metal_volume_mm3"] = round(model.metal_volume_mm3, 2)
-    if model.finding_parts:
-        result["findings_volume_mm3"] = round(model.findings_volume_mm3, 2)  # clasp, jump ring: cast too
-    result["metal_grams"] = round(priced.metal_grams, 3)
+    ring_size = design.ring_size if design.piece is Piece.RING else None  # a pendant has none
+    chain = None
     if design.pendant is not None:
         length = design.pendant.chain.length_mm
-        result["chain"] = {"style": "cable", "length_mm": length, "links": chain_links(length),
-                           "grams": round(priced.chain_grams, 3)}
+        chain = ChainSummary("cable", length, chain_links(length), round(priced.chain_grams, 3))
     stones = []
     for part in model.stone_parts:
         if part.role == "centre":
-            stones.append({"role": "centre", **_described(design.stone), "carat": round(part.carat, 3),
-                           "client_supplied": design.stone.client_supplied})
+            carat = round(part.carat, 3)
+            stones.append(StoneLine(role="centre", **_described(design.stone), carat=carat, carat_each=carat,
+                                    client_supplied=design.stone.client_supplied))
     for weight in model.stone_weights():
         if weight.role == "accent":
             size = next(part.size_mm for part in model.stone_parts if part.role == "accent")
-            stones.append({
-                "role": "accent",
-                "shape": "round",
-                "cut": "brilliant",
-                "material": weight.material,
-                "length_mm": size,
-                "count": weight.count,
-                "carat": round(weight.carat, 3),
-                "carat_each": round(weight.carat / weight.count, 4),
-            })
+            stones.append(StoneLine(role="accent", shape="round", cut="brilliant", material=weight.material,
+                                    length_mm=size, count=weight.count, carat=round(weight.carat, 3),
+                                    carat_each=round(weight.carat / weight.count, 4)))
+    side_stones = None
     if design.side_stones is not None:
         side = design.side_stones
         for stone, _ in side.groups:  # nearest the centre first
             group = [part for part in model.stone_parts
                      if part.role == "side" and abs(part.size_mm - stone.length_mm) < 1e-6]
-            stones.append({"role": "side", **_described(stone), "setting": side.style.value,
-                           "share_of_centre": round(stone.length_mm / design.stone.length_mm, 3), **_group(group)})
-        result["side_stones"] = {"setting": side.style.value, "per_shoulder": side.count,
-                                 "graduation": side.graduation if side.count > 1 else None,
-                                 "count": sum(count for _, count in side.groups)}
+            stones.append(StoneLine(role="side", **_described(stone), setting=side.style.value,
+                                    share_of_centre=round(stone.length_mm / design.stone.length_mm, 3),
+                                    **_group(group)))
+        side_stones = SideStonesSummary(side.style.value, side.count, side.graduation if side.count > 1 else None,
+                                        sum(count for _, count in side.groups))
+    eternity = None
     rows = [part for part in model.stone_parts if part.role == "eternity"]
     if rows:
         from .eternity import described, resizable
 
         row = design.ring.eternity
-        group = _group(rows)
-        stones.append({"role": "eternity", **_described(row.stone), **group})
+        stones.append(StoneLine(role="eternity", **_described(row.stone), **_group(rows)))
         carat = sum(part.carat for part in rows)
-        result["eternity"] = {"coverage": row.coverage.value, "setting": row.setting.value, "count": len(rows),
-                              "gap_mm": row.gap, "described": described(row, len(rows), carat),
-                              "resizable": resizable(row)}
-    result["stones"] = stones
-    result["total_carat"] = round(sum(part.carat for part in model.stone_parts), 3)
-    result["price"] = priced.to_dict()
-    return result
+        eternity = EternitySummary(row.coverage.value, row.setting.value, len(rows), row.gap,
+                                   described(row, len(rows), carat), resizable(row))
+    return QuoteSummary(
+        piece=design.piece.value,
+        metal=design.metal,
+        inner_diameter_mm=round(ring_size.inner_diameter_mm, 3) if ring_size is not None else None,
+        inner_circumference_mm=round(ring_size.circumference_mm, 3) if ring_size is not None else None,
+        ring_size=ring_size.all_systems() if ring_size is not None else None,
+        metal_volume_mm3=round(model.metal_volume_mm3, 2),
+        findings_volume_mm3=round(model.findings_volume_mm3, 2) if model.finding_parts else None,
+        metal_grams=round(priced.metal_grams, 3),
+        chain=chain,
+        side_stones=side_stones,
+        eternity=eternity,
+        stones=tuple(stones),
+        total_carat=round(sum(part.carat for part in model.stone_parts), 3),
+        price=priced,
+    )
 
 
 def _described(stone) -> dict:
-    """A stone as the quote and the sheet describe it: shape, cut, material, size and grades."""
+    """A stone as the quote and the sheet describe it: shape, cut, material, size and grades (StoneLine fields)."""
     return {"shape": stone.shape.value, "cut": stone.cut.value, "material": stone.material,
             "length_mm": stone.length_mm, "width_mm": round(stone.outline_width_mm, 2), "depth_mm": depth_mm(stone),
             "color": stone.grade_color, "clarity": stone.grade_clarity}
 
 
 def _group(parts) -> dict:
-    """A group of like stones: how many, and their carats in all and each."""
+    """A group of like stones: how many, and their carats in all and each (StoneLine fields)."""
     carat = sum(part.carat for part in parts)
     return {"count": len(parts), "carat": round(carat, 3), "carat_each": round(carat / len(parts), 4)}

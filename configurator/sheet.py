@@ -25,10 +25,11 @@ from .export import shrinkage_scale
 from .geometry import Model
 from .price_table import current_price_table
 from .pricing import metal_grams
-from .quotes import model_of, quote_document
+from .quotes import model_of, quote_summary
 from .renders import Picture, render_views
 from .settings import default_prong_mm
 from .styles import style_of
+from .summary import QuoteSummary
 
 TITLES = ("The piece", "Metal and stones", "Workshop check and price")
 _STYLES = getSampleStyleSheet()
@@ -80,14 +81,14 @@ def _scale_bar(image, mm_per_px: float, length_mm: float = 5.0) -> None:
     pen.text((x + pixels + 8, y - 10), f"{length_mm:g} mm", fill=(40, 40, 40), font=ImageFont.load_default(18))
 
 
-def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
+def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list]:
     size = model.metal.bounds[1] - model.metal.bounds[0]
     rows = [["dimension", "value"]]
     if design.piece.value == "ring" and design.ring is not None:
         ring = design.ring
         rows += [
-            ["inner diameter", f"{summary['inner_diameter_mm']:.2f} mm"],
-            ["inner circumference", f"{summary['inner_circumference_mm']:.2f} mm"],
+            ["inner diameter", f"{summary.inner_diameter_mm:.2f} mm"],
+            ["inner circumference", f"{summary.inner_circumference_mm:.2f} mm"],
             ["band profile", ring.profile.value],
             ["band width x thickness", f"{ring.width_mm:.2f} x {ring.thickness_mm:.2f} mm"],
         ]
@@ -97,7 +98,7 @@ def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
             ["outline", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm"],
             ["plate thickness", f"{pendant.thickness_mm:.2f} mm"],
             ["bail / clasp", f"{pendant.bail.value} / {pendant.clasp.value}"],
-            ["chain", f"cable, {pendant.chain.length_mm:.0f} mm, {summary['chain']['grams']:.2f} g"],
+            ["chain", f"cable, {pendant.chain.length_mm:.0f} mm, {summary.chain.grams:.2f} g"],
         ]
     setting = design.effective_setting
     if setting is not None:
@@ -110,8 +111,8 @@ def _dimensions(design: Design, model: Model, summary: dict) -> list[list]:
         graded = f", each {side.graduation:.0%} of the one before" if side.count > 1 else ""
         rows.append(["side stones", f"{side.count} a side in {side.style.value}{graded}"])
     if ring_row := (design.ring.eternity if design.ring is not None else None):
-        rows.append(["eternity row", summary["eternity"]["described"] + f", gap {ring_row.gap:.2f} mm"
-                     + ("" if summary["eternity"]["resizable"] else "; cannot be resized")])
+        rows.append(["eternity row", summary.eternity.described + f", gap {ring_row.gap:.2f} mm"
+                     + ("" if summary.eternity.resizable else "; cannot be resized")])
     if model.stone_parts and model.band is not None:
         top = max(float(part.mesh.bounds[1, 2]) for part in model.stone_parts)
         rows.append(["height over the finger", f"{top - model.band.inner_radius_mm:.2f} mm"])
@@ -134,32 +135,30 @@ def _weights(model: Model, chosen: str) -> list[list]:
     return rows
 
 
-def _gems(summary: dict) -> list[list]:
+def _gems(summary: QuoteSummary) -> list[list]:
     rows = [["stone", "shape / cut", "size mm", "carat each", "colour", "clarity", "count", "carat"]]
-    for stone in summary["stones"]:
-        if stone["role"] == "centre":
-            size = f"{stone['length_mm']:.2f} x {stone['width_mm']:.2f} x {stone['depth_mm']:.2f}"
-            own = " (client's)" if stone["client_supplied"] else ""
-            rows.append([f"centre: {stone['material']}{own}", f"{stone['shape']} / {stone['cut']}", size,
-                         f"{stone['carat']:.3f}", stone["color"] or "-", stone["clarity"] or "-", "1",
-                         f"{stone['carat']:.3f}"])
-        elif stone["role"] == "side":
-            size = f"{stone['length_mm']:.2f} x {stone['width_mm']:.2f} x {stone['depth_mm']:.2f}"
-            rows.append([f"side ({stone['setting']}): {stone['material']}", f"{stone['shape']} / {stone['cut']}", size,
-                         f"{stone['carat_each']:.3f}", stone["color"], stone["clarity"], str(stone["count"]),
-                         f"{stone['carat']:.3f}"])
-        elif stone["role"] == "eternity":
-            row = summary["eternity"]
-            size = f"{stone['length_mm']:.2f} x {stone['width_mm']:.2f}"
-            rows.append([f"eternity ({row['coverage']}, {row['setting']}): {stone['material']}",
-                         f"{stone['shape']} / {stone['cut']}", size, f"{stone['carat_each']:.4f}", stone["color"],
-                         stone["clarity"], str(stone["count"]), f"{stone['carat']:.3f}"])
+    for stone in summary.stones:
+        if stone.role == "centre":
+            size = f"{stone.length_mm:.2f} x {stone.width_mm:.2f} x {stone.depth_mm:.2f}"
+            own = " (client's)" if stone.client_supplied else ""
+            rows.append([f"centre: {stone.material}{own}", f"{stone.shape} / {stone.cut}", size,
+                         f"{stone.carat:.3f}", stone.color or "-", stone.clarity or "-", "1", f"{stone.carat:.3f}"])
+        elif stone.role == "side":
+            size = f"{stone.length_mm:.2f} x {stone.width_mm:.2f} x {stone.depth_mm:.2f}"
+            rows.append([f"side ({stone.setting}): {stone.material}", f"{stone.shape} / {stone.cut}", size,
+                         f"{stone.carat_each:.3f}", stone.color, stone.clarity, str(stone.count),
+                         f"{stone.carat:.3f}"])
+        elif stone.role == "eternity":
+            row = summary.eternity
+            size = f"{stone.length_mm:.2f} x {stone.width_mm:.2f}"
+            rows.append([f"eternity ({row.coverage}, {row.setting}): {stone.material}",
+                         f"{stone.shape} / {stone.cut}", size, f"{stone.carat_each:.4f}", stone.color,
+                         stone.clarity, str(stone.count), f"{stone.carat:.3f}"])
         else:
-            rows.append([f"accents: {stone['material']}", f"{stone['shape']} / {stone['cut']}",
-                         f"{stone['length_mm']:.2f}", f"{stone['carat_each']:.4f}", "-", "-", str(stone["count"]),
-                         f"{stone['carat']:.3f}"])
-    count = sum(stone.get("count", 1) for stone in summary["stones"])
-    rows.append(["total", "", "", "", "", "", str(count), f"{summary['total_carat']:.3f}"])
+            rows.append([f"accents: {stone.material}", f"{stone.shape} / {stone.cut}", f"{stone.length_mm:.2f}",
+                         f"{stone.carat_each:.4f}", "-", "-", str(stone.count), f"{stone.carat:.3f}"])
+    count = sum(stone.count for stone in summary.stones)
+    rows.append(["total", "", "", "", "", "", str(count), f"{summary.total_carat:.3f}"])
     return rows
 
 
@@ -172,11 +171,11 @@ def _findings(findings: list[Finding]) -> list[list]:
     return rows
 
 
-def _price(summary: dict) -> list[list]:
-    price = summary["price"]
-    rows = [["item", f"amount {price['currency']}"]]
-    rows += [[Paragraph(escape(line["item"]), _BODY), f"{line['amount']:,.2f}"] for line in price["lines"]]
-    rows.append([Paragraph(f"<b>total {price['currency']}</b>", _BODY), f"{price['total']:,.2f}"])
+def _price(summary: QuoteSummary) -> list[list]:
+    price = summary.price
+    rows = [["item", f"amount {price.currency}"]]
+    rows += [[Paragraph(escape(line.item), _BODY), f"{line.amount:,.2f}"] for line in price.rows]
+    rows.append([Paragraph(f"<b>total {price.currency}</b>", _BODY), f"{price.total:,.2f}"])
     return rows
 
 
@@ -185,7 +184,7 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
     """The spec sheet of `design` as PDF bytes (built at export resolution unless `model` is given); `client` names
     the client it was saved for."""
     model = model or model_of(design)
-    summary = quote_document(design)
+    summary = quote_summary(design)
     findings = check(design, model)
     metal = catalogue.metal(design.metal)
     blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
@@ -196,21 +195,21 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
         Paragraph(f"{piece} in {metal.name}: spec sheet", h1),
         *([Paragraph(escape(" · ".join(filter(None, [design.name, f"for {client}" if client else None]))), h2)]
           if design.name or client else []),
-        Paragraph(f"{TITLES[0]}. Printed {today.isoformat()}; prices of {summary['price']['table_date']}; "
+        Paragraph(f"{TITLES[0]}. Printed {today.isoformat()}; prices of {summary.price.table_date.isoformat()}; "
                   "all sizes in millimetres.", body),
         Spacer(1, 3 * mm),
         _views_row(render_views(model)),
         Spacer(1, 4 * mm),
     ]
-    if "ring_size" in summary:
-        systems = summary["ring_size"]
+    if summary.ring_size is not None:
+        systems = summary.ring_size
         story += [Paragraph("Ring size in every system", h2),
                   _table([list(systems), list(systems.values())], left=len(systems)), Spacer(1, 3 * mm)]
     story += [Paragraph("Dimensions", h2), _table(_dimensions(design, model, summary), [60 * mm, 70 * mm]),
               PageBreak()]
     story += [Paragraph(TITLES[1], h1), Paragraph("Metal weight in every alloy", h2),
               _table(_weights(model, design.metal), [62 * mm, 28 * mm, 24 * mm, 32 * mm])]
-    if summary["stones"]:
+    if summary.stones:
         story += [Spacer(1, 4 * mm), Paragraph("Gem table", h2),
                   _table(_gems(summary), [40 * mm, 30 * mm, 30 * mm, 18 * mm, 13 * mm, 14 * mm, 12 * mm, 14 * mm])]
     else:

@@ -71,9 +71,9 @@ def document(at: AppTest) -> dict:
 
 def volume(at: AppTest) -> float:
     from configurator.documents import parse_design
-    from configurator.quotes import quote_document
+    from configurator.quotes import quote_summary
 
-    return quote_document(parse_design(document(at)))["metal_volume_mm3"]
+    return quote_summary(parse_design(document(at))).metal_volume_mm3
 
 
 def inner_diameter(at: AppTest) -> float:

@@ -20,7 +20,7 @@ from configurator.documents import parse_design
 from configurator.eternity import count_for, girdle_radius, layout
 from configurator.families import ETERNITY_FAMILIES, ROW_SETTINGS, eternity_case
 from configurator.geometry import build
-from configurator.quotes import model_of, price, quote_document
+from configurator.quotes import model_of, price, quote_summary
 from configurator.solids import PREVIEW
 from configurator.stones import modelled_carat
 
@@ -62,15 +62,15 @@ def test_a_larger_size_holds_more_stones_and_a_full_row_spreads_its_spare():
 def test_the_total_carat_is_the_sum_of_the_modelled_stones():
     design = parse_design(row_doc("princess", coverage="three-quarter"))
     model = model_of(design)
-    summary = quote_document(design)
+    summary = quote_summary(design)
     row = [part for part in model.stone_parts if part.role == "eternity"]
-    (group,) = [stone for stone in summary["stones"] if stone["role"] == "eternity"]
-    assert group["count"] == len(row) == summary["eternity"]["count"]
-    assert group["carat"] == pytest.approx(sum(part.carat for part in row), abs=1e-3)
-    assert summary["total_carat"] == pytest.approx(group["carat"], abs=1e-3)
+    (group,) = [stone for stone in summary.stones if stone.role == "eternity"]
+    assert group.count == len(row) == summary.eternity.count
+    assert group.carat == pytest.approx(sum(part.carat for part in row), abs=1e-3)
+    assert summary.total_carat == pytest.approx(group.carat, abs=1e-3)
     each = modelled_carat(design.ring.eternity.stone)  # the same stone modelled alone, at 64 girdle points
-    assert group["carat_each"] == pytest.approx(each, rel=0.03)
-    assert summary["eternity"]["described"] == f"{len(row)} x 2.5 mm, {group['carat']:.2f} ctw"
+    assert group.carat_each == pytest.approx(each, rel=0.03)
+    assert summary.eternity.described == f"{len(row)} x 2.5 mm, {group.carat:.2f} ctw"
 
 
 def test_the_row_is_symmetric_about_the_top():
@@ -141,7 +141,7 @@ def test_each_row_stone_is_priced_and_set():
     each = next(part.carat for part in model_of(design).stone_parts)
     assert stones.amount == pytest.approx(round(count * table.stone_price(design.ring.eternity.stone, each), 2),
                                           abs=0.02)
-    assert quote_document(design)["eternity"]["resizable"] is False  # a full eternity cannot be resized
+    assert quote_summary(design).eternity.resizable is False  # a full eternity cannot be resized
 
 
 def test_thin_metal_under_the_row_is_flagged_with_a_fix_that_clears_it():

@@ -22,7 +22,7 @@ from configurator.price_table import (
 from configurator.pricing import metal_grams
 from configurator.quotes import model_of, price
 
-from .conftest import ring_doc
+from .conftest import ROOT, ring_doc
 
 TABLE = load_price_table()
 
@@ -292,15 +292,15 @@ def test_an_edit_is_validated_dated_and_used_by_the_next_quote(tmp_path, monkeyp
 def test_the_clients_lines_fold_the_markup_into_workmanship_and_add_up(name):
     quote = price(SAMPLES[name], TABLE)
     client = quote.client_lines()
-    assert round(sum(line["amount"] for line in client), 2) == quote.total
-    assert [line["kind"] for line in client] == sorted(
-        (line["kind"] for line in client),
+    assert round(sum(line.amount for line in client), 2) == quote.total
+    assert [line.kind for line in client] == sorted(
+        (line.kind for line in client),
         key=["metal", "stone", "chain", "workmanship", "engraving", "credit"].index)
-    assert not any("markup" in line["item"].lower() for line in client)
+    assert not any("markup" in line.item.lower() for line in client)
     frame = quote.lines
-    workmanship = next(line["amount"] for line in client if line["kind"] == "workmanship")
+    workmanship = next(line.amount for line in client if line.kind == "workmanship")
     assert workmanship == round(frame[frame["kind"].isin(["labour", "markup"])]["amount"].sum(), 2)
-    metal = next(line["amount"] for line in client if line["kind"] == "metal")
+    metal = next(line.amount for line in client if line.kind == "metal")
     assert metal == round(frame[frame["kind"] == "metal"]["amount"].sum(), 2)  # the metal and its sprue allowance
 
 
@@ -340,14 +340,55 @@ def test_the_catalogue_comparison_counts_credits():
 def test_a_pendant_quote_has_no_ring_figures_and_a_stray_ring_part_is_refused():
     from configurator.documents import without_stray_parts
     from configurator.errors import DesignError
-    from configurator.quotes import quote_document
+    from configurator.quotes import quote_summary
 
     doc = SAMPLES["pendant"].to_dict() | {"ring": ring_doc()["ring"]}
     with pytest.raises(DesignError, match=r"^ring: a pendant design carries no ring part"):
         parse_design(doc)
-    result = quote_document(parse_design(without_stray_parts(doc)))  # a design saved before, opened from the store
-    assert "inner_diameter_mm" not in result and "ring_size" not in result
-    assert result["chain"]["length_mm"] == 450.0 and result["chain"]["grams"] > 0
+    summary = quote_summary(parse_design(without_stray_parts(doc)))  # a design saved before, opened from the store
+    assert summary.inner_diameter_mm is None and summary.ring_size is None
+    assert summary.chain.length_mm == 450.0 and summary.chain.grams > 0
+    result = summary.to_dict()
+    assert "inner_diameter_mm" not in result and "ring_size" not in result and result["chain"]["length_mm"] == 450.0
+
+
+@pytest.mark.parametrize("preset", ["halo-ring", "side-stone-ring", "half-eternity", "bezel-pendant"])
+def test_the_summarys_total_carat_is_the_sum_of_its_stone_lines(preset):
+    from configurator.documents import load_design
+    from configurator.quotes import quote_summary
+
+    summary = quote_summary(load_design(ROOT / "models" / f"{preset}.json"))
+    assert summary.stones
+    rounding = 5e-4 * (len(summary.stones) + 1)  # each line's carat and the total are rounded to 0.001
+    assert summary.total_carat == pytest.approx(sum(stone.carat for stone in summary.stones), abs=rounding)
+    for stone in summary.stones:
+        assert stone.carat == pytest.approx(stone.count * stone.carat_each, abs=5e-4 + stone.count * 5e-5)
+
+
+def test_a_summary_pickles_and_its_dict_keeps_the_quote_jsons_keys():
+    import pickle
+
+    from configurator.documents import load_design
+    from configurator.quotes import quote_summary
+
+    summary = quote_summary(load_design(ROOT / "models" / "side-stone-ring.json"))
+    assert pickle.loads(pickle.dumps(summary)) == summary  # the app's cache keeps it pickled
+    result = summary.to_dict()
+    assert list(result) == ["piece", "metal", "inner_diameter_mm", "inner_circumference_mm", "ring_size",
+                            "metal_volume_mm3", "metal_grams", "side_stones", "stones", "total_carat", "price"]
+    assert list(result["side_stones"]) == ["setting", "per_shoulder", "graduation", "count"]
+    centre, *sides = result["stones"]
+    assert list(centre) == ["role", "shape", "cut", "material", "length_mm", "width_mm", "depth_mm", "color",
+                            "clarity", "carat", "client_supplied"]  # one stone: no count
+    assert [list(side) for side in sides] == 3 * [["role", "shape", "cut", "material", "length_mm", "width_mm",
+                                                   "depth_mm", "color", "clarity", "setting", "share_of_centre",
+                                                   "count", "carat", "carat_each"]]
+    assert list(result["price"]) == ["currency", "table_date", "lines", "client_lines", "total",
+                                     "leftover_metal_grams", "catalogue"]
+    pendant = quote_summary(load_design(ROOT / "models" / "bezel-pendant.json")).to_dict()
+    assert list(pendant) == ["piece", "metal", "metal_volume_mm3", "findings_volume_mm3", "metal_grams", "chain",
+                             "stones", "total_carat", "price"]  # no ring figures, and no null in their place
+    assert list(pendant["chain"]) == ["style", "length_mm", "links", "grams"]
 
 
 def test_a_budget_helps_a_narrow_marquise_without_crashing():

@@ -17,7 +17,7 @@ from configurator.design import DesignError, Shape
 from configurator.documents import parse_design
 from configurator.families import CHANNEL_ROWS, HEAD_ROWS, side_row, side_row_case
 from configurator.price_table import current_price_table
-from configurator.quotes import model_of, price, quote_document
+from configurator.quotes import model_of, price, quote_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,10 +66,10 @@ def test_the_pair_is_priced_and_set_per_stone():
     assert stones.amount == pytest.approx(round(2 * table.stone_price(design.side_stones.stone, carats[0]), 2),
                                           abs=0.02)
     assert labour.amount == pytest.approx(2 * table.labour.setting.bezel)
-    summary = quote_document(design)
-    (side,) = [stone for stone in summary["stones"] if stone["role"] == "side"]
-    assert side["count"] == 2 and side["share_of_centre"] == pytest.approx(4.2 / 6.5, abs=1e-3)
-    assert summary["total_carat"] == pytest.approx(sum(stone["carat"] for stone in summary["stones"]), abs=2e-3)
+    summary = quote_summary(design)
+    (side,) = [stone for stone in summary.stones if stone.role == "side"]
+    assert side.count == 2 and side.share_of_centre == pytest.approx(4.2 / 6.5, abs=1e-3)
+    assert summary.total_carat == pytest.approx(sum(stone.carat for stone in summary.stones), abs=2e-3)
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -159,11 +159,11 @@ def test_a_row_is_priced_by_size_and_set_per_stone():
         assert line.amount == pytest.approx(round(2 * table.stone_price(stone, carats[0]), 2), abs=0.02)
     (labour,) = [row for row in quote.rows if row.item.startswith("labour: setting 6 side stones (channel)")]
     assert labour.amount == pytest.approx(6 * table.labour.accent.channel)
-    summary = quote_document(design)
-    groups = [stone for stone in summary["stones"] if stone["role"] == "side"]
-    assert [group["length_mm"] for group in groups] == [2.6, 2.21, 1.88]
-    assert sum(group["count"] for group in groups) == summary["side_stones"]["count"] == 6
-    assert summary["total_carat"] == pytest.approx(sum(stone["carat"] for stone in summary["stones"]), abs=2e-3)
+    summary = quote_summary(design)
+    groups = [stone for stone in summary.stones if stone.role == "side"]
+    assert [group.length_mm for group in groups] == [2.6, 2.21, 1.88]
+    assert sum(group.count for group in groups) == summary.side_stones.count == 6
+    assert summary.total_carat == pytest.approx(sum(stone.carat for stone in summary.stones), abs=2e-3)
 
 
 @pytest.mark.parametrize(("change", "field"), [

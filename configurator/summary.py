@@ -1,0 +1,133 @@
+"""A priced design summed up: sizes, metal, stones and price as typed values (what `quotes.quote_summary` returns).
+
+`QuoteSummary.to_dict()` is the JSON the command line prints: a part that does not apply to the piece (a
+pendant's ring size, a ring's chain, findings it has none of) is left out, not written as null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .pricing import Quote
+
+Role = Literal["centre", "accent", "side", "eternity"]
+
+_DESCRIBED = ("shape", "cut", "material", "length_mm", "width_mm", "depth_mm", "color", "clarity")
+_GROUP = ("count", "carat", "carat_each")
+# The keys each kind of stone line carries in the JSON, in its order: accents are described by size alone, and a
+# centre stone is one stone (no count).
+_KEYS: dict[str, tuple[str, ...]] = {
+    "centre": ("role", *_DESCRIBED, "carat", "client_supplied"),
+    "accent": ("role", "shape", "cut", "material", "length_mm", *_GROUP),
+    "side": ("role", *_DESCRIBED, "setting", "share_of_centre", *_GROUP),
+    "eternity": ("role", *_DESCRIBED, *_GROUP),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoneLine:
+    """Stones of one kind: the centre stone, the accents, one size of side stone, or an eternity row.
+
+    `carat` is the group's modelled weight and `carat_each` one stone's; a centre stone is a group of one.
+    Accents carry no width, depth or grades; only side stones a setting and their size as a share of the centre."""
+
+    role: Role
+    shape: str
+    cut: str
+    material: str
+    length_mm: float
+    count: int = 1
+    carat: float
+    carat_each: float
+    width_mm: float | None = None
+    depth_mm: float | None = None
+    color: str | None = None
+    clarity: str | None = None
+    client_supplied: bool = False
+    setting: str | None = None
+    share_of_centre: float | None = None
+
+    def to_dict(self) -> dict:
+        return {key: getattr(self, key) for key in _KEYS[self.role]}
+
+
+@dataclass(frozen=True)
+class ChainSummary:
+    """A pendant's chain: its style, length, number of links and weight in the design's metal."""
+
+    style: str
+    length_mm: float
+    links: int
+    grams: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SideStonesSummary:
+    """The side stones as chosen: their setting, how many a shoulder (graded when more than one) and in all."""
+
+    setting: str
+    per_shoulder: int
+    graduation: float | None  # None for one a side: nothing to grade
+    count: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EternitySummary:
+    """An eternity row: its coverage and setting, the stones it holds, the gap between them and how it reads."""
+
+    coverage: str
+    setting: str
+    count: int
+    gap_mm: float
+    described: str  # "24 x 2.5 mm, 1.52 ctw"
+    resizable: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuoteSummary:
+    """Everything a quote reports. Ring figures are None for a pendant, `chain` for a ring, `findings_volume_mm3`
+    without a clasp or jump ring; `side_stones` and `eternity` when the design has none.
+
+    The fields are in the JSON's order. It pickles (the app caches it)."""
+
+    piece: str
+    metal: str
+    inner_diameter_mm: float | None = None
+    inner_circumference_mm: float | None = None
+    ring_size: dict[str, str] | None = None  # the size in every system: {"US": "7", "UK": "N 1/2", ...}
+    metal_volume_mm3: float
+    findings_volume_mm3: float | None = None  # clasp, jump ring: cast too
+    metal_grams: float
+    chain: ChainSummary | None = None
+    side_stones: SideStonesSummary | None = None
+    eternity: EternitySummary | None = None
+    stones: tuple[StoneLine, ...]
+    total_carat: float
+    price: Quote
+
+    def to_dict(self) -> dict:
+        """The JSON-ready dict the command line prints: what does not apply is left out."""
+        result: dict = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is None:
+                continue
+            if isinstance(value, tuple):
+                value = [stone.to_dict() for stone in value]
+            elif isinstance(value, dict):
+                value = dict(value)  # the caller's to change, not this summary's
+            elif hasattr(value, "to_dict"):
+                value = value.to_dict()
+            result[field.name] = value
+        return result

@@ -523,6 +523,9 @@ def side_controls(doc: dict, shown: dict) -> None:
         with cols[1]:
             _slider("Graduation", "side_grad", SIDE_GRADUATION_RANGE[0], SIDE_GRADUATION_RANGE[1], 0.05, shown,
                     help="Each stone's length as a share of the one nearer the centre (1.00: all alike)")
+    if form.can_share_prongs(doc):
+        _check("Share prongs with the centre", "side_shared", shown,
+               help="The prongs between the centre and each side stone hold both, as in a classic three-stone ring")
     _grade_controls("Side", "side", shown)
     graduated = (f"; {2 * shown['side_count']} in all, each {shown['side_grad']:.0%} of the one before"
                  if shown["side_count"] > 1 else "")

@@ -436,6 +436,11 @@ SIDE_GRADUATION = 0.85  # each stone of a graduated row is this share of its nei
 SIDE_GRADUATION_RANGE = (0.6, 1.0)
 # A graduated row's smallest stone: in a channel, smaller ones leave slivers between their seats; in a head, 0.7 mm
 # prongs (PRODUCT.md) round a stone under 1.8 mm crowd its gallery down onto the band.
+# Side stones that share prongs with the centre, and the centres that share them: a baguette's straight flank, a
+# marquise's or a trillion's points leave crevices under the investment's 0.3 mm where the prongs toward the centre
+# are left out (measured across sizes and profiles); a baguette centre is too narrow to share its prongs.
+SHARED_PRONG_SHAPES = tuple(shape for shape in Shape if shape not in (Shape.BAGUETTE, Shape.MARQUISE, Shape.TRILLION))
+SHARING_CENTRE_SHAPES = tuple(shape for shape in Shape if shape is not Shape.BAGUETTE)
 SIDE_SMALLEST_MM = {SettingStyle.CHANNEL: 1.5, SettingStyle.PRONG: 1.8, SettingStyle.BEZEL: 1.8}
 CHANNEL_SIDE_SHAPES = (Shape.ROUND, Shape.PRINCESS, Shape.ASSCHER)
 # A graduated row's stones each in their own head: shapes as broad as long (a narrow stone's head is too small for
@@ -459,6 +464,9 @@ class SideStones(Part):
     graduation: float = Field(
         SIDE_GRADUATION, ge=SIDE_GRADUATION_RANGE[0], le=SIDE_GRADUATION_RANGE[1],
         description="each stone's length as a share of its neighbour nearer the centre (1: all alike)")
+    shared_prongs: bool = Field(
+        False, description="the prongs between the centre and each side stone hold both (one prong-set stone a side, a "
+                           "prong centre)")
 
     @model_validator(mode="after")
     def _row_can_be_set(self) -> SideStones:
@@ -471,6 +479,14 @@ class SideStones(Part):
             raise ValueError(f"stone.shape: a graduated row in {self.style.value}s takes "
                              f"{', '.join(s.value for s in GRADUATED_SIDE_SHAPES)} stones, not {self.stone.shape.value} "
                              "(one a side takes any shape)")
+        if self.shared_prongs and (self.style is not SettingStyle.PRONG or self.count > 1):
+            raise ValueError("shared_prongs: only one side stone a side, in prongs, shares prongs with the centre "
+                             f"(not {self.count} a side in {self.style.value}s)" if self.count > 1 else
+                             f"shared_prongs: only side stones in prongs share them with the centre, not in a "
+                             f"{self.style.value}")
+        if self.shared_prongs and self.stone.shape not in SHARED_PRONG_SHAPES:
+            raise ValueError(f"shared_prongs: a {self.stone.shape.value} side stone takes prongs of its own, not "
+                             "shared ones (choose another shape, or leave the prongs unshared)")
         smallest, least = self.stones[-1], SIDE_SMALLEST_MM[self.style]
         if self.count > 1 and smallest.length_mm < least - 1e-9:
             raise ValueError(f"graduation: the smallest side stone would be {smallest.length_mm:g} mm long; a graduated "
@@ -618,6 +634,12 @@ class Design(Part):
             if not style_of(self.effective_setting.style).flanked:
                 raise ValueError(f"side_stones: a {self.effective_setting.style.value} centre leaves no shoulders for "
                                  "side stones (choose a prong or bezel centre)")
+            if self.side_stones.shared_prongs and self.effective_setting.style is not SettingStyle.PRONG:
+                raise ValueError(f"side_stones.shared_prongs: a {self.effective_setting.style.value} centre has no "
+                                 "prongs to share (choose a prong centre)")
+            if self.side_stones.shared_prongs and self.stone.shape not in SHARING_CENTRE_SHAPES:
+                raise ValueError(f"side_stones.shared_prongs: a {self.stone.shape.value} centre is too narrow to share "
+                                 "its prongs (leave them unshared)")
             low, high = SIDE_SHARE_RANGE
             share = self.side_stones.stone.length_mm / self.stone.length_mm
             if not low - 1e-9 <= share <= high + 1e-9:

@@ -88,7 +88,7 @@ def form_of(eternity: Eternity) -> StoneForm:
     return StoneForm.of(eternity.stone, rows.ROW_GIRDLE_POINTS)
 
 
-def _girdle_distance(outline: np.ndarray, x: float, y: float) -> float:
+def girdle_distance(outline: np.ndarray, x: float, y: float) -> float:
     """How far the point (x, y) is from a girdle `outline` (its nearest edge), in the stone's own plane."""
     edge = np.roll(outline, -1, axis=0) - outline
     t = np.clip(((np.array([x, y]) - outline) * edge).sum(axis=1) / np.maximum((edge * edge).sum(axis=1), 1e-12), 0, 1)
@@ -103,10 +103,10 @@ def prong_places(form: StoneForm, half_step_mm: float) -> tuple[tuple[float, ...
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 96)
     least = accent_prong_mm(min(stone.length_mm, stone.outline_width_mm)) / 2
     for y in np.linspace(PRONG_ACROSS * stone.length_mm, stone.length_mm / 2, 24):
-        radius = max(least, _girdle_distance(outline, half_step_mm, y) + PRONG_GRIP_MM)
+        radius = max(least, girdle_distance(outline, half_step_mm, y) + PRONG_GRIP_MM)
         if y - radius >= MIN_APART_MM / 2 and y + radius <= stone.length_mm / 2 + ROW_MARGIN_MM:
             return (float(y), float(-y)), radius
-    return (0.0,), max(least, _girdle_distance(outline, half_step_mm, 0.0) + PRONG_GRIP_MM)
+    return (0.0,), max(least, girdle_distance(outline, half_step_mm, 0.0) + PRONG_GRIP_MM)
 
 
 def _shared_prongs(form: StoneForm, row: Layout, into: float, coverage: Coverage) -> list[manifold3d.Manifold]:

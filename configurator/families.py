@@ -1,7 +1,7 @@
 """The design matrix: a document for every family of piece the configurator makes, sized across the ring sizes.
 
 Solitaires and pendants (12 shapes x 6 setting styles, on every band profile or pendant outline), three-stone rings
-(12 side-stone shapes x prong/bezel), side-stone rows (graduated, in prongs, bezels or a channel) and eternity bands
+(12 side-stone shapes x prong/bezel; 9 sharing prongs with the centre), side-stone rows (graduated, in prongs, bezels or a channel) and eternity bands
 (6 shapes x 3 settings x full/three-quarter/half). Rings of the newer families run through US 3 to US 13 and the
 band profiles that can hold them. The tests judge every one (one watertight body, stones seated and apart, files
 clean); `bench.matrix` times them.
@@ -13,7 +13,7 @@ import itertools
 import math
 from collections.abc import Iterator
 
-from .design import Bail, Eternity, Outline, Profile, SettingStyle, Shape
+from .design import SHARED_PRONG_SHAPES, SHARING_CENTRE_SHAPES, Bail, Eternity, Outline, Profile, SettingStyle, Shape
 
 US_SIZES = (3, 5, 7, 9, 11, 13)
 ROUNDED_PROFILES = ("comfort", "flat", "half-round", "bevelled")  # those a row of stones can sit on
@@ -51,6 +51,21 @@ def three_stones() -> Iterator[dict]:
                         "profile": ROUNDED_PROFILES[index % 4], "width_mm": 2.5, "thickness_mm": 1.8},
                "stone": {"shape": "round", "length_mm": 6.5}, "setting": {"style": ("prong", "bezel")[index // 2 % 2]},
                "side_stones": {"stone": {"shape": shape.value, "length_mm": 4.0}, "style": style}}
+
+
+
+
+def shared_prongs() -> Iterator[dict]:
+    """Three-stone rings whose side stones share prongs with the centre: 9 side shapes x a centre of 4 or 6 prongs;
+    the centre's shape, the size and the band profile vary by case."""
+    for index, (shape, prongs) in enumerate(itertools.product(SHARED_PRONG_SHAPES, (4, 6))):
+        yield {"piece": "ring", "metal": "18k-white",
+               "ring": {"size": {"system": "US", "value": US_SIZES[index % len(US_SIZES)]},
+                        "profile": list(Profile)[index % len(Profile)].value, "width_mm": 2.5, "thickness_mm": 1.8},
+               "stone": {"shape": SHARING_CENTRE_SHAPES[index % len(SHARING_CENTRE_SHAPES)].value, "length_mm": 6.5},
+               "setting": {"style": "prong", "prongs": prongs},
+               "side_stones": {"stone": {"shape": shape.value, "length_mm": 4.0}, "style": "prong",
+                                "shared_prongs": True}}
 
 
 def side_row(shape: str = "round", style: str = "channel", count: int = 3, length: float = 2.6,
@@ -114,8 +129,8 @@ def eternities() -> Iterator[dict]:
         yield eternity_case(*family)
 
 
-FAMILIES = {"solitaire": solitaires, "pendant": pendants, "three-stone": three_stones, "side-row": side_rows,
-            "eternity": eternities}
+FAMILIES = {"solitaire": solitaires, "pendant": pendants, "three-stone": three_stones, "shared-prong": shared_prongs,
+            "side-row": side_rows, "eternity": eternities}
 
 
 def every_design() -> Iterator[tuple[str, dict]]:

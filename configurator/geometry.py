@@ -18,7 +18,7 @@ from .bands import Band, build_band
 from .design import Design, Piece, Shape
 from .findings import chain, clasp
 from .pendants import Plate, bail, jump_ring, plate
-from .settings import Parts, StoneForm, Support, head, head_reach_mm
+from .settings import STONE_LIFT_MM, Parts, StoneForm, Support, head, head_reach_mm
 from .shoulders import BandTop
 from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
 from .stones import CARAT_GRAMS, StoneWeight
@@ -27,7 +27,6 @@ from .styles import style_of
 if TYPE_CHECKING:
     import trimesh
 
-STONE_LIFT_MM = 0.4  # the culet's clearance above the band's top
 FOOT_REACH_X_MM = 1.6  # how far from the top line a post may land across the band
 # A pendant's border stones stand this far past the centre's head: a channel's round end (0.9 mm round a 1.2 mm stone)
 # and the 0.3 mm casting gap (PRODUCT.md), so that no border seat cuts into a prong or grazes it.
@@ -172,7 +171,9 @@ def _ring(design: Design, resolution: Resolution) -> Model:
 
         reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
-        held = head(design.stone, setting, support).moved(lambda solid: solid.translate((0.0, 0.0, girdle_z)))
+        shared = sidestones.open_toward(design)  # heads that share prongs: their seats cut through all at once
+        held = head(design.stone, setting, support, precut=not shared, open_toward=shared).moved(
+            lambda solid: solid.translate((0.0, 0.0, girdle_z)))
         top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)))
         if (style := style_of(setting.style)).shoulders is not None:
             shoulders = style.shoulders(top, form, girdle_z, held)
@@ -182,7 +183,10 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         shoulders.add(channel_row)
     row = eternity.build(ring, ring.eternity) if ring.eternity is not None else Parts()
     body = subtract(union([band.solid, *shoulders.metal, *row.metal]), [*shoulders.seats, *row.seats])
-    metal = union([body, *held.metal])  # the head arrives with its seats cut; the stone clears the band
+    heads = held.metal  # each head arrives with its seats cut; the stone clears the band
+    if sidestones.open_toward(design):  # heads that share prongs: every seat is cut through all of them at once
+        heads = [subtract(union(heads), held.seats)]
+    metal = union([body, *heads])
     metal = drop_crumbs(metal)
     body = Meshed(metal, resolution.for_files, part="ring", profile=ring.profile.value)
     others = "eternity" if ring.eternity is not None else "side" if design.side_stones is not None else "accent"

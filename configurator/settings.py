@@ -28,6 +28,7 @@ SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
 CENTRE_PRONG_MIN_MM = 1.0  # free-standing prongs (PRODUCT.md)
 SUPPORTED_PRONG_MIN_MM = 0.8  # prongs braced by a rim or rail (PRODUCT.md)
 CENTRE_PRONG_MAX_MM = 1.5
+STONE_LIFT_MM = 0.4  # a centre stone's culet clears the band's top by this much
 PRONG_BITE = 0.35  # share of a prong's diameter that overlaps the girdle (the notch the seat cuts)
 BEZEL_WALL_MM = 0.9
 BEZEL_LIP_MM = 0.45  # how far the bezel's top edge reaches in over the crown
@@ -233,10 +234,17 @@ def rod(start, end, radius_start: float, radius_end: float | None = None) -> man
     return manifold3d.Manifold.batch_hull([ball(start, radius_start), ball(end, radius_end)])
 
 
+# A prong within this angle of +X or -X faces a neighbour along the band: shared prongs take its place (`open_toward`).
+FACING_DEG = 60.0
+
+
 def prongs(
-    form: StoneForm, count: int, claw: bool, support: Support, diameter: float | None = None, precut: bool = True
+    form: StoneForm, count: int, claw: bool, support: Support, diameter: float | None = None, precut: bool = True,
+    open_toward: tuple[int, ...] = (),
 ) -> Parts:
-    """Prongs hugging the girdle and rising over the crown, their feet converging into the support."""
+    """Prongs hugging the girdle and rising over the crown, their feet converging into the support. The prongs
+    facing a neighbour along X (`open_toward`: +1, -1) are left out: prongs shared with it hold the stone there; the
+    gallery rail is the whole head's."""
     stone = form.stone
     d = diameter or centre_prong_mm(stone)
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
@@ -251,12 +259,14 @@ def prongs(
         top = np.array([*(centre - outward * 0.1 * d), top_z])
         knee = np.array([*centre, knee_z])  # the prong rises straight from under the girdle: the seat only notches it
         foot = support.anchor(*np.clip(centre * 0.5, -np.array(support.reach), np.array(support.reach)))
+        paths.append((point, foot, knee, top))
+        if any(direction * math.cos(angle) > math.cos(math.radians(FACING_DEG)) for direction in open_toward):
+            continue
         # The two rods share their ball at the knee, facet for facet (a ball a hair smaller would cross it in slivers).
         metal += [rod(foot, knee, support.foot_radius(0.55 * d), 0.5 * d), rod(knee, top, 0.5 * d)]
         if claw:  # a pointed tip leaning in over the crown
             tip = np.array([*(centre - outward * 0.75 * d), top_z + 0.15 * form.crown])
             metal.append(rod(top, tip, 0.5 * d, 0.12 * d))
-        paths.append((point, foot, knee, top))
     # Gallery rail under the girdle (above the feet), joining the prongs where their axes pass its height.
     rail_z = min(max(-0.5 * form.pavilion, max(foot[2] for _, foot, _, _ in paths) + RAIL_HEIGHT_MM / 2), knee_z)
     shares = []
@@ -485,7 +495,8 @@ def _spaced(path: np.ndarray, pitch: float) -> np.ndarray:
     return np.array(kept)
 
 
-def head(stone: Stone, setting: Setting, support: Support, precut: bool = True) -> Parts:
+def head(stone: Stone, setting: Setting, support: Support, precut: bool = True, open_toward: tuple[int, ...] = ()
+         ) -> Parts:
     """The head holding the centre stone, in the stone's frame, as its setting style builds it (`styles`).
 
     Args:
@@ -494,7 +505,13 @@ def head(stone: Stone, setting: Setting, support: Support, precut: bool = True) 
         support: where the head's posts land.
         precut: cut the head's own seats now (when it will meet a large band), or leave every seat to be
             cut once with its support's (a pendant's plate).
+        open_toward: the sides along X (+1, -1) where prongs shared with a side stone hold it (a prong head's
+            prongs facing there are left out; the document allows it on prong heads only).
     """
     from .styles import style_of
 
-    return style_of(setting.style).head(StoneForm.of(stone), setting, support, precut)
+    form = StoneForm.of(stone)
+    if open_toward:
+        return prongs(form, setting.prong_count, setting.tips.value == "claw", support, setting.prong_mm, precut,
+                      open_toward)
+    return style_of(setting.style).head(form, setting, support, precut)

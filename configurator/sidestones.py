@@ -4,6 +4,9 @@ graduated row of them.
 In prongs or a bezel, each side stone gets its own head, built as the centre's is in its own frame, then turned out
 along the band, SIDE_GAP_MM clear of its neighbour nearer the centre (the centre's head, or the side stone before).
 In a channel, the stones sit in one trough along the band (`rows`), the first SIDE_GAP_MM clear of the centre's head.
+One prong-set side stone a side may share prongs with the centre: it stands SHARED_GAP_MM from the centre stone, and
+the prongs between them (a pair, or one where the notch between the stones is narrow) rise from the band in that
+notch, reaching in over both girdles; neither head has prongs of its own facing the other.
 The left shoulder is the mirror image of the right. Ring coordinates: finger axis Y, top +Z; angles from +Z.
 """
 
@@ -18,13 +21,30 @@ import numpy as np
 from . import rows
 from .bands import Band
 from .design import ROW_GAPS_MM, Design, RowSetting, Setting, SettingStyle, SideStones, Stone
-from .settings import SUPPORTED_PRONG_MIN_MM, Parts, StoneForm, Support, accent_prong_mm, head, head_reach_mm
+from .eternity import MIN_APART_MM, PRONG_GRIP_MM, girdle_distance
+from .outlines import stone_outline
+from .settings import (
+    KNEE_DEPTH,
+    STONE_LIFT_MM,
+    SUPPORTED_PRONG_MIN_MM,
+    Parts,
+    StoneForm,
+    Support,
+    accent_prong_mm,
+    default_prong_mm,
+    head,
+    head_reach_mm,
+    rod,
+)
 
 SIDE_GAP_MM = 0.5  # between the centre's head and a side stone's: over the investment's 0.3 mm (PRODUCT.md)
-SIDE_LIFT_MM = 0.4  # a side stone's culet clears the band by this much, as the centre's does
+SIDE_LIFT_MM = STONE_LIFT_MM  # a side stone's culet clears the band by this much, as the centre's does
 FOOT_REACH_X_MM = 1.2  # how far along the band a side head's posts may land
 CHANNEL_GAP_MM = ROW_GAPS_MM[RowSetting.CHANNEL]  # between neighbours in a channel
 LOWEST_DEG = 75.0  # a side row keeps to the band's top: its last stone's far side no further round than this
+SHARED_GAP_MM = ROW_GAPS_MM[RowSetting.SHARED_PRONG]  # girdle to girdle where prongs are shared, as in an eternity row
+SHARED_FLANK = 0.85  # a shared prong stands within this share of the side stone's half-length off the middle
+GIRDLE_POINTS = 128  # outlines the shared prongs are fitted to
 
 
 @dataclass(frozen=True)
@@ -75,12 +95,129 @@ def _placed(side: SideStones, centre_reach: float, outer: float) -> Placed:
     return Placed(stones, tuple(angles), tuple(radii))
 
 
+def _girdle(stone: Stone, angle: float, radius: float) -> np.ndarray:
+    """A stone's girdle outline (GIRDLE_POINTS, ring coordinates) when its head is turned out to `angle` with the
+    girdle at `radius`."""
+    x, y = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, GIRDLE_POINTS).T
+    return np.column_stack([x * math.cos(angle) + radius * math.sin(angle), y,
+                            -x * math.sin(angle) + radius * math.cos(angle)])
+
+
+def _centre_girdle(centre: Stone, outer: float) -> tuple[np.ndarray, float]:
+    """The centre stone's girdle outline (ring coordinates) and its height."""
+    height = outer + StoneForm.of(centre).pavilion + STONE_LIFT_MM
+    return _girdle(centre, 0.0, height), height
+
+
+def _corners(stone: Stone, angle: float, radius: float) -> np.ndarray:
+    """A stone's corners (its solid's vertices, ring coordinates) turned out to `angle`, its girdle at `radius`."""
+    x, y, z = np.asarray(StoneForm.of(stone).solid.to_mesh().vert_properties)[:, :3].astype(float).T
+    z = z + radius
+    return np.column_stack([x * math.cos(angle) + z * math.sin(angle), y, -x * math.sin(angle) + z * math.cos(angle)])
+
+
+def _apart(first: np.ndarray, second: np.ndarray) -> float:
+    return float(np.sqrt(((first[:, None, :] - second[None, :, :]) ** 2).sum(axis=2).min()))
+
+
+@lru_cache(maxsize=64)
+def _shared_placed(side: SideStones, centre: Stone, outer: float) -> Placed:
+    """One stone a side, turned out until it stands SHARED_GAP_MM from the centre stone, in space and as seen from
+    above (girdle to girdle): a shared prong standing between them then reaches in over each girdle by no more than a
+    centre's prong does."""
+    stone = side.stone
+    radius = outer + StoneForm.of(stone).pavilion + SIDE_LIFT_MM
+    girdle, height = _centre_girdle(centre, outer)
+    corners = _corners(centre, 0.0, height)
+
+    def too_close(angle: float) -> bool:  # in space, or as seen from above (where the shared prongs stand between)
+        side = _girdle(stone, angle, radius)
+        return (side[:, 0].min() < girdle[:, 0].max() + SHARED_GAP_MM
+                or _apart(girdle[:, :2], side[:, :2]) < SHARED_GAP_MM
+                or _apart(corners, _corners(stone, angle, radius)) < SHARED_GAP_MM)
+
+    low, high = 0.0, math.pi / 2
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if too_close(middle) else (low, middle)
+    return Placed((stone,), (high,), (radius,))
+
+
 def placement(design: Design, outer_radius_mm: float | None = None) -> Placed:
     """Where the right shoulder's stones go on `design`'s band (its outside at `outer_radius_mm`; by default the
     size's inside plus the band's thickness)."""
     ring = design.ring
-    outer = outer_radius_mm or ring.size.ring_size().inner_diameter_mm / 2 + ring.thickness_mm
-    return _placed(design.side_stones, round(_centre_reach(design), 6), round(outer, 6))
+    outer = round(outer_radius_mm or ring.size.ring_size().inner_diameter_mm / 2 + ring.thickness_mm, 6)
+    if design.side_stones.shared_prongs:
+        return _shared_placed(design.side_stones, design.stone, outer)
+    return _placed(design.side_stones, round(_centre_reach(design), 6), outer)
+
+
+def open_toward(design: Design) -> tuple[int, ...]:
+    """The sides along X where the centre's head shares prongs with side stones: both, or none."""
+    return (1, -1) if design.side_stones is not None and design.side_stones.shared_prongs else ()
+
+
+def _edge_x(outline: np.ndarray, y: float, nearest: bool) -> float | None:
+    """Where the line at `y` crosses a closed 2D outline: its crossing nearest the centre (`nearest`) or farthest."""
+    ends = np.roll(outline, -1, axis=0)
+    crossing = (outline[:, 1] - y) * (ends[:, 1] - y) <= 0
+    if not crossing.any():
+        return None
+    a, b = outline[crossing], ends[crossing]
+    share = (y - a[:, 1]) / np.where(np.abs(b[:, 1] - a[:, 1]) < 1e-12, 1.0, b[:, 1] - a[:, 1])
+    xs = a[:, 0] + np.clip(share, 0.0, 1.0) * (b[:, 0] - a[:, 0])
+    return float(xs.min() if nearest else xs.max())
+
+
+def shared_prong_places(design: Design, outer: float) -> tuple[tuple[tuple[float, float], ...], float]:
+    """Where the prongs between the centre and the right side stone rise (X, Y) and their radius: a pair either side
+    of the middle, each reaching in over both girdles by PRONG_GRIP_MM and no thinner than the centre's prongs, as
+    near the middle as leaves a castable gap (MIN_APART_MM) between them and within the band's width (they rise
+    straight from it); else one on the middle line."""
+    placed = placement(design, outer)
+    stone = placed.stones[0]
+    centre = _centre_girdle(design.stone, outer)[0][:, :2]
+    side = _girdle(stone, placed.angles[0], placed.radii[0])[:, :2]
+    setting = design.effective_setting
+    least = (setting.prong_mm or default_prong_mm(design.stone, setting.style)) / 2
+
+    def at(y: float) -> tuple[float, float] | None:
+        right, left = _edge_x(centre, y, nearest=False), _edge_x(side, y, nearest=True)
+        if right is None or left is None:
+            return None
+        x = (right + left) / 2
+        return x, max(least, girdle_distance(centre, x, y) + PRONG_GRIP_MM, girdle_distance(side, x, y) + PRONG_GRIP_MM)
+
+    for y in np.linspace(0.0, SHARED_FLANK * stone.length_mm / 2, 32)[1:]:
+        found = at(float(y))
+        if found is None or y + found[1] > design.ring.width_mm / 2:
+            break
+        if y - found[1] >= MIN_APART_MM / 2:
+            return ((found[0], float(y)), (found[0], -float(y))), found[1]
+    x, radius = at(0.0)
+    return ((x, 0.0),), radius
+
+
+def _shared_prongs(design: Design, band: Band, placed: Placed) -> Parts:
+    """The right shoulder's shared prongs: each rises straight from its foot in the band to over the centre's crown
+    (a knee under the lower girdle), for both stones' seats to notch."""
+    ring = design.ring
+    outer = band.inner_radius_mm + ring.thickness_mm
+    places, radius = shared_prong_places(design, outer)
+    centre, height = _centre_girdle(design.stone, outer)
+    side = _girdle(placed.stones[0], placed.angles[0], placed.radii[0])
+    foot_radius = band.inner_radius_mm + 0.45 * ring.thickness_mm
+    top = height + 0.45 * StoneForm.of(design.stone).crown
+    metal = []
+    for x, y in places:
+        lowest = float(side[np.argmin(np.hypot(side[:, 0] - x, side[:, 1] - y)), 2])  # the side girdle at the prong
+        knee = np.array([x, y, min(lowest, height) - KNEE_DEPTH * 2 * radius])
+        foot = np.array([x, y, math.sqrt(foot_radius**2 - x * x)])
+        room = foot_radius - band.inside_radius_mm(abs(y))
+        foot_ball = Support(lambda *_: None, (0.0, 0.0), room).foot_radius(0.55 * 2 * radius)
+        metal += [rod(foot, knee, foot_ball, radius), rod(knee, (x, y, top), radius)]
+    return Parts(metal)  # uncut: the centre's and the side stones' seats are cut through every head at once
 
 
 def _heads(design: Design, band: Band, placed: Placed) -> Parts:
@@ -94,9 +231,12 @@ def _heads(design: Design, band: Band, placed: Placed) -> Parts:
 
         reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
-        one = head(stone, Setting(style=side.style, prong_mm=prong_mm(side, stone)), support)
+        one = head(stone, Setting(style=side.style, prong_mm=prong_mm(side, stone)), support,
+                   precut=not side.shared_prongs, open_toward=(-1,) if side.shared_prongs else ())
         right.add(one.moved(lambda solid, radius=radius, angle=angle: solid.translate((0.0, 0.0, radius))
                             .rotate((0.0, math.degrees(angle), 0.0))))
+    if side.shared_prongs:
+        right.add(_shared_prongs(design, band, placed))
     return right
 
 
@@ -110,8 +250,9 @@ def _channel(design: Design, placed: Placed) -> Parts:
 
 
 def build(design: Design, band: Band) -> tuple[Parts, Parts]:
-    """Both shoulders' side stones: heads (their seats cut) to unite with the centre's head, and channel rows (their
-    seats still to cut into the band)."""
+    """Both shoulders' side stones: heads (their seats cut, unless they share prongs with the centre: then every
+    head's seats are cut at once) to unite with the centre's head, and channel rows (their seats still to cut into
+    the band)."""
     placed = placement(design, band.inner_radius_mm + design.ring.thickness_mm)
     if design.side_stones.style is SettingStyle.CHANNEL:
         right, held = _channel(design, placed), False

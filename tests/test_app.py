@@ -950,6 +950,19 @@ def test_a_graduated_channel_row_is_made_from_the_controls_and_a_band_too_narrow
     assert "6 in all, each 85% of the one before" in caption
 
 
+def test_side_stones_share_prongs_from_the_control_until_a_change_leaves_none_to_share(app):
+    at = _run(app.checkbox(key="stone_on").check())
+    at = _run(at.checkbox(key="side_on").check())
+    at = _run(at.checkbox(key="side_shared").check())
+    assert document(at)["side_stones"]["shared_prongs"] is True and not errors(at)
+    at = _run(at.selectbox(key="metal").set_value("platinum-950"))  # another change keeps the shared prongs
+    assert document(at)["side_stones"]["shared_prongs"] is True
+    at = _run(at.selectbox(key="side_style").set_value("bezel"))  # nothing to share: unshared, the bezel taken
+    side = document(at)["side_stones"]
+    assert (side["style"], side["shared_prongs"]) == ("bezel", False) and not errors(at)
+    assert not [box for box in at.checkbox if box.key == "side_shared"]  # and the control is gone
+
+
 def test_side_stones_make_a_three_stone_ring_and_follow_the_centre(app):
     from configurator.documents import parse_design
 

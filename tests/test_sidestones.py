@@ -8,14 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import manifold3d
 import numpy as np
 import pytest
 import trimesh
 
+from configurator import sidestones
 from configurator.checks import MIN_ACCENT_GAP_MM, Severity, check
 from configurator.design import DesignError, Shape
 from configurator.documents import parse_design
-from configurator.families import CHANNEL_ROWS, HEAD_ROWS, side_row, side_row_case
+from configurator.families import CHANNEL_ROWS, HEAD_ROWS, shared_prongs, side_row, side_row_case
 from configurator.price_table import current_price_table
 from configurator.quotes import model_of, price, quote_summary
 
@@ -83,6 +85,75 @@ def test_the_pair_is_priced_and_set_per_stone():
 ])
 def test_side_stones_that_cannot_be_made_are_refused_naming_the_field(change, field):
     doc = {key: value for key, value in {**three_stone(), **change}.items() if value is not None}
+    with pytest.raises(DesignError, match=field):
+        parse_design(doc)
+
+
+SHARED = list(shared_prongs())
+
+
+@pytest.mark.parametrize("doc", SHARED, ids=[f"{doc['stone']['shape']}-{doc['side_stones']['stone']['shape']}-"
+                                              f"{doc['setting']['prongs']}" for doc in SHARED])
+def test_shared_prongs_hold_both_stones_in_one_body(doc):
+    design = parse_design(doc)
+    model = model_of(design)
+    assert model.metal.is_watertight and model.body_count == 1
+    centre = next(part for part in model.stone_parts if part.role == "centre")
+    sides = [part for part in model.stone_parts if part.role == "side"]
+    outer = model.band.inner_radius_mm + design.ring.thickness_mm
+    placed = sidestones.placement(design, outer)
+    girdles = (sidestones._centre_girdle(design.stone, outer)[0], sidestones._girdle(placed.stones[0],
+                                                                                     placed.angles[0], placed.radii[0]))
+    from_above = girdles[1][:, 0].min() - girdles[0][:, 0].max()  # between the girdles as seen from above
+    for side in sides:
+        assert (model.solid ^ side.solid).volume() < 1e-3  # seated: no stone inside the metal
+        apart = centre.solid.min_gap(side.solid, 2.0)
+        # as close as sharing allows: the shared gap in space and seen from above, one of them tight
+        assert apart >= sidestones.SHARED_GAP_MM - 0.03 and from_above >= sidestones.SHARED_GAP_MM - 0.03
+        assert min(apart, from_above) <= sidestones.SHARED_GAP_MM + 0.03
+    assert (model.solid ^ centre.solid).volume() < 1e-3
+    left, right = sorted((side.mesh.bounds.mean(axis=0) for side in sides), key=lambda centre: centre[0])
+    assert left == pytest.approx(right * [-1, 1, 1], abs=5e-3)
+    # Each shared prong is metal along its axis at both girdles' heights and reaches in over both stones.
+    places, radius = sidestones.shared_prong_places(design, outer)
+    right_side = max(sides, key=lambda part: part.mesh.bounds.mean(axis=0)[0])
+    side_girdle = float(right_side.mesh.bounds.mean(axis=0)[2])
+    for x, y in places:
+        for z in (model.girdle_z, side_girdle):
+            probe = manifold3d.Manifold.sphere(0.05, 8).translate((x, y, z))
+            assert (model.solid ^ probe).volume() == pytest.approx(probe.volume(), rel=1e-3)  # all metal
+        for stone in (centre, right_side):
+            rod = manifold3d.Manifold.cylinder(20.0, radius, radius, 24).translate((x, y, 0.0))
+            assert (rod ^ stone.solid).volume() > 0  # the prong's reach overlaps the girdle: its seat notches it
+    assert [finding for finding in check(design, model, verify=False) if finding.severity is Severity.BLOCKING] == []
+
+
+def test_a_shared_prong_centre_has_no_prongs_of_its_own_toward_the_side_stones():
+    doc = next(doc for doc in SHARED if doc["stone"]["shape"] == "round" and doc["setting"]["prongs"] == 4)
+    shared = model_of(parse_design(doc))
+    alone = model_of(parse_design({key: value for key, value in doc.items() if key != "side_stones"}))
+    # a four-prong round centre: all four of its prongs face a side stone, so the shared ones stand in their place
+    tops = [(model.solid.trim_by_plane((0.0, 0.0, 1.0), model.girdle_z + 0.05)) for model in (shared, alone)]
+    assert len(tops[1].decompose()) == 4
+    assert len(tops[0].decompose()) == 4  # the four shared prongs' tops over the centre's girdle, no others
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"style": "bezel"}, "shared_prongs: only side stones in prongs"),
+    ({"count": 2, "stone": {"shape": "round", "length_mm": 3.0}}, "shared_prongs: only one side stone a side"),
+    ({"stone": {"shape": "baguette", "length_mm": 4.0}}, "shared_prongs: a baguette side stone"),
+    ({"centre": "bezel"}, r"side_stones\.shared_prongs: a bezel centre"),
+    ({"centre_shape": "baguette"}, r"side_stones\.shared_prongs: a baguette centre"),
+])
+def test_shared_prongs_that_cannot_be_made_are_refused_naming_the_field(change, field):
+    doc = three_stone()
+    doc["side_stones"]["shared_prongs"] = True
+    if "centre" in change:
+        doc["setting"] = {"style": change["centre"]}
+    elif "centre_shape" in change:
+        doc["stone"] = {"shape": change["centre_shape"], "length_mm": 6.5}
+    else:
+        doc["side_stones"].update(change)
     with pytest.raises(DesignError, match=field):
         parse_design(doc)
 

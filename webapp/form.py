@@ -19,6 +19,8 @@ from configurator.design import (
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
     ROW_GAP_LEAST_MM,
+    SHARED_PRONG_SHAPES,
+    SHARING_CENTRE_SHAPES,
     SIDE_GRADUATION,
     SQUARE_SHAPES,
     STONE_CLARITIES,
@@ -50,6 +52,7 @@ SIDE_FIELDS: dict[str, tuple[str, ...]] = {
     "side_clarity": ("side_stones", "stone", "clarity"),
     "side_count": ("side_stones", "count"),
     "side_grad": ("side_stones", "graduation"),
+    "side_shared": ("side_stones", "shared_prongs"),
 }
 SIDE_NUMBERS = {"side_length": float, "side_count": int, "side_grad": float}
 # An eternity row's controls: key -> path in the document.
@@ -198,6 +201,7 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
                   "side_share": side.length_mm / stone.length_mm,
                   "side_count": int(doc["side_stones"].get("count", 1)),
                   "side_grad": float(doc["side_stones"].get("graduation", SIDE_GRADUATION)),
+                  "side_shared": bool(doc["side_stones"].get("shared_prongs", False)),
                   "side_carat": round(round(modelled_carat(side), 3), 2)}
     shown["engraving"] = (doc.get("engraving") or {}).get("text", "")
     heirloom = doc.get("heirloom")
@@ -396,7 +400,27 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         raise KeyError(f"no control {key!r}")
     if before.get("stone") and doc.get("stone") and doc.get("side_stones") and key in CENTRE_SIZE_KEYS:
         _keep_side_share(before["stone"], doc)
+    if key != "side_shared":
+        _unshare(doc)
     return doc
+
+
+def can_share_prongs(doc: dict) -> bool:
+    """Whether the design's side stones may share prongs with the centre: one a side in prongs of a shape that can,
+    round a prong-set centre that can."""
+    side, centre = doc.get("side_stones") or {}, doc.get("stone") or {}
+    return (bool(side) and side.get("style", "prong") == "prong" and int(side.get("count", 1)) == 1
+            and (doc.get("setting") or {}).get("style", "prong") == "prong"
+            and Shape(side["stone"].get("shape", "round")) in SHARED_PRONG_SHAPES
+            and Shape(centre.get("shape", "round")) in SHARING_CENTRE_SHAPES)
+
+
+def _unshare(doc: dict) -> None:
+    """Side stones stop sharing prongs when a change leaves nothing to share them (another style or shape, more
+    stones a side): the control that shares them is hidden then, so it cannot be left holding the design."""
+    side = doc.get("side_stones") or {}
+    if side.get("shared_prongs") and not can_share_prongs(doc):
+        side["shared_prongs"] = False
 
 
 def _follow(stone: dict, field: str) -> None:

@@ -144,7 +144,8 @@ def _cmd_quote(args: argparse.Namespace) -> int:
                   f"{stone.width_mm} x {stone.depth_mm} mm, {stone.carat:.2f} ct")
         elif stone.role == "side":
             print(f"side stones: {stone.count} x {stone.shape} {stone.material} {stone.length_mm} x "
-                  f"{stone.width_mm} mm ({stone.share_of_centre:.0%} of the centre) in {stone.setting}, "
+                  f"{stone.width_mm} mm ({stone.share_of_centre:.0%} of the centre) in {stone.setting}"
+                  f"{' (prongs shared with the centre)' if summary.side_stones.shared_prongs else ''}, "
                   f"{stone.carat_each:.2f} ct each")
         elif stone.role == "eternity":
             row = summary.eternity

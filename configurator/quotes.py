@@ -98,7 +98,7 @@ def quote_summary(design: Design) -> QuoteSummary:
                                     share_of_centre=round(stone.length_mm / design.stone.length_mm, 3),
                                     **_group(group)))
         side_stones = SideStonesSummary(side.style.value, side.count, side.graduation if side.count > 1 else None,
-                                        sum(count for _, count in side.groups))
+                                        sum(count for _, count in side.groups), side.shared_prongs)
     eternity = None
     rows = [part for part in model.stone_parts if part.role == "eternity"]
     if rows:

@@ -109,7 +109,8 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
             rows.append(["centre prong diameter", f"{prong:.2f} mm"])
     if (side := design.side_stones) is not None:
         graded = f", each {side.graduation:.0%} of the one before" if side.count > 1 else ""
-        rows.append(["side stones", f"{side.count} a side in {side.style.value}{graded}"])
+        shared = ", sharing prongs with the centre" if side.shared_prongs else ""
+        rows.append(["side stones", f"{side.count} a side in {side.style.value}{graded}{shared}"])
     if ring_row := (design.ring.eternity if design.ring is not None else None):
         rows.append(["eternity row", summary.eternity.described + f", gap {ring_row.gap:.2f} mm"
                      + ("" if summary.eternity.resizable else "; cannot be resized")])

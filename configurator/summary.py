@@ -68,12 +68,14 @@ class ChainSummary:
 
 @dataclass(frozen=True)
 class SideStonesSummary:
-    """The side stones as chosen: their setting, how many a shoulder (graded when more than one) and in all."""
+    """The side stones as chosen: their setting, how many a shoulder (graded when more than one) and in all, and
+    whether they share prongs with the centre."""
 
     setting: str
     per_shoulder: int
     graduation: float | None  # None for one a side: nothing to grade
     count: int
+    shared_prongs: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)

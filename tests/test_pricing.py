@@ -376,7 +376,7 @@ def test_a_summary_pickles_and_its_dict_keeps_the_quote_jsons_keys():
     result = summary.to_dict()
     assert list(result) == ["piece", "metal", "inner_diameter_mm", "inner_circumference_mm", "ring_size",
                             "metal_volume_mm3", "metal_grams", "side_stones", "stones", "total_carat", "price"]
-    assert list(result["side_stones"]) == ["setting", "per_shoulder", "graduation", "count"]
+    assert list(result["side_stones"]) == ["setting", "per_shoulder", "graduation", "count", "shared_prongs"]
     centre, *sides = result["stones"]
     assert list(centre) == ["role", "shape", "cut", "material", "length_mm", "width_mm", "depth_mm", "color",
                             "clarity", "carat", "client_supplied"]  # one stone: no count

@@ -128,6 +128,15 @@ def test_shared_prongs_hold_both_stones_in_one_body(doc):
     assert [finding for finding in check(design, model, verify=False) if finding.severity is Severity.BLOCKING] == []
 
 
+def test_shared_prongs_are_quoted_and_written_on_the_sheet_and_the_cli():
+    doc = next(doc for doc in SHARED if doc["stone"]["shape"] == "round")
+    summary = quote_summary(parse_design(doc))
+    assert summary.side_stones.shared_prongs and summary.to_dict()["side_stones"]["shared_prongs"] is True
+    result = subprocess.run([sys.executable, "-m", "configurator", "quote", "-"], input=json.dumps(doc),
+                            capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "in prong (prongs shared with the centre)" in result.stdout
+
+
 def test_a_shared_prong_centre_has_no_prongs_of_its_own_toward_the_side_stones():
     doc = next(doc for doc in SHARED if doc["stone"]["shape"] == "round" and doc["setting"]["prongs"] == 4)
     shared = model_of(parse_design(doc))

@@ -4,7 +4,7 @@ and by family.
 The matrix is `configurator.families`: solitaires (12 shapes x 6 setting styles x 6 band profiles; channel and pavé
 are refused on knife-edge and concave bands), pendants (12 shapes x 6 styles x 5 outlines x 2 bails), three-stone
 rings, graduated side-stone rows and eternity bands across US 3-13. Run with `python -m bench.matrix`. Also notes the
-design with the most triangles (metal, stones and findings), which `bench.run` measures for peak memory.
+design with the most triangles (metal, stones and fittings), which `bench.run` measures for peak memory.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ def designs():
 
 
 def triangles(model) -> int:
-    """Triangles of a built model: metal, stones and findings."""
+    """Triangles of a built model: metal, stones and fittings."""
     return (len(model.metal.faces) + sum(len(part.mesh.faces) for part in model.stone_parts)
-            + sum(len(mesh.faces) for mesh in model.findings.values()))
+            + sum(len(mesh.faces) for mesh in model.fittings.values()))
 
 
 def measure() -> dict:

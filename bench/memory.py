@@ -51,7 +51,7 @@ def measure_here(doc: dict, how: str) -> dict:
     model = build(design, EXPORT)
     seconds = time.perf_counter() - start
     result = {"how": how, "build_s": seconds, "triangles": int(len(model.metal.faces) + sum(
-        len(part.mesh.faces) for part in model.stone_parts) + sum(len(m.faces) for m in model.findings.values()))}
+        len(part.mesh.faces) for part in model.stone_parts) + sum(len(m.faces) for m in model.fittings.values()))}
     if how == "tracemalloc":
         result["traced_peak_kb"] = tracemalloc.get_traced_memory()[1] // 1024
         tracemalloc.stop()

@@ -192,13 +192,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
     fmt = Format(args.format) if args.format else None
     out = Path(args.output)
     stones = Path(args.stones) if args.stones else None
-    findings = Path(args.findings) if args.findings else None
-    targets = [path.resolve() for path in (out, stones, findings) if path is not None]
+    fittings = Path(args.fittings) if args.fittings else None
+    targets = [path.resolve() for path in (out, stones, fittings) if path is not None]
     if len(set(targets)) != len(targets):
-        raise UsageError("export: -o, --stones and --findings must name different files")
+        raise UsageError("export: -o, --stones and --fittings must name different files")
     model = model_of(design)
     try:
-        written = export(model, out, stones, args.shrinkage, fmt, findings, force=args.force)
+        written = export(model, out, stones, args.shrinkage, fmt, fittings, force=args.force)
     except NotCastable as exc:
         print(f"export: not castable, nothing written: {exc} (--force exports anyway)", file=sys.stderr)
         return EXIT_FINDINGS
@@ -206,8 +206,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     note += f"scale {written['scale']:.4f}, {written['volume_mm3']:.1f} mm3)"
     if stones is not None:
         note += f"; stones: {written['stones']}" if written["stones"] else "; no stones in this design"
-    if findings is not None:
-        note += f"; findings: {written['findings']}" if written["findings"] else "; no findings in this design"
+    if fittings is not None:
+        note += f"; fittings: {written['fittings']}" if written["fittings"] else "; no fittings in this design"
     print(note)
     return 0
 
@@ -250,7 +250,8 @@ def parser() -> argparse.ArgumentParser:
     exported.add_argument("design", help="design JSON file, or - for standard input")
     exported.add_argument("-o", "--output", required=True, help="metal file (the wax pattern)")
     exported.add_argument("--stones", help="stones file (true size, not scaled)")
-    exported.add_argument("--findings", help="findings file: jump ring, clasp parts, hinged bail (scaled like -o)")
+    exported.add_argument("--fittings", "--findings", dest="fittings",  # --findings: the trade's word, kept for scripts
+                          help="fittings file: jump ring, clasp parts, hinged bail (scaled like -o)")
     exported.add_argument(
         "--shrinkage", type=float, help="linear casting shrinkage in percent (default: the alloy's; 0 for none)"
     )

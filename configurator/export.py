@@ -89,7 +89,7 @@ def scene_glb(model: Model) -> bytes:
     """A GLB of the whole piece for web viewers: metal in its alloy's colour, stones translucent in theirs."""
     metal = catalogue.metal(model.design.metal)
     scene = trimesh.Scene()
-    for name, mesh in [("metal", model.metal), *model.findings.items()]:
+    for name, mesh in [("metal", model.metal), *model.fittings.items()]:
         part = mesh.copy()
         part.visual = trimesh.visual.TextureVisuals(material=trimesh.visual.material.PBRMaterial(
             baseColorFactor=_hex_rgba(metal.color_hex), metallicFactor=1.0, roughnessFactor=0.25))
@@ -104,14 +104,14 @@ def scene_glb(model: Model) -> bytes:
     return scene.export(file_type="glb")
 
 
-def findings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:
-    """The findings cast beside the piece (jump ring, clasp parts, a hinged bail's loop), scaled like the
+def fittings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:
+    """The fittings cast beside the piece (jump ring, clasp parts, a hinged bail's loop), scaled like the
     pattern; each stays its own body. None when the design has none."""
-    if not model.finding_parts:
+    if not model.fitting_parts:
         return None
     metal = catalogue.metal(model.design.metal)
     pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
-    parts = trimesh.util.concatenate(list(model.findings.values()))
+    parts = trimesh.util.concatenate(list(model.fittings.values()))
     parts.apply_scale(shrinkage_scale(pct))
     return parts
 
@@ -130,10 +130,10 @@ def export(
     stones_out: Path | None = None,
     shrinkage_pct: float | None = None,
     fmt: Format | None = None,
-    findings_out: Path | None = None,
+    fittings_out: Path | None = None,
     force: bool = False,
 ) -> dict[str, object]:
-    """Write the wax pattern (and the stones, and the findings) and return what was written.
+    """Write the wax pattern (and the stones, and the fittings) and return what was written.
 
     The check's verdict is the export's: a design with a blocking finding raises NotCastable and nothing is
     written, unless `force` (a workshop's own decision). A metal that is not one watertight body is never written."""
@@ -155,15 +155,15 @@ def export(
         gem = catalogue.gemstone(model.stone_parts[0].material)
         stones_fmt = Format.of_path(stones_out) if stones_out.suffix else fmt
         files[stones_out] = encode(stones, stones_fmt, gem.color_hex, metallic=False)
-    findings = findings_pattern(model, shrinkage_pct)
-    if findings_out is not None and findings is not None:
-        files[findings_out] = encode(findings, Format.of_path(findings_out) if findings_out.suffix else fmt,
+    fittings = fittings_pattern(model, shrinkage_pct)
+    if fittings_out is not None and fittings is not None:
+        files[fittings_out] = encode(fittings, Format.of_path(fittings_out) if fittings_out.suffix else fmt,
                                      metal.color_hex)
     write_atomically(files)
     return {
         "metal": str(out),
         "stones": str(stones_out) if stones_out in files else None,
-        "findings": str(findings_out) if findings_out in files else None,
+        "fittings": str(fittings_out) if fittings_out in files else None,
         "format": fmt.value,
         "shrinkage_pct": pattern.metadata["shrinkage_pct"],
         "scale": pattern.metadata["scale"],

@@ -1,4 +1,4 @@
-"""A design built into meshes: the metal as one body, each stone as its own part, findings and chain apart.
+"""A design built into meshes: the metal as one body, each stone as its own part, fittings and chain apart.
 
 Rings: finger axis Y, the head up +Z. Pendants: the plate in the XY plane, face up +Z, bail at +Y.
 """
@@ -16,7 +16,7 @@ import numpy as np
 from . import catalogue, eternity, sidestones
 from .bands import Band, build_band
 from .design import Design, Piece, Shape
-from .findings import chain, clasp
+from .fittings import chain, clasp
 from .pendants import Plate, bail, jump_ring, plate
 from .settings import STONE_LIFT_MM, Parts, StoneForm, Support, head, head_reach_mm
 from .shoulders import BandTop
@@ -87,7 +87,7 @@ class Model:
     resolution: Resolution
     body: Meshed = field(repr=False, compare=False)
     stone_parts: tuple[StonePart, ...] = ()
-    finding_parts: dict[str, Meshed] = field(default_factory=dict, repr=False, compare=False)
+    fitting_parts: dict[str, Meshed] = field(default_factory=dict, repr=False, compare=False)
     band: Band | None = field(default=None, compare=False)
     plate: Plate | None = field(default=None, compare=False)
     girdle_z: float | None = None
@@ -107,9 +107,9 @@ class Model:
         return len(self.solid.decompose())
 
     @property
-    def findings(self) -> dict[str, trimesh.Trimesh]:
+    def fittings(self) -> dict[str, trimesh.Trimesh]:
         """Metal cast apart from the piece: clasp parts, jump ring, a hinged bail's loop."""
-        return {name: part.mesh for name, part in self.finding_parts.items()}
+        return {name: part.mesh for name, part in self.fitting_parts.items()}
 
     @property
     def metal_volume_mm3(self) -> float:
@@ -117,14 +117,14 @@ class Model:
         return self.body.volume_mm3
 
     @property
-    def findings_volume_mm3(self) -> float:
+    def fittings_volume_mm3(self) -> float:
         """Metal cast apart from the piece in the same alloy: clasp parts, jump ring, a hinged bail's loop."""
-        return float(sum(part.volume_mm3 for part in self.finding_parts.values()))
+        return float(sum(part.volume_mm3 for part in self.fitting_parts.values()))
 
     @property
     def cast_volume_mm3(self) -> float:
-        """All the metal cast for the design: the piece and its findings (not the chain, which is drawn wire)."""
-        return self.metal_volume_mm3 + self.findings_volume_mm3
+        """All the metal cast for the design: the piece and its fittings (not the chain, which is drawn wire)."""
+        return self.metal_volume_mm3 + self.fittings_volume_mm3
 
     @property
     def stones(self) -> tuple[trimesh.Trimesh, ...]:
@@ -226,13 +226,13 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     parts = Parts().add(held).add(rows)
     piece = Meshed(metal, resolution.for_files, part="pendant", outline=pendant.outline.value)
     stones = _stone_parts(design, parts, resolution.for_files)
-    findings = {name: Meshed(solid, resolution.for_files, part=name) for name, solid in extra.items()}
-    findings["jump-ring"] = Meshed(jump_ring(pendant, body), resolution.for_files, part="jump-ring")
+    fittings = {name: Meshed(solid, resolution.for_files, part=name) for name, solid in extra.items()}
+    fittings["jump-ring"] = Meshed(jump_ring(pendant, body), resolution.for_files, part="jump-ring")
     side = float(body.outline[:, 0].max()) + 8.0
     for name, solid in clasp(pendant.clasp).items():
-        findings[name] = Meshed(solid.translate((side, 0.0, 0.0)), resolution.for_files, part=name,
+        fittings[name] = Meshed(solid.translate((side, 0.0, 0.0)), resolution.for_files, part=name,
                                 clasp=pendant.clasp.value)
-    return Model(design, resolution, piece, stones, findings, None, body, girdle_z)
+    return Model(design, resolution, piece, stones, fittings, None, body, girdle_z)
 
 
 def geometry_key(design: Design) -> str:

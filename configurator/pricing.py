@@ -248,7 +248,7 @@ def quote(
                               rate * side_count, "labour", workmanship))
     chain_grams = 0.0
     if design.pendant is not None:
-        from .findings import chain_volume_mm3 as cable_volume
+        from .fittings import chain_volume_mm3 as cable_volume
 
         length = design.pendant.chain.length_mm
         volume = cable_volume(length) if chain_volume_mm3 is None else chain_volume_mm3

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from .design import Design, Piece
-from .findings import chain_links
+from .fittings import chain_links
 from .geometry import Model, build, dressed, geometry_key
 from .stones import depth_mm
 from .summary import ChainSummary, EternitySummary, QuoteSummary, SideStonesSummary, StoneLine
@@ -116,7 +116,7 @@ def quote_summary(design: Design) -> QuoteSummary:
         inner_circumference_mm=round(ring_size.circumference_mm, 3) if ring_size is not None else None,
         ring_size=ring_size.all_systems() if ring_size is not None else None,
         metal_volume_mm3=round(model.metal_volume_mm3, 2),
-        findings_volume_mm3=round(model.findings_volume_mm3, 2) if model.finding_parts else None,
+        findings_volume_mm3=round(model.fittings_volume_mm3, 2) if model.fitting_parts else None,
         metal_grams=round(priced.metal_grams, 3),
         chain=chain,
         side_stones=side_stones,

@@ -1,7 +1,7 @@
 """A priced design summed up: sizes, metal, stones and price as typed values (what `quotes.quote_summary` returns).
 
 `QuoteSummary.to_dict()` is the JSON the command line prints: a part that does not apply to the piece (a
-pendant's ring size, a ring's chain, findings it has none of) is left out, not written as null.
+pendant's ring size, a ring's chain, fittings it has none of) is left out, not written as null.
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ class QuoteSummary:
     inner_circumference_mm: float | None = None
     ring_size: dict[str, str] | None = None  # the size in every system: {"US": "7", "UK": "N 1/2", ...}
     metal_volume_mm3: float
-    findings_volume_mm3: float | None = None  # clasp, jump ring: cast too
+    # clasp, jump ring: cast too (the key keeps the trade's word "findings": stores' scripts read it)
+    findings_volume_mm3: float | None = None
     metal_grams: float
     chain: ChainSummary | None = None
     side_stones: SideStonesSummary | None = None

@@ -14,7 +14,7 @@ import trimesh
 
 from configurator.design import SettingStyle, Shape
 from configurator.documents import parse_design
-from configurator.export import Format, encode, findings_pattern, stones_mesh, wax_pattern
+from configurator.export import Format, encode, fittings_pattern, stones_mesh, wax_pattern
 from configurator.quotes import model_of
 
 DEGENERATE_AREA_MM2 = 1e-12  # a facet this small is a sliver a slicer drops, leaving a hole
@@ -72,11 +72,11 @@ def exported_files(doc: dict) -> dict[str, tuple[bytes, bool]]:
     """The design's files as exported (metal as its wax pattern), each with whether it must be one body."""
     model = model_of(parse_design(doc))
     files = {"metal": (encode(wax_pattern(model), Format.STL), True)}
-    stones, findings = stones_mesh(model), findings_pattern(model)
+    stones, fittings = stones_mesh(model), fittings_pattern(model)
     if stones is not None:
         files["stones"] = (encode(stones, Format.STL), False)  # every stone its own body
-    if findings is not None:
-        files["findings"] = (encode(findings, Format.STL), False)  # clasp parts and rings apart
+    if fittings is not None:
+        files["fittings"] = (encode(fittings, Format.STL), False)  # clasp parts and rings apart
     return files
 
 

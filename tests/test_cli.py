@@ -138,6 +138,15 @@ def test_export_without_stones_says_so(capsys, tmp_path):
     assert code == 0 and "no stones" in out and not (tmp_path / "s.stl").exists()
 
 
+@pytest.mark.parametrize("flag", ["--fittings", "--findings"])  # --findings: the trade's word, kept for scripts
+def test_export_writes_a_pendants_fittings_under_either_name(capsys, tmp_path, flag):
+    parts = tmp_path / "parts.stl"
+    code, out, _ = run(capsys, "export", ROOT / "models" / "bezel-pendant.json", "-o", tmp_path / "p.stl", flag, parts)
+    fittings = build(load_design(ROOT / "models" / "bezel-pendant.json")).fittings
+    assert code == 0 and f"fittings: {parts}" in out
+    assert trimesh.load(parts).body_count == len(fittings) >= 2  # jump ring and clasp parts, each its own body
+
+
 def test_failed_export_leaves_the_target_as_it_was(capsys, tmp_path, tmp_design):
     out = tmp_path / "wax.stl"
     out.write_bytes(b"previous good file")

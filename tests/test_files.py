@@ -32,7 +32,7 @@ from configurator.budget import fit
 from configurator.checks import Severity, check
 from configurator.documents import load_design, parse_design
 from configurator.errors import ConfiguratorError, DesignError
-from configurator.export import Format, encode, export, findings_pattern, stones_mesh, wax_pattern
+from configurator.export import Format, encode, export, fittings_pattern, stones_mesh, wax_pattern
 from configurator.families import every_design
 from configurator.quotes import model_of, price
 
@@ -79,10 +79,10 @@ def admesh(path: Path) -> dict[str, int]:
 
 
 def judged(design, folder: Path, name: str, with_admesh: bool = True) -> list[str]:
-    """Every STL `export` would write for `design` (metal, stones, findings), read back and judged."""
+    """Every STL `export` would write for `design` (metal, stones, fittings), read back and judged."""
     model = model_of(design)
     files = {"metal": (wax_pattern(model), True), "stones": (stones_mesh(model), False),
-             "findings": (findings_pattern(model), False)}
+             "fittings": (fittings_pattern(model), False)}
     problems = []
     for kind, (mesh, one_body) in files.items():
         if mesh is None:
@@ -126,16 +126,16 @@ CASES = {
 def test_every_format_reads_back_clean(case, fmt, tmp_path):
     design = parse_design(CASES[case])
     model = model_of(design)
-    out, stones, parts = (tmp_path / f"{name}.{fmt.value}" for name in ("metal", "stones", "findings"))
+    out, stones, parts = (tmp_path / f"{name}.{fmt.value}" for name in ("metal", "stones", "fittings"))
     export(model, out, stones, None, fmt, parts)
     metal = read_back(out.read_bytes(), fmt)
     assert faults(metal, one_body=True) == []
     assert metal.volume == pytest.approx(wax_pattern(model).volume, rel=1e-5)
     gems = read_back(stones.read_bytes(), fmt)
     assert faults(gems, one_body=False) == [] and gems.body_count == len(model.stone_parts)
-    if model.findings:
-        findings = read_back(parts.read_bytes(), fmt)
-        assert faults(findings, one_body=False) == [] and findings.body_count == len(model.findings)
+    if model.fittings:
+        fittings = read_back(parts.read_bytes(), fmt)
+        assert faults(fittings, one_body=False) == [] and fittings.body_count == len(model.fittings)
 
 
 @needs_admesh
@@ -162,7 +162,7 @@ def _judge_matrix_slice(docs: list[dict], folder: str) -> tuple[int, int, list[s
         designs += 1
         found = judged(design, Path(folder), f"m{os.getpid()}-{index}")
         model = model_of(design)
-        judged_files += 1 + (model.stones != ()) + bool(model.findings)
+        judged_files += 1 + (model.stones != ()) + bool(model.fittings)
         problems += [f"{doc}: {problem}" for problem in found]
     return designs, judged_files, problems
 
@@ -171,7 +171,7 @@ def _judge_matrix_slice(docs: list[dict], folder: str) -> tuple[int, int, list[s
 def test_admesh_judges_the_design_matrix(tmp_path):
     """Every family (`configurator.families`): 12 shapes x 6 styles x 6 band profiles of rings, x 5 outlines x 2 bails
     of pendants, three-stone rings, side-stone rows and eternity bands across the ring sizes: metal, stones and
-    findings of each, written and judged (two processes, one a core)."""
+    fittings of each, written and judged (two processes, one a core)."""
     docs = _matrix()
     halves = [docs[0::2], docs[1::2]]
     with concurrent.futures.ProcessPoolExecutor(2) as pool:

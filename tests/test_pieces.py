@@ -10,7 +10,7 @@ import pytest
 
 from configurator.design import Bail, Clasp, Outline, SettingStyle, Shape
 from configurator.documents import parse_design
-from configurator.findings import LINK_LENGTH_MM, LINK_WIRE_MM, chain, clasp
+from configurator.fittings import LINK_LENGTH_MM, LINK_WIRE_MM, chain, clasp
 from configurator.geometry import build, chain_of
 from configurator.settings import accent_prong_mm, centre_prong_mm
 from configurator.solids import PREVIEW, to_trimesh
@@ -122,17 +122,17 @@ def test_every_pendant_outline_and_bail(outline, bail):
     doc = parse_design(doc.to_dict() | {"pendant": {"outline": outline, "size_mm": 18.0, "bail": bail}})
     model = build(doc, PREVIEW)
     assert model.metal.is_volume and model.metal.body_count == 1
-    ring = model.findings["jump-ring"]
+    ring = model.fittings["jump-ring"]
     assert ring.is_volume and ring.body_count == 1
     # The jump ring hangs through the bail without being fused to it.
-    bail_body = model.findings["bail"] if bail == "hinged" else model.metal
+    bail_body = model.fittings["bail"] if bail == "hinged" else model.metal
     assert bail_body.bounds[1][1] > ring.bounds[0][1]
     from configurator.solids import from_trimesh
 
     joined = manifold3d.Manifold.batch_boolean([from_trimesh(ring), from_trimesh(bail_body)], manifold3d.OpType.Intersect)
     assert joined.volume() == pytest.approx(0.0, abs=1e-6)
     if bail == "hinged":
-        loop = model.findings["bail"]
+        loop = model.fittings["bail"]
         assert loop.is_volume and loop.body_count == 1
 
 
@@ -156,7 +156,7 @@ def test_chain_is_its_own_part_of_the_asked_length():
     single = chain(pitch * 2)
     assert single.split().__len__() == 2 and all(link.is_volume for link in single.split())
     pendant = build(design("round", "prong", "pendant"), PREVIEW)
-    assert "chain" not in pendant.findings  # never in the wax model
+    assert "chain" not in pendant.fittings  # never in the wax model
     assert chain_of(pendant.design).metadata["links"] == links.metadata["links"]
 
 
@@ -197,7 +197,7 @@ def test_a_heart_pendant_hangs_point_down_from_its_rounded_cleft(bail):
     # The cleft and the point are rounded: no slit or knife point of metal (1.2 mm and 0.6 mm radii).
     near_cleft = outline[np.hypot(outline[:, 0], outline[:, 1] - plate.top_y) < 1.0]
     assert len(near_cleft) >= 5
-    bail_part = model.findings["bail"] if bail == "hinged" else model.metal
+    bail_part = model.fittings["bail"] if bail == "hinged" else model.metal
     assert bail_part.bounds[0][1] < plate.top_y + 0.5 and abs(bail_part.bounds.mean(axis=0)[0]) < 0.5
     stone = model.stone_parts[0].mesh
     tip = stone.vertices[np.argmin(stone.vertices[:, 1])]
@@ -211,5 +211,5 @@ def test_a_hinged_bail_turns_free_of_the_plate():
     for outline in ("round", "heart", "teardrop", "bar", "oval"):
         model = build(design("round", "bezel", "pendant", stone={"shape": "round", "length_mm": 4.0},
                              pendant={"outline": outline, "size_mm": 18.0, "bail": "hinged"}))
-        loop = from_trimesh(model.findings["bail"])
+        loop = from_trimesh(model.fittings["bail"])
         assert loop.min_gap(model.solid, 0.5) >= 0.09, outline  # a separate casting, clear of the plate's knuckles

@@ -305,7 +305,7 @@ def test_the_clients_lines_fold_the_markup_into_workmanship_and_add_up(name):
 
 
 def test_a_pendants_chain_is_weighed_and_priced():
-    from configurator.findings import chain, chain_volume_mm3
+    from configurator.fittings import chain, chain_volume_mm3
 
     design = SAMPLES["pendant"]
     quote = price(design, TABLE)
@@ -324,9 +324,9 @@ def test_a_pendants_chain_is_weighed_and_priced():
 def test_a_pendants_clasp_and_jump_ring_are_weighed():
     design = SAMPLES["pendant"]
     model = model_of(design)
-    assert model.findings_volume_mm3 > 20.0  # a clasp and a jump ring are a good part of a small pendant's metal
+    assert model.fittings_volume_mm3 > 20.0  # a clasp and a jump ring are a good part of a small pendant's metal
     assert price(design, TABLE).metal_grams == pytest.approx(
-        (model.metal_volume_mm3 + model.findings_volume_mm3) / 1000 * catalogue.metal(design.metal).density_g_cm3)
+        (model.metal_volume_mm3 + model.fittings_volume_mm3) / 1000 * catalogue.metal(design.metal).density_g_cm3)
 
 
 def test_the_catalogue_comparison_counts_credits():

@@ -107,10 +107,10 @@ def _add_stone(scene, mesh, colour: str) -> None:
 def _pendant_scene(design: Design, model: Model, view: str, scene, colour: str) -> np.ndarray:
     """Adds a pendant's chain and clasp for `view`; returns the bounds to frame (the piece, its jump ring and clasp,
     or in the necklace view the whole chain)."""
-    from configurator.findings import clasp_meshes, necklace
+    from configurator.fittings import clasp_meshes, necklace
 
-    ring = model.findings.get("jump-ring")
-    parts = [model.metal, *model.stones, *(mesh for name, mesh in model.findings.items() if not name.startswith("clasp"))]
+    ring = model.fittings.get("jump-ring")
+    parts = [model.metal, *model.stones, *(mesh for name, mesh in model.fittings.items() if not name.startswith("clasp"))]
     top = ring.bounds[1] if ring is not None else model.metal.bounds[1]
     bottom = np.array([0.0, float(top[1]) - 0.45 - 0.05, float((ring.bounds[0][2] + ring.bounds[1][2]) / 2)
                        if ring is not None else 0.0])
@@ -146,7 +146,7 @@ def plotter(design: Design, model: Model, view: str, size=PREVIEW_SIZE):
     scene.background_color = BACKGROUND
     colour = catalogue.metal(design.metal).color_hex
     _add_metal(scene, model.metal, colour)
-    for name, mesh in model.findings.items():
+    for name, mesh in model.fittings.items():
         if not name.startswith("clasp"):  # clasps are placed with the chain
             _add_metal(scene, mesh, colour)
     for part in model.stone_parts:

@@ -1,4 +1,5 @@
-"""Findings: clasps (lobster, spring ring, toggle, box) and the cable chain, each their own castable parts.
+"""Fittings (the trade's "findings"; here the check's results alone bear that name): clasps (lobster, spring ring,
+toggle, box) and the cable chain, each their own castable parts.
 
 Sizes are those of common 1-2 mm chains: a 12 mm lobster, a 6 mm spring ring, a 12 mm toggle, an 8 mm box.
 The chain is never part of the wax model: it is bought or made by the metre, and shown for the design.

@@ -17,8 +17,9 @@ from . import catalogue, eternity, sidestones
 from .bands import Band, build_band
 from .design import Design, Piece, Shape
 from .fittings import chain, clasp
+from .forms import StoneForm
 from .pendants import Plate, bail, jump_ring, plate
-from .settings import STONE_LIFT_MM, Parts, StoneForm, Support, head, head_reach_mm
+from .settings import STONE_LIFT_MM, Parts, Support, head, head_reach_mm
 from .shoulders import BandTop
 from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
 from .stones import CARAT_GRAMS, StoneWeight

@@ -197,7 +197,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
 
 def _pendant(design: Design, resolution: Resolution) -> Model:
     pendant = design.pendant
-    body = plate(pendant)
+    body = plate(pendant, resolution)
     held = Parts()  # the head, uncut: its seats are cut with the plate's in one go
     rows = Parts()  # accent stones set into the plate
     girdle_z = None

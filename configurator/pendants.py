@@ -15,7 +15,7 @@ from .design import Bail, Outline, Pendant
 from .outlines import pendant_outline, top_on_axis
 from .rows import Row, accent_form, accent_seat, pitch, spaced
 from .settings import Parts, ball
-from .solids import offset_outline, section, slab, torus, union
+from .solids import Resolution, offset_outline, section, slab, torus, union
 
 BAIL_MAJOR_MM = 2.2  # loop radius to the wire's centre: an opening of about 3 mm for chains
 BAIL_WIRE_MM = 0.7  # loop wire radius
@@ -36,9 +36,10 @@ class Plate:
     stone_centre: np.ndarray  # (x, y) where the centre stone sits
 
 
-def plate(pendant: Pendant) -> Plate:
-    """The plate of `pendant`; a teardrop's stone sits in its round part, others at the centre."""
-    outline = pendant_outline(pendant.outline, pendant.size_mm)
+def plate(pendant: Pendant, resolution: Resolution) -> Plate:
+    """The plate of `pendant`, its outline cut as finely as `resolution` asks of a curve its size; a teardrop's stone
+    sits in its round part, others at the centre."""
+    outline = pendant_outline(pendant.outline, pendant.size_mm, resolution.segments(pendant.size_mm / 2))
     solid = slab(section(outline), 0.0, pendant.thickness_mm)
     centre = np.zeros(2)
     if pendant.outline is Outline.TEARDROP:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import manifold3d
 import numpy as np
 
-from .design import Cut, Setting, SettingStyle, Shape, Stone
+from .design import Cut, Milgrain, Setting, SettingStyle, Shape, Stone
+from .milgrain import BeadRow, rim_row
 from .outlines import stone_outline
 from .solids import cleaned, offset_outline, polygon_area, section, slab, sphere, subtract, union
 from .stones import hull_corners, stone_solid
@@ -115,11 +116,13 @@ class Parts:
     metal: list[manifold3d.Manifold] = field(default_factory=list)
     seats: list[manifold3d.Manifold] = field(default_factory=list)
     stones: list[tuple[Stone, manifold3d.Manifold]] = field(default_factory=list)
+    beads: list[BeadRow] = field(default_factory=list)  # milgrain rows among the metal, as laid out (for the check)
 
     def add(self, other: Parts) -> Parts:
         self.metal += other.metal
         self.seats += other.seats
         self.stones += other.stones
+        self.beads += other.beads
         return self
 
     def moved(self, transform: Callable[[manifold3d.Manifold], manifold3d.Manifold]) -> Parts:
@@ -127,6 +130,7 @@ class Parts:
             [transform(solid) for solid in self.metal],
             [transform(solid) for solid in self.seats],
             [(stone, transform(solid)) for stone, solid in self.stones],
+            [replace(row, solid=transform(row.solid)) for row in self.beads],
         )
 
 
@@ -283,8 +287,9 @@ def prongs(
     return _finish(metal, [seat(form)], [(stone, form.solid)], precut)
 
 
-def bezel(form: StoneForm, support: Support, precut: bool = True) -> Parts:
-    """A wall round the girdle rising over a quarter of the crown, open at the back, on a base to the support."""
+def bezel(form: StoneForm, support: Support, precut: bool = True, milgrain: Milgrain | None = None) -> Parts:
+    """A wall round the girdle rising over a quarter of the crown, open at the back, on a base to the support; with
+    `milgrain`, beads round the outer edge of its top."""
     stone = form.stone
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     top = 0.25 * form.crown
@@ -296,7 +301,11 @@ def bezel(form: StoneForm, support: Support, precut: bool = True) -> Parts:
         point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm) * 0.95
         foot = support.anchor(*np.clip(point * 0.5, -np.array(support.reach), np.array(support.reach)))
         posts.append(rod(foot, np.array([*point, bottom + 0.3]), support.foot_radius(0.55), 0.5))
-    return _finish([cup, *posts], [seat(form)], [(stone, form.solid)], precut)
+    rows = [] if milgrain is None else [rim_row(np.asarray(offset_outline(outline, BEZEL_WALL_MM).to_polygons()[0]),
+                                                top, milgrain)]
+    parts = _finish([cup, *posts, *(row.solid for row in rows)], [seat(form)], [(stone, form.solid)], precut)
+    parts.beads += rows
+    return parts
 
 
 ACCENT_GIRDLE_POINTS = 16  # an accent stone is small: sixteen girdle points keep it round to the eye

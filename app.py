@@ -32,15 +32,19 @@ from configurator.design import (
     CHANNEL_SIDE_SHAPES,
     ETERNITY_LONGEST_MM,
     ETERNITY_SHAPES,
+    MILGRAIN_BEAD_RANGE,
     SIDE_GRADUATION_RANGE,
     SIDE_MOST_PER_SHOULDER,
     SIDE_SHARE_RANGE,
     SIDE_STYLES,
+    TAPER_NARROWEST_MM,
+    TAPER_THINNEST_MM,
     Bail,
     Clasp,
     Coverage,
     Cut,
     DesignError,
+    Edges,
     Outline,
     Profile,
     RowSetting,
@@ -373,7 +377,42 @@ def band_controls(doc: dict, shown: dict) -> None:
     size = RingSize.of(doc["ring"]["size"]["system"], doc["ring"]["size"]["value"])
     st.caption(" · ".join(f"{name} {label}" for name, label in size.all_systems().items())
                + f" · inner diameter {size.inner_diameter_mm:.2f} mm")
+    milgrain_controls(doc, shown)
+    taper_controls(doc, shown)
     row_controls(shown)
+
+
+def milgrain_controls(doc: dict, shown: dict) -> None:
+    """Beads along the band's edges: which edges, and the beads' size."""
+    if not _check("Milgrain on the edges", "milgrain_on", shown,
+                  help="A row of small beads along the band's edges, cast with it; stops short of the head"):
+        return
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Edges", "milgrain_edges", [edges.value for edges in Edges], shown,
+                format_func=lambda key: {"both": "both edges", "one": "one edge"}[key])
+    with cols[1]:
+        low, high = MILGRAIN_BEAD_RANGE  # up to the largest the band's edges take
+        high = max(low + 0.05, min(high, form.largest_bead_mm(doc["ring"])), shown["milgrain_bead"])
+        _slider("Bead size (mm)", "milgrain_bead", low, high, 0.05, shown,
+                help="The trade's beads are 0.4-0.8 mm across, about a bead apart; under 0.35 mm they do not cast")
+
+
+def taper_controls(doc: dict, shown: dict) -> None:
+    """A tapered shank: the band's width and thickness at the back (those above are the top's, under the head)."""
+    if not _check("Tapered shank", "taper_on", shown,
+                  help="Narrower and thinner at the back than under the head; the size is unchanged"):
+        return
+    ring = doc["ring"]
+    cols = st.columns(2)
+    if ring["width_mm"] > TAPER_NARROWEST_MM:
+        with cols[0]:
+            _slider("Width at the back (mm)", "taper_width", TAPER_NARROWEST_MM, float(ring["width_mm"]), 0.1, shown,
+                    help="Typically about 1.8 mm under a 2.5 mm head")
+    if ring["thickness_mm"] > TAPER_THINNEST_MM:
+        with cols[1]:
+            _slider("Thickness at the back (mm)", "taper_thickness", TAPER_THINNEST_MM, float(ring["thickness_mm"]),
+                    0.05, shown, help="The shank's thinnest point; casting needs at least 1.0-1.2 mm by alloy")
 
 
 def row_controls(shown: dict) -> None:
@@ -497,6 +536,8 @@ def stone_controls(doc: dict, shown: dict) -> None:
     if "prong_mm" in shown:
         _slider("Prong diameter (mm)", "prong_mm", 0.3, 2.5, 0.05, shown,
                 help="Unchanged, it follows the stone's size; the check wants at least 1.0 mm free-standing")
+    if "rim_milgrain" in shown:
+        _check("Milgrain round the rim", "rim_milgrain", shown, help="A row of 0.5 mm beads round the bezel's top edge")
     if doc["piece"] == "ring":
         side_controls(doc, shown)
 

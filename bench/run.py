@@ -1,7 +1,7 @@
 """Benchmarks: print figures, assert nothing. Run with `python -m bench.run` from the repository root.
 
 Figures: build and export of a comfort band (median of 20), build time of every profile at preview and
-export resolution, halo ring export, the full design matrix at preview resolution, quote time, CLI start-up,
+export resolution, halo ring export, the milgrain and tapered solitaires, the full design matrix at preview resolution, quote time, CLI start-up,
 whole processes side by side (export with its check against bench/floor.py, the same ring straight with manifold3d
 and trimesh; quote, sizes, schema), the 3D preview page (time and size) of every preset, peak memory of building the largest design (fresh
 process), the app server's memory with 10 open browser sessions, and the app's timings in a browser (a fresh
@@ -218,6 +218,21 @@ def side_row_families() -> None:
     report("side-stone ring preset (preview res)", timed(lambda: build(preset, PREVIEW), runs=10))
 
 
+def bandwork_presets() -> None:
+    """Build times of the milgrain and tapered solitaires at preview and export resolution, and the milgrain rows'
+    share (the same design without its beads)."""
+    for name in ("milgrain-solitaire", "tapered-solitaire"):
+        design = load_design(ROOT / "models" / f"{name}.json")
+        report(f"{name} (preview res)", timed(lambda design=design: build(design, PREVIEW), runs=10))
+        report(f"{name} (export res)", timed(lambda design=design: build(design, EXPORT), runs=5))
+    design = load_design(ROOT / "models" / "milgrain-solitaire.json")
+    doc = design.to_dict()
+    doc["ring"].pop("milgrain")
+    doc["setting"].pop("milgrain")
+    plain = parse_design(doc)
+    report("milgrain-solitaire without beads (preview res)", timed(lambda: build(plain, PREVIEW), runs=10))
+
+
 def halo_ring_export() -> None:
     design = load_design(HALO)
     report("halo ring: build + export STL (export res)",
@@ -317,6 +332,7 @@ def main() -> None:
     eternity_families()
     three_stone_families()
     side_row_families()
+    bandwork_presets()
     matrix_figures = matrix.main()
     quote_medians = quoting()
     commands = commands_side_by_side()

@@ -122,11 +122,13 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
 
     metal = catalogue.metal(design.metal)
     walls = walls or scan_of(design, model)
-    band = _band_region(design, model, walls) if model.band is not None else None
+    beads = _bead_faces(model, walls)
+    band = _band_region(design, model, walls) & ~beads if model.band is not None else None
     findings = [
         *_body_findings(design, model),
         *_band_findings(design, model, metal, walls, band),
-        *_wall_findings(design, model, walls, band),
+        *_wall_findings(design, model, walls, band, beads),
+        *_milgrain_findings(model),
         *_prong_findings(design),
         *_seat_findings(design, model),
         *_accent_findings(design, model),
@@ -183,6 +185,11 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
     own = dict(finding.changes)
     if "ring.thickness_mm" in own:
         tries += _steps("ring.thickness_mm", own["ring.thickness_mm"], (0.1, 0.2, 0.4), 4.0)
+    if "ring.taper.thickness_back_mm" in own:
+        tries += [(*((("ring.thickness_mm", value),) if value > design.ring.thickness_mm else ()),
+                   ("ring.taper.thickness_back_mm", value))
+                  for ((_, value),) in _steps("ring.taper.thickness_back_mm", own["ring.taper.thickness_back_mm"],
+                                              (0.1, 0.2, 0.4), 4.0)]
     if "pendant.thickness_mm" in own:
         tries += _steps("pendant.thickness_mm", own["pendant.thickness_mm"], (0.3, 0.6, 1.0), 5.0)
     if finding.kind == "bodies" and design.ring is not None and design.piece.value == "ring":
@@ -315,25 +322,38 @@ def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
     return region
 
 
+def thicker_shank(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
+    """The change that makes the band's thinnest section (a taper's back, else the band) `wanted` thick: a taper
+    thinning toward the back thickens its back (and the top with it when the back would pass it)."""
+    if ring.taper is None or ring.taper.thickness_back_mm is None:
+        return thicker_band(ring, wanted)
+    back = min(_up(wanted, 0.05), 4.0)
+    raised = thicker_band(ring, back) if back > ring.thickness_mm + TOLERANCE_MM else ()
+    return (*raised, ("ring.taper.thickness_back_mm", back))
+
+
 def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.ndarray | None) -> list[Finding]:
     """The band (`band`: its faces): its shank measured on the mesh against the alloy's minimum, its edges and
-    its width."""
+    its width. A tapered band's thinnest and narrowest are its back's: a finding there names the taper's field."""
     if band is None:
         return []
     found: list[Finding] = []
-    ring, section = design.ring, model.band.section
-    middle = band & (np.abs(walls.centres[:, 1]) <= ring.width_mm / 4)  # where a gauge measures; edges apart
+    ring, section = design.ring, model.band.thinnest
+    thinning = ring.taper is not None and ring.taper.thickness_back_mm is not None
+    back = ring.thickness_back_mm
+    middle = band & (np.abs(walls.centres[:, 1]) <= min(ring.width_mm, ring.width_back_mm) / 4)  # edges apart
     shank, where = walls.thinnest(middle & (walls.centres[:, 2] < 0))  # the lower half: the shank proper
     if not np.isfinite(shank):  # no parallel walls to read (a knife-edge): the section's own figure
         shank, where = section.min_wall_mm, None
     if shank < metal.min_shank_mm - TOLERANCE_MM:
         # A domed band measures thinner than its thickness in proportion: grow by the larger of the two readings.
-        wanted = max(ring.thickness_mm + metal.min_shank_mm - shank, ring.thickness_mm * metal.min_shank_mm / shank)
-        changes = thicker_band(ring, wanted)
-        found.append(Finding(Severity.BLOCKING, "ring.thickness_mm", shank, metal.min_shank_mm,
+        wanted = max(back + metal.min_shank_mm - shank, back * metal.min_shank_mm / shank)
+        changes = thicker_shank(ring, wanted)
+        field = "ring.taper.thickness_back_mm" if thinning else "ring.thickness_mm"
+        found.append(Finding(Severity.BLOCKING, field, shank, metal.min_shank_mm,
                              f"the shank measures {shank:.2f} mm{_at(design, model, where)}, too thin for a "
-                             f"{metal.name} shank", f"make thickness_mm at least {changes[0][1]:.2f}", changes,
-                             place(design, model, where), kind="shank"))
+                             f"{metal.name} shank", f"make {field.rsplit('.', 1)[-1]} at least {changes[-1][1]:.2f}",
+                             changes, place(design, model, where), kind="shank"))
     else:
         top, where = walls.thinnest(band & (walls.centres[:, 2] >= 0))  # under shoulders' seats and the head
         if top < metal.min_wall_mm - TOLERANCE_MM:
@@ -344,17 +364,73 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
                                  f"make thickness_mm at least {changes[0][1]:.2f}", changes,
                                  place(design, model, where), kind="band-top"))
     if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
-        changes = thicker_band(ring, ring.thickness_mm * MIN_DETAIL_MM / section.edge_mm)
+        changes = thicker_shank(ring, back * MIN_DETAIL_MM / section.edge_mm)
+        field = "thickness_back_mm" if thinning else "thickness_mm"
         found.append(Finding(Severity.WARNING, "ring.profile", section.edge_mm, MIN_DETAIL_MM,
                              f"the {ring.profile.value} band's edges are thinner than castable detail",
-                             f"make thickness_mm at least {changes[0][1]:.2f}, or choose a flat or bevelled profile",
-                             changes, "the band's edges", kind="edges"))
-    if ring.width_mm < metal.min_shank_mm * 1.5:
+                             f"make {field} at least {changes[-1][1]:.2f}, or choose a flat or bevelled profile",
+                             changes, "the band's edges" + (" at the back" if thinning else ""), kind="edges"))
+    narrowest = min(ring.width_mm, ring.width_back_mm)
+    if narrowest < metal.min_shank_mm * 1.5:
         wanted = _up(metal.min_shank_mm * 1.5, 0.1)
-        found.append(Finding(Severity.WARNING, "ring.width_mm", ring.width_mm, metal.min_shank_mm * 1.5,
-                             "the band is narrow enough to bend in wear", f"make width_mm at least {wanted:.1f}",
-                             (("ring.width_mm", wanted),), "the band", kind="width"))
+        tapered = ring.width_back_mm < ring.width_mm
+        field = "ring.taper.width_back_mm" if tapered else "ring.width_mm"
+        changes = (*((("ring.width_mm", wanted),) if wanted > ring.width_mm + TOLERANCE_MM else ()), (field, wanted))
+        found.append(Finding(Severity.WARNING, field, narrowest, metal.min_shank_mm * 1.5,
+                             "the band is narrow enough to bend in wear" + (" at the back" if tapered else ""),
+                             f"make {field.rsplit('.', 1)[-1]} at least {wanted:.1f}", tuple(dict(changes).items()),
+                             "the bottom of the shank" if tapered else "the band", kind="width"))
     return found
+
+
+# Faces this far past a milgrain bead's surface belong to it: the crease where a bead meets the metal is cut in small
+# facets, some no wider than a float32 file keeps, whose normals say nothing of a wall.
+BEAD_CREASE_MM = 0.15
+
+
+def _bead_faces(model: Model, walls: Scan) -> np.ndarray:
+    """Faces of milgrain beads and the creases round them: judged by their own rules (`_milgrain_findings`), not as
+    walls of the band or detail of a head."""
+    faces = np.zeros(len(walls.centres), dtype=bool)
+    for row in model.beads:
+        if row.count:
+            from scipy.spatial import cKDTree
+
+            reach = row.bead_mm / 2 + BEAD_CREASE_MM
+            near, _ = cKDTree(row.centres()).query(walls.centres, distance_upper_bound=reach)
+            faces |= np.isfinite(near)
+    return faces
+
+
+def _milgrain_findings(model: Model) -> list[Finding]:
+    """Milgrain beads as placed: each at least castable detail across, each clear of its neighbours by the gap the
+    investment needs (measured between the placed beads), and a row with room to run."""
+    from .design import MILGRAIN_BEAD_RANGE, MILGRAIN_GAP_MM
+
+    found: dict[tuple[str, str], Finding] = {}
+    for row in model.beads:
+        if row.count == 0:
+            found.setdefault((row.field, "room"), Finding(
+                Severity.WARNING, row.field, 0.0, 0.0, f"{row.where} has no room for milgrain beside what is set on "
+                "the band", "remove the milgrain or choose a smaller head", ((row.field, None),), row.where,
+                kind="milgrain-room"))
+            continue
+        if row.bead_mm < MIN_DETAIL_MM - TOLERANCE_MM:
+            least = max(MILGRAIN_BEAD_RANGE[0], 0.4)
+            changes = ((f"{row.field}.bead_mm", least), (f"{row.field}.pitch_mm", None))
+            found.setdefault((row.field, "bead"), Finding(
+                Severity.BLOCKING, f"{row.field}.bead_mm", row.bead_mm, MIN_DETAIL_MM,
+                f"milgrain beads {row.bead_mm:.2f} mm across are smaller than castable detail",
+                f"make bead_mm at least {least:.1f} (the trade's smallest)", changes, row.where, kind="milgrain-bead"))
+        gap = row.closest_gap_mm()
+        if gap < MIN_GAP_MM - TOLERANCE_MM:
+            wanted = round(row.bead_mm + MILGRAIN_GAP_MM, 2)
+            found.setdefault((row.field, "gap"), Finding(
+                Severity.WARNING, f"{row.field}.pitch_mm", gap, MIN_GAP_MM,
+                f"milgrain beads stand {gap:.2f} mm apart, too close for the investment between them",
+                f"make pitch_mm at least {wanted:.2f}, or leave it unset", ((f"{row.field}.pitch_mm", None),),
+                row.where, kind="milgrain-gap"))
+    return list(found.values())
 
 
 def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], ...]:
@@ -366,13 +442,15 @@ def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], 
     return (("setting.prong_mm", min(_up(current + step, 0.05), 2.5)),)
 
 
-def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray | None) -> list[Finding]:
-    """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest."""
+def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray | None,
+                   beads: np.ndarray) -> list[Finding]:
+    """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest (milgrain
+    beads apart: `_milgrain_findings` measures them)."""
     found: list[Finding] = []
     if band is not None:
-        elsewhere = ~band  # the head and the shoulders' metal
+        elsewhere = ~band & ~beads  # the head and the shoulders' metal
     else:
-        elsewhere = walls.centres[:, 2] > model.plate.thickness + 0.05  # above the plate
+        elsewhere = (walls.centres[:, 2] > model.plate.thickness + 0.05) & ~beads  # above the plate
     if model.plate is not None or model.stone_parts:
         thinnest, where = walls.thinnest(elsewhere)
         if thinnest < MIN_DETAIL_MM - TOLERANCE_MM:
@@ -380,7 +458,7 @@ def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray |
                                  f"metal {thinnest:.2f} mm thin{_at(design, model, where)} beside the seats may not fill",
                                  "choose thicker prongs (prong_mm) or a larger stone", _prong_changes(design),
                                  place(design, model, where), kind="thin-detail"))
-    narrowest, where = walls.narrowest()
+    narrowest, where = walls.narrowest(~beads)
     if narrowest < MIN_GAP_MM - TOLERANCE_MM:
         region = "ring" if model.band is not None else "pendant"
         found.append(Finding(Severity.WARNING, region, narrowest, MIN_GAP_MM,

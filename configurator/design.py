@@ -101,6 +101,13 @@ class RowSetting(Choice):
     BEZEL = "bezel"
 
 
+class Edges(Choice):
+    """Which of the band's edges carry milgrain: both, or one (the +Y edge; a band is worn either way round)."""
+
+    BOTH = "both"
+    ONE = "one"
+
+
 class ProngTip(Choice):
     ROUND = "round"
     CLAW = "claw"
@@ -402,12 +409,109 @@ class Eternity(Part):
         return self
 
 
+# Milgrain (PRODUCT.md): beads 0.4-0.8 mm across, spaced about one bead diameter apart. A document may ask for beads
+# from 0.3 to 1.0 mm; the check flags one under castable detail (0.35 mm). Beads a diameter apart centre to centre
+# would touch, which cannot be cast: the pitch is the bead and a gap of MILGRAIN_GAP_MM, the investment's 0.3 mm
+# (PRODUCT.md) with 0.05 mm to spare for the count rounded along an edge (the spacing shrinks by up to half a pitch
+# shared between the beads of a row).
+MILGRAIN_BEAD_MM = 0.5
+MILGRAIN_BEAD_RANGE = (0.3, 1.0)
+MILGRAIN_GAP_MM = 0.35
+# A tapered shank's back (PRODUCT.md: a ring shank at least 1.0-1.2 mm by alloy, so no alloy casts one under 1.0 mm;
+# a band narrower than 1.5 times that bends in wear, as the check says of any band).
+TAPER_THINNEST_MM = 1.0
+TAPER_NARROWEST_MM = 1.5
+
+
+class Milgrain(Part):
+    """A row of beads along an edge: `bead_mm` across, `pitch_mm` centre to centre along the edge."""
+
+    bead_mm: Millimetres = Field(
+        MILGRAIN_BEAD_MM, ge=MILGRAIN_BEAD_RANGE[0], le=MILGRAIN_BEAD_RANGE[1],
+        description="bead diameter, mm (the trade's 0.4-0.8; the check flags one under 0.35)")
+    pitch_mm: Millimetres | None = Field(
+        None, ge=0.5, le=3.0, description=f"centre to centre along the edge, mm; default the bead + {MILGRAIN_GAP_MM:g} "
+        "(the gap the investment needs, the check flags one under 0.3)")
+
+    @model_validator(mode="after")
+    def _beads_apart(self) -> Milgrain:
+        if self.pitch_mm is not None and self.pitch_mm <= self.bead_mm + 1e-9:
+            raise ValueError(f"pitch_mm: beads {self.bead_mm:g} mm across {self.pitch_mm:g} mm apart would touch or "
+                             f"overlap; make pitch_mm at least {self.bead_mm + MILGRAIN_GAP_MM:.2f}")
+        return self
+
+    @property
+    def pitch(self) -> float:
+        """Centre to centre along the edge: the document's, or the bead and the casting gap."""
+        return self.pitch_mm if self.pitch_mm is not None else round(self.bead_mm + MILGRAIN_GAP_MM, 6)
+
+
+class EdgeMilgrain(Milgrain):
+    """Milgrain along the band's edges, where its outside meets its sides (y = +-width/2)."""
+
+    edges: Edges = Field(Edges.BOTH, description="both edges, or one (the +Y edge)")
+
+
+class Taper(Part):
+    """A shank narrower or thinner at the back than at the head; the ring's width_mm and thickness_mm are the top's."""
+
+    width_back_mm: Millimetres | None = Field(
+        None, ge=TAPER_NARROWEST_MM, le=15.0, description="band width at the back, mm; unset: the top's width_mm")
+    thickness_back_mm: Millimetres | None = Field(
+        None, ge=TAPER_THINNEST_MM, le=4.0, description="band thickness at the back, mm; unset: the top's thickness_mm")
+
+    @model_validator(mode="after")
+    def _something_tapers(self) -> Taper:
+        if self.width_back_mm is None and self.thickness_back_mm is None:
+            raise ValueError("a taper needs width_back_mm or thickness_back_mm (or both)")
+        return self
+
+
 class Ring(Part):
     size: Size
     profile: Profile = Profile.COMFORT
     width_mm: Millimetres = Field(4.0, ge=1.0, le=15.0, description="band width along the finger, mm")
     thickness_mm: Millimetres = Field(1.8, ge=0.4, le=4.0, description="band thickness, inner to outer, mm")
     eternity: Eternity | None = Field(None, description="stones along the band (document version 2)")
+    milgrain: EdgeMilgrain | None = Field(None, description="beads along the band's edges (document version 2)")
+    taper: Taper | None = Field(None, description="a shank narrower or thinner at the back (document version 2)")
+
+    @property
+    def width_back_mm(self) -> float:
+        """The band's width at the back: the taper's, or the same as at the top."""
+        return self.taper.width_back_mm if self.taper and self.taper.width_back_mm is not None else self.width_mm
+
+    @property
+    def thickness_back_mm(self) -> float:
+        """The band's thickness at the back: the taper's, or the same as at the top."""
+        taper = self.taper
+        return taper.thickness_back_mm if taper and taper.thickness_back_mm is not None else self.thickness_mm
+
+    @model_validator(mode="after")
+    def _taper_and_milgrain_fit(self) -> Ring:
+        if self.taper is not None:
+            if self.width_back_mm > self.width_mm + 1e-9:
+                raise ValueError(f"taper.width_back_mm: {self.width_back_mm:g} mm is wider than the top's "
+                                 f"{self.width_mm:g} mm; a tapered shank narrows toward the back")
+            if self.thickness_back_mm > self.thickness_mm + 1e-9:
+                raise ValueError(f"taper.thickness_back_mm: {self.thickness_back_mm:g} mm is thicker than the top's "
+                                 f"{self.thickness_mm:g} mm; a tapered shank thins toward the back")
+            if self.eternity is not None:
+                raise ValueError("taper: an eternity row keeps one width and thickness all round (remove the taper or "
+                                 "the row)")
+        if self.milgrain is not None:
+            if self.eternity is not None and self.eternity.coverage is Coverage.FULL:
+                raise ValueError("milgrain: a full eternity's row takes the band's edges all round (choose a half or "
+                                 "three-quarter row, or no milgrain)")
+            from .milgrain import largest_edge_bead_mm
+
+            largest = largest_edge_bead_mm(self)
+            if self.milgrain.bead_mm > largest + 1e-6:
+                raise ValueError(f"milgrain.bead_mm: a {self.profile.value} band {self.thickness_back_mm:g} mm thick "
+                                 f"has room on its edges for beads up to {math.floor(largest * 100 + 1e-6) / 100:.2f} "
+                                 "mm across, not "
+                                 f"{self.milgrain.bead_mm:g} (choose smaller beads or a thicker or flat band)")
+        return self
 
     @model_validator(mode="after")
     def _row_fits_the_band(self) -> Ring:
@@ -531,6 +635,7 @@ class Setting(Part):
     prong_mm: Millimetres | None = Field(
         None, ge=0.3, le=2.5, description="centre prong diameter, mm; default from the stone's size (the check "
         "flags one thinner than the trade table)")
+    milgrain: Milgrain | None = Field(None, description="beads round a bezel's rim (document version 2)")
 
     @model_validator(mode="after")
     def _prongs_fit_style(self) -> Setting:
@@ -541,6 +646,8 @@ class Setting(Part):
             raise ValueError(f"prongs: a {self.style.value} setting has no prongs to choose")
         if self.prong_mm is not None and not style.prong_mm:
             raise ValueError(f"prong_mm: a {self.style.value} setting has no prongs")
+        if self.milgrain is not None and not style.rim_milgrain:
+            raise ValueError(f"milgrain: a {self.style.value} setting has no rim to bead (a bezel has)")
         return self
 
     @property
@@ -602,13 +709,18 @@ class Design(Part):
     @model_validator(mode="before")
     @classmethod
     def _migrated(cls, data: Any) -> Any:
-        """A version-1 document is a version-2 one without eternity rows: it reads unchanged, as version 2."""
+        """A version-1 document is a version-2 one without eternity rows, side stones, milgrain or tapers: it reads
+        unchanged, as version 2."""
         if isinstance(data, dict) and type(data.get("schema_version")) is int and data["schema_version"] == 1:
             ring = data.get("ring")
             if isinstance(ring, dict) and "eternity" in ring:
                 raise ValueError("ring.eternity: needs schema_version 2 (version 1 has no eternity rows)")
             if "side_stones" in data:
                 raise ValueError("side_stones: needs schema_version 2 (version 1 has no side stones)")
+            for part, key, what in (("ring", "milgrain", "milgrain"), ("ring", "taper", "tapered shanks"),
+                                    ("setting", "milgrain", "milgrain")):
+                if isinstance(data.get(part), dict) and key in data[part]:
+                    raise ValueError(f"{part}.{key}: needs schema_version 2 (version 1 has no {what})")
             data = {**data, "schema_version": SCHEMA_VERSION}
         return data
 

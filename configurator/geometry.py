@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 import manifold3d
 import numpy as np
 
-from . import catalogue, eternity, sidestones
+from . import bands, catalogue, eternity, milgrain, sidestones
 from .bands import Band, build_band
-from .design import Design, Piece, Shape
+from .design import Design, Piece, Ring, Shape
 from .fittings import chain, clasp
 from .forms import StoneForm
+from .milgrain import BeadRow
 from .pendants import Plate, bail, jump_ring, plate
 from .settings import STONE_LIFT_MM, Parts, Support, head, head_reach_mm
 from .shoulders import BandTop
@@ -92,6 +93,7 @@ class Model:
     band: Band | None = field(default=None, compare=False)
     plate: Plate | None = field(default=None, compare=False)
     girdle_z: float | None = None
+    beads: tuple[BeadRow, ...] = field(default=(), compare=False)  # milgrain rows, as laid out (for the check)
 
     @property
     def solid(self) -> manifold3d.Manifold:
@@ -154,9 +156,15 @@ def _stone_parts(design: Design, parts: Parts, for_file: bool, others: str = "ac
     return tuple(result)
 
 
+# A tapered band keeps its top's section this far past the last of what is set on it (the head's posts, shoulders,
+# side stones) before it narrows, and the band's zone they are looked for in reaches this far past its outside.
+TAPER_PAST_MM = 0.5
+
+
 def _ring(design: Design, resolution: Resolution) -> Model:
-    band = build_band(design.ring, resolution)
     ring = design.ring
+    # What is set on the band is placed by its top's figures, the same on a tapered band: it is built on a plain one.
+    band = build_band(ring.model_copy(update={"taper": None}) if ring.taper is not None else ring, resolution)
     outer = band.inner_radius_mm + ring.thickness_mm
     held = Parts()  # the head: small, so its seats are cut before it meets the band
     shoulders = Parts()  # shoulders: their seats cut into the band itself
@@ -183,7 +191,13 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         held.add(heads)
         shoulders.add(channel_row)
     row = eternity.build(ring, ring.eternity) if ring.eternity is not None else Parts()
-    body = subtract(union([band.solid, *shoulders.metal, *row.metal]), [*shoulders.seats, *row.seats])
+    placed = [*held.metal, *held.seats, *shoulders.metal, *shoulders.seats, *row.metal, *row.seats]
+    if ring.taper is not None:
+        band = build_band(ring, resolution, _taper_hold(band, placed))
+    edges = (milgrain.edge_rows(band, ring.milgrain, _row_stop(band, ring, placed), resolution.for_files)
+             if ring.milgrain else [])
+    body = subtract(union([band.solid, *shoulders.metal, *row.metal, *(edge.solid for edge in edges)]),
+                    [*shoulders.seats, *row.seats])
     heads = held.metal  # each head arrives with its seats cut; the stone clears the band
     if sidestones.open_toward(design):  # heads that share prongs: every seat is cut through all of them at once
         heads = [subtract(union(heads), held.seats)]
@@ -192,7 +206,31 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     body = Meshed(metal, resolution.for_files, part="ring", profile=ring.profile.value)
     others = "eternity" if ring.eternity is not None else "side" if design.side_stones is not None else "accent"
     stones = _stone_parts(design, Parts().add(held).add(shoulders).add(row), resolution.for_files, others)
-    return Model(design, resolution, body, stones, {}, band, None, girdle_z)
+    return Model(design, resolution, body, stones, {}, band, None, girdle_z, (*edges, *held.beads))
+
+
+def _taper_hold(band: Band, placed: list[manifold3d.Manifold]) -> float:
+    """The angle either side of the top over which a tapered band keeps its top's section: to TAPER_PAST_MM past
+    the last of what is set in or on it (0 for a plain band: it narrows from the top)."""
+    outer = band.inner_radius_mm + band.thickness_mm
+    half = band.width_mm / 2 + TAPER_PAST_MM
+    zone = np.array([(band.inner_radius_mm - TAPER_PAST_MM, -half), (outer + TAPER_PAST_MM, -half),
+                     (outer + TAPER_PAST_MM, half), (band.inner_radius_mm - TAPER_PAST_MM, half)])
+    reach = bands.reach_angle(placed, [zone])
+    return min(math.pi / 2, reach + TAPER_PAST_MM / outer) if reach > 0 else 0.0
+
+
+def _row_stop(band: Band, ring: Ring, placed: list[manifold3d.Manifold]) -> float:
+    """How far past the top the band's edge rows stop, either way: a gap of milgrain.CLEAR_MM short of the first
+    metal or seat set on the band that comes within a bead and that gap of an edge (0: nothing does, the rows run all
+    round)."""
+    edge, _ = milgrain.edge_of(band.section.points)
+    reach = milgrain.edge_reach_mm(ring.milgrain)
+    low, high = band.inner_radius_mm - reach, edge[0] + reach
+    zones = [np.array([(low, side * (edge[1] - reach)), (high, side * (edge[1] - reach)), (high, side * (edge[1] + reach)),
+                       (low, side * (edge[1] + reach))]) for side in (1, -1)]
+    occupied = bands.reach_angle(placed, zones)
+    return occupied + milgrain.CLEAR_MM / edge[0] if occupied > 0 else 0.0
 
 
 def _pendant(design: Design, resolution: Resolution) -> Model:
@@ -233,7 +271,7 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     for name, solid in clasp(pendant.clasp).items():
         fittings[name] = Meshed(solid.translate((side, 0.0, 0.0)), resolution.for_files, part=name,
                                 clasp=pendant.clasp.value)
-    return Model(design, resolution, piece, stones, fittings, None, body, girdle_z)
+    return Model(design, resolution, piece, stones, fittings, None, body, girdle_z, tuple(held.beads))
 
 
 def geometry_key(design: Design) -> str:

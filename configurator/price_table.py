@@ -99,6 +99,10 @@ class Labour(Strict):
     # Making a pendant's cable chain, per metre of chain (its metal is priced by weight). Tables written before
     # chains were priced lack the key: they take the shipped table's figure.
     chain_per_metre: Number = _bounded(LABOUR_MAX, default=40.0)
+    # Milgrain, per millimetre of beaded edge: the cast beads are trued with a milgrain wheel run along the edge
+    # after polishing, so the work goes by the length (the bead size changes the wheel, not the time). Tables
+    # written before milgrain lack the key: they take the shipped table's figure.
+    milgrain_per_mm: Number = _bounded(LABOUR_MAX, default=0.5)
     catalogue_casting: Number = Price
     catalogue_finishing: Number = Price
     setting: CentreSetting

@@ -182,9 +182,11 @@ def quote(
     table: PriceTable | None = None,
     stones: tuple[StoneWeight, ...] | None = None,
     chain_volume_mm3: float | None = None,
+    milgrain_mm: float | None = None,
 ) -> Quote:
-    """Price `design` whose cast metal measures `metal_volume_mm3`, whose stones weigh `stones` and whose chain
-    (a pendant's; by default a cable chain of its length) holds `chain_volume_mm3` of metal."""
+    """Price `design` whose cast metal measures `metal_volume_mm3`, whose stones weigh `stones`, whose chain
+    (a pendant's; by default a cable chain of its length) holds `chain_volume_mm3` of metal and whose milgrain runs
+    `milgrain_mm` along its edges (by default its band's edges all round and its bezel's rim, as drawn)."""
     table = table or current_price_table()
     stones = stone_weights(design) if stones is None else stones
     metal = catalogue.metal(design.metal)
@@ -242,6 +244,15 @@ def quote(
             rate = getattr(table.labour.accent, style_of(style).accent_labour)
             setting_lines.append((f"labour: setting {weight.count} accent stones ({style.value})",
                                   rate * weight.count, "labour", workmanship))
+    setting = design.effective_setting
+    if (design.ring is not None and design.ring.milgrain is not None) or (
+            setting is not None and setting.milgrain is not None):
+        from .milgrain import nominal_beaded_mm
+
+        beaded = nominal_beaded_mm(design) if milgrain_mm is None else milgrain_mm
+        rate = table.labour.milgrain_per_mm
+        setting_lines.append((f"labour: milgrain, {beaded:.0f} mm of beaded edge at {rate:.2f}/mm", beaded * rate,
+                              "labour", workmanship))
     if side_count:  # one labour line for every side stone
         rate = side_setting_rate(table, side.style)
         setting_lines.append((f"labour: setting {side_count} side stones ({side.style.value}) at {rate:.2f} each",

@@ -64,7 +64,9 @@ def price(design: Design, table: PriceTable | None = None) -> Quote:
     from .pricing import quote
 
     model = model_of(design)
-    return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights())
+    beaded = sum(row.length_mm for row in model.beads if row.count) if model.beads else None
+    return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights(),
+                 milgrain_mm=beaded)
 
 
 def quote_summary(design: Design) -> QuoteSummary:

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import manifold3d
 import numpy as np
 
 from . import rows
-from .design import Setting, SettingStyle, Shape, Stone
+from .design import Milgrain, Setting, SettingStyle, Shape, Stone
 from .forms import StoneForm, seat
+from .milgrain import BeadRow, rim_row
 from .outlines import stone_outline
 from .rows import BEAD_RADIUS_MM, Row, accent_form, drill, pitch, spaced
 from .solids import offset_outline, polygon_area, section, slab, subtract, union
@@ -82,11 +83,13 @@ class Parts:
     metal: list[manifold3d.Manifold] = field(default_factory=list)
     seats: list[manifold3d.Manifold] = field(default_factory=list)
     stones: list[tuple[Stone, manifold3d.Manifold]] = field(default_factory=list)
+    beads: list[BeadRow] = field(default_factory=list)  # milgrain rows among the metal, as laid out (for the check)
 
     def add(self, other: Parts) -> Parts:
         self.metal += other.metal
         self.seats += other.seats
         self.stones += other.stones
+        self.beads += other.beads
         return self
 
     def moved(self, transform: Callable[[manifold3d.Manifold], manifold3d.Manifold]) -> Parts:
@@ -94,6 +97,7 @@ class Parts:
             [transform(solid) for solid in self.metal],
             [transform(solid) for solid in self.seats],
             [(stone, transform(solid)) for stone, solid in self.stones],
+            [replace(row, solid=transform(row.solid)) for row in self.beads],
         )
 
 
@@ -222,8 +226,9 @@ def prongs(
     return _finish(metal, [seat(form)], [(stone, form.solid)], precut)
 
 
-def bezel(form: StoneForm, support: Support, precut: bool = True) -> Parts:
-    """A wall round the girdle rising over a quarter of the crown, open at the back, on a base to the support."""
+def bezel(form: StoneForm, support: Support, precut: bool = True, milgrain: Milgrain | None = None) -> Parts:
+    """A wall round the girdle rising over a quarter of the crown, open at the back, on a base to the support; with
+    `milgrain`, beads round the outer edge of its top."""
     stone = form.stone
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     top = 0.25 * form.crown
@@ -235,7 +240,11 @@ def bezel(form: StoneForm, support: Support, precut: bool = True) -> Parts:
         point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm) * 0.95
         foot = support.anchor(*np.clip(point * 0.5, -np.array(support.reach), np.array(support.reach)))
         posts.append(rod(foot, np.array([*point, bottom + 0.3]), support.foot_radius(0.55), 0.5))
-    return _finish([cup, *posts], [seat(form)], [(stone, form.solid)], precut)
+    rows = [] if milgrain is None else [rim_row(np.asarray(offset_outline(outline, BEZEL_WALL_MM).to_polygons()[0]),
+                                                top, milgrain)]
+    parts = _finish([cup, *posts, *(row.solid for row in rows)], [seat(form)], [(stone, form.solid)], precut)
+    parts.beads += rows
+    return parts
 
 
 def halo_prong_mm(stone: Stone) -> float:

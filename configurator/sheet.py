@@ -92,6 +92,8 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
             ["band profile", ring.profile.value],
             ["band width x thickness", f"{ring.width_mm:.2f} x {ring.thickness_mm:.2f} mm"],
         ]
+        if ring.taper is not None:
+            rows.append(["at the back (tapered)", f"{ring.width_back_mm:.2f} x {ring.thickness_back_mm:.2f} mm"])
     if design.pendant is not None:
         pendant = design.pendant
         rows += [
@@ -107,6 +109,9 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
         if style_of(setting.style).prong_mm:
             prong = setting.prong_mm or default_prong_mm(design.stone, setting.style)
             rows.append(["centre prong diameter", f"{prong:.2f} mm"])
+    for row in model.beads:  # milgrain, as the workshop finds it on the wax
+        rows.append([f"milgrain, {row.where.removeprefix('the ')}",
+                     f"{row.count} beads of {row.bead_mm:.2f} mm, {row.spacing_mm:.2f} mm apart"])
     if (side := design.side_stones) is not None:
         graded = f", each {side.graduation:.0%} of the one before" if side.count > 1 else ""
         shared = ", sharing prongs with the centre" if side.shared_prongs else ""

@@ -72,8 +72,11 @@ def prong_mm(side: SideStones, stone: Stone) -> float | None:
 
 
 def _centre_reach(design: Design) -> float:
+    """How far the centre's head reaches along the band: its girdle and metal, and a beaded rim's beads."""
+    from .milgrain import rim_overhang_mm
+
     centre = design.effective_setting
-    return head_reach_mm(design.stone, centre.prong_mm, centre.style, along_x=True)
+    return head_reach_mm(design.stone, centre.prong_mm, centre.style, along_x=True) + rim_overhang_mm(centre.milgrain)
 
 
 @lru_cache(maxsize=64)

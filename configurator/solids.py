@@ -87,6 +87,34 @@ def revolve(profile: np.ndarray, segments: int) -> manifold3d.Manifold:
     return manifold3d.Manifold.revolve(section, circular_segments=segments)
 
 
+def loft(sections: np.ndarray) -> manifold3d.Manifold:
+    """Closed sections swept round the Z axis, each standing at its own angle: a revolve whose section changes on the
+    way round.
+
+    Args:
+        sections: (n, m, 2) array, n sections of m (radius, height) points each, mm; section k stands at the angle
+            2 pi k / n from +X toward +Y (a revolve of n segments puts its vertices there too), and point j of one
+            section is joined to point j of the next, the last section to the first.
+    """
+    sections = np.asarray(sections, dtype=np.float64)
+    count, points, _ = sections.shape
+    if any(polygon_area(profile) < 0 for profile in sections):
+        sections = sections[:, ::-1]
+    angle = 2 * np.pi * np.arange(count) / count
+    radius, height = sections[..., 0], sections[..., 1]
+    vertices = np.stack([radius * np.cos(angle)[:, None], radius * np.sin(angle)[:, None], height], axis=-1)
+    k, j = np.meshgrid(np.arange(count), np.arange(points), indexing="ij")
+    here, ahead = k * points, (k + 1) % count * points
+    a, b, c, d = here + j, ahead + j, ahead + (j + 1) % points, here + (j + 1) % points
+    faces = np.concatenate([np.stack([a, b, c], axis=-1).reshape(-1, 3), np.stack([a, c, d], axis=-1).reshape(-1, 3)])
+    mesh = manifold3d.Mesh64(vert_properties=np.ascontiguousarray(vertices.reshape(-1, 3)),
+                             tri_verts=np.ascontiguousarray(faces, dtype=np.uint64))
+    solid = manifold3d.Manifold(mesh)
+    if solid.status() != manifold3d.Error.NoError or solid.volume() <= 0:
+        raise ValueError(f"the lofted sections do not close into a solid ({solid.status()})")
+    return solid
+
+
 def extrude(outline: np.ndarray, height: float) -> manifold3d.Manifold:
     """Extrude a closed XY outline from z = 0 to z = height."""
     if polygon_area(outline) < 0:

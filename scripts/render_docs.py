@@ -58,6 +58,8 @@ def main() -> None:
         "half-eternity.png": ("half-eternity.json", ring_view, 0),
         "three-stone.png": ("three-stone.json", ring_view, 0),
         "side-stone-ring.png": ("side-stone-ring.json", ring_view, 0),
+        "milgrain-solitaire.png": ("milgrain-solitaire.json", [(26, -30, 22), (0, 0, 4), (0, 0, 1)], 0),
+        "tapered-solitaire.png": ("tapered-solitaire.json", [(36, -22, 14), (0, 0, 3), (0, 0, 1)], 0),
     }
     only = set(sys.argv[1:])  # e.g. `python scripts/render_docs.py half-eternity.png`: just those
     for name, (design_file, camera, _) in shots.items():

@@ -18,13 +18,18 @@ from configurator.design import (
     DEFAULT_LENGTH_TO_WIDTH,
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
+    MILGRAIN_BEAD_MM,
+    MILGRAIN_BEAD_RANGE,
     ROW_GAP_LEAST_MM,
     SHARED_PRONG_SHAPES,
     SHARING_CENTRE_SHAPES,
     SIDE_GRADUATION,
     SQUARE_SHAPES,
     STONE_CLARITIES,
+    TAPER_NARROWEST_MM,
+    TAPER_THINNEST_MM,
     Eternity,
+    Ring,
     RowSetting,
     SettingStyle,
     Shape,
@@ -67,6 +72,15 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "row_clarity": ("ring", "eternity", "stone", "clarity"),
 }
 SIZE_BY = ("carat", "mm")
+# The band's milgrain and taper: key -> path in the document.
+BAND_FIELDS: dict[str, tuple[str, ...]] = {
+    "milgrain_edges": ("ring", "milgrain", "edges"),
+    "milgrain_bead": ("ring", "milgrain", "bead_mm"),
+    "taper_width": ("ring", "taper", "width_back_mm"),
+    "taper_thickness": ("ring", "taper", "thickness_back_mm"),
+}
+# A new taper narrows the band as the trade's usual one does: 2.5 mm at the head to 1.8 mm at the back (PRODUCT.md).
+TAPER_WIDTH_SHARE = 1.8 / 2.5
 
 # Controls whose value is a field of the document: key -> path.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -104,6 +118,14 @@ FIELD_LABELS = {
     "stone.width_mm": "stone width",
     "stone.cut": "cut",
     "ring.eternity.gap_mm": "gap between the row's stones",
+    "ring.taper.width_back_mm": "band width at the back",
+    "ring.taper.thickness_back_mm": "band thickness at the back",
+    "ring.milgrain": "milgrain on the edges",
+    "ring.milgrain.bead_mm": "milgrain bead size",
+    "ring.milgrain.pitch_mm": "milgrain spacing",
+    "setting.milgrain.bead_mm": "rim milgrain bead size",
+    "setting.milgrain.pitch_mm": "rim milgrain spacing",
+    "setting.milgrain": "milgrain round the rim",
 }
 
 
@@ -163,6 +185,8 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
         system = ui.get("size_system") or ring["size"]["system"]
         shown |= {"profile": ring["profile"], "width": float(ring["width_mm"]), "thickness": float(ring["thickness_mm"]),
                   "size_system": system, f"size_value_{system}": current_size_label(doc, system)}
+    if ring:
+        shown |= band_values(ring)
     if pendant:
         shown |= {"outline": pendant["outline"], "pendant_size": float(pendant["size_mm"]),
                   "plate_thickness": float(pendant["thickness_mm"]), "bail": pendant["bail"],
@@ -192,6 +216,8 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
             shown["tips"] = setting.get("tips", "round")
         if style_of(style).prong_mm:
             shown["prong_mm"] = round(float(setting.get("prong_mm") or default_prong_mm(stone, style)), 2)
+        if style_of(style).rim_milgrain:
+            shown["rim_milgrain"] = setting.get("milgrain") is not None
     shown["side_on"] = doc.get("side_stones") is not None
     if doc.get("side_stones") and stone is not None:
         side = Stone.model_validate(doc["side_stones"]["stone"])
@@ -209,6 +235,64 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
     if heirloom:
         shown |= {"heirloom_metal": heirloom["metal"], "heirloom_grams": float(heirloom["grams"])}
     return shown
+
+
+def band_values(ring: dict) -> dict[str, Any]:
+    """The band's milgrain and taper controls: each one's checkbox, and its values when it is on (a taper's unset
+    side shows the top's)."""
+    milgrain, taper = ring.get("milgrain"), ring.get("taper")
+    shown: dict[str, Any] = {"milgrain_on": milgrain is not None, "taper_on": taper is not None}
+    if milgrain is not None:
+        shown |= {"milgrain_edges": milgrain.get("edges", "both"),
+                  "milgrain_bead": float(milgrain.get("bead_mm", MILGRAIN_BEAD_MM))}
+    if taper is not None:
+        shown |= {"taper_width": float(taper.get("width_back_mm") or ring["width_mm"]),
+                  "taper_thickness": float(taper.get("thickness_back_mm") or ring["thickness_mm"])}
+    return shown
+
+
+def largest_bead_mm(ring: dict) -> float:
+    """The largest milgrain bead the band's edges take, to the slider's 0.05 mm (0 when the band is no valid ring)."""
+    from configurator.milgrain import largest_edge_bead_mm
+
+    try:
+        plain = Ring.model_validate({key: value for key, value in ring.items() if key != "milgrain"})
+    except ValueError:
+        return 0.0
+    return math.floor(largest_edge_bead_mm(plain) * 20 + 1e-6) / 20
+
+
+def _new_milgrain(ring: dict) -> dict:
+    """Milgrain for a band just given it: the usual bead, or the largest its edges take."""
+    bead = min(MILGRAIN_BEAD_MM, max(MILGRAIN_BEAD_RANGE[0], largest_bead_mm(ring)))
+    return {"edges": "both", "bead_mm": bead}
+
+
+def _new_taper(ring: dict) -> dict:
+    """A taper for a band just given one: the trade's usual narrowing (2.5 to 1.8 mm), or, on a band too narrow for
+    it, a back a little thinner than the top."""
+    width, thickness = float(ring["width_mm"]), float(ring["thickness_mm"])
+    narrower = max(TAPER_NARROWEST_MM, round(width * TAPER_WIDTH_SHARE, 1))
+    if narrower < width - 1e-9:
+        return {"width_back_mm": narrower}
+    return {"thickness_back_mm": max(TAPER_THINNEST_MM, round(thickness - 0.2, 2))}
+
+
+def _fit_band(ring: dict) -> None:
+    """After a change to the band: a taper's back is never wider or thicker than the top (it follows the top down),
+    and beads never larger than the edges take."""
+    taper = ring.get("taper")
+    if taper is not None:
+        for back, top in (("width_back_mm", "width_mm"), ("thickness_back_mm", "thickness_mm")):
+            if taper.get(back) is not None and taper[back] > ring[top]:
+                taper[back] = ring[top]
+    milgrain = ring.get("milgrain")
+    if milgrain is not None:
+        largest = largest_bead_mm(ring)
+        if largest >= MILGRAIN_BEAD_RANGE[0] and milgrain.get("bead_mm", MILGRAIN_BEAD_MM) > largest + 1e-9:
+            milgrain["bead_mm"] = largest
+        if milgrain.get("pitch_mm") is not None and milgrain["pitch_mm"] <= milgrain.get("bead_mm", MILGRAIN_BEAD_MM):
+            milgrain.pop("pitch_mm")  # the spacing follows the bead again
 
 
 def row_values(ring: dict) -> dict[str, Any]:
@@ -319,6 +403,29 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
             _fit_row(doc)
         elif not value and ring.get("eternity"):
             parked["eternity"] = ring.pop("eternity")
+    elif key == "milgrain_on":
+        ring = doc["ring"]
+        if value and not ring.get("milgrain"):
+            ring["milgrain"] = parked.pop("milgrain", None) or _new_milgrain(ring)
+        elif not value and ring.get("milgrain"):
+            parked["milgrain"] = ring.pop("milgrain")
+        _fit_band(ring)
+    elif key == "taper_on":
+        ring = doc["ring"]
+        if value and not ring.get("taper"):
+            ring["taper"] = parked.pop("taper", None) or _new_taper(ring)
+        elif not value and ring.get("taper"):
+            parked["taper"] = ring.pop("taper")
+        _fit_band(ring)
+    elif key in BAND_FIELDS:
+        _set(doc, BAND_FIELDS[key], value if key == "milgrain_edges" else float(value))
+        _fit_band(doc["ring"])
+    elif key == "rim_milgrain":
+        setting = doc.setdefault("setting", {"style": "prong"})
+        if value:
+            setting["milgrain"] = parked.pop("rim_milgrain", None) or {"bead_mm": MILGRAIN_BEAD_MM}
+        elif setting.get("milgrain"):
+            parked["rim_milgrain"] = setting.pop("milgrain")
     elif key in ROW_FIELDS:
         if key in ("row_length", "row_gap"):
             value = float(value)
@@ -379,6 +486,8 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
             setting.pop("prongs", None)
         if not style.prong_mm:
             setting.pop("prong_mm", None)
+        if not style.rim_milgrain and setting.get("milgrain"):
+            parked["rim_milgrain"] = setting.pop("milgrain")
         doc["setting"] = setting
     elif key == "engraving":
         text = str(value or "").strip()
@@ -396,6 +505,8 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         if path[0] == "setting":
             doc.setdefault("setting", {"style": "prong"})
         _set(doc, path, float(value) if isinstance(value, int | float) and key != "prongs" else value)
+        if path[0] == "ring":
+            _fit_band(doc["ring"])
     else:
         raise KeyError(f"no control {key!r}")
     if before.get("stone") and doc.get("stone") and doc.get("side_stones") and key in CENTRE_SIZE_KEYS:
@@ -456,9 +567,16 @@ def _keep_side_share(centre_before: dict, doc: dict) -> None:
         stone["width_mm"] = round(min(float(stone["width_mm"]) * new / old, stone["length_mm"]), 2)
 
 
+# A fix that only clears fields: what clearing each means to the person ("milgrain on the edges: off").
+CLEARED = {"ring.milgrain": "off", "setting.milgrain": "off"}
+
+
 def fix_label(changes: dict[str, Any]) -> str:
-    """A finding's fix as the controls name it: "band thickness 1.95 mm", "setting: bezel"."""
-    return ", ".join(suggested_value(field, value) for field, value in changes.items() if value is not None)
+    """A finding's fix as the controls name it: "band thickness 1.95 mm", "setting: bezel"; a fix that only clears
+    fields names them: "milgrain on the edges: off", "milgrain spacing: as usual"."""
+    shown = [suggested_value(field, value) for field, value in changes.items() if value is not None]
+    return ", ".join(shown or [f"{FIELD_LABELS.get(field, field)}: {CLEARED.get(field, 'as usual')}"
+                               for field in changes])
 
 
 def suggested_value(field: str, value: Any) -> str:

@@ -44,6 +44,7 @@ class Style:
     least_band_mm: float = 0.0  # the narrowest band it goes on
     flanked: bool = False  # side stones may stand on its shoulders
     named: str = "head"  # what the check calls a point on it: "the head at 3 o'clock"
+    rim_milgrain: bool = False  # its head has a rim that a document may bead (`setting.milgrain`)
 
 
 def _registry() -> dict[SettingStyle, Style]:

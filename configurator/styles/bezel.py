@@ -1,4 +1,5 @@
-"""A bezel: a wall round the girdle rising over a quarter of the crown, on posts to the band."""
+"""A bezel: a wall round the girdle rising over a quarter of the crown, on posts to the band; its rim may be beaded
+(milgrain)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from . import Style
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
-    return bezel(form, support, precut)
+    return bezel(form, support, precut, setting.milgrain)
 
 
-STYLE = Style(SettingStyle.BEZEL, head, prong_mm=False, flanked=True, named="bezel")
+STYLE = Style(SettingStyle.BEZEL, head, prong_mm=False, flanked=True, named="bezel", rim_milgrain=True)

@@ -58,6 +58,7 @@ def main() -> None:
         "half-eternity.png": ("half-eternity.json", ring_view, 0),
         "three-stone.png": ("three-stone.json", ring_view, 0),
         "side-stone-ring.png": ("side-stone-ring.json", ring_view, 0),
+        "bridal-set.png": ("bridal-set.json", [(20, -36, 36), (0, -1.2, 7), (0, 0, 1)], 0),
     }
     only = set(sys.argv[1:])  # e.g. `python scripts/render_docs.py half-eternity.png`: just those
     for name, (design_file, camera, _) in shots.items():

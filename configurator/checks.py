@@ -387,7 +387,8 @@ def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
     if part.body_count > 1:
         found.append(Finding(Severity.BLOCKING, "matching_band", 0.0, 0.0,
                              f"the contour under the ring's head cuts the matching band into {part.body_count} pieces",
-                             "sit the band on the ring's other side (side), or choose a ring whose head stands higher",
+                             "sit the band on the ring's other side (matching_band.side), or raise the ring's head on "
+                             "a thicker band (ring.thickness_mm); the fix tries them",
                              (), "the matching band", kind="matching-pieces"))
     walls = scan(part.mesh)
     middle = np.abs(walls.centres[:, 1] - fit.offset_mm) <= spec.width_mm / 4
@@ -423,8 +424,9 @@ def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
         found.append(Finding(Severity.BLOCKING if blocking else Severity.WARNING, "matching_band", under, limit,
                              f"the contour under the ring's head leaves {under:.2f} mm of metal across the matching "
                              f"band{'' if blocking else ', less than its shank'}",
-                             "sit the band on the ring's other side (side), or raise the ring's head with a thicker "
-                             "band (the fix tries them)", (), "the top of the matching band", kind="matching-contour"))
+                             "sit the band on the ring's other side (matching_band.side), or raise the ring's head on "
+                             "a thicker band (ring.thickness_mm); the fix tries them", (), "the top of the matching band",
+                             kind="matching-contour"))
     gap = measured_gap(part.solid, model.solid, [stone.solid for stone in model.stone_parts], spec.clearance_mm + 0.5)
     if gap < spec.clearance_mm - CLEARANCE_TOLERANCE_MM:
         found.append(Finding(Severity.BLOCKING, "matching_band.clearance_mm", gap, spec.clearance_mm,

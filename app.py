@@ -32,6 +32,7 @@ from configurator.design import (
     CHANNEL_SIDE_SHAPES,
     ETERNITY_LONGEST_MM,
     ETERNITY_SHAPES,
+    MATCHING_CLEARANCE_RANGE_MM,
     MILGRAIN_BEAD_RANGE,
     SIDE_GRADUATION_RANGE,
     SIDE_MOST_PER_SHOULDER,
@@ -40,6 +41,7 @@ from configurator.design import (
     TAPER_NARROWEST_MM,
     TAPER_THINNEST_MM,
     Bail,
+    BandSide,
     Clasp,
     Coverage,
     Cut,
@@ -53,7 +55,7 @@ from configurator.design import (
 )
 from configurator.documents import loads_design, parse_design, without_stray_parts
 from configurator.errors import ConfiguratorError
-from configurator.export import Format, encode, scene_glb, stones_mesh, wax_pattern
+from configurator.export import Format, band_pattern, encode, scene_glb, stones_mesh, wax_pattern
 from configurator.geometry import build
 from configurator.passwords import PasswordGuard, idle_too_long
 from configurator.price_table import current_price_table, price_table_stamp, update_price_table
@@ -132,6 +134,14 @@ def wax_file(design_json: str, shrinkage: bool, fmt: str) -> bytes:
     design = loads_design(design_json)
     pattern = wax_pattern(model_of(design), None if shrinkage else 0.0)
     return encode(pattern, Format(fmt), catalogue.metal(design.metal).color_hex)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def band_file(design_json: str, shrinkage: bool) -> bytes:
+    """A ring's matching band: its own wax STL, scaled like the ring's."""
+    design = loads_design(design_json)
+    pattern = band_pattern(model_of(design), None if shrinkage else 0.0)
+    return encode(pattern, Format.STL, catalogue.metal(design.metal).color_hex)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -380,6 +390,31 @@ def band_controls(doc: dict, shown: dict) -> None:
     milgrain_controls(doc, shown)
     taper_controls(doc, shown)
     row_controls(shown)
+    matching_controls(shown)
+
+
+def matching_controls(shown: dict) -> None:
+    """A wedding band made to sit beside the ring: its profile, size and the clearance its top keeps from the head."""
+    if not _check("Matching band", "band_on", shown,
+                  help="A wedding band of the same size beside the ring, its top following the ring's head and "
+                       "shoulders 0.2-0.3 mm clear (or straight where they stand clear); priced and exported as its own"):
+        return
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Matching band profile", "band_profile", [p.value for p in Profile], shown)
+    with cols[1]:
+        _radio("Worn", "band_side", [side.value for side in BandSide], shown,
+               format_func=lambda key: {"below": "below the ring", "above": "above it"}[key],
+               help="Below: on the hand's side, where a wedding band is usually worn")
+    cols = st.columns(2)
+    with cols[0]:
+        _slider("Matching band width (mm)", "band_width", 1.0, 15.0, 0.1, shown, help="Along the finger")
+    with cols[1]:
+        _slider("Matching band thickness (mm)", "band_thickness", 0.4, 4.0, 0.05, shown,
+                help="A band thicker than the ring's rises round its head")
+    low, high = MATCHING_CLEARANCE_RANGE_MM
+    _slider("Clearance from the ring (mm)", "band_clearance", low, high, 0.01, shown,
+            help="Air between the band and the ring's metal and stones where they come closest")
 
 
 def milgrain_controls(doc: dict, shown: dict) -> None:
@@ -624,6 +659,9 @@ def headline(quote: QuoteSummary) -> None:
         facts.append(f"{quote.chain.length_mm:.0f} mm chain, {quote.chain.grams:.2f} g")
     if quote.inner_diameter_mm is not None:
         facts.append(f"inner diameter {quote.inner_diameter_mm:.2f} mm")
+    if (band := quote.matching_band) is not None:
+        facts.append(f"with its {'contoured' if band.contoured else 'straight'} matching band, "
+                     f"{band.metal_grams:.2f} g")
     st.caption(" · ".join(facts))
     st.html(f'<div class="phone-total"><span>Total</span><span>{html_text(price.currency)} '
             f'{_money(price.total)}</span></div>')
@@ -635,12 +673,19 @@ def price_panel(design_json: str, quote: QuoteSummary) -> None:
     store_view = staff()
     st.subheader("Price")
     if store_view:
-        lines = [(line.item, line.amount) for line in price.rows]
+        lines = [(line.item, line.amount, line.part) for line in price.rows]
         st.caption("Store view (signed in): every line, the markup among them. Clients see metal, stones, "
                    "workmanship, engraving and credits.")
     else:
-        lines = [(line.item, line.amount) for line in price.client_lines()]
-    rows = [*lines, (f"Total {currency}", price.total)]
+        lines = [(line.item, line.amount, line.part) for line in price.client_lines()]
+    rows = []
+    subtotals = {"ring": "Subtotal: the ring", "band": "Subtotal: the matching band"}
+    for index, (item, amount, part) in enumerate(lines):
+        rows.append((item, amount))
+        following = lines[index + 1][2] if index + 1 < len(lines) else None
+        if part in subtotals and following != part:  # a set: each ring's subtotal after its lines
+            rows.append((subtotals[part], price.subtotals[part]))
+    rows.append((f"Total {currency}" + (" for the set" if price.is_set else ""), price.total))
     st.table(pd.DataFrame({"": [item for item, _ in rows], currency: [_money(amount) for _, amount in rows]}),
              hide_index=True)
     compared = price.catalogue_comparison
@@ -729,6 +774,11 @@ def downloads(design, design_json: str, issues: list[dict]) -> None:
     cols[1].download_button("Download GLB (with stones)", functools.partial(glb_file, design_json),
                             file_name=_file_name(design, ".glb"), mime="model/gltf-binary", key="download_glb",
                             disabled=blocking, width="stretch")
+    if design.matching_band is not None:
+        st.download_button("Download matching band wax STL", functools.partial(band_file, design_json, shrink),
+                           file_name=_file_name(design, f"-matching-band{scale}.stl"), mime="model/stl",
+                           key="download_band", disabled=blocking, width="stretch",
+                           help="The matching band is cast on its own: its own wax pattern, scaled like the ring's")
     stones = stones_file(design_json) if design.stone is not None or has_row(design) else None
     cols = st.columns(2)
     cols[0].download_button("Download stones STL", stones or b"", file_name=_file_name(design, "-stones.stl"),

@@ -1,7 +1,8 @@
 """Benchmarks: print figures, assert nothing. Run with `python -m bench.run` from the repository root.
 
 Figures: build and export of a comfort band (median of 20), build time of every profile at preview and
-export resolution, halo ring export, the milgrain and tapered solitaires, the full design matrix at preview resolution, quote time, CLI start-up,
+export resolution, halo ring export, the milgrain and tapered solitaires, fitting a matching band to every ring
+preset with stones (`bench.matching`), the full design matrix at preview resolution, quote time, CLI start-up,
 whole processes side by side (export with its check against bench/floor.py, the same ring straight with manifold3d
 and trimesh; quote, sizes, schema), the 3D preview page (time and size) of every preset, peak memory of building the largest design (fresh
 process), the app server's memory with 10 open browser sessions, and the app's timings in a browser (a fresh
@@ -323,7 +324,7 @@ def targets(matrix_figures: dict, quote_medians: list[float], page_sizes: dict[s
 
 
 def main() -> None:
-    from bench import load, matrix
+    from bench import load, matching, matrix
 
     print(f"{os.cpu_count()} cores, load average {' '.join(f'{n:.1f}' for n in os.getloadavg())} at the start")
     comfort_band_build_and_export()
@@ -333,6 +334,7 @@ def main() -> None:
     three_stone_families()
     side_row_families()
     bandwork_presets()
+    matching.main()
     matrix_figures = matrix.main()
     quote_medians = quoting()
     commands = commands_side_by_side()

@@ -98,8 +98,9 @@ def taper_share(angle: float | np.ndarray, hold: float = 0.0) -> float | np.ndar
 
 
 @lru_cache(maxsize=64)
-def build_band(ring: Ring, resolution: Resolution, hold: float = 0.0) -> Band:
-    """The band of `ring`, finger axis along Y, centred on the origin.
+def build_band(ring: Ring, resolution: Resolution, hold: float = 0.0, segments: int | None = None) -> Band:
+    """The band of `ring`, finger axis along Y, centred on the origin, in `segments` round the circle (by default
+    as the resolution asks for its outer radius; another band's count lines two bands' facets up).
 
     The inner polygon's vertices sit on a circle chosen so its perimeter equals the size's inner
     circumference (ISO 8653 defines the size by that circumference); its flats are then within
@@ -112,7 +113,7 @@ def build_band(ring: Ring, resolution: Resolution, hold: float = 0.0) -> Band:
     """
     size = ring.size.ring_size()
     outer_radius = size.inner_radius_mm + ring.thickness_mm
-    segments = resolution.segments(outer_radius)
+    segments = segments or resolution.segments(outer_radius)
     inner_radius = polygon_radius_for_circumference(size.circumference_mm, segments)
     section = band_section(ring.profile, inner_radius, ring.width_mm, ring.thickness_mm, resolution)
     figures = {"width_mm": ring.width_mm, "thickness_mm": ring.thickness_mm, "width_back_mm": ring.width_back_mm,

@@ -2,7 +2,9 @@
 
 Limits from `shared/PRODUCT.md` (casting and wax printing): a ring shank at least 1.0-1.2 mm by alloy,
 walls at least 0.8 mm, raised detail at least 0.35 mm, gaps at least 0.3 mm, prongs by the stone-size table.
-Walls and gaps are measured on the mesh (`walls.scan`), not read from the parameters.
+Walls and gaps are measured on the mesh (`walls.scan`), not read from the parameters. A ring's matching band is
+judged as a band of its own (one body, its shank, edges and width), by the metal its contour leaves under the
+ring's head, and by the clearance it keeps from the ring (measured on the solids).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 
 from . import catalogue
 from .band_rows import seat_depth_mm
-from .design import Coverage, Design, Ring, SettingStyle
+from .design import BandSide, Coverage, Design, MatchingBand, Ring, SettingStyle
 from .documents import edited
 from .errors import DesignError
 from .geometry import Model
@@ -37,6 +39,9 @@ MIN_GRIP_SHARE = 0.2  # the setting's metal rises over at least this share of th
 MIN_SEAT_CLEARANCE_MM = 0.01  # air round a stone in its seat, so that it goes in
 MIN_FINGER_CLEARANCE_MM = 0.3  # metal between a culet and the finger
 MIN_ACCENT_GAP_MM = 0.1  # between neighbouring accent stones' girdles
+# A matching band closer to the ring than its clearance by more than this is a fault of the build, not of rounding
+# (the contour's kernel and a file's cleaning move surfaces by hundredths at most).
+CLEARANCE_TOLERANCE_MM = 0.05
 TOLERANCE_MM = 1e-6
 
 
@@ -135,6 +140,7 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
         *_setting_findings(design, model, metal, walls),
         *_eternity_findings(design, model, metal),
         *_side_findings(design, model, metal),
+        *_matching_findings(design, model, metal),
     ]
     findings = [_far_under(finding) for finding in findings]
     if verify:
@@ -169,7 +175,7 @@ def _body_findings(design: Design, model: Model) -> list[Finding]:
 
 # Findings read off the mesh: which value clears them is found by trying, not by a formula.
 MEASURED_KINDS = ("shank", "band-top", "thin-detail", "gap", "seat-touch", "culet", "plate", "grip", "accent-gap",
-                  "bodies")
+                  "bodies", "matching-shank", "matching-contour", "matching-pieces")
 MAX_FIX_TRIES = 10
 
 
@@ -196,6 +202,14 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
         if design.ring.profile.value in ("knife-edge", "concave"):
             tries.append((("ring.profile", "comfort"),))
         tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.3,), 4.0)
+    if finding.kind in ("matching-contour", "matching-pieces"):  # the band elsewhere, closer, or the head higher
+        other = BandSide.ABOVE if design.matching_band.side is BandSide.BELOW else BandSide.BELOW
+        tries.append((("matching_band.side", other.value),))
+        least = MatchingBand.model_fields["clearance_mm"].metadata
+        lowest = next(item.ge for item in least if getattr(item, "ge", None) is not None)
+        if design.matching_band.clearance_mm > lowest:
+            tries.append((("matching_band.clearance_mm", lowest),))
+        tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.2, 0.4), 4.0)
     if finding.kind in ("thin-detail", "gap", "seat-touch", "bodies"):
         setting = design.effective_setting
         if setting is not None and style_of(setting.style).prong_mm:
@@ -217,7 +231,8 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
             seen.add(changes)
             unique.append(changes)
     setting = design.effective_setting
-    if setting is not None and finding.kind != "grip":  # last: a plainer setting that does without the weak part
+    if setting is not None and finding.kind not in ("grip", "matching-shank"):  # last: a plainer setting that does
+        # without the weak part
         plainer = {"prong": (("setting.style", "prong"),),
                    "bezel": (("setting.style", "bezel"), ("setting.prongs", None), ("setting.prong_mm", None))}
         unique = unique[:MAX_FIX_TRIES - 2] + [changes for style, changes in plainer.items()
@@ -431,6 +446,70 @@ def _milgrain_findings(model: Model) -> list[Finding]:
                 f"make pitch_mm at least {wanted:.2f}, or leave it unset", ((f"{row.field}.pitch_mm", None),),
                 row.where, kind="milgrain-gap"))
     return list(found.values())
+
+
+def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
+    """A ring's matching band: one body; its shank measured on its mesh as the ring's is, its edges and width; the
+    metal its contour leaves under the ring's head across the middle of its width (at least the alloy's wall, or it
+    blocks; under the shank minimum, a warning); and the clearance it keeps from the ring, measured."""
+    from .matching import measured_gap
+    from .walls import scan
+
+    part = model.matching
+    if part is None:
+        return []
+    spec, fit = design.matching_band, part.fit
+    found: list[Finding] = []
+    if part.body_count > 1:
+        found.append(Finding(Severity.BLOCKING, "matching_band", 0.0, 0.0,
+                             f"the contour under the ring's head cuts the matching band into {part.body_count} pieces",
+                             "sit the band on the ring's other side (matching_band.side), or raise the ring's head on "
+                             "a thicker band (ring.thickness_mm); the fix tries them",
+                             (), "the matching band", kind="matching-pieces"))
+    walls = scan(part.mesh)
+    middle = np.abs(walls.centres[:, 1] - fit.offset_mm) <= spec.width_mm / 4
+    shank, _ = walls.thinnest(middle & (walls.centres[:, 2] < 0))
+    if not np.isfinite(shank):
+        shank = fit.band.section.min_wall_mm
+    field = "matching_band.thickness_mm"
+    top = MatchingBand.model_fields["thickness_mm"].metadata
+    thickest = next((item.le for item in top if getattr(item, "le", None) is not None), 4.0)
+    if shank < metal.min_shank_mm - TOLERANCE_MM:
+        wanted = max(spec.thickness_mm + metal.min_shank_mm - shank, spec.thickness_mm * metal.min_shank_mm / shank)
+        changes = ((field, min(_up(wanted, 0.05), thickest)),)
+        found.append(Finding(Severity.BLOCKING, field, shank, metal.min_shank_mm,
+                             f"the matching band's shank measures {shank:.2f} mm, too thin for a {metal.name} shank",
+                             f"make thickness_mm at least {changes[0][1]:.2f}", changes,
+                             "the bottom of the matching band", kind="matching-shank"))
+    section = fit.band.section
+    if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
+        changes = ((field, min(_up(spec.thickness_mm * MIN_DETAIL_MM / section.edge_mm, 0.05), thickest)),)
+        found.append(Finding(Severity.WARNING, "matching_band.profile", section.edge_mm, MIN_DETAIL_MM,
+                             f"the {spec.profile.value} matching band's edges are thinner than castable detail",
+                             f"make thickness_mm at least {changes[0][1]:.2f}, or choose a flat or bevelled profile",
+                             changes, "the matching band's edges", kind="matching-edges"))
+    if spec.width_mm < metal.min_shank_mm * 1.5:
+        wanted = _up(metal.min_shank_mm * 1.5, 0.1)
+        found.append(Finding(Severity.WARNING, "matching_band.width_mm", spec.width_mm, metal.min_shank_mm * 1.5,
+                             "the matching band is narrow enough to bend in wear", f"make width_mm at least {wanted:.1f}",
+                             (("matching_band.width_mm", wanted),), "the matching band", kind="matching-width"))
+    under = fit.under_contour_mm
+    if under is not None and under < metal.min_shank_mm - TOLERANCE_MM:
+        blocking = under < metal.min_wall_mm - TOLERANCE_MM
+        limit = metal.min_wall_mm if blocking else metal.min_shank_mm
+        found.append(Finding(Severity.BLOCKING if blocking else Severity.WARNING, "matching_band", under, limit,
+                             f"the contour under the ring's head leaves {under:.2f} mm of metal across the matching "
+                             f"band{'' if blocking else ', less than its shank'}",
+                             "sit the band on the ring's other side (matching_band.side), or raise the ring's head on "
+                             "a thicker band (ring.thickness_mm); the fix tries them", (), "the top of the matching band",
+                             kind="matching-contour"))
+    gap = measured_gap(part.solid, model.solid, [stone.solid for stone in model.stone_parts], spec.clearance_mm + 0.5)
+    if gap < spec.clearance_mm - CLEARANCE_TOLERANCE_MM:
+        found.append(Finding(Severity.BLOCKING, "matching_band.clearance_mm", gap, spec.clearance_mm,
+                             f"the matching band comes within {gap:.2f} mm of the ring, not {spec.clearance_mm:g}",
+                             "rebuild the design; report it if it stays", (), "the matching band",
+                             kind="matching-clearance"))
+    return found
 
 
 def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], ...]:

@@ -154,11 +154,22 @@ def _cmd_quote(args: argparse.Namespace) -> int:
         else:
             print(f"accents: {stone.count} x {stone.length_mm} mm round {stone.material}, "
                   f"{stone.carat:.2f} ct in all")
+    if (band := summary.matching_band) is not None:
+        shape = f"contoured to the ring, {band.clearance_mm:g} mm clear" if band.contoured else "straight (nothing of " \
+            f"the ring comes within {band.clearance_mm:g} mm)"
+        print(f"matching band: {band.profile} {band.width_mm:g} x {band.thickness_mm:g} mm, {shape}, {band.side} the "
+              f"ring; {band.metal_volume_mm3:.1f} mm3, {band.metal_grams:.2f} g")
     price = summary.price
-    width = max(len(line.item) for line in price.rows)
-    for line in price.rows:
+    subtotals = {"ring": "subtotal, the ring", "band": "subtotal, the matching band"}
+    width = max(len(text) for text in [*(line.item for line in price.rows),
+                                       *(subtotals.values() if price.is_set else ())])
+    for index, line in enumerate(price.rows):
         print(f"  {line.item:<{width}}  {line.amount:>10,.2f}")
-    print(f"  {'total ' + price.currency:<{width}}  {price.total:>10,.2f}")
+        following = price.rows[index + 1].part if index + 1 < len(price.rows) else None
+        if line.part in subtotals and following != line.part:  # a set: each ring's subtotal after its lines
+            print(f"  {subtotals[line.part]:<{width}}  {price.subtotals[line.part]:>10,.2f}")
+    total = f"total {price.currency}" + (" (the set)" if price.is_set else "")
+    print(f"  {total:<{width}}  {price.total:>10,.2f}")
     compared = price.catalogue_comparison
     print(f"  (the same metal and stones as a catalogue piece: {compared.total:,.2f}; custom work adds "
           f"{compared.difference:,.2f})")
@@ -193,12 +204,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     stones = Path(args.stones) if args.stones else None
     fittings = Path(args.fittings) if args.fittings else None
-    targets = [path.resolve() for path in (out, stones, fittings) if path is not None]
+    band = Path(args.band) if args.band else None
+    targets = [path.resolve() for path in (out, stones, fittings, band) if path is not None]
     if len(set(targets)) != len(targets):
-        raise UsageError("export: -o, --stones and --fittings must name different files")
+        raise UsageError("export: -o, --stones, --fittings and --band must name different files")
     model = model_of(design)
     try:
-        written = export(model, out, stones, args.shrinkage, fmt, fittings, force=args.force)
+        written = export(model, out, stones, args.shrinkage, fmt, fittings, force=args.force, band_out=band)
     except NotCastable as exc:
         print(f"export: not castable, nothing written: {exc} (--force exports anyway)", file=sys.stderr)
         return EXIT_FINDINGS
@@ -208,6 +220,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         note += f"; stones: {written['stones']}" if written["stones"] else "; no stones in this design"
     if fittings is not None:
         note += f"; fittings: {written['fittings']}" if written["fittings"] else "; no fittings in this design"
+    if band is not None:
+        note += f"; matching band: {written['band']}" if written["band"] else "; no matching band in this design"
     print(note)
     return 0
 
@@ -252,6 +266,7 @@ def parser() -> argparse.ArgumentParser:
     exported.add_argument("--stones", help="stones file (true size, not scaled)")
     exported.add_argument("--fittings", "--findings", dest="fittings",  # --findings: the trade's word, kept for scripts
                           help="fittings file: jump ring, clasp parts, hinged bail (scaled like -o)")
+    exported.add_argument("--band", help="a ring's matching band, its own wax pattern (scaled like -o)")
     exported.add_argument(
         "--shrinkage", type=float, help="linear casting shrinkage in percent (default: the alloy's; 0 for none)"
     )

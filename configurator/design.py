@@ -25,7 +25,8 @@ from . import catalogue
 from .errors import DesignError
 from .sizes import RingSize, System
 
-SCHEMA_VERSION = 2  # version 2 added ring.eternity; a version-1 document reads unchanged (see Design._migrated)
+SCHEMA_VERSION = 2  # version 2 added ring.eternity, side_stones and matching_band; a version-1 document reads unchanged
+# (see Design._migrated)
 MAX_ENGRAVING_CHARACTERS = 40
 MAX_NAME_CHARACTERS = 120
 
@@ -106,6 +107,14 @@ class Edges(Choice):
 
     BOTH = "both"
     ONE = "one"
+
+
+class BandSide(Choice):
+    """Which side of the engagement ring a matching band sits: below it, on the hand's side (-Y; a pointed centre
+    points to the fingertip, +Y), where a wedding band is usually worn, or above it."""
+
+    BELOW = "below"
+    ABOVE = "above"
 
 
 class ProngTip(Choice):
@@ -691,6 +700,29 @@ class Heirloom(Part):
     grams: Millimetres = Field(gt=0, le=1000.0, description="weight of the client's metal, g")
 
 
+# A contoured (matching) band sits 0.2-0.3 mm clear of the engagement ring's head and shoulders (PRODUCT.md).
+MATCHING_CLEARANCE_RANGE_MM = (0.2, 0.3)
+MATCHING_CLEARANCE_MM = 0.25
+
+
+class MatchingBand(Part):
+    """A wedding band made to sit beside the ring on the same finger: a plain band of the ring's size whose top
+    follows the underside of the ring's head and shoulders `clearance_mm` clear of them (a contour), or a straight
+    band where nothing of the ring comes that near. Cast and priced as a ring of its own, in the design's metal."""
+
+    profile: Profile = Profile.COMFORT
+    width_mm: Millimetres = Field(2.0, ge=1.0, le=15.0, description="band width along the finger, mm")
+    thickness_mm: Millimetres = Field(1.6, ge=0.4, le=4.0, description="band thickness, inner to outer, mm")
+    clearance_mm: Millimetres = Field(
+        MATCHING_CLEARANCE_MM, ge=MATCHING_CLEARANCE_RANGE_MM[0], le=MATCHING_CLEARANCE_RANGE_MM[1],
+        description="air between the band and the ring (metal and stones) where they come closest, mm")
+    side: BandSide = Field(BandSide.BELOW, description="below the ring (toward the hand, -Y) or above it (+Y)")
+
+    def as_ring(self, ring: Ring) -> Ring:
+        """The band as a plain ring of `ring`'s size."""
+        return Ring(size=ring.size, profile=self.profile, width_mm=self.width_mm, thickness_mm=self.thickness_mm)
+
+
 class Design(Part):
     """One piece as a client designed it."""
 
@@ -705,6 +737,8 @@ class Design(Part):
     pendant: Pendant | None = None
     heirloom: Heirloom | None = None
     engraving: Engraving | None = None
+    matching_band: MatchingBand | None = Field(
+        None, description="a wedding band made to sit flush beside the ring, priced and exported as its own (version 2)")
 
     @model_validator(mode="before")
     @classmethod
@@ -721,6 +755,8 @@ class Design(Part):
                                     ("setting", "milgrain", "milgrain")):
                 if isinstance(data.get(part), dict) and key in data[part]:
                     raise ValueError(f"{part}.{key}: needs schema_version 2 (version 1 has no {what})")
+            if "matching_band" in data:
+                raise ValueError("matching_band: needs schema_version 2 (version 1 has no matching band)")
             data = {**data, "schema_version": SCHEMA_VERSION}
         return data
 
@@ -738,6 +774,8 @@ class Design(Part):
             raise ValueError("ring: a pendant design carries no ring part (remove it, or make the piece a ring)")
         if self.setting is not None and self.stone is None:
             raise ValueError("setting: a setting needs a stone to hold")
+        if self.matching_band is not None and self.piece is not Piece.RING:
+            raise ValueError("matching_band: a pendant has no matching band (it sits beside a ring on the finger)")
         if self.side_stones is not None:
             if self.piece is not Piece.RING:
                 raise ValueError("side_stones: a pendant has no side stones (they sit on a ring's shoulders)")

@@ -1,4 +1,5 @@
-"""Files for the workshop: the metal (the wax pattern, scaled for shrinkage) and the stones, written atomically.
+"""Files for the workshop: the metal (the wax pattern, scaled for shrinkage), the stones, the fittings and a ring's
+matching band (its own wax pattern), written atomically: all of them or none.
 
 Shrinkage: the metal shrinks about 1.0-2.0 % linear from the wax, so the pattern is scaled by 1 / (1 - s)
 and the casting comes out at nominal size (PRODUCT.md).
@@ -86,10 +87,12 @@ def encode(mesh: trimesh.Trimesh, fmt: Format, color_hex: str = "#d4af37", metal
 
 
 def scene_glb(model: Model) -> bytes:
-    """A GLB of the whole piece for web viewers: metal in its alloy's colour, stones translucent in theirs."""
+    """A GLB of the whole piece for web viewers: metal in its alloy's colour (a matching band beside a ring),
+    stones translucent in theirs."""
     metal = catalogue.metal(model.design.metal)
     scene = trimesh.Scene()
-    for name, mesh in [("metal", model.metal), *model.fittings.items()]:
+    band = [("matching-band", model.matching.mesh)] if model.matching is not None else []
+    for name, mesh in [("metal", model.metal), *model.fittings.items(), *band]:
         part = mesh.copy()
         part.visual = trimesh.visual.TextureVisuals(material=trimesh.visual.material.PBRMaterial(
             baseColorFactor=_hex_rgba(metal.color_hex), metallicFactor=1.0, roughnessFactor=0.25))
@@ -116,6 +119,19 @@ def fittings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimes
     return parts
 
 
+def band_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:
+    """A ring's matching band as its own wax pattern, scaled like the ring's; None when the design has none."""
+    if model.matching is None:
+        return None
+    metal = catalogue.metal(model.design.metal)
+    pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
+    scale = shrinkage_scale(pct)
+    band = model.matching.mesh
+    pattern = trimesh.Trimesh(band.vertices * scale, band.faces, process=False)
+    pattern.metadata.update({**band.metadata, "shrinkage_pct": pct, "scale": scale, "units": "mm"})
+    return pattern
+
+
 class NotCastable(ConfiguratorError):
     """The check finds the design cannot be cast: nothing is exported (unless forced)."""
 
@@ -132,11 +148,13 @@ def export(
     fmt: Format | None = None,
     fittings_out: Path | None = None,
     force: bool = False,
+    band_out: Path | None = None,
 ) -> dict[str, object]:
-    """Write the wax pattern (and the stones, and the fittings) and return what was written.
+    """Write the wax pattern (and the stones, the fittings, a ring's matching band) and return what was written.
 
     The check's verdict is the export's: a design with a blocking finding raises NotCastable and nothing is
-    written, unless `force` (a workshop's own decision). A metal that is not one watertight body is never written."""
+    written, unless `force` (a workshop's own decision). A metal that is not one watertight body is never written,
+    nor a matching band that is not."""
     from .checks import Severity, check
 
     if not force:
@@ -159,11 +177,17 @@ def export(
     if fittings_out is not None and fittings is not None:
         files[fittings_out] = encode(fittings, Format.of_path(fittings_out) if fittings_out.suffix else fmt,
                                      metal.color_hex)
+    band = band_pattern(model, shrinkage_pct)
+    if band_out is not None and band is not None:
+        if not (band.is_watertight and model.matching.body_count == 1):
+            raise ConfiguratorError("the matching band is not one watertight body; nothing was written")
+        files[band_out] = encode(band, Format.of_path(band_out) if band_out.suffix else fmt, metal.color_hex)
     write_atomically(files)
     return {
         "metal": str(out),
         "stones": str(stones_out) if stones_out in files else None,
         "fittings": str(fittings_out) if fittings_out in files else None,
+        **({"band": str(band_out) if band_out in files else None} if band_out is not None else {}),
         "format": fmt.value,
         "shrinkage_pct": pattern.metadata["shrinkage_pct"],
         "scale": pattern.metadata["scale"],

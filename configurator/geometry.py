@@ -1,4 +1,5 @@
-"""A design built into meshes: the metal as one body, each stone as its own part, fittings and chain apart.
+"""A design built into meshes: the metal as one body, each stone as its own part, fittings, chain and a matching band
+apart.
 
 Rings: finger axis Y, the head up +Z. Pendants: the plate in the XY plane, face up +Z, bail at +Y.
 """
@@ -18,6 +19,7 @@ from .bands import Band, build_band
 from .design import Design, Piece, Ring, Shape
 from .fittings import chain, clasp
 from .forms import StoneForm
+from .matching import Fit, fit_band
 from .milgrain import BeadRow
 from .pendants import Plate, bail, jump_ring, plate
 from .settings import STONE_LIFT_MM, Parts, Support, head, head_reach_mm
@@ -82,6 +84,31 @@ class StonePart:
 
 
 @dataclass(frozen=True)
+class MatchingPart:
+    """A ring's matching band: its metal (a body of its own, cast and priced apart, never united with the ring) and
+    how it fits the ring."""
+
+    body: Meshed = field(repr=False, compare=False)
+    fit: Fit = field(compare=False)
+
+    @property
+    def solid(self) -> manifold3d.Manifold:
+        return self.body.solid
+
+    @property
+    def mesh(self) -> trimesh.Trimesh:
+        return self.body.mesh
+
+    @property
+    def volume_mm3(self) -> float:
+        return self.body.volume_mm3
+
+    @property
+    def body_count(self) -> int:
+        return len(self.solid.decompose())
+
+
+@dataclass(frozen=True)
 class Model:
     """The solids of one design at one resolution, in millimetres, and their meshes (made when first asked for)."""
 
@@ -94,6 +121,7 @@ class Model:
     plate: Plate | None = field(default=None, compare=False)
     girdle_z: float | None = None
     beads: tuple[BeadRow, ...] = field(default=(), compare=False)  # milgrain rows, as laid out (for the check)
+    matching: MatchingPart | None = field(default=None, repr=False, compare=False)
 
     @property
     def solid(self) -> manifold3d.Manifold:
@@ -206,7 +234,12 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     body = Meshed(metal, resolution.for_files, part="ring", profile=ring.profile.value)
     others = "eternity" if ring.eternity is not None else "side" if design.side_stones is not None else "accent"
     stones = _stone_parts(design, Parts().add(held).add(shoulders).add(row), resolution.for_files, others)
-    return Model(design, resolution, body, stones, {}, band, None, girdle_z, (*edges, *held.beads))
+    matching = None
+    if design.matching_band is not None:
+        solid, fit = fit_band(design, band, body.solid, [part.solid for part in stones], resolution)
+        matching = MatchingPart(Meshed(solid, resolution.for_files, part="matching-band",
+                                       profile=design.matching_band.profile.value), fit)
+    return Model(design, resolution, body, stones, {}, band, None, girdle_z, (*edges, *held.beads), matching)
 
 
 def _taper_hold(band: Band, placed: list[manifold3d.Manifold]) -> float:

@@ -2,6 +2,10 @@
 
 total = (metal + sprue allowance + stones + labour) x markup - credit for the client's own metal, each line
 rounded to the cent and the total their sum (PRODUCT.md's pricing model). The table itself is `price_table`.
+
+A ring with a matching band is priced as a set: the ring's lines (its markup among them), then the band's own (its
+metal, casting, finishing, the contour's fitting and its markup), each ring adding up to its own subtotal, and the
+client's metal credited against the set.
 """
 
 from __future__ import annotations
@@ -25,21 +29,32 @@ CLIENT_GROUPS = {"metal": "metal", "stone": "stone", "chain": "chain", "labour":
                  "markup": "workmanship", "engraving": "engraving", "credit": "credit"}
 
 
+SET_PARTS = ("ring", "band", "set")  # a set's lines: the ring's, the matching band's, and those of the set (credits)
+
+
 class Line(NamedTuple):
-    """One line of a quote: the store's wording, the amount (rounded to the cent), its kind and the client's line."""
+    """One line of a quote: the store's wording, the amount (rounded to the cent), its kind and the client's line;
+    in a set, which ring it belongs to (`part`: "ring", "band", or "set" for a credit against both)."""
 
     item: str
     amount: float
     kind: str
     client: str
+    part: str = ""
 
 
 class ClientLine(NamedTuple):
-    """One line of the client's view: the wording, the amount and its kind (metal, stone, workmanship...)."""
+    """One line of the client's view: the wording, the amount and its kind (metal, stone, workmanship...); in a set,
+    which ring it belongs to."""
 
     item: str
     amount: float
     kind: str
+    part: str = ""
+
+    def to_dict(self) -> dict:
+        data = {"item": self.item, "amount": self.amount, "kind": self.kind}
+        return {**data, "part": self.part} if self.part else data
 
 
 class CatalogueComparison(NamedTuple):
@@ -56,15 +71,31 @@ class Quote:
     """A priced design: its rows (item, amount, kind, client) sum to `total` to the cent.
 
     `kind` sorts a line for the store (metal, stone, chain, labour, engraving, markup, credit); `client` is the
-    line it joins in the client's view, where the markup is part of the workmanship."""
+    line it joins in the client's view, where the markup is part of the workmanship. A ring with a matching band is
+    a set: each row names its `part`, `subtotals` gives each ring's, and `total` is the set's."""
 
     rows: tuple[Line, ...]
     currency: str
     table_date: dt.date
-    metal_grams: float
+    metal_grams: float  # the piece's own (a set's ring)
     catalogue_total: float
     chain_grams: float = 0.0
     leftover_grams: float = 0.0  # of the client's own metal, beyond what the piece is worth
+    band_grams: float = 0.0  # a set's matching band
+
+    @property
+    def is_set(self) -> bool:
+        """Whether this prices a ring and its matching band together."""
+        return any(row.part for row in self.rows)
+
+    @property
+    def subtotals(self) -> dict[str, float]:
+        """A set's subtotals by part: the ring, the band (each with its markup), and the set's credits if any."""
+        totals: dict[str, float] = {}
+        for row in self.rows:
+            if row.part:
+                totals[row.part] = round(totals.get(row.part, 0.0) + row.amount, 2)
+        return {part: totals[part] for part in SET_PARTS if part in totals}
 
     @property
     def lines(self) -> pd.DataFrame:
@@ -84,14 +115,16 @@ class Quote:
     def client_lines(self) -> list[ClientLine]:
         """The lines a client reads (metal, stones, chain, workmanship, engraving, credits), in that order; they
         add up to the total to the cent."""
-        grouped: dict[str, float] = {}
-        kinds: dict[str, str] = {}
+        grouped: dict[tuple[str, str], float] = {}
+        kinds: dict[tuple[str, str], str] = {}
         for row in self.rows:
-            grouped[row.client] = round(grouped.get(row.client, 0.0) + row.amount, 2)
-            kinds[row.client] = CLIENT_GROUPS[row.kind]
+            key = (row.part, row.client)
+            grouped[key] = round(grouped.get(key, 0.0) + row.amount, 2)
+            kinds[key] = CLIENT_GROUPS[row.kind]
         order = {"metal": 0, "stone": 1, "chain": 2, "workmanship": 3, "engraving": 4, "credit": 5}
-        labels = sorted(grouped, key=lambda label: order[kinds[label]])
-        return [ClientLine(label, grouped[label], kinds[label]) for label in labels]
+        parts = {"": 0, **{part: index for index, part in enumerate(SET_PARTS)}}
+        keys = sorted(grouped, key=lambda key: (parts[key[0]], order[kinds[key]]))
+        return [ClientLine(key[1], grouped[key], kinds[key], key[0]) for key in keys]
 
     @property
     def catalogue_comparison(self) -> CatalogueComparison:
@@ -101,11 +134,20 @@ class Quote:
                                    difference=round(self.total - net, 2))
 
     def to_dict(self) -> dict:
-        return {
+        """The quote as JSON: a set's lines each name their part, and `subtotals` follows the lines."""
+        lines = [{"item": row.item, "amount": row.amount, "kind": row.kind} for row in self.rows]
+        if self.is_set:
+            lines = [{**line, "part": row.part} for line, row in zip(lines, self.rows, strict=True)]
+        result = {
             "currency": self.currency,
             "table_date": self.table_date.isoformat(),
-            "lines": [{"item": row.item, "amount": row.amount, "kind": row.kind} for row in self.rows],
-            "client_lines": [line._asdict() for line in self.client_lines()],
+            "lines": lines,
+            "client_lines": [line.to_dict() for line in self.client_lines()],
+        }
+        if self.is_set:
+            result["subtotals"] = self.subtotals
+        return {
+            **result,
             "total": self.total,
             "leftover_metal_grams": round(self.leftover_grams, 3),
             "catalogue": self.catalogue_comparison._asdict(),
@@ -176,6 +218,51 @@ def heirloom_credit(design: Design, table: PriceTable, value: float) -> Credit |
     return Credit(tuple(lines), used, leftover)
 
 
+class BandMetal(NamedTuple):
+    """A matching band as built: its metal, and whether its top is contoured to the ring (else it is straight)."""
+
+    volume_mm3: float
+    contoured: bool
+
+
+def plain_band_metal(design: Design) -> BandMetal:
+    """A design's matching band before it is fitted to the ring: the plain band's metal (for a design whose geometry
+    has not been built; the contour takes a few mm3 at most off it)."""
+    from .bands import build_band
+    from .solids import EXPORT
+
+    band = build_band(design.matching_band.as_ring(design.ring), EXPORT)
+    return BandMetal(float(band.solid.volume()), False)
+
+
+def _band_lines(design: Design, band: BandMetal, table: PriceTable) -> tuple[list[tuple[str, float, str, str]], float,
+                                                                             float]:
+    """The matching band's lines (each rounded, its markup last), its catalogue price and its grams."""
+    metal = catalogue.metal(design.metal)  # cast in the ring's alloy
+    grams = metal_grams(band.volume_mm3, design.metal)
+    per_gram = table.metal_per_gram[design.metal]
+    client_metal = f"Matching band: {metal.name}, {grams:.2f} g"
+    workmanship = "Matching band workmanship: casting, finishing" + (" and fitting to the ring" if band.contoured else "")
+    lines = [
+        (f"matching band metal: {metal.name}, {grams:.2f} g at {per_gram:.2f}/g", grams * per_gram, "metal",
+         client_metal),
+        (f"matching band sprue allowance: {table.sprue_allowance:.0%} extra metal for casting",
+         grams * table.sprue_allowance * per_gram, "metal", client_metal),
+        ("matching band labour: casting", table.labour.casting, "labour", workmanship),
+        ("matching band labour: finishing", table.labour.finishing, "labour", workmanship),
+    ]
+    if band.contoured:  # the contour is designed to the ring
+        lines.append(("matching band labour: contour fitted to the ring", table.labour.design, "labour", workmanship))
+    rounded = [(item, round(amount, 2), kind, client) for item, amount, kind, client in lines]
+    subtotal = sum(amount for _, amount, _, _ in rounded)
+    rounded.append((f"matching band markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup",
+                    workmanship))
+    materials = grams * (1 + table.sprue_allowance) * per_gram
+    catalogue_cost = (materials + table.labour.catalogue_casting + table.labour.catalogue_finishing) \
+        * table.catalogue_markup
+    return rounded, catalogue_cost, grams
+
+
 def quote(
     design: Design,
     metal_volume_mm3: float,
@@ -183,10 +270,12 @@ def quote(
     stones: tuple[StoneWeight, ...] | None = None,
     chain_volume_mm3: float | None = None,
     milgrain_mm: float | None = None,
+    band: BandMetal | None = None,
 ) -> Quote:
     """Price `design` whose cast metal measures `metal_volume_mm3`, whose stones weigh `stones`, whose chain
     (a pendant's; by default a cable chain of its length) holds `chain_volume_mm3` of metal and whose milgrain runs
-    `milgrain_mm` along its edges (by default its band's edges all round and its bezel's rim, as drawn)."""
+    `milgrain_mm` along its edges (by default its band's edges all round and its bezel's rim, as drawn); a ring with a
+    matching band as a set, the band as built (`band`; by default the plain band)."""
     table = table or current_price_table()
     stones = stone_weights(design) if stones is None else stones
     metal = catalogue.metal(design.metal)
@@ -281,11 +370,18 @@ def quote(
     rounded = [(item, round(amount, 2), kind, client) for item, amount, kind, client in lines]
     subtotal = sum(amount for _, amount, _, _ in rounded)
     rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup", workmanship))
-    credit = heirloom_credit(design, table, value=sum(amount for _, amount, _, _ in rounded))
-    if credit is not None:
-        rounded += [(item, round(amount, 2), "credit", client) for item, amount, client in credit.lines]
-    rows = tuple(Line(item, amount, kind, client) for item, amount, kind, client in rounded)
     setting_cost = sum(amount for _, amount, _, _ in setting_lines)
-    catalogue_cost = materials + table.labour.catalogue_casting + table.labour.catalogue_finishing + setting_cost
-    return Quote(rows, table.currency, table.date, grams, round(catalogue_cost * table.catalogue_markup, 2),
-                 chain_grams, credit.leftover_grams if credit is not None else 0.0)
+    catalogue_cost = (materials + table.labour.catalogue_casting + table.labour.catalogue_finishing
+                      + setting_cost) * table.catalogue_markup
+    rows = [Line(*line) for line in rounded]
+    band_grams = 0.0
+    if design.matching_band is not None:  # a set: the ring's lines, then the band's
+        band_rows, band_catalogue, band_grams = _band_lines(design, band or plain_band_metal(design), table)
+        rows = [row._replace(part="ring") for row in rows] + [Line(*line, part="band") for line in band_rows]
+        catalogue_cost += band_catalogue
+    credit = heirloom_credit(design, table, value=sum(row.amount for row in rows))
+    if credit is not None:
+        part = "set" if design.matching_band is not None else ""
+        rows += [Line(item, round(amount, 2), "credit", client, part) for item, amount, client in credit.lines]
+    return Quote(tuple(rows), table.currency, table.date, grams, round(catalogue_cost, 2), chain_grams,
+                 credit.leftover_grams if credit is not None else 0.0, band_grams)

@@ -10,7 +10,7 @@ from .design import Design, Piece
 from .fittings import chain_links
 from .geometry import Model, build, dressed, geometry_key
 from .stones import depth_mm
-from .summary import ChainSummary, EternitySummary, QuoteSummary, SideStonesSummary, StoneLine
+from .summary import ChainSummary, EternitySummary, MatchingBandSummary, QuoteSummary, SideStonesSummary, StoneLine
 
 if TYPE_CHECKING:
     from .price_table import PriceTable
@@ -59,14 +59,17 @@ def scan_of(design: Design, model: Model | None = None) -> Scan:
 
 def price(design: Design, table: PriceTable | None = None) -> Quote:
     """The quote of `design` under `table` (the table in force by default): metal from the mesh volume,
-    stones from their modelled carats."""
+    stones from their modelled carats; a matching band from its own mesh."""
     from .price_table import current_price_table  # prices: not on the path of a file the workshop casts
-    from .pricing import quote
+    from .pricing import BandMetal, quote
 
     model = model_of(design)
     beaded = sum(row.length_mm for row in model.beads if row.count) if model.beads else None
+    band = None
+    if model.matching is not None:
+        band = BandMetal(model.matching.volume_mm3, model.matching.fit.contoured)
     return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights(),
-                 milgrain_mm=beaded)
+                 milgrain_mm=beaded, band=band)
 
 
 def quote_summary(design: Design) -> QuoteSummary:
@@ -111,6 +114,13 @@ def quote_summary(design: Design) -> QuoteSummary:
         carat = sum(part.carat for part in rows)
         eternity = EternitySummary(row.coverage.value, row.setting.value, len(rows), row.gap,
                                    described(row, len(rows), carat), resizable(row))
+    matching_band = None
+    if model.matching is not None:
+        spec, fit = design.matching_band, model.matching.fit
+        matching_band = MatchingBandSummary(
+            spec.profile.value, spec.width_mm, spec.thickness_mm, spec.clearance_mm, spec.side.value, fit.contoured,
+            round(fit.offset_mm, 3), round(model.matching.volume_mm3, 2), round(priced.band_grams, 3),
+            priced.subtotals["band"])
     return QuoteSummary(
         piece=design.piece.value,
         metal=design.metal,
@@ -123,6 +133,7 @@ def quote_summary(design: Design) -> QuoteSummary:
         chain=chain,
         side_stones=side_stones,
         eternity=eternity,
+        matching_band=matching_band,
         stones=tuple(stones),
         total_carat=round(sum(part.carat for part in model.stone_parts), 3),
         price=priced,

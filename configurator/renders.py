@@ -35,8 +35,10 @@ def _hex(color: str) -> np.ndarray:
 
 
 def _parts(model: Model) -> list[tuple[trimesh.Trimesh, np.ndarray, bool]]:
-    """Each body to draw with its colour and whether it is metal (shinier)."""
+    """Each body to draw with its colour and whether it is metal (shinier): a ring's matching band beside it."""
     parts = [(model.metal, _hex(catalogue.metal(model.design.metal).color_hex), True)]
+    if model.matching is not None:
+        parts.append((model.matching.mesh, _hex(catalogue.metal(model.design.metal).color_hex), True))
     for part in model.stone_parts:
         parts.append((part.mesh, _hex(catalogue.gemstone(part.material).color_hex), False))
     return parts

@@ -119,6 +119,12 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
     if ring_row := (design.ring.eternity if design.ring is not None else None):
         rows.append(["eternity row", summary.eternity.described + f", gap {ring_row.gap:.2f} mm"
                      + ("" if summary.eternity.resizable else "; cannot be resized")])
+    if (band := summary.matching_band) is not None:
+        rows += [["matching band", f"{band.profile}, {band.width_mm:.2f} x {band.thickness_mm:.2f} mm"],
+                 ["its fit to the ring", f"{'contoured' if band.contoured else 'straight'}, "
+                                         f"{band.clearance_mm:.2f} mm clear"],
+                 ["its place (same size and axis)", f"{band.side}, centres {abs(band.offset_mm):.2f} mm apart"],
+                 ["matching band metal", f"{band.metal_volume_mm3:.1f} mm3, {band.metal_grams:.2f} g"]]
     if model.stone_parts and model.band is not None:
         top = max(float(part.mesh.bounds[1, 2]) for part in model.stone_parts)
         rows.append(["height over the finger", f"{top - model.band.inner_radius_mm:.2f} mm"])
@@ -132,12 +138,19 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
 
 
 def _weights(model: Model, chosen: str) -> list[list]:
+    """The piece's weight in every alloy (and a matching band's, in a column of its own)."""
     sprue = current_price_table().sprue_allowance  # the store's own allowance, as its quotes charge it
-    rows = [["alloy", "density g/cm3", "weight g", f"to cast (+{sprue:.0%}) g"]]
+    band = model.matching
+    rows = [["alloy", "density g/cm3", "weight g", f"to cast (+{sprue:.0%}) g",
+             *([f"matching band g (+{sprue:.0%})"] if band is not None else [])]]
     for metal_id, metal in catalogue.metals().items():
         grams = metal_grams(model.metal_volume_mm3, metal_id)
         name = f"{metal.name} (this design)" if metal_id == chosen else metal.name
-        rows.append([name, f"{metal.density_g_cm3:.2f}", f"{grams:.2f}", f"{grams * (1 + sprue):.2f}"])
+        extra = []
+        if band is not None:
+            band_grams = metal_grams(band.volume_mm3, metal_id)
+            extra = [f"{band_grams:.2f} ({band_grams * (1 + sprue):.2f})"]
+        rows.append([name, f"{metal.density_g_cm3:.2f}", f"{grams:.2f}", f"{grams * (1 + sprue):.2f}", *extra])
     return rows
 
 
@@ -180,8 +193,14 @@ def _findings(findings: list[Finding]) -> list[list]:
 def _price(summary: QuoteSummary) -> list[list]:
     price = summary.price
     rows = [["item", f"amount {price.currency}"]]
-    rows += [[Paragraph(escape(line.item), _BODY), f"{line.amount:,.2f}"] for line in price.rows]
-    rows.append([Paragraph(f"<b>total {price.currency}</b>", _BODY), f"{price.total:,.2f}"])
+    subtotals = {"ring": "subtotal, the ring", "band": "subtotal, the matching band"}
+    for index, line in enumerate(price.rows):
+        rows.append([Paragraph(escape(line.item), _BODY), f"{line.amount:,.2f}"])
+        following = price.rows[index + 1].part if index + 1 < len(price.rows) else None
+        if line.part in subtotals and following != line.part:  # a set: each ring's subtotal after its lines
+            rows.append([Paragraph(f"<i>{subtotals[line.part]}</i>", _BODY), f"{price.subtotals[line.part]:,.2f}"])
+    total = f"total {price.currency}" + (" for the set" if price.is_set else "")
+    rows.append([Paragraph(f"<b>{total}</b>", _BODY), f"{price.total:,.2f}"])
     return rows
 
 
@@ -213,8 +232,10 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
                   _table([list(systems), list(systems.values())], left=len(systems)), Spacer(1, 3 * mm)]
     story += [Paragraph("Dimensions", h2), _table(_dimensions(design, model, summary), [60 * mm, 70 * mm]),
               PageBreak()]
+    widths = [62 * mm, 28 * mm, 24 * mm, 32 * mm] if model.matching is None else \
+        [46 * mm, 22 * mm, 20 * mm, 28 * mm, 40 * mm]
     story += [Paragraph(TITLES[1], h1), Paragraph("Metal weight in every alloy", h2),
-              _table(_weights(model, design.metal), [62 * mm, 28 * mm, 24 * mm, 32 * mm])]
+              _table(_weights(model, design.metal), widths)]
     if summary.stones:
         story += [Spacer(1, 4 * mm), Paragraph("Gem table", h2),
                   _table(_gems(summary), [40 * mm, 30 * mm, 30 * mm, 18 * mm, 13 * mm, 14 * mm, 12 * mm, 14 * mm])]
@@ -228,7 +249,9 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
         Paragraph(f"Manufacturability: {verdict}", h2),
         Paragraph(f"Measured on the {len(model.metal.faces):,}-triangle export mesh: walls, gaps, prongs, seats and "
                   f"accent spacing against the casting minimums. Wax pattern scaled x{scale:.4f} for "
-                  f"{metal.shrinkage_pct:g} % shrinkage of {metal.name}. Places are named by part; clock positions are "
+                  f"{metal.shrinkage_pct:g} % shrinkage of {metal.name}"
+                  + ("; the matching band is a pattern of its own, scaled alike" if model.matching is not None else "")
+                  + ". Places are named by part; clock positions are "
                   "seen from above with 12 o'clock along the finger (+Y; a pendant: towards its bail).",
                   body),
         Spacer(1, 2 * mm),

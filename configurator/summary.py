@@ -96,10 +96,31 @@ class EternitySummary:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class MatchingBandSummary:
+    """A ring's matching band: as chosen (profile, width, thickness, clearance, side), as built (contoured or
+    straight, where it stands along the finger from the ring's centre, its metal) and its price before any credit."""
+
+    profile: str
+    width_mm: float
+    thickness_mm: float
+    clearance_mm: float
+    side: str
+    contoured: bool
+    offset_mm: float  # its centre from the ring's along the finger axis (negative: below, toward the hand)
+    metal_volume_mm3: float
+    metal_grams: float
+    subtotal: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass(frozen=True, kw_only=True)
 class QuoteSummary:
     """Everything a quote reports. Ring figures are None for a pendant, `chain` for a ring, `findings_volume_mm3`
-    without a clasp or jump ring; `side_stones` and `eternity` when the design has none.
+    without a clasp or jump ring; `side_stones`, `eternity` and `matching_band` when the design has none. Metal
+    figures are the piece's own; a matching band's are in `matching_band`, and the price is the set's.
 
     The fields are in the JSON's order. It pickles (the app caches it)."""
 
@@ -115,6 +136,7 @@ class QuoteSummary:
     chain: ChainSummary | None = None
     side_stones: SideStonesSummary | None = None
     eternity: EternitySummary | None = None
+    matching_band: MatchingBandSummary | None = None
     stones: tuple[StoneLine, ...]
     total_carat: float
     price: Quote

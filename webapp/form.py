@@ -29,6 +29,7 @@ from configurator.design import (
     TAPER_NARROWEST_MM,
     TAPER_THINNEST_MM,
     Eternity,
+    MatchingBand,
     Ring,
     RowSetting,
     SettingStyle,
@@ -82,6 +83,16 @@ BAND_FIELDS: dict[str, tuple[str, ...]] = {
 # A new taper narrows the band as the trade's usual one does: 2.5 mm at the head to 1.8 mm at the back (PRODUCT.md).
 TAPER_WIDTH_SHARE = 1.8 / 2.5
 
+# A matching band's controls: key -> path in the document.
+MATCHING_FIELDS: dict[str, tuple[str, ...]] = {
+    "band_profile": ("matching_band", "profile"),
+    "band_width": ("matching_band", "width_mm"),
+    "band_thickness": ("matching_band", "thickness_mm"),
+    "band_clearance": ("matching_band", "clearance_mm"),
+    "band_side": ("matching_band", "side"),
+}
+MATCHING_NUMBERS = ("band_width", "band_thickness", "band_clearance")
+
 # Controls whose value is a field of the document: key -> path.
 FIELDS: dict[str, tuple[str, ...]] = {
     "metal": ("metal",),
@@ -126,6 +137,10 @@ FIELD_LABELS = {
     "setting.milgrain.bead_mm": "rim milgrain bead size",
     "setting.milgrain.pitch_mm": "rim milgrain spacing",
     "setting.milgrain": "milgrain round the rim",
+    "matching_band.thickness_mm": "matching band thickness",
+    "matching_band.width_mm": "matching band width",
+    "matching_band.clearance_mm": "matching band clearance",
+    "matching_band.side": "matching band side",
 }
 
 
@@ -229,6 +244,13 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
                   "side_grad": float(doc["side_stones"].get("graduation", SIDE_GRADUATION)),
                   "side_shared": bool(doc["side_stones"].get("shared_prongs", False)),
                   "side_carat": round(round(modelled_carat(side), 3), 2)}
+    band = doc.get("matching_band")
+    shown["band_on"] = band is not None
+    if band:
+        spec = MatchingBand.model_validate(band)
+        shown |= {"band_profile": spec.profile.value, "band_width": float(spec.width_mm),
+                  "band_thickness": float(spec.thickness_mm), "band_clearance": float(spec.clearance_mm),
+                  "band_side": spec.side.value}
     shown["engraving"] = (doc.get("engraving") or {}).get("text", "")
     heirloom = doc.get("heirloom")
     shown["heirloom_on"] = heirloom is not None
@@ -375,6 +397,10 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
                 parked["side_stones"] = doc.pop("side_stones")
             elif coming == "ring" and parked.get("side_stones") and doc.get("stone"):
                 doc["side_stones"] = parked.pop("side_stones")
+            if leaving == "ring" and doc.get("matching_band"):  # a matching band sits beside a ring
+                parked["matching_band"] = doc.pop("matching_band")
+            elif coming == "ring" and parked.get("matching_band"):
+                doc["matching_band"] = parked.pop("matching_band")
             if coming == "ring":
                 ui["size_system"] = doc["ring"]["size"]["system"]
     elif key == "size_system":
@@ -394,6 +420,16 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
     elif key in SIDE_FIELDS:
         _set(doc, SIDE_FIELDS[key], SIDE_NUMBERS[key](value) if key in SIDE_NUMBERS else value)
         _follow(doc["side_stones"]["stone"], SIDE_FIELDS[key][-1])
+    elif key == "band_on":
+        if value and not doc.get("matching_band"):
+            ring = doc["ring"]  # a new band matches the ring's own: its profile, width and thickness
+            doc["matching_band"] = parked.pop("matching_band", None) or {
+                "profile": ring["profile"], "width_mm": float(ring["width_mm"]),
+                "thickness_mm": float(ring["thickness_mm"])}
+        elif not value and doc.get("matching_band"):
+            parked["matching_band"] = doc.pop("matching_band")
+    elif key in MATCHING_FIELDS:
+        _set(doc, MATCHING_FIELDS[key], float(value) if key in MATCHING_NUMBERS else value)
     elif key == "row_on":
         ring = doc["ring"]
         if value and not ring.get("eternity"):

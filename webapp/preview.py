@@ -151,13 +151,16 @@ def drawn_metal(model: Model):
 
 def plotter(design: Design, model: Model, view: str, size=PREVIEW_SIZE):
     """A pyvista scene of the piece: metal shaded in its alloy's colour, stones faceted in theirs; a pendant with
-    its jump ring, clasp and chain. The camera frames the whole piece in every view."""
+    its jump ring, clasp and chain; a ring with its matching band beside it. The camera frames the whole piece in
+    every view."""
     import pyvista as pv
 
     scene = pv.Plotter(off_screen=True, window_size=size)
     scene.background_color = BACKGROUND
     colour = catalogue.metal(design.metal).color_hex
     _add_metal(scene, drawn_metal(model), colour)
+    if model.matching is not None:  # the pair on one finger, as they are worn
+        _add_metal(scene, model.matching.mesh, colour)
     for name, mesh in model.fittings.items():
         if not name.startswith("clasp"):  # clasps are placed with the chain
             _add_metal(scene, mesh, colour)

@@ -197,7 +197,7 @@ def fit_band(design: Design, ring_band: Band, metal: manifold3d.Manifold, stones
     The band has the ring's size and its segments round the circle, so the insides of the two are one circle."""
     spec = design.matching_band
     clearance = spec.clearance_mm
-    plain = build_band(spec.as_ring(design.ring), resolution, ring_band.segments)
+    plain = build_band(spec.as_ring(design.ring), resolution, segments=ring_band.segments)
     # Sections in (radius, y): a band is turned so that its section's height runs along -Y.
     ring_section = ring_band.section.points * [1.0, -1.0]
     band_section = plain.section.points * [1.0, -1.0]

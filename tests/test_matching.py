@@ -279,7 +279,9 @@ def test_documents_without_a_band_quote_as_before(path):
     assert all(set(line) == {"item", "amount", "kind"} for line in data["price"]["client_lines"])
     # the same quote as the pricing core gives the ring's metal and stones alone
     model = model_of(design)
-    assert priced == quote(design, model.cast_volume_mm3, current_price_table(), model.stone_weights())
+    beaded = sum(row.length_mm for row in model.beads if row.count) if model.beads else None  # milgrain as laid
+    assert priced == quote(design, model.cast_volume_mm3, current_price_table(), model.stone_weights(),
+                           milgrain_mm=beaded)
 
 
 # ---------------------------------------------------------------- refusals name the field

@@ -607,6 +607,28 @@ def test_a_shared_prong_ring_arrives_by_link_and_stays_on_a_phone_too(browser, s
             page.context.close()
 
 
+@pytest.mark.parametrize(("preset", "ticked"), [
+    ("bridal-set", ["Matching band"]),
+    ("milgrain-solitaire", ["Milgrain on the edges", "Milgrain round the rim"]),
+    ("tapered-solitaire", ["Tapered shank"]),
+])
+def test_band_work_arrives_by_link_and_stays(browser, server, tmp_path, preset, ticked):
+    """A visitor opens a preset with a matching band, milgrain or a tapered shank by a share link: its controls show
+    it ticked, the preview draws it, and a change of metal keeps every field (read back from the share link)."""
+    from configurator.share import encode_design
+
+    loaded = json.loads((ROOT / "models" / f"{preset}.json").read_text())
+    page = open_app(browser, f"{server}/?design={encode_design(normal_design(loaded))}")
+    try:
+        holds(page, loaded)
+        assert all(checkbox(page, label).is_checked() for label in ticked)
+        wait_for_viewer(page)
+        save_screenshot(page, tmp_path / f"{preset}.png")
+        change_one_thing(page, loaded)
+    finally:
+        page.context.close()
+
+
 def normal_design(doc: dict):
     from configurator.documents import parse_design
 

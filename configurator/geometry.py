@@ -17,7 +17,7 @@ from . import catalogue, eternity, sidestones
 from .bands import Band, build_band
 from .design import Design, Piece, Shape
 from .fittings import chain, clasp
-from .pendants import Plate, bail, jump_ring, plate
+from .pendants import Plate, bail, girdle_height, jump_ring, plate
 from .settings import STONE_LIFT_MM, Parts, StoneForm, Support, head, head_reach_mm
 from .shoulders import BandTop
 from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
@@ -153,6 +153,11 @@ def _stone_parts(design: Design, parts: Parts, for_file: bool, others: str = "ac
     return tuple(result)
 
 
+def _cut(design: Design) -> bool:
+    """Whether the design's engraving is cut into the metal (one engraved by hand after casting is not modelled)."""
+    return design.engraving is not None and design.engraving.cut
+
+
 def _ring(design: Design, resolution: Resolution) -> Model:
     band = build_band(design.ring, resolution)
     ring = design.ring
@@ -182,7 +187,12 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         held.add(heads)
         shoulders.add(channel_row)
     row = eternity.build(ring, ring.eternity) if ring.eternity is not None else Parts()
-    body = subtract(union([band.solid, *shoulders.metal, *row.metal]), [*shoulders.seats, *row.seats])
+    letters = []
+    if _cut(design):
+        from .engraving import ring_cutter  # fonts are read only for a design with letters to cut
+
+        letters.append(ring_cutter(design, band.section.points, resolution.chord_error_mm))
+    body = subtract(union([band.solid, *shoulders.metal, *row.metal]), [*shoulders.seats, *row.seats, *letters])
     heads = held.metal  # each head arrives with its seats cut; the stone clears the band
     if sidestones.open_toward(design):  # heads that share prongs: every seat is cut through all of them at once
         heads = [subtract(union(heads), held.seats)]
@@ -204,7 +214,7 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     setting = design.effective_setting
     if design.stone is not None:
         form = StoneForm.of(design.stone)
-        girdle_z = max(body.thickness + 0.6, form.pavilion + 0.2)
+        girdle_z = girdle_height(body.thickness, form.pavilion)
         centre = np.array([*body.stone_centre, girdle_z])
 
         foot_z = body.thickness - 0.3  # the posts' feet, 0.3 mm under the plate's face
@@ -222,6 +232,10 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     # One cut of every seat through the plate and the head together: the plate is small, unlike a band.
     # The head's seats never touch one another, so they compose; a channel's groove overlaps its seats.
     cuts = [*bail_cuts, *rows.seats, *([manifold3d.Manifold.compose(held.seats)] if held.seats else [])]
+    if _cut(design):
+        from .engraving import pendant_cutter
+
+        cuts.append(pendant_cutter(design, resolution.chord_error_mm))
     metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *rows.metal, *held.metal]), cuts))
     parts = Parts().add(held).add(rows)
     piece = Meshed(metal, resolution.for_files, part="pendant", outline=pendant.outline.value)
@@ -237,10 +251,12 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
 
 def geometry_key(design: Design) -> str:
     """What of a design shapes its meshes, as text: not its name, metal, the stone's material, colour or clarity,
-    a client's metal or the chain (designs that differ only there share one build)."""
+    a client's metal, the chain or a text engraved by hand (designs that differ only there share one build)."""
     doc = design.to_dict()
     for key in ("name", "metal", "heirloom"):
         doc.pop(key, None)
+    if design.engraving is not None and not design.engraving.cut:  # engraved by hand after casting: not modelled
+        doc.pop("engraving")
     for key in ("material", "color", "clarity", "client_supplied"):
         (doc.get("stone") or {}).pop(key, None)
     (doc.get("pendant") or {}).pop("chain", None)

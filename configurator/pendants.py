@@ -18,6 +18,7 @@ from .solids import offset_outline, section, slab, sphere, torus, union
 BAIL_MAJOR_MM = 2.2  # loop radius to the wire's centre: an opening of about 3 mm for chains
 BAIL_WIRE_MM = 0.7  # loop wire radius
 BORDER_INSET_MM = 0.8
+BORDER_STONE_MM = 1.2  # the accent stones of a channel or pavé border
 HINGE_CLEARANCE_MM = 0.1  # between a hinged bail's knuckle and the plate it turns in
 HINGE_KNUCKLE_MM = 1.15  # knuckle radius: over 0.8 mm of metal (PRODUCT.md minimum wall) round the pin hole
 HINGE_PIN_MM = 0.3  # pin hole radius
@@ -86,6 +87,12 @@ def bail(pendant: Pendant, body: Plate) -> tuple[list[manifold3d.Manifold], list
     return [tab, *knuckles], [pin, slot], {"bail": loop}
 
 
+def girdle_height(plate_thickness: float, pavilion: float) -> float:
+    """Where a centre stone's girdle sits over the plate's back: 0.6 mm over its face, and its culet at least
+    0.2 mm over the back."""
+    return max(plate_thickness + 0.6, pavilion + 0.2)
+
+
 BAIL_OVERLAP_MM = 0.4  # a fixed bail's wire sinks this far into the plate (not a multiple of its facets' heights)
 
 
@@ -119,7 +126,7 @@ def _neighbours(a: np.ndarray, b: np.ndarray, size: float) -> bool:
 
 def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
     """Accent stones round the plate's edge, clear of the centre stone, in a channel or with beads."""
-    size = 1.2
+    size = BORDER_STONE_MM
     form = accent_form(size)
     path = np.asarray(offset_outline(body.outline, -(size / 2 + BORDER_INSET_MM)).to_polygons()[0])
     centres = [xy for xy in _spaced(path, size + ACCENT_GAP_MM)

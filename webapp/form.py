@@ -24,6 +24,7 @@ from configurator.design import (
     SIDE_GRADUATION,
     SQUARE_SHAPES,
     STONE_CLARITIES,
+    Engraving,
     Eternity,
     RowSetting,
     SettingStyle,
@@ -67,6 +68,14 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "row_clarity": ("ring", "eternity", "stone", "clarity"),
 }
 SIZE_BY = ("carat", "mm")
+# The engraving's controls shown once it has a text: key -> path in the document.
+ENGRAVING_FIELDS: dict[str, tuple[str, ...]] = {
+    "engraving_cut": ("engraving", "cut"),
+    "engraving_font": ("engraving", "font"),
+    "engraving_place": ("engraving", "place"),
+    "engraving_height": ("engraving", "height_mm"),
+    "engraving_depth": ("engraving", "depth_mm"),
+}
 
 # Controls whose value is a field of the document: key -> path.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -104,6 +113,8 @@ FIELD_LABELS = {
     "stone.width_mm": "stone width",
     "stone.cut": "cut",
     "ring.eternity.gap_mm": "gap between the row's stones",
+    "engraving.height_mm": "letter height",
+    "engraving.depth_mm": "engraving depth",
 }
 
 
@@ -203,12 +214,22 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
                   "side_grad": float(doc["side_stones"].get("graduation", SIDE_GRADUATION)),
                   "side_shared": bool(doc["side_stones"].get("shared_prongs", False)),
                   "side_carat": round(round(modelled_carat(side), 3), 2)}
-    shown["engraving"] = (doc.get("engraving") or {}).get("text", "")
+    engraving = doc.get("engraving") or {}
+    shown["engraving"] = engraving.get("text", "")
+    if engraving:
+        shown |= engraving_values(engraving)
     heirloom = doc.get("heirloom")
     shown["heirloom_on"] = heirloom is not None
     if heirloom:
         shown |= {"heirloom_metal": heirloom["metal"], "heirloom_grams": float(heirloom["grams"])}
     return shown
+
+
+def engraving_values(engraving: dict) -> dict[str, Any]:
+    """The engraving's controls: cut into the metal or by hand, its font, place, letter height and depth."""
+    cut = Engraving.model_validate(engraving)
+    return {"engraving_cut": cut.cut, "engraving_font": cut.font.value, "engraving_place": cut.place.value,
+            "engraving_height": float(cut.height_mm), "engraving_depth": float(cut.depth_mm)}
 
 
 def row_values(ring: dict) -> dict[str, Any]:
@@ -293,6 +314,9 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
                 doc["side_stones"] = parked.pop("side_stones")
             if coming == "ring":
                 ui["size_system"] = doc["ring"]["size"]["system"]
+            elif doc.get("engraving"):  # a pendant's engraving is on its back
+                doc["engraving"].pop("place", None)
+                doc["engraving"].pop("position_deg", None)
     elif key == "size_system":
         ui["size_system"] = value
     elif key.startswith("size_value_"):
@@ -382,10 +406,13 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         doc["setting"] = setting
     elif key == "engraving":
         text = str(value or "").strip()
-        if text:
-            doc["engraving"] = {"text": text}
-        else:
-            doc.pop("engraving", None)
+        if text:  # a new text is cut into the metal; a changed one keeps its font, place and size
+            doc["engraving"] = {"cut": True, **(doc.get("engraving") or parked.pop("engraving", None) or {}),
+                                "text": text}
+        elif doc.get("engraving"):
+            parked["engraving"] = doc.pop("engraving")
+    elif key in ENGRAVING_FIELDS:
+        _set(doc, ENGRAVING_FIELDS[key], float(value) if key in ("engraving_height", "engraving_depth") else value)
     elif key == "heirloom_on":
         if value and not doc.get("heirloom"):
             doc["heirloom"] = parked.pop("heirloom", None) or {"metal": "14k-yellow", "grams": 5.0}

@@ -45,8 +45,9 @@ def _message(exc: ValidationError) -> str:
     """One line naming the field: `ring.size.value: UK size 'N 1/3' is not ...`."""
     error = exc.errors(include_url=False)[0]
     parts = [_location(part) for part in error["loc"]]
-    # A value that may be a number or a string reports the branch type as the last location part.
-    if parts and parts[-1] in {"float", "str", "int", "bool"}:
+    # A value that may be a number or a string reports the branch type as the last location part (an unknown key
+    # that happens to be called "bool" is the key itself).
+    if parts and parts[-1] in {"float", "str", "int", "bool"} and error["type"] != "extra_forbidden":
         parts.pop()
     text = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":

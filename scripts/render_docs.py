@@ -58,6 +58,8 @@ def main() -> None:
         "half-eternity.png": ("half-eternity.json", ring_view, 0),
         "three-stone.png": ("three-stone.json", ring_view, 0),
         "side-stone-ring.png": ("side-stone-ring.json", ring_view, 0),
+        # from above the band's back, looking down through it at the inside of the shank, where the text is cut
+        "engraved-band.png": ("engraved-band.json", [(0, -17, 16), (0, 0, -6.5), (0, 0.7, 0.7)], 0),
     }
     only = set(sys.argv[1:])  # e.g. `python scripts/render_docs.py half-eternity.png`: just those
     for name, (design_file, camera, _) in shots.items():

@@ -510,6 +510,15 @@ def test_a_pendants_engraving_is_on_its_back(app):
     assert "On the back, reading from behind" in [text.value for text in at.text]
 
 
+def test_the_engraved_preset_shows_its_engraving(app):
+    at = _run(app.selectbox(key="preset").set_value("Engraved comfort band"))
+    at = _run(at.button(key="open_preset").click())
+    assert at.text_input(key="engraving").value == "FOREVER" and at.checkbox(key="engraving_cut").value is True
+    assert at.selectbox(key="engraving_font").value == "sans" and at.radio(key="engraving_place").value == "inside"
+    assert at.slider(key="engraving_height").value == 3.4 and at.slider(key="engraving_depth").value == 0.2
+    assert "Engraving: 7 characters" in table_items(at) and not warnings(at) and not errors(at)
+
+
 def test_a_preset_opens_with_its_stone(app):
     at = _run(app.selectbox(key="preset").set_value("Cushion halo"))
     at = _run(at.button(key="open_preset").click())

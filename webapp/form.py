@@ -227,9 +227,9 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
 
 def engraving_values(engraving: dict) -> dict[str, Any]:
     """The engraving's controls: cut into the metal or by hand, its font, place, letter height and depth."""
-    cut = Engraving.model_validate(engraving)
-    return {"engraving_cut": cut.cut, "engraving_font": cut.font.value, "engraving_place": cut.place.value,
-            "engraving_height": float(cut.height_mm), "engraving_depth": float(cut.depth_mm)}
+    parsed = Engraving.model_validate(engraving)  # a text alone reads as engraved by hand
+    return {"engraving_cut": parsed.cut, "engraving_font": parsed.font.value, "engraving_place": parsed.place.value,
+            "engraving_height": float(parsed.height_mm), "engraving_depth": float(parsed.depth_mm)}
 
 
 def row_values(ring: dict) -> dict[str, Any]:

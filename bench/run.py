@@ -181,7 +181,8 @@ def eternity_families() -> None:
 
 def three_stone_families() -> None:
     """Build times of three-stone rings at preview resolution: side stones of the 12 shapes in prongs or bezels,
-    round a 6.5 mm centre in prongs or a bezel (48 designs, US 7)."""
+    round a 6.5 mm centre in prongs or a bezel (48 designs, US 7); and the matrix's 18 rings whose side stones share
+    prongs with the centre (US 3-13, every band profile)."""
     import itertools
 
     from configurator.design import Shape
@@ -194,6 +195,13 @@ def three_stone_families() -> None:
             "side_stones": {"stone": {"shape": shape, "length_mm": 4.0}, "style": style}})
         times += timed(lambda design=design: build(design, PREVIEW), runs=3)
     report("three-stone: 48 designs (preview res)", times)
+    from configurator.families import shared_prongs
+
+    times = []
+    for doc in shared_prongs():
+        design = parse_design(doc)
+        times += timed(lambda design=design: build(design, PREVIEW), runs=3)
+    report("three-stone, prongs shared with the centre: 18 designs (preview res)", times)
 
 
 def side_row_families() -> None:

@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 
 from . import catalogue
+from .band_rows import seat_depth_mm
 from .design import ENGRAVING_DEPTH_MM, ENGRAVING_HEIGHT_MM, Coverage, Design, Font, Ring, SettingStyle
 from .documents import edited
 from .errors import DesignError
 from .geometry import Model
 from .outlines import pendant_outline
-from .rows import seat_depth_mm
 from .settings import (
     CENTRE_PRONG_MIN_MM,
     SUPPORTED_PRONG_MIN_MM,

@@ -739,7 +739,7 @@ class Design(Part):
         """Side stones in a channel need a band to hold them; every row keeps to the band's top."""
         side, ring = self.side_stones, self.ring
         if side.style is SettingStyle.CHANNEL:
-            from .rows import channel_width_mm
+            from .band_rows import channel_width_mm
 
             if ring.profile in RIDGED_PROFILES:
                 raise ValueError(f"side_stones.style: a channel needs a band with a flat or rounded top; a "

@@ -167,9 +167,9 @@ class Spot:
 def pendant_spot(design: Design, extent_mm: float) -> Spot:
     """The middle of the back; on a pendant whose stone's seat comes within the alloy's least wall of the cut's
     floor, just below the seat's footprint there (a brilliant's pavilion reaches down near the back)."""
+    from .forms import StoneForm
     from .outlines import pendant_outline, stone_outline
     from .pendants import BORDER_INSET_MM, BORDER_STONE_MM, girdle_height
-    from .settings import StoneForm
     from .solids import section
     from .styles import style_of
 

@@ -16,11 +16,13 @@ from functools import lru_cache
 import manifold3d
 import numpy as np
 
-from . import rows
+from . import band_rows, rows
+from .band_rows import BEZEL_LIP_MM, BEZEL_WALL_MM, GIRDLE_LIFT_MM, INTO_BAND_SHARE
 from .design import Coverage, Eternity, Ring, RowSetting
+from .forms import StoneForm
 from .outlines import stone_outline
-from .rows import BEZEL_LIP_MM, BEZEL_WALL_MM, GIRDLE_LIFT_MM, INTO_BAND_SHARE, Row
-from .settings import Parts, StoneForm, accent_prong_mm, rod
+from .rows import Row
+from .settings import Parts, accent_prong_mm, rod
 from .solids import union
 
 ROW_MARGIN_MM = 0.2  # band left beyond the stones' ends (shared prongs stand within it)
@@ -48,7 +50,7 @@ class Layout:
 
 
 def girdle_radius(ring: Ring) -> float:
-    return rows.girdle_radius(ring.size.ring_size().inner_diameter_mm / 2, ring.thickness_mm)
+    return band_rows.girdle_radius(ring.size.ring_size().inner_diameter_mm / 2, ring.thickness_mm)
 
 
 def count_for(ring: Ring, eternity: Eternity) -> int:
@@ -77,7 +79,7 @@ def band_width_needed(eternity: Eternity) -> float:
     """The narrowest band that holds the row: the stone's length and its setting's metal either side."""
     length = eternity.stone.length_mm
     if eternity.setting is RowSetting.CHANNEL:
-        return rows.channel_width_mm(length)
+        return band_rows.channel_width_mm(length)
     if eternity.setting is RowSetting.BEZEL:
         return length + 2 * (BEZEL_WALL_MM - BEZEL_LIP_MM)
     return length + 2 * ROW_MARGIN_MM
@@ -85,7 +87,7 @@ def band_width_needed(eternity: Eternity) -> float:
 
 @lru_cache(maxsize=64)
 def form_of(eternity: Eternity) -> StoneForm:
-    return StoneForm.of(eternity.stone, rows.ROW_GIRDLE_POINTS)
+    return StoneForm.of(eternity.stone, band_rows.ROW_GIRDLE_POINTS)
 
 
 def girdle_distance(outline: np.ndarray, x: float, y: float) -> float:
@@ -109,31 +111,30 @@ def prong_places(form: StoneForm, half_step_mm: float) -> tuple[tuple[float, ...
     return (0.0,), max(least, girdle_distance(outline, half_step_mm, 0.0) + PRONG_GRIP_MM)
 
 
-def _shared_prongs(form: StoneForm, row: Layout, into: float, coverage: Coverage) -> list[manifold3d.Manifold]:
-    """A prong between each two neighbours on both sides of the row's middle, thick enough to reach in over both
-    stones' girdles by PRONG_GRIP_MM (their seats notch it): it stands in the notch between them, on the band."""
+def _shared_prongs(form: StoneForm, row: Layout, placed: Row, into: float) -> list[manifold3d.Manifold]:
+    """A prong in each gap between neighbours on both sides of the row's middle, thick enough to reach in over both
+    stones' girdles by PRONG_GRIP_MM (their seats notch it): it stands in the notch between them, on the band. An
+    open row has prongs outside its first and last stones too."""
     places, radius = prong_places(form, row.step * row.girdle_radius / 2)
     bottom, top = -(GIRDLE_LIFT_MM + into), form.crown * 0.3
     prong = union([rod((0.0, y, bottom), (0.0, y, top), radius) for y in places])
-    between = [angle + row.step / 2 for angle in row.angles]
-    if coverage is not Coverage.FULL:  # the row's two ends: prongs outside the first and last stones too
-        between = [row.angles[0] - row.step / 2, *between]
-    return [rows.out_at(prong, angle, row.girdle_radius) for angle in between]
+    return rows.in_gaps(placed, prong, ends=(True, True))
 
 
 def build(ring: Ring, eternity: Eternity) -> Parts:
     """The row: its stones, their seats (to cut into the band and the setting's metal), and the setting's metal."""
     form = form_of(eternity)
     row = layout(ring, eternity)
-    placed = Row((form,) * row.count, row.angles, row.girdle_radius, eternity.coverage is Coverage.FULL)
+    placed = rows.along_band((form,) * row.count, row.angles, row.girdle_radius, eternity.coverage is Coverage.FULL)
     into = ring.thickness_mm * INTO_BAND_SHARE
-    seats = rows.cutters(placed, eternity.setting is RowSetting.CHANNEL, GIRDLE_LIFT_MM + ring.thickness_mm + 1.0)
+    seats = band_rows.cutters(placed, eternity.setting is RowSetting.CHANNEL,
+                              GIRDLE_LIFT_MM + ring.thickness_mm + 1.0)
     if eternity.setting is RowSetting.SHARED_PRONG:
-        metal = _shared_prongs(form, row, into, eternity.coverage)
+        metal = _shared_prongs(form, row, placed, into)
     elif eternity.setting is RowSetting.CHANNEL:
-        metal = rows.channel_walls(placed, into)
+        metal = band_rows.channel_walls(placed, into)
     else:
-        metal = rows.bezels(placed, into)
+        metal = band_rows.bezels(placed, into)
     return Parts(metal, seats, rows.stones(placed))
 
 

@@ -17,8 +17,9 @@ from . import catalogue, eternity, sidestones
 from .bands import Band, build_band
 from .design import Design, Piece, Shape
 from .fittings import chain, clasp
+from .forms import StoneForm
 from .pendants import Plate, bail, girdle_height, jump_ring, plate
-from .settings import STONE_LIFT_MM, Parts, StoneForm, Support, head, head_reach_mm
+from .settings import STONE_LIFT_MM, Parts, Support, head, head_reach_mm
 from .shoulders import BandTop
 from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
 from .stones import CARAT_GRAMS, StoneWeight
@@ -206,7 +207,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
 
 def _pendant(design: Design, resolution: Resolution) -> Model:
     pendant = design.pendant
-    body = plate(pendant)
+    body = plate(pendant, resolution)
     held = Parts()  # the head, uncut: its seats are cut with the plate's in one go
     rows = Parts()  # accent stones set into the plate
     girdle_z = None

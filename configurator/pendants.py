@@ -10,10 +10,12 @@ from dataclasses import dataclass
 import manifold3d
 import numpy as np
 
+from . import rows
 from .design import Bail, Outline, Pendant
 from .outlines import pendant_outline, top_on_axis
-from .settings import ACCENT_GAP_MM, BEAD_RADIUS_MM, Parts, _placed_seat, _spaced, accent_form, ball
-from .solids import offset_outline, section, slab, sphere, torus, union
+from .rows import Row, accent_form, accent_seat, pitch, spaced
+from .settings import Parts, ball
+from .solids import Resolution, offset_outline, section, slab, torus, union
 
 BAIL_MAJOR_MM = 2.2  # loop radius to the wire's centre: an opening of about 3 mm for chains
 BAIL_WIRE_MM = 0.7  # loop wire radius
@@ -34,9 +36,10 @@ class Plate:
     stone_centre: np.ndarray  # (x, y) where the centre stone sits
 
 
-def plate(pendant: Pendant) -> Plate:
-    """The plate of `pendant`; a teardrop's stone sits in its round part, others at the centre."""
-    outline = pendant_outline(pendant.outline, pendant.size_mm)
+def plate(pendant: Pendant, resolution: Resolution) -> Plate:
+    """The plate of `pendant`, its outline cut as finely as `resolution` asks of a curve its size; a teardrop's stone
+    sits in its round part, others at the centre."""
+    outline = pendant_outline(pendant.outline, pendant.size_mm, resolution.segments(pendant.size_mm / 2))
     solid = slab(section(outline), 0.0, pendant.thickness_mm)
     centre = np.zeros(2)
     if pendant.outline is Outline.TEARDROP:
@@ -117,11 +120,7 @@ def jump_ring(pendant: Pendant, body: Plate) -> manifold3d.Manifold:
 # Beads sit only between stones next to each other on the border: where stones are left out (round the bail, the
 # centre stone), the next one stands far off, and a bead half way to it would hang in the air (over a heart's cleft).
 NEIGHBOUR_REACH = 1.5  # in stone pitches
-
-
-def _neighbours(a: np.ndarray, b: np.ndarray, size: float) -> bool:
-    """Whether two border stones of `size` stand next to each other (no stone left out between them)."""
-    return float(np.linalg.norm(b - a)) < NEIGHBOUR_REACH * (size + ACCENT_GAP_MM)
+BORDER_BEAD_ACROSS = 0.45  # a border bead stands this share of a stone's size off the line between two stones
 
 
 def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
@@ -129,32 +128,26 @@ def border(body: Plate, keep_clear: float, pave_beads: bool) -> Parts:
     size = BORDER_STONE_MM
     form = accent_form(size)
     path = np.asarray(offset_outline(body.outline, -(size / 2 + BORDER_INSET_MM)).to_polygons()[0])
-    centres = [xy for xy in _spaced(path, size + ACCENT_GAP_MM)
+    centres = [xy for xy in spaced(path, pitch(size))
                if np.linalg.norm(xy - body.stone_centre) > keep_clear
                and not (abs(xy[0]) < BAIL_KEEP_CLEAR_MM and xy[1] > body.top_y - 2.0)]
     z = body.thickness - form.crown - 0.05
-    parts = Parts()
-    seats, beads = [], []
-    for index, xy in enumerate(centres):
-        centre = np.array([*xy, z])
-        parts.stones.append((form.stone, form.solid.translate(tuple(float(v) for v in centre))))
-        seats.append(_placed_seat(form, centre))
-        if pave_beads and index + 1 < len(centres) and _neighbours(xy, centres[index + 1], size):
-            # a bead either side of the gap to the next stone
-            middle, along = (xy + centres[index + 1]) / 2, centres[index + 1] - xy
-            across = np.array([-along[1], along[0]]) / max(np.linalg.norm(along), 1e-9)
-            for side in (-1, 1):
-                beads.append(sphere((*(middle + side * across * size * 0.45), body.thickness), BEAD_RADIUS_MM, 8))
-    if seats:
-        parts.seats.append(manifold3d.Manifold.compose(seats))
-    if beads:
-        parts.metal.append(manifold3d.Manifold.compose(beads))
-    if not pave_beads and centres:  # a shallow channel joining the seats
-        groove = offset_outline(path, size / 2 - 0.25)
-        inner = offset_outline(path, -(size / 2 - 0.25))
-        ring = slab(groove - inner, z, body.thickness + 1)
-        # Balls turned clear of the planes of symmetry: a stone on a diagonal would put their edges in the plane of
-        # the groove's own corner edges, crossing there edge on edge (a pinch).
-        keep = union([ball((*xy, z), size * 0.75) for xy in centres])
-        parts.seats.append(manifold3d.Manifold.batch_boolean([ring, keep], manifold3d.OpType.Intersect))
+    row = Row.of(form, centres, z)  # open: stones are left out round the bail
+    parts = Parts(stones=rows.stones(row))
+    if not centres:
+        return parts
+    parts.seats.append(manifold3d.Manifold.compose(rows.per_stone(row, lambda _: accent_seat(size))))
+    if pave_beads:
+        beads = rows.beads(row, body.thickness, size * BORDER_BEAD_ACROSS, reach=NEIGHBOUR_REACH * pitch(size))
+        if beads:
+            parts.metal.append(manifold3d.Manifold.compose(beads))
+        return parts
+    # a shallow channel joining the seats
+    groove = offset_outline(path, size / 2 - 0.25)
+    inner = offset_outline(path, -(size / 2 - 0.25))
+    ring = slab(groove - inner, z, body.thickness + 1)
+    # Balls turned clear of the planes of symmetry: a stone on a diagonal would put their edges in the plane of
+    # the groove's own corner edges, crossing there edge on edge (a pinch).
+    keep = union([ball((*xy, z), size * 0.75) for xy in centres])
+    parts.seats.append(manifold3d.Manifold.batch_boolean([ring, keep], manifold3d.OpType.Intersect))
     return parts

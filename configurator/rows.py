@@ -1,171 +1,219 @@
-"""A row of stones along the band's outside, and the metal that holds it: the one builder of eternity rows and of
-channel-set side stones.
+"""A row of stones along a path and what sets them: the one accent-row builder of halos, pavé and channel shoulders,
+eternity rows, channel side stones and pendant borders.
 
-Each stone sits across the band (its length along the finger), its girdle GIRDLE_LIFT_MM over the band's outside,
-its pavilion in a seat drilled on through to the finger for light and cleaning. Stones may differ (a graduated row):
-each comes with its own form and angle. Ring coordinates: finger axis Y, the top of the band +Z; angles from +Z.
+A row's path lies in a surface: a plane (a halo's, a pendant plate's face), its points (x, y), or the band's outside,
+its points (angle from +Z in radians, across the band along the finger axis Y). Each stone is built in its own frame
+(girdle centre at the origin, table +Z, length along Y) and placed at its point, its girdle at the row's level (a
+height over the plane, a radius round the band): round the band it is first turned to stand out of it. The row gives
+the stones, their seats (the stone grown, a hole drilled under it for light and cleaning) and what sits in the gaps
+between them (beads, shared prongs); the style adds its own metal (a halo's rim, a channel's walls or groove).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 import manifold3d
 import numpy as np
 
-from .outlines import stone_outline
-from .settings import SEAT_CLEARANCE_MM, StoneForm, seat
-from .solids import offset_outline, slab, union
+from .design import Cut, Shape, Stone
+from .forms import StoneForm, seat
+from .solids import sphere
 
-GIRDLE_LIFT_MM = 0.1  # the girdle stands this far over the band's outside
-ROW_GIRDLE_POINTS = 32
-CHANNEL_WALL_MM = 0.8  # each channel wall, across the band
-CHANNEL_LIP_MM = 0.1  # how far a wall reaches in over the girdles (the seats cut a bearing into it under its top)
-BEZEL_WALL_MM = 0.6  # a bezel cup's wall round the girdle
-BEZEL_LIP_MM = 0.25  # how far a cup's rim reaches in over the crown
-# Walls and cups reach this share of the band's thickness down into it: deep enough that none meets the band's
-# rounded edge at a shallow angle (a hair of a crevice), short of the finger.
-INTO_BAND_SHARE = 0.5
-DRILL_SHARE = 0.3  # a seat's hole through the band: this share of the stone's width, as a radius
+ACCENT_GAP_MM = 0.2  # between neighbouring accent stones
+ACCENT_GIRDLE_POINTS = 16  # an accent stone is small: sixteen girdle points keep it round to the eye
+ACCENT_DRILL_MM = 1.5  # an accent seat's hole runs this far on under the pavilion, through a band's top or a plate
+DRILL_SHARE = 0.3  # a seat's hole: this share of the stone's width, as a radius
+BEAD_RADIUS_MM = 0.3
+BEAD_SEGMENTS = 8
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a solid built in a stone's frame goes: turned `tilt` radians about the finger axis (Y), so that its +Z
+    stands out of the band at that angle from +Z, then moved to `centre`."""
+
+    centre: tuple[float, float, float]
+    tilt: float = 0.0
+
+    def put(self, solid: manifold3d.Manifold) -> manifold3d.Manifold:
+        turned = solid.rotate((0.0, math.degrees(self.tilt), 0.0)) if self.tilt else solid
+        return turned.translate(self.centre)
+
+
+def _in_plane(x: float, y: float, height: float) -> Place:
+    return Place((float(x), float(y), float(height)))
+
+
+def _around_band(angle: float, across: float, radius: float) -> Place:
+    return Place((radius * math.sin(angle), float(across), radius * math.cos(angle)), angle)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """What a row's path lies in: `place(u, v, level)` puts a point of the path at a level; a closed path's first
+    coordinate comes round to its start after `turn` more (2 pi round the band; a plane's outline closes on itself)."""
+
+    place: Callable[[float, float, float], Place]
+    turn: float
+
+
+PLANE = Surface(_in_plane, 0.0)
+BAND = Surface(_around_band, 2 * math.pi)
 
 
 @dataclass(frozen=True)
 class Row:
-    """Stones along the band at one girdle radius: each stone's form and the angle of its centre (radians from +Z),
-    in order along the band; `closed` when the row goes all round (the last stone's neighbour is the first)."""
+    """Stones along a path, in order: each stone's form and its point (u, v) on the path, their girdles' centres at
+    `level` of the `surface`; `closed` when the path goes all round (the last stone's neighbour is the first)."""
 
     forms: tuple[StoneForm, ...]
-    angles: tuple[float, ...]
-    girdle_radius: float
+    points: tuple[tuple[float, float], ...]
+    level: float
+    surface: Surface = PLANE
     closed: bool = False
+
+    @classmethod
+    def of(cls, form: StoneForm, points: Iterable, level: float, surface: Surface = PLANE, closed: bool = False) -> Row:
+        """A row of stones alike at `points`."""
+        points = tuple((float(u), float(v)) for u, v in points)
+        return cls((form,) * len(points), points, level, surface, closed)
+
+    @property
+    def places(self) -> list[Place]:
+        return [self.surface.place(u, v, self.level) for u, v in self.points]
+
+    @property
+    def angles(self) -> tuple[float, ...]:
+        """Round the band: each stone's angle from +Z (its point's first coordinate)."""
+        return tuple(u for u, _ in self.points)
 
     @property
     def alike(self) -> bool:
         return all(form is self.forms[0] for form in self.forms)
 
 
-def girdle_radius(inner_radius_mm: float, thickness_mm: float) -> float:
-    return inner_radius_mm + thickness_mm + GIRDLE_LIFT_MM
-
-
-def seat_depth_mm(form: StoneForm) -> float:
-    """How far a seat reaches into the band under its outside (its hole goes on through)."""
-    return form.pavilion - GIRDLE_LIFT_MM + SEAT_CLEARANCE_MM
-
-
-def channel_width_mm(length_mm: float) -> float:
-    """The band a channel of stones `length_mm` long needs: the stones and a wall either side past the lips."""
-    return length_mm + 2 * (CHANNEL_WALL_MM - CHANNEL_LIP_MM)
-
-
-def out_at(solid: manifold3d.Manifold, angle: float, radius: float) -> manifold3d.Manifold:
-    """A solid built with +Z out of the band, its origin at the girdle's centre, turned to stand at `angle`."""
-    return solid.rotate((0.0, math.degrees(angle), 0.0)).translate(
-        (radius * math.sin(angle), 0.0, radius * math.cos(angle)))
+def along_band(forms: tuple[StoneForm, ...], angles: Iterable[float], radius: float, closed: bool = False,
+               across: float = 0.0) -> Row:
+    """A row round the band: stones at `angles` (radians from +Z), `across` mm off the band's middle, girdles at
+    `radius` from the finger's axis."""
+    return Row(tuple(forms), tuple((float(angle), across) for angle in angles), radius, BAND, closed)
 
 
 def stones(row: Row) -> list:
     """The row's stones, placed: (stone, solid) pairs as `settings.Parts` holds them."""
-    return [(form.stone, out_at(form.solid, angle, row.girdle_radius)) for form, angle in zip(row.forms, row.angles,
-                                                                                             strict=True)]
+    return [(form.stone, place.put(form.solid)) for form, place in zip(row.forms, row.places, strict=True)]
 
 
-def _drill(form: StoneForm, through_mm: float) -> manifold3d.Manifold:
-    """The hole under a stone's seat, on through the band to the finger: light and cleaning."""
+def per_stone(row: Row, make: Callable[[StoneForm], manifold3d.Manifold]) -> list[manifold3d.Manifold]:
+    """`make(form)` (a seat, a cup: built in the stone's frame, once per form) placed at each stone."""
+    made: dict[int, manifold3d.Manifold] = {}
+    for form in row.forms:
+        if id(form) not in made:
+            made[id(form)] = make(form)
+    return [place.put(made[id(form)]) for form, place in zip(row.forms, row.places, strict=True)]
+
+
+def pitch(size_mm: float) -> float:
+    """Centre to centre of neighbouring accent stones of `size_mm`."""
+    return size_mm + ACCENT_GAP_MM
+
+
+def spaced(path: np.ndarray, apart: float) -> np.ndarray:
+    """Points evenly spaced round a closed 2D path, as many as fit `apart`, and none closer than `apart` across a
+    cusp (a heart's cleft, a teardrop's point), where the path doubles back."""
+    closed = np.vstack([path, path[:1]])
+    steps = np.linalg.norm(np.diff(closed, axis=0), axis=1)
+    total = steps.sum()
+    count = max(3, int(total // apart))
+    along = np.concatenate([[0], np.cumsum(steps)])
+    targets = np.arange(count) * total / count
+    x = np.interp(targets, along, closed[:, 0])
+    y = np.interp(targets, along, closed[:, 1])
+    kept: list[np.ndarray] = []
+    for point in np.column_stack([x, y]):
+        if all(np.linalg.norm(point - other) >= apart - 1e-6 for other in kept):
+            kept.append(point)
+    return np.array(kept)
+
+
+@lru_cache(maxsize=64)
+def accent_form(size_mm: float) -> StoneForm:
+    """A round brilliant accent stone (diamond) of `size_mm`."""
+    stone = Stone(shape=Shape.ROUND, cut=Cut.BRILLIANT, material="diamond", length_mm=round(size_mm, 3))
+    return StoneForm.of(stone, ACCENT_GIRDLE_POINTS)
+
+
+def drill(form: StoneForm, top: float, depth: float, segments: int = 8) -> manifold3d.Manifold:
+    """The hole under a stone's seat for light and cleaning, from height `top` (the stone's frame) `depth` down."""
     radius = DRILL_SHARE * min(form.stone.length_mm, form.stone.outline_width_mm)
-    return manifold3d.Manifold.cylinder(through_mm, radius, radius, 12).translate((0.0, 0.0, -through_mm))
+    return manifold3d.Manifold.cylinder(depth, radius, radius, segments).translate((0.0, 0.0, top - depth))
 
 
-def cutters(row: Row, trough: bool, through_mm: float) -> list[manifold3d.Manifold]:
-    """The row's seats and holes. Stones in a channel (`trough`) sit in one trough (the hull of each two neighbours'
-    seats: no sliver of metal is left between them); otherwise each has its own seat, with castable metal between."""
-    placed = [out_at(seat(form), angle, row.girdle_radius) for form, angle in zip(row.forms, row.angles, strict=True)]
-    drills = [out_at(_drill(form, through_mm), angle, row.girdle_radius)
-              for form, angle in zip(row.forms, row.angles, strict=True)]
-    if not trough:
-        return [union([manifold3d.Manifold.batch_hull([cut, drill]) for cut, drill in zip(placed, drills, strict=True)])]
-    pairs = list(zip(placed, placed[1:], strict=False))
-    if row.closed:
-        pairs.append((placed[-1], placed[0]))
-    if not pairs:  # one stone alone
-        return [union([*placed, *drills])]
-    return [union([*(manifold3d.Manifold.batch_hull([first, second]) for first, second in pairs), *drills])]
+def drilled_seat(form: StoneForm, hole: manifold3d.Manifold) -> manifold3d.Manifold:
+    """A seat as a setting burr cuts it: the stone grown by the clearance, the pavilion's cone carried down into its
+    drilled `hole` (one convex cutter)."""
+    return manifold3d.Manifold.batch_hull([seat(form), hole])
 
 
-def _wall_arc(inner_y: float, low: float, high: float, first: float, last: float, segments: int,
-              closed: bool) -> list[manifold3d.Manifold]:
-    """The two walls (either side of the row's middle) from angle `first` to `last`, or all round."""
-    outer_y = inner_y + CHANNEL_WALL_MM
-    walls = []
-    for side in (1, -1):
-        y0, y1 = sorted((side * inner_y, side * outer_y))
-        section = manifold3d.CrossSection([np.ascontiguousarray([(low, y0), (high, y0), (high, y1), (low, y1)])])
-        if closed:
-            walls.append(manifold3d.Manifold.revolve(section, circular_segments=segments)
-                         .rotate((90.0, 0.0, 0.0)).rotate((0.0, -90.0, 0.0)))
+@lru_cache(maxsize=64)
+def accent_seat(size_mm: float) -> manifold3d.Manifold:
+    """An accent stone's seat: drilled on ACCENT_DRILL_MM under its pavilion."""
+    form = accent_form(size_mm)
+    return drilled_seat(form, drill(form, -form.pavilion, ACCENT_DRILL_MM))
+
+
+class Gap(NamedTuple):
+    """The gap between two neighbouring stones: its middle on the path, the unit way across the row there (at right
+    angles to the line between the two) and the two's distance apart (in the path's own units)."""
+
+    middle: np.ndarray
+    across: np.ndarray
+    apart: float
+
+
+def gaps(row: Row, ends: tuple[bool, bool] = (False, False)) -> list[Gap]:
+    """The gaps between neighbouring stones, in order (a closed row's last to its first too); where `ends` says so,
+    an open row's first or last stone's outer side too, as far out as the gap next to it."""
+    points = np.array(row.points, dtype=float).reshape(-1, 2)
+    pairs = list(zip(points, points[1:], strict=False))
+    if row.closed and len(points) > 1:
+        pairs.append((points[-1], points[0] + (row.surface.turn, 0.0)))
+    elif len(points) > 1:
+        if ends[0]:
+            pairs.insert(0, (2 * points[0] - points[1], points[0]))
+        if ends[1]:
+            pairs.append((points[-1], 2 * points[-1] - points[-2]))
+    result = []
+    for a, b in pairs:
+        along = b - a
+        apart = float(np.linalg.norm(along))
+        result.append(Gap((a + b) / 2, np.array([-along[1], along[0]]) / max(apart, 1e-9), apart))
+    return result
+
+
+def in_gaps(row: Row, solid: manifold3d.Manifold, ends: tuple[bool, bool] = (False, False)) -> list[manifold3d.Manifold]:
+    """`solid` (shared prongs, built in a stone's frame) at the middle of each gap, at the row's level."""
+    return [row.surface.place(*gap.middle, row.level).put(solid) for gap in gaps(row, ends)]
+
+
+def beads(row: Row, level: float, off_mm: float, reach: float = math.inf,
+          clear: Callable[[np.ndarray], bool] | None = None,
+          ends: tuple[bool, bool] = (False, False)) -> list[manifold3d.Manifold]:
+    """A bead either side of each gap, `off_mm` across the row from its middle, centred at `level`: none in a gap
+    `reach` or more wide (a stone left out there: a bead half way would hang in the air), none at a point (u, v)
+    that `clear` refuses (beside a prong)."""
+    bead = sphere((0.0, 0.0, 0.0), BEAD_RADIUS_MM, BEAD_SEGMENTS)
+    placed = []
+    for gap in gaps(row, ends):
+        if gap.apart >= reach:
             continue
-        span = math.degrees(last - first)
-        arc = manifold3d.Manifold.revolve(section, circular_segments=segments, revolve_degrees=span)
-        # revolved round Z from +X: centred on +X, turned so the axis is Y and the arc centred on +Z, then on to its
-        # middle angle
-        arc = arc.rotate((0.0, 0.0, -span / 2)).rotate((90.0, 0.0, 0.0)).rotate((0.0, -90.0, 0.0))
-        walls.append(arc.rotate((0.0, math.degrees((first + last) / 2), 0.0)))
-    return walls
-
-
-def channel_walls(row: Row, into: float, open_ends: tuple[bool, bool] = (False, False)) -> list[manifold3d.Manifold]:
-    """Two walls along the row reaching in over the girdles by CHANNEL_LIP_MM, `into` the band. An end runs on past
-    its stone by a wall's width (the stone rests against the band's metal beyond its seat), or, where `open_ends`
-    says so, stops a little inside the stone (a side row's end next to the centre's head)."""
-    radius = row.girdle_radius
-    low = radius - GIRDLE_LIFT_MM - into
-    high = radius + max(form.crown for form in row.forms) * 0.35
-    if row.closed or (row.alike and not any(open_ends)):  # an eternity row: walls revolved along it
-        form = row.forms[0]
-        past = (form.stone.outline_width_mm / 2 + CHANNEL_WALL_MM) / radius
-        first, last = row.angles[0] - past, row.angles[-1] + past
-        segments = max(96, 4 * len(row.forms)) if row.closed else max(24, 2 * len(row.forms))
-        return _wall_arc(form.stone.length_mm / 2 - CHANNEL_LIP_MM, low, high, first, last, segments, row.closed)
-    return _graduated_walls(row, low, high, open_ends)
-
-
-# An open end (a side row's, next to the centre's head) stops this share of its stone's width in from the girdle's
-# end: stopped at the girdle's end, its face would stand in the seat's curve and leave a sliver.
-OPEN_END_IN = 0.25
-SLICE_MM = 0.05  # a graduated wall's slices are this thick along the band
-
-
-def _graduated_walls(row: Row, low: float, high: float, open_ends: tuple[bool, bool]) -> list[manifold3d.Manifold]:
-    """A graduated row's walls: at each stone's centre a slice of wall reaching in over its girdle by the lip, each
-    two neighbouring slices hulled into one straight piece (pieces share their slices, so they overlap), the inner
-    edge tapering from stone to stone; past the row's far end it runs on by a wall's width."""
-    radius = row.girdle_radius
-    outer = max(form.stone.length_mm for form in row.forms) / 2 - CHANNEL_LIP_MM + CHANNEL_WALL_MM
-    stations = [(angle, form.stone.length_mm / 2 - CHANNEL_LIP_MM) for form, angle in zip(row.forms, row.angles,
-                                                                                          strict=True)]
-    first, last = row.forms[0].stone.outline_width_mm, row.forms[-1].stone.outline_width_mm
-    start = stations[0][0] - (first * (0.5 - OPEN_END_IN) if open_ends[0] else first / 2 + CHANNEL_WALL_MM) / radius
-    end = stations[-1][0] + (last * (0.5 - OPEN_END_IN) if open_ends[1] else last / 2 + CHANNEL_WALL_MM) / radius
-    stations = [(start, stations[0][1]), *stations, (end, stations[-1][1])]
-    walls = []
-    for side in (1, -1):
-        slices = []
-        for angle, inner in stations:
-            y0, y1 = sorted((side * inner, side * outer))
-            box = manifold3d.Manifold.cube((SLICE_MM, y1 - y0, high - low)).translate((-SLICE_MM / 2, y0, low))
-            slices.append(box.rotate((0.0, math.degrees(angle), 0.0)))
-        walls += [manifold3d.Manifold.batch_hull([a, b]) for a, b in zip(slices, slices[1:], strict=False)]
-    return [union(walls)]
-
-
-def bezels(row: Row, into: float) -> list[manifold3d.Manifold]:
-    """A cup round each stone's girdle, standing in the band."""
-    cups = []
-    for form, angle in zip(row.forms, row.angles, strict=True):
-        stone = form.stone
-        outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, ROW_GIRDLE_POINTS)
-        cup = slab(offset_outline(outline, BEZEL_WALL_MM - BEZEL_LIP_MM + SEAT_CLEARANCE_MM),
-                   -(GIRDLE_LIFT_MM + into), form.crown * 0.4)
-        cups.append(out_at(cup, angle, row.girdle_radius))
-    return cups
+        for side in (-1, 1):
+            point = gap.middle + side * gap.across * off_mm
+            if clear is None or clear(point):
+                placed.append(row.surface.place(*point, level).put(bead))
+    return placed

@@ -19,12 +19,13 @@ from functools import lru_cache
 import manifold3d
 import numpy as np
 
-from .design import Cut, Setting, SettingStyle, Shape, Stone
+from . import rows
+from .design import Setting, SettingStyle, Shape, Stone
+from .forms import StoneForm, seat
 from .outlines import stone_outline
-from .solids import cleaned, offset_outline, polygon_area, section, slab, sphere, subtract, union
-from .stones import hull_corners, stone_solid
+from .rows import BEAD_RADIUS_MM, Row, accent_form, drill, pitch, spaced
+from .solids import offset_outline, polygon_area, section, slab, subtract, union
 
-SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
 CENTRE_PRONG_MIN_MM = 1.0  # free-standing prongs (PRODUCT.md)
 SUPPORTED_PRONG_MIN_MM = 0.8  # prongs braced by a rim or rail (PRODUCT.md)
 CENTRE_PRONG_MAX_MM = 1.5
@@ -32,7 +33,6 @@ STONE_LIFT_MM = 0.4  # a centre stone's culet clears the band's top by this much
 PRONG_BITE = 0.35  # share of a prong's diameter that overlaps the girdle (the notch the seat cuts)
 BEZEL_WALL_MM = 0.9
 BEZEL_LIP_MM = 0.45  # how far the bezel's top edge reaches in over the crown
-BEAD_RADIUS_MM = 0.3
 RAIL_HEIGHT_MM = 0.8  # the gallery rail joining the prongs: a wall at the metal's minimum
 # The rail's walls stand this far past a prong's sides: a rail exactly as wide as the prong would meet it face to face
 # (its rounded corner round a prong on the outline's corner is the prong's own surface), leaving a seam of no width.
@@ -42,6 +42,7 @@ KNEE_DEPTH_MAX_MM = 1.0
 RIM_WALL_MM = 0.45  # a halo rim's metal beyond its accent stones' girdles
 HALO_RIDGE_MM = 0.45  # metal between neighbouring halo seats at the rim's top: over the 0.35 mm detail (PRODUCT.md)
 HALO_BEAD_LIFT_MM = 0.1  # a halo bead's centre over the rim's top: it grips the accents' girdles
+HALO_BEAD_ACROSS = 0.42  # a halo bead stands this share of an accent's size off the line between two accents
 HALO_DRILL_BELOW_MM = 0.1  # a halo seat's hole runs this far through the rim's underside
 RIM_INTO_RAIL_MM = 0.05  # a halo rim's inner edge reaches this far over its gallery rail
 POST_TOP_MM = 0.45  # radius of a halo post's top, just under the rim
@@ -55,7 +56,6 @@ ANCHOR_DEPTH_MM = 0.3  # a support's anchor lies at least this far inside it (a 
 # the finger hole, the two surfaces crossing by a hair (a pinch in the file).
 FOOT_COVER_MM = 0.15
 FOOT_MIN_MM = 0.3  # the smallest foot ball: a post never narrows below 0.6 mm where it enters its support
-ACCENT_GAP_MM = 0.2  # between neighbouring accent stones
 ACCENT_PRONG_SIZES = ((1.2, 0.5), (1.5, 0.6), (1.7, 0.7), (2.5, 0.8))  # stone mm -> prong mm (PRODUCT.md)
 POINTED = (Shape.PEAR, Shape.MARQUISE, Shape.HEART, Shape.TRILLION)
 
@@ -72,39 +72,6 @@ def accent_prong_mm(stone_mm: float) -> float:
 def centre_prong_mm(stone: Stone) -> float:
     """Prong diameter for a centre stone: free-standing, so at least 1.0 mm, growing with the stone."""
     return float(np.clip(0.15 * min(stone.length_mm, stone.outline_width_mm), CENTRE_PRONG_MIN_MM, CENTRE_PRONG_MAX_MM))
-
-
-@dataclass(frozen=True)
-class StoneForm:
-    """A stone's solid and its heights: crown above the girdle centre, pavilion below it."""
-
-    stone: Stone
-    solid: manifold3d.Manifold
-    crown: float
-    pavilion: float
-
-    @classmethod
-    def of(cls, stone: Stone, girdle_points: int = 64) -> StoneForm:
-        """The form of `stone`, made once per stone and girdle (a ring's placement and its head share it)."""
-        return _form(stone, girdle_points)
-
-
-@lru_cache(maxsize=256)
-def _form(stone: Stone, girdle_points: int) -> StoneForm:
-    solid = stone_solid(stone, girdle_points)
-    if not _hollowed(stone):
-        solid = _through_corners(solid)
-    solid = cleaned(solid)  # once per stone: every placed copy of it is as clean (see geometry.Meshed)
-    low, high = solid.bounding_box()[2], solid.bounding_box()[5]
-    return StoneForm(stone, solid, high, -low)
-
-
-def _through_corners(solid: manifold3d.Manifold) -> manifold3d.Manifold:
-    """A convex solid rebuilt through its corners alone, the same shape: girdle points strung along a straight edge
-    (a cut corner, an emerald's side) leave facets of no area along it, and a prong crossing one, or a seat cut past
-    it, leaves two vertices in one place."""
-    points = np.asarray(solid.to_mesh64().vert_properties)[:, :3]
-    return manifold3d.Manifold.hull_points(hull_corners(points))
 
 
 @dataclass
@@ -154,34 +121,6 @@ def head_reach_mm(stone: Stone, prong_mm: float | None = None, style: SettingSty
     if style is SettingStyle.BEZEL:
         return farthest + BEZEL_WALL_MM
     return farthest + (prong_mm or centre_prong_mm(stone)) * (1 - PRONG_BITE)
-
-
-def _hollowed(stone: Stone) -> bool:
-    """Whether the stone's outline has a hollow (a heart's cleft): its convex hull is over 1 % larger."""
-    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
-    return manifold3d.CrossSection.hull_points(np.ascontiguousarray(outline)).area() > 1.01 * abs(polygon_area(outline))
-
-
-# The stone and the metal round it share their planes of symmetry, so a seat's edges and the metal's can lie in one
-# plane: cut there, they leave a crack closed to zero width. The seat turns this little about the stone's axis (at
-# most a couple of microns at its edge, far inside its 0.05 mm clearance), so no edge of it lies in such a plane.
-SEAT_TWIST_DEG = 0.02
-
-
-def seat(form: StoneForm, clearance: float = SEAT_CLEARANCE_MM) -> manifold3d.Manifold:
-    """The cutter for a stone's seat: the stone grown by `clearance` all round (about its girdle centre)."""
-    size = np.array([form.stone.outline_width_mm, form.stone.length_mm, form.crown + form.pavilion])
-    grown = form.solid.scale(tuple((size + 2 * clearance) / size))
-    if _hollowed(form.stone):
-        # Scaling pulls the sides of a hollow into the stone. A heart is two convex halves: each is grown by the
-        # clearance every way (the hull of its corners moved to those of a cube of that half-size), and the two grown
-        # halves overlap by twice the clearance across the middle, so their union has no surfaces a hair apart.
-        corners = np.asarray(form.solid.to_mesh().vert_properties)[:, :3]
-        cube = np.array([(dx, dy, dz) for dx in (-1, 1) for dy in (-1, 1) for dz in (-1, 1)], dtype=float) * clearance
-        halves = [corners[corners[:, 0] >= -1e-6], corners[corners[:, 0] <= 1e-6]]
-        grown = union([manifold3d.Manifold.hull_points((half[:, None, :] + cube[None]).reshape(-1, 3))
-                       for half in halves])
-    return grown.rotate((0.0, 0.0, SEAT_TWIST_DEG))
 
 
 def prong_angles(shape: Shape, count: int) -> np.ndarray:
@@ -299,30 +238,6 @@ def bezel(form: StoneForm, support: Support, precut: bool = True) -> Parts:
     return _finish([cup, *posts], [seat(form)], [(stone, form.solid)], precut)
 
 
-ACCENT_GIRDLE_POINTS = 16  # an accent stone is small: sixteen girdle points keep it round to the eye
-
-
-@lru_cache(maxsize=64)
-def accent_form(size_mm: float) -> StoneForm:
-    """A round brilliant accent stone (diamond) of `size_mm`."""
-    stone = Stone(shape=Shape.ROUND, cut=Cut.BRILLIANT, material="diamond", length_mm=round(size_mm, 3))
-    return StoneForm.of(stone, ACCENT_GIRDLE_POINTS)
-
-
-@lru_cache(maxsize=64)
-def accent_seat(size_mm: float) -> manifold3d.Manifold:
-    """An accent stone's seat as a setting burr cuts it: the stone grown by the clearance, with the
-    pavilion's cone carried down into a drilled hole for light and cleaning (one convex cutter)."""
-    form = accent_form(size_mm)
-    radius = 0.3 * size_mm
-    drill = manifold3d.Manifold.cylinder(1.5, radius, radius, 8).translate((0.0, 0.0, -form.pavilion - 1.5))
-    return manifold3d.Manifold.batch_hull([seat(form), drill])
-
-
-def _placed(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
-    return form.solid.translate(tuple(float(v) for v in centre))
-
-
 def halo_prong_mm(stone: Stone) -> float:
     """Prong diameter for a centre stone in a halo: the rim braces the prongs, so 0.2 mm under free-standing."""
     return max(SUPPORTED_PRONG_MIN_MM, centre_prong_mm(stone) - 0.2)
@@ -348,47 +263,35 @@ def halo(form: StoneForm, count: int, support: Support, precut: bool = True, dia
     parts = prongs(form, count, False, support, diameter=prong, precut=False)  # cut once, with the accents' seats
     accent = halo_accent_mm(stone)
     small = accent_form(accent)
-    pitch = accent + ACCENT_GAP_MM
+    apart = pitch(accent)
     distance = prong * (1 - PRONG_BITE) + 0.15 + accent / 2
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
-    centres = _spaced(np.asarray(offset_outline(outline, distance).to_polygons()[0]), pitch)
-    lift, depth = _rim_levels(accent, pitch)
+    centres = spaced(np.asarray(offset_outline(outline, distance).to_polygons()[0]), apart)
+    lift, depth = _rim_levels(accent, apart)
     rim_top = -0.3 * form.pavilion + 0.05
-    z = rim_top + lift  # the accents' girdles stand over the rim, held by its beads
+    row = Row.of(small, centres, rim_top + lift, closed=True)  # the girdles stand over the rim, held by its beads
     floor = max(support.anchor(*np.clip(xy, -np.array(support.reach), np.array(support.reach)))[2] for xy in centres)
     on_support = rim_top - depth < floor + ANCHOR_DEPTH_MM + HALO_CLEAR_MM  # too close to leave a gap under it
     rim_low = min(rim_top - depth, floor) if on_support else rim_top - depth
     rail = _rail(parts.metal, rim_low, rim_top)
     rim = slab(offset_outline(outline, distance + accent / 2 + RIM_WALL_MM) - _rim_hole(rail, outline, prong),
                rim_low, rim_top)
-    seats, stones = [], []
-    for xy in centres:
-        centre = np.array([*xy, z])
-        stones.append((small.stone, _placed(small, centre)))
-        seats.append(_halo_seat(accent, pitch).translate(tuple(float(v) for v in centre)))
+    seats = rows.per_stone(row, lambda _: _halo_seat(accent, apart))
     middles = (centres + np.roll(centres, -1, axis=0)) / 2
-    beads = _beads(centres, accent, rim_top + HALO_BEAD_LIFT_MM, _prong_axes(stone, outline, count, prong), prong)
+    prongs_at = _prong_axes(stone, outline, count, prong)
+
+    def clear(bead: np.ndarray) -> bool:  # none beside a centre prong: it holds the stones there (a bead, a slit)
+        return np.linalg.norm(prongs_at - bead, axis=1).min() >= prong / 2 + BEAD_RADIUS_MM + HALO_CLEAR_MM
+
+    beads = manifold3d.Manifold.compose(rows.beads(row, rim_top + HALO_BEAD_LIFT_MM, accent * HALO_BEAD_ACROSS,
+                                                   clear=clear))
     rods = union([piece for piece in parts.metal if piece is not rail])
     posts = [] if on_support else _posts(stone, middles, support, rim_top - depth, rods)
     # Every seat cuts the rim, beads, posts and prongs: a post may pass under a stone's pavilion.
     metal = [rods, *([rail] if rail is not None else []), rim, beads, *posts]
     if precut:  # neighbouring seats are apart by the gap: they compose
         metal = [subtract(union(metal), [manifold3d.Manifold.compose(seats), *parts.seats])]
-    return Parts(metal, [*parts.seats, *seats], [*parts.stones, *stones])  # seats still cut what they reach
-
-
-def _beads(centres: np.ndarray, accent: float, z: float, prongs_at: np.ndarray, prong: float) -> manifold3d.Manifold:
-    """Shared beads either side of each gap between neighbouring accents, at height `z`; none beside a centre
-    prong (at `prongs_at`, of diameter `prong`): the prong holds the stones there, and a bead would leave a slit."""
-    beads = []
-    for a, b in zip(centres, np.roll(centres, -1, axis=0), strict=True):
-        along = b - a
-        across = np.array([along[1], -along[0]]) / max(np.linalg.norm(along), 1e-9)
-        for side in (-1, 1):
-            bead = (a + b) / 2 + side * across * accent * 0.42
-            if np.linalg.norm(prongs_at - bead, axis=1).min() >= prong / 2 + BEAD_RADIUS_MM + HALO_CLEAR_MM:
-                beads.append(sphere([*bead, z], BEAD_RADIUS_MM, 8))
-    return manifold3d.Manifold.compose(beads)
+    return Parts(metal, [*parts.seats, *seats], [*parts.stones, *rows.stones(row)])  # seats still cut what they reach
 
 
 def _posts(stone: Stone, middles: np.ndarray, support: Support, rim_low: float,
@@ -421,8 +324,8 @@ def _prong_axes(stone: Stone, outline: np.ndarray, count: int, diameter: float) 
 
 
 @lru_cache(maxsize=64)
-def _rim_levels(size_mm: float, pitch: float) -> tuple[float, float]:
-    """A halo rim's levels under accent stones of `size_mm` set `pitch` apart: how far the girdles stand over its top
+def _rim_levels(size_mm: float, apart: float) -> tuple[float, float]:
+    """A halo rim's levels under accent stones of `size_mm` set `apart` apart: how far the girdles stand over its top
     so that neighbouring seats leave `HALO_RIDGE_MM` of metal between them there (the seats' cones narrow down
     the pavilion), and its depth."""
     cutter = seat(accent_form(size_mm))
@@ -430,21 +333,19 @@ def _rim_levels(size_mm: float, pitch: float) -> tuple[float, float]:
     for _ in range(20):  # bisect: the seat only narrows with depth
         lift = (low + high) / 2
         box = cutter.slice(-lift).bounds()
-        low, high = (low, lift) if pitch - (box[2] - box[0]) >= HALO_RIDGE_MM else (lift, high)
+        low, high = (low, lift) if apart - (box[2] - box[0]) >= HALO_RIDGE_MM else (lift, high)
     return high, 0.05 + 0.9 * accent_form(size_mm).pavilion
 
 
 @lru_cache(maxsize=64)
-def _halo_seat(size_mm: float, pitch: float) -> manifold3d.Manifold:
+def _halo_seat(size_mm: float, apart: float) -> manifold3d.Manifold:
     """An accent stone's seat in a halo's rim as a setting burr cuts it: the stone grown by the clearance, its
     pavilion's cone ending in a hole drilled through the rim for light and cleaning. A cone and a hole, not their
     hull: neighbouring seats leave a ridge of metal between them, not a thin wall."""
     form = accent_form(size_mm)
-    lift, depth = _rim_levels(size_mm, pitch)
-    radius = 0.3 * size_mm
+    lift, depth = _rim_levels(size_mm, apart)
     bottom = -lift - depth - HALO_DRILL_BELOW_MM
-    drill = manifold3d.Manifold.cylinder(-0.5 * form.pavilion - bottom, radius, radius, 8).translate((0.0, 0.0, bottom))
-    return union([seat(form), drill])
+    return union([seat(form), drill(form, -0.5 * form.pavilion, -0.5 * form.pavilion - bottom)])
 
 
 def _opening(piece: manifold3d.Manifold) -> np.ndarray | None:
@@ -470,29 +371,6 @@ def _rim_hole(rail: manifold3d.Manifold | None, outline: np.ndarray, prong: floa
     if rail is None:
         return offset_outline(outline, -PRONG_BITE * prong)
     return section(_opening(rail)).offset(RIM_INTO_RAIL_MM, manifold3d.JoinType.Round, circular_segments=16)
-
-
-def _placed_seat(form: StoneForm, centre: np.ndarray) -> manifold3d.Manifold:
-    """An accent stone's drilled seat, moved to `centre`."""
-    return accent_seat(form.stone.length_mm).translate(tuple(float(v) for v in centre))
-
-
-def _spaced(path: np.ndarray, pitch: float) -> np.ndarray:
-    """Points evenly spaced round a closed path, as many as fit at `pitch`, and none closer than `pitch`
-    across a cusp (a heart's cleft, a teardrop's point), where the path doubles back."""
-    closed = np.vstack([path, path[:1]])
-    steps = np.linalg.norm(np.diff(closed, axis=0), axis=1)
-    total = steps.sum()
-    count = max(3, int(total // pitch))
-    along = np.concatenate([[0], np.cumsum(steps)])
-    targets = np.arange(count) * total / count
-    x = np.interp(targets, along, closed[:, 0])
-    y = np.interp(targets, along, closed[:, 1])
-    kept: list[np.ndarray] = []
-    for point in np.column_stack([x, y]):
-        if all(np.linalg.norm(point - other) >= pitch - 1e-6 for other in kept):
-            kept.append(point)
-    return np.array(kept)
 
 
 def head(stone: Stone, setting: Setting, support: Support, precut: bool = True, open_toward: tuple[int, ...] = ()

@@ -12,17 +12,11 @@ from dataclasses import dataclass
 import manifold3d
 import numpy as np
 
-from .settings import (
-    ACCENT_GAP_MM,
-    BEAD_RADIUS_MM,
-    SEAT_CLEARANCE_MM,
-    Parts,
-    StoneForm,
-    accent_form,
-    accent_seat,
-    seat,
-)
-from .solids import capsule, section, sphere, union
+from . import rows
+from .forms import SEAT_CLEARANCE_MM, StoneForm, seat
+from .rows import ACCENT_GAP_MM, accent_form, accent_seat, along_band, pitch
+from .settings import Parts
+from .solids import capsule, section, union
 
 CHANNEL_WALL_MM = 0.8  # metal left either side of a channel (the wall minimum, PRODUCT.md)
 CHANNEL_LIP_MM = 0.25  # how far the walls reach over the girdles
@@ -39,17 +33,11 @@ class BandTop:
     head_angle: float
 
 
-def _at_angle(solid: manifold3d.Manifold, angle: float, radius: float, y: float = 0.0) -> manifold3d.Manifold:
-    """Turn a solid built with +Z up so its +Z points out of the band at `angle` (radians from +Z)."""
-    return solid.rotate((0.0, math.degrees(angle), 0.0)).translate(
-        (radius * math.sin(angle), y, radius * math.cos(angle))
-    )
-
-
-def _angles(top: BandTop, size: float, count: int) -> list[float]:
-    step = (size + ACCENT_GAP_MM) / top.radius
+def _angles(top: BandTop, size: float, count: int, side: int) -> list[float]:
+    """One shoulder's stones (`side` 1 the right, +X; -1 the left), outward from the head."""
+    step = pitch(size) / top.radius
     first = top.head_angle + step / 2
-    return [side * (first + index * step) for side in (1, -1) for index in range(count)]
+    return [side * (first + index * step) for index in range(count)]
 
 
 def channel_size(band_width: float) -> float:
@@ -73,19 +61,16 @@ def channel(top: BandTop) -> Parts:
     size = channel_size(top.width)
     form = accent_form(size)
     radius = top.radius - form.crown - 0.05
-    step = (size + ACCENT_GAP_MM) / top.radius
+    step = pitch(size) / top.radius
     parts = Parts()
-    cutter = seat(form)
-    seats = []
-    angles = _angles(top, size, STONES_PER_SIDE)
-    for angle in angles:
-        parts.stones.append((form.stone, _at_angle(form.solid, angle, radius)))
-        seats.append(_at_angle(cutter, angle, radius))
-    grooves = []
+    seats, grooves = [], []
     for side in (1, -1):
-        ends = sorted(side * a for a in angles if a * side > 0)
-        first, last = ends[0] - step / 2, ends[-1] + step / 2
-        groove = _groove(top, radius, size / 2 - CHANNEL_LIP_MM, first, last)
+        angles = _angles(top, size, STONES_PER_SIDE, side)
+        row = along_band((form,) * STONES_PER_SIDE, angles, radius)
+        parts.stones += rows.stones(row)
+        seats += rows.per_stone(row, seat)
+        ends = sorted(side * angle for angle in angles)
+        groove = _groove(top, radius, size / 2 - CHANNEL_LIP_MM, ends[0] - step / 2, ends[-1] + step / 2)
         grooves.append(groove if side > 0 else groove.mirror((1.0, 0.0, 0.0)))
     parts.seats.append(union([manifold3d.Manifold.compose(seats), *grooves]))
     return parts
@@ -95,10 +80,10 @@ PAVE_SINK_MM = 0.05  # a pavé stone's table sits this far under the band's top
 
 
 def pave_layout(band_width: float) -> tuple[int, float]:
-    """Rows and stone size of pavé on a band of this width."""
-    rows = 1 if band_width < 3.4 else 2
-    size = float(np.clip((band_width - 1.0) / rows - ACCENT_GAP_MM, 1.0, 1.5))
-    return rows, size
+    """Lines of stones along each shoulder (one or two) and their size, for pavé on a band of this width."""
+    lines = 1 if band_width < 3.4 else 2
+    size = float(np.clip((band_width - 1.0) / lines - ACCENT_GAP_MM, 1.0, 1.5))
+    return lines, size
 
 
 def pave_seat_depth_mm(size_mm: float) -> float:
@@ -108,25 +93,26 @@ def pave_seat_depth_mm(size_mm: float) -> float:
     return PAVE_SINK_MM + form.crown + form.pavilion + SEAT_CLEARANCE_MM
 
 
+PAVE_BEAD_UNDER_TOP_MM = 0.1  # a pavé bead's centre under the band's top
+PAVE_BEAD_ACROSS = 0.42  # a pavé bead stands this share of a stone's size off its line
+
+
 def pave(top: BandTop) -> Parts:
-    """Small round stones in drilled seats, held by beads raised between them."""
-    rows, size = pave_layout(top.width)
+    """Small round stones in drilled seats, held by beads raised between them: a line (or two) along each shoulder,
+    a pair of beads past each stone on its side away from the head."""
+    lines, size = pave_layout(top.width)
     form = accent_form(size)
     radius = top.radius - form.crown - PAVE_SINK_MM
-    offsets = [0.0] if rows == 1 else [-(size + ACCENT_GAP_MM) / 2, (size + ACCENT_GAP_MM) / 2]
+    offsets = [0.0] if lines == 1 else [-pitch(size) / 2, pitch(size) / 2]
     parts = Parts()
-    angles = _angles(top, size, STONES_PER_SIDE + 1)
-    cutter = accent_seat(size)
     seats, beads = [], []
-    step = (size + ACCENT_GAP_MM) / top.radius
-    bead = sphere((0.0, 0.0, 0.0), BEAD_RADIUS_MM, 8)
-    for angle in angles:
+    for side in (1, -1):
+        angles = _angles(top, size, STONES_PER_SIDE + 1, side)
         for y in offsets:
-            parts.stones.append((form.stone, _at_angle(form.solid, angle, radius, y)))
-            seats.append(_at_angle(cutter, angle, radius, y))
-            for side in (-1, 1):  # beads at the corners between stones
-                bead_angle = angle + math.copysign(step / 2, angle)
-                beads.append(_at_angle(bead, bead_angle, top.radius - 0.1, y + side * size * 0.42))
+            row = along_band((form,) * len(angles), angles, radius, across=y)
+            parts.stones += rows.stones(row)
+            seats += rows.per_stone(row, lambda _: accent_seat(size))
+            beads += rows.beads(row, top.radius - PAVE_BEAD_UNDER_TOP_MM, size * PAVE_BEAD_ACROSS, ends=(False, True))
     parts.seats.append(manifold3d.Manifold.compose(seats))  # seats and beads never touch their own kind
     parts.metal.append(manifold3d.Manifold.compose(beads))
     return parts

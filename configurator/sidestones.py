@@ -3,7 +3,7 @@ graduated row of them.
 
 In prongs or a bezel, each side stone gets its own head, built as the centre's is in its own frame, then turned out
 along the band, SIDE_GAP_MM clear of its neighbour nearer the centre (the centre's head, or the side stone before).
-In a channel, the stones sit in one trough along the band (`rows`), the first SIDE_GAP_MM clear of the centre's head.
+In a channel, the stones sit in one trough along the band (`band_rows`), the first SIDE_GAP_MM clear of the centre's head.
 One prong-set side stone a side may share prongs with the centre: it stands SHARED_GAP_MM from the centre stone, and
 the prongs between them (a pair, or one where the notch between the stones is narrow) rise from the band in that
 notch, reaching in over both girdles; neither head has prongs of its own facing the other.
@@ -18,17 +18,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import rows
+from . import band_rows, rows
 from .bands import Band
 from .design import ROW_GAPS_MM, Design, RowSetting, Setting, SettingStyle, SideStones, Stone
 from .eternity import MIN_APART_MM, PRONG_GRIP_MM, girdle_distance
+from .forms import StoneForm
 from .outlines import stone_outline
 from .settings import (
     KNEE_DEPTH,
     STONE_LIFT_MM,
     SUPPORTED_PRONG_MIN_MM,
     Parts,
-    StoneForm,
     Support,
     accent_prong_mm,
     default_prong_mm,
@@ -80,7 +80,7 @@ def _centre_reach(design: Design) -> float:
 def _placed(side: SideStones, centre_reach: float, outer: float) -> Placed:
     stones = side.stones
     if side.style is SettingStyle.CHANNEL:
-        radius = outer + rows.GIRDLE_LIFT_MM
+        radius = outer + band_rows.GIRDLE_LIFT_MM
         angles = [math.asin(min(0.95, (centre_reach + SIDE_GAP_MM) / radius)) + stones[0].outline_width_mm / 2 / radius]
         for before, stone in zip(stones, stones[1:], strict=False):
             angles.append(angles[-1] + (before.outline_width_mm / 2 + CHANNEL_GAP_MM + stone.outline_width_mm / 2)
@@ -242,10 +242,10 @@ def _heads(design: Design, band: Band, placed: Placed) -> Parts:
 
 def _channel(design: Design, placed: Placed) -> Parts:
     ring = design.ring
-    forms = tuple(StoneForm.of(stone, rows.ROW_GIRDLE_POINTS) for stone in placed.stones)
-    row = rows.Row(forms, placed.angles, placed.radii[0])
-    seats = rows.cutters(row, True, rows.GIRDLE_LIFT_MM + ring.thickness_mm + 1.0)
-    walls = rows.channel_walls(row, ring.thickness_mm * rows.INTO_BAND_SHARE, (True, False))
+    forms = tuple(StoneForm.of(stone, band_rows.ROW_GIRDLE_POINTS) for stone in placed.stones)
+    row = rows.along_band(forms, placed.angles, placed.radii[0])
+    seats = band_rows.cutters(row, True, band_rows.GIRDLE_LIFT_MM + ring.thickness_mm + 1.0)
+    walls = band_rows.channel_walls(row, ring.thickness_mm * band_rows.INTO_BAND_SHARE, (True, False))
     return Parts(walls, seats, rows.stones(row))
 
 
@@ -265,4 +265,4 @@ def build(design: Design, band: Band) -> tuple[Parts, Parts]:
 
 def seat_depth_mm(design: Design) -> float:
     """How far the deepest channel seat reaches into the band under its outside (its hole goes on through)."""
-    return max(rows.seat_depth_mm(StoneForm.of(stone, rows.ROW_GIRDLE_POINTS)) for stone in design.side_stones.stones)
+    return max(band_rows.seat_depth_mm(StoneForm.of(stone, band_rows.ROW_GIRDLE_POINTS)) for stone in design.side_stones.stones)

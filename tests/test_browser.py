@@ -582,6 +582,31 @@ def test_a_share_link_arrives_and_stays(browser, server):
         page.context.close()
 
 
+def test_a_shared_prong_ring_arrives_by_link_and_stays_on_a_phone_too(browser, server, tmp_path):
+    """A visitor opens a three-stone ring whose side stones share prongs with the centre: the control shows it ticked,
+    the preview draws it, and a change of metal keeps every field (read back from the share link); the same on a
+    phone."""
+    from configurator.families import shared_prongs
+    from configurator.share import encode_design
+
+    loaded = next(doc for doc in shared_prongs() if doc["stone"]["shape"] == "oval")
+    url = f"{server}/?design={encode_design(normal_design(loaded))}"
+    for name, options in (("desktop", {}), ("phone", PHONE)):
+        context = browser.new_context(**options) if options else None
+        page = context.new_page() if context else open_app(browser, url)
+        try:
+            if context:
+                page.goto(url)
+                price_value(page).wait_for(timeout=RERUN_S * 1000 * 2)
+            holds(page, loaded)
+            assert checkbox(page, "Share prongs with the centre").is_checked()
+            wait_for_viewer(page)
+            (save_screenshot_phone if context else save_screenshot)(page, tmp_path / f"shared-prongs-{name}.png")
+            change_one_thing(page, loaded)
+        finally:
+            page.context.close()
+
+
 def normal_design(doc: dict):
     from configurator.documents import parse_design
 

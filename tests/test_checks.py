@@ -149,9 +149,9 @@ def test_each_kind_of_finding_is_cleared_by_its_fix(kind):
 
 
 def test_accent_stones_set_too_close_are_fixed_by_a_plainer_setting(monkeypatch):
-    from configurator import settings
+    from configurator import rows
 
-    monkeypatch.setattr(settings, "ACCENT_GAP_MM", -0.05)  # no halo is built so, but the check must still say it
+    monkeypatch.setattr(rows, "ACCENT_GAP_MM", -0.05)  # no halo is built so, but the check must still say it
     fixed_by_its_own_fix(parse_design(ring_with({"length_mm": 6.0}, {"style": "halo"})), "accent-gap")
 
 

@@ -137,6 +137,18 @@ def _pendant_scene(design: Design, model: Model, view: str, scene, colour: str) 
                      corners[:, 2].min(), corners[:, 2].max()])
 
 
+# The metal drawn in the browser: edges shorter than this collapse (a third of the preview's chord error, not seen),
+# a quarter fewer triangles to send with each change.
+DRAWN_TOLERANCE_MM = 0.005
+
+
+def drawn_metal(model: Model):
+    """The piece's metal as the browser draws it: its surface simplified within DRAWN_TOLERANCE_MM."""
+    from configurator.solids import to_trimesh
+
+    return to_trimesh(model.solid.as_original().set_tolerance(DRAWN_TOLERANCE_MM), for_file=False)
+
+
 def plotter(design: Design, model: Model, view: str, size=PREVIEW_SIZE):
     """A pyvista scene of the piece: metal shaded in its alloy's colour, stones faceted in theirs; a pendant with
     its jump ring, clasp and chain. The camera frames the whole piece in every view."""
@@ -145,7 +157,7 @@ def plotter(design: Design, model: Model, view: str, size=PREVIEW_SIZE):
     scene = pv.Plotter(off_screen=True, window_size=size)
     scene.background_color = BACKGROUND
     colour = catalogue.metal(design.metal).color_hex
-    _add_metal(scene, model.metal, colour)
+    _add_metal(scene, drawn_metal(model), colour)
     for name, mesh in model.fittings.items():
         if not name.startswith("clasp"):  # clasps are placed with the chain
             _add_metal(scene, mesh, colour)

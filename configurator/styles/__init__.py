@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from ..catalogue import Metal
     from ..checks import Finding
     from ..design import Design, Setting
+    from ..forms import StoneForm
     from ..geometry import Model
     from ..pendants import Plate
-    from ..settings import Parts, StoneForm, Support
+    from ..settings import Parts, Support
     from ..shoulders import BandTop
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..design import Setting, SettingStyle
-from ..settings import Parts, StoneForm, Support, bezel
+from ..forms import StoneForm
+from ..settings import Parts, Support, bezel
 from . import Style
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..design import Setting, SettingStyle
-from ..settings import Parts, StoneForm, Support
+from ..forms import StoneForm
+from ..settings import Parts, Support
 from ..shoulders import BandTop, cathedral
 from ..solids import subtract, union
 from . import Style, prong

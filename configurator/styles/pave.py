@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..design import Design, Setting, SettingStyle
+from ..forms import StoneForm
 from ..pendants import Plate, border
-from ..settings import Parts, StoneForm, Support
+from ..settings import Parts, Support
 from ..shoulders import BandTop, pave, pave_layout, pave_seat_depth_mm
 from . import Style
 from .prong import four_round_prongs

@@ -537,7 +537,8 @@ def side_controls(doc: dict, shown: dict) -> None:
             f"length, {shown['side_carat']:.2f} ct each, next to the centre{graduated}")
 
 
-FONT_NAMES = {"serif": "Serif (DejaVu Serif)", "sans": "Sans (DejaVu Sans)", "script": "Script (Dancing Script)"}
+FONT_NAMES = {"serif": "Serif (DejaVu Serif Bold)", "sans": "Sans (DejaVu Sans Bold)",
+              "script": "Script (Dancing Script Bold)"}
 
 
 def engraving_controls(doc: dict, shown: dict) -> None:

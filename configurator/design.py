@@ -129,7 +129,7 @@ class Clasp(Choice):
 
 
 class Font(Choice):
-    """An engraving's letters: DejaVu Serif, DejaVu Sans or Dancing Script (assets/fonts/)."""
+    """An engraving's letters: DejaVu Serif Bold, DejaVu Sans Bold or Dancing Script Bold (assets/fonts/)."""
 
     SERIF = "serif"
     SANS = "sans"
@@ -596,7 +596,8 @@ class Engraving(Part):
     )
     cut: bool = Field(True, strict=True, description="cut into the metal (true), or engraved by hand after casting "
                       "(false: how a document giving only its text reads)")
-    font: Font = Field(Font.SERIF, description="serif (DejaVu Serif), sans (DejaVu Sans) or script (Dancing Script)")
+    font: Font = Field(Font.SERIF, description="serif (DejaVu Serif Bold), sans (DejaVu Sans Bold) or script "
+                      "(Dancing Script Bold)")
     place: EngravingPlace = Field(EngravingPlace.INSIDE, description="a ring's inside or outside; a pendant's "
                                   "engraving is always on its back")
     height_mm: Millimetres = Field(ENGRAVING_HEIGHT_MM[0], ge=ENGRAVING_HEIGHT_MM[0], le=ENGRAVING_HEIGHT_MM[1],

@@ -2,7 +2,7 @@
 
 The fonts ship in `assets/fonts/` with their licences (README there). Sizes are given by the cap height: the top of
 a capital H stands `height_mm` over the baseline in every font. A character the chosen font lacks is drawn from
-DejaVu Sans (the widest coverage of the three), scaled to the same cap height.
+DejaVu Sans Bold (the widest coverage of the three), scaled to the same cap height.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .catalogue import ASSETS
 from .design import Font
 
 FONTS = ASSETS / "fonts"
-FONT_FILES = {Font.SERIF: "DejaVuSerif.ttf", Font.SANS: "DejaVuSans.ttf", Font.SCRIPT: "DancingScript-Regular.otf"}
+FONT_FILES = {Font.SERIF: "DejaVuSerif-Bold.ttf", Font.SANS: "DejaVuSans-Bold.ttf", Font.SCRIPT: "DancingScript-Bold.otf"}
 FALLBACK = Font.SANS
 
 

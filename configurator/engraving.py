@@ -36,6 +36,7 @@ FINE_SHARE = 0.10
 _UNIT_RADII = 0.004 * 1.2 ** np.arange(23)  # offsets tried, cap heights: up to a local width of 0.47
 _MEASURE_TOLERANCE = 1 / 256  # outlines measured to within this share of the cap height
 _VALIDATION_TOLERANCE = 1 / 256
+_LEAST_AREA = math.pi * _UNIT_RADII[0] ** 2  # less than the smallest disc tried: the offsets' rounding, no gap
 
 
 @dataclass(frozen=True)
@@ -389,7 +390,7 @@ def _gap(before: str, char: str, after: str, font: Font) -> float:
     own = _box(middle.x + middle.advance / 2, (line.top + line.bottom) / 2, middle.advance, line.top - line.bottom + 2)
     between = (_closed(letters, 0.3) - letters) ^ own
     total = between.area()
-    if total <= 1e-9:
+    if total <= _LEAST_AREA:
         return math.inf
     return _local_width([(between ^ _closed(letters, radius)).area() / total for radius in _UNIT_RADII])
 

@@ -291,6 +291,14 @@ def test_stroke_widths_of_the_fonts_at_the_least_height():
     assert widths["sans"] > 0.2 and widths["serif"] > 0.1
 
 
+def test_a_letter_with_nothing_between_its_strokes_has_no_gap():
+    """A bar or a square dot closed on itself fills nothing but the offsets' rounding: no gap to judge (once read
+    as a 0.01 mm gap at any height)."""
+    design = parse_design(band(text="I · I", font="sans", height_mm=2.5))
+    assert fineness(design.engraving).gap_mm == math.inf
+    assert not {"engraving-stroke", "engraving-gap"} & _kinds(design).keys()
+
+
 # ---------------------------------------------------------------- the fonts shipped
 
 

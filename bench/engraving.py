@@ -1,8 +1,8 @@
 """Engraved bands: build times of a comfort band with 30 characters cut inside it, in each font, at preview
 resolution (`python -m bench.engraving`, or within `python -m bench.run`). Prints figures, asserts nothing.
 
-"Cold" builds read their letters afresh (the glyph outlines' caches emptied, as for a text just typed in a new
-font); "warm" ones find them read (a text changed elsewhere in the design). Both build their band afresh.
+"Cold" builds read their letters afresh (the glyph outlines' and their spacing's caches emptied, as for a text just
+typed in a new font); "warm" ones find them read (a text changed elsewhere in the design). Both build their band afresh.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def _times(action, runs: int, cold: bool) -> list[float]:
     for _ in range(runs):
         build_band.cache_clear()
         if cold:
-            fonts.glyph.cache_clear()
-            fonts.line.cache_clear()
+            for cache in (fonts.glyph, fonts.line, fonts.profile, fonts.clear_of):
+                cache.cache_clear()
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)

@@ -8,7 +8,8 @@ and run from left to right. A pendant's text is cut into the back of the plate (
 from behind, its tops toward the bail.
 
 Trade figures (PRODUCT.md): cut 0.10-0.30 mm deep; letters at least 1.5 mm high and strokes at least 0.3-0.35 mm
-wide to survive casting and polishing; castable detail 0.35 mm.
+wide to survive casting and polishing; castable detail 0.35 mm; a 3 mm band takes about 20-25 characters inside at
+1.5 mm.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ END_GAP_MM = 2.0  # a text running round a plain band leaves its two ends at lea
 PLATE_MARGIN_MM = 0.8  # on a pendant's back, the letters keep this far inside the plate's edge
 SEAT_CLEAR_MM = 0.3  # and this far from a stone's seat where it comes down near the back (its clearance, a gap)
 CUT_MARGIN_MM = 0.05  # the cutter stands this far out of the surface, so that none of its faces lies on the metal's
+# Letters stand apart by a spacing that grows with them, and their ink never nearer than the castable detail that
+# the check asks of the metal between two strokes (checks.MIN_DETAIL_MM, PRODUCT.md): where a font's own spacing lets
+# two letters touch (serif feet in "Ax" or "WV", "KA" or "TY" in the sans) or a letter reach over the next ("KJ",
+# "fW"), the second moves on until they stand that far apart. A word space is the font's own; a script's letters
+# join their neighbours by design and keep the font's spacing.
+LETTER_SPACING = 0.3  # cap heights added after each letter: 0.45 mm at 1.5 mm, 0.6 mm at 2 mm
+LETTER_GAP_MM = 0.35
 # A letter's thinnest stroke is the width under which this share of its cut lies (a local width: the largest disc
 # inside the letter that covers the point); a serif's tip or a sharp corner is a smaller share and does not count.
 # The same for the metal between strokes. Both are measured on the outline at cap height 1 and scale with it.
@@ -45,14 +53,21 @@ class Lettering:
     the ink)."""
 
     area: manifold3d.CrossSection
-    length_mm: float  # along the pen: the advance widths added up
+    length_mm: float  # along the pen: the advance widths and the spacing added up
     extent_mm: float  # from the lowest descender to the highest letter
 
 
+def spacing(engraving: Engraving) -> fonts.Spacing:
+    """How the letters of `engraving`'s text stand apart, cap heights (a joined script's as the font draws them)."""
+    if engraving.font in fonts.JOINED:
+        return fonts.Spacing()
+    return fonts.Spacing(LETTER_SPACING, LETTER_GAP_MM / engraving.height_mm)
+
+
 def lettering(engraving: Engraving, chord_mm: float) -> Lettering:
-    """The outline of `engraving`'s text, its curves within `chord_mm` of the font's."""
+    """The outline of `engraving`'s text, its curves within `chord_mm` of the font's, its letters spaced."""
     height = engraving.height_mm
-    line = fonts.line(engraving.text, engraving.font, chord_mm / height)
+    line = fonts.line(engraving.text, engraving.font, chord_mm / height, spacing(engraving))
     shapes = [placed.area for placed in line.glyphs if not placed.area.is_empty()]
     area = manifold3d.CrossSection.batch_boolean(shapes, manifold3d.OpType.Add) if shapes else manifold3d.CrossSection()
     area = area.scale((height, height)).translate((-line.length * height / 2, -(line.bottom + line.top) * height / 2))
@@ -227,7 +242,7 @@ def refusal(design: Design) -> str | None:
         shown = ", ".join(f"U+{ord(char):04X}" for char in lacking[:5])
         return (f"engraving.text: the {engraving.font.value} font has no letter for {shown}; choose another font, "
                 "or leave the text to be engraved by hand (cut false)")
-    line = fonts.line(engraving.text, engraving.font, _VALIDATION_TOLERANCE)
+    line = fonts.line(engraving.text, engraving.font, _VALIDATION_TOLERANCE, spacing(engraving))
     height = engraving.height_mm
     extent = (line.top - line.bottom) * height
     lengths = line.prefix_lengths() * height
@@ -377,10 +392,11 @@ def _stroke(char: str, font: Font) -> float:
 
 
 @lru_cache(maxsize=1024)
-def _gap(before: str, char: str, after: str, font: Font) -> float:
-    """The narrowest metal between the strokes of `char` and toward its neighbours, at cap height 1: the local
-    width of the metal in what a closing of the letters fills (counters, the spaces between letters)."""
-    line = fonts.line(before + char + after, font, _MEASURE_TOLERANCE)
+def _gap(before: str, char: str, after: str, font: Font, spaced: fonts.Spacing) -> float:
+    """The narrowest metal between the strokes of `char` and toward its neighbours (set apart as `spaced` says), at
+    cap height 1: the local width of the metal in what a closing of the letters fills (counters, the spaces between
+    letters)."""
+    line = fonts.line(before + char + after, font, _MEASURE_TOLERANCE, spaced)
     shapes = [placed.area for placed in line.glyphs if not placed.area.is_empty()]
     middle = next((placed for placed in line.glyphs if placed.char == char and placed.x >= 0
                    and (not before or placed.x > 0)), None)
@@ -410,7 +426,7 @@ def fineness(engraving: Engraving) -> Fineness:
             stroke, stroke_char = width, char
         before = text[index - 1] if index > 0 else ""
         after = text[index + 1] if index + 1 < len(text) else ""
-        narrow = _gap(before, char, after, engraving.font)
+        narrow = _gap(before, char, after, engraving.font, spacing(engraving))
         if narrow < gap:
             gap, gap_char = narrow, char
     return Fineness(stroke * height, stroke_char, gap * height, gap_char)

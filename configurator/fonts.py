@@ -1,4 +1,5 @@
-"""Engraving fonts: glyph outlines read with fontTools, curves flattened to polylines, text laid out by advance width.
+"""Engraving fonts: glyph outlines read with fontTools, curves flattened to polylines, text laid out by advance width
+and spaced so that neighbouring letters' ink stands apart.
 
 The fonts ship in `assets/fonts/` with their licences (README there). Sizes are given by the cap height: the top of
 a capital H stands `height_mm` over the baseline in every font. A character the chosen font lacks is drawn from
@@ -23,6 +24,7 @@ from .design import Font
 FONTS = ASSETS / "fonts"
 FONT_FILES = {Font.SERIF: "DejaVuSerif-Bold.ttf", Font.SANS: "DejaVuSans-Bold.ttf", Font.SCRIPT: "DancingScript-Bold.otf"}
 FALLBACK = Font.SANS
+JOINED = frozenset({Font.SCRIPT})  # fonts whose letters are drawn to join their neighbours
 
 
 @dataclass(frozen=True)
@@ -128,26 +130,104 @@ def covering(char: str, font: Font) -> Font | None:
     return None
 
 
-@lru_cache(maxsize=2048)
-def glyph(char: str, font: Font, tolerance: float) -> Glyph:
-    """The outline of `char` in `font` (or the fallback), flattened to within `tolerance` cap heights.
+def _drawn(char: str, font: Font, tolerance: float) -> tuple[Font, FlatPen, Face]:
+    """The font that draws `char`, its contours flattened to within `tolerance` cap heights (font units), and its face.
 
     Raises KeyError for a character neither font draws."""
     drawn = covering(char, font)
     if drawn is None:
         raise KeyError(char)
     source = face(drawn)
-    name = source.cmap[ord(char)]
     pen = FlatPen(source.glyphs, tolerance * source.cap_units)
-    source.glyphs[name].draw(pen)
+    source.glyphs[source.cmap[ord(char)]].draw(pen)
+    return drawn, pen, source
+
+
+@lru_cache(maxsize=2048)
+def glyph(char: str, font: Font, tolerance: float) -> Glyph:
+    """The outline of `char` in `font` (or the fallback), flattened to within `tolerance` cap heights.
+
+    Raises KeyError for a character neither font draws."""
+    drawn, pen, source = _drawn(char, font, tolerance)
     area = manifold3d.CrossSection(pen.contours, manifold3d.FillRule.NonZero)
-    return Glyph(char, drawn, area, float(source.glyphs[name].width), 1.0 / source.cap_units)
+    return Glyph(char, drawn, area, float(source.glyphs[source.cmap[ord(char)]].width), 1.0 / source.cap_units)
 
 
 def missing(text: str, font: Font) -> str:
     """The characters of `text` that neither `font` nor the fallback draws (spaces need no glyph)."""
     text = unicodedata.normalize("NFC", text)
     return "".join(dict.fromkeys(char for char in text if not char.isspace() and covering(char, font) is None))
+
+
+PROFILE_STEP = 1 / 256  # cap heights: the rows in which a glyph's ink is profiled for spacing
+_PROFILE_TOLERANCE = 1 / 1024  # the outline profiled, whatever the resolution drawn: the layout is the same at all
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A glyph's ink row by row at cap height 1, its pen at x = 0: rows of PROFILE_STEP from `first` (row k spans
+    y in [k, k + 1) steps), the leftmost and rightmost ink in each (inf and -inf where it has none)."""
+
+    first: int
+    left: np.ndarray
+    right: np.ndarray
+
+
+@lru_cache(maxsize=2048)
+def profile(char: str, font: Font) -> Profile | None:
+    """The ink of `char` in `font` (or the fallback) row by row; None for a glyph with no ink (a space). Read off
+    its contours: the leftmost and rightmost ink of a row lie on them, whatever the fill rule makes of overlaps."""
+    _, pen, source = _drawn(char, font, _PROFILE_TOLERANCE)
+    if not pen.contours:
+        return None
+    points = []
+    for outline in pen.contours:  # every edge sampled finer than a row, so that each row it crosses holds its points
+        outline = outline / source.cap_units
+        ends = np.roll(outline, -1, axis=0)
+        counts = np.maximum(1, np.ceil(np.linalg.norm(ends - outline, axis=1) / (PROFILE_STEP / 2))).astype(int)
+        share = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) / np.repeat(counts, counts)
+        start = np.repeat(outline, counts, axis=0)
+        points.append(start + share[:, None] * (np.repeat(ends, counts, axis=0) - start))
+    points = np.vstack(points)
+    rows = np.floor(points[:, 1] / PROFILE_STEP).astype(int)
+    first = int(rows.min())
+    left = np.full(rows.max() - first + 1, np.inf)
+    right = np.full(rows.max() - first + 1, -np.inf)
+    np.minimum.at(left, rows - first, points[:, 0])
+    np.maximum.at(right, rows - first, points[:, 0])
+    return Profile(first, left, right)
+
+
+@lru_cache(maxsize=4096)
+def clear_of(before: str, char: str, font: Font, clearance: float) -> float:
+    """How far right of `before`'s pen `char`'s pen must stand for their ink to stand at least `clearance` apart
+    (cap heights; -inf when either has no ink). Rows j apart are taken (|j| - 1) steps apart: a hair wide of the
+    exact distance, never short of it."""
+    ahead, behind = profile(before, font), profile(char, font)
+    if ahead is None or behind is None:
+        return -math.inf
+    reach = math.ceil(clearance / PROFILE_STEP) + 1
+    rise = np.maximum(np.abs(np.arange(-reach, reach + 1)) - 1, 0) * PROFILE_STEP
+    room = np.where(rise < clearance, np.sqrt(np.maximum(clearance**2 - rise**2, 0.0)), -np.inf)
+    low = min(ahead.first, behind.first) - reach  # both on rows low .. high, `char`'s padded by reach either side
+    high = max(ahead.first + len(ahead.right), behind.first + len(behind.left)) + reach
+    right = np.full(high - low, -np.inf)
+    right[ahead.first - low:ahead.first - low + len(ahead.right)] = ahead.right
+    left = np.full(high - low, np.inf)
+    left[behind.first - low:behind.first - low + len(behind.left)] = behind.left
+    # row k of `before` against rows k - reach .. k + reach of `char`
+    windows = np.lib.stride_tricks.sliding_window_view(left, 2 * reach + 1)
+    return float(np.max(right[reach:-reach, None] - windows + room[None, :]))
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """How a line's letters stand apart, cap heights: `tracking` added after each letter (not after a space: a word
+    space is the font's own), and further where needed for a letter's ink to stand `clearance` from the last
+    letter's."""
+
+    tracking: float = 0.0
+    clearance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -180,13 +260,15 @@ def _quantized(tolerance: float) -> float:
 
 
 @lru_cache(maxsize=256)
-def line(text: str, font: Font, tolerance: float = 1 / 1024) -> Line:
-    """`text` laid out by advance width at cap height 1 (no kerning), its curves within `tolerance` cap heights.
-    Characters no font draws are left out (the design refuses them where they would be cut)."""
+def line(text: str, font: Font, tolerance: float = 1 / 1024, spacing: Spacing = Spacing()) -> Line:
+    """`text` laid out by advance width at cap height 1 (no kerning), its letters spaced by `spacing`, its curves
+    within `tolerance` cap heights (the layout does not depend on it). Characters no font draws are left out (the
+    design refuses them where they would be cut)."""
     text = unicodedata.normalize("NFC", text)
     tolerance = _quantized(tolerance)
     placed: list[Placed] = []
     x, bottom, top = 0.0, math.inf, -math.inf
+    inked: Placed | None = None  # the last letter with ink
     space = glyph(" ", font, tolerance)
     for char in text:
         try:
@@ -195,12 +277,17 @@ def line(text: str, font: Font, tolerance: float = 1 / 1024) -> Line:
             shape = space if char.isspace() else None
         if shape is None:
             continue
+        if placed and not placed[-1].char.isspace():
+            x += spacing.tracking
+        if spacing.clearance > 0 and inked is not None and not char.isspace():
+            x = max(x, inked.x + clear_of(inked.char, char, font, spacing.clearance))
         advance = shape.advance * shape.scale
         area = shape.area.scale((shape.scale, shape.scale)).translate((x, 0.0))
+        placed.append(Placed(char, x, advance, area))
         if not area.is_empty():
             low, high = area.bounds()[1], area.bounds()[3]
             bottom, top = min(bottom, low), max(top, high)
-        placed.append(Placed(char, x, advance, area))
+            inked = placed[-1]
         x += advance
     if not math.isfinite(top):
         bottom, top = 0.0, 1.0

@@ -40,9 +40,9 @@ def band(profile: str = "comfort", width: float = 4.0, thickness: float = 1.8, *
     return doc
 
 
-def pendant(**engraving) -> dict:
+def pendant(size: float = 16.0, **engraving) -> dict:
     return {"schema_version": 2, "piece": "pendant", "metal": "14k-yellow",
-            "pendant": {"outline": "round", "size_mm": 16.0, "thickness_mm": 1.5, "bail": "fixed",
+            "pendant": {"outline": "round", "size_mm": size, "thickness_mm": 1.5, "bail": "fixed",
                         "clasp": "lobster", "chain": {"length_mm": 450.0}},
             "engraving": {"cut": True, **engraving}}
 
@@ -143,7 +143,7 @@ def test_a_pendants_text_reads_from_behind():
 @needs_admesh
 @pytest.mark.parametrize("doc", [band(text="Forever yours · 2026", font="script", height_mm=2.0),
                                  band("flat", text="Always · 2026", place="outside"),
-                                 pendant(text="Mum & Dad", font="serif")],
+                                 pendant(20.0, text="Mum & Dad", font="serif")],
                          ids=["inside, script", "outside", "pendant's back"])
 def test_the_engraved_file_is_one_clean_body(doc, tmp_path):
     design = parse_design(doc)
@@ -160,7 +160,7 @@ def test_the_engraved_file_is_one_clean_body(doc, tmp_path):
 
 def test_outside_and_pendant_engravings_take_metal_and_leave_one_body():
     for engraved, plain in ((band(text="Always · 2026", place="outside"), band()),
-                            (pendant(text="Mum & Dad"), {**pendant(text="x"), "engraving": None})):
+                            (pendant(20.0, text="Mum & Dad"), {**pendant(20.0, text="x"), "engraving": None})):
         plain = {key: value for key, value in plain.items() if value is not None}
         with_letters, without = build(parse_design(engraved), PREVIEW), build(parse_design(plain), PREVIEW)
         assert with_letters.body_count == 1 and with_letters.metal.is_watertight
@@ -175,10 +175,53 @@ def test_a_text_too_long_for_the_band_is_refused_with_how_many_fit():
     with pytest.raises(DesignError, match=r"^engraving\.text: ") as refused:
         parse_design(band(text=text))
     fit = int(re.search(r"takes the first (\d+)", str(refused.value)).group(1))
-    assert 20 < fit < 40
+    assert 15 < fit < 25  # the widest capital, spaced: fewer than the trade's 20-25 characters of a usual text
     parse_design(band(text=text[:fit]))  # that many fit
     with pytest.raises(DesignError, match=r"^engraving\.text: "):
         parse_design(band(text=text[: fit + 1]))  # one more does not
+
+
+def _fit(doc: dict) -> int:
+    with pytest.raises(DesignError, match=r"^engraving\.text: ") as refused:
+        parse_design(doc)
+    return int(re.search(r"takes the first (\d+)", str(refused.value)).group(1))
+
+
+def test_a_3_mm_band_takes_about_the_trades_count_of_spaced_letters():
+    """PRODUCT.md: a 3 mm band takes about 20-25 characters inside at 1.5 mm. Spaced, capitals come near it; a
+    text in small letters takes a few more (a US 7 band, 52.4 mm of it free)."""
+    capitals = _fit(band(width=3.0, text="FOREVER YOURS ALWAYS AND FOREVER MY LOVE", font="sans"))
+    mixed = _fit(band(width=3.0, text="Forever yours always and forever my love", font="serif"))
+    assert 25 <= capitals <= 30 and 30 <= mixed <= 35
+    unspaced = fonts.line("Forever yours always and forever my love", Font.SERIF)
+    assert unspaced.length * 1.5 < 54.4 - 2.0  # all 40 would fit, the letters at the font's own spacing
+
+
+@pytest.mark.parametrize(("font", "pairs"), [("serif", ["KJ", "fW", "Ax", "WV"]), ("sans", ["KJ", "KA", "TY"])])
+def test_neighbouring_letters_stand_at_least_castable_detail_apart(font, pairs):
+    """The letters' ink stands LETTER_GAP_MM apart where the font's own spacing lets them touch ("Ax", "KA"), and
+    where a letter reaches over the next so far that the spacing alone would leave them nearer ("KJ")."""
+    from configurator.engraving import LETTER_GAP_MM, spacing
+
+    height = 1.5
+    reach = (LETTER_GAP_MM - 0.01) / 2 / height  # each letter grown by half the gap, cap heights
+
+    def touch(pair: str, spaced: fonts.Spacing) -> bool:
+        line = fonts.line(pair, Font(font), 1 / 512, spaced)
+        first, second = (placed.area.offset(reach, manifold3d.JoinType.Round, circular_segments=64)
+                         for placed in line.glyphs)
+        return not (first ^ second).is_empty()
+
+    spaced = spacing(parse_design(band(text="x", font=font, height_mm=height)).engraving)
+    for pair in pairs:
+        assert not touch(pair, spaced), pair
+        assert touch(pair, fonts.Spacing()), pair  # at the font's own spacing they stand nearer
+    assert touch("KJ", fonts.Spacing(spaced.tracking))  # the K's leg reaches over the J's hook
+
+
+def test_a_script_keeps_its_letters_joined():
+    assert len(lettering(parse_design(band(text="ever", font="script")).engraving, 0.01).area.decompose()) == 1
+    assert len(lettering(parse_design(band(text="ever", font="sans")).engraving, 0.01).area.decompose()) == 4
 
 
 def test_the_text_keeps_clear_of_the_head():

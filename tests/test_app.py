@@ -514,9 +514,9 @@ def test_a_pendants_engraving_is_on_its_back(app):
 def test_the_engraved_preset_shows_its_engraving(app):
     at = _run(app.selectbox(key="preset").set_value("Engraved comfort band"))
     at = _run(at.button(key="open_preset").click())
-    assert at.text_input(key="engraving").value == "FOREVER" and at.checkbox(key="engraving_cut").value is True
+    assert at.text_input(key="engraving").value == "J & E 2022" and at.checkbox(key="engraving_cut").value is True
     assert at.selectbox(key="engraving_font").value == "sans" and at.radio(key="engraving_place").value == "inside"
-    assert at.slider(key="engraving_height").value == 3.4 and at.slider(key="engraving_depth").value == 0.2
+    assert at.slider(key="engraving_height").value == 2.1 and at.slider(key="engraving_depth").value == 0.2
     assert "Engraving: 7 characters" in table_items(at) and not warnings(at) and not errors(at)
 
 

@@ -374,7 +374,7 @@ def test_the_spec_sheet_says_how_the_text_is_cut():
     text = " ".join(pdf[index].get_textpage().get_text_range() for index in range(len(pdf)))
     for label, value in engraving_rows(design):
         assert label in text and value in text
-    assert "sans, 3.40 mm high, 0.20 mm deep" in text and "inside, 180 degrees from the top" in text
+    assert "sans, 2.10 mm high, 0.20 mm deep" in text and "inside, 180 degrees from the top" in text
     assert engraving_rows(load_design(ROOT / "models" / "heirloom-ring.json"))[1] == ["engraving letters",
                                                                                      "by hand after casting"]
     assert engraving_rows(parse_design(pendant(text="Mum")))[2] == ["engraving place", "the back, reading from behind"]

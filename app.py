@@ -30,6 +30,8 @@ from configurator.budget import fit
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import (
     CHANNEL_SIDE_SHAPES,
+    ENGRAVING_DEPTH_MM,
+    ENGRAVING_HEIGHT_MM,
     ETERNITY_LONGEST_MM,
     ETERNITY_SHAPES,
     MATCHING_CLEARANCE_RANGE_MM,
@@ -47,6 +49,8 @@ from configurator.design import (
     Cut,
     DesignError,
     Edges,
+    EngravingPlace,
+    Font,
     Outline,
     Profile,
     RowSetting,
@@ -609,9 +613,38 @@ def side_controls(doc: dict, shown: dict) -> None:
             f"length, {shown['side_carat']:.2f} ct each, next to the centre{graduated}")
 
 
-def extras_controls(shown: dict) -> None:
+FONT_NAMES = {"serif": "Serif (DejaVu Serif Bold)", "sans": "Sans (DejaVu Sans Bold)",
+              "script": "Script (Dancing Script Bold)"}
+
+
+def engraving_controls(doc: dict, shown: dict) -> None:
+    """How an engraving is made: cut into the metal (its font, place, letter height and depth) or by hand."""
+    if not _check("Cut into the metal", "engraving_cut", shown,
+                  help="Carved into the wax and cast with the piece, shown in the preview; unticked, the workshop "
+                       "engraves it by hand after casting"):
+        return
+    cols = st.columns(2)
+    with cols[0]:
+        _select("Font", "engraving_font", [font.value for font in Font], shown, format_func=FONT_NAMES.get)
+    with cols[1]:
+        if doc["piece"] == "ring":
+            _radio("Place", "engraving_place", [place.value for place in EngravingPlace], shown,
+                   help="Read from inside the band, or from outside; centred on the bottom of the shank")
+        else:
+            st.text("On the back, reading from behind")
+    cols = st.columns(2)
+    with cols[0]:
+        _slider("Letter height (mm)", "engraving_height", *ENGRAVING_HEIGHT_MM, 0.1, shown,
+                help="Capital letters' height; at least 1.5 mm, and the text must fit across the band")
+    with cols[1]:
+        _slider("Depth (mm)", "engraving_depth", *ENGRAVING_DEPTH_MM, 0.01, shown, help="How deep the letters are cut")
+
+
+def extras_controls(doc: dict, shown: dict) -> None:
     st.subheader("Extras")
     _text("Engraving", "engraving", shown, max_chars=40, help="Up to 40 characters, charged per character")
+    if shown["engraving"]:
+        engraving_controls(doc, shown)
     if _check("Credit the client's own metal", "heirloom_on", shown):
         metals = catalogue.metals()
         cols = st.columns(2)
@@ -636,7 +669,7 @@ def controls(doc: dict, ui: dict) -> None:
     else:
         pendant_controls(shown)
     stone_controls(doc, shown)
-    extras_controls(shown)
+    extras_controls(doc, shown)
 
 
 # ---------------------------------------------------------------- results

@@ -18,7 +18,17 @@ import numpy as np
 
 from . import catalogue
 from .band_rows import seat_depth_mm
-from .design import BandSide, Coverage, Design, MatchingBand, Ring, SettingStyle
+from .design import (
+    ENGRAVING_DEPTH_MM,
+    ENGRAVING_HEIGHT_MM,
+    BandSide,
+    Coverage,
+    Design,
+    Font,
+    MatchingBand,
+    Ring,
+    SettingStyle,
+)
 from .documents import edited
 from .errors import DesignError
 from .geometry import Model
@@ -128,19 +138,22 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
     metal = catalogue.metal(design.metal)
     walls = walls or scan_of(design, model)
     beads = _bead_faces(model, walls)
-    band = _band_region(design, model, walls) & ~beads if model.band is not None else None
+    engraved = _engraved_region(design, model, walls)  # judged by _engraving_findings, on the text's outline
+    apart = beads | engraved  # faces judged by their own rules, not as walls or gaps
+    band = _band_region(design, model, walls) & ~apart if model.band is not None else None
     findings = [
         *_body_findings(design, model),
         *_band_findings(design, model, metal, walls, band),
-        *_wall_findings(design, model, walls, band, beads),
+        *_wall_findings(design, model, walls, band, apart),
         *_milgrain_findings(model),
         *_prong_findings(design),
         *_seat_findings(design, model),
         *_accent_findings(design, model),
-        *_setting_findings(design, model, metal, walls),
+        *_setting_findings(design, model, metal, walls, engraved),
         *_eternity_findings(design, model, metal),
         *_side_findings(design, model, metal),
         *_matching_findings(design, model, metal),
+        *_engraving_findings(design, model, metal),
     ]
     findings = [_far_under(finding) for finding in findings]
     if verify:
@@ -148,9 +161,15 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
     return sorted(findings, key=lambda finding: finding.severity is not Severity.BLOCKING)
 
 
+# Findings that never stop a casting, however far under: a letter's stroke that does not come out is recut by hand.
+NEVER_BLOCKING_KINDS = ("engraving-stroke", "engraving-gap")
+
+
 def _far_under(finding: Finding) -> Finding:
-    """A measure under half its limit blocks, whatever the finding: a wall half as thick as castable is not a
-    matter for a word with the workshop."""
+    """A measure under half its limit blocks, whatever the finding (but the engraving's letters): a wall half as thick
+    as castable is not a matter for a word with the workshop."""
+    if finding.kind in NEVER_BLOCKING_KINDS:
+        return finding
     if finding.severity is Severity.WARNING and finding.limit_mm > 0 and finding.value_mm < finding.limit_mm / 2:
         return replace(finding, severity=Severity.BLOCKING)
     return finding
@@ -522,14 +541,15 @@ def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], 
 
 
 def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray | None,
-                   beads: np.ndarray) -> list[Finding]:
-    """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest (milgrain
-    beads apart: `_milgrain_findings` measures them)."""
+                   apart: np.ndarray) -> list[Finding]:
+    """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest (faces
+    judged by their own rules apart: milgrain beads, measured by `_milgrain_findings`, and an engraving's letters, on
+    its outline by `_engraving_findings`)."""
     found: list[Finding] = []
     if band is not None:
-        elsewhere = ~band & ~beads  # the head and the shoulders' metal
+        elsewhere = ~band & ~apart  # the head and the shoulders' metal
     else:
-        elsewhere = (walls.centres[:, 2] > model.plate.thickness + 0.05) & ~beads  # above the plate
+        elsewhere = (walls.centres[:, 2] > model.plate.thickness + 0.05) & ~apart  # above the plate
     if model.plate is not None or model.stone_parts:
         thinnest, where = walls.thinnest(elsewhere)
         if thinnest < MIN_DETAIL_MM - TOLERANCE_MM:
@@ -537,7 +557,7 @@ def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray |
                                  f"metal {thinnest:.2f} mm thin{_at(design, model, where)} beside the seats may not fill",
                                  "choose thicker prongs (prong_mm) or a larger stone", _prong_changes(design),
                                  place(design, model, where), kind="thin-detail"))
-    narrowest, where = walls.narrowest(~beads)
+    narrowest, where = walls.narrowest(~apart)
     if narrowest < MIN_GAP_MM - TOLERANCE_MM:
         region = "ring" if model.band is not None else "pendant"
         found.append(Finding(Severity.WARNING, region, narrowest, MIN_GAP_MM,
@@ -686,14 +706,15 @@ def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
     return found + metal_under_seats(ring, metal, under, "the row's seats", "under the row of stones", "row-under")
 
 
-def _setting_findings(design: Design, model: Model, metal, walls: Scan) -> list[Finding]:
-    """Findings about what holds the stones: channel walls, metal under pavé, a pendant's plate."""
+def _setting_findings(design: Design, model: Model, metal, walls: Scan, engraved: np.ndarray) -> list[Finding]:
+    """Findings about what holds the stones: channel walls, metal under pavé, a pendant's plate (the plate under
+    its engraving is judged by _engraving_findings)."""
     found: list[Finding] = []
     setting = design.effective_setting
     if setting is not None and (measure := style_of(setting.style).findings) is not None:
         found += measure(design, model, metal)
     if design.pendant is not None and model.plate is not None:
-        plate, where = walls.thinnest(walls.centres[:, 2] <= model.plate.thickness + 0.05)
+        plate, where = walls.thinnest((walls.centres[:, 2] <= model.plate.thickness + 0.05) & ~engraved)
         if not np.isfinite(plate):
             plate, where = design.pendant.thickness_mm, None
         if plate < metal.min_wall_mm - TOLERANCE_MM:
@@ -714,4 +735,82 @@ def _setting_findings(design: Design, model: Model, metal, walls: Scan) -> list[
                                      "the stone and its setting overhang the plate",
                                      f"make the pendant at least {wanted:g} mm long, or the stone smaller",
                                      (("pendant.size_mm", wanted),), "the plate's edge", kind="overhang"))
+    return found
+
+
+ENGRAVING_REACH_MM = 0.3  # faces this near the engraving's letters belong to it (its walls, floor and the metal over it)
+
+
+def _engraved_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
+    """Faces of the engraving and of the metal straight over it (through the band, or the plate): the letters' walls
+    face each other across strokes narrower than any gap the investment needs, and the metal left under the cut is
+    measured from the text's own figures (`_engraving_findings`)."""
+    engraving = design.engraving
+    centres = walls.centres
+    if engraving is None or not engraving.cut:
+        return np.zeros(len(centres), dtype=bool)
+    from . import engraving as engraved
+
+    letters = engraved.lettering(engraving, 0.02)
+    half_length = letters.length_mm / 2 + ENGRAVING_REACH_MM
+    half_extent = letters.extent_mm / 2 + ENGRAVING_REACH_MM
+    if model.band is not None:
+        radius = engraved.band_faces(model.band.section.points).radius(engraving.place)
+        turn = np.arctan2(centres[:, 0], centres[:, 2]) - math.radians(engraving.position_deg)
+        along = ((turn + math.pi) % (2 * math.pi) - math.pi) * radius
+        return (np.abs(along) <= half_length) & (np.abs(centres[:, 1]) <= half_extent)
+    spot = engraved.pendant_spot(design, letters.extent_mm)
+    return ((np.abs(centres[:, 0] - spot.x) <= half_length) & (np.abs(centres[:, 1] - spot.y) <= half_extent)
+            & (centres[:, 2] <= model.plate.thickness + 0.05))
+
+
+def _taller(design: Design, wanted: float) -> tuple[tuple[str, Any], ...]:
+    """The letter height `wanted` as a change, when the design takes it (the text still fits); none otherwise."""
+    try:
+        edited(design, {"engraving.height_mm": wanted})
+    except (DesignError, ValueError):
+        return ()
+    return (("engraving.height_mm", wanted),)
+
+
+def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
+    """An engraving cut into the metal, measured on its outline at its size: its thinnest stroke and its narrowest
+    gap between strokes against castable detail, and the metal left under the cut against the shank (a ring's) or
+    the plate's wall (a pendant's). A stroke or gap grows with the letters: the fix is the height that clears it."""
+    engraving = design.engraving
+    if engraving is None or not engraving.cut:
+        return []
+    from . import engraving as engraved
+
+    found: list[Finding] = []
+    fine = engraved.fineness(engraving)
+    height = engraving.height_mm
+    for width, char, what, kind in ((fine.stroke_mm, fine.stroke_char, "strokes", "engraving-stroke"),
+                                    (fine.gap_mm, fine.gap_char, "gaps between strokes", "engraving-gap")):
+        if width >= MIN_DETAIL_MM - TOLERANCE_MM:
+            continue
+        wanted = _up(height * MIN_DETAIL_MM / width, 0.1)
+        changes = _taller(design, wanted) if wanted <= ENGRAVING_HEIGHT_MM[1] else ()
+        broadest = "" if engraving.font is Font.SANS else "choose the sans font (the broadest strokes) or "
+        fix = (f"make height_mm at least {wanted:.1f} (strokes and gaps grow with the letters)" if changes else
+               f"letters of {wanted:.1f} mm would clear it, more than this piece takes: {broadest}have the workshop "
+               "recut the finest strokes by hand")
+        found.append(Finding(Severity.WARNING, "engraving.height_mm", width, MIN_DETAIL_MM,
+                             f"the engraving's {what} come out {width:.2f} mm wide (at {char!r}) in "
+                             f"{height:g} mm {engraving.font.value} letters: too fine to cast and keep through "
+                             "polishing", fix, changes, "the engraving", kind=kind))
+    if model.band is not None:
+        under, limit = engraved.metal_under_mm(design, engraved.band_faces(model.band.section.points)), metal.min_shank_mm
+        thicker = thicker_band(design.ring, design.ring.thickness_mm + limit - under)
+    else:
+        under, limit = engraved.metal_under_mm(design), metal.min_wall_mm
+        thicker = (("pendant.thickness_mm", min(_up(design.pendant.thickness_mm + limit - under, 0.05), 5.0)),)
+    if under < limit - TOLERANCE_MM:
+        shallower = math.floor((engraving.depth_mm - (limit - under)) * 100 + 1e-6) / 100
+        changes = (("engraving.depth_mm", shallower),) if shallower >= ENGRAVING_DEPTH_MM[0] - 1e-9 else thicker
+        what = "a ring's shank" if model.band is not None else "a plate"
+        found.append(Finding(Severity.WARNING, changes[0][0], under, limit,
+                             f"the engraving leaves {under:.2f} mm of metal under its letters, thin for {what} in "
+                             f"{metal.name}", f"make {changes[0][0].split('.')[-1]} {changes[0][1]:.2f}", changes,
+                             "under the engraving", kind="engraving-under"))
     return found

@@ -28,6 +28,8 @@ from .sizes import RingSize, System
 SCHEMA_VERSION = 2  # version 2 added ring.eternity, side_stones and matching_band; a version-1 document reads unchanged
 # (see Design._migrated)
 MAX_ENGRAVING_CHARACTERS = 40
+ENGRAVING_HEIGHT_MM = (1.5, 6.0)  # capital letters: at least 1.5 mm to survive casting and polishing (PRODUCT.md)
+ENGRAVING_DEPTH_MM = (0.10, 0.30)  # the trade's engraving depths (PRODUCT.md)
 MAX_NAME_CHARACTERS = 120
 
 
@@ -142,6 +144,21 @@ class Clasp(Choice):
     BOX = "box"
 
 
+class Font(Choice):
+    """An engraving's letters: DejaVu Serif Bold, DejaVu Sans Bold or Dancing Script Bold (assets/fonts/)."""
+
+    SERIF = "serif"
+    SANS = "sans"
+    SCRIPT = "script"
+
+
+class EngravingPlace(Choice):
+    """Where a ring's engraving is cut: the inside of the band or its outside (a pendant's is on its back)."""
+
+    INSIDE = "inside"
+    OUTSIDE = "outside"
+
+
 DIAMOND_COLORS = tuple(chr(code) for code in range(ord("D"), ord("Z") + 1))
 DIAMOND_CLARITIES = ("FL", "IF", "VVS1", "VVS2", "VS1", "VS2", "SI1", "SI2", "I1", "I2", "I3")
 STONE_CLARITIES = ("eye-clean", "slightly-included", "included")
@@ -210,6 +227,7 @@ MaterialId = Annotated[
     WithJsonSchema({"type": "string", "enum": list(catalogue.gemstones())}),
 ]
 Millimetres = Annotated[float, Field(allow_inf_nan=False, strict=True)]  # numbers only: no "4", no true
+Degrees = Millimetres
 
 
 # Text a person typed may hold letters, marks, digits, punctuation, symbols and spaces of any script, and what it
@@ -681,11 +699,39 @@ class Pendant(Part):
 
 
 class Engraving(Part):
-    """Text engraved inside the band or on the back of a pendant."""
+    """Text engraved inside the band (or outside it), or on the back of a pendant.
+
+    Cut (`cut`, the default), the text is part of the metal: carved into the wax in the chosen font, `height_mm` tall
+    and `depth_mm` deep (PRODUCT.md: 0.10-0.30 mm deep, letters at least 1.5 mm high). A document that gives only
+    `text` was written when engraving was a price line: it reads as `cut` false, engraved by hand after casting, and
+    quotes as it did.
+    """
 
     text: _printable_text(MAX_ENGRAVING_CHARACTERS, 1) = Field(
         json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f-\x9f]+$"}, description="printable characters only"
     )
+    cut: bool = Field(True, strict=True, description="cut into the metal (true), or engraved by hand after casting "
+                      "(false: how a document giving only its text reads)")
+    font: Font = Field(Font.SERIF, description="serif (DejaVu Serif Bold), sans (DejaVu Sans Bold) or script "
+                      "(Dancing Script Bold)")
+    place: EngravingPlace = Field(EngravingPlace.INSIDE, description="a ring's inside or outside; a pendant's "
+                                  "engraving is always on its back")
+    height_mm: Millimetres = Field(ENGRAVING_HEIGHT_MM[0], ge=ENGRAVING_HEIGHT_MM[0], le=ENGRAVING_HEIGHT_MM[1],
+                                   description="capital letters' height, mm; the text's tallest and lowest letters "
+                                   "must fit across the band")
+    depth_mm: Millimetres = Field(0.15, ge=ENGRAVING_DEPTH_MM[0], le=ENGRAVING_DEPTH_MM[1],
+                                  description="how deep the letters are cut, mm")
+    position_deg: Degrees = Field(180.0, ge=0.0, le=360.0, description="a ring's: where the text's middle is round "
+                                  "the band, degrees from the top (under the head) toward +X; 180 is the bottom of the "
+                                  "shank")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _by_hand_when_only_text(cls, data: Any) -> Any:
+        """A document giving only the text reads as it was written: engraved by hand after casting."""
+        if isinstance(data, dict) and set(data) == {"text"}:
+            return {**data, "cut": False}
+        return data
 
     @property
     def characters(self) -> int:
@@ -820,6 +866,12 @@ class Design(Part):
                 f"pendant.size_mm: a bar pendant with a {self.setting.style.value} border is at least "
                 f"{MIN_BORDERED_BAR_MM:g} mm long (its border stones need the width), not {self.pendant.size_mm:g} mm"
             )
+        if self.engraving is not None and self.engraving.cut:
+            from .engraving import refusal
+
+            problem = refusal(self)
+            if problem:
+                raise ValueError(problem)
         return self
 
     def _style_fits_band(self) -> None:

@@ -21,7 +21,7 @@ from .fittings import chain, clasp
 from .forms import StoneForm
 from .matching import Fit, fit_band
 from .milgrain import BeadRow
-from .pendants import Plate, bail, jump_ring, plate
+from .pendants import Plate, bail, girdle_height, jump_ring, plate
 from .settings import STONE_LIFT_MM, Parts, Support, head, head_reach_mm
 from .shoulders import BandTop
 from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
@@ -189,6 +189,17 @@ def _stone_parts(design: Design, parts: Parts, for_file: bool, others: str = "ac
 TAPER_PAST_MM = 0.5
 
 
+def _cut(design: Design) -> bool:
+    """Whether the design's engraving is cut into the metal (one engraved by hand after casting is not modelled)."""
+    return design.engraving is not None and design.engraving.cut
+
+
+def _text_angle(design: Design) -> float:
+    """Where an engraving's text is centred round the band, in radians from the top (-pi to pi): a tapered band's
+    section there is the one its letters are cut into."""
+    return math.remainder(math.radians(design.engraving.position_deg), 2 * math.pi)
+
+
 def _ring(design: Design, resolution: Resolution) -> Model:
     ring = design.ring
     # What is set on the band is placed by its top's figures, the same on a tapered band: it is built on a plain one.
@@ -224,8 +235,14 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         band = build_band(ring, resolution, _taper_hold(band, placed))
     edges = (milgrain.edge_rows(band, ring.milgrain, _row_stop(band, ring, placed), resolution.for_files)
              if ring.milgrain else [])
+    letters = []
+    if _cut(design):
+        from .engraving import ring_cutter  # fonts are read only for a design with letters to cut
+
+        section = band.section.points if ring.taper is None else band.points_at(_text_angle(design))
+        letters.append(ring_cutter(design, section, resolution.chord_error_mm))
     body = subtract(union([band.solid, *shoulders.metal, *row.metal, *(edge.solid for edge in edges)]),
-                    [*shoulders.seats, *row.seats])
+                    [*shoulders.seats, *row.seats, *letters])
     heads = held.metal  # each head arrives with its seats cut; the stone clears the band
     if sidestones.open_toward(design):  # heads that share prongs: every seat is cut through all of them at once
         heads = [subtract(union(heads), held.seats)]
@@ -276,7 +293,7 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     setting = design.effective_setting
     if design.stone is not None:
         form = StoneForm.of(design.stone)
-        girdle_z = max(body.thickness + 0.6, form.pavilion + 0.2)
+        girdle_z = girdle_height(body.thickness, form.pavilion)
         centre = np.array([*body.stone_centre, girdle_z])
 
         foot_z = body.thickness - 0.3  # the posts' feet, 0.3 mm under the plate's face
@@ -294,6 +311,10 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     # One cut of every seat through the plate and the head together: the plate is small, unlike a band.
     # The head's seats never touch one another, so they compose; a channel's groove overlaps its seats.
     cuts = [*bail_cuts, *rows.seats, *([manifold3d.Manifold.compose(held.seats)] if held.seats else [])]
+    if _cut(design):
+        from .engraving import pendant_cutter
+
+        cuts.append(pendant_cutter(design, resolution.chord_error_mm))
     metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *rows.metal, *held.metal]), cuts))
     parts = Parts().add(held).add(rows)
     piece = Meshed(metal, resolution.for_files, part="pendant", outline=pendant.outline.value)
@@ -309,10 +330,12 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
 
 def geometry_key(design: Design) -> str:
     """What of a design shapes its meshes, as text: not its name, metal, the stone's material, colour or clarity,
-    a client's metal or the chain (designs that differ only there share one build)."""
+    a client's metal, the chain or a text engraved by hand (designs that differ only there share one build)."""
     doc = design.to_dict()
     for key in ("name", "metal", "heirloom"):
         doc.pop(key, None)
+    if design.engraving is not None and not design.engraving.cut:  # engraved by hand after casting: not modelled
+        doc.pop("engraving")
     for key in ("material", "color", "clarity", "client_supplied"):
         (doc.get("stone") or {}).pop(key, None)
     (doc.get("pendant") or {}).pop("chain", None)

@@ -20,7 +20,7 @@ from .solids import Resolution, offset_outline, section, slab, torus, union
 BAIL_MAJOR_MM = 2.2  # loop radius to the wire's centre: an opening of about 3 mm for chains
 BAIL_WIRE_MM = 0.7  # loop wire radius
 BORDER_INSET_MM = 0.8
-BORDER_STONE_MM = 1.2
+BORDER_STONE_MM = 1.2  # the accent stones of a channel or pavé border
 HINGE_CLEARANCE_MM = 0.1  # between a hinged bail's knuckle and the plate it turns in
 HINGE_KNUCKLE_MM = 1.15  # knuckle radius: over 0.8 mm of metal (PRODUCT.md minimum wall) round the pin hole
 HINGE_PIN_MM = 0.3  # pin hole radius
@@ -88,6 +88,12 @@ def bail(pendant: Pendant, body: Plate) -> tuple[list[manifold3d.Manifold], list
     slot = slab(section(np.array([(-0.85, slot_low), (0.9, slot_low), (0.9, axis_y + 4.0), (-0.85, axis_y + 4.0)])),
                 -1.0, body.thickness + 1.0)
     return [tab, *knuckles], [pin, slot], {"bail": loop}
+
+
+def girdle_height(plate_thickness: float, pavilion: float) -> float:
+    """Where a centre stone's girdle sits over the plate's back: 0.6 mm over its face, and its culet at least
+    0.2 mm over the back."""
+    return max(plate_thickness + 0.6, pavilion + 0.2)
 
 
 BAIL_OVERLAP_MM = 0.4  # a fixed bail's wire sinks this far into the plate (not a multiple of its facets' heights)

@@ -129,12 +129,27 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
         top = max(float(part.mesh.bounds[1, 2]) for part in model.stone_parts)
         rows.append(["height over the finger", f"{top - model.band.inner_radius_mm:.2f} mm"])
     if design.engraving is not None:
-        rows.append(["engraving", design.engraving.text])
+        rows += engraving_rows(design)
     rows += [
         ["overall (x, y, z)", f"{size[0]:.2f} x {size[1]:.2f} x {size[2]:.2f} mm"],
         ["metal volume", f"{model.metal_volume_mm3:.1f} mm3"],
     ]
     return rows
+
+
+def engraving_rows(design) -> list[list[str]]:
+    """The engraving's text and how it is made: font, letter height and depth, and place; or by hand."""
+    engraving = design.engraving
+    rows = [["engraving", engraving.text]]
+    if not engraving.cut:
+        return rows + [["engraving letters", "by hand after casting"]]
+    rows.append(["engraving letters", f"{engraving.font.value}, {engraving.height_mm:.2f} mm high, "
+                                      f"{engraving.depth_mm:.2f} mm deep"])
+    if design.ring is None:
+        return rows + [["engraving place", "the back, reading from behind"]]
+    bottom = " (the bottom)" if abs(engraving.position_deg - 180.0) < 1e-9 else ""
+    return rows + [["engraving place", f"{engraving.place.value}, {engraving.position_deg:g} degrees from the top"
+                                       f"{bottom}"]]
 
 
 def _weights(model: Model, chosen: str) -> list[list]:

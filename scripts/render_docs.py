@@ -61,6 +61,8 @@ def main() -> None:
         "milgrain-solitaire.png": ("milgrain-solitaire.json", [(26, -30, 22), (0, 0, 4), (0, 0, 1)], 0),
         "tapered-solitaire.png": ("tapered-solitaire.json", [(36, -22, 14), (0, 0, 3), (0, 0, 1)], 0),
         "bridal-set.png": ("bridal-set.json", [(20, -36, 36), (0, -1.2, 7), (0, 0, 1)], 0),
+        # from above the band's back, looking down through it at the inside of the shank, where the text is cut
+        "engraved-band.png": ("engraved-band.json", [(0, -17, 16), (0, 0, -6.5), (0, 0.7, 0.7)], 0),
     }
     only = set(sys.argv[1:])  # e.g. `python scripts/render_docs.py half-eternity.png`: just those
     for name, (design_file, camera, _) in shots.items():

@@ -475,6 +475,51 @@ def test_engraving_and_heirloom_lines(app):
     assert price(at) < before
 
 
+def test_an_engraving_shows_how_it_is_cut(app):
+    plain = volume(app)
+    at = _run(app.text_input(key="engraving").input("Forever"))
+    assert at.checkbox(key="engraving_cut").value is True  # a new text is cut into the metal
+    assert volume(at) < plain  # and the letters are taken out of it
+    at = _run(at.selectbox(key="engraving_font").set_value("script"))
+    at = _run(at.radio(key="engraving_place").set_value("outside"))
+    at = _run(at.slider(key="engraving_height").set_value(2.0))
+    at = _run(at.slider(key="engraving_depth").set_value(0.2))
+    assert document(at)["engraving"] | {"position_deg": 180.0} == {
+        "text": "Forever", "cut": True, "font": "script", "place": "outside", "height_mm": 2.0, "depth_mm": 0.2,
+        "position_deg": 180.0}
+    assert "Engraving: 7 characters" in table_items(at)  # still charged per character
+    at = _run(at.text_input(key="engraving").input("Always"))  # a new text keeps the letters chosen
+    assert document(at)["engraving"]["font"] == "script"
+    at = _run(at.checkbox(key="engraving_cut").uncheck())
+    assert document(at)["engraving"]["cut"] is False and volume(at) == pytest.approx(plain)
+    assert not [box for box in at.selectbox if box.key == "engraving_font"]  # by hand: no letters to choose
+
+
+def test_an_engraving_too_long_for_the_band_is_refused_by_name(app):
+    at = _run(app.text_input(key="engraving").input("W" * 40))
+    assert any(message.startswith("That change was not made: engraving.text: ") and "takes the first" in message
+               for message in errors(at)), errors(at)
+    assert "engraving" not in document(at)
+
+
+def test_a_pendants_engraving_is_on_its_back(app):
+    at = _run(app.text_input(key="engraving").input("Mum"))
+    at = _run(at.radio(key="engraving_place").set_value("outside"))
+    at = _run(at.radio(key="piece").set_value("pendant"))
+    assert document(at)["engraving"]["place"] == "inside" and document(at)["engraving"]["text"] == "Mum"
+    assert not [radio for radio in at.radio if radio.key == "engraving_place"]
+    assert "On the back, reading from behind" in [text.value for text in at.text]
+
+
+def test_the_engraved_preset_shows_its_engraving(app):
+    at = _run(app.selectbox(key="preset").set_value("Engraved comfort band"))
+    at = _run(at.button(key="open_preset").click())
+    assert at.text_input(key="engraving").value == "J & E 2022" and at.checkbox(key="engraving_cut").value is True
+    assert at.selectbox(key="engraving_font").value == "sans" and at.radio(key="engraving_place").value == "inside"
+    assert at.slider(key="engraving_height").value == 2.1 and at.slider(key="engraving_depth").value == 0.2
+    assert "Engraving: 7 characters" in table_items(at) and not warnings(at) and not errors(at)
+
+
 def test_a_preset_opens_with_its_stone(app):
     at = _run(app.selectbox(key="preset").set_value("Cushion halo"))
     at = _run(at.button(key="open_preset").click())

@@ -28,6 +28,7 @@ from configurator.design import (
     STONE_CLARITIES,
     TAPER_NARROWEST_MM,
     TAPER_THINNEST_MM,
+    Engraving,
     Eternity,
     MatchingBand,
     Ring,
@@ -93,6 +94,15 @@ MATCHING_FIELDS: dict[str, tuple[str, ...]] = {
 }
 MATCHING_NUMBERS = ("band_width", "band_thickness", "band_clearance")
 
+# The engraving's controls shown once it has a text: key -> path in the document.
+ENGRAVING_FIELDS: dict[str, tuple[str, ...]] = {
+    "engraving_cut": ("engraving", "cut"),
+    "engraving_font": ("engraving", "font"),
+    "engraving_place": ("engraving", "place"),
+    "engraving_height": ("engraving", "height_mm"),
+    "engraving_depth": ("engraving", "depth_mm"),
+}
+
 # Controls whose value is a field of the document: key -> path.
 FIELDS: dict[str, tuple[str, ...]] = {
     "metal": ("metal",),
@@ -141,6 +151,8 @@ FIELD_LABELS = {
     "matching_band.width_mm": "matching band width",
     "matching_band.clearance_mm": "matching band clearance",
     "matching_band.side": "matching band side",
+    "engraving.height_mm": "letter height",
+    "engraving.depth_mm": "engraving depth",
 }
 
 
@@ -251,7 +263,10 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
         shown |= {"band_profile": spec.profile.value, "band_width": float(spec.width_mm),
                   "band_thickness": float(spec.thickness_mm), "band_clearance": float(spec.clearance_mm),
                   "band_side": spec.side.value}
-    shown["engraving"] = (doc.get("engraving") or {}).get("text", "")
+    engraving = doc.get("engraving") or {}
+    shown["engraving"] = engraving.get("text", "")
+    if engraving:
+        shown |= engraving_values(engraving)
     heirloom = doc.get("heirloom")
     shown["heirloom_on"] = heirloom is not None
     if heirloom:
@@ -315,6 +330,13 @@ def _fit_band(ring: dict) -> None:
             milgrain["bead_mm"] = largest
         if milgrain.get("pitch_mm") is not None and milgrain["pitch_mm"] <= milgrain.get("bead_mm", MILGRAIN_BEAD_MM):
             milgrain.pop("pitch_mm")  # the spacing follows the bead again
+
+
+def engraving_values(engraving: dict) -> dict[str, Any]:
+    """The engraving's controls: cut into the metal or by hand, its font, place, letter height and depth."""
+    parsed = Engraving.model_validate(engraving)  # a text alone reads as engraved by hand
+    return {"engraving_cut": parsed.cut, "engraving_font": parsed.font.value, "engraving_place": parsed.place.value,
+            "engraving_height": float(parsed.height_mm), "engraving_depth": float(parsed.depth_mm)}
 
 
 def row_values(ring: dict) -> dict[str, Any]:
@@ -403,6 +425,9 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
                 doc["matching_band"] = parked.pop("matching_band")
             if coming == "ring":
                 ui["size_system"] = doc["ring"]["size"]["system"]
+            elif doc.get("engraving"):  # a pendant's engraving is on its back
+                doc["engraving"].pop("place", None)
+                doc["engraving"].pop("position_deg", None)
     elif key == "size_system":
         ui["size_system"] = value
     elif key.startswith("size_value_"):
@@ -527,10 +552,13 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         doc["setting"] = setting
     elif key == "engraving":
         text = str(value or "").strip()
-        if text:
-            doc["engraving"] = {"text": text}
-        else:
-            doc.pop("engraving", None)
+        if text:  # a new text is cut into the metal; a changed one keeps its font, place and size
+            doc["engraving"] = {"cut": True, **(doc.get("engraving") or parked.pop("engraving", None) or {}),
+                                "text": text}
+        elif doc.get("engraving"):
+            parked["engraving"] = doc.pop("engraving")
+    elif key in ENGRAVING_FIELDS:
+        _set(doc, ENGRAVING_FIELDS[key], float(value) if key in ("engraving_height", "engraving_depth") else value)
     elif key == "heirloom_on":
         if value and not doc.get("heirloom"):
             doc["heirloom"] = parked.pop("heirloom", None) or {"metal": "14k-yellow", "grams": 5.0}

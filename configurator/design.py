@@ -712,8 +712,8 @@ class Engraving(Part):
     )
     cut: bool = Field(True, strict=True, description="cut into the metal (true), or engraved by hand after casting "
                       "(false: how a document giving only its text reads)")
-    font: Font = Field(Font.SERIF, description="serif (DejaVu Serif Bold), sans (DejaVu Sans Bold) or script "
-                      "(Dancing Script Bold)")
+    font: Font = Field(Font.SANS, description="sans (DejaVu Sans Bold; the default: its strokes are the strongest, "
+                      "castable from about 2 mm), serif (DejaVu Serif Bold) or script (Dancing Script Bold)")
     place: EngravingPlace = Field(EngravingPlace.INSIDE, description="a ring's inside or outside; a pendant's "
                                   "engraving is always on its back")
     height_mm: Millimetres = Field(ENGRAVING_HEIGHT_MM[0], ge=ENGRAVING_HEIGHT_MM[0], le=ENGRAVING_HEIGHT_MM[1],

@@ -904,7 +904,8 @@ class Design(Part):
         reach = math.degrees(placement(self).reach)
         if reach > LOWEST_DEG + 1e-9:
             raise ValueError(f"side_stones.count: {side.count} stones a side reach {reach:.0f} degrees round the band "
-                             f"from its top; side stones keep within {LOWEST_DEG:g} (choose fewer or smaller stones)")
+                             f"from its top; side stones keep within {LOWEST_DEG:g} (choose fewer or smaller stones, or a larger "
+                             "ring size)")
 
     @property
     def ring_size(self) -> RingSize | None:

@@ -611,10 +611,12 @@ def test_a_shared_prong_ring_arrives_by_link_and_stays_on_a_phone_too(browser, s
     ("bridal-set", ["Matching band"]),
     ("milgrain-solitaire", ["Milgrain on the edges", "Milgrain round the rim"]),
     ("tapered-solitaire", ["Tapered shank"]),
+    ("engraved-band", ["Cut into the metal"]),
 ])
 def test_band_work_arrives_by_link_and_stays(browser, server, tmp_path, preset, ticked):
-    """A visitor opens a preset with a matching band, milgrain or a tapered shank by a share link: its controls show
-    it ticked, the preview draws it, and a change of metal keeps every field (read back from the share link)."""
+    """A visitor opens a preset with a matching band, milgrain, a tapered shank or a cut engraving by a share link: its
+    controls show it ticked, the preview draws it, and a change of metal keeps every field (read back from the share
+    link)."""
     from configurator.share import encode_design
 
     loaded = json.loads((ROOT / "models" / f"{preset}.json").read_text())

@@ -16,17 +16,22 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
     DateTime,
     Engine,
+    Float,
+    Integer,
     LargeBinary,
     String,
     Text,
     TypeDecorator,
+    and_,
     create_engine,
     event,
     func,
     or_,
     select,
+    update,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -50,6 +55,27 @@ _WRITE = {"storage_write": True}  # execution option: on SQLite, take the write 
 
 class StorageError(ConfiguratorError):
     """Saved designs could not be read or written; the message names the field or the database problem."""
+
+
+class StoneUnavailable(StorageError):
+    """A stone that cannot be reserved: held for another design, sold, or not in the inventory. The message says
+    which (and until when); the fields say it to a program."""
+
+    def __init__(self, message: str, stock_number: str, status: str | None = None, reserved_for: int | None = None,
+                 reserved_until: datetime | None = None) -> None:
+        super().__init__(message)
+        self.stock_number = stock_number
+        self.status = status  # None: no such stone
+        self.reserved_for = reserved_for
+        self.reserved_until = reserved_until
+
+
+@dataclass(frozen=True)
+class StoneHold:
+    """A stone to reserve for a design as it is saved: its stock number and until when."""
+
+    stock_number: str
+    until: datetime
 
 
 @dataclass(frozen=True)
@@ -119,6 +145,58 @@ class DesignRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     owner_hash: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     access_hash: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+
+
+STONE_STATUSES = ("available", "reserved", "sold")
+
+
+class StoneRow(Base):
+    """One of the store's loose stones (configurator.inventory reads and writes it). A reservation names the saved
+    design it is held for and until when; the CHECK keeps the status one of three words."""
+
+    __tablename__ = "stones"
+    __table_args__ = (
+        CheckConstraint("status IN ('available', 'reserved', 'sold')", name="stones_status_known"),
+        CheckConstraint("status <> 'reserved' OR (reserved_for IS NOT NULL AND reserved_until IS NOT NULL)",
+                        name="stones_reservation_complete"),
+    )
+
+    stock_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    material: Mapped[str] = mapped_column(String(24), nullable=False)
+    shape: Mapped[str] = mapped_column(String(16), index=True, nullable=False)
+    cut: Mapped[str] = mapped_column(String(16), nullable=False)
+    length_mm: Mapped[float] = mapped_column(Float, nullable=False)
+    width_mm: Mapped[float] = mapped_column(Float, nullable=False)
+    depth_mm: Mapped[float] = mapped_column(Float, nullable=False)
+    carat: Mapped[float] = mapped_column(Float, index=True, nullable=False)
+    color: Mapped[str] = mapped_column(String(24), nullable=False)
+    clarity: Mapped[str] = mapped_column(String(24), nullable=False)
+    cut_grade: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    polish: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    symmetry: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    fluorescence: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    lab: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    certificate: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    price: Mapped[float | None] = mapped_column(Float, nullable=True)
+    status: Mapped[str] = mapped_column(String(10), index=True, nullable=False, default="available")
+    reserved_for: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)  # a saved design's id
+    reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sold_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class PriceTableRow(Base):
+    """One dated edit of the store's price table (configurator.price_table): the newest row is the table in force
+    on every server that shares the database; the older ones are its history."""
+
+    __tablename__ = "price_tables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dated: Mapped[str] = mapped_column(String(10), nullable=False)  # the table's own date, ISO
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    change: Mapped[str] = mapped_column(String(400), nullable=False, default="")  # what the edit changed, in words
+    table_json: Mapped[str] = mapped_column(Text, nullable=False)  # the whole table, grids included, validated
 
 
 # Columns added after the first release, each added to an existing table when the store opens it.
@@ -261,6 +339,55 @@ def _saved(row: DesignRow) -> SavedDesign:
     )
 
 
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def reserve_in(s: Session, stock_number: str, design_id: int, until: datetime, now: datetime) -> None:
+    """Hold the stone `stock_number` for saved design `design_id` until `until`, inside the session's transaction.
+
+    One conditional UPDATE does it: it changes the row only while the stone is available (or its reservation has run
+    out, or is this design's own), and the rows it changed say whether it did. Two tills at the same moment cannot
+    both succeed: on PostgreSQL the second UPDATE waits for the first's row lock and then finds the row no longer
+    matching; on SQLite writers take the database's write lock up front. The loser gets StoneUnavailable saying why.
+    """
+    if until <= now:
+        raise StorageError(f"reserved_until: {_when(until)} is not in the future")
+    free = or_(
+        StoneRow.status == "available",
+        and_(StoneRow.status == "reserved", or_(StoneRow.reserved_until <= now, StoneRow.reserved_for == design_id)),
+    )
+    result = s.execute(
+        update(StoneRow)
+        .where(StoneRow.stock_number == stock_number, free)
+        .values(status="reserved", reserved_for=design_id, reserved_until=until, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:
+        return
+    row = s.execute(select(StoneRow.status, StoneRow.reserved_for, StoneRow.reserved_until, StoneRow.sold_at)
+                    .where(StoneRow.stock_number == stock_number)).one_or_none()
+    if row is None:
+        raise StoneUnavailable(f"stone {stock_number}: not in the store's inventory", stock_number)
+    status, holder, held_until, sold_at = row
+    if status == "sold":
+        when = f" on {sold_at:%Y-%m-%d}" if sold_at is not None else ""
+        raise StoneUnavailable(f"stone {stock_number}: already sold{when}", stock_number, status)
+    raise StoneUnavailable(
+        f"stone {stock_number}: already reserved for saved design #{holder} until {_when(held_until)}",
+        stock_number, status, holder, held_until)
+
+
+def release_in(s: Session, design_id: int, stock_number: str | None = None) -> int:
+    """Release what is reserved for saved design `design_id` (only `stock_number`, if given); the count released."""
+    query = update(StoneRow).where(StoneRow.status == "reserved", StoneRow.reserved_for == design_id)
+    if stock_number is not None:
+        query = query.where(StoneRow.stock_number == stock_number)
+    result = s.execute(query.values(status="available", reserved_for=None, reserved_until=None, updated_at=_now())
+                       .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
 # --- engine ---------------------------------------------------------------------------------------------------------
 
 
@@ -356,9 +483,11 @@ class Store:
 
     def save(
         self, client_name: str, design_json: str, *, title: str = "", notes: str = "", preview_png: bytes | None = None,
-        owner: str | None = None, access_code: str | None = None,
+        owner: str | None = None, access_code: str | None = None, hold: StoneHold | None = None,
     ) -> SavedDesign:
-        """Insert a new saved design; `owner` (the browser's token) and `access_code` are kept only as hashes."""
+        """Insert a new saved design; `owner` (the browser's token) and `access_code` are kept only as hashes. With
+        a `hold`, its stone is reserved for the new design in the same transaction: a stone reserved or sold
+        meanwhile refuses the save (StoneUnavailable says why) and nothing is written."""
         now = _now()
         row = DesignRow(
             client_name=check_client_name(client_name),
@@ -374,6 +503,8 @@ class Store:
         with self._transaction(write=True) as s:
             s.add(row)
             s.flush()
+            if hold is not None:
+                reserve_in(s, hold.stock_number, row.id, hold.until, now)
             return _saved(row)
 
     def update(
@@ -472,6 +603,7 @@ class Store:
             return _saved(row)
 
     def delete(self, id: int) -> None:
-        """Remove the saved design `id`; StorageError if there is none."""
+        """Remove the saved design `id` and release the stone reserved for it; StorageError if there is none."""
         with self._transaction(write=True) as s:
             s.delete(self._row(s, id))
+            release_in(s, id)

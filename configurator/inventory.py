@@ -1,0 +1,635 @@
+"""The store's own loose stones: each stone's record as on its grading report, the CSV they are imported from, and
+the inventory in the database (the same store as the saved designs) with its filters and reservations.
+
+A record (`LooseStone`) is validated like a design: its shape, cut, material, measured size and grades must make a
+valid design stone, and its certified carat must agree with its measurements. A file is imported whole or not at
+all, every bad row named with its field. Reserving is one conditional UPDATE (`storage.reserve_in`), so two tills
+reserving one stone at the same moment get one success and one refusal that says why.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import and_, or_, select, update
+
+from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES, Choice, Cut, MaterialId, Shape, Stone
+from .errors import ConfiguratorError
+from .storage import StoneRow, Store, release_in, reserve_in
+
+# The columns of an inventory CSV, in order; the first ten are required in every row, the rest may be left empty.
+COLUMNS = ("stock_number", "material", "shape", "cut", "length_mm", "width_mm", "depth_mm", "carat", "color",
+           "clarity", "cut_grade", "polish", "symmetry", "fluorescence", "lab", "certificate", "price")
+REQUIRED_COLUMNS = COLUMNS[:10]
+MAX_IMPORT_ROWS = 10_000
+MAX_IMPORT_BYTES = 4 * 1024 * 1024
+MAX_REPORTED = 50  # a refused file names at most this many problems
+STOCK_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
+CERTIFICATE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,31}$")
+LAB = re.compile(r"^[A-Za-z][A-Za-z0-9 .&-]{0,23}$")
+PRICE_MAX = 5_000_000.0  # one stone; the diamond grid's bound per carat
+# A certified carat and the trade formula's estimate from the stone's measurements (PRODUCT.md) agree to within
+# about 10 % for well-made stones; a record outside this ratio has a slip in its carat or its millimetres.
+CARAT_AGREEMENT = (0.7, 1.4)
+DEFAULT_HOLD_DAYS = 7
+
+
+class InventoryError(ConfiguratorError):
+    """A stone record or inventory file that is not valid; the message names the row and the field."""
+
+
+class CutGrade(Choice):
+    """The grading report's cut, polish and symmetry scale."""
+
+    EXCELLENT = "Excellent"
+    VERY_GOOD = "Very Good"
+    GOOD = "Good"
+    FAIR = "Fair"
+    POOR = "Poor"
+
+
+class Fluorescence(Choice):
+    NONE = "None"
+    FAINT = "Faint"
+    MEDIUM = "Medium"
+    STRONG = "Strong"
+    VERY_STRONG = "Very Strong"
+
+
+class Status(Choice):
+    AVAILABLE = "available"
+    RESERVED = "reserved"
+    SOLD = "sold"
+
+
+CUT_GRADES = tuple(grade.value for grade in CutGrade)
+FLUORESCENCES = tuple(level.value for level in Fluorescence)
+# Report abbreviations, as suppliers' lists write them.
+_GRADE_WORDS = {"ex": "Excellent", "vg": "Very Good", "g": "Good", "gd": "Good", "f": "Fair", "fr": "Fair",
+                "p": "Poor", "pr": "Poor"}
+_FLUORESCENCE_WORDS = {"non": "None", "n": "None", "fnt": "Faint", "f": "Faint", "med": "Medium", "m": "Medium",
+                       "stg": "Strong", "s": "Strong", "vst": "Very Strong", "vstg": "Very Strong"}
+
+
+def _word(choices: tuple[str, ...], abbreviations: dict[str, str]):
+    """A grade as written on a report, any case, or its usual abbreviation; empty text is no grade."""
+
+    def read(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = " ".join(value.split())
+        if not text:
+            return None
+        for choice in choices:
+            if choice.lower() == text.lower():
+                return choice
+        found = abbreviations.get(text.lower())
+        if found is None:
+            raise ValueError(f"{text[:24]!r} is not one of: {', '.join(choices)}")
+        return found
+
+    return BeforeValidator(read)
+
+
+def _number(value: Any) -> Any:
+    """A number, or text that spells one (a CSV cell); never a boolean. Empty text is no number."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {str(value).lower()}")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not text:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"must be a number, not {value[:20]!r}") from None
+    return value
+
+
+def _text(value: Any) -> Any:
+    """Text stripped; empty text is none."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _required_text(**constraints: Any) -> Any:
+    return Annotated[Annotated[str, Field(min_length=1, **constraints)], BeforeValidator(_strip)]
+
+
+def _optional_text(**constraints: Any) -> Any:
+    return Annotated[Annotated[str, Field(**constraints)] | None, BeforeValidator(_text)]
+
+
+Number = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
+
+
+class LooseStone(BaseModel):
+    """One loose stone as its grading report gives it, and the store's price (None: priced from the grid)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stock_number: _required_text(pattern=STOCK_NUMBER.pattern) = Field(
+        description="the store's own number for the stone: letters, digits and . _ / -, at most 32")
+    material: MaterialId
+    shape: Shape
+    cut: Cut = Cut.BRILLIANT
+    length_mm: Number = Field(ge=1.0, le=25.0, description="measured: the longest outline dimension (a round's "
+                                                           "maximum diameter)")
+    width_mm: Number = Field(ge=1.0, le=25.0, description="measured: across (a round's minimum diameter)")
+    depth_mm: Number = Field(ge=0.4, le=20.0, description="measured: table to culet")
+    carat: Number = Field(gt=0.0, le=100.0, description="as certified, to 2 decimals")
+    color: _required_text(max_length=24)
+    clarity: _required_text(max_length=24)
+    cut_grade: Annotated[CutGrade | None, _word(CUT_GRADES, _GRADE_WORDS)] = None
+    polish: Annotated[CutGrade | None, _word(CUT_GRADES, _GRADE_WORDS)] = None
+    symmetry: Annotated[CutGrade | None, _word(CUT_GRADES, _GRADE_WORDS)] = None
+    fluorescence: Annotated[Fluorescence | None, _word(FLUORESCENCES, _FLUORESCENCE_WORDS)] = None
+    lab: _optional_text(pattern=LAB.pattern) = None
+    certificate: _optional_text(pattern=CERTIFICATE.pattern) = Field(
+        None, description="the lab's report number")
+    price: Annotated[Annotated[float, Field(gt=0.0, le=PRICE_MAX, allow_inf_nan=False)] | None,
+                     BeforeValidator(_number)] = Field(
+        None, description="the store's price for the stone; empty: priced from the grid at its carat and grades")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_written(cls, data: Any) -> Any:
+        """Words in any case: shape, cut and material in small letters, a diamond's grades in capitals, a coloured
+        stone's in small letters; an empty cut is a brilliant."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key in ("material", "shape", "cut"):
+            if isinstance(data.get(key), str):
+                data[key] = data[key].strip().lower()
+        if data.get("cut") == "":
+            del data["cut"]
+        from . import catalogue
+
+        gem = catalogue.gemstones().get(data.get("material"))
+        for key in ("color", "clarity"):
+            if gem is not None and isinstance(data.get(key), str):
+                data[key] = data[key].strip().upper() if gem.is_diamond else data[key].strip().lower()
+        return data
+
+    @model_validator(mode="after")
+    def _a_real_stone(self) -> LooseStone:
+        if round(self.carat, 2) != self.carat:
+            raise ValueError(f"carat: a report gives the weight to 2 decimals, not {self.carat:g}")
+        if self.certificate is not None and self.lab is None:
+            raise ValueError("lab: a certificate number needs the lab that issued it")
+        if self.width_mm > self.length_mm + 1e-9:
+            raise ValueError(f"width_mm: {self.width_mm:g} mm is more than length_mm {self.length_mm:g} mm; the "
+                             "length is the longest dimension (a round's maximum diameter)")
+        try:
+            stone = self.design_stone()
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in error["loc"])
+            text = str(error["msg"]).removeprefix("Value error, ")
+            raise ValueError(f"{where}: {text}" if where else text) from None
+        from .stones import trade_carat
+
+        estimate = trade_carat(stone)
+        low, high = CARAT_AGREEMENT
+        if not low * estimate <= self.carat <= high * estimate:
+            raise ValueError(
+                f"carat: {self.carat:.2f} ct does not agree with {self.measurements} (about {estimate:.2f} ct by the "
+                f"trade formula); check the carat and the millimetres")
+        return self
+
+    def design_stone(self, **changes: Any) -> Stone:
+        """The stone as a design carries it: its measured size, its grades and its stock number."""
+        return Stone(shape=self.shape, cut=self.cut, material=self.material, length_mm=self.length_mm,
+                     width_mm=self.width_mm, depth_mm=self.depth_mm, color=self.color, clarity=self.clarity, **changes)
+
+    @property
+    def measurements(self) -> str:
+        """As a grading report writes them: a round's "min - max x depth", other shapes' "length x width x depth"."""
+        if self.shape is Shape.ROUND:
+            return f"{self.width_mm:.2f} - {self.length_mm:.2f} x {self.depth_mm:.2f} mm"
+        return f"{self.length_mm:.2f} x {self.width_mm:.2f} x {self.depth_mm:.2f} mm"
+
+    @property
+    def report(self) -> str | None:
+        """The lab and report number ("GIA 2141438172"), or None for a stone without one."""
+        if self.lab is None:
+            return None
+        return f"{self.lab} {self.certificate}" if self.certificate else self.lab
+
+    @property
+    def described(self) -> str:
+        """One line for a person: "1.01 ct round brilliant diamond G VS1, 6.41 - 6.44 x 3.97 mm"."""
+        from . import catalogue
+
+        return (f"{self.carat:.2f} ct {self.shape.value} {self.cut.value} {catalogue.gemstone(self.material).name} "
+                f"{self.color} {self.clarity}, {self.measurements}")
+
+    def csv_row(self) -> dict[str, str]:
+        values = self.model_dump(mode="json")
+        return {column: "" if values[column] is None else _cell(values[column]) for column in COLUMNS}
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class StockStone:
+    """A stone in the inventory: its record and where it stands. A reservation past its time reads as available."""
+
+    stone: LooseStone
+    status: Status
+    reserved_for: int | None
+    reserved_until: datetime | None
+    sold_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def stock_number(self) -> str:
+        return self.stone.stock_number
+
+    @property
+    def available(self) -> bool:
+        return self.status is Status.AVAILABLE
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record and its status as JSON-ready values (the CLI's `--json`)."""
+        return {**self.stone.model_dump(mode="json"), "status": self.status.value,
+                "reserved_for": self.reserved_for,
+                "reserved_until": self.reserved_until.isoformat() if self.reserved_until else None,
+                "sold_at": self.sold_at.isoformat() if self.sold_at else None}
+
+
+# --- reading files --------------------------------------------------------------------------------------------------
+
+
+def _field_problem(exc: ValidationError) -> tuple[str, str]:
+    error = exc.errors(include_url=False)[0]
+    field = ".".join(str(part) for part in error["loc"])
+    text = str(error["msg"]).removeprefix("Value error, ")
+    match = re.match(r"^([a-z_]+): (.*)$", text, re.DOTALL)
+    if not field and match:
+        field, text = match.group(1), match.group(2)
+    if error["type"] == "string_pattern_mismatch":
+        text = {"stock_number": "letters, digits and . _ / - only, starting with a letter or digit, at most 32",
+                "certificate": "letters, digits, spaces and . _ / - only, at most 32",
+                "lab": "a lab's name: letters, digits, spaces and . & -, at most 24"}.get(field, text)
+    text = text.replace("Input should be", "must be")
+    if error["type"] == "missing":
+        text = "required; this column may not be empty"
+    return field, text
+
+
+def parse_stone(values: dict[str, Any]) -> LooseStone:
+    """One record from a mapping of column names to values (CSV text or numbers); InventoryError naming the field."""
+    cleaned = {key: value for key, value in values.items() if not (isinstance(value, str) and not value.strip()
+                                                                    and key in REQUIRED_COLUMNS)}
+    try:
+        return LooseStone.model_validate(cleaned)
+    except ValidationError as exc:
+        field, text = _field_problem(exc)
+        raise InventoryError(f"{field}: {text}" if field else text) from None
+
+
+def read_csv(data: str | bytes, name: str = "the file") -> list[LooseStone]:
+    """Every row of an inventory CSV, validated; InventoryError listing every bad row (up to MAX_REPORTED) with
+    its row number, stock number and field, one a line, when any row is bad. The header names the columns (any
+    order; `COLUMNS`, of which `REQUIRED_COLUMNS` must be there)."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_IMPORT_BYTES:
+            raise InventoryError(f"{name}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InventoryError(f"{name}: not UTF-8 text") from None
+    reader = csv.reader(io.StringIO(data.removeprefix("\ufeff"), newline=""))
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration:
+        raise InventoryError(f"{name}: empty; the first line names the columns: {', '.join(COLUMNS)}") from None
+    except csv.Error as exc:
+        raise InventoryError(f"{name}: not CSV ({exc})") from None
+    unknown = [column for column in header if column not in COLUMNS]
+    if unknown:
+        raise InventoryError(f"{name}: unknown column {unknown[0]!r}; the columns are: {', '.join(COLUMNS)}")
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise InventoryError(f"{name}: no column {', '.join(missing)}; required: {', '.join(REQUIRED_COLUMNS)}")
+    doubled = sorted({column for column in header if header.count(column) > 1})
+    if doubled:
+        raise InventoryError(f"{name}: column {doubled[0]} appears twice")
+    stones: list[LooseStone] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    row_number = 0
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            row_number += 1
+            if row_number > MAX_IMPORT_ROWS:
+                raise InventoryError(f"{name}: more than {MAX_IMPORT_ROWS} stones; split the file")
+            label = f"row {row_number} (line {reader.line_num})"
+            if len(cells) != len(header):
+                problems.append(f"{label}: {len(cells)} cells where the header has {len(header)}")
+                continue
+            values = dict(zip(header, cells, strict=True))
+            stock = values.get("stock_number", "").strip()
+            if stock:
+                label += f", stock number {stock[:32]}"
+            try:
+                stone = parse_stone(values)
+            except InventoryError as exc:
+                problems.append(f"{label}: {exc}")
+                continue
+            if stone.stock_number in seen:
+                problems.append(f"{label}: stock_number: {stone.stock_number} is also row {seen[stone.stock_number]}")
+                continue
+            seen[stone.stock_number] = row_number
+            stones.append(stone)
+    except csv.Error as exc:
+        raise InventoryError(f"{name}: line {reader.line_num}: not CSV ({exc})") from None
+    if problems:
+        raise RefusedFile(name, problems)
+    if not stones:
+        raise InventoryError(f"{name}: no stones in it (only the header)")
+    return stones
+
+
+class RefusedFile(InventoryError):
+    """A file refused whole: `problems` names each bad row and field, one a line."""
+
+    def __init__(self, name: str, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        shown = self.problems[:MAX_REPORTED]
+        more = len(self.problems) - len(shown)
+        lines = [f"{name}: {problem}" for problem in shown]
+        if more:
+            lines.append(f"{name}: and {more} more")
+        lines.append(f"{name}: refused, nothing imported ({len(self.problems)} problem"
+                     f"{'s' if len(self.problems) != 1 else ''})")
+        super().__init__("\n".join(lines))
+
+
+def write_csv(stones: Iterable[LooseStone]) -> str:
+    """The CSV text of `stones` with every column (what `read_csv` reads back)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for stone in stones:
+        writer.writerow(stone.csv_row())
+    return out.getvalue()
+
+
+# --- the inventory in the database ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a client narrows the selection to; None (or empty) leaves a criterion open. Colours and clarities are
+    sets of grades; `status` None lists every stone."""
+
+    shapes: frozenset[str] = frozenset()
+    materials: frozenset[str] = frozenset()
+    colors: frozenset[str] = frozenset()
+    clarities: frozenset[str] = frozenset()
+    cut_grades: frozenset[str] = frozenset()
+    carat_min: float | None = None
+    carat_max: float | None = None
+    status: Status | None = None
+    stock_numbers: frozenset[str] = frozenset()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _record(row: StoneRow, now: datetime) -> StockStone:
+    stone = LooseStone.model_construct(
+        stock_number=row.stock_number, material=row.material, shape=Shape(row.shape), cut=Cut(row.cut),
+        length_mm=row.length_mm, width_mm=row.width_mm, depth_mm=row.depth_mm, carat=round(row.carat, 2),
+        color=row.color, clarity=row.clarity,
+        cut_grade=CutGrade(row.cut_grade) if row.cut_grade else None,
+        polish=CutGrade(row.polish) if row.polish else None,
+        symmetry=CutGrade(row.symmetry) if row.symmetry else None,
+        fluorescence=Fluorescence(row.fluorescence) if row.fluorescence else None,
+        lab=row.lab, certificate=row.certificate, price=round(row.price, 2) if row.price is not None else None)
+    status = Status(row.status)
+    holder, until = row.reserved_for, row.reserved_until
+    if status is Status.RESERVED and until is not None and until <= now:  # run out: the stone is free again
+        status, holder, until = Status.AVAILABLE, None, None
+    return StockStone(stone, status, holder, until, row.sold_at, row.updated_at)
+
+
+def _columns(stone: LooseStone) -> dict[str, Any]:
+    values = stone.model_dump(mode="json")
+    return {column: values[column] for column in COLUMNS}
+
+
+def hold_until(days: float, now: datetime | None = None) -> datetime:
+    """The end of a reservation of `days` from now."""
+    if not (isinstance(days, int | float) and not isinstance(days, bool) and math.isfinite(days) and 0 < days <= 366):
+        raise InventoryError(f"reservation_days: a reservation lasts from a moment to 366 days, not {days!r}")
+    return (now or _now()) + timedelta(days=days)
+
+
+class Inventory:
+    """The store's loose stones in the database of `store`; safe to share between threads."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _free(self, now: datetime):
+        return or_(StoneRow.status == "available",
+                   and_(StoneRow.status == "reserved", StoneRow.reserved_until <= now))
+
+    def add(self, stone: LooseStone) -> StockStone:
+        """A new stone, available; InventoryError if its stock number is taken."""
+        return self.import_stones([stone])[0]
+
+    def import_stones(self, stones: Sequence[LooseStone]) -> list[StockStone]:
+        """Add every stone in one transaction: all of them, or (a stock number already in the inventory) none."""
+        now = _now()
+        numbers = [stone.stock_number for stone in stones]
+        if len(set(numbers)) != len(numbers):
+            twice = next(number for number in numbers if numbers.count(number) > 1)
+            raise InventoryError(f"stock_number: {twice} appears twice")
+        with self.store._transaction(write=True) as s:
+            taken = set()
+            for start in range(0, len(numbers), 500):
+                taken |= set(s.scalars(select(StoneRow.stock_number)
+                                       .where(StoneRow.stock_number.in_(numbers[start:start + 500]))))
+            if taken:
+                problems = [f"row {index + 1}, stock number {number}: stock_number: already in the inventory "
+                            "(change it with `stones set`)" for index, number in enumerate(numbers) if number in taken]
+                raise RefusedFile("import", problems)
+            rows = [StoneRow(**_columns(stone), status="available", added_at=now, updated_at=now) for stone in stones]
+            s.add_all(rows)
+            s.flush()
+            return [_record(row, now) for row in rows]
+
+    def get(self, stock_number: str) -> StockStone:
+        """The stone `stock_number`; InventoryError if there is none."""
+        with self.store._transaction() as s:
+            row = s.get(StoneRow, stock_number)
+            if row is None:
+                raise InventoryError(f"stone {stock_number}: not in the store's inventory")
+            return _record(row, _now())
+
+    def find(self, stock_number: str) -> StockStone | None:
+        """The stone `stock_number`, or None."""
+        with self.store._transaction() as s:
+            row = s.get(StoneRow, stock_number)
+            return None if row is None else _record(row, _now())
+
+    def list(self, filters: Filters | None = None, limit: int = 5000) -> list[StockStone]:
+        """Stones matching `filters`, by shape, then carat, then stock number."""
+        filters = filters or Filters()
+        now = _now()
+        query = select(StoneRow).order_by(StoneRow.shape, StoneRow.carat, StoneRow.stock_number).limit(limit)
+        for column, wanted in ((StoneRow.shape, filters.shapes), (StoneRow.material, filters.materials),
+                               (StoneRow.color, filters.colors), (StoneRow.clarity, filters.clarities),
+                               (StoneRow.cut_grade, filters.cut_grades),
+                               (StoneRow.stock_number, filters.stock_numbers)):
+            if wanted:
+                query = query.where(column.in_(sorted(wanted)))
+        if filters.carat_min is not None:
+            query = query.where(StoneRow.carat >= filters.carat_min - 1e-9)
+        if filters.carat_max is not None:
+            query = query.where(StoneRow.carat <= filters.carat_max + 1e-9)
+        if filters.status is Status.AVAILABLE:
+            query = query.where(self._free(now))
+        elif filters.status is Status.RESERVED:
+            query = query.where(StoneRow.status == "reserved", StoneRow.reserved_until > now)
+        elif filters.status is Status.SOLD:
+            query = query.where(StoneRow.status == "sold")
+        with self.store._transaction() as s:
+            return [_record(row, now) for row in s.scalars(query)]
+
+    def set(self, stock_number: str, **changes: Any) -> StockStone:
+        """Change fields of a stone's record (validated as a whole; `price=None` prices it from the grid again) or
+        its status: "available" releases it, "sold" sells it (reserved or not), "reserved" is `reserve`'s."""
+        status = changes.pop("status", None)
+        if "stock_number" in changes:
+            raise InventoryError("stock_number: a stone keeps its number; add it again under the new one")
+        unknown = [name for name in changes if name not in COLUMNS]
+        if unknown:
+            raise InventoryError(f"{unknown[0]}: no such field; the fields are: {', '.join(COLUMNS[1:])}")
+        if status is not None and status not in ("available", "sold"):
+            raise InventoryError(f"status: {status!r} cannot be set here; set available or sold (a reservation is "
+                                 "made by saving a design)")
+        now = _now()
+        with self.store._transaction(write=True) as s:
+            row = s.get(StoneRow, stock_number)
+            if row is None:
+                raise InventoryError(f"stone {stock_number}: not in the store's inventory")
+            if changes:
+                current = _record(row, now).stone.model_dump(mode="json")
+                stone = parse_stone({**current, **changes})
+                for name, value in _columns(stone).items():
+                    setattr(row, name, value)
+            if status == "available":
+                row.status, row.reserved_for, row.reserved_until, row.sold_at = "available", None, None, None
+            elif status == "sold":
+                row.status, row.reserved_for, row.reserved_until, row.sold_at = "sold", None, None, now
+            row.updated_at = now
+            s.flush()
+            return _record(row, now)
+
+    def reserve(self, stock_number: str, design_id: int, until: datetime) -> StockStone:
+        """Hold the stone for saved design `design_id` until `until`; StoneUnavailable (a StorageError) says why
+        not when it is reserved for another design, sold, or not in the inventory."""
+        now = _now()
+        with self.store._transaction(write=True) as s:
+            reserve_in(s, stock_number, design_id, until, now)
+            return _record(s.get(StoneRow, stock_number), now)
+
+    def release(self, stock_number: str, design_id: int | None = None) -> bool:
+        """Make a reserved stone available again (only if it is held for `design_id`, when given)."""
+        with self.store._transaction(write=True) as s:
+            if design_id is not None:
+                return release_in(s, design_id, stock_number) > 0
+            result = s.execute(update(StoneRow)
+                               .where(StoneRow.stock_number == stock_number, StoneRow.status == "reserved")
+                               .values(status="available", reserved_for=None, reserved_until=None, updated_at=_now())
+                               .execution_options(synchronize_session=False))
+            return result.rowcount > 0
+
+    def sell(self, stock_number: str) -> StockStone:
+        """Mark the stone sold (available or reserved); InventoryError if it is not in the inventory or sold."""
+        now = _now()
+        with self.store._transaction(write=True) as s:
+            result = s.execute(update(StoneRow)
+                               .where(StoneRow.stock_number == stock_number, StoneRow.status != "sold")
+                               .values(status="sold", reserved_for=None, reserved_until=None, sold_at=now,
+                                       updated_at=now)
+                               .execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                row = s.get(StoneRow, stock_number)
+                raise InventoryError(f"stone {stock_number}: " + ("not in the store's inventory" if row is None
+                                                                  else "already sold"))
+            return _record(s.get(StoneRow, stock_number), now)
+
+    def expire(self, now: datetime | None = None) -> int:
+        """Free every reservation whose time has run out; the count freed. (Reads already show them available;
+        this tidies the rows.)"""
+        now = now or _now()
+        with self.store._transaction(write=True) as s:
+            result = s.execute(update(StoneRow)
+                               .where(StoneRow.status == "reserved", StoneRow.reserved_until <= now)
+                               .values(status="available", reserved_for=None, reserved_until=None, updated_at=now)
+                               .execution_options(synchronize_session=False))
+            return result.rowcount
+
+    def stamp(self) -> str:
+        """Changes whenever any stone's record or status changes: a cache key for anything shown from the
+        inventory."""
+        from sqlalchemy import func
+
+        with self.store._transaction() as s:
+            count, latest = s.execute(select(func.count(), func.max(StoneRow.updated_at))).one()
+        return f"{count}@{latest}"
+
+
+def grades_between(scale: Sequence[str], low: str, high: str) -> frozenset[str]:
+    """The grades of `scale` from `low` to `high` inclusive, either way round (D-G, SI1-VS1)."""
+    try:
+        first, last = sorted((scale.index(low), scale.index(high)))
+    except ValueError:
+        raise InventoryError(f"{low}-{high}: grades of {', '.join(scale)}") from None
+    return frozenset(scale[first:last + 1])
+
+
+def grade_set(text: str) -> frozenset[str]:
+    """A CLI's grades: "G", "G,H,I", "D-G", "VS1-SI1", "eye-clean" (any case for diamond grades)."""
+    chosen: set[str] = set()
+    for part in (part.strip() for part in text.split(",")):
+        if not part:
+            continue
+        upper = part.upper()
+        for scale in (DIAMOND_COLORS, DIAMOND_CLARITIES):
+            low, sep, high = upper.partition("-")
+            if sep and low in scale and high in scale:
+                chosen |= grades_between(scale, low, high)
+                break
+        else:
+            chosen.add(upper if upper in DIAMOND_COLORS or upper in DIAMOND_CLARITIES else part.lower()
+                       if part.lower() in STONE_CLARITIES else part)
+    return frozenset(chosen)

@@ -96,6 +96,107 @@ def _cmd_prices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stones() -> tuple:
+    from .inventory import Inventory
+    from .storage import Store
+
+    store = Store.open()
+    return store, Inventory(store)
+
+
+def _cmd_stones_import(args: argparse.Namespace) -> int:
+    import time
+
+    from .inventory import MAX_IMPORT_BYTES, read_csv
+
+    path = Path(args.file)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"stones import: cannot read {path}: {exc.strerror}") from None
+    started = time.perf_counter()
+    stones = read_csv(data, path.name)
+    store, inventory = _stones()
+    try:
+        inventory.import_stones(stones, path.name)
+    finally:
+        store.close()
+    print(f"imported {len(stones)} stones from {path.name} in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _filters(args: argparse.Namespace):
+    from .inventory import Filters, Status, grade_set
+
+    def words(text: str | None) -> frozenset[str]:
+        return frozenset(part.strip().lower() for part in (text or "").split(",") if part.strip())
+
+    def grades(text: str | None) -> frozenset[str]:
+        from .inventory import CUT_GRADES
+
+        chosen = set()
+        for part in (part.strip() for part in (text or "").split(",") if part.strip()):
+            match = [grade for grade in CUT_GRADES if grade.lower() == part.lower()]
+            if not match:
+                raise UsageError(f"stones list: --cut-grade {part!r} is not one of {', '.join(CUT_GRADES)}")
+            chosen.add(match[0])
+        return frozenset(chosen)
+
+    status = None if args.status in (None, "all") else Status(args.status)
+    return Filters(shapes=words(args.shape), materials=words(args.material),
+                   colors=grade_set(args.color) if args.color else frozenset(),
+                   clarities=grade_set(args.clarity) if args.clarity else frozenset(),
+                   cut_grades=grades(args.cut_grade), carat_min=args.carat_min, carat_max=args.carat_max,
+                   status=status)
+
+
+def _cmd_stones_list(args: argparse.Namespace) -> int:
+    from .inventory import priced_stones
+    from .price_table import current_price_table
+
+    store, inventory = _stones()
+    try:
+        records = inventory.list(_filters(args))
+    finally:
+        store.close()
+    rows = priced_stones(records, current_price_table(), args.price_min, args.price_max)
+    if args.json:
+        _print_json([{**row.record.to_dict(), "price_in_force": round(row.price, 2), "priced_from_grid":
+                      row.from_grid} for row in rows])
+        return 0
+    print(f"{'stock':<10} {'shape':<9} {'ct':>5} {'col':<4} {'clar':<5} {'cut':<10} {'measurements':<24} "
+          f"{'report':<18} {'price':>12} status")
+    for row in rows:
+        stone, record = row.record.stone, row.record
+        status = record.status.value
+        if record.reserved_until is not None:
+            status += f" for #{record.reserved_for} until {record.reserved_until:%Y-%m-%d}"
+        price = f"{row.price:,.2f}" + ("*" if row.from_grid else " ")
+        print(f"{stone.stock_number:<10} {stone.shape.value:<9} {stone.carat:>5.2f} {stone.color:<4} "
+              f"{stone.clarity:<5} {(stone.cut_grade.value if stone.cut_grade else '-'):<10} "
+              f"{stone.measurements:<24} {(stone.report or '-'):<18} {price:>12} {status}")
+    print(f"{len(rows)} stone{'s' if len(rows) != 1 else ''}" + ("; * priced from the grid" if any(
+        row.from_grid for row in rows) else ""))
+    return 0
+
+
+def _cmd_stones_set(args: argparse.Namespace) -> int:
+    changes: dict[str, str | None] = {}
+    for text in args.changes:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"stones set: {text!r} is not FIELD=VALUE (e.g. price=6900, status=sold)")
+        changes[key.strip()] = value.strip() or None
+    store, inventory = _stones()
+    try:
+        record = inventory.set(args.stock_number, **changes)
+    finally:
+        store.close()
+    print(f"stone {record.stock_number}: {record.stone.described}; {record.status.value}")
+    return 0
+
+
 def _cmd_hash_password(args: argparse.Namespace) -> int:
     from .passwords import hash_password
 
@@ -292,6 +393,30 @@ def parser() -> argparse.ArgumentParser:
     prices.add_argument("--json", action="store_true", help="print JSON")
     prices.set_defaults(run=_cmd_prices)
 
+    stones = commands.add_parser("stones", help="the store's loose stones: import a CSV, list, set")
+    stone_commands = stones.add_subparsers(dest="stones_command", required=True, parser_class=_Parser)
+    imported = stone_commands.add_parser("import", help="add the stones of a CSV file: all of them, or none")
+    imported.add_argument("file", help="CSV with the columns of configurator.inventory.COLUMNS (see the README)")
+    imported.set_defaults(run=_cmd_stones_import)
+    listed = stone_commands.add_parser("list", help="the stones, filtered")
+    listed.add_argument("--shape", help="e.g. round or round,oval")
+    listed.add_argument("--material", help="e.g. diamond")
+    listed.add_argument("--color", help="e.g. G, D-G or G,H; a coloured stone's colour name")
+    listed.add_argument("--clarity", help="e.g. VS1, VVS2-SI1; eye-clean")
+    listed.add_argument("--cut-grade", help="e.g. Excellent or 'Excellent,Very Good'")
+    listed.add_argument("--carat-min", type=float)
+    listed.add_argument("--carat-max", type=float)
+    listed.add_argument("--price-min", type=float, help="the stone's own price, or the grid's at its carat")
+    listed.add_argument("--price-max", type=float)
+    listed.add_argument("--status", choices=["available", "reserved", "sold", "all"], default="all")
+    listed.add_argument("--json", action="store_true", help="print JSON records")
+    listed.set_defaults(run=_cmd_stones_list)
+    changed = stone_commands.add_parser("set", help="change a stone's record or status")
+    changed.add_argument("stock_number")
+    changed.add_argument("changes", nargs="+", metavar="FIELD=VALUE",
+                         help="e.g. price=6900 (price= prices it from the grid), status=sold, status=available")
+    changed.set_defaults(run=_cmd_stones_set)
+
     hashed = commands.add_parser("hash-password", help="hash the store password read from standard input")
     hashed.set_defaults(run=_cmd_hash_password)
     return root
@@ -305,7 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalogue.metals()  # a broken catalogue is one line, before any command
         return args.run(args)
     except ConfiguratorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # a refused file: one line a problem
+            print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

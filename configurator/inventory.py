@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import and_, or_, select, update
@@ -24,6 +24,9 @@ from sqlalchemy import and_, or_, select, update
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES, Choice, Cut, MaterialId, Shape, Stone
 from .errors import ConfiguratorError
 from .storage import StoneRow, Store, release_in, reserve_in
+
+if TYPE_CHECKING:
+    from .price_table import PriceTable
 
 # The columns of an inventory CSV, in order; the first ten are required in every row, the rest may be left empty.
 COLUMNS = ("stock_number", "material", "shape", "cut", "length_mm", "width_mm", "depth_mm", "carat", "color",
@@ -464,7 +467,7 @@ class Inventory:
         """A new stone, available; InventoryError if its stock number is taken."""
         return self.import_stones([stone])[0]
 
-    def import_stones(self, stones: Sequence[LooseStone]) -> list[StockStone]:
+    def import_stones(self, stones: Sequence[LooseStone], source: str = "import") -> list[StockStone]:
         """Add every stone in one transaction: all of them, or (a stock number already in the inventory) none."""
         now = _now()
         numbers = [stone.stock_number for stone in stones]
@@ -479,7 +482,7 @@ class Inventory:
             if taken:
                 problems = [f"row {index + 1}, stock number {number}: stock_number: already in the inventory "
                             "(change it with `stones set`)" for index, number in enumerate(numbers) if number in taken]
-                raise RefusedFile("import", problems)
+                raise RefusedFile(source, problems)
             rows = [StoneRow(**_columns(stone), status="available", added_at=now, updated_at=now) for stone in stones]
             s.add_all(rows)
             s.flush()
@@ -542,7 +545,10 @@ class Inventory:
                 raise InventoryError(f"stone {stock_number}: not in the store's inventory")
             if changes:
                 current = _record(row, now).stone.model_dump(mode="json")
-                stone = parse_stone({**current, **changes})
+                try:
+                    stone = parse_stone({**current, **changes})
+                except InventoryError as exc:
+                    raise InventoryError(f"stone {stock_number}: {exc}") from None
                 for name, value in _columns(stone).items():
                     setattr(row, name, value)
             if status == "available":
@@ -606,6 +612,34 @@ class Inventory:
         with self.store._transaction() as s:
             count, latest = s.execute(select(func.count(), func.max(StoneRow.updated_at))).one()
         return f"{count}@{latest}"
+
+
+@dataclass(frozen=True)
+class PricedStone:
+    """A stone with the price it is sold at: its own, or the grid's at its certified carat and grades."""
+
+    record: StockStone
+    price: float
+    from_grid: bool
+
+
+def stone_price(stone: LooseStone, table: PriceTable) -> tuple[float, bool]:
+    """What the stone costs in a quote: the store's own price, or the grid's at its certified carat and grades (and
+    whether it came from the grid)."""
+    if stone.price is not None:
+        return stone.price, False
+    return table.stone_price(stone.design_stone(), stone.carat), True
+
+
+def priced_stones(records: Iterable[StockStone], table: PriceTable, price_min: float | None = None,
+                  price_max: float | None = None) -> list[PricedStone]:
+    """`records` with their prices, those outside `price_min`..`price_max` left out."""
+    rows = []
+    for record in records:
+        amount, from_grid = stone_price(record.stone, table)
+        if (price_min is None or amount >= price_min - 1e-9) and (price_max is None or amount <= price_max + 1e-9):
+            rows.append(PricedStone(record, amount, from_grid))
+    return rows
 
 
 def grades_between(scale: Sequence[str], low: str, high: str) -> frozenset[str]:

@@ -310,3 +310,64 @@ def test_a_command_imports_only_its_own_path(argv, absent, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]", result.stdout
+
+
+# --- the store's loose stones ---------------------------------------------------------------------------------------
+
+STONES_CSV = (
+    "stock_number,material,shape,cut,length_mm,width_mm,depth_mm,carat,color,clarity,cut_grade,lab,certificate,price\n"
+    "D-1,diamond,round,brilliant,6.44,6.41,3.97,1.01,G,VS1,Excellent,GIA,2141438172,\n"
+    "D-2,diamond,oval,brilliant,8.10,6.02,3.71,1.11,F,VS2,Very Good,,,7250\n"
+    "D-3,diamond,round,brilliant,5.20,5.17,3.20,0.53,H,SI1,Good,IGI,LG5551234,\n"
+)
+
+
+@pytest.fixture
+def stone_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'stones.db'}")
+    path = tmp_path / "stones.csv"
+    path.write_text(STONES_CSV)
+    return path
+
+
+def test_stones_import_list_and_set(capsys, stone_db):
+    code, out, err = run(capsys, "stones", "import", stone_db)
+    assert (code, err) == (0, "") and out.startswith("imported 3 stones from stones.csv in ")
+    code, out, _ = run(capsys, "stones", "list", "--shape", "round", "--color", "D-G", "--json")
+    (listed,) = json.loads(out)
+    assert code == 0 and listed["stock_number"] == "D-1" and listed["status"] == "available"
+    assert listed["priced_from_grid"] and listed["price"] is None and listed["price_in_force"] > 0
+    code, out, _ = run(capsys, "stones", "list", "--price-max", "7000", "--json")
+    assert [row["stock_number"] for row in json.loads(out)] == ["D-3"]
+    code, out, _ = run(capsys, "stones", "list", "--carat-min", "1", "--cut-grade", "very good")
+    assert code == 0 and "D-2" in out and "D-1" not in out and out.strip().endswith("1 stone")
+    code, out, _ = run(capsys, "stones", "set", "D-1", "price=6900", "status=sold")
+    assert code == 0 and out.strip().endswith("; sold")
+    code, out, _ = run(capsys, "stones", "list", "--status", "available", "--json")
+    assert [row["stock_number"] for row in json.loads(out)] == ["D-2", "D-3"]  # by shape, then carat
+    code, out, _ = run(capsys, "stones", "list", "--status", "sold", "--json")
+    assert json.loads(out)[0]["price"] == 6900.0
+
+
+def test_stones_import_refuses_a_bad_file_whole_one_line_a_problem(capsys, stone_db, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(STONES_CSV.replace("6.02,3.71,1.11", "6.02,3.71,1.1x").replace(",H,SI1,", ",H,XX,"))
+    code, out, err = run(capsys, "stones", "import", bad)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        "error: bad.csv: row 2 (line 3), stock number D-2: carat: must be a number, not '1.1x'",
+        "error: bad.csv: row 3 (line 4), stock number D-3: clarity: 'XX' is not a diamond grade; choose one of: FL, "
+        "IF, VVS1, VVS2, VS1, VS2, SI1, SI2, I1, I2, I3",
+        "error: bad.csv: refused, nothing imported (2 problems)",
+    ]
+    code, out, _ = run(capsys, "stones", "list", "--json")
+    assert json.loads(out) == []  # nothing half-imported
+    assert run(capsys, "stones", "import", stone_db)[0] == 0
+    code, _, err = run(capsys, "stones", "import", stone_db)
+    assert code == 2 and len(err.splitlines()) == 4 and "row 1, stock number D-1: stock_number: already in" in err
+    code, _, err = run(capsys, "stones", "set", "D-1", "carat=3")
+    assert code == 2 and err.startswith("error: stone D-1: carat: 3.00 ct does not agree with")
+    code, _, err = run(capsys, "stones", "set", "D-9", "price=1")
+    assert code == 2 and err == "error: stone D-9: not in the store's inventory\n"
+    code, _, err = run(capsys, "stones", "import", tmp_path / "missing.csv")
+    assert code == 2 and "cannot read" in err

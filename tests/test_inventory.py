@@ -250,7 +250,7 @@ def test_set_edits_a_record_as_a_whole_and_its_status(stones):
     stones.import_stones([stone("D-1")])
     assert stones.set("D-1", price="6900").stone.price == 6900.0
     assert stones.set("D-1", price=None).stone.price is None
-    with pytest.raises(InventoryError, match="^carat: 3.00 ct does not agree"):
+    with pytest.raises(InventoryError, match="^stone D-1: carat: 3.00 ct does not agree"):
         stones.set("D-1", carat=3.0)
     with pytest.raises(InventoryError, match="^colour: no such field"):
         stones.set("D-1", colour="E")

@@ -7,20 +7,27 @@ design whose total is highest without passing the budget.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import catalogue
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, Design
 from .documents import parse_design
+from .errors import ConfiguratorError
 from .price_table import PriceTable, current_price_table
 from .quotes import model_of, price
 from .stones import scaled_stone, smallest_length_mm
 
+if TYPE_CHECKING:
+    from .inventory import LooseStone, StockStone
+
 SIZE_STEP_MM = 0.05
 CASTABLE_STEPS = 6  # how many sizes below the largest that fits are tried for one that casts
 SMALLEST_STONE_MM = 2.0
+CANDIDATE_STONES = 8  # of the store's selection, the stones most like the client's that are priced in the design
 # A white diamond's alternatives: material, its colour and clarity words.
 WHITE_ALTERNATIVES = (("lab-diamond", None), ("moissanite", "white"), ("sapphire", "white"))
 
@@ -36,12 +43,15 @@ class Suggestion:
 
 
 def _with(design: Design, **parts) -> Design:
+    """`design` with `parts` changed; a changed centre stone is no longer the store's stone it may have been."""
     doc = design.to_dict()
     for key, value in parts.items():
         if isinstance(value, dict) and isinstance(doc.get(key), dict):
             doc[key] = {**doc[key], **value}
         else:
             doc[key] = value
+    if "stone" in parts and isinstance(doc.get("stone"), dict):
+        doc["stone"].pop("stock_number", None)
     return parse_design(doc)
 
 
@@ -110,14 +120,15 @@ def lower_grade(design: Design, budget: float, table: PriceTable, field: str) ->
                           budget, table)
 
 
-def other_metals(design: Design, budget: float, table: PriceTable) -> list[Suggestion]:
-    """Every other metal that fits, the closest to the budget first."""
+def other_metals(design: Design, budget: float, table: PriceTable, stock: LooseStone | None = None) -> list[
+        Suggestion]:
+    """Every other metal that fits, the closest to the budget first (a stone of the store's priced from `stock`)."""
     fitting = []
     for metal_id, metal in catalogue.metals().items():
         if metal_id == design.metal:
             continue
         candidate = _with(design, metal=metal_id)
-        total = price(candidate, table).total
+        total = price(candidate, table, stock).total
         if total <= budget:
             fitting.append(Suggestion(f"another metal: {metal.name}", total, candidate))
     return sorted(fitting, key=lambda suggestion: -suggestion.total)
@@ -160,17 +171,48 @@ def castable(design: Design) -> bool:
                    for finding in check(design, model_of(design), verify=False))
 
 
-def fit(design: Design, budget: float, table: PriceTable | None = None) -> list[Suggestion]:
+def our_stones(design: Design, budget: float, table: PriceTable, selection: Sequence[StockStone],
+               stock: LooseStone | None = None, most: int = 2) -> list[Suggestion]:
+    """Other stones of the store's selection (available, cheaper than the design's centre stone) that bring the
+    design within budget: the most like the client's stone first, at most `most`."""
+    from .inventory import closest, stone_price, with_stock_stone
+
+    stone = design.stone
+    if stone is None or stone.client_supplied or not selection:
+        return []
+    current = price(design, table, stock)
+    stone_cost = sum(line.amount for line in current.rows if line.kind == "stone" and line.item.startswith("stone:"))
+    cheaper = [record for record in selection if stone_price(record.stone, table)[0] < stone_cost - 0.005]
+    carat = stock.carat if stock is not None else price_carat(design)
+    suggestions = []
+    for record in closest(stone, carat, cheaper, count=CANDIDATE_STONES):
+        try:
+            candidate = with_stock_stone(design, record.stone)
+        except ConfiguratorError:
+            continue  # the piece cannot take that stone (a pendant too small, side stones out of proportion)
+        total = price(candidate, table, record.stone).total
+        if total <= budget:
+            suggestions.append(Suggestion(f"a stone from our selection: {record.stock_number}, "
+                                          f"{record.stone.described}", total, candidate))
+        if len(suggestions) == most:
+            break
+    return suggestions
+
+
+def fit(design: Design, budget: float, table: PriceTable | None = None, stock: LooseStone | None = None,
+        selection: Sequence[StockStone] = ()) -> list[Suggestion]:
     """Changes that bring `design` within `budget`, each with its total, each a valid design the workshop can
-    cast (a change that would not cast is left out); empty when the design already fits."""
+    cast (a change that would not cast is left out); empty when the design already fits. A stone of the store's is
+    priced from its record `stock`; the available stones of `selection` are proposed too."""
     table = table or current_price_table()
-    if price(design, table).total <= budget:
+    if price(design, table, stock).total <= budget:
         return []
     found = [
         smaller_stone(design, budget, table),
         lower_grade(design, budget, table, "color"),
         lower_grade(design, budget, table, "clarity"),
+        *our_stones(design, budget, table, selection, stock),
         *other_stones(design, budget, table),
-        *other_metals(design, budget, table)[:3],
+        *other_metals(design, budget, table, stock)[:3],
     ]
     return [suggestion for suggestion in found if suggestion is not None and castable(suggestion.design)]

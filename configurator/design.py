@@ -31,6 +31,7 @@ MAX_ENGRAVING_CHARACTERS = 40
 ENGRAVING_HEIGHT_MM = (1.5, 6.0)  # capital letters: at least 1.5 mm to survive casting and polishing (PRODUCT.md)
 ENGRAVING_DEPTH_MM = (0.10, 0.30)  # the trade's engraving depths (PRODUCT.md)
 MAX_NAME_CHARACTERS = 120
+STOCK_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$"  # a stone's number in the store's inventory
 
 
 class Choice(str, Enum):
@@ -345,9 +346,15 @@ class Stone(Part):
     client_supplied: bool = Field(
         False, strict=True, description="the client's own stone: no stone cost, setting only"
     )
+    stock_number: str | None = Field(
+        None, pattern=STOCK_NUMBER_PATTERN, description="a stone of the store's own (version 2): its stock number in "
+        "the inventory; the stone's size is its measured size, its price the stone's own, its report on the sheet")
 
     @model_validator(mode="after")
     def _grades_and_outline(self) -> Stone:
+        if self.stock_number is not None and self.client_supplied:
+            raise ValueError("stock_number: the client's own stone is not one of the store's (remove one of "
+                             "stock_number and client_supplied)")
         gem = catalogue.gemstone(self.material)
         colors = DIAMOND_COLORS if gem.is_diamond else gem.colors
         clarities = DIAMOND_CLARITIES if gem.is_diamond else STONE_CLARITIES
@@ -803,6 +810,8 @@ class Design(Part):
                     raise ValueError(f"{part}.{key}: needs schema_version 2 (version 1 has no {what})")
             if "matching_band" in data:
                 raise ValueError("matching_band: needs schema_version 2 (version 1 has no matching band)")
+            if isinstance(data.get("stone"), dict) and "stock_number" in data["stone"]:
+                raise ValueError("stone.stock_number: needs schema_version 2 (version 1 has no stones of the store's)")
             data = {**data, "schema_version": SCHEMA_VERSION}
         return data
 
@@ -820,6 +829,10 @@ class Design(Part):
             raise ValueError("ring: a pendant design carries no ring part (remove it, or make the piece a ring)")
         if self.setting is not None and self.stone is None:
             raise ValueError("setting: a setting needs a stone to hold")
+        if self.side_stones is not None and self.side_stones.stone.stock_number is not None:
+            raise ValueError("side_stones.stone.stock_number: only the centre stone is chosen from the store's stones")
+        if self.ring is not None and self.ring.eternity is not None and self.ring.eternity.stone.stock_number:
+            raise ValueError("ring.eternity.stone.stock_number: only the centre stone is chosen from the store's stones")
         if self.matching_band is not None and self.piece is not Piece.RING:
             raise ValueError("matching_band: a pendant has no matching band (it sits beside a ring on the finger)")
         if self.side_stones is not None:

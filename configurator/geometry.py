@@ -336,7 +336,7 @@ def geometry_key(design: Design) -> str:
         doc.pop(key, None)
     if design.engraving is not None and not design.engraving.cut:  # engraved by hand after casting: not modelled
         doc.pop("engraving")
-    for key in ("material", "color", "clarity", "client_supplied"):
+    for key in ("material", "color", "clarity", "client_supplied", "stock_number"):
         (doc.get("stone") or {}).pop(key, None)
     (doc.get("pendant") or {}).pop("chain", None)
     return json.dumps(doc, sort_keys=True)

@@ -13,6 +13,7 @@ import csv
 import io
 import math
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import and_, or_, select, update
 
-from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES, Choice, Cut, MaterialId, Shape, Stone
+from .design import (
+    DIAMOND_CLARITIES,
+    DIAMOND_COLORS,
+    STOCK_NUMBER_PATTERN,
+    STONE_CLARITIES,
+    Choice,
+    Cut,
+    Design,
+    MaterialId,
+    Shape,
+    Stone,
+)
 from .errors import ConfiguratorError
 from .storage import StoneRow, Store, release_in, reserve_in
 
@@ -35,7 +47,7 @@ REQUIRED_COLUMNS = COLUMNS[:10]
 MAX_IMPORT_ROWS = 10_000
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
 MAX_REPORTED = 50  # a refused file names at most this many problems
-STOCK_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
+STOCK_NUMBER = re.compile(STOCK_NUMBER_PATTERN)
 CERTIFICATE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,31}$")
 LAB = re.compile(r"^[A-Za-z][A-Za-z0-9 .&-]{0,23}$")
 PRICE_MAX = 5_000_000.0  # one stone; the diamond grid's bound per carat
@@ -218,7 +230,8 @@ class LooseStone(BaseModel):
     def design_stone(self, **changes: Any) -> Stone:
         """The stone as a design carries it: its measured size, its grades and its stock number."""
         return Stone(shape=self.shape, cut=self.cut, material=self.material, length_mm=self.length_mm,
-                     width_mm=self.width_mm, depth_mm=self.depth_mm, color=self.color, clarity=self.clarity, **changes)
+                     width_mm=self.width_mm, depth_mm=self.depth_mm, color=self.color, clarity=self.clarity,
+                     stock_number=self.stock_number, **changes)
 
     @property
     def measurements(self) -> str:
@@ -667,3 +680,76 @@ def grade_set(text: str) -> frozenset[str]:
             chosen.add(upper if upper in DIAMOND_COLORS or upper in DIAMOND_CLARITIES else part.lower()
                        if part.lower() in STONE_CLARITIES else part)
     return frozenset(chosen)
+
+
+# --- a design's stone from the inventory ----------------------------------------------------------------------------
+
+
+def with_stock_stone(design: Design, stone: LooseStone) -> Design:
+    """`design` with `stone` as its centre stone: its shape, cut, material, measured size, grades and stock number
+    (the setting and everything else kept); DesignError naming the field when the piece cannot take it."""
+    from .documents import parse_design
+
+    doc = design.to_dict()
+    doc["stone"] = stone.design_stone().model_dump(mode="json", exclude_none=True)
+    doc["schema_version"] = 2
+    return parse_design(doc)
+
+
+def without_stock_number(doc: dict[str, Any]) -> dict[str, Any]:
+    """A design document whose centre stone is no longer the store's stone (its size or grades changed)."""
+    if isinstance(doc.get("stone"), dict) and "stock_number" in doc["stone"]:
+        doc = {**doc, "stone": {key: value for key, value in doc["stone"].items() if key != "stock_number"}}
+    return doc
+
+
+_inventories: dict[str, Inventory] = {}
+_inventories_lock = threading.Lock()
+
+
+def default_inventory() -> Inventory:
+    """The inventory of the database in force (`storage.database_url()`), opened once per URL."""
+    from .storage import database_url
+
+    url = database_url()
+    with _inventories_lock:
+        if url not in _inventories:
+            _inventories[url] = Inventory(Store.open(url))
+        return _inventories[url]
+
+
+def stock_for(design: Design, inventory: Inventory | None = None) -> LooseStone | None:
+    """The record of the design's centre stone when it is one of the store's (None otherwise); InventoryError naming
+    `stone.stock_number` when the inventory has no such stone."""
+    if design.stone is None or design.stone.stock_number is None:
+        return None
+    record = (inventory or default_inventory()).find(design.stone.stock_number)
+    if record is None:
+        raise InventoryError(f"stone.stock_number: {design.stone.stock_number} is not in the store's inventory "
+                             "(choose another stone)")
+    return record.stone
+
+
+def _grade_step(scale: Sequence[str], one: str, other: str) -> int:
+    if one in scale and other in scale:
+        return abs(scale.index(one) - scale.index(other))
+    return 0 if one == other else 3
+
+
+def closeness(wanted: LooseStone | Stone, stone: LooseStone, carat: float) -> float:
+    """How unlike `wanted` (which weighs `carat`) a stone is: 0 for a twin; a tenth of a carat, a colour or clarity
+    grade, a cut grade each count 1; another shape 5, another material 20."""
+    score = abs(stone.carat - carat) / 0.1
+    score += _grade_step(DIAMOND_COLORS, wanted.color or "", stone.color)
+    score += _grade_step(DIAMOND_CLARITIES, wanted.clarity or "", stone.clarity)
+    score += 0 if stone.shape is wanted.shape else 5
+    score += 0 if stone.material == wanted.material else 20
+    return score
+
+
+def closest(wanted: LooseStone | Stone, carat: float, candidates: Iterable[StockStone], count: int = 3) -> list[
+        StockStone]:
+    """The `count` available stones most like `wanted` (its shape and material first, then carat and grades)."""
+    number = getattr(wanted, "stock_number", None)
+    pool = [record for record in candidates if record.available and record.stock_number != number]
+    return sorted(pool, key=lambda record: (closeness(wanted, record.stone, carat), record.stock_number))[:count]

@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import catalogue
-from .design import Design, SettingStyle
+from .design import Design, SettingStyle, Stone
+from .errors import CatalogueError
 from .price_table import PriceTable, current_price_table
 from .stones import StoneWeight, trade_carat
 from .styles import style_of
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .inventory import LooseStone
 
 
 # The lines a client reads: store lines of a kind fold into one client line (the markup into workmanship).
@@ -263,6 +266,23 @@ def _band_lines(design: Design, band: BandMetal, table: PriceTable) -> tuple[lis
     return rounded, catalogue_cost, grams
 
 
+def _stock_line(stone: Stone, stock: LooseStone | None, table: PriceTable, name: str, grade: str) -> tuple[
+        str, float, str, str]:
+    """The line of a centre stone of the store's: its own price (or the grid's at its certified carat), its
+    certified weight and its report."""
+    from .inventory import stone_price
+
+    if stock is None or stock.stock_number != stone.stock_number:
+        raise CatalogueError(f"stone.stock_number: the record of stone {stone.stock_number} is needed to price it")
+    amount, from_grid = stone_price(stock, table)
+    report = f", {stock.lab} report {stock.certificate}" if stock.certificate else (
+        f", graded by {stock.lab}" if stock.lab else "")
+    basis = "at the grid's price" if from_grid else "its own price"
+    words = f"{stone.shape.value} {name} {grade}, {stock.carat:.2f} ct"
+    return (f"stone: {stone.stock_number} {words} certified{report} ({basis})", amount, "stone",
+            f"Centre stone: {words}{report} (our stone {stone.stock_number})")
+
+
 def quote(
     design: Design,
     metal_volume_mm3: float,
@@ -271,11 +291,13 @@ def quote(
     chain_volume_mm3: float | None = None,
     milgrain_mm: float | None = None,
     band: BandMetal | None = None,
+    stock: LooseStone | None = None,
 ) -> Quote:
     """Price `design` whose cast metal measures `metal_volume_mm3`, whose stones weigh `stones`, whose chain
     (a pendant's; by default a cable chain of its length) holds `chain_volume_mm3` of metal and whose milgrain runs
     `milgrain_mm` along its edges (by default its band's edges all round and its bezel's rim, as drawn); a ring with a
-    matching band as a set, the band as built (`band`; by default the plain band)."""
+    matching band as a set, the band as built (`band`; by default the plain band). A centre stone of the store's
+    (`stone.stock_number`) is priced from its record `stock`: its own price, or the grid's at its certified carat."""
     table = table or current_price_table()
     stones = stone_weights(design) if stones is None else stones
     metal = catalogue.metal(design.metal)
@@ -302,6 +324,8 @@ def quote(
                 item = f"stone: client's own {stone.shape.value} {name}, {weight.carat:.2f} ct"
                 lines.append((item, 0.0, "stone", f"Centre stone: your own {stone.shape.value} {name}, "
                               f"{weight.carat:.2f} ct"))
+            elif stone.stock_number is not None:
+                lines.append(_stock_line(stone, stock, table, name, grade))
             else:
                 lines.append((f"stone: {stone.shape.value} {name} {grade}, {weight.carat:.2f} ct",
                               table.stone_price(stone, weight.carat), "stone",

@@ -13,6 +13,7 @@ from .stones import depth_mm
 from .summary import ChainSummary, EternitySummary, MatchingBandSummary, QuoteSummary, SideStonesSummary, StoneLine
 
 if TYPE_CHECKING:
+    from .inventory import LooseStone
     from .price_table import PriceTable
     from .pricing import Quote
     from .walls import Scan
@@ -57,9 +58,21 @@ def scan_of(design: Design, model: Model | None = None) -> Scan:
     return _remembered(_scans, key, lambda: scan(model_of(design).metal, model_of(design).stones))
 
 
-def price(design: Design, table: PriceTable | None = None) -> Quote:
+def _stock(design: Design, stock: LooseStone | None) -> LooseStone | None:
+    """The record of the design's stone of the store's: `stock` if given, else the inventory's."""
+    if design.stone is None or design.stone.stock_number is None:
+        return None
+    if stock is not None and stock.stock_number == design.stone.stock_number:
+        return stock
+    from .inventory import stock_for  # the database: only for a design with one of the store's stones
+
+    return stock_for(design)
+
+
+def price(design: Design, table: PriceTable | None = None, stock: LooseStone | None = None) -> Quote:
     """The quote of `design` under `table` (the table in force by default): metal from the mesh volume,
-    stones from their modelled carats; a matching band from its own mesh."""
+    stones from their modelled carats; a matching band from its own mesh. A stone of the store's is priced from its
+    record: `stock`, or the inventory's."""
     from .price_table import current_price_table  # prices: not on the path of a file the workshop casts
     from .pricing import BandMetal, quote
 
@@ -69,13 +82,15 @@ def price(design: Design, table: PriceTable | None = None) -> Quote:
     if model.matching is not None:
         band = BandMetal(model.matching.volume_mm3, model.matching.fit.contoured)
     return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights(),
-                 milgrain_mm=beaded, band=band)
+                 milgrain_mm=beaded, band=band, stock=_stock(design, stock))
 
 
-def quote_summary(design: Design) -> QuoteSummary:
-    """Everything `quote` reports: sizes, metal, stones by their modelled weight, price (`to_dict()` for JSON)."""
+def quote_summary(design: Design, stock: LooseStone | None = None) -> QuoteSummary:
+    """Everything `quote` reports: sizes, metal, stones by their modelled weight (a stone of the store's by its
+    certified weight), price (`to_dict()` for JSON)."""
     model = model_of(design)
-    priced = price(design)
+    stock = _stock(design, stock)
+    priced = price(design, stock=stock)
     ring_size = design.ring_size if design.piece is Piece.RING else None  # a pendant has none
     chain = None
     if design.pendant is not None:
@@ -84,9 +99,9 @@ def quote_summary(design: Design) -> QuoteSummary:
     stones = []
     for part in model.stone_parts:
         if part.role == "centre":
-            carat = round(part.carat, 3)
+            carat = round(part.carat, 3) if stock is None else stock.carat
             stones.append(StoneLine(role="centre", **_described(design.stone), carat=carat, carat_each=carat,
-                                    client_supplied=design.stone.client_supplied))
+                                    client_supplied=design.stone.client_supplied, **_certified(stock)))
     for weight in model.stone_weights():
         if weight.role == "accent":
             size = next(part.size_mm for part in model.stone_parts if part.role == "accent")
@@ -145,6 +160,17 @@ def _described(stone) -> dict:
     return {"shape": stone.shape.value, "cut": stone.cut.value, "material": stone.material,
             "length_mm": stone.length_mm, "width_mm": round(stone.outline_width_mm, 2), "depth_mm": depth_mm(stone),
             "color": stone.grade_color, "clarity": stone.grade_clarity}
+
+
+def _certified(stock: LooseStone | None) -> dict:
+    """A stone of the store's as the quote and the sheet name it (StoneLine fields)."""
+    if stock is None:
+        return {}
+    grading = ", ".join(f"{word} {value.value}" for word, value in (
+        ("cut", stock.cut_grade), ("polish", stock.polish), ("symmetry", stock.symmetry),
+        ("fluorescence", stock.fluorescence)) if value is not None)
+    return {"stock_number": stock.stock_number, "certificate": stock.report, "grading": grading or None,
+            "measurements": stock.measurements}
 
 
 def _group(parts) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from PIL import ImageDraw, ImageFont
@@ -28,6 +29,9 @@ from .pricing import metal_grams
 from .quotes import model_of, quote_summary
 from .renders import Picture, render_views
 from .settings import default_prong_mm
+
+if TYPE_CHECKING:
+    from .inventory import LooseStone
 from .styles import style_of
 from .summary import QuoteSummary
 
@@ -174,7 +178,7 @@ def _gems(summary: QuoteSummary) -> list[list]:
     for stone in summary.stones:
         if stone.role == "centre":
             size = f"{stone.length_mm:.2f} x {stone.width_mm:.2f} x {stone.depth_mm:.2f}"
-            own = " (client's)" if stone.client_supplied else ""
+            own = " (client's)" if stone.client_supplied else (f" {stone.stock_number}" if stone.stock_number else "")
             rows.append([f"centre: {stone.material}{own}", f"{stone.shape} / {stone.cut}", size,
                          f"{stone.carat:.3f}", stone.color or "-", stone.clarity or "-", "1", f"{stone.carat:.3f}"])
         elif stone.role == "side":
@@ -220,11 +224,12 @@ def _price(summary: QuoteSummary) -> list[list]:
 
 
 def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None = None,
-               client: str | None = None) -> bytes:
+               client: str | None = None, stock: LooseStone | None = None) -> bytes:
     """The spec sheet of `design` as PDF bytes (built at export resolution unless `model` is given); `client` names
-    the client it was saved for."""
+    the client it was saved for; a stone of the store's is described from its record (`stock`, or the inventory's)
+    with its report."""
     model = model or model_of(design)
-    summary = quote_summary(design)
+    summary = quote_summary(design, stock)
     findings = check(design, model)
     metal = catalogue.metal(design.metal)
     blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
@@ -254,6 +259,14 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
     if summary.stones:
         story += [Spacer(1, 4 * mm), Paragraph("Gem table", h2),
                   _table(_gems(summary), [40 * mm, 30 * mm, 30 * mm, 18 * mm, 13 * mm, 14 * mm, 12 * mm, 14 * mm])]
+        centre = next((stone for stone in summary.stones if stone.role == "centre" and stone.stock_number), None)
+        if centre is not None:
+            words = [f"Centre stone {centre.stock_number}, the store's own: {centre.carat:.2f} ct as certified, "
+                     f"measured {centre.measurements}"]
+            words.append(f"report: {centre.certificate}" if centre.certificate else "no lab report")
+            if centre.grading:
+                words.append(centre.grading)
+            story += [Spacer(1, 2 * mm), Paragraph(escape("; ".join(words) + "."), body)]
     else:
         story += [Spacer(1, 4 * mm), Paragraph("Gem table", h2), Paragraph("No stones in this design.", body)]
     story.append(PageBreak())

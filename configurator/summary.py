@@ -16,6 +16,7 @@ Role = Literal["centre", "accent", "side", "eternity"]
 
 _DESCRIBED = ("shape", "cut", "material", "length_mm", "width_mm", "depth_mm", "color", "clarity")
 _GROUP = ("count", "carat", "carat_each")
+_STOCK = ("stock_number", "certificate", "grading", "measurements")  # a stone of the store's, as certified
 # The keys each kind of stone line carries in the JSON, in its order: accents are described by size alone, and a
 # centre stone is one stone (no count).
 _KEYS: dict[str, tuple[str, ...]] = {
@@ -48,9 +49,14 @@ class StoneLine:
     client_supplied: bool = False
     setting: str | None = None
     share_of_centre: float | None = None
+    stock_number: str | None = None  # a centre stone of the store's: its stock number, report, grades and size
+    certificate: str | None = None
+    grading: str | None = None
+    measurements: str | None = None
 
     def to_dict(self) -> dict:
-        return {key: getattr(self, key) for key in _KEYS[self.role]}
+        keys = _KEYS[self.role] + (_STOCK if self.stock_number is not None else ())
+        return {key: getattr(self, key) for key in keys}
 
 
 @dataclass(frozen=True)

@@ -326,3 +326,14 @@ def test_two_tills_of_eight_threads_reserve_each_stone_exactly_once(backend):  #
     finally:
         for till in tills:
             till.close()
+
+
+def test_the_sample_inventory_reads_clean_and_imports_in_one_go(stones):
+    text = (ROOT / "assets" / "sample-stones.csv").read_text(encoding="utf-8")
+    records = read_csv(text, "sample-stones.csv")
+    assert len(records) == 38 and len({record.shape for record in records}) >= 10
+    assert write_csv(records) == text  # the file is what scripts/sample_stones.py writes
+    started = time.perf_counter()
+    stones.import_stones(records, "sample-stones.csv")
+    print(f"imported the sample's {len(records)} stones in {time.perf_counter() - started:.3f} s")
+    assert len(stones.list(Filters(status=Status.AVAILABLE))) == 38

@@ -79,8 +79,30 @@ def _parse_setting(text: str) -> tuple[str, float]:
 
 
 def _cmd_prices(args: argparse.Namespace) -> int:
-    from .price_table import current_price_table, price_table_path, update_price_table
+    from .price_table import (
+        current_price_table,
+        import_price_table,
+        price_history,
+        price_table_source,
+        update_price_table,
+    )
 
+    if args.import_file:
+        table = import_price_table(Path(args.import_file))
+        print(f"price table imported from {args.import_file}, dated {table.date.isoformat()}; every server sharing "
+              "the database quotes from it now")
+        return 0
+    if args.history:
+        edits = price_history()
+        if args.json:
+            _print_json([{"edit": edit.id, "date": edit.dated, "saved_at": edit.saved_at.isoformat(),
+                          "change": edit.change} for edit in edits])
+            return 0
+        if not edits:
+            print("no history: the price table is a file (set DATABASE_URL to keep it in the database)")
+        for edit in edits:
+            print(f"#{edit.id:<5} {edit.dated}  saved {edit.saved_at:%Y-%m-%d %H:%M} UTC  {edit.change}")
+        return 0
     if args.set:
         changes = dict(_parse_setting(text) for text in args.set)
         table = update_price_table(changes, Path(args.file) if args.file else None)
@@ -90,7 +112,7 @@ def _cmd_prices(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(table.model_dump(mode="json", exclude={"diamonds", "gems"}))
         return 0
-    print(f"price table {price_table_path()} of {table.date.isoformat()}, {table.currency}, markup x{table.markup:g}")
+    print(f"price table {price_table_source()} of {table.date.isoformat()}, {table.currency}, markup x{table.markup:g}")
     for metal_id, amount in table.metal_per_gram.items():
         print(f"  {metal_id:<16} {amount:>9.2f} /g")
     return 0
@@ -386,10 +408,15 @@ def parser() -> argparse.ArgumentParser:
     fitted.add_argument("--json", action="store_true", help="print JSON: a list of {change, total, design}")
     fitted.set_defaults(run=_cmd_fit)
 
-    prices = commands.add_parser("prices", help="show the price table in force, or change it (--set)")
+    prices = commands.add_parser("prices", help="show the price table in force, change it (--set), import a file into "
+                                                "the database (--import) or list its edits (--history)")
     prices.add_argument("--set", action="append", metavar="FIELD=VALUE",
                         help="e.g. metal_per_gram.14k-yellow=80 or markup=2.1; repeatable; validated, then dated today")
-    prices.add_argument("--file", help="the store's table to write (default: data/prices.toml or $CONFIGURATOR_PRICES)")
+    prices.add_argument("--file", help="the store's table file to write (default: the database when DATABASE_URL is "
+                                       "set, else data/prices.toml or $CONFIGURATOR_PRICES)")
+    prices.add_argument("--import", dest="import_file", metavar="FILE",
+                        help="make a table file (TOML, its grids beside it) the database's newest table")
+    prices.add_argument("--history", action="store_true", help="the database table's dated edits, newest first")
     prices.add_argument("--json", action="store_true", help="print JSON")
     prices.set_defaults(run=_cmd_prices)
 

@@ -13,7 +13,6 @@ import csv
 import io
 import math
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -703,19 +702,11 @@ def without_stock_number(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-_inventories: dict[str, Inventory] = {}
-_inventories_lock = threading.Lock()
-
-
 def default_inventory() -> Inventory:
-    """The inventory of the database in force (`storage.database_url()`), opened once per URL."""
-    from .storage import database_url
+    """The inventory of the database in force (`storage.database_url()`)."""
+    from .storage import shared_store
 
-    url = database_url()
-    with _inventories_lock:
-        if url not in _inventories:
-            _inventories[url] = Inventory(Store.open(url))
-        return _inventories[url]
+    return Inventory(shared_store())
 
 
 def stock_for(design: Design, inventory: Inventory | None = None) -> LooseStone | None:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import math
 import os
+import threading
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -266,37 +267,118 @@ def load_price_table(path: Path = PRICE_TABLE) -> PriceTable:
 
 
 def price_table_path() -> Path:
-    """The table in force: CONFIGURATOR_PRICES, else the store's data/prices.toml, else the shipped one."""
+    """The table file in force: CONFIGURATOR_PRICES, else the store's data/prices.toml, else the shipped one."""
     chosen = os.environ.get("CONFIGURATOR_PRICES")
     if chosen:
         return Path(chosen)
     return STORE_PRICE_TABLE if STORE_PRICE_TABLE.exists() else PRICE_TABLE
 
 
+def prices_database() -> str | None:
+    """The database that keeps the price table, or None for the file: a database is configured (DATABASE_URL) and no
+    file is named by CONFIGURATOR_PRICES (a named file wins: a store may keep its prices apart)."""
+    if os.environ.get("CONFIGURATOR_PRICES"):
+        return None
+    from .storage import database_url
+
+    return database_url() if os.environ.get("DATABASE_URL", "").strip() else None
+
+
 _loaded: dict[tuple[str, int], PriceTable] = {}
+_loaded_lock = threading.Lock()
+
+
+def _remember(key: tuple[str, int], load) -> PriceTable:
+    with _loaded_lock:
+        if key in _loaded:
+            return _loaded[key]
+    table = load()
+    with _loaded_lock:
+        _loaded.clear()
+        _loaded[key] = table
+    return table
+
+
+def _table_of(table_json: str, edit: int) -> PriceTable:
+    try:
+        return PriceTable.model_validate_json(table_json)
+    except ValidationError as exc:
+        raise CatalogueError(f"price table (database edit #{edit}): {_field_message(exc)}") from None
+
+
+def _database_table(url: str) -> tuple[int, PriceTable]:
+    """The newest table in the database (its edit id and table); an empty database first takes the file in force."""
+    from .storage import shared_store
+
+    store = shared_store(url)
+    edit = store.latest_prices_id()
+    if edit is None:
+        import_price_table(price_table_path(), url=url)
+        edit = store.latest_prices_id()
+    return edit, _remember((url, edit), lambda: _table_of(store.latest_prices()[1], edit))
 
 
 def current_price_table() -> PriceTable:
-    """The table in force, re-read whenever its file changes (a store's edit shows on the next quote)."""
+    """The table in force, re-read whenever it changes (a store's edit shows on the next quote): the database's
+    newest edit when a database keeps it (`prices_database`), else the file's, re-read when the file changes."""
+    url = prices_database()
+    if url is not None:
+        return _database_table(url)[1]
     path = price_table_path()
     try:
         stamp = path.stat().st_mtime_ns
     except OSError as exc:
         raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
-    key = (str(path), stamp)
-    if key not in _loaded:
-        _loaded.clear()
-        _loaded[key] = load_price_table(path)
-    return _loaded[key]
+    return _remember((str(path), stamp), lambda: load_price_table(path))
 
 
 def price_table_stamp() -> str:
     """Which table is in force and when it was last written: a cache key for anything priced."""
+    url = prices_database()
+    if url is not None:
+        from .storage import shared_store
+
+        return f"database#{shared_store(url).latest_prices_id()}"
     path = price_table_path()
     try:
         return f"{path}@{path.stat().st_mtime_ns}"
     except OSError:
         return str(path)
+
+
+def price_table_source() -> str:
+    """Where the table in force lives, in words."""
+    url = prices_database()
+    if url is not None:
+        from .storage import shared_store
+
+        return f"the database (edit #{shared_store(url).latest_prices_id()})"
+    return str(price_table_path())
+
+
+def import_price_table(path: Path, *, url: str | None = None, change: str | None = None) -> PriceTable:
+    """Validate the table file `path` (with the grids beside it) and make it the database's newest edit."""
+    from .storage import shared_store
+
+    url = url or prices_database()
+    if url is None:
+        raise CatalogueError("prices --import: no database keeps the price table (set DATABASE_URL, and leave "
+                             "CONFIGURATOR_PRICES unset)")
+    table = load_price_table(Path(path))
+    shared_store(url).add_prices(table.date.isoformat(), change or f"imported from {Path(path).name}",
+                                 table.model_dump_json(), based_on=None)
+    return table
+
+
+def price_history(limit: int = 50) -> list:
+    """The dated edits of the table the database keeps, newest first (`storage.PriceEdit`); [] for a file."""
+    url = prices_database()
+    if url is None:
+        return []
+    from .storage import shared_store
+
+    _database_table(url)  # an empty database takes the file first
+    return shared_store(url).price_history(limit)
 
 
 def _toml_value(value: Any) -> str:
@@ -333,12 +415,28 @@ def dump_price_table(data: dict[str, Any]) -> str:
 
 def update_price_table(changes: dict[str, Any], target: Path | None = None, today: dt.date | None = None) -> PriceTable:
     """Apply `changes` ({"markup": 2.1, "metal_per_gram.14k-yellow": 80.0}) to the table in force, validate the
-    result, stamp it with today's date and write it atomically to `target` (the store's table). Nothing is
-    written when the result is not valid: CatalogueError names the field."""
+    result, stamp it with today's date and write it atomically to `target` (the store's table), or, when a database
+    keeps the table and no `target` is given, add it to the database as its newest edit (every server quotes from
+    it at once). Nothing is written when the result is not valid: CatalogueError names the field."""
     from .files import write_atomically
 
+    url = prices_database() if target is None else None
+    if url is not None:
+        return _update_database_table(url, changes, today)
     source = price_table_path()
     data = read_price_table(source)
+    _apply(data, changes)
+    data["date"] = today or dt.date.today()
+    target = Path(target) if target is not None else (
+        Path(os.environ["CONFIGURATOR_PRICES"]) if os.environ.get("CONFIGURATOR_PRICES") else STORE_PRICE_TABLE
+    )
+    table = parse_price_table(data, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically({target: dump_price_table(data).encode("utf-8")})
+    return table
+
+
+def _apply(data: dict[str, Any], changes: dict[str, Any]) -> None:
     for dotted, value in changes.items():
         keys = dotted.split(".")
         node = data
@@ -349,14 +447,36 @@ def update_price_table(changes: dict[str, Any], target: Path | None = None, toda
         if keys[-1] not in node or isinstance(node[keys[-1]], dict):
             raise CatalogueError(f"{dotted}: no such price table field")
         node[keys[-1]] = value
-    data["date"] = today or dt.date.today()
-    target = Path(target) if target is not None else (
-        Path(os.environ["CONFIGURATOR_PRICES"]) if os.environ.get("CONFIGURATOR_PRICES") else STORE_PRICE_TABLE
-    )
-    table = parse_price_table(data, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically({target: dump_price_table(data).encode("utf-8")})
-    return table
+
+
+EDIT_ATTEMPTS = 30  # edits landing in between, before one gives up (each retry waits a little longer, at random)
+
+
+def _update_database_table(url: str, changes: dict[str, Any], today: dt.date | None) -> PriceTable:
+    """The edit made from the database's newest table and appended after it; made again from the newer table when
+    another server's edit lands in between (so neither edit is lost)."""
+    from .storage import StaleEdit, shared_store
+
+    for attempt in range(EDIT_ATTEMPTS):
+        edit, current = _database_table(url)
+        data = current.model_dump(mode="json")
+        _apply(data, changes)
+        data["date"] = (today or dt.date.today()).isoformat()
+        try:
+            table = PriceTable.model_validate(data)
+        except ValidationError as exc:
+            raise CatalogueError(f"price table: {_field_message(exc)}") from None
+        words = ", ".join(f"{key} {value:g}" if isinstance(value, int | float) and not isinstance(value, bool)
+                          else f"{key} {value}" for key, value in changes.items())
+        try:
+            shared_store(url).add_prices(table.date.isoformat(), words, table.model_dump_json(), based_on=edit)
+            return table
+        except StaleEdit:
+            import random
+            import time
+
+            time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+    raise CatalogueError("price table: other edits kept landing first; try again")
 
 
 # ------------------------------------------------------------------------------------------------- quotes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -197,6 +198,23 @@ class PriceTableRow(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     change: Mapped[str] = mapped_column(String(400), nullable=False, default="")  # what the edit changed, in words
     table_json: Mapped[str] = mapped_column(Text, nullable=False)  # the whole table, grids included, validated
+    # The edit this one was made from: unique, so two edits made from the same table at once cannot both land (the
+    # second is made again from the first's result). An import starts afresh (empty).
+    based_on: Mapped[int | None] = mapped_column(Integer, unique=True, nullable=True)
+
+
+@dataclass(frozen=True)
+class PriceEdit:
+    """One dated edit of the price table as the history lists it."""
+
+    id: int
+    dated: str
+    saved_at: datetime
+    change: str
+
+
+class StaleEdit(StorageError):
+    """Another edit of the price table landed first: make this one again from the newest table."""
 
 
 # Columns added after the first release, each added to an existing table when the store opens it.
@@ -430,6 +448,28 @@ def _add_missing_columns(conn: Any) -> None:
             conn.execute(text(f"ALTER TABLE {DesignRow.__tablename__} ADD COLUMN {name} {kind}"))
 
 
+_shared: dict[str, Store] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_store(url: str | None = None) -> Store:
+    """One `Store` per database URL for the whole process (the price table and the inventory in force use it)."""
+    url = _normalise_url(url) if url is not None else database_url()
+    with _shared_lock:
+        if url not in _shared:
+            _shared[url] = Store.open(url)
+        return _shared[url]
+
+
+def close_shared_stores() -> None:
+    """Close every shared store (their pooled connections); the next `shared_store` opens afresh."""
+    with _shared_lock:
+        stores = list(_shared.values())
+        _shared.clear()
+    for store in stores:
+        store.close()
+
+
 # --- store ----------------------------------------------------------------------------------------------------------
 
 
@@ -601,6 +641,49 @@ class Store:
             s.add(row)
             s.flush()
             return _saved(row)
+
+    # --- the price table's dated edits (configurator.price_table reads and writes them) ---
+
+    def latest_prices(self) -> tuple[int, str] | None:
+        """The newest price table edit: (its id, the table's JSON), or None when the database has none."""
+        with self._transaction() as s:
+            row = s.execute(select(PriceTableRow.id, PriceTableRow.table_json)
+                            .order_by(PriceTableRow.id.desc()).limit(1)).one_or_none()
+            return None if row is None else (row[0], row[1])
+
+    def latest_prices_id(self) -> int | None:
+        """The newest edit's id (None: none yet): cheap, asked before every quote."""
+        with self._transaction() as s:
+            return s.execute(select(func.max(PriceTableRow.id))).scalar()
+
+    def add_prices(self, dated: str, change: str, table_json: str, based_on: int | None) -> int:
+        """Append an edit of the price table made from edit `based_on` (None: an import); StaleEdit when another
+        edit made from the same one landed first."""
+        from sqlalchemy.exc import IntegrityError
+
+        row = PriceTableRow(dated=dated, saved_at=_now(), change=change[:400], table_json=table_json,
+                            based_on=based_on)
+        try:
+            with Session(self.engine) as s, s.begin():
+                s.connection(execution_options=_WRITE)
+                if based_on is not None:
+                    newest = s.execute(select(func.max(PriceTableRow.id))).scalar()
+                    if newest != based_on:
+                        raise StaleEdit(f"price table: edit #{newest} landed first; make the change again")
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            raise StaleEdit("price table: another edit landed first; make the change again") from None
+        except SQLAlchemyError as exc:
+            raise StorageError(f"storage: {_reason(exc)}") from None
+
+    def price_history(self, limit: int = 50) -> list[PriceEdit]:
+        """The price table's edits, newest first."""
+        with self._transaction() as s:
+            rows = s.execute(select(PriceTableRow.id, PriceTableRow.dated, PriceTableRow.saved_at, PriceTableRow.change)
+                             .order_by(PriceTableRow.id.desc()).limit(limit)).all()
+            return [PriceEdit(*row) for row in rows]
 
     def delete(self, id: int) -> None:
         """Remove the saved design `id` and release the stone reserved for it; StorageError if there is none."""

@@ -61,17 +61,37 @@ from configurator.documents import loads_design, parse_design, without_stray_par
 from configurator.errors import ConfiguratorError
 from configurator.export import Format, band_pattern, encode, scene_glb, stones_mesh, wax_pattern
 from configurator.geometry import build
+from configurator.inventory import (
+    Inventory,
+    RefusedFile,
+    StockStone,
+    closest,
+    hold_until,
+    parse_stone,
+    priced_stones,
+    read_csv,
+    with_stock_stone,
+)
 from configurator.passwords import PasswordGuard, idle_too_long
-from configurator.price_table import current_price_table, price_table_stamp, update_price_table
+from configurator.price_table import current_price_table, price_history, price_table_stamp, update_price_table
 from configurator.pricing import Quote
 from configurator.quotes import model_of, quote_summary
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
 from configurator.sizes import RingSize, System
 from configurator.solids import PREVIEW
-from configurator.storage import SavedDesign, StorageError, Store, Visitor, new_access_code, secret_hash
+from configurator.storage import (
+    SavedDesign,
+    StoneHold,
+    StoneUnavailable,
+    StorageError,
+    Store,
+    Visitor,
+    new_access_code,
+    secret_hash,
+)
 from configurator.summary import QuoteSummary
-from webapp import form, preview
+from webapp import form, preview, selection
 from webapp.text import html_text, plain
 
 ROOT = Path(__file__).resolve().parent
@@ -130,7 +150,14 @@ def findings(design_json: str) -> list[dict]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def budget_changes(design_json: str, budget: float, prices: str) -> list[dict]:
-    return [suggestion.to_dict() for suggestion in fit(loads_design(design_json), budget)]
+    """The budget's suggestions; `prices` (the price table's and the inventory's stamps) keys the cache. The store's
+    available stones are proposed too."""
+    design = loads_design(design_json)
+    try:
+        available = [record for record in stock_list(inventory().stamp(), _minute()) if record.available]
+    except StorageError:
+        available = []  # the suggestions of the grid still help
+    return [suggestion.to_dict() for suggestion in fit(design, budget, selection=available)]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -155,7 +182,7 @@ def stones_file(design_json: str) -> bytes | None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def sheet_file(design_json: str, client: str | None) -> bytes:
+def sheet_file(design_json: str, client: str | None, prices: str = "") -> bytes:
     """The spec sheet, made when the button is pressed (about 2 s: three renders and the export-mesh check)."""
     return spec_sheet(loads_design(design_json), client=client)
 
@@ -178,6 +205,33 @@ def preview_html(design_json: str, view: str) -> str:
 def store() -> Store:
     """The saved-designs database, shared by every session (the engine is thread-safe)."""
     return Store.open()
+
+
+def inventory() -> Inventory:
+    """The store's loose stones, in the saved designs' database."""
+    return Inventory(store())
+
+
+def _minute() -> int:
+    """A reservation runs out on its own, with no write to say so: lists are kept a minute at most."""
+    import time
+
+    return int(time.time() // 60)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def stock_list(stamp: str, minute: int) -> list[StockStone]:
+    """Every stone of the inventory; `stamp` (which changes with any stone's record or status) keys the cache."""
+    return inventory().list()
+
+
+def prices_key(design) -> str:
+    """What a quote of `design` depends on besides the design: the price table, and the store's stones when its
+    centre stone is one of them."""
+    key = price_table_stamp()
+    if design.stone is not None and design.stone.stock_number is not None:
+        key += f"|stones {inventory().stamp()}"
+    return key
 
 
 @st.cache_resource
@@ -515,10 +569,30 @@ def pendant_controls(shown: dict) -> None:
             help="A cable chain, clasp included; 450 mm sits at the collarbone")
 
 
+STONE_SOURCES = {"design": "Design a stone", "selection": "A stone from our selection"}
+
+
 def stone_controls(doc: dict, shown: dict) -> None:
     st.subheader("Stone")
     if not _check("Centre stone", "stone_on", shown):
         return
+    if st.session_state.get("stone_source") not in STONE_SOURCES:
+        st.session_state.stone_source = "selection" if doc["stone"].get("stock_number") else "design"
+    source = st.radio("Which stone", list(STONE_SOURCES), format_func=STONE_SOURCES.get, horizontal=True,
+                      key="stone_source", help="A stone of any size and grade, priced from the grid; or one of the "
+                                               "store's own loose stones, with its certificate and its own price")
+    if source == "selection":
+        selection_controls(doc)
+    else:
+        designed_stone_controls(doc, shown)
+    setting_controls(doc, shown)
+
+
+def designed_stone_controls(doc: dict, shown: dict) -> None:
+    """A stone of any shape, size and grade, priced from the grid (or the client's own, measured)."""
+    if doc["stone"].get("stock_number"):
+        st.caption(plain(f"Now: our stone {doc['stone']['stock_number']}. Changing its size, shape or grades here "
+                         "makes it a stone of that size and grade, priced from the grid."))
     cols = st.columns(2)
     with cols[0]:
         _select("Shape", "shape", [s.value for s in Shape], shown,
@@ -563,6 +637,9 @@ def stone_controls(doc: dict, shown: dict) -> None:
         _select("Clarity", "clarity", form.clarities(shown["material"]), shown,
                 help="Diamonds FL (flawless) to I3; other stones by how clean they look")
     _check("The client's own stone", "client_stone", shown, help="Measured by the store: no stone cost, setting only")
+
+
+def setting_controls(doc: dict, shown: dict) -> None:
     st.subheader("Setting")
     _select("Style", "style", [s.value for s in SettingStyle], shown,
             help="Channel and pavé set accent stones in the shoulders")
@@ -579,6 +656,162 @@ def stone_controls(doc: dict, shown: dict) -> None:
         _check("Milgrain round the rim", "rim_milgrain", shown, help="A row of 0.5 mm beads round the bezel's top edge")
     if doc["piece"] == "ring":
         side_controls(doc, shown)
+
+
+SELECTION_HEIGHT = 320
+
+
+def selection_controls(doc: dict) -> None:
+    """The store's available stones: filters, a table the client sorts and picks from, and the chosen stone."""
+    try:
+        records = stock_list(inventory().stamp(), _minute())
+        table = current_price_table()
+    except ConfiguratorError as exc:
+        st.error(f"Our selection cannot be shown: {plain(exc)}")
+        return
+    chosen = doc["stone"].get("stock_number")
+    available = [record for record in records if record.available]
+    if not available:
+        st.info("No stones in our selection right now; design a stone instead.")
+    else:
+        full = selection.frame(priced_stones(available, table))
+        shapes = selection.ordered(full["Shape"], lambda shape: 0)
+        cols = st.columns(2)
+        picked_shapes = cols[0].multiselect("Shape", shapes, key="sel_shapes", placeholder="any shape")
+        low, high = float(full["Carat"].min()), float(full["Carat"].max())
+        carats = cols[1].slider("Carat", low, max(high, low + 0.01), (low, max(high, low + 0.01)), 0.01,
+                                key="sel_carat") if high > low else (low, high)
+        cols = st.columns(3)
+        colours = cols[0].multiselect("Colour", selection.ordered(full["Colour"], selection.colour_rank),
+                                      key="sel_colours", placeholder="any")
+        clarities = cols[1].multiselect("Clarity", selection.ordered(full["Clarity"], selection.clarity_rank),
+                                        key="sel_clarities", placeholder="any")
+        grades = cols[2].multiselect("Cut grade", selection.ordered([g for g in full["Cut grade"] if g],
+                                                                    selection.cut_rank),
+                                     key="sel_cut_grades", placeholder="any")
+        cols = st.columns(2)
+        price_max = cols[0].number_input(f"Stone price up to ({table.currency})", 0.0, 10_000_000.0, 0.0, 100.0,
+                                         key="sel_price_max", help="0: any price")
+        sort = cols[1].selectbox("Sort by", list(selection.SORTS), key="sel_sort")
+        shown_rows = selection.narrowed(full, selection.Choice(
+            shapes=picked_shapes, carat=carats, colours=colours, clarities=clarities, cut_grades=grades,
+            price_max=price_max or None, sort=sort))
+        st.session_state.stone_rows = list(shown_rows["Stock"])
+        st.caption(f"{len(shown_rows)} of {len(full)} stones available · click a row to choose a stone")
+        st.dataframe(shown_rows, key="stone_table", on_select=_pick_from_table, selection_mode="single-row",
+                     hide_index=True, height=min(SELECTION_HEIGHT, 38 + 35 * max(len(shown_rows), 1)),
+                     column_config={"Carat": st.column_config.NumberColumn(format="%.2f"),
+                                    "Price": st.column_config.NumberColumn(f"Price {table.currency}",
+                                                                           format="%.2f")})
+        numbers = [""] + list(shown_rows["Stock"])
+        st.selectbox("Or choose by stock number", numbers, key="stock_pick", on_change=_pick_by_number,
+                     format_func=lambda number: number or "—", help="The number on the stone's parcel")
+    if chosen:
+        chosen_stone_details(chosen, records, table)
+
+
+def chosen_stone_details(number: str, records: list[StockStone], table) -> None:
+    """The chosen stone's record, and whether it can still be the client's."""
+    record = next((record for record in records if record.stock_number == number), None)
+    st.markdown(f"**Chosen: our stone {html_text(number)}**")
+    if record is None:
+        st.warning(plain(f"Stone {number} is no longer in our selection."))
+        return
+    amount, from_grid = priced_stones([record], table)[0].price, priced_stones([record], table)[0].from_grid
+    rows = selection.details(record, amount, from_grid, table.currency)
+    st.table(pd.DataFrame({"Our stone": [what for what, _ in rows], number: [value for _, value in rows]}),
+             hide_index=True)
+    st.caption(plain(stone_status(record)))
+
+
+def stone_status(record: StockStone) -> str:
+    """Where the chosen stone stands, in the words the client reads."""
+    if record.available:
+        days = _hold_days()
+        return (f"Available. Saving the design for the client reserves it for {days:g} days." if days else
+                "Available.")
+    if record.status.value == "sold":
+        return "This stone has been sold."
+    mine = record.reserved_for in set(st.session_state.get("my_designs", ()))
+    whose = "this design" if mine else "another client"
+    return f"Reserved for {whose} until {record.reserved_until:%Y-%m-%d %H:%M} UTC."
+
+
+def _hold_days() -> float | None:
+    try:
+        return current_price_table().stone_hold_days
+    except ConfiguratorError:
+        return None
+
+
+def stock_notice(design) -> None:
+    """A design whose stone was sold (or reserved for another client, or taken out of the selection) says so, and
+    offers the closest available stones."""
+    if design.stone is None or design.stone.stock_number is None:
+        return
+    try:
+        records = stock_list(inventory().stamp(), _minute())
+    except StorageError:
+        return
+    number = design.stone.stock_number
+    record = next((record for record in records if record.stock_number == number), None)
+    mine = record is not None and record.reserved_for in set(st.session_state.get("my_designs", ()))
+    if record is not None and (record.available or mine):
+        return
+    if record is None:
+        st.warning(plain(f"Our stone {number} is no longer in our selection."))
+    elif record.status.value == "sold":
+        st.warning(plain(f"Our stone {number} has been sold: this design needs another stone."))
+    else:
+        st.warning(plain(f"Our stone {number} is reserved for another client until "
+                         f"{record.reserved_until:%Y-%m-%d}: this design needs another stone, unless it comes "
+                         "free."))
+    wanted = record.stone if record is not None else design.stone
+    carat = record.stone.carat if record is not None else 0.0
+    others = closest(wanted, carat, records, count=3)
+    if others:
+        st.caption("The closest stones available:")
+        cols = st.columns(len(others))
+        for col, other in zip(cols, others, strict=True):
+            col.button(plain(f"{other.stock_number}: {other.stone.carat:.2f} ct {other.stone.shape.value} "
+                             f"{other.stone.color} {other.stone.clarity}"), key=f"closest_{other.stock_number}",
+                       on_click=_pick, args=(other.stock_number,), width="stretch")
+
+
+def _pick_from_table() -> None:
+    event = st.session_state.get("stone_table")
+    rows = list(getattr(getattr(event, "selection", None), "rows", None) or (event or {}).get("selection", {}).get(
+        "rows", []))
+    shown = st.session_state.get("stone_rows") or []
+    if rows and 0 <= rows[0] < len(shown):
+        _pick(shown[rows[0]])
+
+
+def _pick_by_number() -> None:
+    number = st.session_state.get("stock_pick")
+    if number:
+        _pick(number)
+        st.session_state.stock_pick = ""
+
+
+@guarded
+def _pick(number: str) -> None:
+    """Make the store's stone `number` the design's centre stone: its measured size, grades and stock number."""
+    record = inventory().find(number)
+    if record is None:
+        st.session_state.problem = f"Stone {number} is no longer in our selection."
+        return
+    if not record.available and record.reserved_for not in set(st.session_state.get("my_designs", ())):
+        st.session_state.problem = f"Stone {number}: {stone_status(record)} Choose another."
+        return
+    try:
+        design = with_stock_stone(parse_design(st.session_state.design), record.stone)
+    except (DesignError, ValueError) as exc:
+        st.session_state.problem = f"Stone {number} does not fit this piece: {form.refusal(exc)}"
+        return
+    load(design.to_dict(), st.session_state.get("client"), f"Chosen: our stone {number}, "
+         f"{record.stone.described}.", keep_ui=True)
+    st.session_state.stone_source = "selection"
 
 
 def side_controls(doc: dict, shown: dict) -> None:
@@ -741,7 +974,7 @@ def budget_helper(design_json: str, price: Quote) -> None:
         st.success(f"Within budget: {price.currency} {_money(price.total)} of {_money(budget)}.")
         return
     try:
-        changes = budget_changes(design_json, budget, price_table_stamp())
+        changes = budget_changes(design_json, budget, price_table_stamp() + f"|stones {inventory().stamp()}")
     except ConfiguratorError as exc:
         st.error(f"No suggestions for this design: {plain(exc)}")
         return
@@ -819,7 +1052,7 @@ def downloads(design, design_json: str, issues: list[dict]) -> None:
     cols[1].download_button("Download design JSON", design_json, file_name=_file_name(design, ".json"),
                             mime="application/json", key="download_json", width="stretch")
     st.download_button("Download spec sheet (PDF)",
-                       functools.partial(sheet_file, design_json, st.session_state.get("client")),
+                       functools.partial(sheet_file, design_json, st.session_state.get("client"), prices_key(design)),
                        file_name=_file_name(design, "-spec.pdf"), mime="application/pdf", key="download_sheet",
                        help="Three views, sizes, weights in every alloy, gem table, check and price", width="stretch")
 
@@ -841,13 +1074,31 @@ def share_and_save(design) -> None:
             except Exception:  # noqa: BLE001 - a design is saved even when no picture can be made
                 picture = None
             code = new_access_code()
+            hold = None
+            if design.stone is not None and design.stone.stock_number is not None:
+                try:
+                    hold = StoneHold(design.stone.stock_number, hold_until(current_price_table().stone_hold_days))
+                except ConfiguratorError as exc:
+                    st.error(plain(f"The stone cannot be reserved: {exc}"))
+                    return
             try:
                 saved = store().save(client, design.to_json(), title=design.name or "", notes=notes,
-                                     preview_png=picture, owner=_owner_token(), access_code=code)
+                                     preview_png=picture, owner=_owner_token(), access_code=code, hold=hold)
                 st.session_state.client = saved.client_name
                 st.session_state.setdefault("codes", []).append(secret_hash(code))
+                st.session_state.setdefault("my_designs", []).append(saved.id)
+                held = ""
+                if hold is not None:
+                    held = (f" Our stone {hold.stock_number} is reserved for this design until "
+                            f"{hold.until:%Y-%m-%d %H:%M} UTC.")
                 st.success(f"Saved as #{saved.id} for {plain(saved.client_name)}. Its access code is {code}: keep "
-                           "it to open the design again on another device (Saved designs).")
+                           f"it to open the design again on another device (Saved designs).{plain(held)}")
+            except StoneUnavailable as exc:
+                st.error(plain(f"Not saved: our stone {exc.stock_number} "
+                               + ("has just been sold" if exc.status == "sold" else
+                                  "is no longer in our selection" if exc.status is None else
+                                  f"has just been reserved for another client, until {exc.reserved_until:%Y-%m-%d}")
+                               + ". Choose another stone (the closest are shown above) and save again."))
             except StorageError as exc:
                 st.error(plain(exc))
 
@@ -879,12 +1130,13 @@ def design_page() -> None:
             if st.session_state.get(kind):
                 show(plain(st.session_state.pop(kind)))
         try:
-            quote = priced(design_json, price_table_stamp())
+            quote = priced(design_json, prices_key(design))
         except ConfiguratorError as exc:
             st.error(f"The price cannot be shown: {plain(exc)}. The design is kept.")
             quote = None
         if quote is not None:
             headline(quote)
+        stock_notice(design)
         views = preview.views(design.piece.value)
         if st.session_state.get("view") not in views:
             st.session_state.view = views[0]
@@ -940,6 +1192,7 @@ def _load_saved(saved: SavedDesign) -> None:
         return
     try:
         load(without_stray_parts(json.loads(saved.design_json)), saved.client_name, "Opened the saved design.")
+        st.session_state.setdefault("my_designs", []).append(saved.id)  # a stone reserved for it is its own
         st.session_state.section = "Design"
     except (ValueError, DesignError) as exc:
         st.session_state.saved_problem = f"That saved design cannot be opened: {exc}"
@@ -1104,17 +1357,138 @@ def store_page() -> None:
             changes[f"metal_per_gram.{metal_id}"] = st.number_input(
                 f"{catalogue.metal(metal_id).name} per gram", 0.0, 10_000.0, float(amount), 0.5,
                 key=f"price_{metal_id}")
+        changes["stone_hold_days"] = st.number_input(
+            "Days a chosen stone stays reserved", 1.0, 90.0, float(table.stone_hold_days), 1.0, key="stone_hold_days",
+            help="Saving a design with one of our stones reserves it for the client this long")
         if st.form_submit_button("Save prices"):
             try:
                 saved = update_price_table(changes)
                 st.success(f"Prices saved, dated {saved.date.isoformat()}; the next quote uses them.")
             except ConfiguratorError as exc:
                 st.error(plain(exc))
+    try:
+        edits = price_history(20)
+    except ConfiguratorError:
+        edits = []
+    if edits:
+        st.caption("The price table lives in the database: every server of the store quotes from it. Its edits, "
+                   "newest first:")
+        st.table(pd.DataFrame({"edit": [f"#{edit.id}" for edit in edits], "dated": [edit.dated for edit in edits],
+                               "saved (UTC)": [f"{edit.saved_at:%Y-%m-%d %H:%M}" for edit in edits],
+                               "change": [edit.change for edit in edits]}), hide_index=True)
+
+
+STONE_FIELDS = {"stock_number": "Stock number", "material": "Material", "shape": "Shape", "cut": "Cut",
+                "length_mm": "Length mm (a round: max diameter)", "width_mm": "Width mm (a round: min diameter)",
+                "depth_mm": "Depth mm", "carat": "Carat (certified)", "color": "Colour", "clarity": "Clarity",
+                "cut_grade": "Cut grade", "polish": "Polish", "symmetry": "Symmetry", "fluorescence": "Fluorescence",
+                "lab": "Lab", "certificate": "Report number", "price": "Price (empty: from the grid)"}
+NEW_STONE = "(a new stone)"
+
+
+def stones_page() -> None:
+    """Store staff: the inventory of loose stones: import a CSV, add or edit a stone, sell or release one."""
+    st.title("Store stones")
+    if _password_hash() is None or not staff():
+        st.info("The store's stones are managed by store staff: sign in on the Store settings page.")
+        return
+    for kind, show in (("stones_problem", st.error), ("stones_notice", st.success)):
+        if st.session_state.get(kind):
+            for line in str(st.session_state.pop(kind)).splitlines():
+                show(plain(line))
+    try:
+        records = inventory().list()
+    except StorageError as exc:
+        st.error(plain(exc))
+        return
+    st.caption(f"{len(records)} stones: {sum(record.available for record in records)} available, "
+               f"{sum(record.status.value == 'reserved' for record in records)} reserved, "
+               f"{sum(record.status.value == 'sold' for record in records)} sold.")
+    if records:
+        st.dataframe(pd.DataFrame([{
+            "Stock": record.stock_number, "Shape": record.stone.shape.value, "Carat": record.stone.carat,
+            "Colour": record.stone.color, "Clarity": record.stone.clarity, "Report": record.stone.report or "",
+            "Price": record.stone.price, "Status": record.status.value,
+            "Reserved for": f"#{record.reserved_for}" if record.reserved_for else "",
+            "Until (UTC)": f"{record.reserved_until:%Y-%m-%d %H:%M}" if record.reserved_until else "",
+        } for record in records]), hide_index=True, key="stones_table", height=300)
+    with st.form("stones_import", clear_on_submit=True):
+        st.markdown("**Import a CSV file** (the columns are listed in the README); a file with a bad row is refused "
+                    "whole, each problem named.")
+        upload = st.file_uploader("Stones CSV", type=["csv"], key="stones_upload")
+        if st.form_submit_button("Import"):
+            _import_stones(upload)
+    numbers = [NEW_STONE] + [record.stock_number for record in records]
+    chosen = st.selectbox("Add or edit a stone", numbers, key="stone_edit", on_change=_fill_stone_fields)
+    record = next((record for record in records if record.stock_number == chosen), None)
+    with st.form("stone_form"):
+        values = {}
+        cols = st.columns(3)
+        for index, (name, label) in enumerate(STONE_FIELDS.items()):
+            if name == "stock_number" and record is not None:
+                continue
+            st.session_state.setdefault(f"stone_field_{name}", "")
+            values[name] = cols[index % 3].text_input(label, key=f"stone_field_{name}")
+        if st.form_submit_button("Save stone"):
+            _save_stone(record, values)
+    if record is not None:
+        cols = st.columns(2)
+        cols[0].button("Mark sold", key="stone_sell", on_click=_stone_status, args=(chosen, "sold"),
+                       disabled=record.status.value == "sold", width="stretch")
+        cols[1].button("Make available (release)", key="stone_release", on_click=_stone_status,
+                       args=(chosen, "available"), disabled=record.available, width="stretch")
+
+
+def _fill_stone_fields() -> None:
+    """The form shows the stone chosen for editing (or empty fields for a new one)."""
+    record = inventory().find(st.session_state.get("stone_edit") or "")
+    current = record.stone.csv_row() if record is not None else {}
+    for name in STONE_FIELDS:
+        st.session_state[f"stone_field_{name}"] = current.get(name, "")
+
+
+def _import_stones(upload) -> None:
+    if upload is None:
+        st.session_state.stones_problem = "Choose a CSV file first."
+        return
+    try:
+        stones = read_csv(upload.getvalue(), upload.name)
+        inventory().import_stones(stones, upload.name)
+        st.session_state.stones_notice = f"Imported {len(stones)} stones from {upload.name}."
+    except RefusedFile as exc:
+        st.session_state.stones_problem = str(exc)
+    except ConfiguratorError as exc:
+        st.session_state.stones_problem = str(exc)
+    st.rerun()
+
+
+def _save_stone(record: StockStone | None, values: dict[str, str]) -> None:
+    try:
+        if record is None:
+            saved = inventory().add(parse_stone(values))
+        else:
+            saved = inventory().set(record.stock_number, **{key: value or None for key, value in values.items()})
+        st.session_state.stones_notice = f"Saved stone {saved.stock_number}: {saved.stone.described}."
+    except ConfiguratorError as exc:
+        st.session_state.stones_problem = str(exc)
+    st.rerun()
+
+
+@guarded
+def _stone_status(number: str, status: str) -> None:
+    if not staff():
+        return
+    try:
+        record = inventory().set(number, status=status)
+        st.session_state.stones_notice = f"Stone {number} is {record.status.value} now."
+    except ConfiguratorError as exc:
+        st.session_state.stones_problem = str(exc)
 
 
 def main() -> None:
     st.set_page_config(page_title="Jewelry configurator", page_icon="💍", layout="wide")
-    sections = {"Design": design_page, "Saved designs": saved_page, "Store settings": store_page}
+    sections = {"Design": design_page, "Saved designs": saved_page, "Store settings": store_page,
+                "Store stones": stones_page}
     section = st.sidebar.radio("Go to", list(sections), key="section")
     _remember_owner()
     try:

@@ -138,6 +138,9 @@ class PriceTable(Strict):
     lab_diamond_share: Number = _bounded(1.0, above=True)
     # A client's metal worth more than the piece: the rest is returned to them, or bought at the refining rate.
     leftover_metal: Literal["return", "buy"] = "return"
+    # How long a stone of the store's stays reserved for a design saved for a client (tables written before the
+    # store's stones lack the key: a week).
+    stone_hold_days: Number = _bounded(90.0, 1.0, default=7.0)
     melee_per_carat: Number = _bounded(GEM_CARAT_MAX)
     fine_metal_per_gram: dict[str, Number]
     metal_per_gram: dict[str, Number]
@@ -444,9 +447,17 @@ def _apply(data: dict[str, Any], changes: dict[str, Any]) -> None:
             if not isinstance(node.get(key), dict):
                 raise CatalogueError(f"{dotted}: no such price table field")
             node = node[key]
-        if keys[-1] not in node or isinstance(node[keys[-1]], dict):
+        added = len(keys) == 1 and keys[0] in PriceTable.model_fields  # a field a table written before it lacks
+        if (keys[-1] not in node and not added) or isinstance(node.get(keys[-1]), dict):
             raise CatalogueError(f"{dotted}: no such price table field")
         node[keys[-1]] = value
+
+
+def _lookup(data: dict[str, Any], dotted: str) -> Any:
+    node: Any = data
+    for key in dotted.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
 
 
 EDIT_ATTEMPTS = 30  # edits landing in between, before one gives up (each retry waits a little longer, at random)
@@ -460,6 +471,7 @@ def _update_database_table(url: str, changes: dict[str, Any], today: dt.date | N
     for attempt in range(EDIT_ATTEMPTS):
         edit, current = _database_table(url)
         data = current.model_dump(mode="json")
+        before = {dotted: _lookup(data, dotted) for dotted in changes}
         _apply(data, changes)
         data["date"] = (today or dt.date.today()).isoformat()
         try:
@@ -467,7 +479,8 @@ def _update_database_table(url: str, changes: dict[str, Any], today: dt.date | N
         except ValidationError as exc:
             raise CatalogueError(f"price table: {_field_message(exc)}") from None
         words = ", ".join(f"{key} {value:g}" if isinstance(value, int | float) and not isinstance(value, bool)
-                          else f"{key} {value}" for key, value in changes.items())
+                          else f"{key} {value}" for key, value in changes.items() if before[key] != value)
+        words = words or "dated again, no figure changed"
         try:
             shared_store(url).add_prices(table.date.isoformat(), words, table.model_dump_json(), based_on=edit)
             return table

@@ -10,7 +10,9 @@ keeps it on and checks the preview component itself.
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -23,7 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 DEFAULT = json.loads((ROOT / "models" / "comfort-band.json").read_text(encoding="utf-8"))
 PROFILES = ["flat", "half-round", "comfort", "knife-edge", "bevelled", "concave"]
-DATABASE_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'configurator-apptest-designs.db'}"
+# One database for the run (the app keeps its store for the whole process), fresh each run: its saved designs, stones
+# and price table are this run's alone.
+_DATABASE = Path(tempfile.gettempdir()) / f"configurator-apptest-designs-{os.getpid()}.db"
+DATABASE_URL = f"sqlite:///{_DATABASE}"
+atexit.register(lambda: [path.unlink(missing_ok=True) for path in _DATABASE.parent.glob(f"{_DATABASE.name}*")])
 
 
 # ---------------------------------------------------------------- helpers

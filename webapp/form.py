@@ -577,7 +577,19 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         _keep_side_share(before["stone"], doc)
     if key != "side_shared":
         _unshare(doc)
+    _leave_stock(before.get("stone"), doc)
     return doc
+
+
+def _leave_stock(before: dict | None, doc: dict) -> None:
+    """A stone of the store's whose size, shape or grades a control changed is no longer that stone: the design
+    drops its stock number (and is a stone of the grid again)."""
+    stone = doc.get("stone")
+    if not (before and stone and stone.get("stock_number")):
+        return
+    if {key: value for key, value in stone.items() if key != "stock_number"} != {
+            key: value for key, value in before.items() if key != "stock_number"}:
+        stone.pop("stock_number")
 
 
 def can_share_prongs(doc: dict) -> bool:

@@ -671,14 +671,24 @@ def selection_controls(doc: dict) -> None:
         return
     chosen = doc["stone"].get("stock_number")
     available = [record for record in records if record.available]
+    with st.container(key="stone_selection"):
+        selection_table(available, table)
+    if chosen:
+        chosen_stone_details(chosen, records, table)
+
+
+def selection_table(available: list[StockStone], table) -> None:
     if not available:
         st.info("No stones in our selection right now; design a stone instead.")
     else:
         full = selection.frame(priced_stones(available, table))
-        shapes = selection.ordered(full["Shape"], lambda shape: 0)
+        shapes = selection.ordered(full["Shape"], [shape.value for shape in Shape].index)
         cols = st.columns(2)
         picked_shapes = cols[0].multiselect("Shape", shapes, key="sel_shapes", placeholder="any shape")
         low, high = float(full["Carat"].min()), float(full["Carat"].max())
+        kept = st.session_state.get("sel_carat")
+        if kept is not None and not (low - 1e-9 <= kept[0] <= kept[1] <= max(high, low + 0.01) + 1e-9):
+            del st.session_state["sel_carat"]  # the stones changed under it: the whole range again
         carats = cols[1].slider("Carat", low, max(high, low + 0.01), (low, max(high, low + 0.01)), 0.01,
                                 key="sel_carat") if high > low else (low, high)
         cols = st.columns(3)
@@ -706,8 +716,6 @@ def selection_controls(doc: dict) -> None:
         numbers = [""] + list(shown_rows["Stock"])
         st.selectbox("Or choose by stock number", numbers, key="stock_pick", on_change=_pick_by_number,
                      format_func=lambda number: number or "—", help="The number on the stone's parcel")
-    if chosen:
-        chosen_stone_details(chosen, records, table)
 
 
 def chosen_stone_details(number: str, records: list[StockStone], table) -> None:
@@ -732,9 +740,26 @@ def stone_status(record: StockStone) -> str:
                 "Available.")
     if record.status.value == "sold":
         return "This stone has been sold."
-    mine = record.reserved_for in set(st.session_state.get("my_designs", ()))
-    whose = "this design" if mine else "another client"
+    if record.reserved_for in set(st.session_state.get("my_designs", ())):
+        whose = "this design"
+    elif held_for_visitor(record):
+        whose = f"your saved design #{record.reserved_for}"
+    else:
+        whose = "another client"
     return f"Reserved for {whose} until {record.reserved_until:%Y-%m-%d %H:%M} UTC."
+
+
+def held_for_visitor(record: StockStone) -> bool:
+    """Whether the stone is reserved for a saved design this person may open (theirs, or any, for staff)."""
+    if record.reserved_for is None:
+        return False
+    if record.reserved_for in set(st.session_state.get("my_designs", ())):
+        return True
+    try:
+        saved = store().get(record.reserved_for)
+    except StorageError:
+        return False
+    return staff() or visitor().can_see(saved)
 
 
 def _hold_days() -> float | None:
@@ -755,8 +780,7 @@ def stock_notice(design) -> None:
         return
     number = design.stone.stock_number
     record = next((record for record in records if record.stock_number == number), None)
-    mine = record is not None and record.reserved_for in set(st.session_state.get("my_designs", ()))
-    if record is not None and (record.available or mine):
+    if record is not None and (record.available or held_for_visitor(record)):
         return
     if record is None:
         st.warning(plain(f"Our stone {number} is no longer in our selection."))
@@ -801,7 +825,7 @@ def _pick(number: str) -> None:
     if record is None:
         st.session_state.problem = f"Stone {number} is no longer in our selection."
         return
-    if not record.available and record.reserved_for not in set(st.session_state.get("my_designs", ())):
+    if not record.available and not held_for_visitor(record):
         st.session_state.problem = f"Stone {number}: {stone_status(record)} Choose another."
         return
     try:

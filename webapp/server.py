@@ -44,8 +44,10 @@ def healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def app_server(preview: bool = True, store_password: str | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run app.py` on a free port with a fresh SQLite database; yields (url, process).
+def app_server(preview: bool = True, store_password: str | None = None,
+               database_url: str | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free port with a fresh SQLite database (or `database_url`: several servers of one
+    store share it, as a chain's do); yields (url, process).
 
     The server's log goes to a temporary folder, or to CONFIGURATOR_SERVER_LOG (a folder) to keep it for a look
     after the run. Raises RuntimeError with the end of the log when it exits or does not answer in SERVER_START_S."""
@@ -58,7 +60,7 @@ def app_server(preview: bool = True, store_password: str | None = None) -> Itera
             from configurator.passwords import hash_password
 
             env["CONFIGURATOR_STORE_PASSWORD_HASH"] = hash_password(store_password, iterations=1000)
-        env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'designs.db'}"
+        env["DATABASE_URL"] = database_url or f"sqlite:///{Path(folder) / 'designs.db'}"
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                    "--server.port", str(port), "--server.address", "127.0.0.1",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]

@@ -582,7 +582,8 @@ def stone_controls(doc: dict, shown: dict) -> None:
                       key="stone_source", help="A stone of any size and grade, priced from the grid; or one of the "
                                                "store's own loose stones, with its certificate and its own price")
     if source == "selection":
-        selection_controls(doc)
+        st.caption("Choose a stone in our selection, the table under the piece (on a phone: below).")
+        chosen_stone(doc)
     else:
         designed_stone_controls(doc, shown)
     setting_controls(doc, shown)
@@ -661,20 +662,35 @@ def setting_controls(doc: dict, shown: dict) -> None:
 SELECTION_HEIGHT = 320
 
 
-def selection_controls(doc: dict) -> None:
-    """The store's available stones: filters, a table the client sorts and picks from, and the chosen stone."""
+def selection_wanted(doc: dict) -> bool:
+    return bool(doc.get("stone")) and st.session_state.get("stone_source") == "selection"
+
+
+def selection_panel() -> None:
+    """The store's available stones, wide beside the price: filters, and a table the client sorts and picks from."""
+    st.subheader("Our selection")
     try:
         records = stock_list(inventory().stamp(), _minute())
         table = current_price_table()
     except ConfiguratorError as exc:
         st.error(f"Our selection cannot be shown: {plain(exc)}")
         return
-    chosen = doc["stone"].get("stock_number")
-    available = [record for record in records if record.available]
     with st.container(key="stone_selection"):
-        selection_table(available, table)
-    if chosen:
-        chosen_stone_details(chosen, records, table)
+        selection_table([record for record in records if record.available], table)
+
+
+def chosen_stone(doc: dict) -> None:
+    """The stone chosen from the selection: its record and where it stands."""
+    chosen = doc["stone"].get("stock_number")
+    if not chosen:
+        return
+    try:
+        records = stock_list(inventory().stamp(), _minute())
+        table = current_price_table()
+    except ConfiguratorError as exc:
+        st.error(f"Our selection cannot be shown: {plain(exc)}")
+        return
+    chosen_stone_details(chosen, records, table)
 
 
 def selection_table(available: list[StockStone], table) -> None:
@@ -683,26 +699,25 @@ def selection_table(available: list[StockStone], table) -> None:
     else:
         full = selection.frame(priced_stones(available, table))
         shapes = selection.ordered(full["Shape"], [shape.value for shape in Shape].index)
-        cols = st.columns(2)
+        cols = st.columns(4)
         picked_shapes = cols[0].multiselect("Shape", shapes, key="sel_shapes", placeholder="any shape")
         low, high = float(full["Carat"].min()), float(full["Carat"].max())
         kept = st.session_state.get("sel_carat")
         if kept is not None and not (low - 1e-9 <= kept[0] <= kept[1] <= max(high, low + 0.01) + 1e-9):
             del st.session_state["sel_carat"]  # the stones changed under it: the whole range again
-        carats = cols[1].slider("Carat", low, max(high, low + 0.01), (low, max(high, low + 0.01)), 0.01,
-                                key="sel_carat") if high > low else (low, high)
-        cols = st.columns(3)
-        colours = cols[0].multiselect("Colour", selection.ordered(full["Colour"], selection.colour_rank),
+        colours = cols[1].multiselect("Colour", selection.ordered(full["Colour"], selection.colour_rank),
                                       key="sel_colours", placeholder="any")
-        clarities = cols[1].multiselect("Clarity", selection.ordered(full["Clarity"], selection.clarity_rank),
+        clarities = cols[2].multiselect("Clarity", selection.ordered(full["Clarity"], selection.clarity_rank),
                                         key="sel_clarities", placeholder="any")
-        grades = cols[2].multiselect("Cut grade", selection.ordered([g for g in full["Cut grade"] if g],
+        grades = cols[3].multiselect("Cut grade", selection.ordered([g for g in full["Cut grade"] if g],
                                                                     selection.cut_rank),
                                      key="sel_cut_grades", placeholder="any")
-        cols = st.columns(2)
-        price_max = cols[0].number_input(f"Stone price up to ({table.currency})", 0.0, 10_000_000.0, 0.0, 100.0,
-                                         key="sel_price_max", help="0: any price")
-        sort = cols[1].selectbox("Sort by", list(selection.SORTS), key="sel_sort")
+        cols = st.columns([2, 1, 1])
+        carats = cols[0].slider("Carat", low, max(high, low + 0.01), (low, max(high, low + 0.01)), 0.01,
+                                key="sel_carat") if high > low else (low, high)
+        price_max = cols[1].number_input(f"Price up to ({table.currency})", 0.0, 10_000_000.0, 0.0, 100.0,
+                                         key="sel_price_max", help="The stone's price; 0: any price")
+        sort = cols[2].selectbox("Sort by", list(selection.SORTS), key="sel_sort")
         shown_rows = selection.narrowed(full, selection.Choice(
             shapes=picked_shapes, carat=carats, colours=colours, clarities=clarities, cut_grades=grades,
             price_max=price_max or None, sort=sort))
@@ -1177,6 +1192,8 @@ def design_page() -> None:
     with controls_area:
         controls(doc, ui)
     with details_area:
+        if selection_wanted(st.session_state.design):
+            selection_panel()
         if quote is not None:
             price_panel(design_json, quote)
         workshop = st.container()  # the check and the files: last, the check can take a moment

@@ -22,7 +22,6 @@ from .test_browser import (
     STAFF_PASSWORD,
     browser,  # noqa: F401 - the fixture
     choose,
-    open_app,
     price_value,
     screenshot_target,
     shared_doc,
@@ -51,6 +50,16 @@ def shop(tmp_path_factory):
         pytest.fail(str(exc))
     finally:
         store.close()
+
+
+def open_wide(browser, url: str):  # noqa: F811 - the fixture's value
+    """The app in a wide window (the selection table shows every column), loaded and priced."""
+    context = browser.new_context(viewport={"width": 1800, "height": 1100})
+    page = context.new_page()
+    page.goto(url)
+    price_value(page).wait_for(timeout=RERUN_S * 1000 * 2)
+    wait_until_idle(page)
+    return page
 
 
 def multiselect(page, label: str, option: str) -> None:
@@ -84,7 +93,7 @@ def click_first_row(page) -> None:
 
 def test_filter_pick_see_the_size_and_price_save_and_see_it_reserved(browser, shop, tmp_path):  # noqa: F811
     url, inventory = shop
-    page = open_app(browser, url)
+    page = open_wide(browser, url)
     try:
         tick(page, "Centre stone")
         page.get_by_role("radiogroup", name="Which stone").get_by_text("A stone from our selection",

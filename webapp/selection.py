@@ -15,7 +15,7 @@ from configurator import catalogue
 from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES
 from configurator.inventory import CUT_GRADES, LooseStone, PricedStone, StockStone
 
-COLUMNS = ["Stock", "Shape", "Carat", "Colour", "Clarity", "Cut grade", "Material", "Measurements", "Report", "Price"]
+COLUMNS = ["Stock", "Shape", "Carat", "Colour", "Clarity", "Cut grade", "Price", "Report", "Measurements", "Material"]
 # How the client can order the table: label -> (column, ascending).
 SORTS = {
     "price, lowest first": ("Price", True),

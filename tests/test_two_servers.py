@@ -1,0 +1,123 @@
+"""Two app servers of one chain on one PostgreSQL (two `streamlit run app.py`, each with the same DATABASE_URL),
+driven in Debian's chromium: a price edit saved through one is what the next quote on the other uses, and a stone
+reserved through one shows as reserved on the other."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from configurator import catalogue
+from configurator.documents import parse_design
+from configurator.inventory import Inventory, read_csv
+from configurator.quotes import quote_summary
+from configurator.storage import Store, close_shared_stores
+from webapp.server import CHROMIUM, app_server
+
+from .test_browser import (
+    RERUN_S,
+    ROOT,
+    STAFF_PASSWORD,
+    browser,  # noqa: F401 - the fixture
+    choose,
+    go_to,
+    price_number,
+    price_value,
+    shared_doc,
+    tick,
+    wait_for_change,
+    wait_until_idle,
+)
+from .test_storage_load import backend  # noqa: F401 - the fixture: here its PostgreSQL schema
+
+if not CHROMIUM.exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
+
+SAMPLE = read_csv((ROOT / "assets" / "sample-stones.csv").read_text())
+STONE = "D-24012"
+
+
+def open_page(browser, url: str):  # noqa: F811 - the fixture's value
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.goto(url)
+    price_value(page).wait_for(timeout=RERUN_S * 1000 * 2)
+    wait_until_idle(page)
+    return page
+
+
+def sign_in(page) -> None:
+    go_to(page, "Store settings")
+    page.get_by_label("Store password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Unlock", exact=True).click()
+    page.get_by_role("button", name="Lock the store settings").wait_for(timeout=RERUN_S * 1000)
+
+
+def pick_by_number(page, number: str) -> None:
+    """Type a stock number into "Or choose by stock number" (the box empties itself once the stone is chosen)."""
+    box = page.get_by_role("combobox", name="Or choose by stock number", exact=True)
+    box.click()
+    box.press_sequentially(number)
+    page.get_by_role("listbox").get_by_role("option", name=number, exact=True).click()
+    page.get_by_text(f"Chosen: our stone {number}", exact=True).wait_for(timeout=RERUN_S * 1000)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_two_servers_share_prices_and_reservations(backend, browser, monkeypatch):  # noqa: F811
+    store = Store.open(backend.url)
+    Inventory(store).import_stones(SAMPLE)
+    monkeypatch.setenv("DATABASE_URL", backend.url)  # this process quotes from the same database
+    monkeypatch.delenv("CONFIGURATOR_PRICES", raising=False)
+    try:
+        with app_server(preview=False, store_password=STAFF_PASSWORD, database_url=backend.url) as (first, _), \
+                app_server(preview=False, store_password=STAFF_PASSWORD, database_url=backend.url) as (second, _):
+            till, other = open_page(browser, first), open_page(browser, second)
+            try:
+                # A price edit saved through the first server...
+                sign_in(till)
+                markup = till.get_by_role("spinbutton", name="Markup", exact=True)
+                markup.fill("2.65")
+                till.get_by_role("button", name="Save prices", exact=True).click()
+                till.get_by_text(re.compile(r"^Prices saved, dated")).wait_for(timeout=RERUN_S * 1000)
+                # ... is used by the next quote on the second.
+                before = price_value(other).inner_text()
+                choose(other, "Metal", catalogue.metal("18k-white").name)
+                shown = price_number(wait_for_change(lambda: price_value(other).inner_text(), before))
+                wait_until_idle(other)
+                design = parse_design(shared_doc(other))
+                assert design.metal == "18k-white"
+                expected = quote_summary(design).price
+                assert any(row.item == "markup x2.65" for row in expected.rows)
+                assert shown == pytest.approx(expected.total, abs=0.005)
+
+                # A stone reserved through the first server...
+                go_to(till, "Design")
+                tick(till, "Centre stone")
+                till.get_by_role("radiogroup", name="Which stone").get_by_text("A stone from our selection",
+                                                                               exact=True).click()
+                till.get_by_text(re.compile(r"^38 of 38 stones available")).wait_for(timeout=RERUN_S * 1000)
+                pick_by_number(till, STONE)
+                wait_until_idle(till)
+                till.get_by_role("textbox", name="Client name", exact=True).fill("Ada Lovelace")
+                till.get_by_role("button", name="Save design", exact=True).click()
+                till.get_by_text(re.compile(rf"Our stone {STONE} is reserved for this design until")).wait_for(
+                    timeout=RERUN_S * 1000)
+                # ... shows as reserved on the second: its staff page counts it, its selection leaves it out.
+                sign_in(other)
+                go_to(other, "Store stones")
+                other.get_by_text("38 stones: 37 available, 1 reserved, 0 sold.", exact=True).wait_for(
+                    timeout=RERUN_S * 1000)
+                go_to(other, "Design")
+                tick(other, "Centre stone")
+                other.get_by_role("radiogroup", name="Which stone").get_by_text("A stone from our selection",
+                                                                                exact=True).click()
+                other.get_by_text(re.compile(r"^37 of 37 stones available")).wait_for(timeout=RERUN_S * 1000)
+                held = Inventory(store).get(STONE)
+                assert held.status.value == "reserved" and held.reserved_for is not None
+            finally:
+                till.context.close()
+                other.context.close()
+    finally:
+        close_shared_stores()
+        store.close()

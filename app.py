@@ -1279,7 +1279,21 @@ def _undo_delete() -> None:
         st.session_state.saved_problem = f"It could not be put back: {exc}"
         return
     deleted.pop()
-    st.session_state.saved_notice = f"Put back #{saved.id}."
+    st.session_state.saved_notice = f"Put back #{saved.id}." + _hold_again(saved)
+
+
+def _hold_again(saved: SavedDesign) -> str:
+    """A design put back reserves its stone again, if no one took it meanwhile; the words that say how it went."""
+    stone = (json.loads(saved.design_json).get("stone") or {}).get("stock_number")
+    if not stone:
+        return ""
+    try:
+        record = inventory().reserve(stone, saved.id, hold_until(current_price_table().stone_hold_days))
+    except StoneUnavailable as exc:
+        return f" Its stone could not be reserved again: {exc}."
+    except ConfiguratorError as exc:
+        return f" Its stone {stone} could not be reserved again ({exc})."
+    return f" Its stone {stone} is reserved for it again, until {record.reserved_until:%Y-%m-%d}."
 
 
 def _saved_row(row: SavedDesign, manage: bool) -> None:

@@ -192,3 +192,18 @@ def test_store_settings_keep_the_prices_in_the_database_with_their_history(stone
         assert "markup x2.3" in price_table(at)  # staff see every line, the markup among them
     finally:
         import_price_table(PRICE_TABLE, change="the shipped table again, after a test")
+
+
+def test_deleting_the_design_releases_its_stone_and_undo_reserves_it_again(stones):
+    at = choose(with_selection(fresh_app()), ROUND_084)
+    at.text_input(key="client_name").input("Cleo")
+    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    design_id = stones.get(ROUND_084).reserved_for
+    at.session_state["store_unlocked"] = True  # deleting is store staff's
+    at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(at.button(key=f"delete_{design_id}").click())
+    at = _run(at.button(key=f"really_delete_{design_id}").click())
+    assert stones.get(ROUND_084).available
+    at = _run(at.button(key="undo_delete").click())
+    assert any(f"Its stone {ROUND_084} is reserved for it again" in unescaped(s.value) for s in at.success)
+    assert stones.get(ROUND_084).reserved_for == design_id

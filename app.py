@@ -228,9 +228,12 @@ def stock_list(stamp: str, minute: int) -> list[StockStone]:
 def prices_key(design) -> str:
     """What a quote of `design` depends on besides the design: the price table, and the store's stones when its
     centre stone is one of them."""
-    key = price_table_stamp()
-    if design.stone is not None and design.stone.stock_number is not None:
-        key += f"|stones {inventory().stamp()}"
+    try:
+        key = price_table_stamp()
+        if design.stone is not None and design.stone.stock_number is not None:
+            key += f"|stones {inventory().stamp()}"
+    except ConfiguratorError:  # the database is busy: the quote itself will say so in one line
+        key = "unavailable"
     return key
 
 

@@ -204,6 +204,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     ring = design.ring
     # What is set on the band is placed by its top's figures, the same on a tapered band: it is built on a plain one.
     band = build_band(ring.model_copy(update={"taper": None}) if ring.taper is not None else ring, resolution)
+    shared = sidestones.open_toward(design)  # heads that share prongs: their seats cut through all at once
     outer = band.inner_radius_mm + ring.thickness_mm
     held = Parts()  # the head: small, so its seats are cut before it meets the band
     shoulders = Parts()  # shoulders: their seats cut into the band itself
@@ -219,7 +220,6 @@ def _ring(design: Design, resolution: Resolution) -> Model:
 
         reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
-        shared = sidestones.open_toward(design)  # heads that share prongs: their seats cut through all at once
         held = head(design.stone, setting, support, precut=not shared, open_toward=shared).moved(
             lambda solid: solid.translate((0.0, 0.0, girdle_z)))
         top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)))
@@ -244,7 +244,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     body = subtract(union([band.solid, *shoulders.metal, *row.metal, *(edge.solid for edge in edges)]),
                     [*shoulders.seats, *row.seats, *letters])
     heads = held.metal  # each head arrives with its seats cut; the stone clears the band
-    if sidestones.open_toward(design):  # heads that share prongs: every seat is cut through all of them at once
+    if shared:  # heads that share prongs: every seat is cut through all of them at once
         heads = [subtract(union(heads), held.seats)]
     metal = union([body, *heads])
     metal = drop_crumbs(metal)

@@ -98,25 +98,35 @@ def _placed(side: SideStones, centre_reach: float, outer: float) -> Placed:
     return Placed(stones, tuple(angles), tuple(radii))
 
 
-def _girdle(stone: Stone, angle: float, radius: float) -> np.ndarray:
-    """A stone's girdle outline (GIRDLE_POINTS, ring coordinates) when its head is turned out to `angle` with the
-    girdle at `radius`."""
+@lru_cache(maxsize=64)
+def _outline(stone: Stone) -> np.ndarray:
+    """A stone's girdle outline (GIRDLE_POINTS) in its own frame, girdle plane z = 0."""
     x, y = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, GIRDLE_POINTS).T
-    return np.column_stack([x * math.cos(angle) + radius * math.sin(angle), y,
-                            -x * math.sin(angle) + radius * math.cos(angle)])
+    return np.column_stack([x, y, np.zeros_like(x)])
+
+
+@lru_cache(maxsize=64)
+def _vertices(stone: Stone) -> np.ndarray:
+    """A stone's corners (its solid's vertices) in its own frame."""
+    return np.asarray(StoneForm.of(stone).solid.to_mesh().vert_properties)[:, :3].astype(float)
+
+
+def _turned(points: np.ndarray, angle: float, radius: float) -> np.ndarray:
+    """Points of a stone's frame in ring coordinates, its head turned out to `angle` with the girdle at `radius`."""
+    x, y, z = points.T
+    z = z + radius
+    return np.column_stack([x * math.cos(angle) + z * math.sin(angle), y, -x * math.sin(angle) + z * math.cos(angle)])
+
+
+def _girdle(stone: Stone, angle: float, radius: float) -> np.ndarray:
+    """A stone's girdle outline (ring coordinates) turned out to `angle`, its girdle at `radius`."""
+    return _turned(_outline(stone), angle, radius)
 
 
 def _centre_girdle(centre: Stone, outer: float) -> tuple[np.ndarray, float]:
     """The centre stone's girdle outline (ring coordinates) and its height."""
     height = outer + StoneForm.of(centre).pavilion + STONE_LIFT_MM
     return _girdle(centre, 0.0, height), height
-
-
-def _corners(stone: Stone, angle: float, radius: float) -> np.ndarray:
-    """A stone's corners (its solid's vertices, ring coordinates) turned out to `angle`, its girdle at `radius`."""
-    x, y, z = np.asarray(StoneForm.of(stone).solid.to_mesh().vert_properties)[:, :3].astype(float).T
-    z = z + radius
-    return np.column_stack([x * math.cos(angle) + z * math.sin(angle), y, -x * math.sin(angle) + z * math.cos(angle)])
 
 
 def _apart(first: np.ndarray, second: np.ndarray) -> float:
@@ -131,13 +141,13 @@ def _shared_placed(side: SideStones, centre: Stone, outer: float) -> Placed:
     stone = side.stone
     radius = outer + StoneForm.of(stone).pavilion + SIDE_LIFT_MM
     girdle, height = _centre_girdle(centre, outer)
-    corners = _corners(centre, 0.0, height)
+    corners = _turned(_vertices(centre), 0.0, height)
 
     def too_close(angle: float) -> bool:  # in space, or as seen from above (where the shared prongs stand between)
         side = _girdle(stone, angle, radius)
         return (side[:, 0].min() < girdle[:, 0].max() + SHARED_GAP_MM
                 or _apart(girdle[:, :2], side[:, :2]) < SHARED_GAP_MM
-                or _apart(corners, _corners(stone, angle, radius)) < SHARED_GAP_MM)
+                or _apart(corners, _turned(_vertices(stone), angle, radius)) < SHARED_GAP_MM)
 
     low, high = 0.0, math.pi / 2
     for _ in range(40):

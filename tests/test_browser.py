@@ -342,11 +342,13 @@ def downloaded(page: Page, label: str, folder: Path, timeout_s: float) -> Path:
     """Press the download button labelled `label` and save what the browser receives into `folder`."""
     button = page.get_by_test_id("stDownloadButton").filter(has_text=label).get_by_role("button")
     wait_until_idle(page)
-    assert button.is_enabled()
+    # Enabled: the check passed. On a loaded machine the page may still be reconnecting to a busy server (Streamlit
+    # disables its widgets meanwhile): wait for it, as a person would, rather than press a greyed-out button.
+    wait_for_value(button.is_enabled, True, timeout=RUN_S)
     for attempt in range(2):  # a file made when pressed: a press that lands as a rerun begins is lost, press again
         try:
             with page.expect_download(timeout=timeout_s * 1000) as info:
-                button.click()
+                button.click(timeout=RUN_S * 1000)
             break
         except PlaywrightError:
             if attempt == 1:

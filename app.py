@@ -67,6 +67,7 @@ from configurator.inventory import (
     StockStone,
     closest,
     hold_until,
+    open_store_with_sample,
     parse_stone,
     priced_stones,
     read_csv,
@@ -203,8 +204,9 @@ def preview_html(design_json: str, view: str) -> str:
 
 @st.cache_resource
 def store() -> Store:
-    """The saved-designs database, shared by every session (the engine is thread-safe)."""
-    return Store.open()
+    """The saved-designs database, shared by every session (the engine is thread-safe); a new embedded one starts
+    with the sample stones."""
+    return open_store_with_sample()
 
 
 def inventory() -> Inventory:
@@ -730,7 +732,7 @@ def selection_table(available: list[StockStone], table) -> None:
                      hide_index=True, height=min(SELECTION_HEIGHT, 38 + 35 * max(len(shown_rows), 1)),
                      column_config={"Carat": st.column_config.NumberColumn(format="%.2f"),
                                     "Price": st.column_config.NumberColumn(f"Price {table.currency}",
-                                                                           format="%.2f")})
+                                                                           format="%,.2f")})
         numbers = [""] + list(shown_rows["Stock"])
         st.selectbox("Or choose by stock number", numbers, key="stock_pick", on_change=_pick_by_number,
                      format_func=lambda number: number or "—", help="The number on the stone's parcel")
@@ -751,33 +753,49 @@ def chosen_stone_details(number: str, records: list[StockStone], table) -> None:
 
 
 def stone_status(record: StockStone) -> str:
-    """Where the chosen stone stands, in the words the client reads."""
+    """Where the chosen stone stands, in the words the client reads (staff read whose design holds it)."""
     if record.available:
         days = _hold_days()
         return (f"Available. Saving the design for the client reserves it for {days:g} days." if days else
                 "Available.")
     if record.status.value == "sold":
         return "This stone has been sold."
+    holder = _holder(record)
     if record.reserved_for in set(st.session_state.get("my_designs", ())):
         whose = "this design"
-    elif held_for_visitor(record):
+    elif holder is not None and visitor().can_see(holder):
         whose = f"your saved design #{record.reserved_for}"
+    elif holder is not None and staff():
+        whose = f"saved design #{holder.id} for {holder.client_name}"
     else:
         whose = "another client"
     return f"Reserved for {whose} until {record.reserved_until:%Y-%m-%d %H:%M} UTC."
 
 
-def held_for_visitor(record: StockStone) -> bool:
-    """Whether the stone is reserved for a saved design this person may open (theirs, or any, for staff)."""
+def _holder(record: StockStone) -> SavedDesign | None:
+    """The saved design the stone is reserved for, if any (and still saved)."""
+    if record.reserved_for is None:
+        return None
+    try:
+        return store().get(record.reserved_for)
+    except StorageError:
+        return None
+
+
+def own_hold(record: StockStone) -> bool:
+    """Whether the stone is reserved for one of this person's own saved designs (saved or opened in this session, or
+    theirs by their browser or an access code): a new save of the piece may take the reservation over."""
     if record.reserved_for is None:
         return False
     if record.reserved_for in set(st.session_state.get("my_designs", ())):
         return True
-    try:
-        saved = store().get(record.reserved_for)
-    except StorageError:
-        return False
-    return staff() or visitor().can_see(saved)
+    holder = _holder(record)
+    return holder is not None and visitor().can_see(holder)
+
+
+def held_for_visitor(record: StockStone) -> bool:
+    """Whether the stone is reserved for a saved design this person may open (theirs, or any, for staff)."""
+    return own_hold(record) or (record.reserved_for is not None and staff() and _holder(record) is not None)
 
 
 def _hold_days() -> float | None:
@@ -1116,13 +1134,11 @@ def share_and_save(design) -> None:
             except Exception:  # noqa: BLE001 - a design is saved even when no picture can be made
                 picture = None
             code = new_access_code()
-            hold = None
-            if design.stone is not None and design.stone.stock_number is not None:
-                try:
-                    hold = StoneHold(design.stone.stock_number, hold_until(current_price_table().stone_hold_days))
-                except ConfiguratorError as exc:
-                    st.error(plain(f"The stone cannot be reserved: {exc}"))
-                    return
+            try:
+                hold = stone_hold(design)
+            except ConfiguratorError as exc:
+                st.error(plain(f"The stone cannot be reserved: {exc}"))
+                return
             try:
                 saved = store().save(client, design.to_json(), title=design.name or "", notes=notes,
                                      preview_png=picture, owner=_owner_token(), access_code=code, hold=hold)
@@ -1131,7 +1147,9 @@ def share_and_save(design) -> None:
                 st.session_state.setdefault("my_designs", []).append(saved.id)
                 held = ""
                 if hold is not None:
-                    held = (f" Our stone {hold.stock_number} is reserved for this design until "
+                    moved = (f" (no longer for your earlier save #{', #'.join(map(str, hold.takes_over))})"
+                             if hold.takes_over else "")
+                    held = (f" Our stone {hold.stock_number} is reserved for this design{moved} until "
                             f"{hold.until:%Y-%m-%d %H:%M} UTC.")
                 st.success(f"Saved as #{saved.id} for {plain(saved.client_name)}. Its access code is {code}: keep "
                            f"it to open the design again on another device (Saved designs).{plain(held)}")
@@ -1143,6 +1161,17 @@ def share_and_save(design) -> None:
                                + ". Choose another stone (the closest are shown above) and save again."))
             except StorageError as exc:
                 st.error(plain(exc))
+
+
+def stone_hold(design) -> StoneHold | None:
+    """What saving `design` reserves: its stone of the store's, for the days the store sets, taking the hold over from
+    an earlier save of this person's (the client saving the piece again after a change keeps the stone)."""
+    if design.stone is None or design.stone.stock_number is None:
+        return None
+    until = hold_until(current_price_table().stone_hold_days)
+    record = inventory().find(design.stone.stock_number)
+    earlier = (record.reserved_for,) if record is not None and own_hold(record) else ()
+    return StoneHold(design.stone.stock_number, until, earlier)
 
 
 def _preview_slot(height: int):
@@ -1293,7 +1322,9 @@ def _hold_again(saved: SavedDesign) -> str:
     try:
         record = inventory().reserve(stone, saved.id, hold_until(current_price_table().stone_hold_days))
     except StoneUnavailable as exc:
-        return f" Its stone could not be reserved again: {exc}."
+        taken = ("it has been sold" if exc.status == "sold" else "it is no longer in our selection"
+                 if exc.status is None else f"another client holds it until {exc.reserved_until:%Y-%m-%d}")
+        return f" Its stone {stone} could not be reserved again: {taken}."
     except ConfiguratorError as exc:
         return f" Its stone {stone} could not be reserved again ({exc})."
     return f" Its stone {stone} is reserved for it again, until {record.reserved_until:%Y-%m-%d}."
@@ -1469,7 +1500,10 @@ def stones_page() -> None:
             "Price": record.stone.price, "Status": record.status.value,
             "Reserved for": f"#{record.reserved_for}" if record.reserved_for else "",
             "Until (UTC)": f"{record.reserved_until:%Y-%m-%d %H:%M}" if record.reserved_until else "",
-        } for record in records]), hide_index=True, key="stones_table", height=300)
+        } for record in records]), hide_index=True, key="stones_table", height=300,
+            column_config={"Carat": st.column_config.NumberColumn(format="%.2f"),
+                           "Price": st.column_config.NumberColumn("Own price", format="%,.2f",
+                                                                  help="Empty: priced from the grid")})
     with st.form("stones_import", clear_on_submit=True):
         st.markdown("**Import a CSV file** (the columns are listed in the README); a file with a bad row is refused "
                     "whole, each problem named.")

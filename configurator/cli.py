@@ -51,7 +51,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     if not (args.budget > 0 and args.budget < 1e9):
         raise UsageError(f"fit: --budget must be a positive amount, not {args.budget:g}")
     current = price(design)
-    suggestions = fit(design, args.budget)
+    suggestions = fit(design, args.budget, selection=_available_stones() if args.our_stones else ())
     if args.json:
         _print_json([suggestion.to_dict() for suggestion in suggestions])
         return 0
@@ -65,6 +65,17 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     if not suggestions:
         print("  no single change brings it within budget")
     return 0
+
+
+def _available_stones() -> list:
+    """The store's available stones (the database in force), for the budget's suggestions."""
+    from .inventory import Filters, Status
+
+    store, inventory = _stones()
+    try:
+        return inventory.list(Filters(status=Status.AVAILABLE))
+    finally:
+        store.close()
 
 
 def _parse_setting(text: str) -> tuple[str, float]:
@@ -200,6 +211,35 @@ def _cmd_stones_list(args: argparse.Namespace) -> int:
               f"{stone.measurements:<24} {(stone.report or '-'):<18} {price:>12} {status}")
     print(f"{len(rows)} stone{'s' if len(rows) != 1 else ''}" + ("; * priced from the grid" if any(
         row.from_grid for row in rows) else ""))
+    return 0
+
+
+def _cmd_stones_expire(args: argparse.Namespace) -> int:
+    store, inventory = _stones()
+    try:
+        freed = inventory.expire()
+    finally:
+        store.close()
+    print(f"{freed} reservation{'s' if freed != 1 else ''} past {'their' if freed != 1 else 'its'} time freed")
+    return 0
+
+
+def _cmd_stones_remove(args: argparse.Namespace) -> int:
+    from .inventory import SAMPLE_CSV, Filters, Status, read_csv
+
+    if not args.stock_numbers and not args.sample:
+        raise UsageError("stones remove: name the stones (stock numbers) or --sample")
+    store, inventory = _stones()
+    try:
+        numbers = list(args.stock_numbers)
+        if args.sample:
+            sample = frozenset(stone.stock_number for stone in read_csv(SAMPLE_CSV.read_bytes(), SAMPLE_CSV.name))
+            numbers += [record.stock_number for record in inventory.list(Filters(stock_numbers=sample,
+                                                                                 status=Status.AVAILABLE))]
+        removed = inventory.remove(numbers) if numbers else 0
+    finally:
+        store.close()
+    print(f"removed {removed} stone{'s' if removed != 1 else ''}")
     return 0
 
 
@@ -405,6 +445,8 @@ def parser() -> argparse.ArgumentParser:
     fitted = commands.add_parser("fit", help="changes that bring a design within a budget")
     fitted.add_argument("design", help="design JSON file, or - for standard input")
     fitted.add_argument("--budget", type=float, required=True, help="the client's budget, in the table's currency")
+    fitted.add_argument("--our-stones", action="store_true",
+                        help="also propose the store's available stones (`stones list`) that bring it within budget")
     fitted.add_argument("--json", action="store_true", help="print JSON: a list of {change, total, design}")
     fitted.set_defaults(run=_cmd_fit)
 
@@ -420,7 +462,7 @@ def parser() -> argparse.ArgumentParser:
     prices.add_argument("--json", action="store_true", help="print JSON")
     prices.set_defaults(run=_cmd_prices)
 
-    stones = commands.add_parser("stones", help="the store's loose stones: import a CSV, list, set")
+    stones = commands.add_parser("stones", help="the store's loose stones: import a CSV, list, set, expire, remove")
     stone_commands = stones.add_subparsers(dest="stones_command", required=True, parser_class=_Parser)
     imported = stone_commands.add_parser("import", help="add the stones of a CSV file: all of them, or none")
     imported.add_argument("file", help="CSV with the columns of configurator.inventory.COLUMNS (see the README)")
@@ -443,6 +485,14 @@ def parser() -> argparse.ArgumentParser:
     changed.add_argument("changes", nargs="+", metavar="FIELD=VALUE",
                          help="e.g. price=6900 (price= prices it from the grid), status=sold, status=available")
     changed.set_defaults(run=_cmd_stones_set)
+    expired = stone_commands.add_parser("expire", help="free the reservations past their time (reads already show "
+                                                       "those stones available)")
+    expired.set_defaults(run=_cmd_stones_expire)
+    removed = stone_commands.add_parser("remove", help="take available stones out of the inventory: all, or none")
+    removed.add_argument("stock_numbers", nargs="*", metavar="STOCK_NUMBER")
+    removed.add_argument("--sample", action="store_true",
+                         help="the sample stones a new embedded database starts with (those still available)")
+    removed.set_defaults(run=_cmd_stones_remove)
 
     hashed = commands.add_parser("hash-password", help="hash the store password read from standard input")
     hashed.set_defaults(run=_cmd_hash_password)

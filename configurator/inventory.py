@@ -12,14 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from .design import (
     DIAMOND_CLARITIES,
@@ -616,6 +618,30 @@ class Inventory:
                                .execution_options(synchronize_session=False))
             return result.rowcount
 
+    def remove(self, stock_numbers: Sequence[str]) -> int:
+        """Take stones out of the inventory in one transaction: all of them, or (one reserved, sold or unknown) none.
+        A reserved stone is a promise and a sold one a record: neither is removed."""
+        numbers = list(dict.fromkeys(stock_numbers))
+        with self.store._transaction(write=True) as s:
+            rows = {row.stock_number: row for row in s.scalars(select(StoneRow)
+                                                               .where(StoneRow.stock_number.in_(numbers)))}
+            now = _now()
+            for number in numbers:
+                row = rows.get(number)
+                if row is None:
+                    raise InventoryError(f"stone {number}: not in the store's inventory; nothing removed")
+                status = _record(row, now).status
+                if status is Status.SOLD:
+                    raise InventoryError(f"stone {number}: sold, and a sale's record stays; nothing removed")
+                if status is Status.RESERVED:
+                    raise InventoryError(f"stone {number}: reserved for saved design #{row.reserved_for} (release it "
+                                         "first: `stones set NUMBER status=available`); nothing removed")
+            result = s.execute(delete(StoneRow).where(StoneRow.stock_number.in_(numbers), self._free(now))
+                               .execution_options(synchronize_session=False))
+            if result.rowcount != len(numbers):  # reserved meanwhile: the transaction is undone
+                raise InventoryError("stones: one was reserved meanwhile; nothing removed")
+            return result.rowcount
+
     def stamp(self) -> str:
         """Changes whenever any stone's record or status changes: a cache key for anything shown from the
         inventory."""
@@ -702,6 +728,25 @@ def without_stock_number(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+SAMPLE_CSV = Path(__file__).resolve().parent.parent / "assets" / "sample-stones.csv"
+
+
+def open_store_with_sample() -> Store:
+    """The store of the database in force. A new embedded database (no DATABASE_URL, no file yet: a first start) is
+    stocked with the sample inventory, so a demo shows a selection; CONFIGURATOR_SAMPLE_STONES=0 leaves it empty. A
+    store's own database, and an embedded one that already exists, are never touched."""
+    from .storage import Store, new_embedded_database
+
+    stock = new_embedded_database() and os.environ.get("CONFIGURATOR_SAMPLE_STONES", "1").strip() != "0"
+    store = Store.open()
+    if stock:
+        try:
+            Inventory(store).import_stones(read_csv(SAMPLE_CSV.read_bytes(), SAMPLE_CSV.name), SAMPLE_CSV.name)
+        except RefusedFile:
+            pass  # another process stocked it at the same moment
+    return store
+
+
 def default_inventory() -> Inventory:
     """The inventory of the database in force (`storage.database_url()`)."""
     from .storage import shared_store
@@ -729,8 +774,11 @@ def _grade_step(scale: Sequence[str], one: str, other: str) -> int:
 
 def closeness(wanted: LooseStone | Stone, stone: LooseStone, carat: float) -> float:
     """How unlike `wanted` (which weighs `carat`) a stone is: 0 for a twin; a tenth of a carat, a colour or clarity
-    grade, a cut grade each count 1; another shape 5, another material 20."""
+    grade, a cut grade (when both have one) each count 1; another shape 5, another material 20."""
     score = abs(stone.carat - carat) / 0.1
+    wanted_cut = getattr(wanted, "cut_grade", None)
+    if wanted_cut is not None and stone.cut_grade is not None:
+        score += abs(CUT_GRADES.index(wanted_cut.value) - CUT_GRADES.index(stone.cut_grade.value))
     score += _grade_step(DIAMOND_COLORS, wanted.color or "", stone.color)
     score += _grade_step(DIAMOND_CLARITIES, wanted.clarity or "", stone.clarity)
     score += 0 if stone.shape is wanted.shape else 5

@@ -73,10 +73,12 @@ class StoneUnavailable(StorageError):
 
 @dataclass(frozen=True)
 class StoneHold:
-    """A stone to reserve for a design as it is saved: its stock number and until when."""
+    """A stone to reserve for a design as it is saved: its stock number, until when, and the saved designs whose
+    hold on it the new design may take over (the same client's earlier saves of the piece)."""
 
     stock_number: str
     until: datetime
+    takes_over: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,14 +254,23 @@ def _normalise_url(url: str) -> str:
     return "postgresql://" + url.removeprefix("postgres://") if url.startswith("postgres://") else url
 
 
+EMBEDDED_DATABASE = Path(configurator.__file__).resolve().parent.parent / "data" / "designs.db"
+
+
 def database_url() -> str:
     """`DATABASE_URL` if set, else the SQLite file `<repo>/data/designs.db` (its folder created when needed)."""
     env = os.environ.get("DATABASE_URL", "").strip()
     if env:
         return _normalise_url(env)
-    folder = Path(configurator.__file__).resolve().parent.parent / "data"
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'designs.db'}"
+    EMBEDDED_DATABASE.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{EMBEDDED_DATABASE}"
+
+
+def new_embedded_database() -> bool:
+    """Whether the database in force is the embedded SQLite file (DATABASE_URL unset) and it does not exist yet."""
+    if os.environ.get("DATABASE_URL", "").strip():
+        return False
+    return not EMBEDDED_DATABASE.exists()
 
 
 def _reason(exc: BaseException) -> str:
@@ -361,19 +372,22 @@ def _when(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
-def reserve_in(s: Session, stock_number: str, design_id: int, until: datetime, now: datetime) -> None:
+def reserve_in(s: Session, stock_number: str, design_id: int, until: datetime, now: datetime,
+               takes_over: tuple[int, ...] = ()) -> None:
     """Hold the stone `stock_number` for saved design `design_id` until `until`, inside the session's transaction.
 
     One conditional UPDATE does it: it changes the row only while the stone is available (or its reservation has run
-    out, or is this design's own), and the rows it changed say whether it did. Two tills at the same moment cannot
-    both succeed: on PostgreSQL the second UPDATE waits for the first's row lock and then finds the row no longer
-    matching; on SQLite writers take the database's write lock up front. The loser gets StoneUnavailable saying why.
+    out, or is this design's own or one of `takes_over`'s), and the rows it changed say whether it did. Two tills at
+    the same moment cannot both succeed: on PostgreSQL the second UPDATE waits for the first's row lock and then
+    finds the row no longer matching; on SQLite writers take the database's write lock up front. The loser gets
+    StoneUnavailable saying why.
     """
     if until <= now:
         raise StorageError(f"reserved_until: {_when(until)} is not in the future")
+    holders = (design_id, *takes_over)
     free = or_(
         StoneRow.status == "available",
-        and_(StoneRow.status == "reserved", or_(StoneRow.reserved_until <= now, StoneRow.reserved_for == design_id)),
+        and_(StoneRow.status == "reserved", or_(StoneRow.reserved_until <= now, StoneRow.reserved_for.in_(holders))),
     )
     result = s.execute(
         update(StoneRow)
@@ -544,7 +558,7 @@ class Store:
             s.add(row)
             s.flush()
             if hold is not None:
-                reserve_in(s, hold.stock_number, row.id, hold.until, now)
+                reserve_in(s, hold.stock_number, row.id, hold.until, now, hold.takes_over)
             return _saved(row)
 
     def update(

@@ -103,6 +103,29 @@ def test_saving_reserves_the_stone_and_a_second_till_is_refused(stones):
     assert stones.get(ROUND_094).reserved_for == record.reserved_for
 
 
+def test_saving_the_piece_again_moves_the_reservation_to_the_newer_save(stones):
+    at = choose(with_selection(fresh_app()), ROUND_094)
+    at.text_input(key="client_name").input("Ada Lovelace")
+    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    first = stones.get(ROUND_094).reserved_for
+    at = _run(at.selectbox(key="metal").set_value("platinum-950"))  # the client changes the metal and saves again
+    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    assert not errors(at)
+    (saved,) = [unescaped(message.value) for message in at.success if message.value.startswith("Saved as #")]
+    second = stones.get(ROUND_094).reserved_for
+    assert second != first and saved.startswith(f"Saved as #{second} ")
+    assert f"Our stone {ROUND_094} is reserved for this design (no longer for your earlier save #{first})" in saved
+
+    other = fresh_app()  # a stranger cannot take it over by saving the same document
+    other.session_state["design"] = at.session_state["design"]
+    other = _run(other)
+    other.text_input(key="client_name").input("Bea")
+    other = _run(other.button(key="FormSubmitter:save_form-Save design").click())
+    assert any(error.startswith(f"Not saved: our stone {ROUND_094} has just been reserved for another client")
+               for error in errors(other))
+    assert stones.get(ROUND_094).reserved_for == second
+
+
 def test_a_sold_stone_is_told_and_the_closest_are_offered(stones):
     at = choose(with_selection(fresh_app()), ROUND_084)
     stones.sell(ROUND_084)

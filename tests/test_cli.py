@@ -371,3 +371,59 @@ def test_stones_import_refuses_a_bad_file_whole_one_line_a_problem(capsys, stone
     assert code == 2 and err == "error: stone D-9: not in the store's inventory\n"
     code, _, err = run(capsys, "stones", "import", tmp_path / "missing.csv")
     assert code == 2 and "cannot read" in err
+
+
+def test_stones_expire_and_remove(capsys, stone_db):
+    from datetime import UTC, datetime, timedelta
+
+    from configurator.inventory import Inventory
+    from configurator.storage import Store
+
+    assert run(capsys, "stones", "import", stone_db)[0] == 0
+    store = Store.open()
+    try:
+        stones = Inventory(store)
+        stones.reserve("D-1", 4, datetime.now(UTC) + timedelta(days=1))
+        stones.reserve("D-2", 5, datetime.now(UTC) + timedelta(days=1))
+        from sqlalchemy import update
+
+        from configurator.storage import StoneRow
+
+        with store.engine.begin() as conn:  # D-2's hold runs out
+            conn.execute(update(StoneRow).where(StoneRow.stock_number == "D-2")
+                         .values(reserved_until=datetime.now(UTC) - timedelta(minutes=1)))
+    finally:
+        store.close()
+    assert run(capsys, "stones", "expire")[:2] == (0, "1 reservation past its time freed\n")
+    code, out, err = run(capsys, "stones", "remove", "D-1", "D-2")
+    assert (code, out) == (2, "") and err.startswith("error: stone D-1: reserved for saved design #4 ")
+    assert len(err.splitlines()) == 1
+    assert run(capsys, "stones", "remove", "D-2", "D-3")[:2] == (0, "removed 2 stones\n")
+    code, out, _ = run(capsys, "stones", "list", "--json")
+    assert [row["stock_number"] for row in json.loads(out)] == ["D-1"]
+    code, _, err = run(capsys, "stones", "remove")
+    assert code == 2 and err == "error: stones remove: name the stones (stock numbers) or --sample\n"
+
+
+def test_stones_remove_sample_leaves_the_stores_own_and_the_promised(capsys, stone_db):
+    from configurator.inventory import SAMPLE_CSV
+
+    assert run(capsys, "stones", "import", SAMPLE_CSV)[0] == 0
+    assert run(capsys, "stones", "import", stone_db)[0] == 0
+    assert run(capsys, "stones", "set", "D-24005", "status=sold")[0] == 0
+    assert run(capsys, "stones", "remove", "--sample")[:2] == (0, "removed 37 stones\n")
+    code, out, _ = run(capsys, "stones", "list", "--json")
+    assert sorted(row["stock_number"] for row in json.loads(out)) == ["D-1", "D-2", "D-24005", "D-3"]
+
+
+def test_fit_proposes_the_stores_stones_when_asked(capsys, stone_db):
+    from configurator.inventory import SAMPLE_CSV
+
+    assert run(capsys, "stones", "import", SAMPLE_CSV)[0] == 0
+    design = ROOT / "models" / "solitaire-ring.json"
+    code, out, _ = run(capsys, "fit", design, "--budget", "3000", "--our-stones", "--json")
+    ours = [row for row in json.loads(out) if row["change"].startswith("a stone from our selection: ")]
+    assert code == 0 and ours and all(row["total"] <= 3000 for row in ours)
+    assert all(row["design"]["stone"]["stock_number"] in row["change"] for row in ours)
+    code, out, _ = run(capsys, "fit", design, "--budget", "3000", "--json")
+    assert not [row for row in json.loads(out) if "our selection" in row["change"]]

@@ -246,6 +246,65 @@ def test_saving_a_design_reserves_its_stone_and_deleting_it_releases_it(stones, 
     assert store.save("Bea", DESIGN, hold=StoneHold("D-1", later())).client_name == "Bea"
 
 
+def test_saving_the_piece_again_takes_over_the_clients_own_hold(stones, store):
+    stones.import_stones([stone("D-1")])
+    first = store.save("Ada", DESIGN, hold=StoneHold("D-1", later()))
+    with pytest.raises(StoneUnavailable):  # a hold not named as the client's own is another client's
+        store.save("Ada", DESIGN, hold=StoneHold("D-1", later()))
+    second = store.save("Ada", DESIGN, hold=StoneHold("D-1", later(), takes_over=(first.id,)))
+    assert stones.get("D-1").reserved_for == second.id
+    store.delete(first.id)  # the earlier save goes: the stone stays held for the newer one
+    assert stones.get("D-1").reserved_for == second.id
+    with pytest.raises(StoneUnavailable, match=f"reserved for saved design #{second.id}"):  # nothing more to take
+        store.save("Bea", DESIGN, hold=StoneHold("D-1", later(), takes_over=(first.id,)))
+
+
+def test_available_stones_are_removed_all_or_none(stones):
+    stones.import_stones([stone("D-1"), stone("D-2"), stone("D-3"), stone("D-4")])
+    stones.reserve("D-2", 7, later())
+    stones.sell("D-3")
+    for numbers, message in ((["D-1", "D-2"], "^stone D-2: reserved for saved design #7 .*nothing removed$"),
+                             (["D-1", "D-3"], "^stone D-3: sold, and a sale's record stays; nothing removed$"),
+                             (["D-1", "X-9"], "^stone X-9: not in the store's inventory; nothing removed$")):
+        with pytest.raises(InventoryError, match=message):
+            stones.remove(numbers)
+        assert len(stones.list()) == 4
+    assert stones.remove(["D-1", "D-4", "D-1"]) == 2
+    assert [record.stock_number for record in stones.list()] == ["D-2", "D-3"]
+
+
+def test_a_new_embedded_database_starts_with_the_sample_once(tmp_path, monkeypatch):
+    from configurator import storage
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(storage, "EMBEDDED_DATABASE", tmp_path / "data" / "designs.db")
+    first = inventory.open_store_with_sample()
+    try:
+        assert len(Inventory(first).list()) == len(read_csv(inventory.SAMPLE_CSV.read_bytes())) == 38
+        Inventory(first).remove(["D-24001"])
+    finally:
+        first.close()
+    again = inventory.open_store_with_sample()  # the file exists now: a store's own stones are never touched
+    try:
+        assert len(Inventory(again).list()) == 37
+    finally:
+        again.close()
+    monkeypatch.setattr(storage, "EMBEDDED_DATABASE", tmp_path / "empty" / "designs.db")
+    monkeypatch.setenv("CONFIGURATOR_SAMPLE_STONES", "0")
+    empty = inventory.open_store_with_sample()
+    try:
+        assert Inventory(empty).list() == []
+    finally:
+        empty.close()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'own.db'}")  # a store's own database: never stocked
+    monkeypatch.delenv("CONFIGURATOR_SAMPLE_STONES")
+    own = inventory.open_store_with_sample()
+    try:
+        assert Inventory(own).list() == []
+    finally:
+        own.close()
+
+
 def test_set_edits_a_record_as_a_whole_and_its_status(stones):
     stones.import_stones([stone("D-1")])
     assert stones.set("D-1", price="6900").stone.price == 6900.0

@@ -62,6 +62,8 @@ from configurator.errors import ConfiguratorError
 from configurator.export import Format, band_pattern, encode, scene_glb, stones_mesh, wax_pattern
 from configurator.geometry import build
 from configurator.inventory import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
     Inventory,
     RefusedFile,
     StockStone,
@@ -1494,20 +1496,30 @@ def stones_page() -> None:
                f"{sum(record.status.value == 'reserved' for record in records)} reserved, "
                f"{sum(record.status.value == 'sold' for record in records)} sold.")
     if records:
+        try:
+            priced = priced_stones(records, current_price_table())
+        except ConfiguratorError as exc:
+            st.error(f"The stones cannot be priced: {plain(exc)}")
+            priced = []
         st.dataframe(pd.DataFrame([{
-            "Stock": record.stock_number, "Shape": record.stone.shape.value, "Carat": record.stone.carat,
-            "Colour": record.stone.color, "Clarity": record.stone.clarity, "Report": record.stone.report or "",
-            "Price": record.stone.price, "Status": record.status.value,
-            "Reserved for": f"#{record.reserved_for}" if record.reserved_for else "",
-            "Until (UTC)": f"{record.reserved_until:%Y-%m-%d %H:%M}" if record.reserved_until else "",
-        } for record in records]), hide_index=True, key="stones_table", height=300,
+            "Stock": row.record.stock_number, "Shape": row.record.stone.shape.value, "Carat": row.record.stone.carat,
+            "Colour": row.record.stone.color, "Clarity": row.record.stone.clarity,
+            "Report": row.record.stone.report or "", "Price": row.price, "Priced": "grid" if row.from_grid else "own",
+            "Status": row.record.status.value,
+            "Reserved for": f"#{row.record.reserved_for}" if row.record.reserved_for else "",
+            "Until (UTC)": f"{row.record.reserved_until:%Y-%m-%d %H:%M}" if row.record.reserved_until else "",
+        } for row in priced]), hide_index=True, key="stones_table", height=300,
             column_config={"Carat": st.column_config.NumberColumn(format="%.2f"),
-                           "Price": st.column_config.NumberColumn("Own price", format="%,.2f",
-                                                                  help="Empty: priced from the grid")})
+                           "Price": st.column_config.NumberColumn(format="%,.2f",
+                                                                  help="The stone's own price, or the grid's at its "
+                                                                       "certified carat and grades"),
+                           "Priced": st.column_config.TextColumn(help="own: the store's price for the stone; grid: "
+                                                                      "from the price table")})
     with st.form("stones_import", clear_on_submit=True):
         st.markdown("**Import a CSV file** (the columns are listed in the README); a file with a bad row is refused "
                     "whole, each problem named.")
-        upload = st.file_uploader("Stones CSV", type=["csv"], key="stones_upload")
+        upload = st.file_uploader(f"Stones CSV (up to {MAX_IMPORT_ROWS:,} stones)", type=["csv"], key="stones_upload",
+                                  max_upload_size=MAX_IMPORT_BYTES // 1_000_000)
         if st.form_submit_button("Import"):
             _import_stones(upload)
     numbers = [NEW_STONE] + [record.stock_number for record in records]

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-import configurator
 from configurator import storage
 from configurator.documents import loads_design
 from configurator.errors import ConfiguratorError
@@ -178,7 +177,7 @@ def test_database_url_honours_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example/shop")
     assert database_url() == "postgresql://u:p@db.example/shop"
     monkeypatch.delenv("DATABASE_URL")
-    monkeypatch.setattr(configurator, "__file__", str(tmp_path / "repo" / "configurator" / "__init__.py"))
+    monkeypatch.setattr(storage, "EMBEDDED_DATABASE", tmp_path / "repo" / "data" / "designs.db")
     assert database_url() == f"sqlite:///{tmp_path / 'repo' / 'data' / 'designs.db'}"
     assert (tmp_path / "repo" / "data").is_dir()
 

@@ -76,7 +76,13 @@ from configurator.inventory import (
     with_stock_stone,
 )
 from configurator.passwords import PasswordGuard, idle_too_long
-from configurator.price_table import current_price_table, price_history, price_table_stamp, update_price_table
+from configurator.price_table import (
+    PriceTable,
+    current_price_table,
+    price_history,
+    price_table_stamp,
+    update_price_table,
+)
 from configurator.pricing import Quote
 from configurator.quotes import model_of, quote_summary
 from configurator.share import decode_design, encode_design
@@ -676,28 +682,28 @@ def selection_wanted(doc: dict) -> bool:
 def selection_panel() -> None:
     """The store's available stones, wide beside the price: filters, and a table the client sorts and picks from."""
     st.subheader("Our selection")
+    stock = _stock_and_prices()
+    if stock is not None:
+        with st.container(key="stone_selection"):
+            selection_table([record for record in stock[0] if record.available], stock[1])
+
+
+def _stock_and_prices() -> tuple[list[StockStone], PriceTable] | None:
+    """Every stone of the inventory and the price table in force; None (and the page says why) when the database
+    cannot give them."""
     try:
-        records = stock_list(inventory().stamp(), _minute())
-        table = current_price_table()
+        return stock_list(inventory().stamp(), _minute()), current_price_table()
     except ConfiguratorError as exc:
         st.error(f"Our selection cannot be shown: {plain(exc)}")
-        return
-    with st.container(key="stone_selection"):
-        selection_table([record for record in records if record.available], table)
+        return None
 
 
 def chosen_stone(doc: dict) -> None:
     """The stone chosen from the selection: its record and where it stands."""
     chosen = doc["stone"].get("stock_number")
-    if not chosen:
-        return
-    try:
-        records = stock_list(inventory().stamp(), _minute())
-        table = current_price_table()
-    except ConfiguratorError as exc:
-        st.error(f"Our selection cannot be shown: {plain(exc)}")
-        return
-    chosen_stone_details(chosen, records, table)
+    stock = _stock_and_prices() if chosen else None
+    if stock is not None:
+        chosen_stone_details(chosen, *stock)
 
 
 def selection_table(available: list[StockStone], table) -> None:

@@ -14,14 +14,11 @@ import time
 
 import pytest
 
-from configurator.inventory import COLUMNS, Inventory, read_csv, write_csv
-from configurator.storage import Store
-from webapp.server import CHROMIUM, app_server
+from configurator.inventory import COLUMNS, write_csv
+from webapp.server import CHROMIUM
 
 from .test_browser import (
     RERUN_S,
-    ROOT,
-    STAFF_PASSWORD,
     browser,  # noqa: F401 - the fixture
     combobox,
     go_to,
@@ -31,13 +28,13 @@ from .test_browser import (
     wait_for_value,
     wait_until_idle,
 )
+from .test_browser_stones import SAMPLE, shop  # noqa: F401 - the fixture: a server holding the sample stones
 
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
 
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
-SAMPLE = read_csv((ROOT / "assets" / "sample-stones.csv").read_text())
 WAIT_MS = RERUN_S * 1000
 # two new stones: sample stones 1 and 2 under new stock numbers, nothing else changed
 NEW = [SAMPLE[0].model_copy(update={"stock_number": "T-1"}), SAMPLE[1].model_copy(update={"stock_number": "T-2"})]
@@ -48,22 +45,6 @@ LABELS = {"stock_number": "Stock number", "material": "Material", "shape": "Shap
           "depth_mm": "Depth mm", "carat": "Carat (certified)", "color": "Colour", "clarity": "Clarity",
           "cut_grade": "Cut grade", "polish": "Polish", "symmetry": "Symmetry", "fluorescence": "Fluorescence",
           "lab": "Lab", "certificate": "Report number", "price": "Price (empty: from the grid)"}
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    """A server whose SQLite database holds the sample inventory; yields (url, inventory of that database)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('staff-shop') / 'designs.db'}"
-    store = Store.open(url)
-    inventory = Inventory(store)
-    inventory.import_stones(SAMPLE)
-    try:
-        with app_server(preview=False, store_password=STAFF_PASSWORD, database_url=url) as (server_url, _):
-            yield server_url, inventory
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    finally:
-        store.close()
 
 
 def open_page(browser, url: str):  # noqa: F811 - the fixture's value
@@ -167,14 +148,14 @@ def test_a_visitor_sees_only_that_staff_manage_the_stones(browser, shop):  # noq
         page.context.close()
 
 
-def test_staff_see_how_many_stones_stand_where(staff, shop):
+def test_staff_see_how_many_stones_stand_where(staff, shop):  # noqa: F811 - the fixture's value
     caption(staff, 38, 38, 0, 0).wait_for(timeout=WAIT_MS)
     table = staff.get_by_test_id("stMain").get_by_test_id("stDataFrame")
     table.wait_for(timeout=WAIT_MS)  # the table's script loads on its first use
     assert table.count() == 1
 
 
-def test_a_file_with_bad_rows_is_refused_whole_each_problem_named(staff, shop, tmp_path):
+def test_a_file_with_bad_rows_is_refused_whole_each_problem_named(staff, shop, tmp_path):  # noqa: F811 - the fixture's value
     _, inventory = shop
     path = bad_file(tmp_path)
     upload(staff, path)
@@ -190,7 +171,7 @@ def test_a_file_with_bad_rows_is_refused_whole_each_problem_named(staff, shop, t
     assert not any(record.stock_number.startswith("B-") for record in inventory.list())
 
 
-def test_a_good_file_imports_its_stones(staff, shop, tmp_path):
+def test_a_good_file_imports_its_stones(staff, shop, tmp_path):  # noqa: F811 - the fixture's value
     _, inventory = shop
     path = tmp_path / "new-stones.csv"
     path.write_text(write_csv(NEW))
@@ -209,7 +190,7 @@ def test_a_good_file_imports_its_stones(staff, shop, tmp_path):
     print(f"screenshot: {target}")
 
 
-def test_a_stone_chosen_for_editing_fills_the_form_and_its_price_is_saved(staff, shop):
+def test_a_stone_chosen_for_editing_fills_the_form_and_its_price_is_saved(staff, shop):  # noqa: F811 - the fixture's value
     _, inventory = shop
     pick(staff, "Add or edit a stone", "T-1")
     written = NEW[0].csv_row()
@@ -229,7 +210,7 @@ def test_a_stone_chosen_for_editing_fills_the_form_and_its_price_is_saved(staff,
     wait_until_idle(staff)
 
 
-def test_a_stone_marked_sold_is_sold(staff, shop):
+def test_a_stone_marked_sold_is_sold(staff, shop):  # noqa: F811 - the fixture's value
     _, inventory = shop
     assert combobox(staff, "Add or edit a stone").input_value() == "T-1"
     staff.get_by_role("button", name="Mark sold", exact=True).click()

@@ -52,7 +52,7 @@ def test_the_selection_filters_and_a_chosen_stone_sets_size_and_price(stones):
     at = with_selection(fresh_app())
     assert len(at.dataframe) == 1
     table = at.dataframe[0].value
-    assert len(table) == 38 and list(table.columns[:6]) == ["Stock", "Shape", "Carat", "Colour", "Clarity",
+    assert len(table) == 38 and list(table.columns[:7]) == ["Stock", "Shape", "Carat", "Price", "Colour", "Clarity",
                                                             "Cut grade"]
     assert list(table["Price"]) == sorted(table["Price"])  # cheapest first
     at = _run(at.multiselect(key="sel_shapes").select("round"))

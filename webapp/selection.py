@@ -15,7 +15,8 @@ from configurator import catalogue
 from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES
 from configurator.inventory import CUT_GRADES, LooseStone, PricedStone, StockStone
 
-COLUMNS = ["Stock", "Shape", "Carat", "Colour", "Clarity", "Cut grade", "Price", "Report", "Measurements", "Material"]
+# The price beside the carat: on a phone the first few columns are what shows without scrolling sideways.
+COLUMNS = ["Stock", "Shape", "Carat", "Price", "Colour", "Clarity", "Cut grade", "Report", "Measurements", "Material"]
 # How the client can order the table: label -> (column, ascending).
 SORTS = {
     "price, lowest first": ("Price", True),

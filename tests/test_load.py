@@ -45,6 +45,7 @@ class Session:
     metal: str  # the alloy's id
     width_mm: float
     latencies: dict[str, float] = field(default_factory=dict)
+    drops: int = 0  # times the page's connection to the server closed (a page reconnects by itself)
 
     @property
     def metal_name(self) -> str:
@@ -159,6 +160,12 @@ async def idle(page) -> None:
 async def open_page(browser, url: str, session: Session):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+
+    def watch(socket) -> None:
+        if socket.url.endswith("/_stcore/stream"):
+            socket.on("close", lambda _: setattr(session, "drops", session.drops + 1))
+
+    page.on("websocket", watch)
     start = time.monotonic()
     await page.goto(url, timeout=LOAD_S * 1000)
     await price_value(page).wait_for(timeout=LOAD_S * 1000)
@@ -217,13 +224,14 @@ async def drive(url: str, plan: list[Session], expected: list[dict[str, str]]) -
 def report(plan: list[Session], shown: list[dict] | None) -> str:
     """The latencies (and prices shown) as a table; "-" where a session never got that far."""
     lines = [f"{SESSIONS} concurrent sessions, seconds until the result was visible:",
-             f"{'session':>7}  {'metal':<22} {'width':>6} {'page':>6} {'metal':>6} {'width':>6}  price shown"]
+             f"{'session':>7}  {'metal':<22} {'width':>6} {'page':>6} {'metal':>6} {'width':>6} {'drops':>5}  "
+             "price shown"]
     seconds = lambda session, key: (f"{session.latencies[key]:6.1f}" if key in session.latencies  # noqa: E731
                                     else f"{'-':>6}")
     for n, session in enumerate(plan):
         lines.append(f"{session.number:>7}  {session.metal_name:<22} {session.width_mm:6.2f} "
-                     f"{seconds(session, 'page')} {seconds(session, 'metal')} {seconds(session, 'width')}  "
-                     f"{shown[n]['price'] if shown else '-'}")
+                     f"{seconds(session, 'page')} {seconds(session, 'metal')} {seconds(session, 'width')} "
+                     f"{session.drops:>5}  {shown[n]['price'] if shown else '-'}")
     for key in ("page", "metal", "width"):
         values = [session.latencies[key] for session in plan if key in session.latencies]
         if values:

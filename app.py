@@ -73,6 +73,7 @@ from configurator.inventory import (
     parse_stone,
     priced_stones,
     read_csv,
+    stone_price,
     with_stock_stone,
 )
 from configurator.passwords import PasswordGuard, idle_too_long
@@ -753,7 +754,7 @@ def chosen_stone_details(number: str, records: list[StockStone], table) -> None:
     if record is None:
         st.warning(plain(f"Stone {number} is no longer in our selection."))
         return
-    amount, from_grid = priced_stones([record], table)[0].price, priced_stones([record], table)[0].from_grid
+    amount, from_grid = stone_price(record.stone, table)
     rows = selection.details(record, amount, from_grid, table.currency)
     st.table(pd.DataFrame({"Our stone": [what for what, _ in rows], number: [value for _, value in rows]}),
              hide_index=True)

@@ -446,13 +446,9 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         _set(doc, SIDE_FIELDS[key], SIDE_NUMBERS[key](value) if key in SIDE_NUMBERS else value)
         _follow(doc["side_stones"]["stone"], SIDE_FIELDS[key][-1])
     elif key == "band_on":
-        if value and not doc.get("matching_band"):
-            ring = doc["ring"]  # a new band matches the ring's own: its profile, width and thickness
-            doc["matching_band"] = parked.pop("matching_band", None) or {
-                "profile": ring["profile"], "width_mm": float(ring["width_mm"]),
-                "thickness_mm": float(ring["thickness_mm"])}
-        elif not value and doc.get("matching_band"):
-            parked["matching_band"] = doc.pop("matching_band")
+        ring = doc["ring"]  # a new band matches the ring's own: its profile, width and thickness
+        _switch(doc, "matching_band", value, parked, lambda: {
+            "profile": ring["profile"], "width_mm": float(ring["width_mm"]), "thickness_mm": float(ring["thickness_mm"])})
     elif key in MATCHING_FIELDS:
         _set(doc, MATCHING_FIELDS[key], float(value) if key in MATCHING_NUMBERS else value)
     elif key == "row_on":
@@ -464,19 +460,10 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
             _fit_row(doc)
         elif not value and ring.get("eternity"):
             parked["eternity"] = ring.pop("eternity")
-    elif key == "milgrain_on":
+    elif key in ("milgrain_on", "taper_on"):
         ring = doc["ring"]
-        if value and not ring.get("milgrain"):
-            ring["milgrain"] = parked.pop("milgrain", None) or _new_milgrain(ring)
-        elif not value and ring.get("milgrain"):
-            parked["milgrain"] = ring.pop("milgrain")
-        _fit_band(ring)
-    elif key == "taper_on":
-        ring = doc["ring"]
-        if value and not ring.get("taper"):
-            ring["taper"] = parked.pop("taper", None) or _new_taper(ring)
-        elif not value and ring.get("taper"):
-            parked["taper"] = ring.pop("taper")
+        part, make = {"milgrain_on": ("milgrain", _new_milgrain), "taper_on": ("taper", _new_taper)}[key]
+        _switch(ring, part, value, parked, lambda: make(ring))
         _fit_band(ring)
     elif key in BAND_FIELDS:
         _set(doc, BAND_FIELDS[key], value if key == "milgrain_edges" else float(value))
@@ -560,10 +547,7 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
     elif key in ENGRAVING_FIELDS:
         _set(doc, ENGRAVING_FIELDS[key], float(value) if key in ("engraving_height", "engraving_depth") else value)
     elif key == "heirloom_on":
-        if value and not doc.get("heirloom"):
-            doc["heirloom"] = parked.pop("heirloom", None) or {"metal": "14k-yellow", "grams": 5.0}
-        elif not value and doc.get("heirloom"):
-            parked["heirloom"] = doc.pop("heirloom")
+        _switch(doc, "heirloom", value, parked, lambda: {"metal": "14k-yellow", "grams": 5.0})
     elif key in FIELDS:
         path = FIELDS[key]
         if path[0] == "setting":
@@ -619,6 +603,15 @@ def _follow(stone: dict, field: str) -> None:
     elif field == "material":
         stone.pop("color", None)
         stone.pop("clarity", None)
+
+
+def _switch(holder: dict, name: str, on: bool, parked: dict, make) -> None:
+    """A part a tick adds or takes away: on, `holder[name]` is the one set aside before (or `make()` a new one); off,
+    it is set aside in `parked`, so ticking it again brings back what the client had."""
+    if on and not holder.get(name):
+        holder[name] = parked.pop(name, None) or make()
+    elif not on and holder.get(name):
+        parked[name] = holder.pop(name)
 
 
 def _park_centre(doc: dict, parked: dict) -> None:

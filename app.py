@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from configurator import catalogue
+from configurator import catalogue, words
 from configurator.budget import fit
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import (
@@ -65,22 +65,27 @@ from configurator.inventory import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
     Inventory,
+    Recorded,
     RefusedFile,
     StockStone,
     closest,
     hold_until,
+    is_its_record,
     open_store_with_sample,
     parse_stone,
     priced_stones,
     read_csv,
+    record_differences,
     stone_price,
     with_stock_stone,
+    without_stock_number,
 )
-from configurator.passwords import PasswordGuard, idle_too_long
+from configurator.passwords import PasswordGuard, Throttle, idle_too_long
 from configurator.price_table import (
     PriceTable,
     current_price_table,
     price_history,
+    price_table_problem,
     price_table_stamp,
     update_price_table,
 )
@@ -91,6 +96,7 @@ from configurator.sheet import spec_sheet
 from configurator.sizes import RingSize, System
 from configurator.solids import PREVIEW
 from configurator.storage import (
+    HoldLimit,
     SavedDesign,
     StoneHold,
     StoneUnavailable,
@@ -101,8 +107,8 @@ from configurator.storage import (
     secret_hash,
 )
 from configurator.summary import QuoteSummary
-from webapp import form, preview, selection
-from webapp.text import html_text, plain
+from webapp import access, form, numbers, preview, selection
+from webapp.text import html_text, label_text, message_html, plain
 
 ROOT = Path(__file__).resolve().parent
 MODELS = ROOT / "models"
@@ -111,6 +117,7 @@ LOG = logging.getLogger("configurator.app")
 MISSING = object()
 OWNER_COOKIE = "configurator_owner"  # a random token naming this browser: the designs saved from it are its own
 OWNER_COOKIE_DAYS = 400
+TERMINAL_COOKIE = "configurator_terminal"  # "1": this browser is a shop terminal (staff set it)
 
 # The page's layout: on a wide screen the piece (price and preview) and its details on the left, the controls on
 # the right; on a phone the piece first, then the controls, then the details, with the total pinned to the bottom.
@@ -140,6 +147,12 @@ LAYOUT_CSS = """
 @keyframes configurator-spin { to { transform: rotate(360deg); } }
 </style>
 """
+
+
+def say(kind: str, text: object, where=None) -> None:
+    """A message (error, warning, info, success) drawn as inert text: no Markdown, so no link is ever made from a
+    person's text or a file's (webapp.text.message_html)."""
+    (where or st).html(message_html(kind, text))
 
 
 # ---------------------------------------------------------------- cached results, keyed by the design
@@ -192,9 +205,11 @@ def stones_file(design_json: str) -> bytes | None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def sheet_file(design_json: str, client: str | None, prices: str = "") -> bytes:
-    """The spec sheet, made when the button is pressed (about 2 s: three renders and the export-mesh check)."""
-    return spec_sheet(loads_design(design_json), client=client)
+def sheet_file(design_json: str, client: str | None, prices: str = "", audience: str = "client",
+               code: str | None = None) -> bytes:
+    """The sheet for `audience` (client, workshop, store), made when the button is pressed (about 2 s: three
+    renders and, but the client's, the export-mesh check); the client's carries her access code when known."""
+    return spec_sheet(loads_design(design_json), client=client, audience=audience, code=code)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -204,11 +219,9 @@ def glb_file(design_json: str) -> bytes:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def preview_html(design_json: str, view: str) -> str:
-    """The self-contained vtk.js page of a design's preview (no internet needed to show it), with the script that
-    keeps the person's camera for this piece and view."""
+    """The self-contained vtk.js page of a design's preview (no internet needed to show it)."""
     design = loads_design(design_json)
-    html = preview.guarded_trame_html(preview.plotter(design, build(design, PREVIEW), view))
-    return preview.dressed(preview.light(html), f"{design.piece.value}:{view}")
+    return preview.light(preview.guarded_trame_html(preview.plotter(design, build(design, PREVIEW), view)))
 
 
 @st.cache_resource
@@ -250,8 +263,22 @@ def prices_key(design) -> str:
 
 @st.cache_resource
 def password_guard() -> PasswordGuard:
-    """Wrong store passwords, counted per visitor and over the whole server (shared by every session)."""
+    """Wrong store passwords, counted per browser session and per address (shared by every session)."""
     return PasswordGuard()
+
+
+@st.cache_resource
+def code_guard() -> Throttle:
+    """Access codes that open nothing, counted per browser session and per address: guessing is slowed like the
+    password."""
+    return Throttle()
+
+
+def client_keys() -> tuple[str, str]:
+    """What a guess is counted against: this browser session, and the address it comes from."""
+    session = st.session_state.setdefault("visitor_id", secrets.token_hex(8))
+    address = access.client_address(getattr(st.context, "ip_address", None), st.context.headers)
+    return f"session:{session}", f"address:{address}"
 
 
 # ---------------------------------------------------------------- who is looking: store staff, or a customer
@@ -270,27 +297,62 @@ def staff() -> bool:
     return True
 
 
-def _owner_token() -> str:
-    """This browser's own random token, from its cookie (set on its first visit: the designs it saves are its)."""
+def terminal() -> bool:
+    """Whether this browser is a shop terminal (staff set it on Store settings): designs saved on it are not tied to
+    it, so the next client at the counter sees none of them."""
+    if "terminal" not in st.session_state:
+        st.session_state.terminal = st.context.cookies.get(TERMINAL_COOKIE) == "1"
+    return bool(st.session_state.terminal)
+
+
+def _owner_token() -> str | None:
+    """This browser's own random token, from its cookie (set on its first visit: the designs it saves are its); a
+    shop terminal has none."""
+    if terminal():
+        return None
     if "owner" not in st.session_state:
         token = str(st.context.cookies.get(OWNER_COOKIE) or "")
-        if not re.fullmatch(r"[A-Za-z0-9_-]{22,64}", token):
+        if not re.fullmatch(r"[A-Za-z0-9_-]{22,64}", token) or token in st.session_state.get("forgotten", ()):
             token = secrets.token_urlsafe(24)
         st.session_state.owner = token
     return st.session_state.owner
 
 
 def _remember_owner() -> None:
-    """Set the browser's cookie to this session's token (it is a token we made: no text of anyone's)."""
+    """Set the browser's cookies: this session's token (a token we made: no text of anyone's) and the terminal
+    mode."""
     token = _owner_token()
-    if st.context.cookies.get(OWNER_COOKIE) != token:
-        st.html(f"<script>document.cookie = '{OWNER_COOKIE}={token}; max-age={OWNER_COOKIE_DAYS * 86400}; "
-                "path=/; SameSite=Strict';</script>", unsafe_allow_javascript=True)
+    cookies = []
+    if token is not None and st.context.cookies.get(OWNER_COOKIE) != token:
+        cookies.append(f"{OWNER_COOKIE}={token}; max-age={OWNER_COOKIE_DAYS * 86400}; path=/; SameSite=Strict")
+    wanted = "1" if terminal() else ""
+    if (st.context.cookies.get(TERMINAL_COOKIE) or "") != wanted:
+        cookies.append(f"{TERMINAL_COOKIE}={wanted}; max-age={OWNER_COOKIE_DAYS * 86400 if wanted else 0}; path=/; "
+                       "SameSite=Strict")
+    if cookies:
+        st.html("<script>" + "".join(f"document.cookie = '{cookie}';" for cookie in cookies) + "</script>",
+                unsafe_allow_javascript=True)
 
 
 def visitor() -> Visitor:
-    """The customer as the store knows them: their browser's token and the access codes they gave, hashed."""
-    return Visitor(secret_hash(_owner_token()), tuple(st.session_state.get("codes", ())))
+    """The customer as the store knows them: their browser's token (none on a shop terminal) and the access codes
+    they gave, hashed."""
+    token = _owner_token()
+    return Visitor(secret_hash(token) if token else None, tuple(st.session_state.get("codes", ())))
+
+
+def new_client() -> None:
+    """Forget the last client: her design, codes, saved designs and the staff sign-in; a new browser token, so
+    what was saved from this browser is no longer listed on it (her designs stay saved: her code opens them)."""
+    forgotten = [*st.session_state.get("forgotten", ()), st.session_state.get("owner")]
+    is_terminal = terminal()
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state.forgotten = [token for token in forgotten if token]
+    st.session_state.terminal = is_terminal
+    st.session_state.section = "Design"  # set, not forgotten: the menu shows where the page is
+    load(_default_design(), preset=True)
+    st.session_state.notice = "A new client: the last one's design, codes and saved designs are no longer shown here."
 
 
 # ---------------------------------------------------------------- the design in the session
@@ -306,14 +368,65 @@ def _preset_names() -> dict[str, Path]:
     return presets
 
 
+def _default_design() -> dict:
+    return parse_design(json.loads(DEFAULT_DESIGN.read_text(encoding="utf-8"))).to_dict()
+
+
+def _opens_preset(doc: dict) -> bool:
+    """Whether a design opened at the start is the default preset (its name is then the preset's)."""
+    return doc == _default_design()
+
+
 def _initial_design() -> dict:
+    """The design a new session opens: a private link's saved design (its code checked), a share link's, or the
+    default preset."""
+    private = access.saved_link_params(st.query_params)
+    if private is not None:
+        design_id, code = private
+        del st.query_params["saved"], st.query_params["code"]  # the code does not stay in the address bar
+        saved = open_with_code(code, design_id)
+        if saved is not None:
+            st.session_state.setdefault("my_designs", []).append(saved.id)
+            st.session_state.client = saved.client_name
+            return without_stray_parts(json.loads(saved.design_json))
     token = st.query_params.get("design")
     if token:
         try:
             return decode_design(token).to_dict()
         except DesignError as exc:
-            st.session_state.caution = f"The link could not be opened ({exc}); showing a preset."
-    return parse_design(json.loads(DEFAULT_DESIGN.read_text(encoding="utf-8"))).to_dict()
+            st.session_state.caution = f"The link could not be opened ({form.in_words(exc)}); showing a preset."
+    return _default_design()
+
+
+def open_with_code(code: str, design_id: int | None = None) -> SavedDesign | None:
+    """The saved design an access code opens (the one numbered `design_id`, if given), its code then kept for this
+    session; None, with the reason in the session's messages, for a code that opens nothing (each such try counted
+    against this session and address, and slowed like the password)."""
+    def opens() -> bool:
+        rows = store().list(visitor=Visitor(None, (secret_hash(code),)))
+        found[:] = [row for row in rows if design_id is None or row.id == design_id]
+        return bool(found)
+
+    found: list[SavedDesign] = []
+    try:
+        attempt = code_guard().attempt(opens, *client_keys())
+    except StorageError as exc:
+        st.session_state.saved_problem = f"Saved designs cannot be read right now: {exc}"
+        return None
+    if not attempt.checked:
+        st.session_state.saved_problem = (f"Too many codes that opened nothing: wait {attempt.wait_s:.0f} s, then "
+                                          "type the code again (it was not checked).")
+        return None
+    if not attempt.ok:
+        wait = f" Wait {attempt.wait_s:.0f} s before the next try." if attempt.wait_s else ""
+        st.session_state.saved_problem = ("That code opens no saved design. Check it: four groups of four letters "
+                                          f"and digits, as shown when the design was saved.{wait}")
+        return None
+    codes = st.session_state.setdefault("codes", [])
+    if secret_hash(code) not in codes:
+        codes.append(secret_hash(code))
+    st.session_state.setdefault("saved_codes", {}).update({row.id: code for row in found})
+    return found[0]
 
 
 def guarded(callback):
@@ -330,16 +443,25 @@ def guarded(callback):
     return run
 
 
-def load(doc: dict, client: str | None = None, notice: str | None = None, keep_ui: bool = False) -> None:
+def load(doc: dict, client: str | None = None, notice: str | None = None, keep_ui: bool = False,
+         preset: bool = False) -> None:
     """Make `doc` (a valid design) the one on screen: every control follows it on this run. A design that comes
-    from this one (a fix, a budget suggestion) keeps the person's own choices (sizing system, carat or mm)."""
+    from this one (a fix, a budget suggestion) keeps the person's own choices (sizing system, carat or mm) and the
+    camera; another design opened starts with the camera of its own. A preset's name is the preset's: it goes when
+    the piece becomes another."""
     st.session_state.design = parse_design(doc).to_dict()
     fresh = form.new_ui(st.session_state.design)
     if keep_ui and "ui" in st.session_state:
         fresh = {**fresh, "size_by": st.session_state.ui.get("size_by", "carat"),
                  "size_system": st.session_state.ui.get("size_system", fresh["size_system"]),
-                 "parked": st.session_state.ui.get("parked", {})}
+                 "parked": st.session_state.ui.get("parked", {}),
+                 "preset_name": st.session_state.ui.get("preset_name")}
+    else:
+        st.session_state.opened = secrets.token_hex(4)
+    if preset:
+        fresh["preset_name"] = st.session_state.design.get("name")
     st.session_state.ui = fresh
+    st.session_state.field_problems = {}
     st.session_state.client = client
     if notice:
         st.session_state.notice = notice
@@ -347,22 +469,49 @@ def load(doc: dict, client: str | None = None, notice: str | None = None, keep_u
 
 def _session() -> tuple[dict, dict]:
     if "design" not in st.session_state:
-        load(_initial_design())
+        first = _initial_design()
+        load(first, preset=_opens_preset(first))
     return st.session_state.design, st.session_state.ui
 
 
-def _changed(key: str) -> None:
-    """A control moved: the design follows, or the change is refused in words and the design kept."""
+def _changed(key: str, value: Any = MISSING) -> None:
+    """A control moved: the design follows, or the change is refused in words next to the control (what was typed
+    kept in a text box) and the design kept."""
     doc, ui = _session()
+    given = st.session_state.get(key) if value is MISSING else value
     try:
         trial = copy.deepcopy(ui)
-        st.session_state.design = parse_design(form.change(doc, trial, key, st.session_state[key])).to_dict()
+        st.session_state.design = parse_design(form.change(doc, trial, key, given)).to_dict()
         st.session_state.ui = trial
+        st.session_state.field_problems = {}  # a change made: earlier refusals are history
     except (DesignError, ConfiguratorError, ValueError) as exc:
-        st.session_state.problem = form.refusal(exc)
+        _refused(key, form.refusal(exc), given)
     except Exception as exc:  # noqa: BLE001 - a callback's crash would show a traceback
         LOG.exception("control %s", key)
-        st.session_state.problem = f"That change could not be made ({type(exc).__name__}); the design is as it was."
+        _refused(key, f"That change could not be made ({type(exc).__name__}); the design is as it was.", given)
+
+
+def _refused(key: str, message: str, typed: Any) -> None:
+    """Keep a refusal for the control `key`, shown under it while the design stays as it was."""
+    shown = form.values(*_session())
+    st.session_state.setdefault("field_problems", {})[key] = {"message": message, "design": shown.get(key),
+                                                              "typed": typed}
+
+
+def _problem(key: str, shown: dict) -> dict | None:
+    """The refusal standing for control `key` (None once the design has moved on)."""
+    problems = st.session_state.setdefault("field_problems", {})
+    problem = problems.get(key)
+    if problem is not None and problem["design"] != shown.get(key):
+        problems.pop(key)
+        return None
+    return problem
+
+
+def _problem_under(key: str, shown: dict) -> None:
+    problem = _problem(key, shown)
+    if problem is not None:
+        say("warning", problem["message"])
 
 
 @guarded
@@ -375,40 +524,86 @@ def _apply_fix(finding: dict) -> None:
         st.session_state.problem = form.refusal(exc)
 
 
-def _sync(key: str, shown: dict[str, Any]) -> None:
-    """Set control `key` from the design before it is drawn (only when it differs: the browser keeps its own)."""
+def _sync(key: str, shown: dict[str, Any], keep_typed: bool = False) -> None:
+    """Set control `key` from the design before it is drawn (only when it differs: the browser keeps its own); a
+    text box whose text was refused (`keep_typed`) keeps it while the refusal stands."""
+    if keep_typed and _problem(key, shown) is not None:
+        return
     if key in shown and st.session_state.get(key, MISSING) != shown[key]:
         st.session_state[key] = shown[key]
 
 
 def _select(label: str, key: str, options: list, shown: dict, **kwargs):
     _sync(key, shown)
-    return st.selectbox(label, options, key=key, on_change=_changed, args=(key,), **kwargs)
+    chosen = st.selectbox(label, options, key=key, on_change=_changed, args=(key,), **kwargs)
+    _problem_under(key, shown)
+    return chosen
 
 
 def _radio(label: str, key: str, options: list, shown: dict, **kwargs):
     _sync(key, shown)
-    return st.radio(label, options, key=key, on_change=_changed, args=(key,), horizontal=True, **kwargs)
+    chosen = st.radio(label, options, key=key, on_change=_changed, args=(key,), horizontal=True, **kwargs)
+    _problem_under(key, shown)
+    return chosen
 
 
 def _slider(label: str, key: str, low: float, high: float, step: float, shown: dict, **kwargs):
     _sync(key, shown)
-    return st.slider(label, low, high, step=step, key=key, on_change=_changed, args=(key,), **kwargs)
+    value = st.slider(label, low, high, step=step, key=key, on_change=_changed, args=(key,), **kwargs)
+    _problem_under(key, shown)
+    return value
 
 
-def _number(label: str, key: str, low: float, high: float, step: float, shown: dict, **kwargs):
-    _sync(key, shown)
-    return st.number_input(label, low, high, step=step, key=key, on_change=_changed, args=(key,), **kwargs)
+def _number(label: str, key: str, low: float, high: float, shown: dict, *, unit: str = "", decimals: int = 2,
+            help: str | None = None) -> None:
+    """A number of the design typed as people type it (`1,5` is 1.5): a text box whose text is read when it
+    changes; what cannot be read, or lies outside `low`..`high`, is refused next to the box in words, the text kept
+    as typed and the design as it was (until the design changes by another control)."""
+    if _problem(key, shown) is None and key in shown:
+        text = numbers.shown(shown[key], decimals)
+        if st.session_state.get(key) != text:
+            st.session_state[key] = text
+    st.text_input(label, key=key, on_change=_typed, args=(key, label, low, high, unit), help=help)
+    _problem_under(key, shown)
+
+
+def _typed(key: str, label: str, low: float, high: float, unit: str) -> None:
+    typed = st.session_state.get(key, "")
+    value, problem = numbers.read_field(typed, label, low, high, unit)
+    if problem is not None:
+        _refused(key, problem, typed)
+        return
+    _changed(key, value)
+
+
+def number_field(label: str, key: str, low: float, high: float, value: float | None, *, unit: str = "",
+                 decimals: int = 2, optional: bool = False, help: str | None = None) -> float | None:
+    """A number the page asks for that is not part of the design (a budget, a filter, a store price), typed as
+    people type it; None when it is left empty (`optional`) or refused (the reason shown under it)."""
+    if key not in st.session_state:
+        st.session_state[key] = "" if value is None else numbers.shown(value, decimals)
+    text = st.text_input(label, key=key, help=help)
+    if optional and not str(text).strip():
+        return None
+    parsed, problem = numbers.read_field(text, label, low, high, unit)
+    if problem is not None:
+        say("warning", problem)
+    return parsed
 
 
 def _check(label: str, key: str, shown: dict, **kwargs):
     _sync(key, shown)
-    return st.checkbox(label, key=key, on_change=_changed, args=(key,), **kwargs)
+    ticked = st.checkbox(label, key=key, on_change=_changed, args=(key,), **kwargs)
+    _problem_under(key, shown)
+    return ticked
 
 
-def _text(label: str, key: str, shown: dict, **kwargs):
-    _sync(key, shown)
-    return st.text_input(label, key=key, on_change=_changed, args=(key,), **kwargs)
+def _text(label: str, key: str, shown: dict, problem: bool = True, **kwargs):
+    _sync(key, shown, keep_typed=True)
+    typed = st.text_input(label, key=key, on_change=_changed, args=(key,), **kwargs)
+    if problem:
+        _problem_under(key, shown)
+    return typed
 
 
 # ---------------------------------------------------------------- controls
@@ -426,7 +621,7 @@ def presets_and_files() -> None:
             try:
                 design = loads_design(upload.getvalue(), source=upload.name)
             except DesignError as exc:
-                st.error(f"That file is not a design this configurator can open: {plain(exc)}")
+                say("error", f"That file is not a design this configurator can open: {form.in_words(exc)}")
             else:
                 load(design.to_dict(), notice=f"Opened {upload.name}.")
                 st.rerun()
@@ -435,7 +630,7 @@ def presets_and_files() -> None:
 @guarded
 def _open_preset(path: Path) -> None:
     try:
-        load(json.loads(path.read_text(encoding="utf-8")))
+        load(json.loads(path.read_text(encoding="utf-8")), preset=True)
     except (OSError, ValueError, DesignError) as exc:
         st.session_state.problem = f"That preset could not be opened: {exc}"
 
@@ -595,6 +790,7 @@ def stone_controls(doc: dict, shown: dict) -> None:
     source = st.radio("Which stone", list(STONE_SOURCES), format_func=STONE_SOURCES.get, horizontal=True,
                       key="stone_source", help="A stone of any size and grade, priced from the grid; or one of the "
                                                "store's own loose stones, with its certificate and its own price")
+    closest_stones(parse_design(doc))
     if source == "selection":
         st.caption("Choose a stone in our selection, the table under the piece (on a phone: below).")
         chosen_stone(doc)
@@ -624,13 +820,13 @@ def designed_stone_controls(doc: dict, shown: dict) -> None:
                format_func=lambda key: {"carat": "Carat", "mm": "Millimetres"}[key],
                help="By carat the size follows the weight (it is kept when you change shape, cut or material)")
     if shown["size_by"] == "carat" and not client_stone:
-        _number("Carat", "carat", 0.01, 100.0, 0.05, shown, format="%.2f",
-                help="The weight the modelled stone has; its size is chosen to match within 0.01 ct")
+        _number("Carat", "carat", 0.01, 100.0, shown, unit="ct",
+                help="The weight the modelled stone has (1,5 or 1.5); its size is chosen to match within 0.01 ct")
         st.caption(f"{shown['stone_length']:.2f} x {shown['stone_width']:.2f} x {shown['stone_depth']:.2f} mm "
                    "(length x width x depth)")
     else:
         _slider("Stone length (mm)", "stone_length", 1.0, 25.0, 0.05, shown, help="The longest outline dimension")
-        st.caption(f"{shown['carat']:.2f} ct by its modelled volume · {shown['stone_width']:.2f} mm wide, "
+        st.caption(f"{words.carats(shown['carat_exact'])} by its modelled volume · {shown['stone_width']:.2f} mm wide, "
                    f"{shown['stone_depth']:.2f} mm deep")
     if not client_stone:
         _check("Set width and depth myself", "stone_free", shown,
@@ -640,10 +836,10 @@ def designed_stone_controls(doc: dict, shown: dict) -> None:
         square = doc["stone"]["shape"] in ("round", "asscher")
         with cols[0]:
             if not square:
-                _number("Stone width (mm)", "stone_width", 1.0, 25.0, 0.05, shown, format="%.2f")
+                _number("Stone width (mm)", "stone_width", 1.0, 25.0, shown, unit="mm")
         with cols[1]:
             _number("Stone depth (mm)" if not client_stone else "Measured depth (mm)", "stone_depth", 0.4, 20.0,
-                    0.05, shown, format="%.2f")
+                    shown, unit="mm")
     cols = st.columns(2)
     with cols[0]:
         _select("Colour", "color", form.colours(shown["material"]), shown,
@@ -695,7 +891,7 @@ def _stock_and_prices() -> tuple[list[StockStone], PriceTable] | None:
     try:
         return stock_list(inventory().stamp(), _minute()), current_price_table()
     except ConfiguratorError as exc:
-        st.error(f"Our selection cannot be shown: {plain(exc)}")
+        say("error", f"Our selection cannot be shown: {exc}")
         return None
 
 
@@ -709,32 +905,42 @@ def chosen_stone(doc: dict) -> None:
 
 def selection_table(available: list[StockStone], table) -> None:
     if not available:
-        st.info("No stones in our selection right now; design a stone instead.")
+        say("info", "No stones in our selection right now; design a stone instead.")
     else:
-        full = selection.frame(priced_stones(available, table))
+        full = selection.frame(priced_stones(available, table), table.markup)
         shapes = selection.ordered(full["Shape"], [shape.value for shape in Shape].index)
-        cols = st.columns(4)
-        picked_shapes = cols[0].multiselect("Shape", shapes, key="sel_shapes", placeholder="any shape")
+        kinds = selection.materials(full)
+        if "sel_materials" not in st.session_state:  # natural diamonds first, as a client asks for them
+            st.session_state.sel_materials = kinds[:1]
+        st.session_state.sel_materials = [kind for kind in st.session_state.sel_materials if kind in kinds]
+        cols = st.columns([2, 2, 1])
+        picked_kinds = cols[0].multiselect("Stone", kinds, key="sel_materials", placeholder="any stone",
+                                           help="Natural and lab-grown diamonds and coloured stones, apart")
+        picked_shapes = cols[1].multiselect("Shape", shapes, key="sel_shapes", placeholder="any shape")
+        sort = cols[2].selectbox("Sort by", list(selection.SORTS), key="sel_sort")
         low, high = float(full["Carat"].min()), float(full["Carat"].max())
         kept = st.session_state.get("sel_carat")
         if kept is not None and not (low - 1e-9 <= kept[0] <= kept[1] <= max(high, low + 0.01) + 1e-9):
             del st.session_state["sel_carat"]  # the stones changed under it: the whole range again
-        colours = cols[1].multiselect("Colour", selection.ordered(full["Colour"], selection.colour_rank),
-                                      key="sel_colours", placeholder="any")
-        clarities = cols[2].multiselect("Clarity", selection.ordered(full["Clarity"], selection.clarity_rank),
+        offered = selection.colours_of(full, picked_kinds)
+        if any(colour not in offered for colour in st.session_state.get("sel_colours", [])):
+            st.session_state.sel_colours = [c for c in st.session_state.sel_colours if c in offered]
+        cols = st.columns(3)
+        colours = cols[0].multiselect("Colour", offered, key="sel_colours", placeholder="any")
+        clarities = cols[1].multiselect("Clarity", selection.ordered(full["Clarity"], selection.clarity_rank),
                                         key="sel_clarities", placeholder="any")
-        grades = cols[3].multiselect("Cut grade", selection.ordered([g for g in full["Cut grade"] if g],
+        grades = cols[2].multiselect("Cut grade", selection.ordered([g for g in full["Cut grade"] if g],
                                                                     selection.cut_rank),
                                      key="sel_cut_grades", placeholder="any")
-        cols = st.columns([2, 1, 1])
+        cols = st.columns([2, 1])
         carats = cols[0].slider("Carat", low, max(high, low + 0.01), (low, max(high, low + 0.01)), 0.01,
                                 key="sel_carat") if high > low else (low, high)
-        price_max = cols[1].number_input(f"Price up to ({table.currency})", 0.0, 10_000_000.0, 0.0, 100.0,
-                                         key="sel_price_max", help="The stone's price; 0: any price")
-        sort = cols[2].selectbox("Sort by", list(selection.SORTS), key="sel_sort")
+        with cols[1]:
+            price_max = number_field(f"Stone price up to ({table.currency})", "sel_price_max", 0.0, 10_000_000.0,
+                                     None, help="The stone's price; empty: any price", decimals=0, optional=True)
         shown_rows = selection.narrowed(full, selection.Choice(
             shapes=picked_shapes, carat=carats, colours=colours, clarities=clarities, cut_grades=grades,
-            price_max=price_max or None, sort=sort))
+            price_max=price_max or None, sort=sort, materials=picked_kinds))
         st.session_state.stone_rows = list(shown_rows["Stock"])
         st.caption(f"{len(shown_rows)} of {len(full)} stones available · click a row to choose a stone")
         st.dataframe(shown_rows, key="stone_table", on_select=_pick_from_table, selection_mode="single-row",
@@ -752,10 +958,11 @@ def chosen_stone_details(number: str, records: list[StockStone], table) -> None:
     record = next((record for record in records if record.stock_number == number), None)
     st.markdown(f"**Chosen: our stone {html_text(number)}**")
     if record is None:
-        st.warning(plain(f"Stone {number} is no longer in our selection."))
+        say("warning", f"Stone {number} is no longer in our selection.")
         return
     amount, from_grid = stone_price(record.stone, table)
-    rows = selection.details(record, amount, from_grid, table.currency)
+    rows = selection.details(record, selection.client_price(amount, table.markup), from_grid, table.currency,
+                             store=staff())
     st.table(pd.DataFrame({"Our stone": [what for what, _ in rows], number: [value for _, value in rows]}),
              hide_index=True)
     st.caption(plain(stone_status(record)))
@@ -764,9 +971,14 @@ def chosen_stone_details(number: str, records: list[StockStone], table) -> None:
 def stone_status(record: StockStone) -> str:
     """Where the chosen stone stands, in the words the client reads (staff read whose design holds it)."""
     if record.available:
-        days = _hold_days()
-        return (f"Available. Saving the design for the client reserves it for {days:g} days." if days else
-                "Available.")
+        try:
+            table = current_price_table()
+        except ConfiguratorError:
+            return "Available."
+        if staff():
+            return f"Available. Saving the design for the client reserves it for {table.stone_hold_days:g} days."
+        return (f"Available. Saving the design with the client's phone or e-mail holds it for "
+                f"{table.visitor_hold_hours:g} hours (one stone a client); the store can hold it longer.")
     if record.status.value == "sold":
         return "This stone has been sold."
     holder = _holder(record)
@@ -807,16 +1019,70 @@ def held_for_visitor(record: StockStone) -> bool:
     return own_hold(record) or (record.reserved_for is not None and staff() and _holder(record) is not None)
 
 
-def _hold_days() -> float | None:
+def as_recorded(design):
+    """The session's design with its stone of the store's brought to that stone's record (its measured size and
+    grades), whatever the link, file or saved row said; the page says what it corrected."""
+    stone = design.stone
+    if stone is None or stone.stock_number is None:
+        return design
     try:
-        return current_price_table().stone_hold_days
-    except ConfiguratorError:
-        return None
+        records = stock_list(inventory().stamp(), _minute())
+    except StorageError:
+        return design
+    record = next((record for record in records if record.stock_number == stone.stock_number), None)
+    if record is None or is_its_record(stone, record.stone):
+        return design
+    corrected = record_differences(stone, record.stone)
+    try:
+        design = with_stock_stone(design, record.stone)
+    except (DesignError, ValueError) as exc:
+        doc = without_stock_number(design.to_dict())
+        st.session_state.design = doc
+        st.session_state.caution = (f"Our stone {stone.stock_number} is {record.stone.described}, which this piece "
+                                    f"cannot take as it is ({form.in_words(exc)}): the design keeps its own stone, "
+                                    "priced from the grid.")
+        return parse_design(doc)
+    st.session_state.design = design.to_dict()
+    st.session_state.caution = Recorded(design, record.stone, tuple(corrected)).note + "."
+    return design
 
 
 def stock_notice(design) -> None:
-    """A design whose stone was sold (or reserved for another client, or taken out of the selection) says so, and
-    offers the closest available stones."""
+    """One line above the piece when the design's stone of the store's cannot be the client's (sold, gone, or held
+    for someone else); a stone held for her says so in a caption. The closest stones are offered with the stone's
+    controls, not here: the piece stays on the first screen."""
+    record = _stock_record(design)
+    if record is None:
+        return
+    number = design.stone.stock_number
+    if record.available:
+        return
+    if held_for_visitor(record):
+        st.caption(stone_status(record))
+        return
+    if record.status.value == "sold":
+        say("warning", f"Our stone {number} has been sold: this design needs another stone (the closest are with "
+                       "the stone, below).")
+    else:
+        say("warning", f"Our stone {number} is held for a client until {record.reserved_until:%Y-%m-%d}. If that is "
+                       "you, open your saved design with its code (Saved designs); otherwise the closest stones are "
+                       "with the stone, below.")
+
+
+def _stock_record(design) -> StockStone | None:
+    """The record of the design's stone of the store's as the selection knows it (None: no such stone here)."""
+    if design.stone is None or design.stone.stock_number is None:
+        return None
+    try:
+        records = stock_list(inventory().stamp(), _minute())
+    except StorageError:
+        return None
+    return next((record for record in records if record.stock_number == design.stone.stock_number), None)
+
+
+def closest_stones(design) -> None:
+    """Under the stone's controls: for a stone that cannot be the client's (sold, gone, held for another), the three
+    closest available, each a click away."""
     if design.stone is None or design.stone.stock_number is None:
         return
     try:
@@ -828,23 +1094,16 @@ def stock_notice(design) -> None:
     if record is not None and (record.available or held_for_visitor(record)):
         return
     if record is None:
-        st.warning(plain(f"Our stone {number} is no longer in our selection."))
-    elif record.status.value == "sold":
-        st.warning(plain(f"Our stone {number} has been sold: this design needs another stone."))
-    else:
-        st.warning(plain(f"Our stone {number} is reserved for another client until "
-                         f"{record.reserved_until:%Y-%m-%d}: this design needs another stone, unless it comes "
-                         "free."))
+        say("warning", f"Our stone {number} is no longer in our selection.")
     wanted = record.stone if record is not None else design.stone
     carat = record.stone.carat if record is not None else 0.0
     others = closest(wanted, carat, records, count=3)
     if others:
         st.caption("The closest stones available:")
-        cols = st.columns(len(others))
-        for col, other in zip(cols, others, strict=True):
-            col.button(plain(f"{other.stock_number}: {other.stone.carat:.2f} ct {other.stone.shape.value} "
-                             f"{other.stone.color} {other.stone.clarity}"), key=f"closest_{other.stock_number}",
-                       on_click=_pick, args=(other.stock_number,), width="stretch")
+        for other in others:
+            st.button(label_text(f"{other.stock_number}: {other.stone.carat:.2f} ct {other.stone.shape.value} "
+                                 f"{other.stone.color} {other.stone.clarity}"), key=f"closest_{other.stock_number}",
+                      on_click=_pick, args=(other.stock_number,), width="stretch")
 
 
 def _pick_from_table() -> None:
@@ -912,7 +1171,7 @@ def side_controls(doc: dict, shown: dict) -> None:
     graduated = (f"; {2 * shown['side_count']} in all, each {shown['side_grad']:.0%} of the one before"
                  if shown["side_count"] > 1 else "")
     st.text(f"2 x {shown['side_length']:.2f} mm {shown['side_shape']}, {shown['side_share']:.0%} of the centre's "
-            f"length, {shown['side_carat']:.2f} ct each, next to the centre{graduated}")
+            f"length, {words.carats(shown['side_carat'])} each, next to the centre{graduated}")
 
 
 FONT_NAMES = {"serif": "Serif (DejaVu Serif Bold)", "sans": "Sans (DejaVu Sans Bold)",
@@ -942,10 +1201,56 @@ def engraving_controls(doc: dict, shown: dict) -> None:
         _slider("Depth (mm)", "engraving_depth", *ENGRAVING_DEPTH_MM, 0.01, shown, help="How deep the letters are cut")
 
 
+def engraving_ways(doc: dict, text: str, message: str) -> None:
+    """A text that does not fit as chosen: kept in its box, what stops it said here, how it should be made (cut or by
+    hand, the font) still to choose, and each way that makes it fit one click away."""
+    say("warning", message)
+    ui = st.session_state.ui
+    draft = ui.setdefault("engraving_draft", {})
+    wanted = form.engraving_draft(doc, text, draft)["engraving"]
+    st.session_state.draft_cut = bool(wanted.get("cut", True))
+    st.session_state.draft_font = wanted.get("font", "sans")
+    cols = st.columns(2)
+    cols[0].checkbox("Cut into the metal", key="draft_cut", on_change=_draft_changed, args=("cut",),
+                     help="Unticked, the workshop engraves the text by hand after casting: any text fits")
+    cols[1].selectbox("Font", [font.value for font in Font], key="draft_font", format_func=FONT_NAMES.get,
+                      on_change=_draft_changed, args=("font",))
+    ways = form.engraving_ways(doc, text, draft)
+    if ways:
+        st.caption("To make it fit:")
+        for index, (words, result) in enumerate(ways):
+            st.button(words[:1].upper() + words[1:], key=f"engraving_way_{index}", on_click=_take_way,
+                      args=(result, words), width="stretch")
+
+
+@guarded
+def _draft_changed(field: str) -> None:
+    """The person chose how a text not yet accepted is made: the engraving is tried again with that choice."""
+    doc, ui = _session()
+    problem = _problem("engraving", form.values(doc, ui))
+    if problem is None:
+        return
+    draft = ui.setdefault("engraving_draft", {})
+    draft[field] = bool(st.session_state.draft_cut) if field == "cut" else st.session_state.draft_font
+    _changed("engraving", problem["typed"])
+
+
+@guarded
+def _take_way(result: dict, words: str) -> None:
+    st.session_state.ui.pop("engraving_draft", None)
+    load(result, st.session_state.get("client"), f"Engraving: {words}.", keep_ui=True)
+
+
 def extras_controls(doc: dict, shown: dict) -> None:
     st.subheader("Extras")
-    _text("Engraving", "engraving", shown, max_chars=40, help="Up to 40 characters, charged per character")
-    if shown["engraving"]:
+    _text("Engraving", "engraving", shown, problem=False, max_chars=40,
+          help="Up to 40 characters, charged per character; cut into the metal, or engraved by hand after casting")
+    problem = _problem("engraving", shown)
+    if problem is not None and str(problem["typed"] or "").strip():
+        engraving_ways(doc, str(problem["typed"]).strip(), problem["message"])
+    elif problem is not None:
+        say("warning", problem["message"])
+    elif shown["engraving"]:
         engraving_controls(doc, shown)
     if _check("Credit the client's own metal", "heirloom_on", shown):
         metals = catalogue.metals()
@@ -953,7 +1258,7 @@ def extras_controls(doc: dict, shown: dict) -> None:
         with cols[0]:
             _select("Their metal", "heirloom_metal", list(metals), shown, format_func=lambda key: metals[key].name)
         with cols[1]:
-            _number("Weight (g)", "heirloom_grams", 0.1, 1000.0, 0.1, shown)
+            _number("Weight (g)", "heirloom_grams", 0.1, 1000.0, shown, unit="g")
 
 
 def controls(doc: dict, ui: dict) -> None:
@@ -978,7 +1283,7 @@ def controls(doc: dict, ui: dict) -> None:
 
 
 def _money(amount: float) -> str:
-    return f"{amount:,.2f}"
+    return f"{amount + 0.0:,.2f}"  # + 0.0: a zero credit is 0.00, never -0.00
 
 
 def headline(quote: QuoteSummary) -> None:
@@ -989,7 +1294,7 @@ def headline(quote: QuoteSummary) -> None:
     metal = catalogue.metal(quote.metal).name
     facts = [f"{quote.metal_grams:.2f} g of {metal}"]
     if quote.stones:
-        facts.append(f"{quote.total_carat:.2f} ct")
+        facts.append(words.carats(quote.total_carat))
     if quote.chain is not None:
         facts.append(f"{quote.chain.length_mm:.0f} mm chain, {quote.chain.grams:.2f} g")
     if quote.inner_diameter_mm is not None:
@@ -1003,16 +1308,25 @@ def headline(quote: QuoteSummary) -> None:
 
 
 def price_panel(design_json: str, quote: QuoteSummary) -> None:
+    """The price as the client reads it (each line with its share of the markup, and the total); staff open the
+    store's lines (labour, per-gram prices, the markup) in a box of their own, closed by default: the client at the
+    counter sees the screen too."""
     price = quote.price
-    currency = price.currency
-    store_view = staff()
     st.subheader("Price")
-    if store_view:
-        lines = [(line.item, line.amount, line.part) for line in price.rows]
-        st.caption("Store view (signed in): every line, the markup among them. Clients see metal, stones, "
-                   "workmanship, engraving and credits.")
-    else:
-        lines = [(line.item, line.amount, line.part) for line in price.client_lines()]
+    _price_table([(line.item, line.amount, line.part) for line in price.client_lines()], price)
+    compared = price.catalogue_comparison
+    credited = " (after the same credit)" if compared.total != compared.before_credits else ""
+    st.caption(f"The same metal and stones as a mass-produced catalogue piece: {price.currency} "
+               f"{_money(compared.total)}{credited}; custom design and finishing add "
+               f"{_money(compared.difference)}.")
+    if staff():
+        with st.expander("Store lines: labour, prices per gram and the markup (not for the client's eyes)"):
+            _price_table([(line.item, line.amount, line.part) for line in price.rows], price, key="store_price")
+    budget_helper(design_json, price)
+
+
+def _price_table(lines: list[tuple[str, float, str]], price: Quote, key: str | None = None) -> None:
+    currency = price.currency
     rows = []
     subtotals = {"ring": "Subtotal: the ring", "band": "Subtotal: the matching band"}
     for index, (item, amount, part) in enumerate(lines):
@@ -1023,32 +1337,25 @@ def price_panel(design_json: str, quote: QuoteSummary) -> None:
     rows.append((f"Total {currency}" + (" for the set" if price.is_set else ""), price.total))
     st.table(pd.DataFrame({"": [item for item, _ in rows], currency: [_money(amount) for _, amount in rows]}),
              hide_index=True)
-    compared = price.catalogue_comparison
-    credited = " (after the same credit)" if compared.total != compared.before_credits else ""
-    st.caption(f"The same metal and stones as a mass-produced catalogue piece: {currency} "
-               f"{_money(compared.total)}{credited}; custom design and finishing add "
-               f"{_money(compared.difference)}.")
-    budget_helper(design_json, price)
 
 
 def budget_helper(design_json: str, price: Quote) -> None:
     """The client's budget, and the single changes that bring the design within it."""
-    budget = st.number_input(
-        f"Client's budget ({price.currency})", min_value=0.0, max_value=10_000_000.0, value=0.0, step=100.0,
-        key="budget", help="Leave at 0 for no budget. Each suggestion changes one thing and shows its new price.",
-    )
-    if budget <= 0:
+    budget = number_field(f"Client's budget ({price.currency})", "budget", 1.0, 10_000_000.0, None, optional=True,
+                          decimals=0, help="Leave empty for no budget. Each suggestion changes one thing and shows "
+                                           "its new price.")
+    if budget is None:
         return
     if price.total <= budget:
-        st.success(f"Within budget: {price.currency} {_money(price.total)} of {_money(budget)}.")
+        say("success", f"Within budget: {price.currency} {_money(price.total)} of {_money(budget)}.")
         return
     try:
         changes = budget_changes(design_json, budget, price_table_stamp() + f"|stones {inventory().stamp()}")
     except ConfiguratorError as exc:
-        st.error(f"No suggestions for this design: {plain(exc)}")
+        say("error", f"No suggestions for this design: {exc}")
         return
     if not changes:
-        st.info("No single change brings this design within the budget.")
+        say("info", "No single change brings this design within the budget.")
         return
     st.table(pd.DataFrame({"change": [change["change"] for change in changes],
                            price.currency: [_money(change["total"]) for change in changes]}), hide_index=True)
@@ -1066,14 +1373,15 @@ def _apply_suggestion(doc: dict, label: str) -> None:
 def checks_panel(issues: list[dict]) -> None:
     st.subheader("Workshop check")
     for index, issue in enumerate(issues):
-        show = st.error if issue["severity"] == Severity.BLOCKING.value else st.warning
+        kind = "error" if issue["severity"] == Severity.BLOCKING.value else "warning"
         measure = f" ({issue['value_mm']:.2f} mm; at least {issue['limit_mm']:.2f} mm)" if issue["limit_mm"] > 0 else ""
-        show(plain(f"{issue['message']}{measure}. {issue['fix'][:1].upper()}{issue['fix'][1:]}."))
+        say(kind, f"{issue['message'][:1].upper()}{issue['message'][1:]}{measure}. "
+                  f"{issue['fix'][:1].upper()}{issue['fix'][1:]}.")
         if issue["changes"]:
             st.button(f"Fix: {form.fix_label(issue['changes'])}", key=f"fix_{index}", on_click=_apply_fix,
                       args=(issue,))
     if not issues:
-        st.success("Ready to cast: walls, gaps, prongs and seats measured on the mesh meet the casting minimums.")
+        say("success", "Ready to cast: walls, gaps, prongs and seats measured on the mesh meet the casting minimums.")
 
 
 def _file_name(design, suffix: str) -> str:
@@ -1084,30 +1392,59 @@ def _file_name(design, suffix: str) -> str:
 
 
 def downloads(design, design_json: str, issues: list[dict]) -> None:
+    """The files: for a client her sheet, the design file and the 3D model; for staff the workshop's files too (the
+    wax patterns, the stones) and the sheet for each reader."""
     st.subheader("Files")
     held = form.wax_held_back(issues)
+    blocking = held is not None
+    is_staff = staff()
+    if is_staff:
+        _wax_downloads(design, design_json, held)
+    cols = st.columns(2)
+    cols[0].download_button("Download design JSON", design_json, file_name=_file_name(design, ".json"),
+                            mime="application/json", key="download_json", width="stretch")
+    cols[1].download_button("Download 3D model (GLB)", functools.partial(glb_file, design_json),
+                            file_name=_file_name(design, ".glb"), mime="model/gltf-binary", key="download_glb",
+                            disabled=blocking, width="stretch",
+                            help="The piece with its stones, for 3D viewers")
+    audience = "client"
+    if is_staff:
+        audience = st.radio("Sheet for", list(SHEETS), format_func=SHEETS.get, horizontal=True, key="sheet_for",
+                            help="The client's: her piece and price, nothing of the store's workings; the "
+                                 "workshop's: every dimension and the check, no prices; the store's: everything")
+    saved = st.session_state.get("last_saved")
+    code = (st.session_state.get("saved_codes") or {}).get(saved) if saved is not None else None
+    st.download_button(f"Download {SHEETS[audience]} (PDF)",
+                       functools.partial(sheet_file, design_json, st.session_state.get("client"), prices_key(design),
+                                         audience, code),
+                       file_name=_file_name(design, f"-{audience}-sheet.pdf"), mime="application/pdf",
+                       key="download_sheet", width="stretch",
+                       help={"client": "Three views, the size in every system, the stones and the price",
+                             "workshop": "Three views, every dimension, weights in every alloy, gem table and check",
+                             "store": "The workshop's sheet and the price line by line"}[audience])
+    if not is_staff:
+        st.caption("The workshop's wax files are made by the store when the piece is ordered.")
+
+
+SHEETS = {"client": "the client's sheet", "workshop": "the workshop's sheet", "store": "the store's sheet"}
+
+
+def _wax_downloads(design, design_json: str, held: str | None) -> None:
+    """Staff's: the wax patterns (held back while the check blocks) and the stones."""
     blocking = held is not None
     metal = catalogue.metal(design.metal)
     shrink = st.checkbox(f"Scale the wax for casting shrinkage ({metal.shrinkage_pct:g} %)", value=True,
                          key="shrinkage")
     scale = f"-wax-{metal.shrinkage_pct:g}pct-shrinkage" if shrink else "-wax-nominal-size"
     if held:
-        st.error(plain(f"Wax files are held back until the check passes: {held}. "
-                       "Use the fix above, or change the design."))
-    cols = st.columns(2)
+        say("error", f"Wax files are held back until the check passes: {held}. Use the fix above, or change the "
+                     "design.")
+    cols = st.columns(3)
     # Every file is made when its button is pressed: no run pays for (nor sends) a file nobody asked for.
-    cols[0].download_button("Download wax STL", functools.partial(wax_file, design_json, shrink, "stl"),
-                            file_name=_file_name(design, f"{scale}.stl"), mime="model/stl", key="download_stl",
-                            disabled=blocking, width="stretch")
-    cols[1].download_button("Download wax OBJ", functools.partial(wax_file, design_json, shrink, "obj"),
-                            file_name=_file_name(design, f"{scale}.obj"), mime="text/plain", key="download_obj",
-                            disabled=blocking, width="stretch")
-    cols = st.columns(2)
-    cols[0].download_button("Download wax 3MF", functools.partial(wax_file, design_json, shrink, "3mf"),
-                            file_name=_file_name(design, f"{scale}.3mf"), mime="model/3mf", key="download_3mf",
-                            disabled=blocking, width="stretch")
-    cols[1].download_button("Download GLB (with stones)", functools.partial(glb_file, design_json),
-                            file_name=_file_name(design, ".glb"), mime="model/gltf-binary", key="download_glb",
+    for col, (fmt, mime) in zip(cols, (("stl", "model/stl"), ("obj", "text/plain"), ("3mf", "model/3mf")),
+                                strict=True):
+        col.download_button(f"Wax {fmt.upper()}", functools.partial(wax_file, design_json, shrink, fmt),
+                            file_name=_file_name(design, f"{scale}.{fmt}"), mime=mime, key=f"download_{fmt}",
                             disabled=blocking, width="stretch")
     if design.matching_band is not None:
         st.download_button("Download matching band wax STL", functools.partial(band_file, design_json, shrink),
@@ -1115,72 +1452,128 @@ def downloads(design, design_json: str, issues: list[dict]) -> None:
                            key="download_band", disabled=blocking, width="stretch",
                            help="The matching band is cast on its own: its own wax pattern, scaled like the ring's")
     stones = stones_file(design_json) if design.stone is not None or has_row(design) else None
-    cols = st.columns(2)
-    cols[0].download_button("Download stones STL", stones or b"", file_name=_file_name(design, "-stones.stl"),
-                            mime="model/stl", key="download_stones", disabled=stones is None, width="stretch")
-    cols[1].download_button("Download design JSON", design_json, file_name=_file_name(design, ".json"),
-                            mime="application/json", key="download_json", width="stretch")
-    st.download_button("Download spec sheet (PDF)",
-                       functools.partial(sheet_file, design_json, st.session_state.get("client"), prices_key(design)),
-                       file_name=_file_name(design, "-spec.pdf"), mime="application/pdf", key="download_sheet",
-                       help="Three views, sizes, weights in every alloy, gem table, check and price", width="stretch")
+    st.download_button("Download stones STL", stones or b"", file_name=_file_name(design, "-stones.stl"),
+                       mime="model/stl", key="download_stones", disabled=stones is None, width="stretch")
 
 
 def share_and_save(design) -> None:
+    """The share link (the design alone), the save form, and what the client keeps of a save: its access code and
+    her private link, shown for the rest of the session."""
     token = encode_design(design)
     st.query_params["design"] = token  # the address bar always reopens this design
-    base = str(getattr(st.context, "url", "") or "").split("?")[0]
+    base = _base_url()
     # A keyed input keeps the value it was first drawn with: set its state each run so it follows the design.
     st.session_state["share_link"] = f"{base}?design={token}"
-    st.text_input("Share link", key="share_link", help="Opens this same design on another device")
+    st.text_input("Share link", key="share_link", help="Opens this same design on another device (without the "
+                                                       "client's name, notes or saved designs)")
+    kept_codes(base)
+    is_staff = staff()
     with st.form("save_form", clear_on_submit=False):
         st.markdown("**Save for the client**")
         client = st.text_input("Client name", max_chars=120, key="client_name")
+        contact = st.text_input("Phone or e-mail", max_chars=120, key="client_contact",
+                                help="So the store can reach the client; needed to hold one of our stones for her. "
+                                     "Seen only by the store.")
         notes = st.text_area("Notes", max_chars=2000, key="notes")
         if st.form_submit_button("Save design"):
-            try:
-                picture = preview.thumbnail_png(design, build(design, PREVIEW))
-            except Exception:  # noqa: BLE001 - a design is saved even when no picture can be made
-                picture = None
-            code = new_access_code()
-            try:
-                hold = stone_hold(design)
-            except ConfiguratorError as exc:
-                st.error(plain(f"The stone cannot be reserved: {exc}"))
-                return
-            try:
-                saved = store().save(client, design.to_json(), title=design.name or "", notes=notes,
-                                     preview_png=picture, owner=_owner_token(), access_code=code, hold=hold)
-                st.session_state.client = saved.client_name
-                st.session_state.setdefault("codes", []).append(secret_hash(code))
-                st.session_state.setdefault("my_designs", []).append(saved.id)
-                held = ""
-                if hold is not None:
-                    moved = (f" (no longer for your earlier save #{', #'.join(map(str, hold.takes_over))})"
-                             if hold.takes_over else "")
-                    held = (f" Our stone {hold.stock_number} is reserved for this design{moved} until "
-                            f"{hold.until:%Y-%m-%d %H:%M} UTC.")
-                st.success(f"Saved as #{saved.id} for {plain(saved.client_name)}. Its access code is {code}: keep "
-                           f"it to open the design again on another device (Saved designs).{plain(held)}")
-            except StoneUnavailable as exc:
-                st.error(plain(f"Not saved: our stone {exc.stock_number} "
-                               + ("has just been sold" if exc.status == "sold" else
-                                  "is no longer in our selection" if exc.status is None else
-                                  f"has just been reserved for another client, until {exc.reserved_until:%Y-%m-%d}")
-                               + ". Choose another stone (the closest are shown above) and save again."))
-            except StorageError as exc:
-                st.error(plain(exc))
+            save_design(design, client, contact, notes, is_staff)
 
 
-def stone_hold(design) -> StoneHold | None:
-    """What saving `design` reserves: its stone of the store's, for the days the store sets, taking the hold over from
-    an earlier save of this person's (the client saving the piece again after a change keeps the stone)."""
+def _base_url() -> str:
+    return str(getattr(st.context, "url", "") or "").split("?")[0]
+
+
+def kept_codes(base: str) -> None:
+    """The designs saved in this session, each with its access code and private link (the database keeps only the
+    code's hash: this session is the one place it can be read again)."""
+    if st.session_state.get("save_message"):
+        say("success", st.session_state.pop("save_message"))
+    codes = st.session_state.get("saved_codes") or {}
+    for design_id in sorted(codes, reverse=True)[:3]:
+        code = codes[design_id]
+        with st.container(key=f"kept_code_{design_id}", border=True):
+            st.markdown(f"**Saved design #{design_id}: keep its code and link**")
+            st.caption("The code opens the design again on any device (Saved designs); the private link opens it "
+                       "directly. Keep both private.")
+            st.code(code, language=None)
+            st.code(access.private_link(base, design_id, code), language=None, wrap_lines=True)
+
+
+def save_design(design, client: str, contact: str, notes: str, is_staff: bool) -> None:
+    """Save the design for the client: its stone of the store's held by the store's rule (staff: the store's days;
+    a client: a short hold when she leaves a phone or e-mail, one stone at a time), its access code kept for the
+    session."""
+    try:
+        picture = preview.thumbnail_png(design, build(design, PREVIEW))
+    except Exception:  # noqa: BLE001 - a design is saved even when no picture can be made
+        picture = None
+    code = new_access_code()
+    fields = dict(title=design.name or "", notes=notes, preview_png=picture, owner=_owner_token(), access_code=code,
+                  contact=contact or None)
+    try:
+        hold, not_held = stone_hold(design, contact, is_staff)
+        try:
+            saved = store().save(client, design.to_json(), hold=hold, **fields)
+        except HoldLimit as exc:
+            saved = store().save(client, design.to_json(), **fields)  # the design is saved; the stone is not held
+            hold, not_held = None, (f"Our stone {design.stone.stock_number} is not held for this design: {exc}. Ask "
+                                    "the store to hold more.")
+    except StoneUnavailable as exc:
+        say("error", f"Not saved: our stone {exc.stock_number} " + (
+            "has just been sold" if exc.status == "sold" else "is no longer in our selection"
+            if exc.status is None else f"has just been reserved for another client, until "
+                                       f"{exc.reserved_until:%Y-%m-%d}")
+            + ". Choose another stone (the closest are shown with the stone) and save again.")
+        return
+    except ConfiguratorError as exc:
+        say("error", f"Not saved: {form.in_words(exc)}")
+        return
+    st.session_state.client = saved.client_name
+    st.session_state.setdefault("codes", []).append(secret_hash(code))
+    st.session_state.setdefault("my_designs", []).append(saved.id)
+    st.session_state.setdefault("saved_codes", {})[saved.id] = code
+    st.session_state.last_saved = saved.id
+    held = ""
+    if hold is not None:
+        st.session_state.setdefault("held_stones", {})[hold.stock_number] = saved.id
+        moved = (f" (no longer for your earlier save #{', #'.join(map(str, hold.takes_over))})"
+                 if hold.takes_over else "")
+        held = (f" Our stone {hold.stock_number} is reserved for this design{moved} until "
+                f"{hold.until:%Y-%m-%d %H:%M} UTC.")
+    elif not_held:
+        held = " " + not_held
+    st.session_state.save_message = (f"Saved as #{saved.id} for {saved.client_name}. Its access code is {code}: keep "
+                                     f"it to open the design again on another device (Saved designs).{held}")
+    st.rerun()  # the code and link show at once, above the form, and stay for the session
+
+
+def stone_hold(design, contact: str | None, is_staff: bool) -> tuple[StoneHold | None, str]:
+    """What saving `design` reserves: its stone of the store's, by the store's rule (`webapp.access.hold_rule`),
+    taking the hold over from an earlier save of this person's (the client saving the piece again after a change
+    keeps the stone); and, when nothing is held, why, in words."""
     if design.stone is None or design.stone.stock_number is None:
-        return None
-    until = hold_until(current_price_table().stone_hold_days)
-    record = inventory().find(design.stone.stock_number)
-    earlier = (record.reserved_for,) if record is not None and own_hold(record) else ()
-    return StoneHold(design.stone.stock_number, until, earlier)
+        return None, ""
+    table = current_price_table()
+    from datetime import UTC, datetime
+
+    rule = access.hold_rule(is_staff, (contact or "").strip() or None, table.stone_hold_days,
+                            table.visitor_hold_hours, datetime.now(UTC))
+    number = design.stone.stock_number
+    record = inventory().find(number)
+    mine = record is not None and own_hold(record)
+    if record is not None and not record.available and not mine:  # sold, or held for someone else: not hers
+        raise StoneUnavailable(f"stone {number}: not available", number, record.status.value, record.reserved_for,
+                               record.reserved_until)
+    if rule is None:
+        return None, (f"Our stone {number} is not held for it: leave a phone or e-mail with the design to hold it "
+                      f"for {table.visitor_hold_hours:g} hours, or ask the store.")
+    others = {stone: held for stone, held in (st.session_state.get("held_stones") or {}).items() if stone != number}
+    if rule.client_limit is not None and len(others) >= rule.client_limit:  # one stone a client, per session too
+        stone, held = next(iter(others.items()))
+        return None, (f"Our stone {number} is not held for it: this visit already holds our stone {stone} (saved "
+                      f"design #{held}); a client holds one stone at a time. Ask the store to hold more.")
+    earlier = (record.reserved_for,) if mine else ()
+    return StoneHold(number, rule.until, earlier, rule.client_limit), ""
 
 
 def _preview_slot(height: int):
@@ -1198,7 +1591,8 @@ def _preview_slot(height: int):
 def design_page() -> None:
     doc, ui = _session()
     st.html(LAYOUT_CSS)
-    design = parse_design(doc)
+    design = as_recorded(parse_design(doc))
+    doc = st.session_state.design
     design_json = design.to_json()
     layout = st.container(key="design_layout")
     piece_area = layout.container(key="area_piece")
@@ -1206,13 +1600,14 @@ def design_page() -> None:
     details_area = layout.container(key="area_details")
     with piece_area:
         st.title("Design your piece")
-        for kind, show in (("problem", st.error), ("caution", st.warning), ("notice", st.info)):
+        for kind, shown in (("problem", "error"), ("caution", "warning"), ("notice", "info")):
             if st.session_state.get(kind):
-                show(plain(st.session_state.pop(kind)))
+                say(shown, st.session_state.pop(kind))
+        refused_prices()
         try:
             quote = priced(design_json, prices_key(design))
         except ConfiguratorError as exc:
-            st.error(f"The price cannot be shown: {plain(exc)}. The design is kept.")
+            say("error", f"The price cannot be shown: {exc}. The design is kept.")
             quote = None
         if quote is not None:
             headline(quote)
@@ -1243,7 +1638,7 @@ def design_page() -> None:
         try:
             issues = findings(design_json)
         except ConfiguratorError as exc:
-            st.error(f"The workshop check could not run: {plain(exc)}")
+            say("error", f"The workshop check could not run: {exc}")
             issues = [{"severity": Severity.BLOCKING.value, "message": "the check could not run", "value_mm": 0.0,
                        "limit_mm": 0.0, "fix": "try again in a moment", "changes": {}}]
         checks_panel(issues)
@@ -1252,7 +1647,9 @@ def design_page() -> None:
 
 def show_preview(design_json: str, view: str, slot, status, height: int) -> None:
     try:
-        html = preview_html(design_json, view)
+        piece = loads_design(design_json).piece.value
+        # The camera the person chose is kept for this piece and view until another design is opened.
+        html = preview.dressed(preview_html(design_json, view), f"{piece}:{view}:{st.session_state.get('opened', '')}")
         with slot:
             preview.show(html, key="preview", height=height)
         st.session_state.preview_shown = True
@@ -1343,12 +1740,16 @@ def _saved_row(row: SavedDesign, manage: bool) -> None:
     cols = st.columns([1, 3, 2])
     if row.preview_png:
         cols[0].image(row.preview_png, width=96)
-    cols[1].html(f"<div><b>{html_text(row.title or 'untitled')}</b> · {html_text(row.client_name)}<br>"
+    code = (st.session_state.get("saved_codes") or {}).get(row.id)
+    contact = f" · {html_text(row.contact)}" if manage and row.contact else ""
+    cols[1].html(f"<div><b>{html_text(row.title or 'untitled')}</b> · {html_text(row.client_name)}{contact}<br>"
                  f"<small>saved {row.updated_at:%Y-%m-%d %H:%M} UTC · #{row.id}</small>"
-                 + (f"<br><small>{html_text(row.notes)}</small>" if row.notes else "") + "</div>")
+                 + (f"<br><small>access code <code>{html_text(code)}</code></small>" if code else "")
+                 + (f'<br><small style="white-space:pre-wrap">{html_text(row.notes)}</small>' if row.notes else "")
+                 + "</div>")
     with cols[2]:
         if manage and st.session_state.get("confirm_delete") == row.id:
-            st.warning("Delete this saved design?")
+            say("warning", "Delete this saved design?")
             yes, no = st.columns(2)
             yes.button("Delete", key=f"really_delete_{row.id}", type="primary", on_click=_delete, args=(row,))
             no.button("Keep", key=f"keep_{row.id}", on_click=st.session_state.pop, args=("confirm_delete", None))
@@ -1361,17 +1762,25 @@ def _saved_row(row: SavedDesign, manage: bool) -> None:
 
 
 def _add_code() -> None:
-    code = str(st.session_state.get("access_code") or "").strip()
-    if code:
-        st.session_state.setdefault("codes", []).append(secret_hash(code))
-        st.session_state.access_code = ""
+    typed = str(st.session_state.get("access_code") or "").strip()
+    if not typed:
+        return
+    code = access.normal_code(typed)
+    if code is None:
+        st.session_state.saved_problem = ("That is not an access code: it is four groups of four letters and digits "
+                                          "(such as ABCD-EFGH-2345-JKLM), as shown when the design was saved.")
+        return
+    saved = open_with_code(code)
+    if saved is not None:
+        st.session_state.saved_notice = (f"The code opens “{saved.title or 'untitled'}”, saved for "
+                                         f"{saved.client_name} (#{saved.id}): it is listed below.")
 
 
 def saved_page() -> None:
     st.title("Saved designs")
-    for kind, show in (("problem", st.error), ("saved_problem", st.error), ("saved_notice", st.success)):
+    for kind, shown in (("problem", "error"), ("saved_problem", "error"), ("saved_notice", "success")):
         if st.session_state.get(kind):
-            show(plain(st.session_state.pop(kind)))
+            say(shown, st.session_state.pop(kind))
     manage = staff()
     if manage:
         st.caption("Store staff: every client's saved designs.")
@@ -1379,13 +1788,15 @@ def saved_page() -> None:
         if deleted:
             last = deleted[-1]
             cols = st.columns([3, 1])
-            cols[0].info(plain(f"Deleted “{last.title or 'untitled'}” for {last.client_name}."))
+            say("info", f"Deleted “{last.title or 'untitled'}” for {last.client_name}.", cols[0])
             cols[1].button("Undo", key="undo_delete", on_click=_undo_delete, width="stretch")
         search = st.text_input("Client", key="search_client", placeholder="Search by client name")
     else:
         search = ""
         st.caption("Your saved designs: those saved from this browser, and those you open with their access code. "
-                   "Store staff sign in on the Store settings page to see every client's.")
+                   "Store staff sign in on the Store settings page to see every client's."
+                   if not terminal() else "Shop terminal: the designs saved or opened with a code by this client. "
+                   "Press New client (in the menu) before the next one.")
         with st.form("code_form", clear_on_submit=True):
             st.text_input("Access code", key="access_code", placeholder="XXXX-XXXX-XXXX-XXXX",
                           help="The code shown when the design was saved")
@@ -1393,10 +1804,10 @@ def saved_page() -> None:
     try:
         rows = store().list(client=search or None, visitor=None if manage else visitor())
     except StorageError as exc:
-        st.error(plain(exc))
+        say("error", exc)
         return
     if not rows:
-        st.info("No saved designs yet." if not search else plain(f"No saved designs for '{search}'."))
+        say("info", "No saved designs yet." if not search else f"No saved designs for '{search}'.")
     for row in rows:
         _saved_row(row, manage)
 
@@ -1413,57 +1824,98 @@ def _password_hash() -> str | None:
 
 def _unlock_form(stored: str) -> None:
     guard = password_guard()
-    session = st.session_state.setdefault("visitor_id", secrets.token_hex(8))
     with st.form("unlock_form", clear_on_submit=True):
         password = st.text_input("Store password", type="password", key="store_password")
         if st.form_submit_button("Unlock"):
-            unlocked, wait = guard.attempt(session, password, stored)
-            if unlocked:
+            attempt = guard.attempt(password, stored, *client_keys())
+            if attempt.ok:
                 st.session_state.store_unlocked = True
                 st.session_state.staff_active_at = guard.clock()
                 st.rerun()
-            st.error("That password is not right." + (f" Wait {wait:.0f} s before the next try." if wait else ""))
+            if not attempt.checked:
+                say("warning", f"Too many wrong passwords from here: wait {attempt.wait_s:.0f} s, then type it again "
+                               "(this one was not checked).")
+            else:
+                say("error", "That password is not right." + (
+                    f" Wait {attempt.wait_s:.0f} s before the next try." if attempt.wait_s else ""))
+
+
+def terminal_setting() -> None:
+    """Staff make this browser a shop terminal: designs saved on it are not tied to it, and "New client" forgets
+    the last one."""
+    st.checkbox("This browser is a shop terminal", key="terminal_box", value=terminal(), on_change=_set_terminal,
+                help="Designs saved here are not listed to the next person at this browser; they open with their "
+                     "access code. Press New client between clients.")
+
+
+def _set_terminal() -> None:
+    st.session_state.terminal = bool(st.session_state.get("terminal_box"))
+    st.session_state.pop("owner", None)
+
+
+def refused_prices() -> None:
+    """Staff are told when the store's newest price file was refused (quotes go on from the last good table)."""
+    problem = price_table_problem()
+    if problem and staff():
+        try:
+            dated = current_price_table().date.isoformat()
+        except ConfiguratorError:
+            dated = "none yet"
+        say("warning", f"The store's price file was refused ({problem}); quotes go on from the table of {dated}. "
+                       "Mend the file.")
 
 
 def store_page() -> None:
     st.title("Store settings")
     stored = _password_hash()
     if stored is None:
-        st.info("Store settings are locked: set CONFIGURATOR_STORE_PASSWORD_HASH (make one with "
+        say("info", "Store settings are locked: set CONFIGURATOR_STORE_PASSWORD_HASH (make one with "
                 "`python -m configurator hash-password`) or store_password_hash in Streamlit secrets.")
         return
     if not staff():
         if st.session_state.get("caution"):
-            st.warning(plain(st.session_state.pop("caution")))
+            say("warning", st.session_state.pop("caution"))
         _unlock_form(stored)
         return
     st.button("Lock the store settings", key="lock", on_click=st.session_state.pop, args=("store_unlocked", None))
+    refused_prices()
     try:
         table = current_price_table()
     except ConfiguratorError as exc:
-        st.error(f"The price table cannot be read: {plain(exc)}. Mend or remove the file; quotes wait for it.")
+        say("error", f"The price table cannot be read: {exc}. Mend or remove the file; quotes wait for it.")
         return
-    st.caption(f"Price table of {table.date.isoformat()} ({table.currency}). The design page shows store staff "
-               "every price line, markup included.")
+    st.caption(f"Price table of {table.date.isoformat()} ({table.currency}). On the design page, staff open the "
+               "store's lines (labour, prices per gram, the markup) in a box of their own; clients see their lines.")
+    terminal_setting()
     with st.form("prices_form"):
-        changes: dict[str, float] = {}
+        changes: dict[str, float | None] = {}
         cols = st.columns(2)
-        changes["markup"] = cols[0].number_input("Markup", 1.0, 10.0, table.markup, 0.05, key="markup")
-        changes["catalogue_markup"] = cols[1].number_input("Catalogue markup", 1.0, 10.0, table.catalogue_markup,
-                                                           0.05, key="catalogue_markup")
+        with cols[0]:
+            changes["markup"] = number_field("Markup", "markup", 1.0, 10.0, table.markup)
+        with cols[1]:
+            changes["catalogue_markup"] = number_field("Catalogue markup", "catalogue_markup", 1.0, 10.0,
+                                                       table.catalogue_markup)
         for metal_id, amount in table.metal_per_gram.items():
-            changes[f"metal_per_gram.{metal_id}"] = st.number_input(
-                f"{catalogue.metal(metal_id).name} per gram", 0.0, 10_000.0, float(amount), 0.5,
-                key=f"price_{metal_id}")
-        changes["stone_hold_days"] = st.number_input(
-            "Days a chosen stone stays reserved", 1.0, 90.0, float(table.stone_hold_days), 1.0, key="stone_hold_days",
-            help="Saving a design with one of our stones reserves it for the client this long")
+            changes[f"metal_per_gram.{metal_id}"] = number_field(
+                f"{catalogue.metal(metal_id).name} per gram", f"price_{metal_id}", 0.01, 10_000.0, float(amount))
+        changes["stone_hold_days"] = number_field(
+            "Days a chosen stone stays reserved", "stone_hold_days", 1.0, 90.0, float(table.stone_hold_days),
+            decimals=0, help="Saving a design with one of our stones for a client reserves it this long when staff "
+                             "save it")
+        changes["visitor_hold_hours"] = number_field(
+            "Hours a client's own save holds a stone", "visitor_hold_hours", 1.0, 168.0,
+            float(table.visitor_hold_hours), decimals=0,
+            help="A client saving a design with one of our stones and her phone or e-mail holds it this long, one "
+                 "stone at a time")
         if st.form_submit_button("Save prices"):
-            try:
-                saved = update_price_table(changes)
-                st.success(f"Prices saved, dated {saved.date.isoformat()}; the next quote uses them.")
-            except ConfiguratorError as exc:
-                st.error(plain(exc))
+            if any(value is None for value in changes.values()):
+                say("error", "Not saved: mend the figures marked above.")
+            else:
+                try:
+                    saved = update_price_table(changes)
+                    say("success", f"Prices saved, dated {saved.date.isoformat()}; the next quote uses them.")
+                except ConfiguratorError as exc:
+                    say("error", exc)
     try:
         edits = price_history(20)
     except ConfiguratorError:
@@ -1488,16 +1940,16 @@ def stones_page() -> None:
     """Store staff: the inventory of loose stones: import a CSV, add or edit a stone, sell or release one."""
     st.title("Store stones")
     if _password_hash() is None or not staff():
-        st.info("The store's stones are managed by store staff: sign in on the Store settings page.")
+        say("info", "The store's stones are managed by store staff: sign in on the Store settings page.")
         return
-    for kind, show in (("stones_problem", st.error), ("stones_notice", st.success)):
+    for kind, shown in (("stones_problem", "error"), ("stones_notice", "success")):
         if st.session_state.get(kind):
             for line in str(st.session_state.pop(kind)).splitlines():
-                show(plain(line))
+                say(shown, line)
     try:
         records = inventory().list()
     except StorageError as exc:
-        st.error(plain(exc))
+        say("error", exc)
         return
     st.caption(f"{len(records)} stones: {sum(record.available for record in records)} available, "
                f"{sum(record.status.value == 'reserved' for record in records)} reserved, "
@@ -1506,7 +1958,7 @@ def stones_page() -> None:
         try:
             priced = priced_stones(records, current_price_table())
         except ConfiguratorError as exc:
-            st.error(f"The stones cannot be priced: {plain(exc)}")
+            say("error", f"The stones cannot be priced: {exc}")
             priced = []
         st.dataframe(pd.DataFrame([{
             "Stock": row.record.stock_number, "Shape": row.record.stone.shape.value, "Carat": row.record.stone.carat,
@@ -1601,12 +2053,17 @@ def main() -> None:
     sections = {"Design": design_page, "Saved designs": saved_page, "Store settings": store_page,
                 "Store stones": stones_page}
     section = st.sidebar.radio("Go to", list(sections), key="section")
+    st.sidebar.button("New client", key="new_client", on_click=guarded(new_client), width="stretch",
+                      help="Forget the last client on this browser: her design, codes and saved designs are no longer "
+                           "shown here (they stay saved; her code opens them)")
+    if terminal():
+        st.sidebar.caption("Shop terminal: designs saved here are not listed to the next client.")
     _remember_owner()
     try:
         sections[section]()
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a person: one line, the design kept
         LOG.exception("page %s", section)
-        st.error(plain(f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your design is kept; "
+        say("error", (f"Something went wrong on this page ({type(exc).__name__}: {exc}). Your design is kept; "
                        "try again, or reload the page.")[:400])
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import catalogue
+from . import catalogue, words
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, Design
 from .documents import parse_design
 from .errors import ConfiguratorError
@@ -88,7 +88,7 @@ def smaller_stone(design: Design, budget: float, table: PriceTable) -> Suggestio
         smaller = _stone_of_length(design, lengths[index])
         if castable(smaller):
             carat = price_carat(smaller)
-            return Suggestion(f"smaller centre stone: {lengths[index]:.2f} mm ({carat:.2f} ct)",
+            return Suggestion(f"smaller centre stone: {lengths[index]:.2f} mm ({words.carats(carat)})",
                               price(smaller, table).total, smaller)
     return None
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import catalogue
+from . import catalogue, words
 from .band_rows import seat_depth_mm
 from .design import (
     ENGRAVING_DEPTH_MM,
@@ -118,7 +118,7 @@ def metal_under_seats(ring: Ring, metal, under: float, seats: str, where: str, k
     changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
     return [Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
                     f"little metal is left under {seats} (they are drilled through)",
-                    f"make thickness_mm at least {changes[0][1]:.2f}", changes, where, kind=kind)]
+                    words.changes(changes), changes, where, kind=kind)]
 
 
 def check(design: Design, model: Model, walls: Scan | None = None, verify: bool = True) -> list[Finding]:
@@ -144,6 +144,7 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
     findings = [
         *_body_findings(design, model),
         *_band_findings(design, model, metal, walls, band),
+        *_carrying_findings(design),
         *_wall_findings(design, model, walls, band, apart),
         *_milgrain_findings(model),
         *_prong_findings(design),
@@ -270,7 +271,9 @@ def _verified(design: Design, finding: Finding) -> Finding:
             continue
         after = check(fixed, model_of(fixed), verify=False)
         if not any(other.kind == finding.kind and other.part == finding.part for other in after):
-            return replace(finding, changes=changes)
+            if changes == finding.changes:
+                return finding
+            return replace(finding, changes=changes, fix=words.changes(changes))  # the words say what this fix does
     return replace(finding, changes=())
 
 
@@ -386,7 +389,7 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
         field = "ring.taper.thickness_back_mm" if thinning else "ring.thickness_mm"
         found.append(Finding(Severity.BLOCKING, field, shank, metal.min_shank_mm,
                              f"the shank measures {shank:.2f} mm{_at(design, model, where)}, too thin for a "
-                             f"{metal.name} shank", f"make {field.rsplit('.', 1)[-1]} at least {changes[-1][1]:.2f}",
+                             f"{metal.name} shank", words.changes(changes),
                              changes, place(design, model, where), kind="shank"))
     else:
         top, where = walls.thinnest(band & (walls.centres[:, 2] >= 0))  # under shoulders' seats and the head
@@ -395,15 +398,15 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
             found.append(Finding(Severity.WARNING, "ring.thickness_mm", top, metal.min_wall_mm,
                                  f"the band is {top:.2f} mm thin {'under its stones' if design.stone else 'at its top'}"
                                  f"{_at(design, model, where)}",
-                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes,
+                                 words.changes(changes), changes,
                                  place(design, model, where), kind="band-top"))
     if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
         changes = thicker_shank(ring, back * MIN_DETAIL_MM / section.edge_mm)
         field = "thickness_back_mm" if thinning else "thickness_mm"
         found.append(Finding(Severity.WARNING, "ring.profile", section.edge_mm, MIN_DETAIL_MM,
                              f"the {ring.profile.value} band's edges are thinner than castable detail",
-                             f"make {field} at least {changes[-1][1]:.2f}, or choose a flat or bevelled profile",
-                             changes, "the band's edges" + (" at the back" if thinning else ""), kind="edges"))
+                             f"{words.changes(changes)}, or choose a flat or bevelled profile", changes,
+                             "the band's edges" + (" at the back" if thinning else ""), kind="edges"))
     narrowest = min(ring.width_mm, ring.width_back_mm)
     if narrowest < metal.min_shank_mm * 1.5:
         wanted = _up(metal.min_shank_mm * 1.5, 0.1)
@@ -412,9 +415,119 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
         changes = (*((("ring.width_mm", wanted),) if wanted > ring.width_mm + TOLERANCE_MM else ()), (field, wanted))
         found.append(Finding(Severity.WARNING, field, narrowest, metal.min_shank_mm * 1.5,
                              "the band is narrow enough to bend in wear" + (" at the back" if tapered else ""),
-                             f"make {field.rsplit('.', 1)[-1]} at least {wanted:.1f}", tuple(dict(changes).items()),
+                             words.changes(changes), tuple(dict(changes).items()),
                              "the bottom of the shank" if tapered else "the band", kind="width"))
     return found
+
+
+# What a band carries (docs/carrying.md). A centre stone over a carat levers the band under its head with every knock,
+# and a heavy head on a light band turns the ring on the finger: the trade sets a larger stone on a wider, thicker
+# shank. Each row is the band at the head (its width along the finger and its thickness, mm) the trade sets a stone of
+# that many carats on as a matter of course:
+#   1 ct    1.5 x 1.2  1.5 mm is the narrowest everyday solitaire shank (theclearcut.co "Solitaire Settings"; ritani.com
+#                      "How thick or thin should my engagement ring be?"); 1.2 mm the upper shank minimum of PRODUCT.md.
+#                      At a carat and under, the band's own minimums (shank, width) are the whole rule.
+#   2.5 ct  2.0 x 1.8  thin 1.7-1.8 mm bands for stones of 2.5 ct and under, at least 2 mm advised (rockher.com "Things
+#                      to consider while choosing a thin diamond engagement ring"); 1.8 mm thick, a bench jeweller's
+#                      minimum for an 18k solitaire (putaringonit.co "...structurally sound?").
+#   5 ct    2.7 x 2.5  a solitaire mounting sold for 0.40-5.00 ct rounds: 2.7 mm wide and 2.5 mm high at the head,
+#                      tapering to 1.9 x 1.3 at the back (Whiteflash "Classic 4 Prong", as listed at flashcardmachine.com).
+# Between rows the figures run straight; past 5 ct, where no published table goes, they grow with the stone's size (the
+# cube root of its weight): the 5 ct ring scaled up (our extrapolation). A stone counts by its weight or by its size,
+# whichever is more: the weight of a round diamond as wide as its outline (the square root of length x width).
+CARRYING_TABLE = ((1.0, 1.5, 1.2), (2.5, 2.0, 1.8), (5.0, 2.7, 2.5))  # carat, width mm, thickness mm at the head
+# Under four fifths of a figure the trade refuses: blocking; between that and the figure, a word with the workshop. The
+# share sits between a band refused, 1-1.3 mm under a stone over a carat ("will bend or even break", michaelgabriels.com
+# "Ultra thin bands": 1.3 mm is 0.78 of the 1.5 ct figure) and one sold, The Clear Cut's 1.5 mm shank under its clients'
+# 2 ct stones (0.82 of the 2 ct figure).
+CARRYING_REFUSED_SHARE = 0.8
+
+
+def _carrying_findings(design: Design) -> list[Finding]:
+    """A ring's centre stone against what its band carries at the head (`CARRYING_TABLE`): a band short of the trade's
+    figure for the stone is a warning, under four fifths of it blocking. The fix is the band that carries the stone
+    (within the document's bounds; a taper's back stays as it is, no wider or thicker than the new top) or, when no band
+    we make does, the largest stone of the same shape and proportions this band carries (none for the client's own).
+    Side stones, halos and shoulders do not count; an eternity band has no centre stone; a pendant's plate is no lever
+    (its overhang is judged by `_setting_findings`)."""
+    from .design import Shape
+    from .stones import DEPTH_SHARE_BY_SHAPE, scaled_stone, smallest_length_mm, trade_carat, trade_factor
+
+    def needs(stone) -> tuple[float, float] | None:
+        """The band's width and thickness at the head (mm) that carry `stone`; None for a carat and under."""
+        spread = math.sqrt(stone.length_mm * stone.outline_width_mm)
+        carat = max(trade_carat(stone), spread**3 * DEPTH_SHARE_BY_SHAPE[Shape.ROUND] * trade_factor(Shape.ROUND, 1.0))
+        carats, widths, thicknesses = zip(*CARRYING_TABLE, strict=True)
+        if carat <= carats[0] + TOLERANCE_MM:
+            return None
+        if carat <= carats[-1]:
+            return float(np.interp(carat, carats, widths)), float(np.interp(carat, carats, thicknesses))
+        grow = (carat / carats[-1]) ** (1 / 3)
+        return widths[-1] * grow, thicknesses[-1] * grow
+
+    def carried(length: float, width: float, thickness: float) -> bool:
+        """Whether a band `width` x `thickness` mm at the head carries the stone at `length` (in proportion)."""
+        try:
+            need = needs(scaled_stone(stone, length))
+        except ValueError:  # too small to make in these proportions
+            return False
+        return need is None or (width >= need[0] - TOLERANCE_MM and thickness >= need[1] - TOLERANCE_MM)
+
+    def longest(width: float, thickness: float) -> float:
+        """The longest stone of this shape and proportions, to 0.1 mm, that the band carries (under 1 mm: none)."""
+        low, high = smallest_length_mm(stone), stone.length_mm
+        if not carried(low, width, thickness):
+            return 0.0
+        while high - low > 0.01:  # the weight carried grows with the length
+            middle = (low + high) / 2
+            low, high = (middle, high) if carried(middle, width, thickness) else (low, middle)
+        length = math.floor(low * 10 + 1e-6) / 10
+        while length >= 1.0 and not carried(length, width, thickness):  # widths round to 0.01: step past a wobble
+            length = round(length - 0.1, 1)
+        return length
+
+    def bound(field: str) -> float:  # the largest value the document takes ("ring.width_mm": 15)
+        return next(item.le for item in Ring.model_fields[field[5:]].metadata if getattr(item, "le", None))
+
+    stone, ring = design.stone, design.ring
+    if design.piece.value != "ring" or stone is None or ring is None or (need := needs(stone)) is None:
+        return []
+    short = {field: (value, needed) for field, value, needed in (("ring.width_mm", ring.width_mm, need[0]),
+                                                                  ("ring.thickness_mm", ring.thickness_mm, need[1]))
+             if value < needed - TOLERANCE_MM}
+    if not short:
+        return []
+    part = min(short, key=lambda field: short[field][0] / short[field][1])  # the furthest short names the finding
+    refused = any(value < CARRYING_REFUSED_SHARE * needed for value, needed in short.values())
+    wanted = {field: _up(needed, 0.1) for field, (_, needed) in short.items()}
+    if all(wanted[field] <= bound(field) + TOLERANCE_MM for field in wanted):
+        changes = tuple(wanted.items())
+        sizes = " and ".join(f"{wanted[field]:.1f} mm {word}" for field, word in
+                             (("ring.width_mm", "wide"), ("ring.thickness_mm", "thick")) if field in wanted)
+        fix = f"make the band at least {sizes} at the head, or choose a smaller stone"
+    else:  # no band we make carries it: the longest stone this band carries
+        heaviest = longest(bound("ring.width_mm"), bound("ring.thickness_mm"))
+        length = longest(ring.width_mm, ring.thickness_mm)
+        changes, fix = (), f"choose a smaller stone: the heaviest band we make carries one of up to {heaviest:g} mm"
+        if length >= 1.0 and not stone.client_supplied:
+            smaller = scaled_stone(stone, length)
+            changes = (("stone.length_mm", smaller.length_mm),
+                       *((f"stone.{name}", getattr(smaller, name)) for name in ("width_mm", "depth_mm")
+                         if getattr(stone, name) is not None),
+                       *((("stone.stock_number", None),) if stone.stock_number is not None else ()))  # not the store's
+            fix += f", this band one of up to {length:g} mm (about {trade_carat(smaller):.2f} ct)"
+    value, needed = short[part]
+    size = (f"{stone.length_mm:g} mm" if abs(stone.outline_width_mm - stone.length_mm) < 0.005 else
+            f"{stone.length_mm:g} x {stone.outline_width_mm:.3g} mm")
+    band = f"a band {ring.width_mm:g} mm wide and {ring.thickness_mm:g} mm thick at the head"
+    article = "an" if size.startswith("8") or size[:2] in ("11", "18") and not size[2:3].isdigit() else "a"
+    what = f"{article} {size} {stone.material} of about {trade_carat(stone):.2f} ct"
+    message = (f"{what} is more than {band} can carry: it would bend under the stone and the ring would tip over on "
+               "the finger" if refused else
+               f"{band} is light for {what}: the trade sets such a stone on a heavier band (worth a word with the "
+               "workshop)")
+    return [Finding(Severity.BLOCKING if refused else Severity.WARNING, part, value, _up(needed, 0.01), message, fix,
+                    changes, "the band under the head", kind="carrying")]
 
 
 # Faces this far past a milgrain bead's surface belong to it: the crease where a bead meets the metal is cut in small
@@ -455,14 +568,15 @@ def _milgrain_findings(model: Model) -> list[Finding]:
             found.setdefault((row.field, "bead"), Finding(
                 Severity.BLOCKING, f"{row.field}.bead_mm", row.bead_mm, MIN_DETAIL_MM,
                 f"milgrain beads {row.bead_mm:.2f} mm across are smaller than castable detail",
-                f"make bead_mm at least {least:.1f} (the trade's smallest)", changes, row.where, kind="milgrain-bead"))
+                f"make the beads at least {least:.1f} mm across, the trade's smallest", changes, row.where,
+                kind="milgrain-bead"))
         gap = row.closest_gap_mm()
         if gap < MIN_GAP_MM - TOLERANCE_MM:
             wanted = round(row.bead_mm + MILGRAIN_GAP_MM, 2)
             found.setdefault((row.field, "gap"), Finding(
                 Severity.WARNING, f"{row.field}.pitch_mm", gap, MIN_GAP_MM,
                 f"milgrain beads stand {gap:.2f} mm apart, too close for the investment between them",
-                f"make pitch_mm at least {wanted:.2f}, or leave it unset", ((f"{row.field}.pitch_mm", None),),
+                f"space the beads at least {wanted:.2f} mm apart", ((f"{row.field}.pitch_mm", None),),
                 row.where, kind="milgrain-gap"))
     return list(found.values())
 
@@ -482,9 +596,8 @@ def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
     if part.body_count > 1:
         found.append(Finding(Severity.BLOCKING, "matching_band", 0.0, 0.0,
                              f"the contour under the ring's head cuts the matching band into {part.body_count} pieces",
-                             "sit the band on the ring's other side (matching_band.side), or raise the ring's head on "
-                             "a thicker band (ring.thickness_mm); the fix tries them",
-                             (), "the matching band", kind="matching-pieces"))
+                             "wear the band on the ring's other side, or raise the ring's head on a thicker band; the "
+                             "fix tries them", (), "the matching band", kind="matching-pieces"))
     walls = scan(part.mesh)
     middle = np.abs(walls.centres[:, 1] - fit.offset_mm) <= spec.width_mm / 4
     shank, _ = walls.thinnest(middle & (walls.centres[:, 2] < 0))
@@ -498,19 +611,20 @@ def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
         changes = ((field, min(_up(wanted, 0.05), thickest)),)
         found.append(Finding(Severity.BLOCKING, field, shank, metal.min_shank_mm,
                              f"the matching band's shank measures {shank:.2f} mm, too thin for a {metal.name} shank",
-                             f"make thickness_mm at least {changes[0][1]:.2f}", changes,
+                             words.changes(changes), changes,
                              "the bottom of the matching band", kind="matching-shank"))
     section = fit.band.section
     if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
         changes = ((field, min(_up(spec.thickness_mm * MIN_DETAIL_MM / section.edge_mm, 0.05), thickest)),)
         found.append(Finding(Severity.WARNING, "matching_band.profile", section.edge_mm, MIN_DETAIL_MM,
                              f"the {spec.profile.value} matching band's edges are thinner than castable detail",
-                             f"make thickness_mm at least {changes[0][1]:.2f}, or choose a flat or bevelled profile",
-                             changes, "the matching band's edges", kind="matching-edges"))
+                             f"{words.changes(changes)}, or choose a flat or bevelled profile", changes,
+                             "the matching band's edges", kind="matching-edges"))
     if spec.width_mm < metal.min_shank_mm * 1.5:
         wanted = _up(metal.min_shank_mm * 1.5, 0.1)
         found.append(Finding(Severity.WARNING, "matching_band.width_mm", spec.width_mm, metal.min_shank_mm * 1.5,
-                             "the matching band is narrow enough to bend in wear", f"make width_mm at least {wanted:.1f}",
+                             "the matching band is narrow enough to bend in wear",
+                             words.changes({"matching_band.width_mm": wanted}),
                              (("matching_band.width_mm", wanted),), "the matching band", kind="matching-width"))
     under = fit.under_contour_mm
     if under is not None and under < metal.min_shank_mm - TOLERANCE_MM:
@@ -519,8 +633,8 @@ def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
         found.append(Finding(Severity.BLOCKING if blocking else Severity.WARNING, "matching_band", under, limit,
                              f"the contour under the ring's head leaves {under:.2f} mm of metal across the matching "
                              f"band{'' if blocking else ', less than its shank'}",
-                             "sit the band on the ring's other side (matching_band.side), or raise the ring's head on "
-                             "a thicker band (ring.thickness_mm); the fix tries them", (), "the top of the matching band",
+                             "wear the band on the ring's other side, or raise the ring's head on a thicker band; the "
+                             "fix tries them", (), "the top of the matching band",
                              kind="matching-contour"))
     gap = measured_gap(part.solid, model.solid, [stone.solid for stone in model.stone_parts], spec.clearance_mm + 0.5)
     if gap < spec.clearance_mm - CLEARANCE_TOLERANCE_MM:
@@ -555,7 +669,7 @@ def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray |
         if thinnest < MIN_DETAIL_MM - TOLERANCE_MM:
             found.append(Finding(Severity.WARNING, "setting", thinnest, MIN_DETAIL_MM,
                                  f"metal {thinnest:.2f} mm thin{_at(design, model, where)} beside the seats may not fill",
-                                 "choose thicker prongs (prong_mm) or a larger stone", _prong_changes(design),
+                                 _thin_detail_fix(design), _prong_changes(design),
                                  place(design, model, where), kind="thin-detail"))
     narrowest, where = walls.narrowest(~apart)
     if narrowest < MIN_GAP_MM - TOLERANCE_MM:
@@ -565,6 +679,15 @@ def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray |
                              "move the parts apart or join them; the workshop may have to open it by hand",
                              _prong_changes(design), place(design, model, where), kind="gap"))
     return found
+
+
+def _thin_detail_fix(design: Design) -> str:
+    """What thickens the metal beside the seats, in the words of the setting there is: a head of prongs takes thicker
+    prongs; a bezel or a pavé row a larger stone or a thicker band."""
+    setting = design.effective_setting
+    if setting is not None and style_of(setting.style).prong_mm:
+        return "choose thicker prongs or a larger stone"
+    return "choose a larger stone or a thicker band"
 
 
 def _prong_findings(design: Design) -> list[Finding]:
@@ -581,13 +704,13 @@ def _prong_findings(design: Design) -> list[Finding]:
     if diameter < table - TOLERANCE_MM:
         return [Finding(Severity.BLOCKING, "setting.prong_mm", diameter, table,
                         f"prongs of {diameter:.2f} mm are thinner than the trade table gives for a {size:.1f} mm stone",
-                        f"make prong_mm at least {table:.1f} (unset, it is {default:.2f})",
+                        f"make the prongs at least {table:.1f} mm thick",
                         (("setting.prong_mm", max(table, default)),), "the prongs", kind="prong-table")]
     limit = SUPPORTED_PRONG_MIN_MM if braced else CENTRE_PRONG_MIN_MM
     if diameter < limit - TOLERANCE_MM:
         return [Finding(Severity.WARNING, "setting.prong_mm", diameter, limit,
                         f"{'braced' if braced else 'free-standing'} prongs under {limit:.1f} mm bend in wear",
-                        f"make prong_mm at least {limit:.1f} (unset, it is {default:.2f})",
+                        f"make the prongs at least {limit:.1f} mm thick",
                         (("setting.prong_mm", max(limit, default)),), "the prongs", kind="prong-min")]
     return []
 
@@ -629,7 +752,7 @@ def _seat_findings(design: Design, model: Model) -> list[Finding]:
             changes = thicker_band(design.ring, design.ring.thickness_mm + MIN_FINGER_CLEARANCE_MM - room)
             found.append(Finding(Severity.BLOCKING, "ring.thickness_mm", room, MIN_FINGER_CLEARANCE_MM,
                                  "a stone's culet comes through to the finger",
-                                 f"make thickness_mm at least {changes[0][1]:.2f}", changes,
+                                 words.changes(changes), changes,
                                  "under the centre stone" if model.stone_parts[lowest].role == "centre" else
                                  place(design, model, model.stone_parts[lowest].mesh.bounds.mean(axis=0)),
                                  kind="culet"))
@@ -700,7 +823,7 @@ def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
         wanted = _up(ring.eternity.gap + MIN_ACCENT_GAP_MM - closest, 0.05)
         found.append(Finding(Severity.BLOCKING, "ring.eternity.gap_mm", closest, MIN_ACCENT_GAP_MM,
                              f"the row's stones stand {closest:.2f} mm apart and would chip each other when set",
-                             f"make gap_mm at least {wanted:.2f}", (("ring.eternity.gap_mm", wanted),),
+                             f"set the stones at least {wanted:.2f} mm apart", (("ring.eternity.gap_mm", wanted),),
                              place(design, model, part.mesh.bounds.mean(axis=0)), kind="row-gap"))
     under = ring.thickness_mm - seat_depth_mm(eternity.form_of(ring.eternity))
     return found + metal_under_seats(ring, metal, under, "the row's seats", "under the row of stones", "row-under")
@@ -723,7 +846,7 @@ def _setting_findings(design: Design, model: Model, metal, walls: Scan, engraved
             found.append(Finding(Severity.BLOCKING if whole else Severity.WARNING, "pendant.thickness_mm", plate,
                                  metal.min_wall_mm,
                                  f"the plate measures {plate:.2f} mm{_at(design, model, where)}, thinner than castable metal",
-                                 f"make thickness_mm at least {wanted:.2f}", (("pendant.thickness_mm", wanted),),
+                                 f"make the plate at least {wanted:.2f} mm thick", (("pendant.thickness_mm", wanted),),
                                  place(design, model, where), kind="plate"))
         if design.stone is not None and model.plate is not None:
             outline = model.plate.outline
@@ -792,7 +915,7 @@ def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
         wanted = _up(height * MIN_DETAIL_MM / width, 0.1)
         changes = _taller(design, wanted) if wanted <= ENGRAVING_HEIGHT_MM[1] else ()
         broadest = "" if engraving.font is Font.SANS else "choose the sans font (the broadest strokes) or "
-        fix = (f"make height_mm at least {wanted:.1f} (strokes and gaps grow with the letters)" if changes else
+        fix = (f"make the letters at least {wanted:.1f} mm high (strokes and gaps grow with the letters)" if changes else
                f"letters of {wanted:.1f} mm would clear it, more than this piece takes: {broadest}have the workshop "
                "recut the finest strokes by hand")
         found.append(Finding(Severity.WARNING, "engraving.height_mm", width, MIN_DETAIL_MM,
@@ -811,6 +934,6 @@ def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
         what = "a ring's shank" if model.band is not None else "a plate"
         found.append(Finding(Severity.WARNING, changes[0][0], under, limit,
                              f"the engraving leaves {under:.2f} mm of metal under its letters, thin for {what} in "
-                             f"{metal.name}", f"make {changes[0][0].split('.')[-1]} {changes[0][1]:.2f}", changes,
+                             f"{metal.name}", words.changes(changes), changes,
                              "under the engraving", kind="engraving-under"))
     return found

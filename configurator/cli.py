@@ -33,9 +33,21 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read(path: str) -> Design:
-    if path == "-":
-        return loads_design(sys.stdin.buffer.read(1024 * 1024))
-    return load_design(path)
+    """The design a command works on: read, and its stone of the store's (if any) brought to that stone's record, as
+    the app does (a note on stderr says what the document said otherwise)."""
+    design = loads_design(sys.stdin.buffer.read(1024 * 1024)) if path == "-" else load_design(path)
+    if design.stone is None or design.stone.stock_number is None:
+        return design  # no database for a design without one of the store's stones
+    from .inventory import to_record
+
+    store, inventory = _stones()
+    try:
+        recorded = to_record(design, inventory)
+    finally:
+        store.close()
+    if recorded.note:
+        print(f"note: {recorded.note}", file=sys.stderr)
+    return recorded.design
 
 
 def _print_json(data: object) -> None:
@@ -79,13 +91,17 @@ def _available_stones() -> list:
 
 
 def _parse_setting(text: str) -> tuple[str, float]:
+    """FIELD=VALUE of `prices --set`; the value read as people type numbers (`reading.read_decimal`: 2,2 is 2.2;
+    1e3, nan and inf are refused)."""
+    from .reading import NumberError, file_label, quoted, read_decimal
+
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise UsageError(f"prices --set: {text!r} is not FIELD=VALUE (e.g. metal_per_gram.14k-yellow=80)")
+        raise UsageError(f"prices --set: {quoted(text)} is not FIELD=VALUE (e.g. metal_per_gram.14k-yellow=80)")
     try:
-        number = float(value)
-    except ValueError:
-        raise UsageError(f"prices --set: {key}: {value!r} is not a number") from None
+        number = read_decimal(value)
+    except NumberError as exc:
+        raise UsageError(f"prices --set: {file_label(key.strip())}: {exc}") from None
     return key.strip(), number
 
 
@@ -97,11 +113,12 @@ def _cmd_prices(args: argparse.Namespace) -> int:
         price_table_source,
         update_price_table,
     )
+    from .reading import file_label, one_line
 
-    if args.import_file:
+    if args.import_file:  # read as `reading` reads a file: a FIFO or a device is refused, not waited on
         table = import_price_table(Path(args.import_file))
-        print(f"price table imported from {args.import_file}, dated {table.date.isoformat()}; every server sharing "
-              "the database quotes from it now")
+        print(f"price table imported from {file_label(args.import_file)}, dated {table.date.isoformat()}; every "
+              "server sharing the database quotes from it now")
         return 0
     if args.history:
         edits = price_history()
@@ -112,18 +129,19 @@ def _cmd_prices(args: argparse.Namespace) -> int:
         if not edits:
             print("no history: the price table is a file (set DATABASE_URL to keep it in the database)")
         for edit in edits:
-            print(f"#{edit.id:<5} {edit.dated}  saved {edit.saved_at:%Y-%m-%d %H:%M} UTC  {edit.change}")
+            print(f"#{edit.id:<5} {edit.dated}  saved {edit.saved_at:%Y-%m-%d %H:%M} UTC  {one_line(edit.change)}")
         return 0
     if args.set:
         changes = dict(_parse_setting(text) for text in args.set)
         table = update_price_table(changes, Path(args.file) if args.file else None)
-        print(f"price table updated ({', '.join(changes)}), dated {table.date.isoformat()}")
+        print(f"price table updated ({', '.join(map(file_label, changes))}), dated {table.date.isoformat()}")
         return 0
     table = current_price_table()
     if args.json:
         _print_json(table.model_dump(mode="json", exclude={"diamonds", "gems"}))
         return 0
-    print(f"price table {price_table_source()} of {table.date.isoformat()}, {table.currency}, markup x{table.markup:g}")
+    print(f"price table {one_line(price_table_source())} of {table.date.isoformat()}, {table.currency}, markup "
+          f"x{table.markup:g}")
     for metal_id, amount in table.metal_per_gram.items():
         print(f"  {metal_id:<16} {amount:>9.2f} /g")
     return 0
@@ -140,14 +158,12 @@ def _stones() -> tuple:
 def _cmd_stones_import(args: argparse.Namespace) -> int:
     import time
 
-    from .inventory import MAX_IMPORT_BYTES, read_csv
+    from .inventory import MAX_IMPORT_BYTES, InventoryError, read_csv
+    from .reading import file_label, read_bytes
 
     path = Path(args.file)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_IMPORT_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"stones import: cannot read {path}: {exc.strerror}") from None
+    data = read_bytes(path, MAX_IMPORT_BYTES, what="a stones file (CSV)", advice="split the file",
+                      error=InventoryError)  # a FIFO or a device is refused before it is opened
     started = time.perf_counter()
     stones = read_csv(data, path.name)
     store, inventory = _stones()
@@ -155,7 +171,7 @@ def _cmd_stones_import(args: argparse.Namespace) -> int:
         inventory.import_stones(stones, path.name)
     finally:
         store.close()
-    print(f"imported {len(stones)} stones from {path.name} in {time.perf_counter() - started:.2f} s")
+    print(f"imported {len(stones)} stones from {file_label(path.name)} in {time.perf_counter() - started:.2f} s")
     return 0
 
 
@@ -397,8 +413,8 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"sheet: -o {out} must name a .pdf file")
-    write_atomically({out: spec_sheet(design)})
-    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB)")
+    write_atomically({out: spec_sheet(design, audience=args.audience, client=args.client)})
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB, the {args.audience}'s sheet)")
     return 0
 
 
@@ -437,9 +453,13 @@ def parser() -> argparse.ArgumentParser:
     exported.add_argument("--force", action="store_true", help="export even when the check finds a blocking problem")
     exported.set_defaults(run=_cmd_export)
 
-    sheet = commands.add_parser("sheet", help="write the spec sheet (PDF) for the workshop and the client")
+    sheet = commands.add_parser("sheet", help="write the spec sheet (PDF) for the store, the workshop or the client")
     sheet.add_argument("design", help="design JSON file, or - for standard input")
     sheet.add_argument("-o", "--output", required=True, help="PDF file to write")
+    sheet.add_argument("--for", dest="audience", choices=["client", "workshop", "store"], default="store",
+                       help="client: her piece and her price, nothing of the store's workings; workshop: every "
+                            "dimension and the check, no prices; store (the default): everything")
+    sheet.add_argument("--client", help="the client's name, under the title")
     sheet.set_defaults(run=_cmd_sheet)
 
     fitted = commands.add_parser("fit", help="changes that bring a design within a budget")
@@ -507,8 +527,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalogue.metals()  # a broken catalogue is one line, before any command
         return args.run(args)
     except ConfiguratorError as exc:
-        for line in str(exc).splitlines() or [""]:  # a refused file: one line a problem
-            print(f"error: {line}", file=sys.stderr)
+        # A refused file: one line a problem. Every line is escaped once more, the last line of defence: whatever a
+        # message carries from a file, no control character or terminal escape reaches the terminal.
+        for line in str(exc).splitlines() or [""]:
+            print(f"error: {_printable(line)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -516,5 +538,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
-        print(f"error: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+        print(f"error: internal error ({_printable(f'{type(exc).__name__}: {exc}')})", file=sys.stderr)
         return 3
+
+
+def _printable(line: str) -> str:
+    """A line for stderr: control, escape and invisible characters written as their escapes (`\x1b`, `\n`)."""
+    from .reading import one_line
+
+    return one_line(line, limit=2000)

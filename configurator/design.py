@@ -366,7 +366,7 @@ class Stone(Part):
             )
         if self.width_mm is not None:
             if self.width_mm > self.length_mm + 1e-9:
-                raise ValueError("width_mm: larger than length_mm; length is the longest dimension")
+                raise ValueError("width_mm: larger than the length; the length is the longest dimension")
             if self.shape in SQUARE_SHAPES and abs(self.width_mm - self.length_mm) > 0.05 * self.length_mm:
                 raise ValueError(f"width_mm: a {self.shape.value} stone has equal length and width")
             if self.length_mm > MAX_LENGTH_TO_WIDTH * self.width_mm + 1e-9:
@@ -378,7 +378,7 @@ class Stone(Part):
             shortest = shortest_length_mm(self.shape)
             raise ValueError(
                 f"length_mm: a {self.length_mm:g} mm {self.shape.value} is {self.outline_width_mm:.2f} mm wide by its "
-                f"usual proportion, under the 1 mm minimum; make it at least {shortest:.2f} mm long or give width_mm"
+                f"usual proportion, under the 1 mm minimum; make it at least {shortest:.2f} mm long or give its width"
             )
         if self.depth_mm is not None and self.depth_mm > self.outline_width_mm:
             raise ValueError("depth_mm: larger than the stone's width; no cut is that deep")
@@ -471,7 +471,7 @@ class Milgrain(Part):
     def _beads_apart(self) -> Milgrain:
         if self.pitch_mm is not None and self.pitch_mm <= self.bead_mm + 1e-9:
             raise ValueError(f"pitch_mm: beads {self.bead_mm:g} mm across {self.pitch_mm:g} mm apart would touch or "
-                             f"overlap; make pitch_mm at least {self.bead_mm + MILGRAIN_GAP_MM:.2f}")
+                             f"overlap; space them at least {self.bead_mm + MILGRAIN_GAP_MM:.2f} mm apart")
         return self
 
     @property
@@ -497,7 +497,7 @@ class Taper(Part):
     @model_validator(mode="after")
     def _something_tapers(self) -> Taper:
         if self.width_back_mm is None and self.thickness_back_mm is None:
-            raise ValueError("a taper needs width_back_mm or thickness_back_mm (or both)")
+            raise ValueError("a tapered shank needs a width or a thickness at the back (or both)")
         return self
 
 
@@ -866,7 +866,7 @@ class Design(Part):
         ):
             raise ValueError(
                 f"stone.length_mm: a {self.stone.length_mm:g} mm stone is larger than the {self.pendant.size_mm:g} mm "
-                "pendant it sits on; choose a smaller stone or a larger pendant (pendant.size_mm)"
+                "pendant it sits on; choose a smaller stone or a longer pendant"
             )
         if (
             self.piece is Piece.PENDANT

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from .design import Design
 from .errors import DesignError
+from .reading import read_bytes
 
 MAX_DOCUMENT_BYTES = 256 * 1024
 MAX_NESTING = 16
@@ -179,21 +180,11 @@ def loads_design(text: str | bytes, source: str | None = None) -> Design:
 def load_design(path: str | Path) -> Design:
     """Read a design JSON file; raises DesignError naming the file problem or the field.
 
-    The path comes from the caller (the command line's argument), never from a document."""
+    The path comes from the caller (the command line's argument), never from a document. It is read by
+    `reading.read_bytes`: a regular file only (a FIFO, a device or a folder is refused before it is opened, so
+    nothing waits on a pipe or reads /dev/zero for ever), at most one byte past MAX_DOCUMENT_BYTES."""
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise _DocumentError(f"{path.name}: larger than {MAX_DOCUMENT_BYTES // 1024} KiB, not a design file")
-        with path.open("rb") as stream:  # one byte past the limit: a file may grow after stat, or be a device
-            text = stream.read(MAX_DOCUMENT_BYTES + 1)
-    except FileNotFoundError:
-        raise DesignError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DesignError(f"{path}: is a directory, not a design file") from None
-    except OSError as exc:
-        raise DesignError(f"{path}: {exc.strerror}") from None
-    except ValueError:  # a NUL in the name
-        raise DesignError(f"{_one_line(repr(str(path)), 80)}: not a usable file name") from None
+    text = read_bytes(path, MAX_DOCUMENT_BYTES, what="a design file", error=DesignError)
     return loads_design(text, source=path.name)
 
 

@@ -241,7 +241,7 @@ def refusal(design: Design) -> str | None:
     if lacking:
         shown = ", ".join(f"U+{ord(char):04X}" for char in lacking[:5])
         return (f"engraving.text: the {engraving.font.value} font has no letter for {shown}; choose another font, "
-                "or leave the text to be engraved by hand (cut false)")
+                "or leave the text to be engraved by hand after casting")
     line = fonts.line(engraving.text, engraving.font, _VALIDATION_TOLERANCE, spacing(engraving))
     height = engraving.height_mm
     extent = (line.top - line.bottom) * height
@@ -270,16 +270,17 @@ def _ring_refusal(design: Design, line: fonts.Line, extent: float, lengths: np.n
             wanted = math.ceil((lowest * (line.top - line.bottom) + 2 * EDGE_MARGIN_MM) * 10 - 1e-9) / 10
             return (f"engraving.height_mm: this text in {lowest:g} mm letters stands {lowest * (line.top - line.bottom):.2f} "
                     f"mm across the band with its tallest and lowest letters; a {ring.width_mm:g} mm band takes "
-                    f"{max(room_across, 0):.2f} mm of it (make ring.width_mm at least {wanted:.1f})")
+                    f"{max(room_across, 0):.2f} mm of it (make the band at least {wanted:.1f} mm wide, or have it engraved "
+                    "by hand after casting)")
         return (f"engraving.height_mm: letters {engraving.height_mm:g} mm high stand {extent:.2f} mm across the band "
                 f"with the text's tallest and lowest letters; a {ring.width_mm:g} mm band takes {room_across:.2f} mm "
-                f"of it (make height_mm at most {tallest:.1f})")
+                f"of it (make the letters at most {tallest:.1f} mm high)")
     faces = ring_faces(ring)
     room = ring_room_mm(design, faces)
     low = math.degrees(kept_clear(design) + CLEAR_MM / faces.radius(engraving.place))
     if low >= 180.0:
         return ("engraving.cut: stones all round the band's top leave no room for a text to be cut (leave it to be "
-                "engraved by hand: cut false)")
+                "engraved by hand after casting)")
     if kept_clear(design) > 0 and room <= 0:
         return (f"engraving.position_deg: {engraving.position_deg:g} degrees is under what the band's top holds; "
                 f"the text goes between {math.ceil(low):.0f} and {math.floor(360 - low):.0f} degrees (180: the "

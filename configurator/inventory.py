@@ -17,10 +17,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic.fields import FieldInfo
 from sqlalchemy import and_, delete, or_, select, update
 
 from .design import (
@@ -35,8 +37,9 @@ from .design import (
     Shape,
     Stone,
 )
-from .errors import ConfiguratorError
-from .storage import StoneRow, Store, release_in, reserve_in
+from .errors import ConfiguratorError, DesignError
+from .reading import NumberError, decode_text, file_label, one_line, quoted, read_decimal_in
+from .storage import INVENTORY_SET_UP, FactRow, StoneRow, Store, claim_in, release_in, reserve_in
 
 if TYPE_CHECKING:
     from .price_table import PriceTable
@@ -115,19 +118,45 @@ def _word(choices: tuple[str, ...], abbreviations: dict[str, str]):
     return BeforeValidator(read)
 
 
-def _number(value: Any) -> Any:
-    """A number, or text that spells one (a CSV cell); never a boolean. Empty text is no number."""
+def _number(value: Any, info: ValidationInfo) -> Any:
+    """A number, or text that spells one as people type it (a CSV cell, `stones set price=4100,50`): read by
+    `reading.read_decimal_in` within the field's own bounds, so a decimal comma reads as a point ("4100,50" is
+    4100.50, not 410,050) and "6,440" as a length of 1-25 mm is 6.44, while "1,500" as a price (1.50 or 1,500) is
+    refused with words saying what to write; exponents, "nan" and "inf" are refused. Never a boolean; empty text is
+    no number."""
     if isinstance(value, bool):
         raise ValueError(f"must be a number, not {str(value).lower()}")
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if not text:
+        if not value.strip():
             return None
+        low, high = _bounds(info.field_name)
         try:
-            return float(text)
-        except ValueError:
-            raise ValueError(f"must be a number, not {value[:20]!r}") from None
+            return read_decimal_in(value, low, high)
+        except NumberError as exc:
+            raise ValueError(str(exc)) from None
     return value
+
+
+@cache
+def _bounds(field: str | None) -> tuple[float, float]:
+    """The bounds a LooseStone field declares (`Field(ge=1.0, le=25.0)`, also inside an optional field's type), so a
+    number's two readings are judged by the same limits that refuse it."""
+    low, high = -math.inf, math.inf
+    info = LooseStone.model_fields.get(field or "")
+    pending: list[Any] = [] if info is None else [*info.metadata, info.annotation]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, FieldInfo):
+            pending.extend(item.metadata)
+            continue
+        pending.extend(get_args(item))
+        for name in ("ge", "gt"):
+            if isinstance(getattr(item, name, None), int | float):
+                low = max(low, float(getattr(item, name)))
+        for name in ("le", "lt"):
+            if isinstance(getattr(item, name, None), int | float):
+                high = min(high, float(getattr(item, name)))
+    return low, high
 
 
 def _text(value: Any) -> Any:
@@ -209,7 +238,7 @@ class LooseStone(BaseModel):
         if self.certificate is not None and self.lab is None:
             raise ValueError("lab: a certificate number needs the lab that issued it")
         if self.width_mm > self.length_mm + 1e-9:
-            raise ValueError(f"width_mm: {self.width_mm:g} mm is more than length_mm {self.length_mm:g} mm; the "
+            raise ValueError(f"width_mm: {self.width_mm:g} mm is more than its length, {self.length_mm:g} mm; the "
                              "length is the longest dimension (a round's maximum diameter)")
         try:
             stone = self.design_stone()
@@ -322,30 +351,30 @@ def parse_stone(values: dict[str, Any]) -> LooseStone:
         return LooseStone.model_validate(cleaned)
     except ValidationError as exc:
         field, text = _field_problem(exc)
-        raise InventoryError(f"{field}: {text}" if field else text) from None
+        raise InventoryError(one_line(f"{field}: {text}" if field else text)) from None
 
 
 def read_csv(data: str | bytes, name: str = "the file") -> list[LooseStone]:
     """Every row of an inventory CSV, validated; InventoryError listing every bad row (up to MAX_REPORTED) with
     its row number, stock number and field, one a line, when any row is bad. The header names the columns (any
-    order; `COLUMNS`, of which `REQUIRED_COLUMNS` must be there)."""
+    order; `COLUMNS`, of which `REQUIRED_COLUMNS` must be there). A row's line is the line it starts on, as a
+    spreadsheet numbers it (the header is line 1); the file's name and every cell quoted in a message are escaped,
+    so no newline or terminal escape in them can forge a line of the report."""
+    name = file_label(name)
     if isinstance(data, bytes):
         if len(data) > MAX_IMPORT_BYTES:
             raise InventoryError(f"{name}: larger than {MAX_IMPORT_BYTES // 1_000_000} MB; split the file")
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InventoryError(f"{name}: not UTF-8 text") from None
+        data = decode_text(data, name, error=InventoryError)
     reader = csv.reader(io.StringIO(data.removeprefix("\ufeff"), newline=""))
     try:
         header = [cell.strip().lower() for cell in next(reader)]
     except StopIteration:
         raise InventoryError(f"{name}: empty; the first line names the columns: {', '.join(COLUMNS)}") from None
     except csv.Error as exc:
-        raise InventoryError(f"{name}: not CSV ({exc})") from None
+        raise InventoryError(f"{name}: not CSV ({one_line(str(exc), 80)})") from None
     unknown = [column for column in header if column not in COLUMNS]
     if unknown:
-        raise InventoryError(f"{name}: unknown column {unknown[0]!r}; the columns are: {', '.join(COLUMNS)}")
+        raise InventoryError(f"{name}: unknown column {quoted(unknown[0])}; the columns are: {', '.join(COLUMNS)}")
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise InventoryError(f"{name}: no column {', '.join(missing)}; required: {', '.join(REQUIRED_COLUMNS)}")
@@ -356,25 +385,27 @@ def read_csv(data: str | bytes, name: str = "the file") -> list[LooseStone]:
     problems: list[str] = []
     seen: dict[str, int] = {}
     row_number = 0
+    line = reader.line_num + 1  # where the next row starts (a quoted cell may run over several lines)
     try:
         for cells in reader:
+            start, line = line, reader.line_num + 1
             if not any(cell.strip() for cell in cells):
                 continue
             row_number += 1
             if row_number > MAX_IMPORT_ROWS:
                 raise InventoryError(f"{name}: more than {MAX_IMPORT_ROWS} stones; split the file")
-            label = f"row {row_number} (line {reader.line_num})"
+            label = f"row {row_number} (line {start})"
             if len(cells) != len(header):
                 problems.append(f"{label}: {len(cells)} cells where the header has {len(header)}")
                 continue
             values = dict(zip(header, cells, strict=True))
             stock = values.get("stock_number", "").strip()
             if stock:
-                label += f", stock number {stock[:32]}"
+                label += f", stock number {file_label(stock) if len(stock) <= 32 else quoted(stock, 32)}"
             try:
                 stone = parse_stone(values)
             except InventoryError as exc:
-                problems.append(f"{label}: {exc}")
+                problems.append(one_line(f"{label}: {exc}"))
                 continue
             if stone.stock_number in seen:
                 problems.append(f"{label}: stock_number: {stone.stock_number} is also row {seen[stone.stock_number]}")
@@ -382,7 +413,7 @@ def read_csv(data: str | bytes, name: str = "the file") -> list[LooseStone]:
             seen[stone.stock_number] = row_number
             stones.append(stone)
     except csv.Error as exc:
-        raise InventoryError(f"{name}: line {reader.line_num}: not CSV ({exc})") from None
+        raise InventoryError(f"{name}: line {reader.line_num}: not CSV ({one_line(str(exc), 80)})") from None
     if problems:
         raise RefusedFile(name, problems)
     if not stones:
@@ -394,7 +425,8 @@ class RefusedFile(InventoryError):
     """A file refused whole: `problems` names each bad row and field, one a line."""
 
     def __init__(self, name: str, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
+        self.problems = [one_line(problem) for problem in problems]  # one line each, whatever a cell held
+        name = file_label(name)
         shown = self.problems[:MAX_REPORTED]
         more = len(self.problems) - len(shown)
         lines = [f"{name}: {problem}" for problem in shown]
@@ -500,7 +532,14 @@ class Inventory:
             rows = [StoneRow(**_columns(stone), status="available", added_at=now, updated_at=now) for stone in stones]
             s.add_all(rows)
             s.flush()
+            claim_in(s, INVENTORY_SET_UP, f"{now.isoformat()} from {source}")
             return [_record(row, now) for row in rows]
+
+    def set_up(self) -> bool:
+        """Whether stones ever came into this inventory (the sample or the store's own)."""
+        with self.store._transaction() as s:
+            return s.get(FactRow, INVENTORY_SET_UP) is not None or s.scalar(select(StoneRow.stock_number)
+                                                                             .limit(1)) is not None
 
     def get(self, stock_number: str) -> StockStone:
         """The stone `stock_number`; InventoryError if there is none."""
@@ -712,13 +751,110 @@ def grade_set(text: str) -> frozenset[str]:
 
 def with_stock_stone(design: Design, stone: LooseStone) -> Design:
     """`design` with `stone` as its centre stone: its shape, cut, material, measured size, grades and stock number
-    (the setting and everything else kept); DesignError naming the field when the piece cannot take it."""
+    (the setting and everything else kept; side stones keep their share of the centre's length, as when a client
+    resizes the centre); DesignError naming the field when the piece cannot take it."""
     from .documents import parse_design
 
     doc = design.to_dict()
     doc["stone"] = stone.design_stone().model_dump(mode="json", exclude_none=True)
     doc["schema_version"] = 2
+    if design.stone is not None and isinstance(doc.get("side_stones"), dict):
+        _keep_side_share(doc["side_stones"]["stone"], design.stone.length_mm, stone.length_mm)
     return parse_design(doc)
+
+
+def _keep_side_share(side: dict[str, Any], before_mm: float, after_mm: float) -> None:
+    """Side stones flanking a centre that went from `before_mm` to `after_mm` long keep their share of its length
+    (within the document's 30-100 %), at least 1 mm and long enough for their shape to be 1 mm wide."""
+    from .design import SIDE_SHARE_RANGE, shortest_length_mm
+
+    if abs(before_mm - after_mm) < 1e-9:
+        return
+    low, high = SIDE_SHARE_RANGE
+    share = min(high, max(low, float(side["length_mm"]) / before_mm))
+    shortest = shortest_length_mm(Shape(side.get("shape", "round")))
+    length = round(max(1.0, shortest, min(share * after_mm, high * after_mm)), 2)
+    if side.get("width_mm") is not None:
+        side["width_mm"] = round(min(float(side["width_mm"]) * length / float(side["length_mm"]), length), 2)
+    side["length_mm"] = length
+
+
+STONE_FIELDS = ("shape", "cut", "material", "length_mm", "width_mm", "depth_mm", "color", "clarity")
+
+
+def _as_written(stone: Stone, field: str) -> str:
+    value = getattr(stone, field)
+    if value is None:
+        return "not given"
+    if isinstance(value, float):
+        return f"{value:g} mm"
+    return str(value)
+
+
+def record_differences(stone: Stone, record: LooseStone) -> list[str]:
+    """How a design's stone differs from the record of the store's stone it names, in words ("9 mm long where the
+    stone measures 4.48 mm", "colour D where the stone is J"); empty when it is the stone."""
+    recorded = record.design_stone()
+    words = {"shape": "shape", "cut": "cut", "material": "material", "length_mm": "length", "width_mm": "width",
+             "depth_mm": "depth", "color": "colour", "clarity": "clarity"}
+    return [f"{words[field]} {_as_written(stone, field)} where the stone's is {_as_written(recorded, field)}"
+            for field in STONE_FIELDS if getattr(stone, field) != getattr(recorded, field)]
+
+
+def is_its_record(stone: Stone, record: LooseStone) -> bool:
+    """Whether a design's stone is the stone its stock number names: the record's shape, cut, material, measured
+    size and grades, and not the client's own."""
+    return stone.stock_number == record.stock_number and not stone.client_supplied and not record_differences(
+        stone, record)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A design brought to the record of its store's stone: the design as it is built, checked, quoted and saved,
+    the record (None for a design without a stone of the store's) and what the document said otherwise, in words."""
+
+    design: Design
+    record: LooseStone | None = None
+    corrected: tuple[str, ...] = ()
+
+    @property
+    def note(self) -> str | None:
+        """One line for a person when the document had to be brought to the record, else None."""
+        if not self.corrected:
+            return None
+        stone = self.record
+        return (f"Our stone {stone.stock_number} is a {stone.carat:.2f} ct {stone.shape.value} "
+                f"{catalogue_name(stone.material)} {stone.color} {stone.clarity}, {stone.measurements}, and the design "
+                f"is made, checked and priced with it as recorded (the design said {'; '.join(self.corrected)})")
+
+
+def catalogue_name(material: str) -> str:
+    from . import catalogue
+
+    return catalogue.gemstone(material).name
+
+
+def to_record(design: Design, inventory: Inventory | None = None) -> Recorded:
+    """`design` with its centre stone of the store's brought to that stone's record (its measured size and grades: a
+    document, a link or a file saying otherwise is corrected, never believed). InventoryError naming
+    `stone.stock_number` when the inventory has no such stone; DesignError naming it when the piece cannot take the
+    stone as it really is."""
+    stone = design.stone
+    if stone is None or stone.stock_number is None:
+        return Recorded(design)
+    record = (inventory or default_inventory()).find(stone.stock_number)
+    if record is None:
+        raise InventoryError(f"stone.stock_number: {stone.stock_number} is not in the store's inventory "
+                             "(choose another stone)")
+    differences = record_differences(stone, record.stone)
+    if not differences:
+        return Recorded(design, record.stone)
+    try:
+        corrected = with_stock_stone(design, record.stone)
+    except DesignError as exc:
+        raise DesignError(f"stone.stock_number: our stone {stone.stock_number} is {record.stone.described}, which "
+                          f"this piece cannot take as it is ({exc})") from None
+    return Recorded(corrected, record.stone, tuple(differences))
 
 
 def without_stock_number(doc: dict[str, Any]) -> dict[str, Any]:
@@ -732,18 +868,20 @@ SAMPLE_CSV = Path(__file__).resolve().parent.parent / "assets" / "sample-stones.
 
 
 def open_store_with_sample() -> Store:
-    """The store of the database in force. A new embedded database (no DATABASE_URL, no file yet: a first start) is
-    stocked with the sample inventory, so a demo shows a selection; CONFIGURATOR_SAMPLE_STONES=0 leaves it empty. A
-    store's own database, and an embedded one that already exists, are never touched."""
-    from .storage import Store, new_embedded_database
+    """The store of the database in force. The embedded database (no DATABASE_URL) whose inventory was never set up
+    is stocked with the sample inventory, so a demo shows a selection, whichever command or app opened the database
+    first; CONFIGURATOR_SAMPLE_STONES=0 leaves it empty. A store's own database, and an inventory set up before
+    (the sample, or a store's own stones imported, even if all were removed since), are never touched."""
+    from .storage import Store, embedded_database
 
-    stock = new_embedded_database() and os.environ.get("CONFIGURATOR_SAMPLE_STONES", "1").strip() != "0"
     store = Store.open()
-    if stock:
-        try:
-            Inventory(store).import_stones(read_csv(SAMPLE_CSV.read_bytes(), SAMPLE_CSV.name), SAMPLE_CSV.name)
-        except RefusedFile:
-            pass  # another process stocked it at the same moment
+    if embedded_database() and os.environ.get("CONFIGURATOR_SAMPLE_STONES", "1").strip() != "0":
+        inventory = Inventory(store)
+        if not inventory.set_up():
+            try:
+                inventory.import_stones(read_csv(SAMPLE_CSV.read_bytes(), SAMPLE_CSV.name), SAMPLE_CSV.name)
+            except RefusedFile:
+                pass  # another process stocked it at the same moment
     return store
 
 
@@ -763,7 +901,17 @@ def stock_for(design: Design, inventory: Inventory | None = None) -> LooseStone 
     if record is None:
         raise InventoryError(f"stone.stock_number: {design.stone.stock_number} is not in the store's inventory "
                              "(choose another stone)")
+    refuse_unlike_record(design.stone, record.stone)
     return record.stone
+
+
+def refuse_unlike_record(stone: Stone, record: LooseStone) -> None:
+    """InventoryError naming `stone.stock_number` when a design's stone is not what its record says (a document
+    not brought to its record by `to_record` is never priced, checked or saved as that stone)."""
+    differences = record_differences(stone, record)
+    if differences:
+        raise InventoryError(f"stone.stock_number: the design's stone is not our stone {record.stock_number} as "
+                             f"recorded ({'; '.join(differences)}); open it again to bring it to the record")
 
 
 def _grade_step(scale: Sequence[str], one: str, other: str) -> int:

@@ -1,4 +1,5 @@
-"""Store passwords: PBKDF2-SHA256 hashes (`pbkdf2_sha256$iterations$salt$hash`), checked in constant time."""
+"""Store passwords: PBKDF2-SHA256 hashes (`pbkdf2_sha256$iterations$salt$hash`), checked in constant time, and the
+throttle that slows guessing (of the password, or of a saved design's access code) per session and per address."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
+from typing import NamedTuple
 
 ITERATIONS = 240_000
 
@@ -49,12 +52,26 @@ def wait_after(failures: int) -> float:
     return min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** (failures - FREE_ATTEMPTS))
 
 
-class PasswordGuard:
-    """Slows guessing down, per visitor and over the whole server: after a few wrong passwords every attempt must
-    wait, twice as long each time (the longer of the visitor's own wait and the server's). A right password
-    clears the visitor's count. `clock` (seconds, monotonic) is injectable for tests."""
+class Attempt(NamedTuple):
+    """How an attempt went: whether it opened, whether the secret was checked at all (not while a wait runs), and
+    the seconds to wait before the next try."""
 
-    def __init__(self, clock=None) -> None:
+    ok: bool
+    checked: bool
+    wait_s: float
+
+
+class Throttle:
+    """Slows guessing down per client: each key (a browser session, an address) counts its own wrong tries in a row,
+    and after a few every further try must wait, twice as long each time; a try waits for the longest wait among
+    its keys. Nothing is counted over the whole server, so guessing from one address slows that address, never staff
+    at another. While a wait runs the secret is not even checked (the person is told to wait, not that it was
+    wrong); once it is over, a right secret opens at once and clears its keys' counts. `clock` (seconds, monotonic)
+    is injectable for tests. Safe to share between threads; keys idle for twice the longest wait are forgotten."""
+
+    MAX_KEYS = 20_000
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         import threading
         import time
 
@@ -62,35 +79,47 @@ class PasswordGuard:
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}
         self._last: dict[str, float] = {}
-        self._overall_failures = 0
-        self._overall_last = float("-inf")
 
-    def wait_s(self, visitor: str) -> float:
-        """Seconds `visitor` must still wait before trying again (0: may try now)."""
+    def wait_s(self, *keys: str) -> float:
+        """Seconds a try from `keys` must still wait (0: it may try now)."""
         now = self.clock()
         with self._lock:
-            own = self._last.get(visitor, float("-inf")) + wait_after(self._failures.get(visitor, 0)) - now
-            # The server's count is over every visitor: ten times as many free attempts before it slows all.
-            overall = self._overall_last + wait_after(self._overall_failures // 10) - now
-        return max(0.0, own, overall)
+            return max([0.0, *(self._last.get(key, float("-inf")) + wait_after(self._failures.get(key, 0)) - now
+                               for key in keys)])
 
-    def attempt(self, visitor: str, password: str, stored: str | None) -> tuple[bool, float]:
-        """Check `password` unless `visitor` must wait: (unlocked, seconds to wait before the next try)."""
-        waiting = self.wait_s(visitor)
+    def attempt(self, check: Callable[[], bool], *keys: str) -> Attempt:
+        """Run `check` (is the secret right?) unless a wait runs for any of `keys`."""
+        waiting = self.wait_s(*keys)
         if waiting > 0:
-            return False, waiting
-        if verify_password(password, stored):
+            return Attempt(False, False, waiting)
+        if check():
             with self._lock:
-                self._failures.pop(visitor, None)
-                self._last.pop(visitor, None)
-            return True, 0.0
+                for key in keys:
+                    self._failures.pop(key, None)
+                    self._last.pop(key, None)
+            return Attempt(True, True, 0.0)
         now = self.clock()
         with self._lock:
-            self._failures[visitor] = self._failures.get(visitor, 0) + 1
-            self._last[visitor] = now
-            self._overall_failures += 1
-            self._overall_last = now
-        return False, self.wait_s(visitor)
+            self._forget_old(now)
+            for key in keys:
+                self._failures[key] = self._failures.get(key, 0) + 1
+                self._last[key] = now
+        return Attempt(False, True, self.wait_s(*keys))
+
+    def _forget_old(self, now: float) -> None:
+        if len(self._last) < self.MAX_KEYS:
+            return
+        for key, last in list(self._last.items()):
+            if now - last > 2 * LONGEST_WAIT_S:
+                self._last.pop(key, None)
+                self._failures.pop(key, None)
+
+
+class PasswordGuard(Throttle):
+    """The store password's throttle: `attempt(password, stored, session, address)`."""
+
+    def attempt(self, password: str, stored: str | None, *keys: str) -> Attempt:  # type: ignore[override]
+        return super().attempt(lambda: verify_password(password, stored), *keys)
 
 
 def idle_too_long(last_active: float | None, now: float) -> bool:

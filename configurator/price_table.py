@@ -3,31 +3,50 @@
 Read from `assets/prices.toml` with the diamond grid `diamond_prices.csv` and coloured stones `gem_prices.csv`; a
 store's own table lives in `data/prices.toml` (or wherever CONFIGURATOR_PRICES points) and is edited through
 `update_price_table`, which dates every edit. Every price is bounded: no infinity, no negative, no true for 1.
+
+The files are a store's to edit by hand, so they are read as untrusted text (`reading`: a regular file within a size
+bound, UTF-8) and validated row by row and cell by cell: a grid's columns are its own, every cell a known grade or
+stone and a price above 0, no cell priced twice, the table not dated more than a year ahead. A refusal is one line
+naming the file, the line as a spreadsheet numbers it (the header is line 1) and the column, with the cell's text
+quoted and escaped. A table kept in the database is validated the same way when it is stored and when it is read.
+
+The table in force (`current_price_table`) is read again whenever its files (or the database's newest edit) change;
+a new table that is refused leaves the last good one of the same source in force in this process, and
+`price_table_problem` says why, so the design page keeps quoting while staff see what to mend.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import os
 import threading
 import tomllib
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import catalogue
 from .catalogue import ASSETS
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES, Stone
-from .errors import CatalogueError
-
-if TYPE_CHECKING:
-    pass
+from .errors import CatalogueError, ConfiguratorError
+from .reading import NumberError, file_label, one_line, quoted, read_decimal, read_text
 
 PRICE_TABLE = ASSETS / "prices.toml"
 STORE_PRICE_TABLE = ASSETS.parent / "data" / "prices.toml"
+
+
+def store_price_table() -> Path:
+    """The store's own table file: `prices.toml` in CONFIGURATOR_DATA_DIR when set (the tests' own folder), else
+    `<repo>/data/prices.toml`."""
+    folder = os.environ.get("CONFIGURATOR_DATA_DIR", "").strip()
+    return Path(folder) / "prices.toml" if folder else STORE_PRICE_TABLE
 GRID_COLORS = DIAMOND_COLORS[: DIAMOND_COLORS.index("K") + 1]  # D-K
 GRID_CLARITIES = DIAMOND_CLARITIES[: DIAMOND_CLARITIES.index("I2") + 1]  # FL-I2
 BELOW_GRID_COLOR_STEP = 0.85  # each colour grade below K
@@ -41,18 +60,78 @@ METAL_GRAM_MAX = 10_000.0  # an alloy's or a fine metal's price per gram
 DIAMOND_CARAT_MAX = 5_000_000.0  # per carat, the grid's largest stones
 GEM_CARAT_MAX = 1_000_000.0
 CARAT_BAND_MAX = 100.0
+SIZE_EXPONENT_MAX = 2.0
+# A table is dated the day its figures were set: a date further ahead than this is a typing slip (9999-12-31) that
+# would sort it after every real edit.
+DATE_AHEAD_DAYS = 366
+MAX_TABLE_BYTES = 256 * 1024  # the TOML: about 3 KB
+MAX_GRID_BYTES = 2 * 1024 * 1024  # a grid: the diamond grid of 10 bands is about 25 KB
+DIAMOND_GRID = "diamond_prices.csv"
+GEM_GRID = "gem_prices.csv"
 
 
 def _number(value: Any) -> Any:
-    """A number, or text that spells one (the CSV grids); never a boolean."""
+    """A number, or text that spells one (a CSV grid's cell, as `reading.read_decimal` reads it: "4100,50" too, never
+    "1e3" or "nan"); never a boolean."""
     if isinstance(value, bool):
         raise ValueError(f"must be a number, not {str(value).lower()}")
     if isinstance(value, str):
         try:
-            return float(value)
-        except ValueError:
-            raise ValueError(f"must be a number, not {value[:20]!r}") from None
+            return read_decimal(value)
+        except NumberError as exc:
+            raise ValueError(str(exc)) from None
     return value
+
+
+def _as_given(value: Any) -> str:
+    """A cell's value as a message quotes it: the text as written, a number as a number."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return quoted(f"{value:g}")
+    return quoted(value.strip() if isinstance(value, str) else value)
+
+
+def _figure(high: float, words: str, low: float = 0.0, above: bool = True) -> BeforeValidator:
+    """A grid's number: above `low` (or from it, `above=False`) up to `high`; refused as "'0' is not `words`"."""
+
+    def read(value: Any) -> float:
+        number = _number(value)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise ValueError(f"must be a number, not {type(number).__name__}")
+        if not (math.isfinite(number) and (number > low if above else number >= low) and number <= high):
+            raise ValueError(f"{_as_given(value)} is not {words}")
+        return float(number)
+
+    return BeforeValidator(read)
+
+
+def _grade(scale: tuple[str, ...], words: str, upper: bool) -> BeforeValidator:
+    """A grid's grade, as written in any case with spaces around; refused as "'XX' is not `words`"."""
+
+    def read(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"must be text, not {type(value).__name__}")
+        grade = value.strip().upper() if upper else value.strip().lower()
+        if grade not in scale:
+            raise ValueError(f"{_as_given(value)} is not {words}")
+        return grade
+
+    return BeforeValidator(read)
+
+
+def _coloured_stone(value: Any) -> str:
+    """A coloured stone of the catalogue (the diamond grid prices diamonds, natural and lab-grown)."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be text, not {type(value).__name__}")
+    material = value.strip().lower()
+    gem = catalogue.gemstones().get(material)
+    if gem is None:
+        names = [key for key, stone in catalogue.gemstones().items() if not stone.is_diamond]
+        raise ValueError(f"{_as_given(value)} is not a coloured stone of the catalogue; choose one of: "
+                         f"{', '.join(names)}")
+    if gem.is_diamond:
+        raise ValueError(f"{_as_given(value)} is priced by the diamond grid ({DIAMOND_GRID}), not among the "
+                         "coloured stones")
+    return material
 
 
 def _bounded(high: float, low: float = 0.0, above: bool = False, default: Any = ...) -> Any:
@@ -111,19 +190,63 @@ class Labour(Strict):
 
 
 class DiamondCell(Strict):
-    carat_from: Number = _bounded(CARAT_BAND_MAX)
-    carat_to: Number = _bounded(CARAT_BAND_MAX, above=True)
-    color: str
-    clarity: str
-    per_carat: Number = _bounded(DIAMOND_CARAT_MAX)
+    """One price of the diamond grid: per carat, for stones from `carat_from` (inclusive) to `carat_to` of one
+    colour (D-K) and clarity (FL-I2)."""
+
+    carat_from: Annotated[float, _figure(CARAT_BAND_MAX, f"a carat weight from 0 to {CARAT_BAND_MAX:g}",
+                                         above=False)]
+    carat_to: Annotated[float, _figure(CARAT_BAND_MAX, f"a carat weight above 0, up to {CARAT_BAND_MAX:g}")]
+    color: Annotated[str, _grade(GRID_COLORS, "a diamond colour of the grid (D-K)", upper=True)]
+    clarity: Annotated[str, _grade(GRID_CLARITIES, f"a diamond clarity of the grid ({', '.join(GRID_CLARITIES)})",
+                                   upper=True)]
+    per_carat: Annotated[float, _figure(DIAMOND_CARAT_MAX, "a price: diamonds are priced above 0, up to "
+                                                           f"{DIAMOND_CARAT_MAX:,.0f} per carat")]
+
+    @model_validator(mode="after")
+    def _a_band(self) -> DiamondCell:
+        if self.carat_to <= self.carat_from:
+            raise ValueError(f"carat_to: {self.carat_to:g} ct is not above carat_from {self.carat_from:g} ct; a band "
+                             "runs from its lower weight up to its upper")
+        return self
+
+    @property
+    def key(self) -> tuple[float, float, str, str]:
+        return self.carat_from, self.carat_to, self.color, self.clarity
+
+    @property
+    def described(self) -> str:
+        return f"{self.carat_from:g}-{self.carat_to:g} ct {self.color} {self.clarity}"
 
 
 class GemPrice(Strict):
-    material: str
-    color: str
-    clarity: str
-    per_carat_at_1ct: Number = _bounded(GEM_CARAT_MAX)
-    size_exponent: Number = Field(ge=0, le=2, allow_inf_nan=False)
+    """A coloured stone's price per carat at 1 ct, by colour and quality; `size_exponent` says how it grows with the
+    weight (price per carat = per_carat_at_1ct x carat ** size_exponent)."""
+
+    material: Annotated[str, BeforeValidator(_coloured_stone)]
+    color: Annotated[str, BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value)]
+    clarity: Annotated[str, _grade(STONE_CLARITIES, "a coloured stone's clarity; choose one of: "
+                                                    f"{', '.join(STONE_CLARITIES)}", upper=False)]
+    per_carat_at_1ct: Annotated[float, _figure(GEM_CARAT_MAX, "a price: gems are priced above 0, up to "
+                                                              f"{GEM_CARAT_MAX:,.0f} per carat at 1 ct")]
+    size_exponent: Annotated[float, _figure(SIZE_EXPONENT_MAX, f"a size exponent from 0 to {SIZE_EXPONENT_MAX:g} "
+                                                               "(how the price per carat grows with the weight)",
+                                            above=False)]
+
+    @model_validator(mode="after")
+    def _its_colour(self) -> GemPrice:
+        colors = catalogue.gemstone(self.material).colors
+        if self.color not in colors:
+            raise ValueError(f"color: {quoted(self.color)} is not a colour of {self.material}; choose one of: "
+                             f"{', '.join(colors)}")
+        return self
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.material, self.color, self.clarity
+
+    @property
+    def described(self) -> str:
+        return f"{self.material} {self.color} {self.clarity}"
 
 
 class PriceTable(Strict):
@@ -141,17 +264,36 @@ class PriceTable(Strict):
     # How long a stone of the store's stays reserved for a design saved for a client (tables written before the
     # store's stones lack the key: a week).
     stone_hold_days: Number = _bounded(90.0, 1.0, default=7.0)
-    melee_per_carat: Number = _bounded(GEM_CARAT_MAX)
+    # How long a client's own save holds a stone of the store's (she left a phone or e-mail; one stone at a time);
+    # tables written before lack the key: a day.
+    visitor_hold_hours: Number = _bounded(168.0, 1.0, default=24.0)
+    melee_per_carat: Number = _bounded(GEM_CARAT_MAX, above=True)
     fine_metal_per_gram: dict[str, Number]
     metal_per_gram: dict[str, Number]
     labour: Labour
     diamonds: tuple[DiamondCell, ...]
     gems: tuple[GemPrice, ...]
 
+    @field_validator("date")
+    @classmethod
+    def _not_ahead(cls, value: dt.date) -> dt.date:
+        today = dt.date.today()
+        if value > today + dt.timedelta(days=DATE_AHEAD_DAYS):
+            raise ValueError(f"{value.isoformat()} is more than a year ahead (today is {today.isoformat()}); write the "
+                             "day the figures were set")
+        return value
+
     @model_validator(mode="after")
     def _complete(self) -> PriceTable:
         _complete_prices("metal_per_gram", self.metal_per_gram, list(catalogue.metals()))
         _complete_prices("fine_metal_per_gram", self.fine_metal_per_gram, list(FINE_METALS))
+        for kind, cells in (("diamonds", self.diamonds), ("gems", self.gems)):
+            first: dict[tuple, int] = {}
+            for row, cell in enumerate(cells, start=1):
+                if cell.key in first:
+                    raise ValueError(f"{kind}: {cell.described} is priced twice (rows {first[cell.key]} and {row}); "
+                                     "keep one of them")
+                first[cell.key] = row
         bands = sorted({(cell.carat_from, cell.carat_to) for cell in self.diamonds})
         if not bands or bands[0][0] != 0:
             raise ValueError("diamonds: the grid must start at 0 ct")
@@ -159,11 +301,11 @@ class PriceTable(Strict):
             if high != next_low:
                 raise ValueError(f"diamonds: carat bands must meet: {low}-{high} is followed by {next_low}")
         cells = {(cell.carat_from, cell.color, cell.clarity) for cell in self.diamonds}
-        for low, _ in bands:
+        for low, high in bands:
             for color in GRID_COLORS:
                 for clarity in GRID_CLARITIES:
                     if (low, color, clarity) not in cells:
-                        raise ValueError(f"diamonds: no price for {low:g} ct {color} {clarity}")
+                        raise ValueError(f"diamonds: no price for {low:g}-{high:g} ct {color} {clarity}; add it")
         gems = {(gem.material, gem.color, gem.clarity) for gem in self.gems}
         for material, gem in catalogue.gemstones().items():
             if gem.is_diamond:
@@ -171,7 +313,7 @@ class PriceTable(Strict):
             for color in gem.colors:
                 for clarity in STONE_CLARITIES:
                     if (material, color, clarity) not in gems:
-                        raise ValueError(f"gems: no price for {material} {color} {clarity}")
+                        raise ValueError(f"gems: no price for {material} {color} {clarity}; add it")
         return self
 
     def diamond_per_carat(self, carat: float, color: str, clarity: str) -> float:
@@ -213,55 +355,146 @@ def _complete_prices(kind: str, prices: dict[str, float], ids: list[str]) -> Non
         raise ValueError(f"{kind}: no price for {', '.join(missing)}")
     for item, price in prices.items():
         if item not in ids:
-            raise ValueError(f"{kind}.{item}: not in the catalogue")
+            raise ValueError(f"{kind}.{file_label(item)}: not in the catalogue")
         if not (isinstance(price, int | float) and not isinstance(price, bool) and math.isfinite(price)
-                and 0 <= price <= METAL_GRAM_MAX):
-            raise ValueError(f"{kind}.{item}: a price per gram is a number from 0 to {METAL_GRAM_MAX:,.0f}, "
-                             f"not {price!r}")
+                and 0 < price <= METAL_GRAM_MAX):
+            raise ValueError(f"{kind}.{item}: a price per gram is a number from 0 to {METAL_GRAM_MAX:,.0f} (0 "
+                             f"itself excluded: metal is never free), not {_as_given(price)}")
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
+GRIDS: dict[str, tuple[str, type[DiamondCell] | type[GemPrice]]] = {
+    "diamonds": (DIAMOND_GRID, DiamondCell),
+    "gems": (GEM_GRID, GemPrice),
+}
+
+
+def _cell_problem(exc: ValidationError) -> tuple[str, str]:
+    """The column and the words of a row's first problem (a row's own check names its column first: "color: ...")."""
+    error = exc.errors(include_url=False)[0]
+    column = ".".join(str(part) for part in error["loc"])
+    text = str(error["msg"]).removeprefix("Value error, ")
+    if not column:
+        named, sep, rest = text.partition(": ")
+        if sep and named.isidentifier():
+            column, text = named, rest
+    if error["type"] == "missing":
+        text = "required; this cell may not be empty"
+    return column, text
+
+
+def read_grid(path: Path, model: type[DiamondCell] | type[GemPrice]) -> tuple[Any, ...]:
+    """The cells of a price grid file (CSV: a header naming the model's columns, in any order, then one cell a line),
+    each validated as `model`; CatalogueError on the first problem, in one line naming the file, the line as a
+    spreadsheet numbers it (the header is line 1) and the column: `diamond_prices.csv: line 14, column color:
+    '<img src=x>' is not a diamond colour of the grid (D-K)`. Empty lines are skipped; a cell priced twice is
+    refused naming both lines."""
+    name = file_label(path.name)
+    text = read_text(path, MAX_GRID_BYTES, what="a price grid (CSV)", error=CatalogueError)
+    columns = tuple(model.model_fields)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    cells: list[Any] = []
+    first: dict[tuple, int] = {}
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-    except OSError as exc:
-        raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
+        written = next(reader, None)
+        if written is None:
+            raise CatalogueError(f"{name}: empty; line 1 names the columns: {', '.join(columns)}")
+        header = [cell.strip().lower() for cell in written]
+        for cell, column in zip(written, header, strict=True):
+            if column not in columns:
+                raise CatalogueError(f"{name}: line 1, column {quoted(cell.strip())}: not a column of this grid; the "
+                                     f"columns are: {', '.join(columns)}")
+            if header.count(column) > 1:
+                raise CatalogueError(f"{name}: line 1, column {column}: named twice")
+        missing = [column for column in columns if column not in header]
+        if missing:
+            raise CatalogueError(f"{name}: line 1: no column {missing[0]}; the columns are: {', '.join(columns)}")
+        line = reader.line_num + 1  # where the next row starts (a quoted cell may run over several lines)
+        for row in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            where = f"{name}: line {start}"
+            if len(row) != len(header):
+                raise CatalogueError(f"{where}: {len(row)} cells where the header has {len(header)}")
+            try:
+                cell = model.model_validate(dict(zip(header, row, strict=True)))
+            except ValidationError as exc:
+                column, words = _cell_problem(exc)
+                raise CatalogueError(one_line(f"{where}, column {column}: {words}" if column else f"{where}: {words}")
+                                     ) from None
+            if cell.key in first:
+                key_columns = ", ".join(columns[:4] if model is DiamondCell else columns[:3])
+                raise CatalogueError(f"{where}, columns {key_columns}: {cell.described} is priced twice (line "
+                                     f"{first[cell.key]} too); keep one of the two lines")
+            first[cell.key] = start
+            cells.append(cell)
+    except csv.Error as exc:
+        raise CatalogueError(f"{name}: line {reader.line_num}: not CSV ({one_line(str(exc), 80)})") from None
+    return tuple(cells)
 
 
 def _grid_file(table_path: Path, name: str) -> Path:
-    """A grid beside the table if the store keeps its own, else the shipped one."""
+    """A grid beside the table if the store keeps its own, else the shipped one (anything there, even a folder or a
+    file that cannot be read, is the store's: it is refused by name rather than passed over)."""
     beside = table_path.parent / name
-    return beside if beside.exists() else ASSETS / name
+    try:
+        os.lstat(beside)
+    except (FileNotFoundError, NotADirectoryError):
+        return ASSETS / name
+    except (OSError, ValueError):
+        return beside
+    return beside
+
+
+def _location(part: Any) -> str:
+    """One part of a field's place: a row counted from 1, a key as written (escaped and quoted when unusual)."""
+    if isinstance(part, int):
+        return f"row {part + 1}"
+    return file_label(str(part)) if len(str(part)) <= 40 else quoted(part)
 
 
 def _field_message(exc: ValidationError) -> str:
+    """The first problem in one line: `markup: ...`, `diamonds row 14, color: '<img>' is not ...`."""
     error = exc.errors(include_url=False)[0]
-    field = ".".join(str(part) for part in error["loc"])
+    field, after_row = "", False
+    for part in error["loc"]:
+        joint = " " if isinstance(part, int) else ", " if after_row else "." if field else ""
+        field, after_row = field + joint + _location(part), isinstance(part, int)
     text = str(error["msg"]).removeprefix("Value error, ")
-    return f"{field}: {text}" if field else text
+    named, sep, rest = text.partition(": ")
+    if sep and named.isidentifier() and field:  # a row's own check names its column: "color: ..."
+        field, text = f"{field}, {named}", rest
+    return one_line(f"{field}: {text}" if field else text)
 
 
 def read_price_table(path: Path) -> dict[str, Any]:
-    """The raw contents of a price table file (TOML), without its grids."""
+    """The raw contents of a price table file (TOML), without its grids; CatalogueError naming the file when it
+    cannot be read (not a regular file, over MAX_TABLE_BYTES, not UTF-8 text) or is not TOML."""
+    text = read_text(path, MAX_TABLE_BYTES, what="a price table (TOML)", error=CatalogueError)
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{Path(path).name}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise CatalogueError(f"{Path(path).name}: not UTF-8 text") from None
+        raise CatalogueError(f"{file_label(Path(path).name)}: not valid TOML: {one_line(str(exc))}") from None
+    except RecursionError:
+        raise CatalogueError(f"{file_label(Path(path).name)}: not valid TOML: nested too deeply") from None
 
 
 def parse_price_table(data: dict[str, Any], path: Path = PRICE_TABLE) -> PriceTable:
-    """Validate a price table's contents with the grids that go with it; raises CatalogueError naming the field."""
+    """Validate a price table's contents with the grids that go with it (read from the files beside `path`, else the
+    shipped ones, unless `data` carries them); raises CatalogueError naming the file and the field, or the grid's
+    file, line and column."""
     data = dict(data)
-    data.setdefault("diamonds", _read_rows(_grid_file(Path(path), "diamond_prices.csv")))
-    data.setdefault("gems", _read_rows(_grid_file(Path(path), "gem_prices.csv")))
+    read_from: dict[str, Path] = {}
+    for key, (grid, model) in GRIDS.items():
+        if key not in data:
+            read_from[key] = _grid_file(Path(path), grid)
+            data[key] = read_grid(read_from[key], model)
     try:
         return PriceTable.model_validate(data)
     except ValidationError as exc:
-        raise CatalogueError(f"{Path(path).name}: {_field_message(exc)}") from None
+        message = _field_message(exc)
+        grid = next((source for key, source in read_from.items() if message.startswith(f"{key}: ")), None)
+        raise CatalogueError(f"{file_label((grid or Path(path)).name)}: {message}") from None
 
 
 def load_price_table(path: Path = PRICE_TABLE) -> PriceTable:
@@ -274,7 +507,7 @@ def price_table_path() -> Path:
     chosen = os.environ.get("CONFIGURATOR_PRICES")
     if chosen:
         return Path(chosen)
-    return STORE_PRICE_TABLE if STORE_PRICE_TABLE.exists() else PRICE_TABLE
+    return store_price_table() if store_price_table().exists() else PRICE_TABLE
 
 
 def prices_database() -> str | None:
@@ -287,52 +520,127 @@ def prices_database() -> str | None:
     return database_url() if os.environ.get("DATABASE_URL", "").strip() else None
 
 
-_loaded: dict[tuple[str, int], PriceTable] = {}
-_loaded_lock = threading.Lock()
+@dataclass
+class _Source:
+    """What this process knows of one source of the table (a file path, a database URL)."""
+
+    stamp: str = ""  # the files' (or the newest edit's) stamp when last read
+    table: PriceTable | None = None  # the last good table read from it
+    problem: str | None = None  # why the last read was refused; None when it was good
 
 
-def _remember(key: tuple[str, int], load) -> PriceTable:
-    with _loaded_lock:
-        if key in _loaded:
-            return _loaded[key]
-    table = load()
-    with _loaded_lock:
-        _loaded.clear()
-        _loaded[key] = table
-    return table
+MAX_SOURCES = 8  # sources remembered (a process has one; tests name many)
+_sources: OrderedDict[str, _Source] = OrderedDict()
+_sources_lock = threading.Lock()
+
+
+def _in_force(source: str, stamp: str, load: Callable[[], PriceTable]) -> tuple[PriceTable | None, str | None]:
+    """The table of `source` as of `stamp` (read by `load` when the stamp is new) and why its newest state was
+    refused: a refused state leaves the last good table of the same source in force."""
+    with _sources_lock:
+        known = _sources.get(source)
+        if known is not None and known.stamp == stamp:
+            return known.table, known.problem
+    table: PriceTable | None = None
+    problem: str | None = None
+    try:
+        table = load()
+    except ConfiguratorError as exc:
+        problem = one_line(str(exc))
+    except Exception as exc:  # noqa: BLE001 - any failure to read the store's files is a refusal, never a crash
+        problem = one_line(f"{source}: could not be read ({type(exc).__name__}: {exc})")
+    with _sources_lock:
+        known = _sources.setdefault(source, _Source())
+        _sources.move_to_end(source)
+        known.stamp, known.problem = stamp, problem
+        if table is not None:
+            known.table = table
+        while len(_sources) > MAX_SOURCES:
+            _sources.popitem(last=False)
+        return known.table, known.problem
+
+
+def _file_stamp(path: Path) -> str:
+    """Changes whenever the table file or a grid it is read with is written, replaced, removed or put back."""
+    parts = []
+    for file in (path, _grid_file(path, DIAMOND_GRID), _grid_file(path, GEM_GRID)):
+        try:
+            info = os.stat(file)
+        except (OSError, ValueError) as exc:
+            parts.append(f"{file}!{type(exc).__name__}")
+        else:
+            parts.append(f"{file}@{info.st_mtime_ns}:{info.st_size}:{info.st_ino}")
+    return "|".join(parts)
 
 
 def _table_of(table_json: str, edit: int) -> PriceTable:
     try:
         return PriceTable.model_validate_json(table_json)
     except ValidationError as exc:
-        raise CatalogueError(f"price table (database edit #{edit}): {_field_message(exc)}") from None
+        raise CatalogueError(f"price table (database edit #{edit}): {_field_message(exc)}; make a good table the "
+                             "newest with `prices --import FILE`") from None
 
 
-def _database_table(url: str) -> tuple[int, PriceTable]:
-    """The newest table in the database (its edit id and table); an empty database first takes the file in force."""
+def _stored_table(store: Any) -> PriceTable:
+    newest = store.latest_prices()
+    if newest is None:
+        raise CatalogueError("price table: the database has none; import one with `prices --import FILE`")
+    return _table_of(newest[1], newest[0])
+
+
+def _database_state(url: str) -> tuple[int | None, PriceTable | None, str | None]:
+    """The newest edit's id in the database, the table in force from it and why the newest was refused; an empty
+    database first takes the file in force."""
     from .storage import shared_store
 
     store = shared_store(url)
     edit = store.latest_prices_id()
     if edit is None:
-        import_price_table(price_table_path(), url=url)
+        try:
+            import_price_table(price_table_path(), url=url)
+        except CatalogueError as exc:
+            return None, None, one_line(str(exc))
         edit = store.latest_prices_id()
-    return edit, _remember((url, edit), lambda: _table_of(store.latest_prices()[1], edit))
+    table, problem = _in_force(url, f"database#{edit}", lambda: _stored_table(store))
+    return edit, table, problem
+
+
+def _database_table(url: str) -> tuple[int, PriceTable]:
+    """The newest edit's id and the table in force (the last good one when the newest is refused)."""
+    edit, table, problem = _database_state(url)
+    if table is None or edit is None:
+        raise CatalogueError(problem or "price table: none in the database")
+    return edit, table
+
+
+def _state() -> tuple[PriceTable | None, str | None]:
+    url = prices_database()
+    if url is not None:
+        return _database_state(url)[1:]
+    path = price_table_path()
+    return _in_force(str(path), _file_stamp(path), lambda: load_price_table(path))
 
 
 def current_price_table() -> PriceTable:
     """The table in force, re-read whenever it changes (a store's edit shows on the next quote): the database's
-    newest edit when a database keeps it (`prices_database`), else the file's, re-read when the file changes."""
-    url = prices_database()
-    if url is not None:
-        return _database_table(url)[1]
-    path = price_table_path()
+    newest edit when a database keeps it (`prices_database`), else the file's, re-read when the file or a grid
+    beside it changes. A new table that is refused leaves the last good one of the same source in force in this
+    process (`price_table_problem` says why); with no good table yet, CatalogueError in one line."""
+    table, problem = _state()
+    if table is None:
+        raise CatalogueError(problem or "price table: none could be read")
+    return table
+
+
+def price_table_problem() -> str | None:
+    """Why the newest price table (the file in force, or the database's newest edit) was refused, in one line, or
+    None when it is in force. While there is one, quotes come from the last good table of the same source
+    (`current_price_table().date` says which), and the staff should be told: "the price file was refused: <this>;
+    quoting from the table of <date>"."""
     try:
-        stamp = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise CatalogueError(f"cannot read {path}: {exc.strerror}") from None
-    return _remember((str(path), stamp), lambda: load_price_table(path))
+        return _state()[1]
+    except ConfiguratorError as exc:
+        return one_line(str(exc))
 
 
 def price_table_stamp() -> str:
@@ -342,11 +650,7 @@ def price_table_stamp() -> str:
         from .storage import shared_store
 
         return f"database#{shared_store(url).latest_prices_id()}"
-    path = price_table_path()
-    try:
-        return f"{path}@{path.stat().st_mtime_ns}"
-    except OSError:
-        return str(path)
+    return _file_stamp(price_table_path())
 
 
 def price_table_source() -> str:
@@ -368,7 +672,7 @@ def import_price_table(path: Path, *, url: str | None = None, change: str | None
         raise CatalogueError("prices --import: no database keeps the price table (set DATABASE_URL, and leave "
                              "CONFIGURATOR_PRICES unset)")
     table = load_price_table(Path(path))
-    shared_store(url).add_prices(table.date.isoformat(), change or f"imported from {Path(path).name}",
+    shared_store(url).add_prices(table.date.isoformat(), change or f"imported from {file_label(Path(path).name)}",
                                  table.model_dump_json(), based_on=None)
     return table
 
@@ -431,7 +735,7 @@ def update_price_table(changes: dict[str, Any], target: Path | None = None, toda
     _apply(data, changes)
     data["date"] = today or dt.date.today()
     target = Path(target) if target is not None else (
-        Path(os.environ["CONFIGURATOR_PRICES"]) if os.environ.get("CONFIGURATOR_PRICES") else STORE_PRICE_TABLE
+        Path(os.environ["CONFIGURATOR_PRICES"]) if os.environ.get("CONFIGURATOR_PRICES") else store_price_table()
     )
     table = parse_price_table(data, target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -445,11 +749,11 @@ def _apply(data: dict[str, Any], changes: dict[str, Any]) -> None:
         node = data
         for key in keys[:-1]:
             if not isinstance(node.get(key), dict):
-                raise CatalogueError(f"{dotted}: no such price table field")
+                raise CatalogueError(f"{file_label(dotted)}: no such price table field")
             node = node[key]
         added = len(keys) == 1 and keys[0] in PriceTable.model_fields  # a field a table written before it lacks
         if (keys[-1] not in node and not added) or isinstance(node.get(keys[-1]), dict):
-            raise CatalogueError(f"{dotted}: no such price table field")
+            raise CatalogueError(f"{file_label(dotted)}: no such price table field")
         node[keys[-1]] = value
 
 
@@ -480,7 +784,7 @@ def _update_database_table(url: str, changes: dict[str, Any], today: dt.date | N
             raise CatalogueError(f"price table: {_field_message(exc)}") from None
         words = ", ".join(f"{key} {value:g}" if isinstance(value, int | float) and not isinstance(value, bool)
                           else f"{key} {value}" for key, value in changes.items() if before[key] != value)
-        words = words or "dated again, no figure changed"
+        words = one_line(words) or "dated again, no figure changed"
         try:
             shared_store(url).add_prices(table.date.isoformat(), words, table.model_dump_json(), based_on=edit)
             return table

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import catalogue
+from . import catalogue, words
 from .design import Design, SettingStyle, Stone
 from .errors import CatalogueError
 from .price_table import PriceTable, current_price_table
@@ -109,25 +109,50 @@ class Quote:
 
     @property
     def total(self) -> float:
-        return round(sum(row.amount for row in self.rows), 2)
+        return round(sum(row.amount for row in self.rows), 2) + 0.0  # + 0.0: a credit that pays it all is 0.00
 
     @property
     def credits(self) -> float:
         return round(sum(row.amount for row in self.rows if row.kind == "credit"), 2)
 
     def client_lines(self) -> list[ClientLine]:
-        """The lines a client reads (metal, stones, chain, workmanship, engraving, credits), in that order; they
-        add up to the total to the cent."""
-        grouped: dict[tuple[str, str], float] = {}
+        """The lines a client reads (metal, stones, chain, workmanship, engraving, credits), in that order, each at
+        what the client pays for it: the store's lines of one client line summed and marked up by the same markup
+        as the whole (a stone of the store's carries its own markup on its own line; the markup is no one line's). A
+        ring's lines and its matching band's are marked up each by their own markup line; credits are not marked
+        up. Each part's lines add up to its subtotal to the cent (a rounding cent goes to the largest line), so the
+        lines add up to the total."""
+        raw: dict[tuple[str, str], float] = {}
         kinds: dict[tuple[str, str], str] = {}
+        markups: dict[str, float] = {}
         for row in self.rows:
+            if row.kind == "markup":
+                markups[row.part] = round(markups.get(row.part, 0.0) + row.amount, 2)
+                continue
             key = (row.part, row.client)
-            grouped[key] = round(grouped.get(key, 0.0) + row.amount, 2)
+            raw[key] = raw.get(key, 0.0) + row.amount
             kinds[key] = CLIENT_GROUPS[row.kind]
+        grouped: dict[tuple[str, str], float] = {}
+        for part in dict.fromkeys(key[0] for key in raw):
+            keys = [key for key in raw if key[0] == part and kinds[key] != "credit"]
+            for key in raw:
+                if key[0] == part and kinds[key] == "credit":
+                    grouped[key] = round(raw[key], 2)
+            base = sum(round(raw[key], 2) for key in keys)
+            if not keys:
+                continue
+            marked = round(base + markups.get(part, 0.0), 2)
+            factor = marked / base if base else 1.0
+            for key in keys:
+                grouped[key] = round(raw[key] * factor, 2)
+            residue = round(marked - sum(grouped[key] for key in keys), 2)
+            if residue:
+                largest = max(keys, key=lambda key: grouped[key])
+                grouped[largest] = round(grouped[largest] + residue, 2)
         order = {"metal": 0, "stone": 1, "chain": 2, "workmanship": 3, "engraving": 4, "credit": 5}
         parts = {"": 0, **{part: index for index, part in enumerate(SET_PARTS)}}
         keys = sorted(grouped, key=lambda key: (parts[key[0]], order[kinds[key]]))
-        return [ClientLine(key[1], grouped[key], kinds[key], key[0]) for key in keys]
+        return [ClientLine(key[1], grouped[key] + 0.0, kinds[key], key[0]) for key in keys]
 
     @property
     def catalogue_comparison(self) -> CatalogueComparison:
@@ -256,7 +281,7 @@ def _band_lines(design: Design, band: BandMetal, table: PriceTable) -> tuple[lis
     ]
     if band.contoured:  # the contour is designed to the ring
         lines.append(("matching band labour: contour fitted to the ring", table.labour.design, "labour", workmanship))
-    rounded = [(item, round(amount, 2), kind, client) for item, amount, kind, client in lines]
+    rounded = [(item, round(amount, 2) + 0.0, kind, client) for item, amount, kind, client in lines]
     subtotal = sum(amount for _, amount, _, _ in rounded)
     rounded.append((f"matching band markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup",
                     workmanship))
@@ -278,9 +303,9 @@ def _stock_line(stone: Stone, stock: LooseStone | None, table: PriceTable, name:
     report = f", {stock.lab} report {stock.certificate}" if stock.certificate else (
         f", graded by {stock.lab}" if stock.lab else "")
     basis = "at the grid's price" if from_grid else "its own price"
-    words = f"{stone.shape.value} {name} {grade}, {stock.carat:.2f} ct"
-    return (f"stone: {stone.stock_number} {words} certified{report} ({basis})", amount, "stone",
-            f"Centre stone: {words}{report} (our stone {stone.stock_number})")
+    said = f"{stone.shape.value} {name} {grade}, {stock.carat:.2f} ct"
+    return (f"stone: {stone.stock_number} {said} certified{report} ({basis})", amount, "stone",
+            f"Centre stone: {said}{report} (our stone {stone.stock_number})")
 
 
 def quote(
@@ -321,39 +346,39 @@ def quote(
             stone = design.stone
             grade = f"{stone.grade_color} {stone.grade_clarity}"
             if stone.client_supplied:
-                item = f"stone: client's own {stone.shape.value} {name}, {weight.carat:.2f} ct"
+                item = f"stone: client's own {stone.shape.value} {name}, {words.carats(weight.carat)}"
                 lines.append((item, 0.0, "stone", f"Centre stone: your own {stone.shape.value} {name}, "
-                              f"{weight.carat:.2f} ct"))
+                              f"{words.carats(weight.carat)}"))
             elif stone.stock_number is not None:
                 lines.append(_stock_line(stone, stock, table, name, grade))
             else:
-                lines.append((f"stone: {stone.shape.value} {name} {grade}, {weight.carat:.2f} ct",
+                lines.append((f"stone: {stone.shape.value} {name} {grade}, {words.carats(weight.carat)}",
                               table.stone_price(stone, weight.carat), "stone",
-                              f"Centre stone: {stone.shape.value} {name} {grade}, {weight.carat:.2f} ct"))
+                              f"Centre stone: {stone.shape.value} {name} {grade}, {words.carats(weight.carat)}"))
             rate = getattr(table.labour.setting, style.value)
             setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour", workmanship))
         elif weight.role == "side":
             stone, each = next(side_groups, side.groups[-1])[0], weight.carat / weight.count
             grade = f"{stone.grade_color} {stone.grade_clarity}"
             size = f" {stone.length_mm:g} mm" if len(side.groups) > 1 else ""
-            words = f"{weight.count} {stone.shape.value} {name}{size}, {each:.2f} ct each"
-            lines.append((f"side stones: {words} ({grade})", table.stone_price(stone, each) * weight.count, "stone",
-                          f"Side stones: {words}"))
+            said = f"{weight.count} {stone.shape.value} {name}{size}, {words.carats(each)} each"
+            lines.append((f"side stones: {said} ({grade})", table.stone_price(stone, each) * weight.count, "stone",
+                          f"Side stones: {said}"))
             side_count += weight.count
         elif weight.role == "eternity":
             row = design.ring.eternity
             stone, each = row.stone, weight.carat / weight.count
             grade = f"{stone.grade_color} {stone.grade_clarity}"
-            words = f"{weight.count} {stone.shape.value} {name}, {weight.carat:.2f} ct in all"
-            lines.append((f"eternity stones: {words} ({each:.3f} ct each, {grade})",
-                          table.stone_price(stone, each) * weight.count, "stone", f"Eternity stones: {words}"))
+            said = f"{weight.count} {stone.shape.value} {name}, {words.carats(weight.carat)} in all"
+            lines.append((f"eternity stones: {said} ({each:.3f} ct each, {grade})",
+                          table.stone_price(stone, each) * weight.count, "stone", f"Eternity stones: {said}"))
             rate = table.labour.accent.row_rate(row.setting.value)
             setting_lines.append((f"labour: setting {weight.count} eternity stones ({row.setting.value}) at "
                                   f"{rate:.2f} each", rate * weight.count, "labour", workmanship))
         else:
-            lines.append((f"accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all",
+            lines.append((f"accent stones: {weight.count} round {name}, {words.carats(weight.carat)} in all",
                           weight.carat * table.melee_per_carat, "stone",
-                          f"Accent stones: {weight.count} round {name}, {weight.carat:.2f} ct in all"))
+                          f"Accent stones: {weight.count} round {name}, {words.carats(weight.carat)} in all"))
             rate = getattr(table.labour.accent, style_of(style).accent_labour)
             setting_lines.append((f"labour: setting {weight.count} accent stones ({style.value})",
                                   rate * weight.count, "labour", workmanship))
@@ -391,7 +416,7 @@ def quote(
         count = design.engraving.characters
         lines.append((f"labour: engraving {count} characters", count * table.labour.engraving_per_character,
                       "engraving", f"Engraving: {count} characters"))
-    rounded = [(item, round(amount, 2), kind, client) for item, amount, kind, client in lines]
+    rounded = [(item, round(amount, 2) + 0.0, kind, client) for item, amount, kind, client in lines]
     subtotal = sum(amount for _, amount, _, _ in rounded)
     rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup", workmanship))
     setting_cost = sum(amount for _, amount, _, _ in setting_lines)
@@ -406,6 +431,6 @@ def quote(
     credit = heirloom_credit(design, table, value=sum(row.amount for row in rows))
     if credit is not None:
         part = "set" if design.matching_band is not None else ""
-        rows += [Line(item, round(amount, 2), "credit", client, part) for item, amount, client in credit.lines]
+        rows += [Line(item, round(amount, 2) + 0.0, "credit", client, part) for item, amount, client in credit.lines]
     return Quote(tuple(rows), table.currency, table.date, grams, round(catalogue_cost, 2), chain_grams,
                  credit.leftover_grams if credit is not None else 0.0, band_grams)

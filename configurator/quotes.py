@@ -63,6 +63,9 @@ def _stock(design: Design, stock: LooseStone | None) -> LooseStone | None:
     if design.stone is None or design.stone.stock_number is None:
         return None
     if stock is not None and stock.stock_number == design.stone.stock_number:
+        from .inventory import refuse_unlike_record
+
+        refuse_unlike_record(design.stone, stock)  # a stone is priced as its record only when it is that stone
         return stock
     from .inventory import stock_for  # the database: only for a design with one of the store's stones
 

@@ -1,14 +1,20 @@
-"""The spec sheet: one PDF for the workshop and the client, three pages.
+"""The spec sheet: one PDF, in three versions for its three readers (`Audience`).
 
+The store's and the workshop's have three pages:
 1. The piece: three views at one scale with a scale bar, ring size in every system, dimensions.
 2. Metal and stones: the weight in every alloy (and with the sprue allowance), the gem table with totals.
-3. Workshop check and price: the manufacturability findings, the wax pattern's shrinkage, the price breakdown.
+3. Workshop check (and, the store's only, the price line by line): the manufacturability findings, the wax pattern's
+   shrinkage.
+The workshop's names no price at all. The client's has two: her piece (views, size in every system, what she chose,
+its weight) and its stones and her price (the lines a client reads, each with its share of the markup, and the
+total); nothing of the store's workings (no markup, no labour line, no price per gram, no check).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from enum import Enum
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
@@ -223,25 +229,52 @@ def _price(summary: QuoteSummary) -> list[list]:
     return rows
 
 
+class Audience(str, Enum):
+    """Who a sheet is for: the client (her piece and her price, nothing of the store's workings), the workshop
+    (every dimension and the check, no price at all) or the store (everything)."""
+
+    CLIENT = "client"
+    WORKSHOP = "workshop"
+    STORE = "store"
+
+    def __repr__(self) -> str:
+        return f"<Audience.{self.name}>"
+
+
+FOOTERS = {"client": "sheet for the client", "workshop": "workshop sheet", "store": "spec sheet"}
+
+
 def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None = None,
-               client: str | None = None, stock: LooseStone | None = None) -> bytes:
-    """The spec sheet of `design` as PDF bytes (built at export resolution unless `model` is given); `client` names
-    the client it was saved for; a stone of the store's is described from its record (`stock`, or the inventory's)
-    with its report."""
+               client: str | None = None, stock: LooseStone | None = None,
+               audience: Audience | str = Audience.STORE, code: str | None = None) -> bytes:
+    """The spec sheet of `design` for `audience` as PDF bytes (built at export resolution unless `model` is given).
+
+    Args:
+        client: the client it was saved for (named under the title).
+        stock: the record of a stone of the store's (else the inventory's), described with its report.
+        audience: the client's sheet (the piece, its size, its stones, her lines of the price and the total: no
+            markup, no labour, no per-gram prices), the workshop's (every dimension, weights in every alloy, the gem
+            table, the check and the wax's shrinkage: no prices at all) or the store's (the workshop's and the price
+            line by line).
+        code: the access code of the client's saved design, printed on her sheet (the code is stored only hashed:
+            only the session that saved the design knows it).
+    """
+    audience = Audience(audience)
     model = model or model_of(design)
     summary = quote_summary(design, stock)
-    findings = check(design, model)
     metal = catalogue.metal(design.metal)
-    blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
     today = today or dt.date.today()
     h1, h2, body = _STYLES["Heading1"], _STYLES["Heading2"], _STYLES["BodyText"]
     piece = "Ring" if design.ring is not None else "Pendant"
+    title = {Audience.CLIENT: "your piece", Audience.WORKSHOP: "workshop sheet", Audience.STORE: "spec sheet"}[audience]
+    priced = "" if audience is Audience.WORKSHOP else f"; prices of {summary.price.table_date.isoformat()}"
     story = [
-        Paragraph(f"{piece} in {metal.name}: spec sheet", h1),
+        Paragraph(escape(f"{piece} in {metal.name}: {title}"), h1),
         *([Paragraph(escape(" · ".join(filter(None, [design.name, f"for {client}" if client else None]))), h2)]
           if design.name or client else []),
-        Paragraph(f"{TITLES[0]}. Printed {today.isoformat()}; prices of {summary.price.table_date.isoformat()}; "
-                  "all sizes in millimetres.", body),
+        *([Paragraph(escape(f"Your access code: {code}. With it, this design opens again on any device (Saved "
+                            "designs); keep it private."), body)] if code and audience is Audience.CLIENT else []),
+        Paragraph(f"{TITLES[0]}. Printed {today.isoformat()}{priced}; all sizes in millimetres.", body),
         Spacer(1, 3 * mm),
         _views_row(render_views(model)),
         Spacer(1, 4 * mm),
@@ -250,8 +283,87 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
         systems = summary.ring_size
         story += [Paragraph("Ring size in every system", h2),
                   _table([list(systems), list(systems.values())], left=len(systems)), Spacer(1, 3 * mm)]
-    story += [Paragraph("Dimensions", h2), _table(_dimensions(design, model, summary), [60 * mm, 70 * mm]),
-              PageBreak()]
+    if audience is Audience.CLIENT:
+        story += _client_pages(design, summary, metal)
+    else:
+        story += _workshop_pages(design, model, summary, metal, with_price=audience is Audience.STORE)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
+                                 bottomMargin=14 * mm, title=f"{piece} {FOOTERS[audience.value]}", author="configurator",
+                                 invariant=1)
+    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
+
+
+def _client_pages(design: Design, summary: QuoteSummary, metal) -> list:
+    """The client's: her piece in a few lines, its stones, and her lines of the price with the total."""
+    h1, h2, body = _STYLES["Heading1"], _STYLES["Heading2"], _STYLES["BodyText"]
+    rows = [["", "as chosen"]]
+    if design.ring is not None:
+        ring = design.ring
+        rows += [["band", f"{ring.profile.value}, {ring.width_mm:.2f} mm wide, {ring.thickness_mm:.2f} mm thick"],
+                 ["inner diameter", f"{summary.inner_diameter_mm:.2f} mm"]]
+    if design.pendant is not None:
+        pendant = design.pendant
+        rows += [["pendant", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm, {pendant.bail.value} bail, "
+                             f"{pendant.clasp.value} clasp"],
+                 ["chain", f"cable, {pendant.chain.length_mm:.0f} mm"]]
+    setting = design.effective_setting
+    if setting is not None:
+        prongs = f", {setting.prong_count} prongs" if setting.prong_count else ""
+        rows.append(["setting", f"{setting.style.value}{prongs}"])
+    rows.append(["metal", f"{metal.name}, {summary.metal_grams:.2f} g"])
+    if summary.eternity is not None and not summary.eternity.resizable:
+        rows.append(["note", "a full eternity band cannot be resized: its size is fixed when it is made"])
+    if design.engraving is not None:
+        rows.append(["engraving", Paragraph(escape(design.engraving.text), _BODY)])
+    story: list = [Paragraph("Your piece", h2), _table(rows, [40 * mm, 120 * mm], left=2)]
+    story += [PageBreak(), Paragraph("Stones and price", h1)]
+    if summary.stones:
+        story += [Paragraph("Stones", h2), _table(_client_gems(summary), [52 * mm, 30 * mm, 28 * mm, 14 * mm,
+                                                                            14 * mm, 30 * mm], left=3)]
+        centre = next((stone for stone in summary.stones if stone.role == "centre" and stone.stock_number), None)
+        if centre is not None:
+            report = f", report {centre.certificate}" if centre.certificate else ""
+            story += [Spacer(1, 2 * mm), Paragraph(escape(
+                f"The centre stone is our stone {centre.stock_number}: {centre.carat:.2f} ct as certified, measured "
+                f"{centre.measurements}{report}."), body)]
+    price = summary.price
+    rows = [["", f"{price.currency}"]]
+    subtotals = {"ring": "the ring", "band": "the matching band"}
+    lines = price.client_lines()
+    for index, line in enumerate(lines):
+        rows.append([Paragraph(escape(line.item), _BODY), f"{line.amount:,.2f}"])
+        following = lines[index + 1].part if index + 1 < len(lines) else None
+        if line.part in subtotals and following != line.part:
+            rows.append([Paragraph(f"<i>{subtotals[line.part]}</i>", _BODY), f"{price.subtotals[line.part]:,.2f}"])
+    total = f"total {price.currency}" + (" for the set" if price.is_set else "")
+    rows.append([Paragraph(f"<b>{total}</b>", _BODY), f"{price.total:,.2f}"])
+    story += [Spacer(1, 5 * mm), Paragraph("Price", h2), _table(rows, [120 * mm, 35 * mm])]
+    return story
+
+
+def _client_gems(summary: QuoteSummary) -> list[list]:
+    rows = [["stone", "shape / cut", "size mm", "carat", "colour", "clarity"]]
+    for stone in summary.stones:
+        name = catalogue.gemstone(stone.material).name
+        count = f"{stone.count} x " if stone.count > 1 else ""
+        size = f"{stone.length_mm:.2f}" if stone.width_mm is None else f"{stone.length_mm:.2f} x {stone.width_mm:.2f}"
+        what = {"centre": "centre", "accent": "accents", "side": "side stones", "eternity": "eternity row"}[stone.role]
+        own = " (your own)" if stone.client_supplied else ""
+        rows.append([f"{what}: {count}{name}{own}", f"{stone.shape} / {stone.cut}", size,
+                     f"{stone.carat:.2f}" if stone.carat >= 0.005 else f"{stone.carat:.3f}", stone.color or "-",
+                     stone.clarity or "-"])
+    return rows
+
+
+def _workshop_pages(design: Design, model: Model, summary: QuoteSummary, metal, with_price: bool) -> list:
+    """The workshop's pages (every dimension, weights, gems, check, shrinkage), and the store's price breakdown."""
+    h1, h2, body = _STYLES["Heading1"], _STYLES["Heading2"], _STYLES["BodyText"]
+    findings = check(design, model)
+    blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
+    story = [Paragraph("Dimensions", h2), _table(_dimensions(design, model, summary), [60 * mm, 70 * mm]),
+             PageBreak()]
     widths = [62 * mm, 28 * mm, 24 * mm, 32 * mm] if model.matching is None else \
         [46 * mm, 22 * mm, 20 * mm, 28 * mm, 40 * mm]
     story += [Paragraph(TITLES[1], h1), Paragraph("Metal weight in every alloy", h2),
@@ -273,7 +385,7 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
     verdict = "ready to cast" if not blocking else f"not castable: {len(blocking)} blocking finding(s)"
     scale = shrinkage_scale(metal.shrinkage_pct)
     story += [
-        Paragraph(TITLES[2], h1),
+        Paragraph(TITLES[2] if with_price else "Workshop check", h1),
         Paragraph(f"Manufacturability: {verdict}", h2),
         Paragraph(f"Measured on the {len(model.metal.faces):,}-triangle export mesh: walls, gaps, prongs, seats and "
                   f"accent spacing against the casting minimums. Wax pattern scaled x{scale:.4f} for "
@@ -288,13 +400,9 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
         story.append(_table(_findings(findings), [17 * mm, 34 * mm, 18 * mm, 16 * mm, 93 * mm], left=5))
     else:
         story.append(Paragraph("No findings.", body))
-    story += [Spacer(1, 5 * mm), Paragraph("Price breakdown", h2), _table(_price(summary), [120 * mm, 35 * mm])]
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
-                                 bottomMargin=14 * mm, title=f"{piece} spec sheet", author="configurator",
-                                 invariant=1)
-    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
-    return buffer.getvalue()
+    if with_price:
+        story += [Spacer(1, 5 * mm), Paragraph("Price breakdown", h2), _table(_price(summary), [120 * mm, 35 * mm])]
+    return story
 
 
 def _footer(canvas, document) -> None:

@@ -46,6 +46,7 @@ from configurator.errors import ConfiguratorError, DesignError
 MAX_NAME = 120
 MAX_TITLE = 120
 MAX_NOTES = 2000
+MAX_CONTACT = 120
 MAX_DESIGN_BYTES = 256 * 1024
 MAX_PREVIEW_BYTES = 512 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -79,6 +80,19 @@ class StoneHold:
     stock_number: str
     until: datetime
     takes_over: tuple[int, ...] = ()
+    # At most this many stones held at once for the saving client (her browser, or her contact details), this one
+    # included; None: no limit (a hold made by staff).
+    client_limit: int | None = None
+
+
+class HoldLimit(StorageError):
+    """A client who holds as many of the store's stones as she may: the message names the stone she holds."""
+
+    def __init__(self, message: str, held: str, design_id: int, until: datetime) -> None:
+        super().__init__(message)
+        self.held = held
+        self.design_id = design_id
+        self.until = until
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,7 @@ class SavedDesign:
     updated_at: datetime
     owner_hash: str | None = field(default=None, repr=False)  # the browser it was saved from, hashed
     access_hash: str | None = field(default=None, repr=False)  # its access code, hashed
+    contact: str | None = field(default=None, repr=False)  # the client's phone or e-mail, for the store only
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,7 @@ class DesignRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     owner_hash: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     access_hash: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    contact: Mapped[str | None] = mapped_column(String(MAX_CONTACT), index=True, nullable=True)
 
 
 STONE_STATUSES = ("available", "reserved", "sold")
@@ -205,6 +221,33 @@ class PriceTableRow(Base):
     based_on: Mapped[int | None] = mapped_column(Integer, unique=True, nullable=True)
 
 
+class FactRow(Base):
+    """Facts about the store's database, once set never changed: when its inventory was first set up (the sample
+    stones, or the store's own), so a demo's sample is offered once, whoever opened the database first."""
+
+    __tablename__ = "store_facts"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+INVENTORY_SET_UP = "inventory_set_up"  # the fact's key: the first stones came in (its value says which and when)
+
+
+def claim_in(s: Session, key: str, value: str) -> bool:
+    """Record the fact `key` inside the session's transaction unless it is known already; whether this call set it.
+    One INSERT that does nothing on a key already there: two transactions claiming it at once both go on, one of
+    them having set it."""
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = s.execute(insert(FactRow).values(key=key, value=value[:200]).on_conflict_do_nothing(
+        index_elements=[FactRow.key]))
+    return result.rowcount == 1
+
+
 @dataclass(frozen=True)
 class PriceEdit:
     """One dated edit of the price table as the history lists it."""
@@ -220,7 +263,7 @@ class StaleEdit(StorageError):
 
 
 # Columns added after the first release, each added to an existing table when the store opens it.
-ADDED_COLUMNS = {"owner_hash": "VARCHAR(64)", "access_hash": "VARCHAR(64)"}
+ADDED_COLUMNS = {"owner_hash": "VARCHAR(64)", "access_hash": "VARCHAR(64)", "contact": f"VARCHAR({MAX_CONTACT})"}
 ACCESS_CODE_BYTES = 10  # 80 bits: a code no one guesses
 
 
@@ -257,20 +300,26 @@ def _normalise_url(url: str) -> str:
 EMBEDDED_DATABASE = Path(configurator.__file__).resolve().parent.parent / "data" / "designs.db"
 
 
+def embedded_path() -> Path:
+    """The embedded database's file: `designs.db` in CONFIGURATOR_DATA_DIR when set (the tests' own folder), else
+    `<repo>/data/designs.db`."""
+    folder = os.environ.get("CONFIGURATOR_DATA_DIR", "").strip()
+    return Path(folder) / "designs.db" if folder else EMBEDDED_DATABASE
+
+
 def database_url() -> str:
-    """`DATABASE_URL` if set, else the SQLite file `<repo>/data/designs.db` (its folder created when needed)."""
+    """`DATABASE_URL` if set, else the embedded SQLite file (`embedded_path`, its folder created when needed)."""
     env = os.environ.get("DATABASE_URL", "").strip()
     if env:
         return _normalise_url(env)
-    EMBEDDED_DATABASE.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{EMBEDDED_DATABASE}"
+    path = embedded_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
 
 
-def new_embedded_database() -> bool:
-    """Whether the database in force is the embedded SQLite file (DATABASE_URL unset) and it does not exist yet."""
-    if os.environ.get("DATABASE_URL", "").strip():
-        return False
-    return not EMBEDDED_DATABASE.exists()
+def embedded_database() -> bool:
+    """Whether the database in force is the embedded SQLite file (DATABASE_URL unset)."""
+    return not os.environ.get("DATABASE_URL", "").strip()
 
 
 def _reason(exc: BaseException) -> str:
@@ -312,8 +361,42 @@ def _check_title(value: Any) -> str:
 
 
 def _check_notes(value: Any) -> str:
-    """At most 2000 characters; line breaks and tabs allowed."""
-    return _check_text("notes", value, MAX_NOTES, single_line=False)
+    """At most 2000 characters; line breaks and tabs allowed, and otherwise only what shows: no bidi controls,
+    zero-width or other invisible characters, as in a name (each line is held to a name's rule)."""
+    notes = _check_text("notes", value, MAX_NOTES, single_line=False)
+    for number, line in enumerate(notes.replace("\r\n", "\n").split("\n"), start=1):
+        problem = unprintable(line.replace("\t", " ")) if line.strip() else None
+        if problem:
+            raise StorageError(f"notes: line {number} {problem}")
+    return notes
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ().\-/]+$")
+
+
+def check_contact(value: Any) -> str | None:
+    """A client's phone number or e-mail address as saved (stripped; empty is none): an address with an @ and a
+    domain, or a number of 6 to 15 digits (spaces, dashes, dots, brackets and a leading + allowed). StorageError
+    naming `contact` otherwise."""
+    if value is None:
+        return None
+    contact = _check_text("contact", value.strip() if isinstance(value, str) else value, MAX_CONTACT, single_line=True)
+    if not contact:
+        return None
+    digits = sum(char.isdigit() for char in contact)
+    if _EMAIL.match(contact) or (_PHONE.match(contact) and 6 <= digits <= 15):
+        return contact
+    raise StorageError("contact: give a phone number (6 to 15 digits) or an e-mail address (name@example.com)")
+
+
+def contact_key(contact: str | None) -> str | None:
+    """What makes two contacts one client: an e-mail in small letters, a phone number's digits."""
+    if not contact:
+        return None
+    if "@" in contact:
+        return contact.strip().lower()
+    return "".join(char for char in contact if char.isdigit())
 
 
 def _check_design_json(value: Any) -> str:
@@ -365,11 +448,60 @@ def _saved(row: DesignRow) -> SavedDesign:
         updated_at=row.updated_at,
         owner_hash=row.owner_hash,
         access_hash=row.access_hash,
+        contact=row.contact,
     )
 
 
 def _when(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _stone_as_recorded(s: Session, design_json: str) -> None:
+    """A design naming a stone of the store's is that stone: its record's shape, cut, material, measured size and
+    grades (StorageError naming `stone.stock_number` otherwise; a document is brought to its record before it is
+    saved, `inventory.to_record`)."""
+    import json
+
+    stone = json.loads(design_json).get("stone") or {}
+    number = stone.get("stock_number")
+    if not number:
+        return
+    row = s.get(StoneRow, number)
+    if row is None:  # taken out of the inventory: the design is kept (no hold can be made for it)
+        return
+    recorded = {"shape": row.shape, "cut": row.cut, "material": row.material, "length_mm": row.length_mm,
+                "width_mm": row.width_mm, "depth_mm": row.depth_mm, "color": row.color, "clarity": row.clarity}
+    given = {key: stone.get(key, "brilliant" if key == "cut" else None) for key in recorded}
+    if given != recorded or stone.get("client_supplied"):
+        raise StorageError(f"stone.stock_number: the design's stone is not our stone {number} as recorded; open it "
+                           "again to bring it to the record")
+
+
+def _within_client_limit(s: Session, hold: StoneHold, row: DesignRow, now: datetime) -> None:
+    """HoldLimit when the saving client (the same browser, or the same contact) already holds `hold.client_limit`
+    stones other than this one (earlier saves whose hold this one takes over are not counted)."""
+    mine = []
+    if row.owner_hash:
+        mine.append(DesignRow.owner_hash == row.owner_hash)
+    key = contact_key(row.contact)
+    if key:
+        mine.append(DesignRow.contact.is_not(None))
+    if not mine:
+        return
+    held = s.execute(
+        select(StoneRow.stock_number, StoneRow.reserved_for, StoneRow.reserved_until, DesignRow.owner_hash,
+               DesignRow.contact)
+        .join(DesignRow, DesignRow.id == StoneRow.reserved_for)
+        .where(StoneRow.status == "reserved", StoneRow.reserved_until > now, StoneRow.stock_number != hold.stock_number,
+               or_(*mine))).all()
+    held = [entry for entry in held if entry.reserved_for not in hold.takes_over and (
+        (row.owner_hash and entry.owner_hash == row.owner_hash) or (key and contact_key(entry.contact) == key))]
+    if len(held) + 1 > hold.client_limit:
+        first = held[0]
+        raise HoldLimit(f"you already hold our stone {first.stock_number} (saved design #{first.reserved_for}) until "
+                        f"{_when(first.reserved_until)}; a client holds {hold.client_limit} stone"
+                        f"{'s' if hold.client_limit != 1 else ''} at a time", first.stock_number, first.reserved_for,
+                        first.reserved_until)
 
 
 def reserve_in(s: Session, stock_number: str, design_id: int, until: datetime, now: datetime,
@@ -538,10 +670,14 @@ class Store:
     def save(
         self, client_name: str, design_json: str, *, title: str = "", notes: str = "", preview_png: bytes | None = None,
         owner: str | None = None, access_code: str | None = None, hold: StoneHold | None = None,
+        contact: str | None = None,
     ) -> SavedDesign:
-        """Insert a new saved design; `owner` (the browser's token) and `access_code` are kept only as hashes. With
-        a `hold`, its stone is reserved for the new design in the same transaction: a stone reserved or sold
-        meanwhile refuses the save (StoneUnavailable says why) and nothing is written."""
+        """Insert a new saved design; `owner` (the browser's token) and `access_code` are kept only as hashes, the
+        client's `contact` (phone or e-mail) as given, for the store. With a `hold`, its stone is reserved for the new
+        design in the same transaction: a stone reserved or sold meanwhile refuses the save (StoneUnavailable says
+        why), as does a client who already holds `hold.client_limit` other stones (HoldLimit names one), and
+        nothing is written. A design naming a stone of the store's is saved only as that stone (its record's size
+        and grades)."""
         now = _now()
         row = DesignRow(
             client_name=check_client_name(client_name),
@@ -553,8 +689,12 @@ class Store:
             updated_at=now,
             owner_hash=secret_hash(owner) if owner else None,
             access_hash=secret_hash(access_code) if access_code else None,
+            contact=check_contact(contact),
         )
         with self._transaction(write=True) as s:
+            _stone_as_recorded(s, row.design_json)
+            if hold is not None and hold.client_limit is not None:
+                _within_client_limit(s, hold, row, now)
             s.add(row)
             s.flush()
             if hold is not None:

@@ -13,6 +13,22 @@ from configurator.design import Design
 from configurator.documents import parse_design
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+CHECKOUT_DATA = ROOT / "data"
+
+# The embedded database and the store's own price file go to a folder of the test run's, for every process the tests
+# start too (they inherit the environment): the tests never write the checkout's data/ (pytest_sessionfinish checks).
+_DATA_DIR = __import__("tempfile").mkdtemp(prefix="configurator-tests-data-")
+__import__("os").environ["CONFIGURATOR_DATA_DIR"] = _DATA_DIR
+__import__("atexit").register(__import__("shutil").rmtree, _DATA_DIR, True)
+_CHECKOUT_DATA_BEFORE = {path.name for path in CHECKOUT_DATA.iterdir()} if CHECKOUT_DATA.is_dir() else set()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any test wrote the checkout's data/ (its embedded database or price file)."""
+    made = ({path.name for path in CHECKOUT_DATA.iterdir()} if CHECKOUT_DATA.is_dir() else set()) - _CHECKOUT_DATA_BEFORE
+    if made:
+        print(f"\nthe tests wrote the checkout's data/: {sorted(made)}")
+        session.exitstatus = 1
 
 
 def ring_doc(**ring) -> dict:

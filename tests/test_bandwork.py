@@ -384,10 +384,11 @@ def test_the_form_turns_milgrain_and_a_taper_on_and_keeps_the_rest():
     beaded = form.change(bezel, ui, "rim_milgrain", True)
     assert parse_design(beaded).setting.milgrain.bead_mm == 0.5
     assert "milgrain" not in form.change(beaded, ui, "style", "prong")["setting"]
-    assert form.fix_label({"ring.milgrain.pitch_mm": None}) == "milgrain spacing: as usual"
-    assert form.fix_label({"ring.taper.thickness_back_mm": 1.25}) == "band thickness at the back 1.25 mm"
+    assert form.fix_label({"ring.milgrain.pitch_mm": None}) == "space the milgrain beads as usual"
+    assert form.fix_label({"ring.taper.thickness_back_mm": 1.25}) == "make the back of the band 1.25 mm thick"
 
 
+@pytest.mark.slow
 def test_the_app_shows_the_band_controls_only_when_on(monkeypatch):
     from streamlit.testing.v1 import AppTest
 

@@ -35,6 +35,8 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a server and a browser: `-m "not slow"` leaves it out
+
 WAIT_MS = RERUN_S * 1000
 # two new stones: sample stones 1 and 2 under new stock numbers, nothing else changed
 NEW = [SAMPLE[0].model_copy(update={"stock_number": "T-1"}), SAMPLE[1].model_copy(update={"stock_number": "T-2"})]
@@ -76,8 +78,8 @@ def caption(page, total: int, available: int, reserved: int, sold: int):
 
 
 def alerts(page, kind: str) -> list[str]:
-    """The text of every alert of `kind` ("Error", "Success", "Info") on the page."""
-    return [text.strip() for text in page.get_by_test_id(f"stAlertContent{kind}").all_inner_texts()]
+    """The text of every message of `kind` ("Error", "Success", "Info") on the page (drawn as inert text)."""
+    return [text.strip() for text in page.locator(f'[data-message="{kind.lower()}"]').all_inner_texts()]
 
 
 def upload(page, path) -> None:

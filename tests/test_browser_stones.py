@@ -30,6 +30,8 @@ from .test_browser import (
     wait_until_idle,
 )
 
+pytestmark = pytest.mark.slow  # a server and a browser: `-m "not slow"` leaves it out
+
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
 
@@ -72,9 +74,9 @@ def multiselect(page, label: str, option: str) -> None:
 
 
 def first_round_by_price() -> str:
-    """The stone the filtered table lists first: round, cheapest first (the app's default order)."""
+    """The stone the filtered table lists first: a round natural diamond, cheapest first (the app's default order)."""
     rows = selection.frame(priced_stones([record for record in _records()], load_price_table(PRICE_TABLE)))
-    return selection.narrowed(rows, selection.Choice(shapes=["round"]))["Stock"][0]
+    return selection.narrowed(rows, selection.Choice(shapes=["round"], materials=["diamond"]))["Stock"][0]
 
 
 def _records():
@@ -101,8 +103,10 @@ def test_filter_pick_see_the_size_and_price_save_and_see_it_reserved(browser, sh
         caption = page.get_by_text(re.compile(r"^\d+ of 38 stones available"))
         caption.wait_for(timeout=RERUN_S * 1000)
         multiselect(page, "Shape", "round")
-        wait_for_change(lambda: caption.inner_text(), "38 of 38 stones available · click a row to choose a stone")
-        rounds = sum(stone.shape.value == "round" for stone in SAMPLE)
+        diamonds = sum(stone.material == "diamond" for stone in SAMPLE)  # natural diamonds first, rubies apart
+        wait_for_change(lambda: caption.inner_text(), f"{diamonds} of 38 stones available · click a row to choose a "
+                                                      "stone")
+        rounds = sum(stone.shape.value == "round" and stone.material == "diamond" for stone in SAMPLE)
         assert caption.inner_text().startswith(f"{rounds} of 38 stones available")
         wait_until_idle(page)
         save_screenshot_of_selection(page, tmp_path)
@@ -121,14 +125,16 @@ def test_filter_pick_see_the_size_and_price_save_and_see_it_reserved(browser, sh
             stone.length_mm, stone.width_mm, stone.depth_mm)
         assert page.get_by_role("cell", name=stone.measurements, exact=True).count() == 1
         # its price in the quote
-        own = priced_stones(_records()[SAMPLE.index(stone):SAMPLE.index(stone) + 1],
-                            load_price_table(PRICE_TABLE))[0].price
+        table = load_price_table(PRICE_TABLE)
+        own = priced_stones(_records()[SAMPLE.index(stone):SAMPLE.index(stone) + 1], table)[0].price
         line = page.get_by_role("cell", name=re.compile(rf"^Centre stone: .*\(our stone {re.escape(expected)}\)$"))
         assert line.count() == 1
         row = page.get_by_role("row").filter(has=line)
-        assert row.get_by_role("cell").last.inner_text() == f"{own:,.2f}"
+        # its price with the store's markup on its own line, as the selection's table showed it
+        assert row.get_by_role("cell").last.inner_text() == f"{selection.client_price(own, table.markup):,.2f}"
 
         page.get_by_role("textbox", name="Client name", exact=True).fill("Ada Lovelace")
+        page.get_by_role("textbox", name="Phone or e-mail", exact=True).fill("ada@example.com")  # to hold it
         page.get_by_role("button", name="Save design", exact=True).click()
         saved = page.get_by_text(re.compile(rf"Our stone {re.escape(expected)} is reserved for this design until"))
         saved.wait_for(timeout=RERUN_S * 1000)
@@ -136,7 +142,7 @@ def test_filter_pick_see_the_size_and_price_save_and_see_it_reserved(browser, sh
         assert record.status.value == "reserved" and record.reserved_for is not None
         # the next run's stone step says so too
         choose(page, "Sort by", "carat, largest first")
-        page.get_by_text(re.compile(r"^Reserved for this design until")).wait_for(timeout=RERUN_S * 1000)
+        page.get_by_text(re.compile(r"^Reserved for this design until")).first.wait_for(timeout=RERUN_S * 1000)
     finally:
         page.context.close()
 

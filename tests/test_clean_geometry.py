@@ -90,6 +90,7 @@ RING_MATRIX = [(shape.value, style.value) for shape in Shape for style in Settin
 
 
 @pytest.mark.parametrize("shape,style", RING_MATRIX, ids=lambda value: value)
+@pytest.mark.slow
 def test_comfort_ring_metal_exports_clean(shape, style):
     doc = _ring("comfort", 3.0, 1.8, 7, {"shape": shape, "length_mm": 6.5}, {"style": style}, "18k-yellow")
     data = encode(wax_pattern(model_of(parse_design(doc))), Format.STL)

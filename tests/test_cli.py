@@ -302,6 +302,7 @@ def test_the_command_lines_format_names_are_exports():
     (["export", str(COMFORT), "-o", "{tmp}/band.stl"], ("pandas", "reportlab", "pyvista", "streamlit")),
     (["check", str(COMFORT)], ("pandas", "reportlab", "pyvista", "streamlit")),
 ])
+@pytest.mark.slow
 def test_a_command_imports_only_its_own_path(argv, absent, tmp_path):
     argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
     code = ("import contextlib, io, sys\nfrom configurator.cli import main\n"

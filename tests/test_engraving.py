@@ -236,9 +236,9 @@ def test_the_text_keeps_clear_of_the_head():
 
 
 def test_letters_must_fit_across_the_band():
-    with pytest.raises(DesignError, match=r"^engraving\.height_mm: .*make height_mm at most (\d\.\d)"):
+    with pytest.raises(DesignError, match=r"^engraving\.height_mm: .*make the letters at most (\d\.\d) mm high"):
         parse_design(band(width=3.0, text="Fly", height_mm=2.5))
-    with pytest.raises(DesignError, match=r"^engraving\.height_mm: .*make ring\.width_mm at least"):
+    with pytest.raises(DesignError, match=r"^engraving\.height_mm: .*make the band at least \d\.\d mm wide"):
         parse_design(band(width=2.0, text="Fly"))
     with pytest.raises(DesignError, match=r"^engraving\.height_mm: "):
         parse_design(band(text="x", height_mm=6.5))  # over the field's own bound

@@ -87,6 +87,7 @@ FAMILIES = ETERNITY_FAMILIES
 
 
 @pytest.mark.parametrize(("shape", "setting", "coverage"), FAMILIES, ids=["-".join(f) for f in FAMILIES])
+@pytest.mark.slow
 def test_every_family_is_one_body_with_its_stones_seated_and_apart(shape, setting, coverage):
     doc = eternity_case(shape, setting, coverage)
     design = parse_design(doc)
@@ -102,6 +103,7 @@ def test_every_family_is_one_body_with_its_stones_seated_and_apart(shape, settin
 
 
 @pytest.mark.parametrize("setting", SETTINGS)
+@pytest.mark.slow
 def test_an_exported_row_is_clean_when_read_back(tmp_path, setting):
     doc = tmp_path / "row.json"
     doc.write_text(json.dumps(row_doc("asscher", setting, "full")))

@@ -123,6 +123,7 @@ CASES = {
 
 @pytest.mark.parametrize("fmt", list(Format), ids=lambda fmt: fmt.value)
 @pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.slow
 def test_every_format_reads_back_clean(case, fmt, tmp_path):
     design = parse_design(CASES[case])
     model = model_of(design)
@@ -168,6 +169,7 @@ def _judge_matrix_slice(docs: list[dict], folder: str) -> tuple[int, int, list[s
 
 
 @needs_admesh
+@pytest.mark.slow
 def test_admesh_judges_the_design_matrix(tmp_path):
     """Every family (`configurator.families`): 12 shapes x 6 styles x 6 band profiles of rings, x 5 outlines x 2 bails
     of pendants, three-stone rings, side-stone rows and eternity bands across the ring sizes: metal, stones and
@@ -198,6 +200,7 @@ def valid_design(doc: dict):
 @needs_admesh
 @given(doc=design_documents(beyond=False, longest_stone=14.0))
 @settings(max_examples=AGREEMENT_EXAMPLES, **REPRODUCIBLE)
+@pytest.mark.slow
 def test_check_passes_exactly_when_export_writes(doc, tmp_path_factory):
     design = valid_design(doc)
     COUNTS["designs checked and exported"] += 1
@@ -230,6 +233,7 @@ def test_check_passes_exactly_when_export_writes(doc, tmp_path_factory):
 
 @given(doc=design_documents(beyond=False, longest_stone=14.0), share=st.floats(0.3, 0.95))
 @settings(max_examples=FIT_EXAMPLES, **REPRODUCIBLE)
+@pytest.mark.slow
 def test_fit_never_fails_and_only_suggests_castable_designs(doc, share):
     from configurator.budget import castable
 

@@ -274,22 +274,35 @@ def test_available_stones_are_removed_all_or_none(stones):
 
 
 def test_a_new_embedded_database_starts_with_the_sample_once(tmp_path, monkeypatch):
-    from configurator import storage
+    from configurator.storage import Store
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(storage, "EMBEDDED_DATABASE", tmp_path / "data" / "designs.db")
+    monkeypatch.setenv("CONFIGURATOR_DATA_DIR", str(tmp_path / "data"))
     first = inventory.open_store_with_sample()
     try:
         assert len(Inventory(first).list()) == len(read_csv(inventory.SAMPLE_CSV.read_bytes())) == 38
         Inventory(first).remove(["D-24001"])
     finally:
         first.close()
-    again = inventory.open_store_with_sample()  # the file exists now: a store's own stones are never touched
+    again = inventory.open_store_with_sample()  # set up before: a store's own stones are never touched
     try:
         assert len(Inventory(again).list()) == 37
+        Inventory(again).remove([record.stock_number for record in Inventory(again).list()])
     finally:
         again.close()
-    monkeypatch.setattr(storage, "EMBEDDED_DATABASE", tmp_path / "empty" / "designs.db")
+    emptied = inventory.open_store_with_sample()  # every stone removed: the sample does not come back
+    try:
+        assert Inventory(emptied).list() == []
+    finally:
+        emptied.close()
+    monkeypatch.setenv("CONFIGURATOR_DATA_DIR", str(tmp_path / "made-by-a-command"))
+    Store.open().close()  # a command (a quote of a stone of the store's) made the database first
+    later = inventory.open_store_with_sample()  # the app's first start still stocks it
+    try:
+        assert len(Inventory(later).list()) == 38
+    finally:
+        later.close()
+    monkeypatch.setenv("CONFIGURATOR_DATA_DIR", str(tmp_path / "empty"))
     monkeypatch.setenv("CONFIGURATOR_SAMPLE_STONES", "0")
     empty = inventory.open_store_with_sample()
     try:

@@ -28,6 +28,8 @@ from configurator.quotes import price
 from tests import test_browser  # skips this module too when there is no Chromium
 from webapp.server import CHROMIUM, CHROMIUM_ARGS, ROOT
 
+pytestmark = pytest.mark.slow  # a server and ten browsers: `-m "not slow"` leaves it out
+
 server = test_browser.server  # the browser tests' fixture: `streamlit run app.py`, preview on, its own database
 
 SESSIONS = 10

@@ -106,6 +106,7 @@ def test_the_ring_presets_with_stones_are_the_ones_matched():
 # ---------------------------------------------------------------- the fit, on every ring preset with stones
 
 
+@pytest.mark.slow
 def test_the_band_keeps_its_clearance_from_the_ring_metal_and_stones(fitted):
     name, design, model = fitted
     clearance = design.matching_band.clearance_mm
@@ -114,6 +115,7 @@ def test_the_band_keeps_its_clearance_from_the_ring_metal_and_stones(fitted):
     assert gap > clearance - 0.011, name  # never nearer than a cleaned surface strays (0.01 mm)
 
 
+@pytest.mark.slow
 def test_a_contoured_band_follows_the_head_at_its_clearance(fitted):
     """Where the band is cut to the head, the cut keeps the clearance to it, no more (within the tolerance): the
     contour follows the head, not only the plain bands' sides. A straight band has nothing of the head nearer."""
@@ -126,6 +128,7 @@ def test_a_contoured_band_follows_the_head_at_its_clearance(fitted):
         assert gap > clearance - 0.011, name
 
 
+@pytest.mark.slow
 def test_the_band_never_meets_the_ring(fitted):
     name, _, model = fitted
     for solid in ring_solids(model):
@@ -359,6 +362,7 @@ def test_export_writes_the_band_as_its_own_scaled_file_with_the_others(tmp_path)
     assert "band" not in again
 
 
+@pytest.mark.slow
 def test_the_command_line_quotes_and_exports_the_set(tmp_path):
     env_python = [sys.executable, "-m", "configurator"]
     text = subprocess.run([*env_python, "quote", "models/bridal-set.json"], capture_output=True, text=True,
@@ -412,6 +416,7 @@ def test_the_preview_shows_both_rings():
 
 
 
+@pytest.mark.slow
 def test_the_app_adds_a_matching_band_keeps_it_through_changes_and_parks_it(app):  # noqa: F811
     from .test_app import price as shown_price
 
@@ -428,6 +433,9 @@ def test_the_app_adds_a_matching_band_keeps_it_through_changes_and_parks_it(app)
     assert "Subtotal: the ring" in items and "Subtotal: the matching band" in items
     assert items[-1] == "Total USD for the set"
     assert any(item.startswith("Matching band: ") for item in items)
+    assert not [b for b in at.get("download_button") if b.key == "download_band"]  # the wax files are staff's
+    at.session_state["store_unlocked"] = True
+    at = _run(at)
     assert [b.key for b in at.get("download_button") if b.key == "download_band"] == ["download_band"]
 
     at = _run(at.slider(key="band_width").set_value(3.0))

@@ -1,4 +1,5 @@
-"""The store page's guard: wrong passwords slow down per visitor and over the server; staff sessions lock when idle.
+"""The store page's guard: wrong passwords slow down per session and per address, never over the whole server;
+staff sessions lock when idle.
 
 A fake clock drives every test: no test sleeps."""
 
@@ -32,21 +33,33 @@ def test_three_free_tries_then_the_wait_doubles():
     assert [wait_after(FREE_ATTEMPTS + n) for n in range(4)] == [FIRST_WAIT_S * 2**n for n in range(4)]
 
 
+SESSION, ADDRESS = "session:guesser", "address:203.0.113.9"
+
+
 def test_a_guesser_must_wait_longer_after_each_wrong_password():
     clock = Clock()
     guard = PasswordGuard(clock)
     for _ in range(FREE_ATTEMPTS - 1):
-        assert guard.attempt("guesser", "wrong", STORED) == (False, 0.0)
-    unlocked, wait = guard.attempt("guesser", "wrong", STORED)
-    assert not unlocked and wait == FIRST_WAIT_S
-    # while waiting, even the right password is not checked
-    assert guard.attempt("guesser", "open sesame", STORED) == (False, FIRST_WAIT_S)
+        assert guard.attempt("wrong", STORED, SESSION, ADDRESS) == (False, True, 0.0)
+    attempt = guard.attempt("wrong", STORED, SESSION, ADDRESS)
+    assert not attempt.ok and attempt.checked and attempt.wait_s == FIRST_WAIT_S
+    # while waiting, even the right password is not checked, and the person is told to wait, not that it is wrong
+    assert guard.attempt("open sesame", STORED, SESSION, ADDRESS) == (False, False, FIRST_WAIT_S)
     clock.now += FIRST_WAIT_S
-    unlocked, wait = guard.attempt("guesser", "wrong", STORED)
-    assert not unlocked and wait == 2 * FIRST_WAIT_S
+    attempt = guard.attempt("wrong", STORED, SESSION, ADDRESS)
+    assert not attempt.ok and attempt.wait_s == 2 * FIRST_WAIT_S
     clock.now += 2 * FIRST_WAIT_S
-    assert guard.attempt("guesser", "open sesame", STORED) == (True, 0.0)
-    assert guard.wait_s("guesser") == 0.0  # the right password clears the visitor's count
+    assert guard.attempt("open sesame", STORED, SESSION, ADDRESS) == (True, True, 0.0)  # right after its wait
+    assert guard.wait_s(SESSION, ADDRESS) == 0.0  # the right password clears the client's count
+
+
+def test_a_new_session_from_the_same_address_waits_too():
+    clock = Clock()
+    guard = PasswordGuard(clock)
+    for _ in range(FREE_ATTEMPTS + 2):
+        clock.now += guard.wait_s(SESSION, ADDRESS)
+        guard.attempt("wrong", STORED, SESSION, ADDRESS)
+    assert guard.wait_s("session:fresh", ADDRESS) > 0  # a fresh session does not reset the address's count
 
 
 def test_thirty_guesses_take_long_not_fifty_seconds():
@@ -54,19 +67,23 @@ def test_thirty_guesses_take_long_not_fifty_seconds():
     guard = PasswordGuard(clock)
     waited = 0.0
     for _ in range(30):
-        wait = guard.wait_s("guesser")
+        wait = guard.wait_s(SESSION, ADDRESS)
         clock.now += wait
         waited += wait
-        guard.attempt("guesser", "wrong", STORED)
+        guard.attempt("wrong", STORED, SESSION, ADDRESS)
     assert waited > 3600  # an hour and more, where it took 50 s
 
 
-def test_many_visitors_guessing_slow_the_whole_server():
+def test_an_outsider_guessing_never_locks_staff_out():
     clock = Clock()
     guard = PasswordGuard(clock)
-    for visitor in range(10 * (FREE_ATTEMPTS + 1)):  # each of them within their own free tries
-        guard.attempt(f"visitor {visitor}", "wrong", STORED)
-    assert guard.wait_s("someone new") > 0
+    for visitor in range(200):  # many sessions from one address, for a long time
+        clock.now += guard.wait_s(f"session:{visitor}", ADDRESS)
+        guard.attempt("wrong", STORED, f"session:{visitor}", ADDRESS)
+    assert guard.wait_s(ADDRESS) > 600  # the outsider's address waits
+    staff = ("session:staff", "address:192.0.2.10")
+    assert guard.wait_s(*staff) == 0.0
+    assert guard.attempt("open sesame", STORED, *staff) == (True, True, 0.0)  # staff elsewhere get in at once
 
 
 def test_a_staff_session_locks_after_fifteen_idle_minutes():
@@ -77,4 +94,4 @@ def test_a_staff_session_locks_after_fifteen_idle_minutes():
 
 @pytest.mark.parametrize("stored", [None, "", "md5$x", "pbkdf2_sha256$x$y$z"])
 def test_a_missing_or_malformed_hash_never_unlocks(stored):
-    assert PasswordGuard(Clock()).attempt("anyone", "open sesame", stored) == (False, 0.0)
+    assert PasswordGuard(Clock()).attempt("open sesame", stored, "session:anyone") == (False, True, 0.0)

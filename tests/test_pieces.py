@@ -43,6 +43,7 @@ def models():
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=lambda case: "-".join(case))
+@pytest.mark.slow
 def test_metal_is_one_watertight_body(models, case):
     metal = models[case].metal
     assert metal.is_volume
@@ -50,6 +51,7 @@ def test_metal_is_one_watertight_body(models, case):
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=lambda case: "-".join(case))
+@pytest.mark.slow
 def test_no_stone_cuts_into_the_metal(models, case):
     model = models[case]
     assert model.stone_parts, "the design has stones"

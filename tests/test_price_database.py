@@ -36,7 +36,7 @@ BAND = parse_design(json.loads((ROOT / "models" / "comfort-band.json").read_text
 def database(backend, monkeypatch):  # noqa: F811 - the imported fixture
     monkeypatch.setenv("DATABASE_URL", backend.url)
     monkeypatch.delenv("CONFIGURATOR_PRICES", raising=False)
-    monkeypatch.setattr(price_table, "STORE_PRICE_TABLE", ROOT / "no-such-folder" / "prices.toml")
+    monkeypatch.setenv("CONFIGURATOR_DATA_DIR", str(ROOT / "no-such-folder"))
     yield backend.url
     close_shared_stores()
 
@@ -125,3 +125,25 @@ def test_a_named_file_keeps_the_prices_out_of_the_database(database, tmp_path, m
     update_price_table({"markup": 2.6})
     assert "markup = 2.6" in own.read_text() and current_price_table().markup == 2.6
     assert price_history() == []
+
+
+def test_a_stored_table_that_is_refused_leaves_the_last_good_one_in_force(database, monkeypatch):
+    """A row stored by other means (an older version, a hand-made import) is validated when read, like a file: the
+    last good table stays in force in this process and the refusal is said in one line; a new process has none."""
+    from collections import OrderedDict
+
+    from configurator.price_table import price_table_problem
+    from configurator.storage import shared_store
+
+    good = current_price_table()
+    stored = json.loads(good.model_dump_json())
+    stored["gems"][3]["color"] = "purple"  # sapphire, row 4
+    edit = shared_store(database).add_prices(good.date.isoformat(), "by hand", json.dumps(stored), None)
+    assert current_price_table() is good
+    assert price_table_problem() == (f"price table (database edit #{edit}): gems row 4, color: 'purple' is not a "
+                                     "colour of sapphire; choose one of: blue, pink, yellow, white, green, "
+                                     "padparadscha; make a good table the newest with `prices --import FILE`")
+    monkeypatch.setattr(price_table, "_sources", OrderedDict())
+    with pytest.raises(CatalogueError, match=f"^price table \\(database edit #{edit}\\): gems row 4, color:"):
+        current_price_table()
+    assert import_price_table(PRICE_TABLE) == good and price_table_problem() is None

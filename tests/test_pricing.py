@@ -289,7 +289,7 @@ def test_an_edit_is_validated_dated_and_used_by_the_next_quote(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_the_clients_lines_fold_the_markup_into_workmanship_and_add_up(name):
+def test_the_clients_lines_carry_the_markup_each_and_add_up(name):
     quote = price(SAMPLES[name], TABLE)
     client = quote.client_lines()
     assert round(sum(line.amount for line in client), 2) == quote.total
@@ -298,10 +298,13 @@ def test_the_clients_lines_fold_the_markup_into_workmanship_and_add_up(name):
         key=["metal", "stone", "chain", "workmanship", "engraving", "credit"].index)
     assert not any("markup" in line.item.lower() for line in client)
     frame = quote.lines
+    markup = TABLE.markup
     workmanship = next(line.amount for line in client if line.kind == "workmanship")
-    assert workmanship == round(frame[frame["kind"].isin(["labour", "markup"])]["amount"].sum(), 2)
+    labour = round(frame[frame["kind"] == "labour"]["amount"].sum(), 2)
+    assert workmanship == pytest.approx(labour * markup, abs=0.02)  # the labour with its own share of the markup
     metal = next(line.amount for line in client if line.kind == "metal")
-    assert metal == round(frame[frame["kind"] == "metal"]["amount"].sum(), 2)  # the metal and its sprue allowance
+    # the metal and its sprue allowance, marked up like the rest (a cent of rounding goes to the largest line)
+    assert metal == pytest.approx(round(frame[frame["kind"] == "metal"]["amount"].sum(), 2) * markup, abs=0.02)
 
 
 def test_a_pendants_chain_is_weighed_and_priced():

@@ -85,6 +85,7 @@ def test_a_pendant_and_a_plain_band():
     assert "not castable: 1 blocking finding(s)" in text and "ring.thickness_mm" in text
 
 
+@pytest.mark.slow
 def test_the_command_line_writes_the_sheet_and_refuses_a_bad_target(tmp_path):
     out = tmp_path / "sheet.pdf"
     done = subprocess.run([sys.executable, "-m", "configurator", "sheet", "models/solitaire-ring.json", "-o", str(out)],

@@ -35,6 +35,7 @@ CASES = list(itertools.product([shape.value for shape in Shape], ["prong", "beze
 
 
 @pytest.mark.parametrize(("shape", "style"), CASES, ids=["-".join(case) for case in CASES])
+@pytest.mark.slow
 def test_every_side_stone_is_seated_clear_of_the_centre_in_one_body(shape, style):
     centre_style = ("prong", "bezel")[CASES.index((shape, style)) % 2]
     design = parse_design(three_stone(shape, style, centre_style))
@@ -94,6 +95,7 @@ SHARED = list(shared_prongs())
 
 @pytest.mark.parametrize("doc", SHARED, ids=[f"{doc['stone']['shape']}-{doc['side_stones']['stone']['shape']}-"
                                               f"{doc['setting']['prongs']}" for doc in SHARED])
+@pytest.mark.slow
 def test_shared_prongs_hold_both_stones_in_one_body(doc):
     design = parse_design(doc)
     model = model_of(design)
@@ -201,6 +203,7 @@ ROWS = CHANNEL_ROWS + HEAD_ROWS
 
 
 @pytest.mark.parametrize(("shape", "style", "count"), ROWS, ids=["-".join(map(str, row)) for row in ROWS])
+@pytest.mark.slow
 def test_every_graduated_row_is_one_body_with_its_stones_seated_apart_and_symmetric(shape, style, count):
     doc = side_row_case(shape, style, count)
     design = parse_design(doc)

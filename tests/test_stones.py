@@ -28,6 +28,7 @@ def test_a_6_5_mm_round_brilliant_diamond_is_about_one_carat():
 
 @pytest.mark.parametrize(("shape", "ratio"), CASES, ids=lambda value: getattr(value, "value", value))
 @pytest.mark.parametrize("cut", list(Cut), ids=lambda cut: cut.value)
+@pytest.mark.slow
 def test_modelled_carat_agrees_with_the_trade_formula(shape, ratio, cut):
     gem = stone(shape, ratio, cut)
     assert modelled_carat(gem) == pytest.approx(trade_carat(gem), rel=0.10)
@@ -132,6 +133,7 @@ def test_a_narrow_stone_keeps_its_proportions_when_scaled_to_a_carat():
     assert sized.length_mm / sized.outline_width_mm == pytest.approx(6.5 / 2.5, rel=0.02)
 
 
+@pytest.mark.slow
 def test_the_shipped_fullness_table_is_what_the_solver_finds():
     from configurator.design import Cut, Shape
     from configurator.stones import fullness_table, solved_fullness

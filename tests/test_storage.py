@@ -177,9 +177,12 @@ def test_database_url_honours_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example/shop")
     assert database_url() == "postgresql://u:p@db.example/shop"
     monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.delenv("CONFIGURATOR_DATA_DIR")
     monkeypatch.setattr(storage, "EMBEDDED_DATABASE", tmp_path / "repo" / "data" / "designs.db")
     assert database_url() == f"sqlite:///{tmp_path / 'repo' / 'data' / 'designs.db'}"
     assert (tmp_path / "repo" / "data").is_dir()
+    monkeypatch.setenv("CONFIGURATOR_DATA_DIR", str(tmp_path / "tests"))  # the tests' own folder, never the checkout's
+    assert database_url() == f"sqlite:///{tmp_path / 'tests' / 'designs.db'}"
 
 
 def test_sqlite_runs_in_wal_mode(store):

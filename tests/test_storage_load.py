@@ -32,6 +32,8 @@ from sqlalchemy.engine import make_url
 from configurator.documents import loads_design
 from configurator.storage import PNG_SIGNATURE, SavedDesign, Store
 
+pytestmark = pytest.mark.slow  # threads and killed writers on both databases: `-m "not slow"` leaves them out
+
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = [json.loads(path.read_text()) for path in sorted((ROOT / "models").glob("*.json"))]
 METALS = ["14k-yellow", "14k-white", "18k-yellow", "18k-rose", "platinum-950", "silver-925"]

@@ -13,7 +13,7 @@ import copy
 import math
 from typing import Any
 
-from configurator import catalogue, sizes
+from configurator import catalogue, sizes, words
 from configurator.design import (
     DEFAULT_LENGTH_TO_WIDTH,
     DIAMOND_CLARITIES,
@@ -126,36 +126,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "heirloom_metal": ("heirloom", "metal"),
     "heirloom_grams": ("heirloom", "grams"),
 }
-# What a finding's field is called on screen (the control that changes it).
-FIELD_LABELS = {
-    "ring.thickness_mm": "band thickness",
-    "ring.width_mm": "band width",
-    "ring.profile": "band profile",
-    "setting.prong_mm": "prong diameter",
-    "setting.style": "setting",
-    "pendant.thickness_mm": "plate thickness",
-    "pendant.size_mm": "pendant length",
-    "stone.length_mm": "stone length",
-    "stone.width_mm": "stone width",
-    "stone.cut": "cut",
-    "ring.eternity.gap_mm": "gap between the row's stones",
-    "ring.taper.width_back_mm": "band width at the back",
-    "ring.taper.thickness_back_mm": "band thickness at the back",
-    "ring.milgrain": "milgrain on the edges",
-    "ring.milgrain.bead_mm": "milgrain bead size",
-    "ring.milgrain.pitch_mm": "milgrain spacing",
-    "setting.milgrain.bead_mm": "rim milgrain bead size",
-    "setting.milgrain.pitch_mm": "rim milgrain spacing",
-    "setting.milgrain": "milgrain round the rim",
-    "matching_band.thickness_mm": "matching band thickness",
-    "matching_band.width_mm": "matching band width",
-    "matching_band.clearance_mm": "matching band clearance",
-    "matching_band.side": "matching band side",
-    "engraving.height_mm": "letter height",
-    "engraving.depth_mm": "engraving depth",
-}
-
-
 def new_ui(doc: dict) -> dict:
     """The person's own choices for a design just opened: its sizing system, stones by carat."""
     ring = doc.get("ring") or {}
@@ -231,6 +201,7 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
             "color": stone.grade_color, "clarity": stone.grade_clarity, "client_stone": stone.client_supplied,
             "size_by": "mm" if stone.client_supplied else ui.get("size_by", "carat"),
             "carat": round(round(modelled_carat(stone), 3), 2),  # as the quote rounds it (3 places, shown as 2)
+            "carat_exact": round(modelled_carat(stone), 4),
             "stone_length": float(stone.length_mm),
             "stone_free": is_free(raw), "stone_width": round(float(stone.outline_width_mm), 2),
             "stone_depth": round(float(depth_mm(stone)), 2),
@@ -255,7 +226,7 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
                   "side_count": int(doc["side_stones"].get("count", 1)),
                   "side_grad": float(doc["side_stones"].get("graduation", SIDE_GRADUATION)),
                   "side_shared": bool(doc["side_stones"].get("shared_prongs", False)),
-                  "side_carat": round(round(modelled_carat(side), 3), 2)}
+                  "side_carat": round(modelled_carat(side), 4)}
     band = doc.get("matching_band")
     shown["band_on"] = band is not None
     if band:
@@ -423,6 +394,8 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
                 parked["matching_band"] = doc.pop("matching_band")
             elif coming == "ring" and parked.get("matching_band"):
                 doc["matching_band"] = parked.pop("matching_band")
+            if doc.get("name") and doc.get("name") == ui.get("preset_name"):  # a preset's name, not the client's
+                doc.pop("name")
             if coming == "ring":
                 ui["size_system"] = doc["ring"]["size"]["system"]
             elif doc.get("engraving"):  # a pendant's engraving is on its back
@@ -539,9 +512,10 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         doc["setting"] = setting
     elif key == "engraving":
         text = str(value or "").strip()
-        if text:  # a new text is cut into the metal; a changed one keeps its font, place and size
+        if text:  # a new text is cut into the metal; a changed one keeps its font, place and size (and what the
+            # person chose for a text not yet accepted: cut or by hand, the font...)
             doc["engraving"] = {"cut": True, **(doc.get("engraving") or parked.pop("engraving", None) or {}),
-                                "text": text}
+                                **ui.pop("engraving_draft", {}), "text": text}
         elif doc.get("engraving"):
             parked["engraving"] = doc.pop("engraving")
     elif key in ENGRAVING_FIELDS:
@@ -636,29 +610,20 @@ def _keep_side_share(centre_before: dict, doc: dict) -> None:
         stone["width_mm"] = round(min(float(stone["width_mm"]) * new / old, stone["length_mm"]), 2)
 
 
-# A fix that only clears fields: what clearing each means to the person ("milgrain on the edges: off").
-CLEARED = {"ring.milgrain": "off", "setting.milgrain": "off"}
-
-
 def fix_label(changes: dict[str, Any]) -> str:
-    """A finding's fix as the controls name it: "band thickness 1.95 mm", "setting: bezel"; a fix that only clears
-    fields names them: "milgrain on the edges: off", "milgrain spacing: as usual"."""
-    shown = [suggested_value(field, value) for field, value in changes.items() if value is not None]
-    return ", ".join(shown or [f"{FIELD_LABELS.get(field, field)}: {CLEARED.get(field, 'as usual')}"
-                               for field in changes])
+    """A finding's fix in words that say what it does: "make the band 1.95 mm thick", "make the setting bezel",
+    "take the milgrain off the edges"."""
+    return words.changes(changes)
 
 
-def suggested_value(field: str, value: Any) -> str:
-    """One suggested value as the control shows it: "band thickness 1.95 mm"."""
-    label = FIELD_LABELS.get(field, field)
-    if isinstance(value, float):
-        return f"{label} {value:.2f} mm"
-    return f"{label}: {value}"
+def in_words(exc: Exception | str) -> str:
+    """A refusal as a person reads it: its field named in words ("Band width: ..."), not as the document names it."""
+    return words.sentence(str(exc))
 
 
-def refusal(exc: DesignError) -> str:
-    """One line saying why a change was not made (the field named, the design kept as it was)."""
-    return f"That change was not made: {exc}"
+def refusal(exc: Exception | str) -> str:
+    """One line saying why a change was not made (the field named in words, the design kept as it was)."""
+    return f"That change was not made. {in_words(exc)}"
 
 
 def wax_held_back(findings: list[dict]) -> str | None:
@@ -666,3 +631,98 @@ def wax_held_back(findings: list[dict]) -> str | None:
     verdict, the same as `export`'s (a blocking finding)."""
     blocking = [finding for finding in findings if finding["severity"] == "blocking"]
     return blocking[0]["message"] if blocking else None
+
+
+def _valid(doc: dict) -> bool:
+    from configurator.documents import parse_design
+
+    try:
+        parse_design(doc)
+    except (DesignError, ValueError):
+        return False
+    return True
+
+
+def engraving_draft(doc: dict, text: str, draft: dict[str, Any]) -> dict:
+    """The document with an engraving of `text` made as the person chose so far (`draft`: cut, font, height...,
+    over the design's own engraving settings); it may not be a valid design."""
+    trial = copy.deepcopy(doc)
+    trial["engraving"] = {"cut": True, **(doc.get("engraving") or {}), **draft, "text": text}
+    return trial
+
+
+def engraving_ways(doc: dict, text: str, draft: dict[str, Any]) -> list[tuple[str, dict]]:
+    """The ways to make an engraving of `text` that does not fit, each as (what it does, in words; the design it
+    makes), every one a valid design: engraving it by hand after casting, another font, smaller letters, a wider
+    band or a longer pendant, the longest start of the text that fits. At most one of each, the least change first."""
+    ways: list[tuple[str, dict]] = []
+    wanted = engraving_draft(doc, text, draft)
+    engraving = wanted["engraving"]
+    if engraving.get("cut", True):
+        by_hand = engraving_draft(doc, text, {**draft, "cut": False})
+        if _valid(by_hand):
+            ways.append(("have it engraved by hand after casting", by_hand))
+    else:
+        return ways
+    from configurator.design import ENGRAVING_HEIGHT_MM
+
+    height = float(engraving.get("height_mm", ENGRAVING_HEIGHT_MM[0]))
+    steps = [round(height - 0.1 * step, 1) for step in range(1, 46)]
+    for smaller in (value for value in steps if value >= ENGRAVING_HEIGHT_MM[0] - 1e-9):
+        trial = engraving_draft(doc, text, {**draft, "height_mm": smaller})
+        if _valid(trial):
+            ways.append((f"make the letters {smaller:.1f} mm high", trial))
+            break
+    font = engraving.get("font", "sans")
+    for other in ("sans", "serif", "script"):
+        if other != font:
+            trial = engraving_draft(doc, text, {**draft, "font": other})
+            if _valid(trial):
+                ways.append((f"use the {other} font", trial))
+                break
+    larger = (("ring", "width_mm", 0.1, "make the band {:.1f} mm wide"),
+              ("pendant", "size_mm", 0.5, "make the pendant {:g} mm long"))
+    for part, field, step, words_for in larger:
+        if doc.get(part):
+            found = _least_larger(doc, text, draft, part, field, step)
+            if found is not None:
+                ways.append((words_for.format(found[0]), found[1]))
+    shorter = _fitting_start(doc, text, draft)
+    if shorter:
+        ways.append((f"engrave “{shorter}”", engraving_draft(doc, shorter, draft)))
+    return ways
+
+
+def _least_larger(doc: dict, text: str, draft: dict[str, Any], part: str, field: str,
+                  step: float) -> tuple[float, dict] | None:
+    """The least value of `part`'s `field` (a band's width, a pendant's length), in steps of `step` up to the
+    document's own bound, at which the engraving fits: (the value, the design), or None."""
+    from configurator.design import Pendant
+
+    model = {"ring": Ring, "pendant": Pendant}[part]
+    top = next(item.le for item in model.model_fields[field].metadata if getattr(item, "le", None) is not None)
+    value = float(doc[part][field])
+    while (value := round(value + step, 2)) <= top + 1e-9:
+        trial = engraving_draft(doc, text, draft)
+        trial[part] = {**trial[part], field: value}
+        if _valid(trial):
+            return value, trial
+    return None
+
+
+def _fitting_start(doc: dict, text: str, draft: dict[str, Any]) -> str | None:
+    """The longest start of `text` that fits as chosen (cut at a word when one fits), or None."""
+    low, high = 0, len(text) - 1  # the first `low` characters fit; `high + 1` do not
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _valid(engraving_draft(doc, text[:middle].rstrip(), draft)) and text[:middle].strip():
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return None
+    start = text[:low].rstrip()
+    if low < len(text) and text[low] != " ":  # cut inside a word: keep only whole words, never half of one
+        whole = start.rsplit(" ", 1)
+        start = whole[0].rstrip() if len(whole) == 2 else ""
+    return start or None

@@ -45,8 +45,10 @@ def cut_rank(grade: str | None) -> int:
     return CUT_GRADES.index(grade) if grade in CUT_GRADES else len(CUT_GRADES)
 
 
-def frame(rows: Iterable[PricedStone]) -> pd.DataFrame:
-    """One row a stone, with hidden rank columns (`_colour`, `_clarity`, `_cut`) for sorting by grade."""
+def frame(rows: Iterable[PricedStone], markup: float = 1.0) -> pd.DataFrame:
+    """One row a stone, with hidden rank columns (`_colour`, `_clarity`, `_cut`) for sorting by grade. The price is
+    what the client pays for the stone: its own (or the grid's) price with the store's `markup`, as on her stone's
+    line of the quote."""
     records = []
     for row in rows:
         stone = row.record.stone
@@ -54,7 +56,7 @@ def frame(rows: Iterable[PricedStone]) -> pd.DataFrame:
             "Stock": stone.stock_number, "Shape": stone.shape.value, "Carat": stone.carat, "Colour": stone.color,
             "Clarity": stone.clarity, "Cut grade": stone.cut_grade.value if stone.cut_grade else "",
             "Material": catalogue.gemstone(stone.material).name, "Measurements": stone.measurements,
-            "Report": stone.report or "", "Price": round(row.price, 2),
+            "Report": stone.report or "", "Price": client_price(row.price, markup),
             "_colour": colour_rank(stone.color), "_clarity": clarity_rank(stone.clarity),
             "_cut": cut_rank(stone.cut_grade.value if stone.cut_grade else None),
         })
@@ -98,13 +100,34 @@ def narrowed(table: pd.DataFrame, choice: Choice) -> pd.DataFrame:
     return result[COLUMNS].reset_index(drop=True)
 
 
+def client_price(price: float, markup: float) -> float:
+    """A stone's price as the client pays it: the store's price for it with the markup, to the cent."""
+    return round(price * markup, 2)
+
+
+def materials(table: pd.DataFrame) -> list[str]:
+    """The materials in the selection, natural diamond first, then by name."""
+    names = set(table["Material"])
+    first = catalogue.gemstone("diamond").name
+    return sorted(names, key=lambda name: (name != first, name))
+
+
+def colours_of(table: pd.DataFrame, chosen_materials: Sequence[str]) -> list[str]:
+    """The colours a filter offers: those of the chosen materials' stones (all stones' when none is chosen), in
+    their scale's order; diamond grades and coloured stones' colours are not mixed unless both are chosen."""
+    rows = table if not chosen_materials else table[table["Material"].isin(list(chosen_materials))]
+    return ordered(rows["Colour"], colour_rank)
+
+
 def ordered(values: Iterable[str], rank) -> list[str]:
     """The distinct `values` in their scale's order (a filter's options)."""
     return sorted(set(values), key=lambda value: (rank(value), value))
 
 
-def details(record: StockStone, price: float, from_grid: bool, currency: str) -> list[tuple[str, str]]:
-    """The chosen stone as a small table of (what, value)."""
+def details(record: StockStone, price: float, from_grid: bool, currency: str,
+            store: bool = False) -> list[tuple[str, str]]:
+    """The chosen stone as a small table of (what, value); `price` is the client's (see `client_price`); staff
+    (`store`) also read whether it is the stone's own price or the grid's."""
     stone: LooseStone = record.stone
     grading = ", ".join(f"{word} {value.value}" for word, value in (
         ("cut", stone.cut_grade), ("polish", stone.polish), ("symmetry", stone.symmetry),
@@ -116,6 +139,8 @@ def details(record: StockStone, price: float, from_grid: bool, currency: str) ->
     if grading:
         rows.append(("Grading", grading))
     rows.append(("Report", stone.report or "none"))
-    rows.append(("Price", f"{currency} {price:,.2f}" + (" (from the grid at its carat and grades)" if from_grid
-                                                         else "")))
+    basis = ""
+    if store:
+        basis = " (the grid's price at its carat and grades)" if from_grid else " (its own price)"
+    rows.append(("Price", f"{currency} {price:,.2f}{basis}"))
     return rows

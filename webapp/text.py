@@ -24,3 +24,34 @@ def plain(text: object) -> str:
 def html_text(text: object) -> str:
     """`text` escaped for `st.html` (no Markdown there; tags and entities become text)."""
     return html.escape(str(text), quote=True)
+
+
+# The look of Streamlit's own alerts, kept by hand: a message is drawn from inert HTML, since a Markdown message
+# turns any address in a person's text into a link (GitHub's autolinks ignore backslash escapes).
+_MESSAGE_STYLES = {
+    "error": ("#fdecea", "#7d1f1a", "alert"),
+    "warning": ("#fff6dc", "#6b4e00", "alert"),
+    "info": ("#e8f1fb", "#1d4a7a", "status"),
+    "success": ("#e7f5ec", "#17603a", "status"),
+}
+
+
+def message_html(kind: str, text: object) -> str:
+    """A message box (error, warning, info or success) for `st.html`: the text escaped, so no link, image or tag is
+    made from it; line breaks kept. The box carries `data-message="<kind>"` for tests and assistive technology reads
+    its role (alert or status)."""
+    background, colour, role = _MESSAGE_STYLES[kind]
+    body = "<br>".join(html_text(line) for line in str(text).splitlines() or [""])
+    return (f'<div class="cfg-message" data-message="{kind}" role="{role}" style="background:{background};'
+            f'color:{colour};border-radius:0.5rem;padding:0.75rem 1rem;margin:0 0 0.5rem 0;line-height:1.5;'
+            f'overflow-wrap:anywhere;font-size:0.95rem">{body}</div>')
+
+
+# Where GitHub's autolinks begin: an address's "://", a leading "www." and an e-mail's "@".
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)|(?=@)")
+
+
+def label_text(text: object) -> str:
+    """`text` for a Markdown label (a button's, a control's), shown as typed: Markdown escaped, and a word joiner
+    (U+2060, invisible) put where an autolink would begin, so no link is made from it."""
+    return plain(_AUTOLINK.sub("\u2060", str(text)))

@@ -51,7 +51,7 @@ def findings(design: Design, model: Model, metal: Metal) -> list[Finding]:
     wanted = wider_band_mm(design.ring, metal.min_wall_mm, TOLERANCE_MM)
     return [Finding(Severity.BLOCKING, "ring.width_mm", wall, metal.min_wall_mm,
                     "the channel's walls are too thin to hold the stones",
-                    f"make width_mm at least {wanted:.1f} or choose pave", (("ring.width_mm", wanted),),
+                    f"make the band at least {wanted:.1f} mm wide, or choose pavé", (("ring.width_mm", wanted),),
                     "the channel's walls", kind="channel-wall")]
 
 

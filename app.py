@@ -483,7 +483,10 @@ def _changed(key: str, value: Any = MISSING) -> None:
         trial = copy.deepcopy(ui)
         st.session_state.design = parse_design(form.change(doc, trial, key, given)).to_dict()
         st.session_state.ui = trial
+        waiting = (st.session_state.get("field_problems") or {}).get("engraving")
         st.session_state.field_problems = {}  # a change made: earlier refusals are history
+        if waiting is not None and key != "engraving" and str(waiting["typed"] or "").strip():
+            _changed("engraving", waiting["typed"])  # a text kept waiting is tried again on the changed piece
     except (DesignError, ConfiguratorError, ValueError) as exc:
         _refused(key, form.refusal(exc), given)
     except Exception as exc:  # noqa: BLE001 - a callback's crash would show a traceback

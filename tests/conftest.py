@@ -68,3 +68,18 @@ def tmp_design(tmp_path):
         return path
 
     return write
+
+
+# The suite runs on both cores (scripts/test.sh: `-n 2 --dist loadgroup`): each file's tests stay together in one
+# worker, in the file's order (a file's server, its database and its counts are its own), but for the files below,
+# whose heavy tests stand alone and are better shared between the workers.
+SHARED_BETWEEN_WORKERS = {"tests/test_files.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module not in SHARED_BETWEEN_WORKERS:
+            item.add_marker(pytest.mark.xdist_group(module))

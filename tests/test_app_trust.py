@@ -217,6 +217,9 @@ def test_an_engraving_that_does_not_fit_keeps_its_text_and_offers_its_ways():
         "engraving"]["cut"] is True
     assert at.text_input(key="engraving").value == "A & J 2026"
     assert not [w for w in warnings(at) if w.startswith("That change was not made")]
+    widened = _run(_refused_engraving().slider(key="width").set_value(3.0))  # the text waits; a wider band takes it
+    assert widened.session_state["design"]["engraving"]["text"] == "A & J 2026"
+    assert widened.text_input(key="engraving").value == "A & J 2026"
     by_hand = _run(_refused_engraving().checkbox(key="draft_cut").uncheck())  # the hand's way, chosen in place
     engraving = by_hand.session_state["design"]["engraving"]
     assert (engraving["text"], engraving["cut"]) == ("A & J 2026", False)

@@ -7,6 +7,7 @@ its text and offers its ways; a client name with an address is never made a link
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -92,10 +93,18 @@ def save(page, client: str, contact: str = "") -> tuple[str, str]:
 
 
 def kept(page) -> tuple[str, str]:
-    blocks = [text.strip() for text in page.get_by_test_id("stCode").all_inner_texts()]
-    code = next(text for text in blocks if CODE.match(text))
-    link = next(text for text in blocks if "saved=" in text)
-    return code, link
+    """The access code and private link in the box that keeps them (drawn a moment after the save's message on a
+    busy machine: looked for until they show)."""
+    deadline = time.monotonic() + RERUN_S
+    while True:
+        blocks = [text.strip() for text in page.get_by_test_id("stCode").all_inner_texts()]
+        codes = [text for text in blocks if CODE.match(text)]
+        links = [text for text in blocks if "saved=" in text]
+        if codes and links:
+            return codes[0], links[0]
+        if time.monotonic() > deadline:
+            pytest.fail(f"no access code and private link shown: {blocks}")
+        time.sleep(0.2)
 
 
 def test_a_forged_link_shows_the_stone_as_its_record(browser, shop):  # noqa: F811

@@ -184,20 +184,21 @@ def _pdf_text(path) -> str:
     return done.stdout
 
 
+def _sheet_text(design, audience: str, tmp_path) -> str:
+    from configurator.sheet import spec_sheet
+
+    out = tmp_path / f"{audience}.pdf"
+    out.write_bytes(spec_sheet(design, audience=audience, client="Anna Smith"))
+    return _pdf_text(out)
+
+
 @pytest.mark.parametrize("preset", ["halo-ring", "heirloom-ring", "bridal-set", "bezel-pendant"])
 @pytest.mark.slow
 def test_each_reader_gets_their_own_sheet(preset, tmp_path):
-    design = ROOT / "models" / f"{preset}.json"
-    texts = {}
-    for audience in ("client", "workshop", "store"):
-        out = tmp_path / f"{audience}.pdf"
-        done = subprocess.run([sys.executable, "-m", "configurator", "sheet", str(design), "-o", str(out), "--for",
-                               audience, "--client", "Anna Smith"], capture_output=True, text=True, cwd=ROOT)
-        assert done.returncode == 0, done.stderr
-        texts[audience] = _pdf_text(out)
-    quote = price(parse_design(json.loads(design.read_text())))
+    design = parse_design(json.loads((ROOT / "models" / f"{preset}.json").read_text()))
+    client, workshop, store = (_sheet_text(design, audience, tmp_path) for audience in ("client", "workshop", "store"))
+    quote = price(design)
     total = f"{quote.total:,.2f}"
-    client, workshop, store = texts["client"], texts["workshop"], texts["store"]
     assert "for Anna Smith" in client and total in client
     for line in quote.client_lines():
         assert f"{line.amount:,.2f}" in client
@@ -206,6 +207,20 @@ def test_each_reader_gets_their_own_sheet(preset, tmp_path):
     assert "USD" not in workshop and total not in workshop and "markup" not in workshop.lower()
     assert "Manufacturability" in workshop and "Metal weight in every alloy" in workshop
     assert "markup x" in store and total in store and "/g" in store
+
+
+@pytest.mark.slow
+def test_the_command_line_writes_each_readers_sheet(tmp_path):
+    design = ROOT / "models" / "halo-ring.json"
+    out = tmp_path / "sheet.pdf"
+    for audience in ("client", "workshop"):
+        done = subprocess.run([sys.executable, "-m", "configurator", "sheet", str(design), "-o", str(out), "--for",
+                               audience, "--client", "Anna Smith"], capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 0 and done.stdout.strip().endswith(f"the {audience}'s sheet)"), done.stderr
+        assert ("USD" in _pdf_text(out)) == (audience == "client")
+    refused = subprocess.run([sys.executable, "-m", "configurator", "sheet", str(design), "-o", str(out), "--for",
+                              "everyone"], capture_output=True, text=True, cwd=ROOT)
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
 
 
 def test_the_clients_sheet_carries_her_code():

@@ -108,7 +108,7 @@ from configurator.storage import (
 )
 from configurator.summary import QuoteSummary
 from webapp import access, form, numbers, preview, selection
-from webapp.text import html_text, label_text, message_html, plain
+from webapp.text import html_text, message_html, plain
 
 ROOT = Path(__file__).resolve().parent
 MODELS = ROOT / "models"
@@ -959,7 +959,7 @@ def selection_table(available: list[StockStone], table) -> None:
 def chosen_stone_details(number: str, records: list[StockStone], table) -> None:
     """The chosen stone's record, and whether it can still be the client's."""
     record = next((record for record in records if record.stock_number == number), None)
-    st.markdown(f"**Chosen: our stone {html_text(number)}**")
+    st.markdown(f"**Chosen: our stone {plain(number)}**")
     if record is None:
         say("warning", f"Stone {number} is no longer in our selection.")
         return
@@ -1061,7 +1061,7 @@ def stock_notice(design) -> None:
     if record.available:
         return
     if held_for_visitor(record):
-        st.caption(stone_status(record))
+        st.caption(plain(stone_status(record)))
         return
     if record.status.value == "sold":
         say("warning", f"Our stone {number} has been sold: this design needs another stone (the closest are with "
@@ -1104,7 +1104,7 @@ def closest_stones(design) -> None:
     if others:
         st.caption("The closest stones available:")
         for other in others:
-            st.button(label_text(f"{other.stock_number}: {other.stone.carat:.2f} ct {other.stone.shape.value} "
+            st.button(plain(f"{other.stock_number}: {other.stone.carat:.2f} ct {other.stone.shape.value} "
                                  f"{other.stone.color} {other.stone.clarity}"), key=f"closest_{other.stock_number}",
                       on_click=_pick, args=(other.stock_number,), width="stretch")
 
@@ -1222,7 +1222,7 @@ def engraving_ways(doc: dict, text: str, message: str) -> None:
     if ways:
         st.caption("To make it fit:")
         for index, (words, result) in enumerate(ways):
-            st.button(words[:1].upper() + words[1:], key=f"engraving_way_{index}", on_click=_take_way,
+            st.button(plain(words[:1].upper() + words[1:]), key=f"engraving_way_{index}", on_click=_take_way,
                       args=(result, words), width="stretch")
 
 

@@ -163,13 +163,14 @@ def engraving_rows(design) -> list[list[str]]:
 
 
 def _weights(model: Model, chosen: str) -> list[list]:
-    """The piece's weight in every alloy (and a matching band's, in a column of its own)."""
+    """The piece's weight in every alloy, its cast fittings (clasp, jump ring) in: the quote's weight in its own
+    alloy (and a matching band's, in a column of its own)."""
     sprue = current_price_table().sprue_allowance  # the store's own allowance, as its quotes charge it
     band = model.matching
     rows = [["alloy", "density g/cm3", "weight g", f"to cast (+{sprue:.0%}) g",
              *([f"matching band g (+{sprue:.0%})"] if band is not None else [])]]
     for metal_id, metal in catalogue.metals().items():
-        grams = metal_grams(model.metal_volume_mm3, metal_id)
+        grams = metal_grams(model.cast_volume_mm3, metal_id)
         name = f"{metal.name} (this design)" if metal_id == chosen else metal.name
         extra = []
         if band is not None:

@@ -18,7 +18,19 @@ from configurator.inventory import read_csv, with_stock_stone
 from configurator.share import encode_design
 from configurator.storage import DesignRow, Store
 
-from .test_app import APP, DATABASE_URL, ROOT, _run, errors, infos, price, price_table, successes, warnings
+from .test_app import (
+    APP,
+    DATABASE_URL,
+    ROOT,
+    _run,
+    errors,
+    infos,
+    price,
+    price_table,
+    successes,
+    unescaped,
+    warnings,
+)
 from .test_app_stones import stones  # noqa: F401 - the fixture: the app's database with the sample stones
 
 pytestmark = pytest.mark.slow  # AppTest drives the page: `-m "not slow"` leaves it out
@@ -209,9 +221,9 @@ def test_an_engraving_that_does_not_fit_keeps_its_text_and_offers_its_ways():
     assert "make the band at least 2.8 mm wide, or have it engraved by hand after casting" in said
     assert not re.search(r"[a-z]+_mm|ring\.", said)
     assert at.selectbox(key="draft_font").value == "sans"  # the font and cut or by hand, before it is accepted
-    ways = [b.label for b in at.button if b.key.startswith("engraving_way_")]
+    ways = [unescaped(b.label) for b in at.button if b.key.startswith("engraving_way_")]
     assert ways == ["Have it engraved by hand after casting", "Make the band 2.8 mm wide"]
-    at = _run(next(b for b in at.button if b.label == "Make the band 2.8 mm wide").click())
+    at = _run(next(b for b in at.button if unescaped(b.label) == "Make the band 2.8 mm wide").click())
     assert at.session_state["design"]["ring"]["width_mm"] == 2.8
     assert at.session_state["design"]["engraving"]["text"] == "A & J 2026" and at.session_state["design"][
         "engraving"]["cut"] is True

@@ -23,8 +23,11 @@ from .test_browser import (
     ROOT,
     STAFF_PASSWORD,
     browser,  # noqa: F401 - the fixture
+    change_one_thing,
     choose,
     go_to,
+    holds,
+    open_section,
     price_value,
     shared_doc,
     sign_in,
@@ -121,6 +124,27 @@ def test_a_forged_link_shows_the_stone_as_its_record(browser, shop):  # noqa: F8
     finally:
         honest.context.close()
         forged.context.close()
+
+
+def test_a_forged_file_arrives_as_the_record_and_holds_through_a_change(browser, shop, tmp_path):  # noqa: F811
+    import json
+
+    base, _ = shop
+    forged = json.loads(SOLITAIRE) | {"schema_version": 2}
+    forged["stone"] = {"shape": "round", "length_mm": 9.0, "color": "D", "clarity": "FL", "stock_number": "D-24006"}
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(forged))
+    page = visit(browser, base)
+    try:
+        open_section(page, "Start from a preset, or open a design file")
+        page.locator("input[type=file]").set_input_files(str(path))
+        recorded = with_stock_stone(parse_design(json.loads(SOLITAIRE) | {"schema_version": 2}),
+                                    next(s for s in SAMPLE if s.stock_number == "D-24006")).to_dict()
+        holds(page, recorded)  # as its record, 4.48 mm J SI1, not the file's 9 mm D FL
+        message(page, "warning", r"^Our stone D-24006 is a 0\.33 ct").wait_for(timeout=RERUN_S * 1000)
+        change_one_thing(page, recorded)  # another control changed: the design holds, the stone still the record's
+    finally:
+        page.context.close()
 
 
 def test_the_clients_own_link_on_her_phone_knows_her_stone(browser, shop):  # noqa: F811

@@ -316,3 +316,19 @@ def test_refusals_read_in_words():
     assert words.sentence("storage: database is locked") == "storage: database is locked"
     assert words.changes({"setting.style": "bezel", "setting.prongs": None}) == "make the setting bezel"
     assert words.carats(0.0041) == "0.004 ct" and words.carats(1.03) == "1.03 ct"
+
+
+@pytest.mark.parametrize("preset", ["bezel-pendant", "bridal-set"])
+def test_the_sheets_weight_is_the_quotes(preset, tmp_path):
+    design = parse_design(json.loads((ROOT / "models" / f"{preset}.json").read_text()))
+    grams = f"{quote_summary(design).metal_grams:.2f}"
+    from configurator import catalogue
+
+    name = catalogue.metal(design.metal).name
+    for audience in ("client", "workshop", "store"):
+        text = _sheet_text(design, audience, tmp_path)
+        if audience == "client":
+            assert f"{name}, {grams} g" in text
+        else:
+            (row,) = [line for line in text.splitlines() if f"{name} (this design)" in line]
+            assert row.split()[len(name.split()) + 3] == grams, row  # alloy, "(this design)", density, weight

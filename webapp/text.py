@@ -10,14 +10,17 @@ from __future__ import annotations
 import html
 import re
 
+# Where GitHub's autolinks begin: an address's "://", a leading "www." and an e-mail's "@".
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)|(?=@)")
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all leaves no Markdown.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=^%@/;,?])")
 
 
 def plain(text: object) -> str:
-    """`text` for a Markdown-rendering element (st.error, st.caption, st.success...), shown exactly as typed:
-    no links, images, headings or HTML, and no address turned into a link."""
-    escaped = _MARKDOWN.sub(r"\\\1", str(text))
+    """`text` for a Markdown-rendering element (a caption, a label, a button), shown exactly as typed: no links,
+    images, headings or HTML. Escapes alone leave GitHub's autolinks (an address, "www.", an e-mail) live, so a word
+    joiner (U+2060, invisible) goes where one would begin."""
+    escaped = _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub("\u2060", str(text)))
     return escaped.replace("\n", " ")
 
 
@@ -45,13 +48,3 @@ def message_html(kind: str, text: object) -> str:
     return (f'<div class="cfg-message" data-message="{kind}" role="{role}" style="background:{background};'
             f'color:{colour};border-radius:0.5rem;padding:0.75rem 1rem;margin:0 0 0.5rem 0;line-height:1.5;'
             f'overflow-wrap:anywhere;font-size:0.95rem">{body}</div>')
-
-
-# Where GitHub's autolinks begin: an address's "://", a leading "www." and an e-mail's "@".
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)|(?=@)")
-
-
-def label_text(text: object) -> str:
-    """`text` for a Markdown label (a button's, a control's), shown as typed: Markdown escaped, and a word joiner
-    (U+2060, invisible) put where an autolink would begin, so no link is made from it."""
-    return plain(_AUTOLINK.sub("\u2060", str(text)))

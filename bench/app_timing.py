@@ -70,7 +70,10 @@ def first_prices(browser, url: str) -> list[float]:
     return times
 
 
-def changes(browser, url: str) -> tuple[list[float], list[float]]:
+def changes(browser, url: str, server_pid: int) -> tuple[list[float], list[float]]:
+    """Ten metal changes: their times to the new price and to the new preview; prints the server's CPU a change."""
+    from bench.load import tree_cpu_s
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(url)
@@ -78,6 +81,8 @@ def changes(browser, url: str) -> tuple[list[float], list[float]]:
     _wait(lambda: _viewer_state(page)[0] is not None)
     prices, previews, pages = [], [], []
     box = page.get_by_role("combobox", name="Metal", exact=True)
+    _wait(lambda: page.get_by_test_id("stApp").get_attribute("data-test-script-state") == "notRunning")
+    cpu_before = tree_cpu_s(server_pid)
     for metal in METALS[:CHANGES]:
         page.frame_locator("iframe#stpyvistaframe").locator("body").evaluate(
             "(el) => el.setAttribute('data-old', '1')")
@@ -93,7 +98,10 @@ def changes(browser, url: str) -> tuple[list[float], list[float]]:
         ready = page.frame_locator("iframe#stpyvistaframe").locator("body").get_attribute("data-ready-ms")
         pages.append(float(ready or "nan") / 1000)
         _wait(lambda: page.get_by_test_id("stApp").get_attribute("data-test-script-state") == "notRunning")
+    cpu = (tree_cpu_s(server_pid) - cpu_before) / CHANGES
     context.close()
+    print(f"{'app: server CPU a metal change':<46} {cpu * 1000:7.0f} ms   (the server and its children, /proc, "
+          f"over {CHANGES} changes)")
     print(f"{'  of which the viewer page loading and drawing':<46} median {statistics.median(pages) * 1000:7.0f} ms   "
           f"worst {max(pages) * 1000:7.0f} ms   (in the browser, from the page's start to its first frame)")
     return prices, previews
@@ -156,7 +164,7 @@ def line(name: str, times: list[float], target: float) -> tuple[str, bool]:
 def main() -> dict[str, bool]:
     from playwright.sync_api import sync_playwright
 
-    with app_server(preview=True) as (url, _), sync_playwright() as playwright:
+    with app_server(preview=True) as (url, server), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         cold = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = cold.new_page()
@@ -168,7 +176,7 @@ def main() -> dict[str, bool]:
         _wait(lambda: _viewer_state(page)[0] is not None, timeout=120)
         cold.close()
         first = first_prices(browser, url)
-        prices, previews = changes(browser, url)
+        prices, previews = changes(browser, url, server.pid)
         sent = change_bytes(browser, url)
         browser.close()
     results = dict([

@@ -49,6 +49,24 @@ def vm_rss_kb(pid: int) -> int:
     return 0
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) spent by `pid`, its live descendants and the children it has reaped (such as the
+    forked 3D exporters that have ended), from /proc/PID/stat."""
+    total, todo, ticks = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        own = int(fields[11]) + int(fields[12])  # utime, stime
+        reaped = int(fields[13]) + int(fields[14])  # cutime, cstime: children waited for
+        total += (own + reaped) / ticks
+        todo += _children(current)
+    return total
+
+
 def tree_rss_kb(pid: int) -> tuple[int, int]:
     """VmRSS of `pid` and all its descendants, summed, in kB; and how many processes that was."""
     total, count, todo = 0, 0, [pid]

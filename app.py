@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,17 +66,15 @@ from configurator.inventory import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
     Inventory,
-    Recorded,
     RefusedFile,
     StockStone,
+    as_recorded,
     closest,
     hold_until,
-    is_its_record,
     open_store_with_sample,
     parse_stone,
     priced_stones,
     read_csv,
-    record_differences,
     stone_price,
     with_stock_stone,
     without_stock_number,
@@ -210,6 +209,13 @@ def sheet_file(design_json: str, client: str | None, prices: str = "", audience:
     """The sheet for `audience` (client, workshop, store), made when the button is pressed (about 2 s: three
     renders and, but the client's, the export-mesh check); the client's carries her access code when known."""
     return spec_sheet(loads_design(design_json), client=client, audience=audience, code=code)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def engraving_ways_for(doc_json: str, text: str, draft_json: str) -> list[tuple[str, dict]]:
+    """The ways to make a text fit that does not (`form.engraving_ways`: a hundred designs tried), found once for a
+    design, text and choice: a refusal stands across the runs other controls make."""
+    return form.engraving_ways(json.loads(doc_json), text, json.loads(draft_json))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -1022,32 +1028,25 @@ def held_for_visitor(record: StockStone) -> bool:
     return own_hold(record) or (record.reserved_for is not None and staff() and _holder(record) is not None)
 
 
-def as_recorded(design):
-    """The session's design with its stone of the store's brought to that stone's record (its measured size and
-    grades), whatever the link, file or saved row said; the page says what it corrected."""
-    stone = design.stone
-    if stone is None or stone.stock_number is None:
+def brought_to_record(design):
+    """The session's design with its stone of the store's brought to that stone's record (`inventory.as_recorded`),
+    whatever the link, file or saved row said; the page says what it corrected. A piece that cannot take the stone as
+    it really is keeps its own stone, priced from the grid."""
+    record = _stock_record(design)
+    if record is None:
         return design
     try:
-        records = stock_list(inventory().stamp(), _minute())
-    except StorageError:
-        return design
-    record = next((record for record in records if record.stock_number == stone.stock_number), None)
-    if record is None or is_its_record(stone, record.stone):
-        return design
-    corrected = record_differences(stone, record.stone)
-    try:
-        design = with_stock_stone(design, record.stone)
-    except (DesignError, ValueError) as exc:
+        recorded = as_recorded(design, record.stone)
+    except DesignError as exc:
         doc = without_stock_number(design.to_dict())
         st.session_state.design = doc
-        st.session_state.caution = (f"Our stone {stone.stock_number} is {record.stone.described}, which this piece "
-                                    f"cannot take as it is ({form.in_words(exc)}): the design keeps its own stone, "
-                                    "priced from the grid.")
+        said = str(exc).removeprefix("stone.stock_number: ")
+        st.session_state.caution = f"{said[:1].upper()}{said[1:]}: the design keeps its own stone, priced from the grid."
         return parse_design(doc)
-    st.session_state.design = design.to_dict()
-    st.session_state.caution = Recorded(design, record.stone, tuple(corrected)).note + "."
-    return design
+    if recorded.note is not None:
+        st.session_state.design = recorded.design.to_dict()
+        st.session_state.caution = recorded.note + "."
+    return recorded.design
 
 
 def stock_notice(design) -> None:
@@ -1072,25 +1071,26 @@ def stock_notice(design) -> None:
                        "with the stone, below.")
 
 
+def _stock() -> list[StockStone] | None:
+    """Every stone of the inventory (kept a minute, and until any stone changes); None when the database cannot say."""
+    try:
+        return stock_list(inventory().stamp(), _minute())
+    except StorageError:
+        return None
+
+
 def _stock_record(design) -> StockStone | None:
     """The record of the design's stone of the store's as the selection knows it (None: no such stone here)."""
     if design.stone is None or design.stone.stock_number is None:
         return None
-    try:
-        records = stock_list(inventory().stamp(), _minute())
-    except StorageError:
-        return None
-    return next((record for record in records if record.stock_number == design.stone.stock_number), None)
+    return next((record for record in _stock() or () if record.stock_number == design.stone.stock_number), None)
 
 
 def closest_stones(design) -> None:
     """Under the stone's controls: for a stone that cannot be the client's (sold, gone, held for another), the three
     closest available, each a click away."""
-    if design.stone is None or design.stone.stock_number is None:
-        return
-    try:
-        records = stock_list(inventory().stamp(), _minute())
-    except StorageError:
+    records = _stock() if design.stone is not None and design.stone.stock_number is not None else None
+    if records is None:
         return
     number = design.stone.stock_number
     record = next((record for record in records if record.stock_number == number), None)
@@ -1218,7 +1218,7 @@ def engraving_ways(doc: dict, text: str, message: str) -> None:
                      help="Unticked, the workshop engraves the text by hand after casting: any text fits")
     cols[1].selectbox("Font", [font.value for font in Font], key="draft_font", format_func=FONT_NAMES.get,
                       on_change=_draft_changed, args=("font",))
-    ways = form.engraving_ways(doc, text, draft)
+    ways = engraving_ways_for(json.dumps(doc, sort_keys=True), text, json.dumps(draft, sort_keys=True))
     if ways:
         st.caption("To make it fit:")
         for index, (words, result) in enumerate(ways):
@@ -1557,8 +1557,6 @@ def stone_hold(design, contact: str | None, is_staff: bool) -> tuple[StoneHold |
     if design.stone is None or design.stone.stock_number is None:
         return None, ""
     table = current_price_table()
-    from datetime import UTC, datetime
-
     rule = access.hold_rule(is_staff, (contact or "").strip() or None, table.stone_hold_days,
                             table.visitor_hold_hours, datetime.now(UTC))
     number = design.stone.stock_number
@@ -1594,7 +1592,7 @@ def _preview_slot(height: int):
 def design_page() -> None:
     doc, ui = _session()
     st.html(LAYOUT_CSS)
-    design = as_recorded(parse_design(doc))
+    design = brought_to_record(parse_design(doc))
     doc = st.session_state.design
     design_json = design.to_json()
     layout = st.container(key="design_layout")

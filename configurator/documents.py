@@ -211,5 +211,20 @@ def edited(design: Design, changes: dict[str, Any]) -> Design:
     return parse_design(doc)
 
 
+def follow_centre(side: dict[str, Any], before_mm: float, after_mm: float) -> None:
+    """A side stone (a document's `side_stones.stone`) after its centre went from `before_mm` to `after_mm` long: it
+    keeps its share of the centre's length (its width in proportion), at least 1 mm and long enough for its shape to be
+    1 mm wide. Changed in place."""
+    from .design import Shape, shortest_length_mm
+
+    if abs(before_mm - after_mm) < 1e-9:
+        return
+    scale = after_mm / before_mm
+    side["length_mm"] = round(max(1.0, shortest_length_mm(Shape(side.get("shape", "round"))),
+                                  float(side["length_mm"]) * scale), 2)
+    if side.get("width_mm") is not None:
+        side["width_mm"] = round(min(float(side["width_mm"]) * scale, side["length_mm"]), 2)
+
+
 def json_schema() -> dict[str, Any]:
     return Design.model_json_schema()

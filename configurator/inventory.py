@@ -753,30 +753,14 @@ def with_stock_stone(design: Design, stone: LooseStone) -> Design:
     """`design` with `stone` as its centre stone: its shape, cut, material, measured size, grades and stock number
     (the setting and everything else kept; side stones keep their share of the centre's length, as when a client
     resizes the centre); DesignError naming the field when the piece cannot take it."""
-    from .documents import parse_design
+    from .documents import follow_centre, parse_design
 
     doc = design.to_dict()
     doc["stone"] = stone.design_stone().model_dump(mode="json", exclude_none=True)
     doc["schema_version"] = 2
     if design.stone is not None and isinstance(doc.get("side_stones"), dict):
-        _keep_side_share(doc["side_stones"]["stone"], design.stone.length_mm, stone.length_mm)
+        follow_centre(doc["side_stones"]["stone"], design.stone.length_mm, stone.length_mm)
     return parse_design(doc)
-
-
-def _keep_side_share(side: dict[str, Any], before_mm: float, after_mm: float) -> None:
-    """Side stones flanking a centre that went from `before_mm` to `after_mm` long keep their share of its length
-    (within the document's 30-100 %), at least 1 mm and long enough for their shape to be 1 mm wide."""
-    from .design import SIDE_SHARE_RANGE, shortest_length_mm
-
-    if abs(before_mm - after_mm) < 1e-9:
-        return
-    low, high = SIDE_SHARE_RANGE
-    share = min(high, max(low, float(side["length_mm"]) / before_mm))
-    shortest = shortest_length_mm(Shape(side.get("shape", "round")))
-    length = round(max(1.0, shortest, min(share * after_mm, high * after_mm)), 2)
-    if side.get("width_mm") is not None:
-        side["width_mm"] = round(min(float(side["width_mm"]) * length / float(side["length_mm"]), length), 2)
-    side["length_mm"] = length
 
 
 STONE_FIELDS = ("shape", "cut", "material", "length_mm", "width_mm", "depth_mm", "color", "clarity")
@@ -801,13 +785,6 @@ def record_differences(stone: Stone, record: LooseStone) -> list[str]:
             for field in STONE_FIELDS if getattr(stone, field) != getattr(recorded, field)]
 
 
-def is_its_record(stone: Stone, record: LooseStone) -> bool:
-    """Whether a design's stone is the stone its stock number names: the record's shape, cut, material, measured
-    size and grades, and not the client's own."""
-    return stone.stock_number == record.stock_number and not stone.client_supplied and not record_differences(
-        stone, record)
-
-
 @dataclass(frozen=True)
 class Recorded:
     """A design brought to the record of its store's stone: the design as it is built, checked, quoted and saved,
@@ -824,37 +801,42 @@ class Recorded:
             return None
         stone = self.record
         return (f"Our stone {stone.stock_number} is a {stone.carat:.2f} ct {stone.shape.value} "
-                f"{catalogue_name(stone.material)} {stone.color} {stone.clarity}, {stone.measurements}, and the design "
+                f"{_gem_name(stone.material)} {stone.color} {stone.clarity}, {stone.measurements}, and the design "
                 f"is made, checked and priced with it as recorded (the design said {'; '.join(self.corrected)})")
 
 
-def catalogue_name(material: str) -> str:
+def _gem_name(material: str) -> str:
     from . import catalogue
 
     return catalogue.gemstone(material).name
 
 
+def as_recorded(design: Design, record: LooseStone) -> Recorded:
+    """`design`, whose centre stone names `record`, brought to it: its measured size and grades (a document, a link or
+    a file saying otherwise is corrected, never believed), with what the document said otherwise. DesignError naming
+    `stone.stock_number` when the piece cannot take the stone as it really is."""
+    differences = record_differences(design.stone, record)
+    if not differences:
+        return Recorded(design, record)
+    try:
+        corrected = with_stock_stone(design, record)
+    except DesignError as exc:
+        raise DesignError(f"stone.stock_number: our stone {record.stock_number} is {record.described}, which this "
+                          f"piece cannot take as it is ({exc})") from None
+    return Recorded(corrected, record, tuple(differences))
+
+
 def to_record(design: Design, inventory: Inventory | None = None) -> Recorded:
-    """`design` with its centre stone of the store's brought to that stone's record (its measured size and grades: a
-    document, a link or a file saying otherwise is corrected, never believed). InventoryError naming
-    `stone.stock_number` when the inventory has no such stone; DesignError naming it when the piece cannot take the
-    stone as it really is."""
+    """`design` with its centre stone of the store's brought to that stone's record in `inventory` (the one in force
+    by default): `as_recorded`. InventoryError naming `stone.stock_number` when the inventory has no such stone."""
     stone = design.stone
     if stone is None or stone.stock_number is None:
         return Recorded(design)
-    record = (inventory or default_inventory()).find(stone.stock_number)
-    if record is None:
+    found = (inventory or default_inventory()).find(stone.stock_number)
+    if found is None:
         raise InventoryError(f"stone.stock_number: {stone.stock_number} is not in the store's inventory "
                              "(choose another stone)")
-    differences = record_differences(stone, record.stone)
-    if not differences:
-        return Recorded(design, record.stone)
-    try:
-        corrected = with_stock_stone(design, record.stone)
-    except DesignError as exc:
-        raise DesignError(f"stone.stock_number: our stone {stone.stock_number} is {record.stone.described}, which "
-                          f"this piece cannot take as it is ({exc})") from None
-    return Recorded(corrected, record.stone, tuple(differences))
+    return as_recorded(design, found.stone)
 
 
 def without_stock_number(doc: dict[str, Any]) -> dict[str, Any]:

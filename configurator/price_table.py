@@ -45,8 +45,11 @@ STORE_PRICE_TABLE = ASSETS.parent / "data" / "prices.toml"
 def store_price_table() -> Path:
     """The store's own table file: `prices.toml` in CONFIGURATOR_DATA_DIR when set (the tests' own folder), else
     `<repo>/data/prices.toml`."""
-    folder = os.environ.get("CONFIGURATOR_DATA_DIR", "").strip()
-    return Path(folder) / "prices.toml" if folder else STORE_PRICE_TABLE
+    from . import data_file
+
+    return data_file("prices.toml", STORE_PRICE_TABLE)
+
+
 GRID_COLORS = DIAMOND_COLORS[: DIAMOND_COLORS.index("K") + 1]  # D-K
 GRID_CLARITIES = DIAMOND_CLARITIES[: DIAMOND_CLARITIES.index("I2") + 1]  # FL-I2
 BELOW_GRID_COLOR_STEP = 0.85  # each colour grade below K

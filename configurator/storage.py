@@ -303,8 +303,7 @@ EMBEDDED_DATABASE = Path(configurator.__file__).resolve().parent.parent / "data"
 def embedded_path() -> Path:
     """The embedded database's file: `designs.db` in CONFIGURATOR_DATA_DIR when set (the tests' own folder), else
     `<repo>/data/designs.db`."""
-    folder = os.environ.get("CONFIGURATOR_DATA_DIR", "").strip()
-    return Path(folder) / "designs.db" if folder else EMBEDDED_DATABASE
+    return configurator.data_file("designs.db", EMBEDDED_DATABASE)
 
 
 def database_url() -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-ACCESS_CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")  # 80 random bits, base32 in groups of four
 CLIENT_HOLDS = 1  # stones a client (her browser, her contact details) may hold at once
 
 
@@ -66,7 +65,6 @@ class HoldRule:
 
     until: datetime
     client_limit: int | None
-    words: str  # "for 7 days", "for 24 hours"
 
 
 def hold_rule(staff: bool, contact: str | None, store_days: float, visitor_hours: float,
@@ -77,7 +75,7 @@ def hold_rule(staff: bool, contact: str | None, store_days: float, visitor_hours
     from datetime import timedelta
 
     if staff:
-        return HoldRule(now + timedelta(days=store_days), None, f"for {store_days:g} days")
+        return HoldRule(now + timedelta(days=store_days), None)
     if not contact:
         return None
-    return HoldRule(now + timedelta(hours=visitor_hours), CLIENT_HOLDS, f"for {visitor_hours:g} hours")
+    return HoldRule(now + timedelta(hours=visitor_hours), CLIENT_HOLDS)

@@ -38,6 +38,7 @@ from configurator.design import (
     Stone,
     shortest_length_mm,
 )
+from configurator.documents import follow_centre
 from configurator.errors import DesignError
 from configurator.settings import default_prong_mm
 from configurator.stones import depth_mm, modelled_carat, stone_for_carat
@@ -532,7 +533,8 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
     else:
         raise KeyError(f"no control {key!r}")
     if before.get("stone") and doc.get("stone") and doc.get("side_stones") and key in CENTRE_SIZE_KEYS:
-        _keep_side_share(before["stone"], doc)
+        follow_centre(doc["side_stones"]["stone"], float(before["stone"]["length_mm"]),
+                      float(doc["stone"]["length_mm"]))  # the side stones keep their share of the centre
     if key != "side_shared":
         _unshare(doc)
     _leave_stock(before.get("stone"), doc)
@@ -596,18 +598,6 @@ def _park_centre(doc: dict, parked: dict) -> None:
 
 
 CENTRE_SIZE_KEYS = ("carat", "stone_length", "shape", "cut", "material", "stone_width", "client_stone", "stone_free")
-
-
-def _keep_side_share(centre_before: dict, doc: dict) -> None:
-    """The side stones keep their share of the centre's length when the centre changes size."""
-    old, new = float(centre_before["length_mm"]), float(doc["stone"]["length_mm"])
-    if abs(old - new) < 1e-9:
-        return
-    stone = doc["side_stones"]["stone"]
-    shortest = shortest_length_mm(Shape(stone.get("shape", "round")))
-    stone["length_mm"] = round(max(1.0, shortest, float(stone["length_mm"]) * new / old), 2)
-    if stone.get("width_mm") is not None:
-        stone["width_mm"] = round(min(float(stone["width_mm"]) * new / old, stone["length_mm"]), 2)
 
 
 def fix_label(changes: dict[str, Any]) -> str:

@@ -199,13 +199,13 @@ def test_the_next_walk_in_at_a_shop_terminal_sees_nothing(browser, shop):  # noq
         go_to(page, "Design")
         page.get_by_role("button", name="New client", exact=True).click()  # staff hand the terminal over
         message(page, "info", r"^A new client").wait_for(timeout=RERUN_S * 1000)
-        wait_until_idle(page)
+        wait_for_run(page)  # the run that draws the new client's page, whole, before the next click
         save(page, "Walk-in Wendy", "wendy@example.com")
         go_to(page, "Saved designs")
         page.get_by_text("Walk-in Wendy").first.wait_for(timeout=RERUN_S * 1000)  # hers, this visit
         page.get_by_role("button", name="New client", exact=True).click()
         message(page, "info", r"^A new client").wait_for(timeout=RERUN_S * 1000)
-        wait_until_idle(page)
+        wait_for_run(page)  # the run that draws the new client's page, whole, before the next click
         go_to(page, "Saved designs")
         wait_until_idle(page)
         assert "Walk-in Wendy" not in page.get_by_test_id("stMain").inner_text()

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from configurator import catalogue, words
+from configurator import catalogue, glb, words
 from configurator.budget import fit
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import (
@@ -60,8 +60,7 @@ from configurator.design import (
 )
 from configurator.documents import loads_design, parse_design, without_stray_parts
 from configurator.errors import ConfiguratorError
-from configurator.export import Format, band_pattern, encode, scene_glb, stones_mesh, wax_pattern
-from configurator.geometry import build
+from configurator.export import Format, band_pattern, encode, stones_mesh, wax_pattern
 from configurator.inventory import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
@@ -90,10 +89,10 @@ from configurator.price_table import (
 )
 from configurator.pricing import Quote
 from configurator.quotes import model_of, quote_summary
+from configurator.renders import thumbnail_png
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
 from configurator.sizes import RingSize, System
-from configurator.solids import PREVIEW
 from configurator.storage import (
     HoldLimit,
     SavedDesign,
@@ -106,7 +105,7 @@ from configurator.storage import (
     secret_hash,
 )
 from configurator.summary import QuoteSummary
-from webapp import access, form, numbers, preview, selection
+from webapp import access, form, numbers, selection, viewer
 from webapp.text import html_text, message_html, plain
 
 ROOT = Path(__file__).resolve().parent
@@ -220,14 +219,8 @@ def engraving_ways_for(doc_json: str, text: str, draft_json: str) -> list[tuple[
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def glb_file(design_json: str) -> bytes:
-    return scene_glb(model_of(loads_design(design_json)))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def preview_html(design_json: str, view: str) -> str:
-    """The self-contained vtk.js page of a design's preview (no internet needed to show it)."""
-    design = loads_design(design_json)
-    return preview.light(preview.guarded_trame_html(preview.plotter(design, build(design, PREVIEW), view)))
+    """The GLB download: the same file the viewer draws, in this design's materials."""
+    return glb.glb(model_of(loads_design(design_json)))
 
 
 @st.cache_resource
@@ -1373,6 +1366,19 @@ def _apply_suggestion(doc: dict, label: str) -> None:
     load(doc, st.session_state.get("client"), f"Applied: {label}.", keep_ui=True)
 
 
+def workshop_view(design_json: str) -> None:
+    """For staff, on request: the metal coloured by its wall thickness from the check's scan, seats and the metal
+    holding each stone marked (pyvista through stpyvista; vtk is imported only now, never on a client's change)."""
+    if st.toggle("Workshop view: wall thickness", key="workshop_view",
+                 help="The metal coloured by its thickness as the check measured it (red under the casting minimum), "
+                      "the seats and the metal over each stone's girdle marked. Drawn on request: it takes a few "
+                      "seconds."):
+        from webapp.workshop import show_workshop_view
+
+        with st.spinner("Drawing the workshop view…"):
+            show_workshop_view(design_json, key="workshop")
+
+
 def checks_panel(issues: list[dict]) -> None:
     st.subheader("Workshop check")
     for index, issue in enumerate(issues):
@@ -1507,7 +1513,7 @@ def save_design(design, client: str, contact: str, notes: str, is_staff: bool) -
     a client: a short hold when she leaves a phone or e-mail, one stone at a time), its access code kept for the
     session."""
     try:
-        picture = preview.thumbnail_png(design, build(design, PREVIEW))
+        picture = thumbnail_png(model_of(design))
     except Exception:  # noqa: BLE001 - a design is saved even when no picture can be made
         picture = None
     code = new_access_code()
@@ -1613,13 +1619,18 @@ def design_page() -> None:
         if quote is not None:
             headline(quote)
         stock_notice(design)
-        views = preview.views(design.piece.value)
+        views = viewer.views(design.piece.value)
         if st.session_state.get("view") not in views:
             st.session_state.view = views[0]
-        view = st.radio("View", views, horizontal=True, key="view", label_visibility="collapsed")
+        view_column, scale_column = st.columns([3, 2], vertical_alignment="center")
+        view = view_column.radio("View", views, horizontal=True, key="view", label_visibility="collapsed")
+        scale_column.checkbox("On a finger, for scale" if design.piece.value == "ring" else "Beside a coin, for scale",
+                              key="scale_reference",
+                              help="A finger of the ring's own size through it (or a US quarter, 24.26 mm, beside the "
+                                   "pendant), to see the piece at its true size.")
         status = st.empty()
         status.html('<p class="preview-status">Building the 3D view…</p>')
-        height = preview.preview_height(st.context.headers.get("User-Agent"))
+        height = viewer.preview_height(st.context.headers.get("User-Agent"))
         slot = _preview_slot(height)
     # The price is on screen; the preview is what the person waits for next: it goes before the rest is drawn.
     if os.environ.get("CONFIGURATOR_PREVIEW") == "off":  # tests of the logic alone switch it off
@@ -1643,23 +1654,38 @@ def design_page() -> None:
             issues = [{"severity": Severity.BLOCKING.value, "message": "the check could not run", "value_mm": 0.0,
                        "limit_mm": 0.0, "fix": "try again in a moment", "changes": {}}]
         checks_panel(issues)
+        if staff():
+            workshop_view(design_json)
         downloads(design, design_json, issues)
 
 
 def show_preview(design_json: str, view: str, slot, status, height: int) -> None:
+    """The piece in the browser's viewer: its GLB written once for its geometry (the price's build), the materials
+    of this design sent with it; the camera the person chose is kept for this piece and view until another design
+    is opened."""
     try:
-        piece = loads_design(design_json).piece.value
-        # The camera the person chose is kept for this piece and view until another design is opened.
-        html = preview.dressed(preview_html(design_json, view), f"{piece}:{view}:{st.session_state.get('opened', '')}")
+        if not viewer.installed():
+            raise RuntimeError("the viewer's scripts are not installed (run scripts/setup.sh)")
+        design = loads_design(design_json)
+        model = model_of(design)
+        scale = bool(st.session_state.get("scale_reference"))
+        key = glb.glb_key(design) + ("-scale" if scale else "")
+        url = viewer.publish(key, lambda: glb.glb(model, reference=scale))
+        piece = design.piece.value
         with slot:
-            preview.show(html, key="preview", height=height)
+            reported = viewer.show(key=key, url=url, looks=glb.looks(model), metal=design.metal, piece=piece,
+                                   view=view, camera_key=f"{piece}:{view}:{st.session_state.get('opened', '')}",
+                                   height=height, name=_file_name(design, ""), alt=f"The {piece} as designed")
+        if reported and reported.get("missing") == key:  # this server lost the file (another wrote it): again
+            (viewer.GLB_DIR / f"{key}.glb").unlink(missing_ok=True)
         st.session_state.preview_shown = True
         status.html('<p class="preview-status">Drag to turn · scroll or pinch to zoom · a swipe up or down '
                     "scrolls the page</p>")
     except Exception as exc:  # noqa: BLE001 - the preview must never take the page down
         LOG.exception("preview")
         status.html(f'<p class="preview-status">The 3D view is not available right now '
-                    f"({html_text(type(exc).__name__)}). The design and price are unaffected.</p>")
+                    f"({html_text(str(exc) if isinstance(exc, RuntimeError) else type(exc).__name__)}). "
+                    "The design and price are unaffected.</p>")
 
 
 # ---------------------------------------------------------------- saved designs and store settings

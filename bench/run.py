@@ -245,21 +245,28 @@ def halo_ring_export() -> None:
 
 
 def preview_pages(extra: dict[str, dict] | None = None) -> dict[str, int]:
-    """The app's 3D preview page of every preset (and of `extra` designs by name), made as app.py's preview_html
-    makes it (build at preview resolution, the pyvista scene, the vtk.js export in a forked child): time and size.
-    Returns the presets' sizes in bytes."""
-    from webapp import preview
+    """The GLB the browser's viewer loads for every preset (and for `extra` designs by name), made as the app makes
+    it (built at export resolution, as the price is; Draco-compressed once per geometry): the time to encode it
+    (the build apart), the time to write it again in another metal (the meshes kept), and its size. Returns the
+    presets' sizes in bytes."""
+    from configurator import glb
+    from configurator.quotes import model_of
 
     designs = [(path.stem, load_design(path)) for path in PRESETS]
     designs += [(name, parse_design(doc)) for name, doc in (extra or {}).items()]
     sizes = {}
     for name, design in designs:
-        page = lambda design=design: preview.guarded_trame_html(  # noqa: E731
-            preview.plotter(design, build(design, PREVIEW), "3/4"))
-        times = timed(page, runs=3)
-        sizes[name] = len(page().encode("utf-8"))
-        print(f"{'preview page: ' + name:<46} median {statistics.median(times):7.0f} ms   worst "
-              f"{max(times):7.0f} ms   (n={len(times)})   {sizes[name]:,} bytes = {sizes[name] / 1e6:.3f} MB")
+        model = model_of(design)
+
+        def fresh(model=model):
+            glb._encoded.clear()
+            return glb.glb(model)
+
+        first = timed(fresh, runs=3)
+        again = timed(lambda model=model: glb.glb(model), runs=5)
+        sizes[name] = len(glb.glb(model))
+        print(f"{'viewer GLB: ' + name:<46} encode median {statistics.median(first):6.0f} ms   another metal "
+              f"{statistics.median(again):5.1f} ms   {sizes[name]:,} bytes")
     return {path.stem: sizes[path.stem] for path in PRESETS}
 
 

@@ -86,27 +86,6 @@ def encode(mesh: trimesh.Trimesh, fmt: Format, color_hex: str = "#d4af37", metal
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def scene_glb(model: Model) -> bytes:
-    """A GLB of the whole piece for web viewers: metal in its alloy's colour (a matching band beside a ring),
-    stones translucent in theirs."""
-    metal = catalogue.metal(model.design.metal)
-    scene = trimesh.Scene()
-    band = [("matching-band", model.matching.mesh)] if model.matching is not None else []
-    for name, mesh in [("metal", model.metal), *model.fittings.items(), *band]:
-        part = mesh.copy()
-        part.visual = trimesh.visual.TextureVisuals(material=trimesh.visual.material.PBRMaterial(
-            baseColorFactor=_hex_rgba(metal.color_hex), metallicFactor=1.0, roughnessFactor=0.25))
-        scene.add_geometry(part, geom_name=name)
-    for index, part in enumerate(model.stone_parts):
-        gem = catalogue.gemstone(part.material)
-        stone = part.mesh.copy()
-        stone.visual = trimesh.visual.TextureVisuals(material=trimesh.visual.material.PBRMaterial(
-            baseColorFactor=_hex_rgba(gem.color_hex, 170), metallicFactor=0.0, roughnessFactor=0.05,
-            alphaMode="BLEND"))
-        scene.add_geometry(stone, geom_name=f"stone-{index}")
-    return scene.export(file_type="glb")
-
-
 def fittings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:
     """The fittings cast beside the piece (jump ring, clasp parts, a hinged bail's loop), scaled like the
     pattern; each stays its own body. None when the design has none."""
@@ -163,6 +142,15 @@ def export(
         if blocking:
             raise NotCastable(blocking[0])
     fmt = fmt or Format.of_path(out)
+    if fmt is Format.GLB:  # the piece to look at, as the app's viewer and download have it: true size, metres
+        from .glb import glb
+
+        if not (model.metal.is_watertight and model.body_count == 1):
+            raise ConfiguratorError("the metal is not one watertight body; nothing was written")
+        write_atomically({out: glb(model)})
+        return {"metal": str(out), "stones": None, "fittings": None, "format": fmt.value, "units": "m",
+                "shrinkage_pct": 0.0, "scale": 1.0, "volume_mm3": model.metal_volume_mm3,
+                "bounds_mm": np.round(model.metal.bounds, 3).tolist()}
     metal = catalogue.metal(model.design.metal)
     pattern = wax_pattern(model, shrinkage_pct)
     if not (pattern.is_watertight and model.body_count == 1):

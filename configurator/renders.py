@@ -89,3 +89,23 @@ def _draw(parts, frame: np.ndarray, centre: np.ndarray, mm_per_px: float, size_p
     for index in np.argsort(depth):  # far to near
         pen.polygon([tuple(point) for point in xy[index]], fill=tuple(int(c) for c in colour[index]))
     return image.resize((size_px, size_px), Image.LANCZOS)
+
+
+def thumbnail_png(model: Model, size_px: int = 192) -> bytes:
+    """A small PNG of the piece seen three-quarters from above (the saved-designs list shows it)."""
+    import io
+
+    parts = _parts(model)
+    points = np.vstack([mesh.vertices for mesh, _, _ in parts])
+    centre = (points.max(axis=0) + points.min(axis=0)) / 2
+    extent = float(np.max(points.max(axis=0) - points.min(axis=0)))
+    if model.band is not None:  # a ring from the front, turned a little and seen from a little above
+        right, up = (0.82, -0.57, 0.0), (0.2, 0.29, 0.94)
+    else:
+        right, up = (0.94, 0.0, -0.34), (0.0, 1.0, 0.0)
+    right = np.asarray(right) / np.linalg.norm(right)
+    up = np.asarray(up) - np.dot(up, right) * right
+    picture = _draw(parts, _frame(right, up / np.linalg.norm(up)), centre, extent / (size_px * 0.84), size_px)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -19,7 +19,7 @@ from configurator.documents import load_design  # noqa: E402
 from configurator.geometry import build  # noqa: E402
 from configurator.sheet import spec_sheet  # noqa: E402
 from configurator.solids import EXPORT  # noqa: E402
-from webapp import preview  # noqa: E402
+from webapp import pictures  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 
@@ -27,7 +27,7 @@ OUT = ROOT / "docs" / "images"
 def scene(design_file: str, camera, size=(900, 700)) -> pv.Plotter:
     """The app's own preview scene of a preset, at export resolution, seen from `camera`."""
     design = load_design(ROOT / "models" / design_file)
-    plotter = preview.plotter(design, build(design, EXPORT), "3/4", size=size)
+    plotter = pictures.plotter(design, build(design, EXPORT), "3/4", size=size)
     plotter.camera_position = camera
     plotter.reset_camera()
     plotter.camera.zoom(1.25)

@@ -3,9 +3,9 @@
 Every control is driven by its key and the test asserts what the customer would see change: the price,
 the metal weight, the size labels, the manufacturability messages and the wax file offered for download.
 
-The 3D preview (stpyvista + a forked vtk.js export) costs ~3 s on the first run and ~0.7 s per new design,
-so the logic tests switch it off with `CONFIGURATOR_PREVIEW=off` (app.py honours it); `test_preview_*`
-keeps it on and checks the preview component itself.
+The 3D preview (the piece's GLB written for the browser's viewer) is switched off in the logic tests with
+`CONFIGURATOR_PREVIEW=off` (app.py honours it); `test_the_viewer_*` keeps it on and checks what the viewer is
+sent.
 """
 
 from __future__ import annotations
@@ -403,25 +403,40 @@ def test_silver_shrinkage_label_follows_the_metal(staff_app):
 # ---------------------------------------------------------------- the 3D preview itself (slow: kept on)
 
 
-def test_preview_component_is_rendered_for_each_view(monkeypatch):
+def viewer_args(at) -> dict:
+    viewers = at.get("component_instance")
+    assert len(viewers) == 1  # one frame, kept across changes: nothing below it moves
+    return json.loads(viewers[0].proto.json_args)
+
+
+def test_the_viewer_is_sent_the_glb_of_the_geometry_and_the_looks_of_the_design(monkeypatch):
+    from configurator import glb
+    from webapp import viewer
+
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("CONFIGURATOR_PREVIEW", raising=False)
     at = _run(AppTest.from_file(str(APP), default_timeout=60))
     assert not warnings(at), warnings(at)
-    previews = at.get("bidi_component")
-    assert [p.key for p in previews] == ["preview"]  # one frame, kept across changes: nothing below it moves
-    payload = json.loads(previews[0].proto.json)["_html"]
-    assert "<html" in payload[:200].lower() and "vtk" in payload.lower()
-    scene = re.search(r'base64Str = "([A-Za-z0-9+/=]+)"', payload)
-    assert scene and len(scene.group(1)) > 50_000  # the page carries the scene: the band's meshes, zipped
-    assert "configurator-camera:" in payload and "ring:3/4" in payload  # the viewer keeps the person's camera
+    args = viewer_args(at)
+    from configurator.documents import parse_design
+
+    design = parse_design(document(at))
+    key = args["glb"]
+    assert args["url"] == f"{viewer.GLB_URL}{key}.glb" and (viewer.GLB_DIR / f"{key}.glb").exists()
+    assert args["cameraKey"].startswith("ring:3/4") and args["orbit"] == viewer.RING_VIEWS["3/4"]
+    metal = args["metal"]
+    assert args["looks"]["metal"] == glb.metal_material(metal)
     assert not any("not available" in s.value for s in at.get("html") if hasattr(s, "value"))
 
+    _run(at.selectbox(key="metal").set_value("18k-rose"))
+    rose = viewer_args(at)
+    assert rose["glb"] == key and rose["looks"]["metal"] == glb.metal_material("18k-rose")  # no new geometry
+
     _run(at.radio(key="view").set_value("top"))
-    assert [p.key for p in at.get("bidi_component")] == ["preview"]
-    top = json.loads(at.get("bidi_component")[0].proto.json)["_html"]
-    assert top != payload and "ring:top" in top
+    top = viewer_args(at)
+    assert top["glb"] == key and "ring:top" in top["cameraKey"] and top["orbit"] == viewer.RING_VIEWS["top"]
     assert price(at) > 0
+    assert glb.glb_key(design) == key
 
 
 def test_budget_helper_lists_changes_under_the_budget(app):

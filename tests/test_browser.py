@@ -36,7 +36,7 @@ pytestmark = pytest.mark.slow  # a server and a browser: `-m "not slow"` leaves 
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = (0xF5, 0xF3, 0xEF)  # app.py's BACKGROUND, the preview's empty colour
-CANVAS_S = 60
+CANVAS_S = 120  # software GL draws the first frame in 5-40 s on a busy machine
 RERUN_S = 30
 STAFF_PASSWORD = "browser test staff"
 RUN_S = 60  # a whole run: after the price come the download files and the 3D export, slow on a busy machine
@@ -275,38 +275,57 @@ def canvas_stats(png: bytes) -> dict:
     }
 
 
-def preview_canvas(page: Page):
-    return page.frame_locator("iframe#stpyvistaframe").locator("canvas").first
+def preview_frame(page: Page):
+    """The viewer's frame (model-viewer draws the piece's GLB in it)."""
+    from webapp.viewer import FRAME_SELECTOR
+
+    return page.locator(FRAME_SELECTOR)
+
+
+def viewer_state(page: Page) -> dict:
+    """What the viewer reports (`window.configuratorViewer()`: the GLB shown and wanted, the materials, the
+    camera), with the metal it drew; empty while the frame is not there."""
+    from webapp.viewer import FRAME_SELECTOR
+
+    body = page.frame_locator(FRAME_SELECTOR).locator("body")
+    try:
+        state = body.evaluate("() => window.configuratorViewer ? window.configuratorViewer() : null", timeout=15_000)
+        return dict(state or {}, metal=body.get_attribute("data-metal", timeout=15_000),
+                    camera_state=body.get_attribute("data-camera", timeout=15_000))
+    except PlaywrightError:
+        return {}
+
+
+def wait_for_viewer(page: Page, key: str | None = None, metal: str | None = None) -> dict:
+    """Wait until the viewer shows the GLB it was last sent (`key`, given) in `metal` (given); return its state."""
+    deadline = time.monotonic() + CANVAS_S
+    while True:
+        state = viewer_state(page)
+        if (state.get("state") == "shown" and state.get("key") == state.get("wanted")
+                and (key is None or state["key"] == key) and (metal is None or state.get("metal") == metal)):
+            return state
+        if time.monotonic() > deadline:
+            pytest.fail(f"the viewer did not show the piece: {state}")
+        time.sleep(0.3)
+
+
+def wait_for_drawn_canvas(page: Page, unlike: bytes | None = None) -> tuple[bytes, dict]:
+    """The viewer's picture once it shows its GLB (and, given `unlike`, a different picture from it): a screenshot
+    of its frame and its stats."""
+    wait_for_viewer(page)
+    deadline = time.monotonic() + CANVAS_S
+    while True:
+        png = preview_frame(page).screenshot(timeout=CANVAS_S * 1000)
+        stats = canvas_stats(png)
+        if drawn(stats) and (unlike is None or _differs(png, unlike)):
+            return png, stats
+        if time.monotonic() > deadline:
+            return png, stats
+        time.sleep(0.5)
 
 
 def drawn(stats: dict) -> bool:
     return stats["drawn"] > 0.02 and stats["colours"] > 200
-
-
-def wait_for_drawn_canvas(page: Page, unlike: bytes | None = None) -> tuple[bytes, dict]:
-    """Poll the preview canvas until vtk.js has drawn a piece (and, given `unlike`, a different picture from it).
-
-    The canvas exists before vtk.js has drawn the scene, and after a change the old scene stays until the new page
-    has loaded: so poll its pixels rather than wait for the element. Returns the last screenshot and its stats.
-    """
-    canvas = preview_canvas(page)
-    deadline = time.monotonic() + CANVAS_S
-    while True:
-        try:
-            canvas.wait_for(state="visible", timeout=CANVAS_S * 1000)
-            png = canvas.screenshot(timeout=CANVAS_S * 1000)
-        except PlaywrightError as exc:  # the iframe was replaced between the two calls
-            print("canvas:", str(exc)[:300])
-            page.screenshot(path="/tmp/shots/fail.png")
-            print(page.frame_locator("iframe#stpyvistaframe").locator("body").evaluate("(el) => [el.ownerDocument.querySelectorAll('canvas').length, el.innerHTML.slice(0,400)]"))
-            png = None
-        if png is not None:
-            stats = canvas_stats(png)
-            if drawn(stats) and (unlike is None or _differs(png, unlike)):
-                return png, stats
-        if time.monotonic() > deadline:
-            return png or b"", stats if png is not None else {}
-        time.sleep(0.5)
 
 
 def _differs(png: bytes, other: bytes) -> bool:
@@ -734,65 +753,42 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "i
                        "Gecko) Version/17.0 Mobile/15E148 Safari/604.1"}
 
 
-def preview_frame(page: Page):
-    return page.locator("iframe#stpyvistaframe")
+def orbit(state: dict) -> tuple[float, float, float]:
+    """The viewer camera's (azimuth, polar angle) in radians and distance in metres."""
+    return tuple(float(part.rstrip("radm")) for part in state["camera"]["orbit"].split())
 
 
-def camera(page: Page) -> dict | None:
-    body = page.frame_locator("iframe#stpyvistaframe").locator("body")
-    try:
-        return body.evaluate("(el) => { const w = el.ownerDocument.defaultView;"
-                             " return w.configuratorCamera ? w.configuratorCamera() : null; }", timeout=5000)
-    except PlaywrightError:
-        return None
-
-
-def wait_for_viewer(page: Page, restored: bool | None = None) -> dict:
-    """Wait until the preview page has drawn its scene and taken its camera (restored from an earlier change, or
-    its own); return the camera."""
-    deadline = time.monotonic() + CANVAS_S
-    while True:
-        body = page.frame_locator("iframe#stpyvistaframe").locator("body")
-        try:
-            state = body.get_attribute("data-camera", timeout=2000)
-            fresh = body.get_attribute("data-old", timeout=2000) is None
-        except PlaywrightError:
-            state, fresh = None, False
-        if fresh and state and (restored is None or state == ("restored" if restored else "initial")):
-            found = camera(page)
-            if found:
-                return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"the preview did not take its camera (state {state!r})")
-        time.sleep(0.2)
-
-
-def mark_viewer_old(page: Page) -> None:
-    page.frame_locator("iframe#stpyvistaframe").locator("body").evaluate("(el) => el.setAttribute('data-old', '1')")
-
-
-def test_the_camera_survives_a_change_of_metal(page, tmp_path):
-    before = wait_for_viewer(page)
+def drag(page: Page) -> None:
     box = preview_frame(page).bounding_box()
     x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
     page.mouse.move(x, y)
     page.mouse.down()
     for step in range(1, 12):
         page.mouse.move(x + 14 * step, y + 4 * step)
+        time.sleep(0.03)
     page.mouse.up()
-    time.sleep(0.6)  # the viewer keeps the camera a moment after the drag ends
-    turned = camera(page)
-    assert turned["Position"] != pytest.approx(before["Position"], abs=0.5)  # the drag really turned the piece
+    time.sleep(0.8)  # the viewer keeps the camera a moment after the drag ends
+
+
+def test_the_camera_survives_a_change_of_metal_and_of_geometry(page, tmp_path):
+    before = wait_for_viewer(page)
+    drag(page)
+    turned = viewer_state(page)
+    assert orbit(turned)[0] != pytest.approx(orbit(before)[0], abs=0.05)  # the drag really turned the piece
     shot = preview_frame(page).screenshot()
 
-    mark_viewer_old(page)
     price_before = price_value(page).inner_text()
     choose(page, "Metal", "18k yellow gold")
     wait_for_change(lambda: price_value(page).inner_text(), price_before)
-    after = wait_for_viewer(page, restored=True)  # a new page for the new metal, with the camera put back
-    for field in ("Position", "FocalPoint", "ViewUp"):
-        assert after[field] == pytest.approx(turned[field], abs=1e-6), field
+    after = wait_for_viewer(page, key=turned["key"], metal="18k-yellow")  # the same GLB, a new material
+    assert orbit(after) == pytest.approx(orbit(turned), abs=1e-6)
     assert _differs(preview_frame(page).screenshot(), shot)  # the same view of another metal
+
+    press(slider(page, "Band width (mm)"), "ArrowRight", 3)  # a new geometry: a new GLB
+    wait_until_idle(page)
+    wider = wait_for_viewer(page)
+    assert wider["key"] != turned["key"]
+    assert orbit(wider)[:2] == pytest.approx(orbit(turned)[:2], abs=1e-6)  # the person's camera, kept
     save_screenshot(page, tmp_path / "camera-kept.png")
 
 
@@ -978,44 +974,3 @@ def test_staff_see_every_design_and_can_delete_and_undo(browser, server):
             timeout=RERUN_S * 1000)
     finally:
         staff.context.close()
-
-
-CHANGE_BYTES = 400_000  # what one change may send once the viewer's script is in the browser's cache
-
-
-def test_a_change_sends_the_meshes_not_the_viewer(browser, server):
-    """The halo ring, changed twice: the second change brings its new preview (meshes and a small page) in under
-    400 KB, websocket and HTTP together; the viewer's script is fetched from the app at most once."""
-    from configurator.share import encode_design
-
-    doc = json.loads((ROOT / "models" / "halo-ring.json").read_text())
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    received: list[int] = []
-    responses = []
-    page.on("websocket", lambda socket: socket.on(
-        "framereceived", lambda payload: received.append(len(payload if isinstance(payload, bytes) else
-                                                              payload.encode("utf-8")))))
-    page.on("response", lambda response: responses.append(response))
-    try:
-        page.goto(f"{server}/?design={encode_design(normal_design(doc))}")
-        price_value(page).wait_for(timeout=RERUN_S * 1000 * 2)
-        wait_for_viewer(page)
-        sizes = []
-        for metal in ("14k-white", "18k-rose"):
-            mark_viewer_old(page)
-            received.clear()
-            responses.clear()
-            choose(page, "Metal", catalogue_name(metal))
-            wait_until_idle(page)
-            wait_for_viewer(page)
-            http = sum(response.request.sizes()["responseBodySize"] for response in responses)
-            sizes.append(sum(received) + http)
-            scripts = [response for response in responses if "vtk-viewer" in response.url]
-            assert all(response.status in (200, 304) for response in scripts)
-        print(f"bytes a change: first {sizes[0]:,}, second {sizes[1]:,}")
-        assert sizes[1] < CHANGE_BYTES, sizes
-        assert not any("vtk-viewer" in response.url and response.request.sizes()["responseBodySize"] > 0
-                       for response in responses), "the viewer's script came again on the second change"
-    finally:
-        context.close()

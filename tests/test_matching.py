@@ -402,11 +402,11 @@ def test_the_spec_sheet_lists_the_band():
 
 
 def test_the_preview_shows_both_rings():
-    from webapp import preview
+    from webapp import pictures
 
     design = with_band("bridal-set")
     model = build(design, PREVIEW)
-    scene = preview.plotter(design, model, "3/4")
+    scene = pictures.plotter(design, model, "3/4")
     try:
         assert len(scene.actors) == 2 + len(model.stone_parts)  # the ring, its band, each stone
         low, high = np.array(scene.bounds).reshape(3, 2).T

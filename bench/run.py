@@ -36,7 +36,8 @@ HALO = ROOT / "models" / "halo-ring.json"
 PRESETS = sorted((ROOT / "models").glob("*.json"))
 RUNS = 20
 # The targets of the issue "benchmarks and the app under load".
-BUILD_MEDIAN_MS, BUILD_WORST_MS, QUOTE_MS, PREVIEW_BYTES = 60.0, 200.0, 20.0, 1_500_000
+BUILD_MEDIAN_MS, BUILD_WORST_MS, QUOTE_MS = 60.0, 200.0, 20.0
+PREVIEW_BYTES = 200_000  # the GLB the browser loads for a new geometry (issue 24: a halo ring under 200 KB)
 
 
 def timed(action, runs: int = RUNS) -> list[float]:
@@ -305,7 +306,7 @@ SESSION_MB = 30.0
 
 def targets(matrix_figures: dict, quote_medians: list[float], page_sizes: dict[str, int],
             app: dict[str, bool] | None = None, commands: dict[str, float] | None = None,
-            load: dict | None = None, engraved: dict[str, float] | None = None) -> None:
+            load: dict | None = None, engraved: dict[str, float] | None = None, many: dict | None = None) -> None:
     first = matrix_figures["first"]
     biggest = max(page_sizes, key=page_sizes.get)
     rows = [
@@ -313,7 +314,7 @@ def targets(matrix_figures: dict, quote_medians: list[float], page_sizes: dict[s
          statistics.median(first) < BUILD_MEDIAN_MS),
         (f"matrix build worst < {BUILD_WORST_MS:g} ms", f"{max(first):.1f} ms", max(first) < BUILD_WORST_MS),
         (f"quote < {QUOTE_MS:g} ms (slowest median)", f"{max(quote_medians):.2f} ms", max(quote_medians) < QUOTE_MS),
-        (f"preview page < {PREVIEW_BYTES / 1e6:g} MB (largest: {biggest})", f"{page_sizes[biggest] / 1e6:.3f} MB",
+        (f"viewer GLB < {PREVIEW_BYTES / 1e3:g} KB (largest preset: {biggest})", f"{page_sizes[biggest] / 1e3:.0f} KB",
          page_sizes[biggest] < PREVIEW_BYTES),
     ]
     if engraved:
@@ -331,6 +332,13 @@ def targets(matrix_figures: dict, quote_medians: list[float], page_sizes: dict[s
     if load:
         each = (load["after_kb"] - load["before_kb"]) / 1024 / load["sessions"]
         rows.append((f"server memory a session < {SESSION_MB:g} MB (warm server)", f"{each:.1f} MB", each < SESSION_MB))
+    if many:
+        at_wire = many["relayed"]
+        rows += [("20 changes at once: the server's price, median <= 1.5 s", f"{statistics.median(at_wire):.2f} s",
+                  statistics.median(at_wire) <= 1.5),
+                 ("20 changes at once: the server's price, each <= 3 s", f"{max(at_wire):.2f} s", max(at_wire) <= 3),
+                 ("server memory with 10 sessions <= 300 MB", f"{many['ten_kb'] / 1024:.0f} MB",
+                  many["ten_kb"] / 1024 <= 300)]
     rows += [(name, "see above", met) for name, met in (app or {}).items()]
     print("targets:")
     for name, figure, met in rows:
@@ -357,10 +365,11 @@ def main() -> None:
     page_sizes = preview_pages({f"matrix's largest ({count} triangles)": doc})
     peak_memory(matrix_figures["largest"])
     load_figures = load.main()
-    from bench import app_timing
+    from bench import app_timing, many
 
     app = app_timing.main()
-    targets(matrix_figures, quote_medians, page_sizes, app, commands, load_figures, engraved)
+    crowd = many.main()
+    targets(matrix_figures, quote_medians, page_sizes, app, commands, load_figures, engraved, crowd)
 
 
 if __name__ == "__main__":

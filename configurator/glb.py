@@ -38,7 +38,7 @@ NORMAL_BITS = 10
 DRACO_LEVEL = 7
 CACHED_GEOMETRIES = 64
 CLOSE_CHAIN_MM = 22.0  # a pendant is shown with this much of its chain either side of the jump ring
-ENCODING = "glb-3"  # part of every key: a change to the encoding makes new keys (and new files for browsers)
+ENCODING = "glb-4"  # part of every key: a change to the encoding makes new keys (and new files for browsers)
 
 # Colours of the gems whose colour is chosen (the gem's own colour, catalogue.gemstone().color_hex, is the first).
 GEM_COLOURS = {
@@ -80,6 +80,7 @@ class Encoded:
 
 
 _encoded: OrderedDict[str, Encoded] = OrderedDict()
+_making: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 
 
@@ -104,6 +105,18 @@ def _turned(normals: np.ndarray, piece: Piece) -> np.ndarray:
     return normals
 
 
+def _split_at_sharp_edges(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
+    """`mesh` with a vertex split wherever faces that meet at it lie in regions parted by an edge sharper than
+    SHARP_DEGREES: its vertex normals are then smooth across soft curves and crisp along sharp edges (as
+    trimesh.graph.smooth_shade does, in a third of the time)."""
+    smooth = mesh.face_adjacency[mesh.face_adjacency_angles < math.radians(SHARP_DEGREES)]
+    regions = trimesh.graph.connected_component_labels(smooth, node_count=len(mesh.faces))
+    span = np.int64(regions.max() + 1)
+    corners = mesh.faces.astype(np.int64).ravel() * span + np.repeat(regions, 3)
+    unique, inverse = np.unique(corners, return_inverse=True)
+    return trimesh.Trimesh(mesh.vertices[unique // span], inverse.reshape(-1, 3), process=False)
+
+
 def _compressed(name: str, kind: str, material: str, mesh: trimesh.Trimesh, piece: Piece) -> Primitive:
     import DracoPy
 
@@ -112,7 +125,7 @@ def _compressed(name: str, kind: str, material: str, mesh: trimesh.Trimesh, piec
                                 np.arange(len(mesh.faces) * 3).reshape(-1, 3), process=False)
         normals = np.repeat(mesh.face_normals, 3, axis=0)
     else:
-        shown = trimesh.graph.smooth_shade(mesh, angle=math.radians(SHARP_DEGREES), facet_minarea=None)
+        shown = _split_at_sharp_edges(mesh)
         normals = shown.vertex_normals
     points = to_gltf_axes(shown.vertices, piece)
     data = DracoPy.encode(points, np.asarray(shown.faces, dtype=np.uint32), quantization_bits=POSITION_BITS,
@@ -196,6 +209,19 @@ def encoded(model: Model, reference: bool = False) -> Encoded:
         if key in _encoded:
             _encoded.move_to_end(key)
             return _encoded[key]
+        making = _making.setdefault(key, threading.Lock())
+    with making:  # sessions asking at once wait for the one encoding it
+        with _lock:
+            if key in _encoded:
+                return _encoded[key]
+        try:
+            return _encode(model, key, reference)
+        finally:
+            with _lock:
+                _making.pop(key, None)
+
+
+def _encode(model: Model, key: str, reference: bool) -> Encoded:
     piece = model.design.piece
     metal = [("metal", model.metal)]
     metal += [(name, mesh) for name, mesh in model.fittings.items()]

@@ -24,17 +24,31 @@ _scans: OrderedDict[str, Scan] = OrderedDict()
 _lock = threading.Lock()
 
 
+_making: dict[tuple[int, str], threading.Lock] = {}
+
+
 def _remembered(cache: OrderedDict, key: str, make):
-    """`cache[key]`, made once and kept among the CACHED_GEOMETRIES most recently used."""
+    """`cache[key]`, made once and kept among the CACHED_GEOMETRIES most recently used. Sessions asking for the same
+    key at once wait for the one making it (twenty clients opening one link build it once, not twenty times)."""
     with _lock:
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-    value = make()
-    with _lock:
-        cache[key] = value
-        while len(cache) > CACHED_GEOMETRIES:
-            cache.popitem(last=False)
+        making = _making.setdefault((id(cache), key), threading.Lock())
+    with making:
+        with _lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        try:
+            value = make()
+        finally:
+            with _lock:
+                _making.pop((id(cache), key), None)
+        with _lock:
+            cache[key] = value
+            while len(cache) > CACHED_GEOMETRIES:
+                cache.popitem(last=False)
     return value
 
 

@@ -181,6 +181,7 @@ def replica_env(database_url: str, cookie_secret: str, preview: bool | None = No
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url
     env[COOKIE_SECRET_ENV] = cookie_secret
+    env.setdefault("MALLOC_ARENA_MAX", "2")  # as webapp/server.py says: the server's memory with many sessions
     if preview is not None:
         env["CONFIGURATOR_PREVIEW"] = "on" if preview else "off"
     return env

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements.txt
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"  # one thread a session: two malloc arenas keep the memory down
 exec python3 -m streamlit run app.py --browser.gatherUsageStats false "$@"

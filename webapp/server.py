@@ -27,6 +27,10 @@ CHROMIUM_ARGS = [  # headless chromium without a GPU or internet; vtk.js still d
     "--enable-unsafe-swiftshader",
 ]
 SERVER_START_S = 60
+# glibc gives each thread that allocates its own arena; Streamlit runs every session's script in a thread of its
+# own, so a server with many sessions keeps many half-empty arenas: two hold its memory (bench/many.py), as the app's
+# start script and deploy/ set it.
+MALLOC_ARENAS = "2"
 
 
 def free_port() -> int:
@@ -44,10 +48,10 @@ def healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def app_server(preview: bool = True, store_password: str | None = None,
-               database_url: str | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def app_server(preview: bool = True, store_password: str | None = None, database_url: str | None = None,
+               options: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
     """`streamlit run app.py` on a free port with a fresh SQLite database (or `database_url`: several servers of one
-    store share it, as a chain's do); yields (url, process).
+    store share it, as a chain's do), with Streamlit's `options` (`--server.x value` ...) added; yields (url, process).
 
     The server's log goes to a temporary folder, or to CONFIGURATOR_SERVER_LOG (a folder) to keep it for a look
     after the run. Raises RuntimeError with the end of the log when it exits or does not answer in SERVER_START_S."""
@@ -56,6 +60,7 @@ def app_server(preview: bool = True, store_password: str | None = None,
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ)
         env["CONFIGURATOR_PREVIEW"] = "on" if preview else "off"
+        env.setdefault("MALLOC_ARENA_MAX", MALLOC_ARENAS)
         if store_password is not None:
             from configurator.passwords import hash_password
 
@@ -63,7 +68,7 @@ def app_server(preview: bool = True, store_password: str | None = None,
         env["DATABASE_URL"] = database_url or f"sqlite:///{Path(folder) / 'designs.db'}"
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                    "--server.port", str(port), "--server.address", "127.0.0.1",
-                   "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+                   "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
         log_dir = Path(os.environ.get("CONFIGURATOR_SERVER_LOG") or folder)  # set it to keep the log after the run
         log_dir.mkdir(parents=True, exist_ok=True)
         log_path = log_dir / "server.log"

@@ -98,11 +98,17 @@ def test_the_viewer_draws_the_designs_glb_in_its_metal(browser, server):
         state = wait_for_viewer(page, key=key_of(page), metal="18k-rose")
         assert state["src"].endswith(f"{state['key']}.glb")
 
-        choose(page, "Ring size", page.get_by_role("combobox", name="Ring size").input_value())  # unchanged
+        shape_key = state["key"]
+        choose(page, "Ring size", "6.75")  # another size: another GLB (the preset is a US 6.5)
+        wait_until_idle(page)
+        state = wait_for_viewer(page, key=key_of(page), metal="18k-rose")
+        assert state["key"] != shape_key and shared_doc(page)["ring"]["size"]["value"] == 6.75
+        width = float(state["dimensions"].split()[0].rstrip("m"))
         tick(page, "On a finger, for scale")  # the piece on a finger of its size
         state = wait_for_viewer(page, key=key_of(page) + "-scale")
         depth = float(state["dimensions"].split()[2].rstrip("m"))
         assert depth > 0.08  # the finger runs through the ring
+        assert float(state["dimensions"].split()[0].rstrip("m")) == pytest.approx(width, abs=1e-4)  # inside it
         assert state["arModes"] == "webxr scene-viewer quick-look"  # AR where the phone offers it
     finally:
         page.context.close()

@@ -168,7 +168,7 @@ def test_the_command_line_serves_both_replicas_and_stops(backend, tmp_path):  # 
         assert (status, body) == (200, b"ok")
         # A body of the upload limit reaches a replica (405: the health check takes no POST), though nginx buffers
         # it to a temp file that its workers write (as root they are www-data, and the run's folder is private).
-        assert get(f"{url}/_stcore/health", data=b"x" * (config.upload_limit_mib() * 2**20))[0] == 405
+        assert get(f"{url}/_stcore/health", data=b"x" * (config.upload_limit_mib() * 2**20))[0] in PASSED_ON
         served = {replica_cookie(get(f"{url}/")[1]) for _ in range(4)}
         assert served == {"r1", "r2"}
         for name in ("r1", "r2"):
@@ -223,6 +223,11 @@ def open_tab(browser, url: str, number: int, metal: str) -> Tab:  # noqa: F811 -
     return tab
 
 
+# A body within the limit is passed on to a replica, which refuses a POST to its health check: 405, or 502 when it
+# closes the connection before nginx has sent it all (a 4 MiB body on a loaded machine). Over the limit: nginx's 413.
+PASSED_ON = (405, 502)
+
+
 def log_entries(path) -> list[re.Match]:
     return [match for line in path.read_text().splitlines() if (match := LOG_LINE.search(line))]
 
@@ -266,7 +271,7 @@ def test_pages_of_a_dead_replica_go_on_through_nginx_with_their_designs(backend,
             # health check takes no POST (405).
             assert get(f"{proxy.url}/_stcore/health")[::2] == (200, b"ok")
             assert get(f"{proxy.url}/_stcore/health", data=b"x" * (config.upload_limit_mib() + 2) * 2**20)[0] == 413
-            assert get(f"{proxy.url}/_stcore/health", data=b"x" * (config.upload_limit_mib() * 2**20))[0] == 405
+            assert get(f"{proxy.url}/_stcore/health", data=b"x" * (config.upload_limit_mib() * 2**20))[0] in PASSED_ON
 
             # Six pages through nginx, each its own metal: its own design, in its share link and its address bar.
             tabs = [open_tab(browser, proxy.url, n, metal) for n, metal in enumerate(metals)]
@@ -310,13 +315,15 @@ def test_pages_of_a_dead_replica_go_on_through_nginx_with_their_designs(backend,
             assert len(store.list()) == len(savers)
             timings["pages"] = time.monotonic() - start
 
-            # The replica dies.
-            logged = len(log_entries(proxy.access_log))
+            # The replica dies. What it answered before is logged by the time it is gone (nginx writes a line when a
+            # request ends), so the lines after that are what came after.
             opened = {tab.number: tab.opened() for tab in tabs}  # one websocket a page, unless one dropped already
             assert all(count >= 1 for count in opened.values()), opened
             process[dead].kill()
             process[dead].wait()
             killed_at = time.monotonic()
+            time.sleep(0.3)
+            logged = len(log_entries(proxy.access_log))
 
             # Its pages reconnect through nginx to the other replica (a new websocket; the affinity cookie now names
             # the replica that took them). A page that was idle is not rerun by Streamlit's frontend when it
@@ -328,7 +335,8 @@ def test_pages_of_a_dead_replica_go_on_through_nginx_with_their_designs(backend,
             timings["reconnected"] = time.monotonic() - killed_at
             after = log_entries(proxy.access_log)[logged:]
             failed_over = [entry for entry in after if entry["asked"] == dead and entry["status"] != "101"]
-            assert failed_over and all(last_upstream(entry) == address[alive] for entry in failed_over), after
+            stray = [entry.group(0) for entry in failed_over if last_upstream(entry) != address[alive]]
+            assert failed_over and not stray, stray
             assert any(entry["upstream"] == f"{address[dead]}, {address[alive]}" for entry in failed_over), after
             assert get(f"{proxy.url}/_stcore/health")[::2] == (200, b"ok")
 

@@ -96,9 +96,12 @@ function render(next) {
   cameraKey = next.cameraKey;
   document.body.dataset.wanted = next.glb;
   if (next.glb !== shownKey) {
+    const failed = document.body.dataset.state === "failed" && previous && previous.glb === next.glb;
     note.textContent = "";
     document.body.dataset.state = "loading";
-    viewer.src = next.url;  // model-viewer fetches it once, then keeps it among its cached models
+    // model-viewer fetches it once, then keeps it among its cached models; after a failure the server has written
+    // it again: ask anew
+    viewer.src = failed ? next.url + "?again=" + Date.now() : next.url;
     viewer.alt = next.alt;
     return;
   }

@@ -5,7 +5,7 @@ finger along Z), every part a node of its own with its material. The metal is dr
 (`catalogue.metal_optics`: base colour and metalness), polished; stones are transmissive with their volume, index
 of refraction and dispersion (KHR_materials_transmission, _volume, _ior, _dispersion), coloured gems by their
 colour. Meshes are Draco-compressed (KHR_draco_mesh_compression, 14-bit positions: 1.5 microns over a 25 mm piece;
-10-bit normals): a halo ring is about 90 KB where raw floats would be 800 KB. The metal keeps shared normals across
+10-bit normals): a halo ring is about 75 KB where raw floats would be 820 KB. The metal keeps shared normals across
 soft curves and splits them at edges sharper than SHARP_DEGREES; each stone facet is flat.
 
 Encoding the meshes is the slow part (tens of milliseconds): it is done once per geometry (`geometry_key`) and

@@ -166,13 +166,14 @@ def test_the_command_line_serves_both_replicas_and_stops(backend, tmp_path):  # 
         url = f"http://127.0.0.1:{port}"
         status, headers, body = get(f"{url}/_stcore/health")
         assert (status, body) == (200, b"ok")
-        # A body of the upload limit reaches a replica (405: the health check takes no POST), though nginx buffers
-        # it to a temp file that its workers write (as root they are www-data, and the run's folder is private).
-        assert get(f"{url}/_stcore/health", data=b"x" * (config.upload_limit_mib() * 2**20))[0] in PASSED_ON
         served = {replica_cookie(get(f"{url}/")[1]) for _ in range(4)}
         assert served == {"r1", "r2"}
         for name in ("r1", "r2"):
             assert {replica_cookie(get(f"{url}/", cookie=f"{config.COOKIE}={name}")[1]) for _ in range(3)} == {name}
+        # A body of the upload limit reaches a replica (405: the health check takes no POST), though nginx buffers
+        # it to a temp file that its workers write (as root they are www-data, and the run's folder is private).
+        # Last: a replica that closes on it early (502) is left out of new visitors' turn for fail_timeout.
+        assert get(f"{url}/_stcore/health", data=b"x" * (config.upload_limit_mib() * 2**20))[0] in PASSED_ON
         lines = [LOG_LINE.search(line) for line in (tmp_path / "nginx" / "access.log").read_text().splitlines()]
         assert {m["upstream"] for m in lines if m} == {f"127.0.0.1:{first}", f"127.0.0.1:{second}"}
     finally:
@@ -266,12 +267,11 @@ def test_pages_of_a_dead_replica_go_on_through_nginx_with_their_designs(backend,
             address = {"r1": first_url.removeprefix("http://"), "r2": second_url.removeprefix("http://")}
             timings["servers"] = time.monotonic() - start
 
-            # nginx: health checks answered; a body over the upload limit refused by nginx itself (413), one of the
-            # limit passed on to the replica (buffered to nginx's temp folder, which its workers can write), whose
-            # health check takes no POST (405).
+            # nginx: health checks answered; a body over the upload limit refused by nginx itself (413). (One within
+            # the limit is passed on: the command-line test sends it last, as a replica that closes early on it is
+            # left out of new visitors' turn for a while.)
             assert get(f"{proxy.url}/_stcore/health")[::2] == (200, b"ok")
             assert get(f"{proxy.url}/_stcore/health", data=b"x" * (config.upload_limit_mib() + 2) * 2**20)[0] == 413
-            assert get(f"{proxy.url}/_stcore/health", data=b"x" * (config.upload_limit_mib() * 2**20))[0] in PASSED_ON
 
             # Six pages through nginx, each its own metal: its own design, in its share link and its address bar.
             tabs = [open_tab(browser, proxy.url, n, metal) for n, metal in enumerate(metals)]
@@ -316,9 +316,10 @@ def test_pages_of_a_dead_replica_go_on_through_nginx_with_their_designs(backend,
             timings["pages"] = time.monotonic() - start
 
             # The replica dies. What it answered before is logged by the time it is gone (nginx writes a line when a
-            # request ends), so the lines after that are what came after.
+            # request ends): the lines after a moment more were all answered by the other.
             opened = {tab.number: tab.opened() for tab in tabs}  # one websocket a page, unless one dropped already
             assert all(count >= 1 for count in opened.values()), opened
+            logged_before = len(log_entries(proxy.access_log))
             process[dead].kill()
             process[dead].wait()
             killed_at = time.monotonic()
@@ -337,7 +338,9 @@ def test_pages_of_a_dead_replica_go_on_through_nginx_with_their_designs(backend,
             failed_over = [entry for entry in after if entry["asked"] == dead and entry["status"] != "101"]
             stray = [entry.group(0) for entry in failed_over if last_upstream(entry) != address[alive]]
             assert failed_over and not stray, stray
-            assert any(entry["upstream"] == f"{address[dead]}, {address[alive]}" for entry in failed_over), after
+            # nginx tried the dead replica first, then took the other (the pages reconnect at once: from the kill on)
+            asked_dead = [entry for entry in log_entries(proxy.access_log)[logged_before:] if entry["asked"] == dead]
+            assert any(entry["upstream"] == f"{address[dead]}, {address[alive]}" for entry in asked_dead), after
             assert get(f"{proxy.url}/_stcore/health")[::2] == (200, b"ok")
 
             # Each moved page goes on with its own design, in a new session on the new replica: its first action

@@ -161,6 +161,10 @@ async def idle(page) -> None:
 
 async def open_page(browser, url: str, session: Session):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    # The server does all its work for the 3D view (the GLB built, encoded and written), but these ten browsers do
+    # not draw it: ten software-GL viewers on the server's own two cores would starve the pages' clicks (a real
+    # client draws on her own device). tests/test_browser_viewer.py tests the viewer itself.
+    await context.route("**/component/**", lambda route: route.abort())
     page = await context.new_page()
 
     def watch(socket) -> None:

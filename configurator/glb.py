@@ -9,7 +9,7 @@ colour. Meshes are Draco-compressed (KHR_draco_mesh_compression, 14-bit position
 soft curves and splits them at edges sharper than SHARP_DEGREES; each stone facet is flat.
 
 Encoding the meshes is the slow part (tens of milliseconds): it is done once per geometry (`geometry_key`) and
-kept (`CACHED_GEOMETRIES`, shared by every caller); a design of another metal or stone colour reuses the meshes and
+kept (as the geometry cache keeps builds, `quotes._remembered`, shared by every caller); a design of another metal or stone colour reuses the meshes and
 only writes new materials around them.
 """
 
@@ -20,7 +20,6 @@ import hashlib
 import json
 import math
 import struct
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -36,7 +35,6 @@ SHARP_DEGREES = 35.0  # an edge sharper than this stays crisp in the shading
 POSITION_BITS = 14
 NORMAL_BITS = 10
 DRACO_LEVEL = 7
-CACHED_GEOMETRIES = 64
 CLOSE_CHAIN_MM = 22.0  # a pendant is shown with this much of its chain either side of the jump ring
 ENCODING = "glb-4"  # part of every key: a change to the encoding makes new keys (and new files for browsers)
 
@@ -80,8 +78,6 @@ class Encoded:
 
 
 _encoded: OrderedDict[str, Encoded] = OrderedDict()
-_making: dict[str, threading.Lock] = {}
-_lock = threading.Lock()
 
 
 def glb_key(design: Design) -> str:
@@ -203,22 +199,11 @@ def reference_material(name: str) -> dict:
 
 def encoded(model: Model, reference: bool = False) -> Encoded:
     """The compressed parts of `model`'s geometry (with the scale reference, if asked), made once and kept among the
-    CACHED_GEOMETRIES most recent."""
+    geometry cache's CACHED_GEOMETRIES most recent (quotes._remembered: sessions asking at once wait for one)."""
+    from .quotes import _remembered  # one rule for what is made once and kept: the geometry cache's
+
     key = glb_key(model.design) + ("-scale" if reference else "")
-    with _lock:
-        if key in _encoded:
-            _encoded.move_to_end(key)
-            return _encoded[key]
-        making = _making.setdefault(key, threading.Lock())
-    with making:  # sessions asking at once wait for the one encoding it
-        with _lock:
-            if key in _encoded:
-                return _encoded[key]
-        try:
-            return _encode(model, key, reference)
-        finally:
-            with _lock:
-                _making.pop(key, None)
+    return _remembered(_encoded, key, lambda: _encode(model, key, reference))
 
 
 def _encode(model: Model, key: str, reference: bool) -> Encoded:
@@ -243,12 +228,7 @@ def _encode(model: Model, key: str, reference: bool) -> Encoded:
         mesh = meshes[0] if len(meshes) == 1 else trimesh.util.concatenate(meshes)
         primitives.append(_compressed(name.replace("stone-", "stones-", 1) if len(meshes) > 1 else name, "stone",
                                       name, mesh, piece))
-    result = Encoded(key=key, primitives=tuple(primitives), stone_looks=tuple(looks.values()))
-    with _lock:
-        _encoded[key] = result
-        while len(_encoded) > CACHED_GEOMETRIES:
-            _encoded.popitem(last=False)
-    return result
+    return Encoded(key=key, primitives=tuple(primitives), stone_looks=tuple(looks.values()))
 
 
 def srgb_to_linear(hex_colour: str) -> tuple[float, float, float]:

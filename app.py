@@ -28,7 +28,7 @@ import streamlit as st
 
 from configurator import catalogue, glb, words
 from configurator.budget import fit
-from configurator.checks import Severity, apply_fix, check
+from configurator.checks import FINE_LETTER_KINDS, Severity, apply_fix, castable_letters, check
 from configurator.design import (
     CHANNEL_SIDE_SHAPES,
     ENGRAVING_DEPTH_MM,
@@ -93,6 +93,7 @@ from configurator.renders import thumbnail_png
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
 from configurator.sizes import RingSize, System
+from configurator.stones import SIDE_CARAT_SHARE, SIDE_CARAT_USUAL
 from configurator.storage import (
     HoldLimit,
     SavedDesign,
@@ -1152,7 +1153,12 @@ def side_controls(doc: dict, shown: dict) -> None:
     centre = float(doc["stone"]["length_mm"])
     low, high = SIDE_SHARE_RANGE
     _slider("Side stone length (mm)", "side_length", round(max(1.0, low * centre), 2), round(high * centre, 2), 0.05,
-            shown, help="Next to the centre; side stones are usually 50-70 % of the centre's length")
+            shown, help="Next to the centre; each side stone usually weighs 50-70 % of the centre's carat")
+    least, most = SIDE_CARAT_SHARE
+    matching = shown["side_matching_mm"]
+    if not least <= shown["side_carat_share"] <= most and round(low * centre, 2) <= matching <= round(high * centre, 2):
+        st.button(f"Match the centre: {matching:.2f} mm side stones ({SIDE_CARAT_USUAL:.0%} of its carat each)",
+                  key="side_match", on_click=_changed, args=("side_length", matching))
     cols = st.columns(2)
     with cols[0]:
         _slider("Stones a side", "side_count", 1, SIDE_MOST_PER_SHOULDER, 1, shown)
@@ -1166,8 +1172,9 @@ def side_controls(doc: dict, shown: dict) -> None:
     _grade_controls("Side", "side", shown)
     graduated = (f"; {2 * shown['side_count']} in all, each {shown['side_grad']:.0%} of the one before"
                  if shown["side_count"] > 1 else "")
-    st.text(f"2 x {shown['side_length']:.2f} mm {shown['side_shape']}, {shown['side_share']:.0%} of the centre's "
-            f"length, {words.carats(shown['side_carat'])} each, next to the centre{graduated}")
+    st.text(f"2 x {shown['side_length']:.2f} mm {shown['side_shape']}, {words.carats(shown['side_carat'])} each, "
+            f"{shown['side_carat_share']:.0%} of the centre's carat (the trade sets {least:.0%}-{most:.0%}), next to "
+            f"the centre{graduated}")
 
 
 FONT_NAMES = {"serif": "Serif (DejaVu Serif Bold)", "sans": "Sans (DejaVu Sans Bold)",
@@ -1389,6 +1396,10 @@ def checks_panel(issues: list[dict]) -> None:
         if issue["changes"]:
             st.button(f"Fix: {form.fix_label(issue['changes'])}", key=f"fix_{index}", on_click=_apply_fix,
                       args=(issue,))
+        if issue.get("kind") in FINE_LETTER_KINDS:  # letters too fine to cast: a bolder font casts too
+            for number, (said, changes) in enumerate(castable_letters(parse_design(st.session_state.design))[1:]):
+                st.button(f"Or: {said}", key=f"fix_{index}_{number}", on_click=_apply_fix,
+                          args=({"changes": dict(changes)},))
     if not issues:
         say("success", "Ready to cast: walls, gaps, prongs and seats measured on the mesh meet the casting minimums.")
 

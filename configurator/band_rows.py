@@ -28,6 +28,7 @@ BEZEL_LIP_MM = 0.25  # how far a cup's rim reaches in over the crown
 # rounded edge at a shallow angle (a hair of a crevice), short of the finger.
 INTO_BAND_SHARE = 0.5
 DRILL_SEGMENTS = 12
+CULET_OVERLAP_MM = 0.1  # a hole drilled from the culet starts this far up inside the seat's cone
 
 
 def girdle_radius(inner_radius_mm: float, thickness_mm: float) -> float:
@@ -44,14 +45,22 @@ def channel_width_mm(length_mm: float) -> float:
     return length_mm + 2 * (CHANNEL_WALL_MM - CHANNEL_LIP_MM)
 
 
-def cutters(row: Row, trough: bool, through_mm: float) -> list[manifold3d.Manifold]:
+def cutters(row: Row, trough: bool, through_mm: float, from_culet: bool = False) -> list[manifold3d.Manifold]:
     """The row's seats and holes (`through_mm` down from the girdle). Stones in a channel (`trough`) sit in one trough
     (the hull of each two neighbours' seats: no sliver of metal is left between them); otherwise each has its own
-    seat, with castable metal between."""
+    seat, with castable metal between. Stones standing as close as shared prongs set them (0.1-0.2 mm) have their
+    holes drilled `from_culet` on: the seat keeps its pavilion's slope, so the metal between two seats widens
+    quickly under the band's outside instead of standing as a thin wall down to the finger."""
 
     def hole(form: StoneForm) -> manifold3d.Manifold:
         return drill(form, 0.0, through_mm, DRILL_SEGMENTS)
 
+    def under_culet(form: StoneForm) -> manifold3d.Manifold:  # a hole from a little over the culet on down
+        top = CULET_OVERLAP_MM - form.pavilion
+        return union([seat(form), drill(form, top, through_mm + top, DRILL_SEGMENTS)])
+
+    if from_culet:
+        return [union(per_stone(row, under_culet))]
     if not trough:
         return [union(per_stone(row, lambda form: drilled_seat(form, hole(form))))]
     placed, drills = per_stone(row, seat), per_stone(row, hole)

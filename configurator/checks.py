@@ -20,13 +20,15 @@ from . import catalogue, words
 from .band_rows import seat_depth_mm
 from .design import (
     ENGRAVING_DEPTH_MM,
-    ENGRAVING_HEIGHT_MM,
+    ETERNITY_GAPS_MM,
+    ROW_GAP_LEAST_MM,
     BandSide,
     Coverage,
     Design,
-    Font,
     MatchingBand,
+    Piece,
     Ring,
+    RowSetting,
     SettingStyle,
 )
 from .documents import edited
@@ -149,6 +151,7 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
         *_milgrain_findings(model),
         *_prong_findings(design),
         *_seat_findings(design, model),
+        *_hold_findings(design, model),
         *_accent_findings(design, model),
         *_setting_findings(design, model, metal, walls, engraved),
         *_eternity_findings(design, model, metal),
@@ -162,15 +165,9 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
     return sorted(findings, key=lambda finding: finding.severity is not Severity.BLOCKING)
 
 
-# Findings that never stop a casting, however far under: a letter's stroke that does not come out is recut by hand.
-NEVER_BLOCKING_KINDS = ("engraving-stroke", "engraving-gap")
-
-
 def _far_under(finding: Finding) -> Finding:
-    """A measure under half its limit blocks, whatever the finding (but the engraving's letters): a wall half as thick
-    as castable is not a matter for a word with the workshop."""
-    if finding.kind in NEVER_BLOCKING_KINDS:
-        return finding
+    """A measure under half its limit blocks, whatever the finding: a wall half as thick as castable is not a matter
+    for a word with the workshop."""
     if finding.severity is Severity.WARNING and finding.limit_mm > 0 and finding.value_mm < finding.limit_mm / 2:
         return replace(finding, severity=Severity.BLOCKING)
     return finding
@@ -194,7 +191,7 @@ def _body_findings(design: Design, model: Model) -> list[Finding]:
 
 
 # Findings read off the mesh: which value clears them is found by trying, not by a formula.
-MEASURED_KINDS = ("shank", "band-top", "thin-detail", "gap", "seat-touch", "culet", "plate", "grip", "accent-gap",
+MEASURED_KINDS = ("shank", "band-top", "thin-detail", "gap", "seat-touch", "culet", "plate", "grip", "accent-gap", "holds",
                   "bodies", "matching-shank", "matching-contour", "matching-pieces")
 MAX_FIX_TRIES = 10
 
@@ -230,6 +227,8 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
         if design.matching_band.clearance_mm > lowest:
             tries.append((("matching_band.clearance_mm", lowest),))
         tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.2, 0.4), 4.0)
+    if finding.kind == "holds":
+        tries += _more_holds(design, finding)
     if finding.kind in ("thin-detail", "gap", "seat-touch", "bodies"):
         setting = design.effective_setting
         if setting is not None and style_of(setting.style).prong_mm:
@@ -550,9 +549,11 @@ def _bead_faces(model: Model, walls: Scan) -> np.ndarray:
 
 
 def _milgrain_findings(model: Model) -> list[Finding]:
-    """Milgrain beads as placed: each at least castable detail across, each clear of its neighbours by the gap the
-    investment needs (measured between the placed beads), and a row with room to run."""
-    from .design import MILGRAIN_BEAD_RANGE, MILGRAIN_GAP_MM
+    """Milgrain beads as placed: each at least castable detail across (smaller ones block), a row with room to run,
+    and beads of a row that are not neighbours along it (either side of a cusp, say) clear of each other by the gap
+    the investment needs. The hair between neighbours is left alone: it is the milgrain wheel's work after polishing
+    (PRODUCT.md "Milgrain": touching or nearly)."""
+    from .design import MILGRAIN_BEAD_RANGE
 
     found: dict[tuple[str, str], Finding] = {}
     for row in model.beads:
@@ -568,15 +569,14 @@ def _milgrain_findings(model: Model) -> list[Finding]:
             found.setdefault((row.field, "bead"), Finding(
                 Severity.BLOCKING, f"{row.field}.bead_mm", row.bead_mm, MIN_DETAIL_MM,
                 f"milgrain beads {row.bead_mm:.2f} mm across are smaller than castable detail",
-                f"make the beads at least {least:.1f} mm across, the trade's smallest", changes, row.where,
+                f"make the beads at least {least:.1f} mm across, spaced as usual", changes, row.where,
                 kind="milgrain-bead"))
-        gap = row.closest_gap_mm()
+        gap = row.closest_gap_mm(neighbours=False)
         if gap < MIN_GAP_MM - TOLERANCE_MM:
-            wanted = round(row.bead_mm + MILGRAIN_GAP_MM, 2)
             found.setdefault((row.field, "gap"), Finding(
                 Severity.WARNING, f"{row.field}.pitch_mm", gap, MIN_GAP_MM,
-                f"milgrain beads stand {gap:.2f} mm apart, too close for the investment between them",
-                f"space the beads at least {wanted:.2f} mm apart", ((f"{row.field}.pitch_mm", None),),
+                f"milgrain beads meet {gap:.2f} mm apart across a corner, too close for the investment between them",
+                "space the beads as usual or take the milgrain off", ((f"{row.field}.pitch_mm", None),),
                 row.where, kind="milgrain-gap"))
     return list(found.values())
 
@@ -759,6 +759,69 @@ def _seat_findings(design: Design, model: Model) -> list[Finding]:
     return found
 
 
+# Whose holds are counted here: stones in heads of their own or shared prongs (a centre, side stones). A channel's
+# stones are held along two walls, accents by their beads, and an eternity row's prongs are counted with the row.
+HELD_ROLES = ("centre", "side")
+
+
+def _judged_stones(design: Design, model: Model) -> list:
+    judged = []
+    for part in model.stone_parts:
+        if part.role not in HELD_ROLES or part.stone is None:
+            continue
+        if part.role == "side" and design.side_stones.style is SettingStyle.CHANNEL:
+            continue
+        judged.append(part)
+    return judged
+
+
+def _hold_findings(design: Design, model: Model) -> list[Finding]:
+    """Every stone held as the trade holds it (`holds`): the first one that is not, by name, with what holds it."""
+    from . import holds
+
+    for part in _judged_stones(design, model):
+        held = holds.of(part.stone, part.solid, model.solid)
+        fewest = holds.FEWEST_HOLDS if part.role == "centre" else 3
+        if held is None or holds.enough(held, part.stone.shape, fewest):
+            continue
+        shape = part.stone.shape.value
+        name = {"centre": "the centre stone", "side": "a side stone", "eternity": "a stone of the row"}[part.role]
+        if held.loose_corners:
+            hours = ", ".join(f"{clock(math.cos(math.radians(a)), math.sin(math.radians(a)))} o'clock"
+                              for a in held.loose_corners)
+            what = f"nothing guards its {'point' if len(held.loose_corners) == 1 else 'corners'} at {hours}"
+        else:
+            what = (f"it is held at {held.count} place{'s' if held.count != 1 else ''}, with "
+                    f"{held.free_arc_deg:.0f} degrees of its girdle free")
+        where = "the centre stone's setting" if part.role == "centre" else place(
+            design, model, part.mesh.bounds.mean(axis=0))
+        return [Finding(Severity.BLOCKING, {"centre": "setting", "side": "side_stones",
+                                            "eternity": "ring.eternity"}[part.role], float(held.count), 0.0,
+                        f"{name} ({shape}) would come loose: {what}; a {shape} is {holds.needed(part.stone.shape, fewest)}",
+                        "give it more prongs (the fix tries them)", (), where, kind="holds")]
+    return []
+
+
+def _more_holds(design: Design, finding: Finding) -> list[tuple[tuple[str, Any], ...]]:
+    """Changes that hold a stone at more places: more prongs, prongs of its own beside the shared ones, a bezel."""
+    tries: list[tuple[tuple[str, Any], ...]] = []
+    if finding.part == "setting":
+        from .holds import CORNERS, POINTED
+
+        setting = design.effective_setting
+        corners = CORNERS.get(design.stone.shape, ())
+        counts = (len(corners), 6) if corners and design.stone.shape not in POINTED else (4, 6)
+        if style_of(setting.style).prong_mm and setting.style is not SettingStyle.BEZEL:
+            tries += [(("setting.prongs", count),) for count in counts if count != setting.prong_count]
+        if design.side_stones is not None and design.side_stones.shared_prongs:
+            tries.append((("side_stones.shared_prongs", False),))
+    elif finding.part == "side_stones" and design.side_stones.shared_prongs:
+        tries.append((("side_stones.shared_prongs", False),))
+    elif finding.part == "ring.eternity":
+        tries.append((("ring.eternity.setting", RowSetting.BEZEL.value),))
+    return tries
+
+
 def _accent_findings(design: Design, model: Model) -> list[Finding]:
     """Accent stones set so close together that setting one would chip its neighbour (a channel's stones
     abut by design and are left out)."""
@@ -806,27 +869,68 @@ def _side_findings(design: Design, model: Model, metal) -> list[Finding]:
 
 
 def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
-    """An eternity row: neighbours far enough apart to be set, and metal left under its seats."""
+    """An eternity row: neighbours far enough apart to be set (the setting's least: PRODUCT.md "Eternity bands"),
+    every stone of a shared-prong row held by four prongs of the trade's diameter for it, and metal left under its
+    seats."""
     ring = design.ring
     if ring is None or ring.eternity is None:
         return []
     from . import eternity
 
     found = []
+    spec = ring.eternity
+    least = ROW_GAP_LEAST_MM[spec.setting]
     row = [part for part in model.stone_parts if part.role == "eternity"]
     pairs = list(zip(row, row[1:], strict=False))
-    if ring.eternity.coverage is Coverage.FULL and len(row) > 2:
+    if spec.coverage is Coverage.FULL and len(row) > 2:
         pairs.append((row[-1], row[0]))
-    gaps = [(first.solid.min_gap(second.solid, MIN_ACCENT_GAP_MM), first) for first, second in pairs]
+    gaps = [(first.solid.min_gap(second.solid, least), first) for first, second in pairs]
     closest, part = min(gaps, key=lambda gap: gap[0])
-    if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
-        wanted = _up(ring.eternity.gap + MIN_ACCENT_GAP_MM - closest, 0.05)
-        found.append(Finding(Severity.BLOCKING, "ring.eternity.gap_mm", closest, MIN_ACCENT_GAP_MM,
+    if closest < least - ROW_GAP_TOLERANCE_MM:
+        wanted = _up(spec.gap + least - closest, 0.05)
+        found.append(Finding(Severity.BLOCKING, "ring.eternity.gap_mm", closest, least,
                              f"the row's stones stand {closest:.2f} mm apart and would chip each other when set",
                              f"set the stones at least {wanted:.2f} mm apart", (("ring.eternity.gap_mm", wanted),),
                              place(design, model, part.mesh.bounds.mean(axis=0)), kind="row-gap"))
-    under = ring.thickness_mm - seat_depth_mm(eternity.form_of(ring.eternity))
+    if spec.setting is RowSetting.SHARED_PRONG and row:
+        found += _row_prong_findings(design, model, row)
+    under = ring.thickness_mm - seat_depth_mm(eternity.form_of(spec))
     return found + metal_under_seats(ring, metal, under, "the row's seats", "under the row of stones", "row-under")
+
+
+# The measured gap may fall short of the document's by the girdle's facets (a 32-point girdle) and float rounding.
+ROW_GAP_TOLERANCE_MM = 0.005
+
+
+def _row_prong_findings(design: Design, model: Model, row: list) -> list[Finding]:
+    """Each stone of a shared-prong row counted for its prongs on the built metal (PRODUCT.md "Eternity bands": two
+    shared each side, so four), and the prongs measured across the band just over it against the trade's diameter
+    for the stone (`accent_prong_mm`, PRODUCT.md "Prong sizes by stone"). Stones stood too far apart for a pair of
+    prongs to reach both are set at the trade's gap, which brings the pairs back; else the row goes in bezels."""
+    from . import eternity
+
+    ring, spec = design.ring, design.ring.eternity
+    trade_gap = ETERNITY_GAPS_MM[RowSetting.SHARED_PRONG]
+    fix = (("ring.eternity.gap_mm", trade_gap),) if abs(spec.gap - trade_gap) > 1e-9 else (
+        ("ring.eternity.setting", RowSetting.BEZEL.value),)
+    found = []
+    counts = [eternity.holds_of(model.solid, ring, spec, index) for index in range(len(row))]
+    fewest = min(counts)
+    if fewest < eternity.FEWEST_PRONGS:
+        index = counts.index(fewest)
+        found.append(Finding(Severity.BLOCKING, "ring.eternity", float(fewest), float(eternity.FEWEST_PRONGS),
+                             f"a stone of the row is held by {fewest} prong{'s' if fewest != 1 else ''}, not "
+                             f"{eternity.FEWEST_PRONGS}: it would come loose",
+                             words.changes(fix), fix, place(design, model, row[index].mesh.bounds.mean(axis=0)),
+                             kind="row-holds"))
+    wanted = accent_prong_mm(min(spec.stone.length_mm, spec.stone.outline_width_mm))
+    thinnest = min((width for width in eternity.prong_widths(model.solid, ring, spec)), default=wanted)
+    if thinnest < wanted - ROW_GAP_TOLERANCE_MM:
+        found.append(Finding(Severity.BLOCKING, "ring.eternity", thinnest, wanted,
+                             f"the row's prongs measure {thinnest:.2f} mm across, under the {wanted:g} mm a "
+                             f"{spec.stone.length_mm:g} mm stone needs", words.changes(fix), fix, "the row's prongs",
+                             kind="row-prongs"))
+    return found
 
 
 def _setting_findings(design: Design, model: Model, metal, walls: Scan, engraved: np.ndarray) -> list[Finding]:
@@ -887,19 +991,26 @@ def _engraved_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
             & (centres[:, 2] <= model.plate.thickness + 0.05))
 
 
-def _taller(design: Design, wanted: float) -> tuple[tuple[str, Any], ...]:
-    """The letter height `wanted` as a change, when the design takes it (the text still fits); none otherwise."""
-    try:
-        edited(design, {"engraving.height_mm": wanted})
-    except (DesignError, ValueError):
-        return ()
-    return (("engraving.height_mm", wanted),)
+FINE_LETTER_KINDS = ("engraving-stroke", "engraving-gap")  # letters too fine to cast: strokes, or gaps between
+
+
+def castable_letters(design: Design) -> list[tuple[str, tuple[tuple[str, Any], ...]]]:
+    """The ways to make `design`'s engraving cast, each in words and as changes of the document: the least letter
+    height that casts in its font, then a bolder font at the least height that casts in it (each found by measuring,
+    and only where the band or the plate still takes the text); where none does, engraving the letters by hand after
+    casting, the only one."""
+    from . import engraving as engraved
+
+    ways = engraved.castable_changes(design) or [(("engraving.cut", False),)]
+    return [(words.changes(changes), changes) for changes in ways]
 
 
 def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
-    """An engraving cut into the metal, measured on its outline at its size: its thinnest stroke and its narrowest
-    gap between strokes against castable detail, and the metal left under the cut against the shank (a ring's) or
-    the plate's wall (a pendant's). A stroke or gap grows with the letters: the fix is the height that clears it."""
+    """An engraving cut into the metal, measured on its outline at its size (`engraving.fineness`): its thinnest stroke
+    and its narrowest gap between strokes against the least that casts (PRODUCT.md: 0.3-0.35 mm; under
+    engraving.LEAST_WIDTH_MM the export is held back), and the metal left under the cut against the shank (a ring's)
+    or the plate's wall (a pendant's). Strokes and gaps grow with the letters: the fix is the least height that casts,
+    a bolder font, or engraving by hand."""
     engraving = design.engraving
     if engraving is None or not engraving.cut:
         return []
@@ -907,21 +1018,26 @@ def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
 
     found: list[Finding] = []
     fine = engraved.fineness(engraving)
-    height = engraving.height_mm
-    for width, char, what, kind in ((fine.stroke_mm, fine.stroke_char, "strokes", "engraving-stroke"),
-                                    (fine.gap_mm, fine.gap_char, "gaps between strokes", "engraving-gap")):
-        if width >= MIN_DETAIL_MM - TOLERANCE_MM:
-            continue
-        wanted = _up(height * MIN_DETAIL_MM / width, 0.1)
-        changes = _taller(design, wanted) if wanted <= ENGRAVING_HEIGHT_MM[1] else ()
-        broadest = "" if engraving.font is Font.SANS else "choose the sans font (the broadest strokes) or "
-        fix = (f"make the letters at least {wanted:.1f} mm high (strokes and gaps grow with the letters)" if changes else
-               f"letters of {wanted:.1f} mm would clear it, more than this piece takes: {broadest}have the workshop "
-               "recut the finest strokes by hand")
-        found.append(Finding(Severity.WARNING, "engraving.height_mm", width, MIN_DETAIL_MM,
-                             f"the engraving's {what} come out {width:.2f} mm wide (at {char!r}) in "
-                             f"{height:g} mm {engraving.font.value} letters: too fine to cast and keep through "
-                             "polishing", fix, changes, "the engraving", kind=kind))
+    least = engraved.LEAST_WIDTH_MM
+    under_limit = [(width, char, what, kind) for width, char, what, kind in (
+        (fine.stroke_mm, fine.stroke_char, "strokes", FINE_LETTER_KINDS[0]),
+        (fine.gap_mm, fine.gap_char, "gaps between strokes", FINE_LETTER_KINDS[1])) if width < least - TOLERANCE_MM]
+    if under_limit:
+        ways = castable_letters(design)
+        said = f"{ways[0][0]}, the least that casts" if ways[0][1][-1][0] == "engraving.height_mm" else ways[0][0]
+        if ways[0][1] == (("engraving.cut", False),):
+            piece = "band" if design.piece is Piece.RING else "pendant"
+            bolder = "" if engraving.font is engraved.BOLDEST_FIRST[0] else " or a bolder one"
+            said = (f"no letters this {piece} takes cast in the {engraving.font.value} font{bolder}: {ways[0][0]} "
+                    f"(or choose a {'wider band' if piece == 'band' else 'larger pendant'})")
+        elif len(ways) > 1:
+            said += f" (or {' or '.join(way for way, _ in ways[1:])})"
+        width, char, what, kind = min(under_limit)
+        measured = " and ".join(f"its {item[2]} {item[0]:.2f} mm wide" for item in under_limit)
+        found.append(Finding(Severity.BLOCKING, "engraving.height_mm", width, least,
+                             f"the engraving is too fine to cast and keep through polishing: in {engraving.height_mm:g} "
+                             f"mm {engraving.font.value} letters {measured} (finest at {char!r})", said,
+                             ways[0][1], "the engraving", kind=kind))
     if model.band is not None:
         under, limit = engraved.metal_under_mm(design, engraved.band_faces(model.band.section.points)), metal.min_shank_mm
         thicker = thicker_band(design.ring, design.ring.thickness_mm + limit - under)

@@ -404,9 +404,15 @@ class Stone(Part):
 ETERNITY_SHAPES = (Shape.ROUND, Shape.OVAL, Shape.PRINCESS, Shape.EMERALD, Shape.ASSCHER, Shape.BAGUETTE)
 ETERNITY_LONGEST_MM = 5.0
 ETERNITY_FEWEST = 3
-# Between girdles: stones in a channel sit in one trough, so close as 0.1 mm; in shared prongs or bezels each has its
-# own seat, and the metal between two seats is at least castable detail (0.35 mm, PRODUCT.md) past their clearances.
-ROW_GAP_LEAST_MM = {RowSetting.SHARED_PRONG: 0.45, RowSetting.CHANNEL: 0.1, RowSetting.BEZEL: 0.45}
+# Between girdles (PRODUCT.md "Eternity bands"): shared-prong stones sit 0.1-0.2 mm apart (each its own seat, the
+# prongs standing in the notches between them), channel stones nearly touch (0.05-0.1 mm: one trough holds them); a
+# bezel's cups need a 0.35 mm wall between the seats past their clearances, so bezel rows keep 0.45-0.5 mm.
+# Documents written when shared-prong rows stood 0.45 mm and more apart, channels 0.1 mm and more, still load (within
+# the field's limits): the check says when their prongs no longer hold each stone at four places.
+ROW_GAP_LEAST_MM = {RowSetting.SHARED_PRONG: 0.1, RowSetting.CHANNEL: 0.05, RowSetting.BEZEL: 0.45}
+ETERNITY_GAPS_MM = {RowSetting.SHARED_PRONG: 0.15, RowSetting.CHANNEL: 0.08, RowSetting.BEZEL: 0.5}
+# Side stones (sidestones.py: a three-stone's shared prongs, a channel of side stones) keep their own gaps, judged by
+# the side stones' check against 0.1 mm between girdles.
 ROW_GAPS_MM = {RowSetting.SHARED_PRONG: 0.5, RowSetting.CHANNEL: 0.2, RowSetting.BEZEL: 0.5}
 
 
@@ -421,12 +427,13 @@ class Eternity(Part):
     setting: RowSetting = RowSetting.SHARED_PRONG
     stone: Stone = Field(default_factory=_eternity_stone, description="one stone of the row; set across the band")
     gap_mm: Millimetres | None = Field(
-        None, ge=0.1, le=1.5, description="between neighbouring girdles, mm; default 0.2 in a channel, 0.5 in shared prongs or bezels")
+        None, ge=0.05, le=1.5, description="between neighbouring girdles, mm; default 0.15 in shared prongs (the trade's "
+        "0.1-0.2), 0.08 in a channel (0.05-0.1), 0.5 in bezels")
 
     @property
     def gap(self) -> float:
         """The gap between neighbours: the document's, or the setting's usual one."""
-        return self.gap_mm if self.gap_mm is not None else ROW_GAPS_MM[self.setting]
+        return self.gap_mm if self.gap_mm is not None else ETERNITY_GAPS_MM[self.setting]
 
     @model_validator(mode="after")
     def _stones_for_a_row(self) -> Eternity:
@@ -443,14 +450,16 @@ class Eternity(Part):
         return self
 
 
-# Milgrain (PRODUCT.md): beads 0.4-0.8 mm across, spaced about one bead diameter apart. A document may ask for beads
-# from 0.3 to 1.0 mm; the check flags one under castable detail (0.35 mm). Beads a diameter apart centre to centre
-# would touch, which cannot be cast: the pitch is the bead and a gap of MILGRAIN_GAP_MM, the investment's 0.3 mm
-# (PRODUCT.md) with 0.05 mm to spare for the count rounded along an edge (the spacing shrinks by up to half a pitch
-# shared between the beads of a row).
+# Milgrain (PRODUCT.md "Milgrain"): beads 0.4-0.8 mm across, touching or nearly: centre to centre about one bead
+# diameter (1.0-1.2 diameters), as the milgrain wheel rolls them after polishing. A document may ask for beads from
+# 0.3 to 1.0 mm (the check flags one under castable detail, 0.35 mm) spaced from one diameter (touching) up; the
+# default is MILGRAIN_PITCH_SHARE diameters. The hair between two beads of a row is the wheel's work, not an
+# investment gap (`milgrain` casts neighbours that would touch a hair smaller, so that no two meet at a point).
+# Documents written when the pitch was the bead and a 0.35 mm gap keep their pitch_mm (at most 3 mm).
 MILGRAIN_BEAD_MM = 0.5
 MILGRAIN_BEAD_RANGE = (0.3, 1.0)
-MILGRAIN_GAP_MM = 0.35
+MILGRAIN_PITCH_SHARE = 1.1
+MILGRAIN_PITCH_RANGE = (1.0, 1.2)  # the trade's spacing, in bead diameters: what the controls offer
 # A tapered shank's back (PRODUCT.md: a ring shank at least 1.0-1.2 mm by alloy, so no alloy casts one under 1.0 mm;
 # a band narrower than 1.5 times that bends in wear, as the check says of any band).
 TAPER_THINNEST_MM = 1.0
@@ -464,20 +473,21 @@ class Milgrain(Part):
         MILGRAIN_BEAD_MM, ge=MILGRAIN_BEAD_RANGE[0], le=MILGRAIN_BEAD_RANGE[1],
         description="bead diameter, mm (the trade's 0.4-0.8; the check flags one under 0.35)")
     pitch_mm: Millimetres | None = Field(
-        None, ge=0.5, le=3.0, description=f"centre to centre along the edge, mm; default the bead + {MILGRAIN_GAP_MM:g} "
-        "(the gap the investment needs, the check flags one under 0.3)")
+        None, ge=0.3, le=3.0, description=f"centre to centre along the edge, mm; at least the bead; default "
+        f"{MILGRAIN_PITCH_SHARE:g} beads (the trade's {MILGRAIN_PITCH_RANGE[0]:g}-{MILGRAIN_PITCH_RANGE[1]:g})")
 
     @model_validator(mode="after")
     def _beads_apart(self) -> Milgrain:
-        if self.pitch_mm is not None and self.pitch_mm <= self.bead_mm + 1e-9:
-            raise ValueError(f"pitch_mm: beads {self.bead_mm:g} mm across {self.pitch_mm:g} mm apart would touch or "
-                             f"overlap; space them at least {self.bead_mm + MILGRAIN_GAP_MM:.2f} mm apart")
+        if self.pitch_mm is not None and self.pitch_mm < self.bead_mm * MILGRAIN_PITCH_RANGE[0] - 1e-9:
+            raise ValueError(f"pitch_mm: beads {self.bead_mm:g} mm across {self.pitch_mm:g} mm apart would overlap; "
+                             f"space them at least {self.bead_mm * MILGRAIN_PITCH_RANGE[0]:.2f} mm apart (the trade "
+                             f"sets them {self.bead_mm * MILGRAIN_PITCH_SHARE:.2f})")
         return self
 
     @property
     def pitch(self) -> float:
-        """Centre to centre along the edge: the document's, or the bead and the casting gap."""
-        return self.pitch_mm if self.pitch_mm is not None else round(self.bead_mm + MILGRAIN_GAP_MM, 6)
+        """Centre to centre along the edge: the document's, or MILGRAIN_PITCH_SHARE bead diameters."""
+        return self.pitch_mm if self.pitch_mm is not None else round(self.bead_mm * MILGRAIN_PITCH_SHARE, 6)
 
 
 class EdgeMilgrain(Milgrain):
@@ -567,7 +577,7 @@ class Ring(Part):
         return self
 
 
-SIDE_SHARE_RANGE = (0.3, 1.0)  # a side stone's length as a share of the centre's (graduated: 50-70 % is usual)
+SIDE_SHARE_RANGE = (0.3, 1.0)  # a side stone's length as a share of the centre's (one a side usually weighs 50-70 % of its carat)
 SIDE_STYLES = (SettingStyle.PRONG, SettingStyle.BEZEL, SettingStyle.CHANNEL)
 SIDE_MOST_PER_SHOULDER = 5
 SIDE_GRADUATION = 0.85  # each stone of a graduated row is this share of its neighbour nearer the centre

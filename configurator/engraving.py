@@ -17,12 +17,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import manifold3d
 import numpy as np
 
 from . import catalogue, fonts
 from .design import ENGRAVING_HEIGHT_MM, Design, Engraving, EngravingPlace, Font, Piece, Profile, Ring
+from .documents import edited
+from .errors import DesignError
 
 EDGE_MARGIN_MM = 0.4  # the letters keep this far inside a band's edges, where a comfort fit curves away
 CLEAR_MM = 1.0  # round the band, between the text's ends and what the top holds (a head, shoulders, a row)
@@ -30,21 +33,26 @@ END_GAP_MM = 2.0  # a text running round a plain band leaves its two ends at lea
 PLATE_MARGIN_MM = 0.8  # on a pendant's back, the letters keep this far inside the plate's edge
 SEAT_CLEAR_MM = 0.3  # and this far from a stone's seat where it comes down near the back (its clearance, a gap)
 CUT_MARGIN_MM = 0.05  # the cutter stands this far out of the surface, so that none of its faces lies on the metal's
-# Letters stand apart by a spacing that grows with them, and their ink never nearer than the castable detail that
-# the check asks of the metal between two strokes (checks.MIN_DETAIL_MM, PRODUCT.md): where a font's own spacing lets
+# Letters stand apart by a spacing that grows with them, and their ink never nearer than castable detail (0.35 mm,
+# PRODUCT.md; more than the LEAST_WIDTH_MM the check asks of the metal between two strokes): where a font's own spacing lets
 # two letters touch (serif feet in "Ax" or "WV", "KA" or "TY" in the sans) or a letter reach over the next ("KJ",
 # "fW"), the second moves on until they stand that far apart. A word space is the font's own; a script's letters
 # join their neighbours by design and keep the font's spacing.
 LETTER_SPACING = 0.3  # cap heights added after each letter: 0.45 mm at 1.5 mm, 0.6 mm at 2 mm
 LETTER_GAP_MM = 0.35
-# A letter's thinnest stroke is the width under which this share of its cut lies (a local width: the largest disc
-# inside the letter that covers the point); a serif's tip or a sharp corner is a smaller share and does not count.
-# The same for the metal between strokes. Both are measured on the outline at cap height 1 and scale with it.
+# How fine the cut comes out (PRODUCT.md: strokes at least 0.3-0.35 mm wide, gaps at least 0.3 mm, to survive casting
+# and polishing), measured on the text's own outline, the 2D shape the cutter is extruded from (`lettering`; the cut's
+# walls stand straight on it, so its width at the surface is the outline's). Each point of a letter's cut has a local
+# width: the largest disc inside the letter that covers it. The text's thinnest stroke is the width under which a tenth
+# of all its letters' cut lies: a stroke's tip, a serif's point or a dot's corners are a small share of it and do not
+# count, a hairline running through the letters does. The same for the metal between strokes (what a closing of the
+# letters fills: counters, crotches, the space to the next letter). Both are measured per character at cap height 1
+# (cached) and scale with the letters.
+LEAST_WIDTH_MM = 0.30  # a stroke or a gap narrower than this does not cast: the check blocks the export
 FINE_SHARE = 0.10
-_UNIT_RADII = 0.004 * 1.2 ** np.arange(23)  # offsets tried, cap heights: up to a local width of 0.47
+_UNIT_RADII = 0.004 * 1.1 ** np.arange(45)  # offsets tried, cap heights, 10 % apart: up to a local width of 0.53
 _MEASURE_TOLERANCE = 1 / 256  # outlines measured to within this share of the cap height
 _VALIDATION_TOLERANCE = 1 / 256
-_LEAST_AREA = math.pi * _UNIT_RADII[0] ** 2  # less than the smallest disc tried: the offsets' rounding, no gap
 
 
 @dataclass(frozen=True)
@@ -354,13 +362,19 @@ def pendant_cutter(design: Design, chord_mm: float) -> manifold3d.Manifold:
 
 @dataclass(frozen=True)
 class Fineness:
-    """The finest parts of a text at its size, mm: its thinnest stroke and its narrowest gap between strokes, and
-    the characters where they are."""
+    """The finest parts of a text at its size, mm: its thinnest stroke and its narrowest gap between strokes (each the
+    width under which FINE_SHARE of the text's cut, or of the metal between its strokes, lies), and the characters
+    whose own are finest."""
 
     stroke_mm: float
     stroke_char: str
     gap_mm: float
     gap_char: str
+
+    @property
+    def casts(self) -> bool:
+        """Whether both stand at least LEAST_WIDTH_MM wide."""
+        return min(self.stroke_mm, self.gap_mm) >= LEAST_WIDTH_MM - 1e-9
 
 
 def _opened(area: manifold3d.CrossSection, radius: float) -> manifold3d.CrossSection:
@@ -373,64 +387,149 @@ def _closed(area: manifold3d.CrossSection, radius: float) -> manifold3d.CrossSec
     return area.offset(radius, join, circular_segments=16).offset(-radius, join, circular_segments=16)
 
 
-def _local_width(shares: list[float]) -> float:
-    """The local width under which FINE_SHARE of an area lies, from the shares lost to each opening (or closing)."""
-    shares = np.maximum.accumulate(np.asarray(shares))
-    if shares[-1] < FINE_SHARE:
-        return math.inf
-    return float(2 * np.interp(FINE_SHARE, shares, _UNIT_RADII))
-
-
 @lru_cache(maxsize=1024)
-def _stroke(char: str, font: Font) -> float:
-    """The thinnest stroke of `char` at cap height 1."""
+def _ink(char: str, font: Font) -> manifold3d.CrossSection:
+    """The ink of `char` at cap height 1."""
     shape = fonts.glyph(char, font, _MEASURE_TOLERANCE)
-    area = shape.area.scale((shape.scale, shape.scale))
-    total = area.area()
-    if total <= 0:
-        return math.inf
-    return _local_width([1 - _opened(area, radius).area() / total for radius in _UNIT_RADII])
+    return shape.area.scale((shape.scale, shape.scale))
 
 
-@lru_cache(maxsize=1024)
-def _gap(before: str, char: str, after: str, font: Font, spaced: fonts.Spacing) -> float:
-    """The narrowest metal between the strokes of `char` and toward its neighbours (set apart as `spaced` says), at
-    cap height 1: the local width of the metal in what a closing of the letters fills (counters, the spaces between
-    letters)."""
+@lru_cache(maxsize=8192)
+def _ink_taken(char: str, font: Font, step: int) -> float:
+    """The ink of `char` an opening by a disc of radius _UNIT_RADII[step] takes: what lies under twice that width."""
+    ink = _ink(char, font)
+    return max(0.0, ink.area() - _opened(ink, float(_UNIT_RADII[step])).area())
+
+
+@lru_cache(maxsize=4096)
+def _between(before: str, char: str, after: str, font: Font, spaced: fonts.Spacing
+             ) -> tuple[manifold3d.CrossSection, manifold3d.CrossSection]:
+    """The letters `before + char + after` (set apart as `spaced` says) at cap height 1, and the metal between the
+    strokes of `char` and toward its neighbours: what a closing of the letters by 0.3 cap heights fills within `char`'s
+    advance (its counters and crotches, the space to the next letter). Empty where it is less than the smallest disc
+    tried (the offsets' rounding: no gap)."""
     line = fonts.line(before + char + after, font, _MEASURE_TOLERANCE, spaced)
     shapes = [placed.area for placed in line.glyphs if not placed.area.is_empty()]
     middle = next((placed for placed in line.glyphs if placed.char == char and placed.x >= 0
                    and (not before or placed.x > 0)), None)
     if middle is None or not shapes or middle.area.is_empty():
-        return math.inf
+        return manifold3d.CrossSection(), manifold3d.CrossSection()
     letters = manifold3d.CrossSection.batch_boolean(shapes, manifold3d.OpType.Add)
     own = _box(middle.x + middle.advance / 2, (line.top + line.bottom) / 2, middle.advance, line.top - line.bottom + 2)
     between = (_closed(letters, 0.3) - letters) ^ own
-    total = between.area()
-    if total <= _LEAST_AREA:
-        return math.inf
-    return _local_width([(between ^ _closed(letters, radius)).area() / total for radius in _UNIT_RADII])
+    if between.area() <= math.pi * _UNIT_RADII[0] ** 2:
+        return letters, manifold3d.CrossSection()
+    return letters, between
+
+
+@lru_cache(maxsize=16384)
+def _between_taken(before: str, char: str, after: str, font: Font, spaced: fonts.Spacing, step: int) -> float:
+    """The metal between `char`'s strokes a closing by a disc of radius _UNIT_RADII[step] fills."""
+    letters, between = _between(before, char, after, font, spaced)
+    if between.is_empty():
+        return 0.0
+    return (between ^ _closed(letters, float(_UNIT_RADII[step]))).area()
+
+
+def _finest(areas: list[float], taken) -> tuple[float, int]:
+    """The local width (cap heights) under which FINE_SHARE of `areas` together lies, and the step at which it is
+    passed, from `taken(step)`: what the opening (or closing) of that step takes of each. Openings by larger discs
+    take more: the step is found by halving (a few offsets, not one of every size); inf and -1 where nothing is that
+    fine within the sizes tried."""
+    total = sum(areas)
+    if total <= 0:
+        return math.inf, -1
+
+    def share(step: int) -> float:
+        return sum(taken(step)) / total
+
+    if share(len(_UNIT_RADII) - 1) < FINE_SHARE:
+        return math.inf, -1
+    low, high = -1, len(_UNIT_RADII) - 1  # share(low) < FINE_SHARE <= share(high); share(-1) = 0 at radius 0
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if share(middle) < FINE_SHARE else (low, middle)
+    below, above = (share(low), float(_UNIT_RADII[low])) if low >= 0 else (0.0, 0.0), (share(high), float(_UNIT_RADII[high]))
+    radius = np.interp(FINE_SHARE, [below[0], above[0]], [below[1], above[1]]) if above[0] > below[0] else above[1]
+    return float(2 * radius), high
+
+
+@lru_cache(maxsize=512)
+def measure(text: str, font: Font, height_mm: float) -> Fineness:
+    """The thinnest stroke and narrowest gap of `text` cut in `font` letters `height_mm` high (cap height), and the
+    characters that have most of their own under them."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    spaced = spacing(Engraving(text="x", font=font, height_mm=height_mm))
+    letters: list[str] = []  # each letter as often as it is cut
+    triples: list[tuple[str, str, str]] = []
+    for index, char in enumerate(text):
+        if char.isspace() or fonts.covering(char, font) is None:
+            continue
+        letters.append(char)
+        triples.append((text[index - 1] if index > 0 else "", char, text[index + 1] if index + 1 < len(text) else ""))
+    inks = [_ink(char, font).area() for char in letters]
+    stroke, at = _finest(inks, lambda step: [_ink_taken(char, font, step) for char in letters])
+    stroke_char = max(letters, key=lambda char: _ink_taken(char, font, at) / _ink(char, font).area(),
+                      default="") if at >= 0 else ""
+    metal = [_between(*triple, font, spaced)[1].area() for triple in triples]
+    gap, at = _finest(metal, lambda step: [_between_taken(*triple, font, spaced, step) for triple in triples])
+    gap_char = max(zip(triples, metal, strict=True),
+                   key=lambda item: _between_taken(*item[0], font, spaced, at) / max(item[1], 1e-12),
+                   default=(("", "", ""), 0.0))[0][1] if at >= 0 else ""
+    return Fineness(stroke * height_mm, stroke_char, gap * height_mm, gap_char)
 
 
 def fineness(engraving: Engraving) -> Fineness:
     """The thinnest stroke and narrowest gap of `engraving`'s text at its height."""
-    import unicodedata
+    return measure(engraving.text, engraving.font, round(engraving.height_mm, 6))
 
-    text = unicodedata.normalize("NFC", engraving.text)
-    height = engraving.height_mm
-    stroke, stroke_char, gap, gap_char = math.inf, "", math.inf, ""
-    for index, char in enumerate(text):
-        if char.isspace() or fonts.covering(char, engraving.font) is None:
+
+# Fonts from the broadest strokes to the finest (at 1.5 mm, a typical text's: sans 0.27, serif 0.13, script 0.07 mm)
+BOLDEST_FIRST = (Font.SANS, Font.SERIF, Font.SCRIPT)
+HEIGHT_STEP_MM = 0.1
+
+
+def least_height_mm(text: str, font: Font, start_mm: float = ENGRAVING_HEIGHT_MM[0]) -> float | None:
+    """The least letter height from `start_mm` up at which `text` in `font` casts (its strokes and gaps measured at
+    least LEAST_WIDTH_MM), in steps of HEIGHT_STEP_MM; None when the document's tallest letters do not."""
+    height = start_mm
+    highest = ENGRAVING_HEIGHT_MM[1]
+    while height <= highest + 1e-9:
+        fine = measure(text, font, round(height, 6))
+        if fine.casts:
+            return height
+        # strokes grow in step with the letters: the height at which the finest would clear, measured again (the space
+        # between letters stays LETTER_GAP_MM wide in mm)
+        wanted = height * LEAST_WIDTH_MM / max(min(fine.stroke_mm, fine.gap_mm), 1e-6)
+        height = max(_up(wanted, HEIGHT_STEP_MM), round(height + HEIGHT_STEP_MM, 6))
+    return None
+
+
+def _up(value: float, step: float) -> float:
+    return round(math.ceil(value / step - 1e-6) * step, 6)
+
+
+def castable_changes(design: Design) -> list[tuple[tuple[str, Any], ...]]:
+    """The ways to make `design`'s engraving cast, each a change of the document that still reads (the text still
+    fits the band or the plate): its letters at the least height that casts in its font, then each bolder font at the
+    least height that casts in it (no lower than the letters are); none when neither fits."""
+    engraving = design.engraving
+    ways = []
+    bolder = BOLDEST_FIRST[:BOLDEST_FIRST.index(engraving.font)] if engraving.font in BOLDEST_FIRST else ()
+    for font in (engraving.font, *bolder):
+        height = least_height_mm(engraving.text, font, engraving.height_mm)
+        if height is None:
             continue
-        width = _stroke(char, engraving.font)
-        if width < stroke:
-            stroke, stroke_char = width, char
-        before = text[index - 1] if index > 0 else ""
-        after = text[index + 1] if index + 1 < len(text) else ""
-        narrow = _gap(before, char, after, engraving.font, spacing(engraving))
-        if narrow < gap:
-            gap, gap_char = narrow, char
-    return Fineness(stroke * height, stroke_char, gap * height, gap_char)
+        changes = (() if font is engraving.font else (("engraving.font", font.value),)) + (
+            (("engraving.height_mm", height),) if height != engraving.height_mm else ())
+        try:
+            edited(design, dict(changes))
+        except (DesignError, ValueError):
+            continue
+        ways.append(changes)
+    return ways
 
 
 def metal_under_mm(design: Design, faces: BandFaces | None = None) -> float:

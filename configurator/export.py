@@ -19,6 +19,12 @@ from .files import write_atomically
 from .geometry import Model
 
 MAX_SHRINKAGE_PCT = 5.0
+# A binary STL keeps float32 coordinates: about 1e-6 mm near a ring's 10 mm radius. An edge shorter than
+# FILE_EDGE_MM, or a facet thinner than that across its longest edge, has a normal that the rounding swings by a
+# degree or turns over (ADMesh then "fixes" it). Such edges are collapsed and such facets flipped away before a file
+# is written: no surface moves by more than FILE_EDGE_MM, far under a wax printer's detail.
+FILE_EDGE_MM = 2e-3
+FILE_PASSES = 4
 
 
 class Format(str, Enum):
@@ -52,12 +58,115 @@ def _hex_rgba(color_hex: str, alpha: int = 255) -> list[int]:
     return [int(color_hex[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
 
 
+def _collapsed(vertices: np.ndarray, faces: np.ndarray, shortest: float) -> np.ndarray:
+    """`faces` with every edge shorter than `shortest` collapsed to its midpoint where that keeps the surface
+    manifold (the two ends share exactly the two corners of the faces on the edge) and turns no face over;
+    `vertices` are moved in place."""
+    corners = vertices[faces]
+    lengths = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
+    short = np.argwhere(lengths < shortest)
+    if not len(short):
+        return faces
+    faces = faces.copy()
+    alive = np.ones(len(faces), dtype=bool)
+    around: dict[int, set[int]] = {}
+    for index, face in enumerate(faces):
+        for vertex in face:
+            around.setdefault(int(vertex), set()).add(index)
+    for face_index, k in short:
+        if not alive[face_index]:
+            continue
+        u, w = int(faces[face_index][k]), int(faces[face_index][(k + 1) % 3])
+        if u == w or np.linalg.norm(vertices[u] - vertices[w]) >= shortest:
+            continue
+        shared = [f for f in around[u] & around[w] if alive[f]]
+        ring_u = {int(v) for f in around[u] if alive[f] for v in faces[f]} - {u}
+        ring_w = {int(v) for f in around[w] if alive[f] for v in faces[f]} - {w}
+        opposite = {int(v) for f in shared for v in faces[f]} - {u, w}
+        if len(shared) != 2 or ring_u & ring_w != opposite or len(opposite) != 2:
+            continue  # the link condition: collapsing would pinch the surface
+        middle = (vertices[u] + vertices[w]) / 2
+        moved = [f for f in (around[u] | around[w]) - set(shared) if alive[f]]
+        before = np.cross(*(vertices[faces[moved]][:, 1:] - vertices[faces[moved]][:, :1]).transpose(1, 0, 2))
+        after_faces = np.where(np.isin(faces[moved], (u, w)), -1, faces[moved])
+        points = vertices[np.where(after_faces < 0, 0, after_faces)]
+        points[after_faces < 0] = middle
+        after = np.cross(points[:, 1] - points[:, 0], points[:, 2] - points[:, 0])
+        if (np.einsum("ij,ij->i", before, after) <= 0).any():
+            continue  # a face would turn over
+        vertices[u] = middle
+        for f in moved:
+            faces[f][faces[f] == w] = u
+        alive[shared] = False
+        around[u] = {f for f in around[u] | around[w] if alive[f]}
+        around[w] = set()
+    return faces[alive]
+
+
+def _flipped(vertices: np.ndarray, faces: np.ndarray, thinnest: float) -> np.ndarray:
+    """`faces` with every facet thinner than `thinnest` across its longest edge, whose third corner lies near that
+    edge, replaced with its neighbour across the edge by the other diagonal (an edge flip: the surface moves by the
+    facet's thinness), where the new facets are not themselves thinner."""
+    corners = vertices[faces]
+    lengths = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
+    doubled = np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
+    thin = np.flatnonzero(doubled < thinnest * lengths.max(axis=1))
+    if not len(thin):
+        return faces
+    faces = faces.copy()
+    edges = np.stack([faces, np.roll(faces, -1, axis=1)], axis=2).reshape(-1, 2).tolist()
+    across = dict(zip(map(tuple, edges), np.repeat(np.arange(len(faces)), 3).tolist(), strict=True))
+    touched: set[int] = set()
+    for needle in thin:
+        if needle in touched:
+            continue
+        k = int(np.argmax(lengths[needle]))
+        u, w, v = (int(faces[needle][(k + j) % 3]) for j in range(3))
+        neighbour = across.get((w, u))
+        if neighbour is None or neighbour in touched:
+            continue
+        d = next(int(vertex) for vertex in faces[neighbour] if vertex not in (u, w))
+        if d == v or (v, d) in across or (d, v) in across:
+            continue
+        new = np.array([(w, v, d), (v, u, d)])
+        points = vertices[new]
+        normals = np.cross(points[:, 1] - points[:, 0], points[:, 2] - points[:, 0])
+        sides = np.linalg.norm(points[:, [1, 2, 0]] - points, axis=2).max(axis=1)
+        if (np.linalg.norm(normals, axis=1) < thinnest * sides).any():
+            continue
+        reference = np.cross(vertices[w] - vertices[u], vertices[d] - vertices[u])
+        if (normals @ reference <= 0).any():
+            continue  # the pair does not lie flat enough to flip without turning a face over
+        faces[needle], faces[neighbour] = new
+        touched |= {int(needle), int(neighbour)}
+    return faces
+
+
+def for_float32(mesh: trimesh.Trimesh) -> trimesh.Trimesh:
+    """`mesh` as a float32 file keeps it: edges shorter than FILE_EDGE_MM collapsed and facets thinner than that
+    flipped away (`_collapsed`, `_flipped`), then every vertex rounded to float32, so that the normals written are the
+    ones a reader computes from the file's own corners."""
+    vertices = np.array(mesh.vertices, dtype=np.float64)
+    faces = np.array(mesh.faces, dtype=np.int64)
+    for _ in range(FILE_PASSES):
+        before = len(faces)
+        faces = _collapsed(vertices, faces, FILE_EDGE_MM)
+        faces = _flipped(vertices, faces, FILE_EDGE_MM)
+        if len(faces) == before:
+            break
+    result = trimesh.Trimesh(vertices.astype(np.float32).astype(np.float64), faces, process=False)
+    result.remove_unreferenced_vertices()
+    result.metadata.update(mesh.metadata)
+    return result
+
+
 def wax_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh:
-    """The metal scaled for casting shrinkage (the alloy's own when `shrinkage_pct` is None)."""
+    """The metal scaled for casting shrinkage (the alloy's own when `shrinkage_pct` is None), as a float32 file
+    keeps it (`for_float32`)."""
     metal = catalogue.metal(model.design.metal)
     pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
     scale = shrinkage_scale(pct)
-    pattern = trimesh.Trimesh(model.metal.vertices * scale, model.metal.faces, process=False)
+    pattern = for_float32(trimesh.Trimesh(model.metal.vertices * scale, model.metal.faces, process=False))
     pattern.metadata.update({**model.metal.metadata, "shrinkage_pct": pct, "scale": scale, "units": "mm"})
     return pattern
 
@@ -67,7 +176,7 @@ def stones_mesh(model: Model) -> trimesh.Trimesh | None:
     or None for a design without stones."""
     if not model.stones:
         return None
-    return trimesh.util.concatenate(list(model.stones))
+    return for_float32(trimesh.util.concatenate(list(model.stones)))
 
 
 def encode(mesh: trimesh.Trimesh, fmt: Format, color_hex: str = "#d4af37", metallic: bool = True) -> bytes:
@@ -95,7 +204,7 @@ def fittings_pattern(model: Model, shrinkage_pct: float | None = None) -> trimes
     pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
     parts = trimesh.util.concatenate(list(model.fittings.values()))
     parts.apply_scale(shrinkage_scale(pct))
-    return parts
+    return for_float32(parts)
 
 
 def band_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Trimesh | None:
@@ -106,7 +215,7 @@ def band_pattern(model: Model, shrinkage_pct: float | None = None) -> trimesh.Tr
     pct = metal.shrinkage_pct if shrinkage_pct is None else shrinkage_pct
     scale = shrinkage_scale(pct)
     band = model.matching.mesh
-    pattern = trimesh.Trimesh(band.vertices * scale, band.faces, process=False)
+    pattern = for_float32(trimesh.Trimesh(band.vertices * scale, band.faces, process=False))
     pattern.metadata.update({**band.metadata, "shrinkage_pct": pct, "scale": scale, "units": "mm"})
     return pattern
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import bands, catalogue, eternity, milgrain, sidestones
 from .bands import Band, build_band
-from .design import Design, Piece, Ring, Shape
+from .design import Design, Piece, Ring, Shape, Stone
 from .fittings import chain, clasp
 from .forms import StoneForm
 from .matching import Fit, fit_band
@@ -77,6 +77,7 @@ class StonePart:
     role: str  # "centre", "accent", "side" or "eternity"
     size_mm: float
     solid: manifold3d.Manifold = field(repr=False, compare=False)  # as modelled, before cleaning
+    stone: Stone | None = field(default=None, repr=False, compare=False)  # its record (shape, sizes) for the check
 
     @property
     def mesh(self) -> trimesh.Trimesh:
@@ -180,7 +181,7 @@ def _stone_parts(design: Design, parts: Parts, for_file: bool, others: str = "ac
         shape = Meshed(solid, for_file, clean=False, part="stone", material=stone.material, shape=stone.shape.value)
         carat = solid.volume() / 1000.0 * density / CARAT_GRAMS
         role = "centre" if index == 0 and design.stone is not None else others
-        result.append(StonePart(shape, stone.material, carat, role, stone.length_mm, solid))
+        result.append(StonePart(shape, stone.material, carat, role, stone.length_mm, solid, stone))
     return tuple(result)
 
 
@@ -204,8 +205,8 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     ring = design.ring
     # What is set on the band is placed by its top's figures, the same on a tapered band: it is built on a plain one.
     band = build_band(ring.model_copy(update={"taper": None}) if ring.taper is not None else ring, resolution)
-    shared = sidestones.open_toward(design)  # heads that share prongs: their seats cut through all at once
     outer = band.inner_radius_mm + ring.thickness_mm
+    shared = sidestones.shared_with_centre(design, outer)  # heads that share prongs: their seats cut through all at once
     held = Parts()  # the head: small, so its seats are cut before it meets the band
     shoulders = Parts()  # shoulders: their seats cut into the band itself
     girdle_z = None
@@ -220,7 +221,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
 
         reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
-        held = head(design.stone, setting, support, precut=not shared, open_toward=shared).moved(
+        held = head(design.stone, setting, support, precut=shared is None, shared=shared).moved(
             lambda solid: solid.translate((0.0, 0.0, girdle_z)))
         top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)))
         if (style := style_of(setting.style)).shoulders is not None:
@@ -244,7 +245,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
     body = subtract(union([band.solid, *shoulders.metal, *row.metal, *(edge.solid for edge in edges)]),
                     [*shoulders.seats, *row.seats, *letters])
     heads = held.metal  # each head arrives with its seats cut; the stone clears the band
-    if shared:  # heads that share prongs: every seat is cut through all of them at once
+    if shared is not None:  # heads that share prongs: every seat is cut through all of them at once
         heads = [subtract(union(heads), held.seats)]
     metal = union([body, *heads])
     metal = drop_crumbs(metal)

@@ -1,8 +1,11 @@
 """Milgrain: rows of small beads along a band's edges and round a bezel's rim, each sunk into the metal it sits on.
 
-PRODUCT.md: beads 0.4-0.8 mm across, spaced about one bead diameter apart; raised detail at least 0.35 mm, gaps at
-least 0.3 mm. Beads one diameter apart centre to centre would touch, which the investment cannot fill between: the
-pitch (centre to centre along the edge) is by default the bead and a 0.35 mm gap (`design.Milgrain.pitch`).
+PRODUCT.md "Milgrain": beads 0.4-0.8 mm across, touching or nearly, centre to centre about one bead diameter (1.0-1.2
+diameters), as the milgrain wheel rolls them after polishing; the pitch is by default 1.1 diameters
+(`design.Milgrain.pitch`): 0.5 mm beads 0.55 mm apart, about 117 to an edge of a US 6.5 band 1.8 mm thick. The hair
+between two beads of a row is the wheel's work, not a gap the investment fills; two faceted balls that touch would
+meet at a point (a non-manifold vertex) and two that cross by a hair in a seam of needles, so neighbours that would
+come within APART_MM of each other are cast that much smaller (`made_bead_mm`) and stand APART_MM apart.
 
 A row along a path of length L holds round(L / pitch) beads, one at the middle of each of as many equal stretches of
 it: a closed path (a plain band's edge, a bezel's rim) evenly all round; an open run (a band's edge under a head, from
@@ -40,11 +43,12 @@ PREVIEW_BEAD_SEGMENTS = 8
 # rods are (settings.ROD_TURN_DEG): a bead's vertex on a band's station plane would leave two vertices in one place.
 BEAD_TURN_DEG = (10.0, 5.0, 13.0)
 SMOOTH_DEG = 15.0  # faces meeting at an edge within this angle make a smooth edge (a profile's curves turn by 10 at most)
-# The investment's 0.3 mm between two beads (PRODUCT.md) and a hair: round a rim, a bead that would leave less goes.
-CAST_GAP_MM = 0.32
-# Where a document asks for beads closer than the casting gap, a rim keeps those its pitch spaces (less this, for the
-# chord of a curve) and leaves out only the ones crowding a corner or a cusp.
-PITCH_SLACK_MM = 0.02
+# Neighbours in a row stand at least this far apart (their faceted surfaces, which lie within the ball): a float32
+# file keeps them apart, and a bead made smaller for it is within 5 % of the size asked for at the tightest pitch.
+APART_MM = 0.02
+# Round a rim with corners or a cusp (a heart's cleft) a bead that would crowd one kept before it goes: the rim's
+# beads are made by the spacing along most of it (this percentile of the steps between neighbours).
+RIM_SPACING_PERCENTILE = 25
 EDGE_SAMPLES = 2048  # points along a tapered edge to measure its length (a circle's is then within 1e-6 of 2 pi r)
 # A tapered band's edge is read off this many sections between the top's and the back's and drawn between them (its
 # point moves linearly with the width and thickness; a bevel's, whose chamfer is the lesser of two shares, is off by
@@ -60,8 +64,8 @@ class BeadRow:
     field: str  # "ring.milgrain" or "setting.milgrain"
     where: str  # "the band's +Y edge", "the bezel's rim"
     solid: manifold3d.Manifold = field(repr=False, compare=False)
-    count: int
-    bead_mm: float
+    count: int  # beads in the row (what the sheet shows per edge)
+    bead_mm: float  # as made: the size asked for, or a hair less where neighbours would touch (`made_bead_mm`)
     pitch_mm: float  # asked for: the spacing is length_mm / count
     length_mm: float  # of the path the beads were spread along
     closed: bool
@@ -77,14 +81,42 @@ class BeadRow:
         boxes = np.array([piece.bounding_box() for piece in self.solid.decompose()]).reshape(-1, 6)
         return (boxes[:, :3] + boxes[:, 3:]) / 2
 
-    def closest_gap_mm(self) -> float:
-        """The narrowest gap between two beads of the row, measured between the placed beads' centres."""
+    def closest_gap_mm(self, neighbours: bool = True) -> float:
+        """The narrowest gap between two beads of the row, measured between the placed beads' centres; without
+        `neighbours`, between beads that are not next to each other along the row (across a cusp, say), since the
+        gap between neighbours is the milgrain wheel's work."""
         centres = self.centres()
         if len(centres) < 2:
             return math.inf
         apart = np.linalg.norm(centres[:, None] - centres[None], axis=2)
         np.fill_diagonal(apart, np.inf)
+        if not neighbours:
+            apart[_neighbour_pairs(centres, self.closed)] = np.inf
         return float(apart.min()) - self.bead_mm
+
+
+def _neighbour_pairs(centres: np.ndarray, closed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (both ways) of beads next to each other along a row: `centres` in the row's order (as placed and
+    as `Manifold.decompose` returns them is not assured, so the order is walked from each bead to its nearest)."""
+    count = len(centres)
+    apart = np.linalg.norm(centres[:, None] - centres[None], axis=2)
+    np.fill_diagonal(apart, np.inf)
+    nearest = np.argsort(apart, axis=1)[:, :2]  # a bead's neighbours along a row are its two nearest
+    rows = np.repeat(np.arange(count), 2)
+    cols = nearest.reshape(-1)
+    return np.concatenate([rows, cols]), np.concatenate([cols, rows])
+
+
+def counts(rows) -> dict[str, int]:
+    """Beads per row, by where the row runs (`{"the band's +Y edge": 117, ...}`): what the sheet and the summary
+    show of a built model's milgrain (`Model.beads`)."""
+    return {row.where: row.count for row in rows}
+
+
+def made_bead_mm(bead_mm: float, spacing_mm: float) -> float:
+    """The bead made for one asked `bead_mm` across whose neighbours' centres stand `spacing_mm` apart: as asked, or
+    APART_MM less than the spacing where it would touch or cross its neighbours."""
+    return float(min(bead_mm, spacing_mm - APART_MM))
 
 
 def bead(centre: np.ndarray, diameter: float, segments: int = BEAD_SEGMENTS) -> manifold3d.Manifold:
@@ -104,11 +136,9 @@ def spread(length_mm: float, pitch_mm: float) -> np.ndarray:
     return (np.arange(count) + 0.5) * length_mm / max(count, 1)
 
 
-def _kept(centres: np.ndarray, diameter: float, pitch: float) -> np.ndarray:
-    """`centres` without any bead that would stand closer to one kept before it than the casting gap (or than its
-    pitch, a little less, where the document asks for beads closer than that): round a rim's tight corner the beads
-    close up, and either side of a cusp (a heart's cleft) they would meet. (The check measures the gaps left.)"""
-    least = min(diameter + CAST_GAP_MM, pitch - PITCH_SLACK_MM)
+def _kept(centres: np.ndarray, least: float) -> np.ndarray:
+    """`centres` without any bead that would stand closer than `least` to one kept before it: round a rim's tight
+    corner the beads close up, and either side of a cusp (a heart's cleft) they would meet."""
     kept: list[np.ndarray] = []
     for centre in centres:
         if not kept or np.linalg.norm(np.array(kept) - centre, axis=1).min() >= least:
@@ -118,12 +148,19 @@ def _kept(centres: np.ndarray, diameter: float, pitch: float) -> np.ndarray:
 
 def _row(field_name: str, where: str, centres: np.ndarray, milgrain: Milgrain, length: float, closed: bool,
          cusps: bool = False, segments: int = BEAD_SEGMENTS) -> BeadRow:
-    """A row of beads at `centres`; round a path with corners or `cusps`, any bead that would crowd one before it is
-    left out (`_kept`)."""
-    if cusps:
-        centres = _kept(centres, milgrain.bead_mm, milgrain.pitch)
-    solid = manifold3d.Manifold.compose([bead(centre, milgrain.bead_mm, segments) for centre in centres])
-    return BeadRow(field_name, where, solid, len(centres), milgrain.bead_mm, milgrain.pitch, length, closed)
+    """A row of beads at `centres` (in order along the path), each `made_bead_mm` by the spacing of its neighbours;
+    round a path with corners or `cusps`, any bead that would come within APART_MM of one before it is left out
+    (`_kept`)."""
+    steps = np.linalg.norm(np.diff(np.vstack([centres, centres[:1]]) if closed else centres, axis=0), axis=1)
+    if len(centres) < 2 or not len(steps):
+        made = milgrain.bead_mm
+    elif cusps:
+        made = made_bead_mm(milgrain.bead_mm, float(np.percentile(steps, RIM_SPACING_PERCENTILE)))
+        centres = _kept(centres, made + APART_MM)
+    else:
+        made = made_bead_mm(milgrain.bead_mm, float(steps.min()))
+    solid = manifold3d.Manifold.compose([bead(centre, made, segments) for centre in centres])
+    return BeadRow(field_name, where, solid, len(centres), made, milgrain.pitch, length, closed)
 
 
 # ---------------------------------------------------------------- a band's edges

@@ -195,3 +195,10 @@ def top_on_axis(outline: np.ndarray) -> float:
             t = 0.5 if x1 == x0 else x0 / (x0 - x1)
             tops.append(y0 + t * (y1 - y0))
     return float(max(tops)) if tops else float(outline[:, 1].max())
+
+
+def girdle_distance(outline: np.ndarray, x: float, y: float) -> float:
+    """How far the point (x, y) is from a girdle `outline` (its nearest edge), in the stone's own plane."""
+    edge = np.roll(outline, -1, axis=0) - outline
+    t = np.clip(((np.array([x, y]) - outline) * edge).sum(axis=1) / np.maximum((edge * edge).sum(axis=1), 1e-12), 0, 1)
+    return float(np.min(np.hypot(*(outline + t[:, None] * edge - [x, y]).T)))

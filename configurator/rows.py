@@ -24,7 +24,11 @@ from .design import Cut, Shape, Stone
 from .forms import StoneForm, seat
 from .solids import sphere
 
-ACCENT_GAP_MM = 0.2  # between neighbouring accent stones
+# Between neighbouring accent stones of a halo or pavé: 0.2 mm, JewelCraft's default spacing for gems distributed
+# along a curve and the trade's widest for stones set close (PRODUCT.md "Eternity bands": 0.1-0.2 mm). Pavé and halo
+# seats are drilled each on its own with beads or posts raised between them, so they keep the wider end: nearer, the
+# metal between two seats would be thinner than castable detail.
+ACCENT_GAP_MM = 0.2
 ACCENT_GIRDLE_POINTS = 16  # an accent stone is small: sixteen girdle points keep it round to the eye
 ACCENT_DRILL_MM = 1.5  # an accent seat's hole runs this far on under the pavilion, through a band's top or a plate
 DRILL_SHARE = 0.3  # a seat's hole: this share of the stone's width, as a radius

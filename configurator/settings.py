@@ -21,13 +21,16 @@ import numpy as np
 
 from . import rows
 from .design import Milgrain, Setting, SettingStyle, Shape, Stone
-from .forms import StoneForm, seat
+from .forms import SEAT_CLEARANCE_MM, StoneForm, seat
 from .milgrain import BeadRow, rim_row
-from .outlines import stone_outline
+from .outlines import girdle_distance, stone_outline
 from .rows import BEAD_RADIUS_MM, Row, accent_form, drill, pitch, spaced
 from .solids import offset_outline, polygon_area, section, slab, subtract, union
+from .stones import GIRDLE_SHARE
 
 CENTRE_PRONG_MIN_MM = 1.0  # free-standing prongs (PRODUCT.md)
+OPEN_CLEAR_MM = 0.07  # an upright prong stands this clear of the girdle, past the seat's 0.05 mm: the stone drops in
+TIP_ALLOWANCE_MM = 0.3  # an upright prong rises this much past where it ends once bent over the crown, for the setter
 SUPPORTED_PRONG_MIN_MM = 0.8  # prongs braced by a rim or rail (PRODUCT.md)
 CENTRE_PRONG_MAX_MM = 1.5
 STONE_LIFT_MM = 0.4  # a centre stone's culet clears the band's top by this much
@@ -141,9 +144,19 @@ def prong_angles(shape: Shape, count: int) -> np.ndarray:
 def _outline_point(outline: np.ndarray, angle: float, length: float, width: float) -> np.ndarray:
     """The outline point in the direction `angle` of the unit circle stretched to the stone's box."""
     target = math.atan2(math.sin(angle) * length, math.cos(angle) * width)
-    angles = np.arctan2(outline[:, 1], outline[:, 0])
-    index = int(np.argmin(np.abs((angles - target + np.pi) % (2 * np.pi) - np.pi)))
-    return outline[index]
+    ray = np.array([math.cos(target), math.sin(target)])
+    ends = np.roll(outline, -1, axis=0)
+    edge = ends - outline
+    # Where the ray from the centre crosses each edge: outline + t * edge = s * ray, 0 <= t <= 1, s > 0 (the middle of
+    # an asscher's cut corner, not the vertex nearest the direction).
+    det = edge[:, 0] * ray[1] - edge[:, 1] * ray[0]
+    safe = np.where(np.abs(det) < 1e-12, 1.0, det)
+    t = (outline[:, 1] * ray[0] - outline[:, 0] * ray[1]) / safe
+    reach = (outline[:, 1] * edge[:, 0] - outline[:, 0] * edge[:, 1]) / safe
+    hits = (np.abs(det) >= 1e-12) & (t >= -1e-9) & (t <= 1 + 1e-9) & (reach > 0)
+    if not hits.any():
+        return outline[int(np.argmax(outline @ ray))]
+    return ray * float(reach[hits].max())
 
 
 def _finish(metal: list[manifold3d.Manifold], seats: list[manifold3d.Manifold], stones, precut: bool) -> Parts:
@@ -177,43 +190,74 @@ def rod(start, end, radius_start: float, radius_end: float | None = None) -> man
     return manifold3d.Manifold.batch_hull([ball(start, radius_start), ball(end, radius_end)])
 
 
-# A prong within this angle of +X or -X faces a neighbour along the band: shared prongs take its place (`open_toward`).
-FACING_DEG = 60.0
+@dataclass(frozen=True)
+class Shared:
+    """Prongs a head shares with its neighbours: where they rise (X, Y in the stone's frame) and their radius."""
+
+    places: tuple[tuple[float, float], ...]
+    radius: float
+    facing: int = 0  # a smaller stone's head gives way along X (+1, -1) to the larger neighbour's prongs
+
+    def crowds(self, centre: np.ndarray, radius: float) -> bool:
+        """Whether a prong of `radius` at `centre` (X, Y) would stand closer than the casting gap to a shared one,
+        which then holds the stone in its place, or faces the neighbour this head gives way to."""
+        if self.facing and self.facing * centre[0] > math.cos(math.radians(FACING_DEG)) * math.hypot(*centre):
+            return True
+        return any(math.hypot(centre[0] - x, centre[1] - y) < radius + self.radius + SHARED_CLEAR_MM
+                   for x, y in self.places)
+
+
+FACING_DEG = 60.0  # a prong within this angle of the neighbour's side faces it
+
+
+SHARED_CLEAR_MM = 0.3  # a head's own prong keeps the casting gap (PRODUCT.md) from a shared one, or gives way to it
 
 
 def prongs(
     form: StoneForm, count: int, claw: bool, support: Support, diameter: float | None = None, precut: bool = True,
-    open_toward: tuple[int, ...] = (),
+    shared: Shared | None = None,
 ) -> Parts:
-    """Prongs hugging the girdle and rising over the crown, their feet converging into the support. The prongs
-    facing a neighbour along X (`open_toward`: +1, -1) are left out: prongs shared with it hold the stone there; the
-    gallery rail is the whole head's."""
+    """Prongs hugging the girdle and rising over the crown, their feet converging into the support. A prong that
+    would crowd one shared with a neighbour (`shared`) is left out, the shared one holding the stone there; the
+    others stay, so that sharing never leaves the stone held at fewer places (`holds`). The gallery rail is the
+    whole head's."""
     stone = form.stone
     d = diameter or centre_prong_mm(stone)
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     metal = []
     top_z = 0.45 * form.crown
     knee_z = -max(KNEE_DEPTH * d, min(0.25 * form.pavilion, KNEE_DEPTH_MAX_MM))
-    paths = []  # (outline point, foot, knee, top) of each prong
+    paths = []  # (outline point, foot, knee) of each prong
+    upright_rods = []
+    girdle_top = GIRDLE_SHARE * (form.crown + form.pavilion) / 2
+    fine = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 256)  # a rounded corner's true curve
     for angle in prong_angles(stone.shape, count):
         point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
         outward = point / max(np.linalg.norm(point), 1e-9)
         centre = point + outward * d * (0.5 - PRONG_BITE)
-        top = np.array([*(centre - outward * 0.1 * d), top_z])
-        knee = np.array([*centre, knee_z])  # the prong rises straight from under the girdle: the seat only notches it
+        knee = np.array([*centre, knee_z])  # under the girdle the prong bites into it: the seat cuts its bearing there
         foot = support.anchor(*np.clip(centre * 0.5, -np.array(support.reach), np.array(support.reach)))
-        paths.append((point, foot, knee, top))
-        if any(direction * math.cos(angle) > math.cos(math.radians(FACING_DEG)) for direction in open_toward):
+        paths.append((point, foot, knee))
+        # Over the girdle it stands straight, clear of it, to its tip allowance: the stone drops in and the setter
+        # bends the prong over the crown (PRODUCT.md, "Prongs in the wax stand straight").
+        upright = _clear_of(fine, point + outward * (0.5 * d + OPEN_CLEAR_MM), outward, 0.5 * d + OPEN_CLEAR_MM)
+        if shared is not None and (shared.crowds(centre, 0.5 * d) or shared.crowds(upright, 0.5 * d)):
             continue
-        # The two rods share their ball at the knee, facet for facet (a ball a hair smaller would cross it in slivers).
-        metal += [rod(foot, knee, support.foot_radius(0.55 * d), 0.5 * d), rod(knee, top, 0.5 * d)]
-        if claw:  # a pointed tip leaning in over the crown
-            tip = np.array([*(centre - outward * 0.75 * d), top_z + 0.15 * form.crown])
-            metal.append(rod(top, tip, 0.5 * d, 0.12 * d))
+        girdle = np.array([*upright, girdle_top])
+        top = np.array([*upright, top_z + TIP_ALLOWANCE_MM])
+        # The rods share their balls, facet for facet (a ball a hair smaller would cross it in slivers).
+        upright_rods.append(rod(knee, girdle, 0.5 * d))
+        upright_rods.append(rod(girdle, top, 0.5 * d))
+        metal.append(rod(foot, knee, support.foot_radius(0.55 * d), 0.5 * d))
+        if claw:  # a pointed tip, straight up: it is bent over the crown with the prong
+            upright_rods.append(rod(top, top + np.array([0.0, 0.0, 0.15 * form.crown + 0.5 * d]), 0.5 * d, 0.12 * d))
+    if upright_rods:  # the way down for the stone: nothing over the girdle within it (the rod from the knee leans in)
+        way_in = slab(offset_outline(fine, SEAT_CLEARANCE_MM), girdle_top, form.crown + 2 * TIP_ALLOWANCE_MM + d)
+        metal.append(subtract(union(upright_rods), [way_in]))
     # Gallery rail under the girdle (above the feet), joining the prongs where their axes pass its height.
-    rail_z = min(max(-0.5 * form.pavilion, max(foot[2] for _, foot, _, _ in paths) + RAIL_HEIGHT_MM / 2), knee_z)
+    rail_z = min(max(-0.5 * form.pavilion, max(foot[2] for _, foot, _ in paths) + RAIL_HEIGHT_MM / 2), knee_z)
     shares = []
-    for point, foot, knee, _ in paths:
+    for point, foot, knee in paths:
         along = (rail_z - foot[2]) / max(1e-9, knee[2] - foot[2])
         crossing = foot[:2] + float(np.clip(along, 0.0, 1.0)) * (knee[:2] - foot[:2])
         shares.append(np.linalg.norm(crossing) / max(np.linalg.norm(point), 1e-9))
@@ -224,6 +268,17 @@ def prongs(
                 rail_z - RAIL_HEIGHT_MM / 2, rail_z + RAIL_HEIGHT_MM / 2)
     metal.append(rail)
     return _finish(metal, [seat(form)], [(stone, form.solid)], precut)
+
+
+def _clear_of(outline: np.ndarray, centre: np.ndarray, outward: np.ndarray, apart: float) -> np.ndarray:
+    """`centre` moved out along `outward` until it stands `apart` from every edge of the closed `outline` (a prong
+    beside a pear's shoulder or a princess's corner is nearer another edge than the point it stands by)."""
+    for _ in range(8):
+        short = apart - girdle_distance(outline, float(centre[0]), float(centre[1]))
+        if short <= 1e-6:
+            break
+        centre = centre + outward * (short + 1e-4)
+    return centre
 
 
 def bezel(form: StoneForm, support: Support, precut: bool = True, milgrain: Milgrain | None = None) -> Parts:
@@ -382,8 +437,7 @@ def _rim_hole(rail: manifold3d.Manifold | None, outline: np.ndarray, prong: floa
     return section(_opening(rail)).offset(RIM_INTO_RAIL_MM, manifold3d.JoinType.Round, circular_segments=16)
 
 
-def head(stone: Stone, setting: Setting, support: Support, precut: bool = True, open_toward: tuple[int, ...] = ()
-         ) -> Parts:
+def head(stone: Stone, setting: Setting, support: Support, precut: bool = True, shared: Shared | None = None) -> Parts:
     """The head holding the centre stone, in the stone's frame, as its setting style builds it (`styles`).
 
     Args:
@@ -392,13 +446,13 @@ def head(stone: Stone, setting: Setting, support: Support, precut: bool = True, 
         support: where the head's posts land.
         precut: cut the head's own seats now (when it will meet a large band), or leave every seat to be
             cut once with its support's (a pendant's plate).
-        open_toward: the sides along X (+1, -1) where prongs shared with a side stone hold it (a prong head's
-            prongs facing there are left out; the document allows it on prong heads only).
+        shared: prongs shared with side stones, which take the place of the head's own prongs they would crowd
+            (the document allows them on prong heads only).
     """
     from .styles import style_of
 
     form = StoneForm.of(stone)
-    if open_toward:
+    if shared is not None:
         return prongs(form, setting.prong_count, setting.tips.value == "claw", support, setting.prong_mm, precut,
-                      open_toward)
+                      shared)
     return style_of(setting.style).head(form, setting, support, precut)

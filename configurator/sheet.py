@@ -1,10 +1,14 @@
 """The spec sheet: one PDF, in three versions for its three readers (`Audience`).
 
-The store's and the workshop's have three pages:
-1. The piece: three views at one scale with a scale bar, ring size in every system, dimensions.
-2. Metal and stones: the weight in every alloy (and with the sprue allowance), the gem table with totals.
-3. Workshop check (and, the store's only, the price line by line): the manufacturability findings, the wax pattern's
-   shrinkage.
+The store's and the workshop's have four pages:
+1. The piece at a glance: three views at one scale with a scale bar, ring size in every system, metal and its weight
+   (the quote's: a pendant's cast clasp and jump ring in), and the setter's stone table (`gem_map`): each stone or row
+   numbered, its size, carat, seat depth, prongs and their diameter, which way it lies and its girdle's height.
+2. Metal and stones: the gem map (the stones numbered on the piece seen from above), the gem table with grades and
+   totals, the weight in every alloy and the metal to melt in each.
+3. Casting: each part cast or bought with its wax volume and grams, the wax scaled for shrinkage, the metal to melt
+   (the piece and the store's sprue and button, `casting`), and every dimension.
+4. Workshop check (and, the store's only, the price line by line): the manufacturability findings.
 The workshop's names no price at all. The client's has two: her piece (views, size in every system, what she chose,
 its weight) and its stones and her price (the lines a client reads, each with its share of the markup, and the
 total); nothing of the store's workings (no markup, no labour line, no price per gram, no check).
@@ -25,10 +29,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from . import catalogue
+from . import catalogue, gem_map
+from .casting import Casting, casting_of
 from .checks import Finding, Severity, check
 from .design import Design
-from .export import shrinkage_scale
 from .geometry import Model
 from .price_table import current_price_table
 from .pricing import metal_grams
@@ -41,9 +45,10 @@ if TYPE_CHECKING:
 from .styles import style_of
 from .summary import QuoteSummary
 
-TITLES = ("The piece", "Metal and stones", "Workshop check and price")
+TITLES = ("The piece", "Metal and stones", "Casting", "Workshop check and price")
 _STYLES = getSampleStyleSheet()
 _BODY = ParagraphStyle("cell", parent=_STYLES["BodyText"], fontSize=8.5, leading=10.5)
+_SMALL = ParagraphStyle("small", parent=_STYLES["BodyText"], fontSize=7.5, leading=9)
 _GRID = TableStyle([
     ("FONT", (0, 0), (-1, -1), "Helvetica", 8.5),
     ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
@@ -142,7 +147,8 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
         rows += engraving_rows(design)
     rows += [
         ["overall (x, y, z)", f"{size[0]:.2f} x {size[1]:.2f} x {size[2]:.2f} mm"],
-        ["metal volume", f"{model.metal_volume_mm3:.1f} mm3"],
+        ["metal volume" + (" (the piece; its fittings: Casting)" if model.fitting_parts else ""),
+         f"{model.metal_volume_mm3:.1f} mm3"],
     ]
     return rows
 
@@ -164,20 +170,94 @@ def engraving_rows(design) -> list[list[str]]:
 
 def _weights(model: Model, chosen: str) -> list[list]:
     """The piece's weight in every alloy, its cast fittings (clasp, jump ring) in: the quote's weight in its own
-    alloy (and a matching band's, in a column of its own)."""
-    sprue = current_price_table().sprue_allowance  # the store's own allowance, as its quotes charge it
+    alloy; the metal to melt in each (its cast metal and the store's sprue and button); a matching band's weight in a
+    column of its own."""
     band = model.matching
-    rows = [["alloy", "density g/cm3", "weight g", f"to cast (+{sprue:.0%}) g",
-             *([f"matching band g (+{sprue:.0%})"] if band is not None else [])]]
+    rows = [["alloy", "density g/cm3", "weight g", "to melt g", *(["matching band g"] if band is not None else [])]]
     for metal_id, metal in catalogue.metals().items():
         grams = metal_grams(model.cast_volume_mm3, metal_id)
         name = f"{metal.name} (this design)" if metal_id == chosen else metal.name
-        extra = []
-        if band is not None:
-            band_grams = metal_grams(band.volume_mm3, metal_id)
-            extra = [f"{band_grams:.2f} ({band_grams * (1 + sprue):.2f})"]
-        rows.append([name, f"{metal.density_g_cm3:.2f}", f"{grams:.2f}", f"{grams * (1 + sprue):.2f}", *extra])
+        extra = [f"{metal_grams(band.volume_mm3, metal_id):.2f}"] if band is not None else []
+        rows.append([name, f"{metal.density_g_cm3:.2f}", f"{grams:.2f}",
+                     f"{casting_of(model, metal=metal_id).to_melt_grams:.2f}", *extra])
     return rows
+
+
+def _glance(design: Design, summary: QuoteSummary, metal, casting: Casting) -> list[list]:
+    """The piece in a few lines: its size, its metal and weight as quoted, the metal to melt, its stones."""
+    rows = [["", "as made"]]
+    if design.ring is not None:
+        ring = design.ring
+        rows += [["band", f"{ring.profile.value}, {ring.width_mm:.2f} x {ring.thickness_mm:.2f} mm"],
+                 ["inner diameter", f"{summary.inner_diameter_mm:.2f} mm"]]
+    if design.pendant is not None:
+        pendant = design.pendant
+        rows += [["outline", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm"],
+                 ["plate thickness", f"{pendant.thickness_mm:.2f} mm"],
+                 ["bail / clasp", f"{pendant.bail.value} / {pendant.clasp.value}"],
+                 ["chain (bought)", f"cable, {pendant.chain.length_mm:.0f} mm, {summary.chain.grams:.2f} g"]]
+    setting = design.effective_setting
+    if setting is not None:
+        prongs = f", {setting.prong_count} prongs" if setting.prong_count and style_of(setting.style).prong_mm else ""
+        rows.append(["setting", f"{setting.style.value}{prongs}"])
+    fittings = summary.metal_grams - metal_grams(summary.metal_volume_mm3, design.metal)
+    own = (f" (the piece {summary.metal_grams - fittings:.2f} g, clasp and jump ring {fittings:.2f} g)"
+           if summary.findings_volume_mm3 else "")
+    rows += [["metal", metal.name], ["weight, as quoted", f"{summary.metal_grams:.2f} g{own}"]]
+    if (band := summary.matching_band) is not None:
+        rows.append(["matching band", f"{band.profile}, {band.width_mm:.2f} x {band.thickness_mm:.2f} mm; "
+                                      f"{'contoured' if band.contoured else 'straight'}, {band.clearance_mm:.2f} mm "
+                                      f"clear; {band.metal_grams:.2f} g"])
+    rows.append(["metal to melt", f"{casting.to_melt_grams:.2f} g (with the sprue and button)"])
+    if summary.stones:
+        count = sum(stone.count for stone in summary.stones)
+        rows.append(["stones", f"{count}, {summary.total_carat:.3f} ct in all"])
+    return rows
+
+
+def _setters(table: tuple[gem_map.StoneGroup, ...]) -> list[list]:
+    """The setter's table: a line for each stone or row of like stones, by its numbers on the gem map."""
+    head = ParagraphStyle("head", parent=_SMALL, fontName="Helvetica-Bold")
+    rows = [[Paragraph(word, head) for word in ("no.", "stone", "size mm", "ct each", "held by", "prongs", "prong mm",
+                                                 "seat depth mm", "girdle over metal mm", "lies")]]
+    for group in table:
+        size = f"{group.length_mm:.2f} x {group.width_mm:.2f} x {group.depth_mm:.2f}"
+        name = catalogue.gemstone(group.material).name
+        rows.append([group.numbers, Paragraph(escape(f"{group.role}: {group.shape} {name}"), _SMALL), size,
+                     f"{group.carat_each:.3f}", Paragraph(escape(group.holding), _SMALL),
+                     Paragraph(escape(group.prongs or "-"), _SMALL), Paragraph(escape(group.prong_mm or "-"), _SMALL),
+                     f"{group.seat_depth_mm:.2f}", f"{group.seat_height_mm:.2f}",
+                     Paragraph(escape(group.orientation), _SMALL)])
+    return rows
+
+
+def _small_table(rows: list[list], widths: list[float], left: int = 1) -> Table:
+    table = _table(rows, widths, left)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
+                               ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5)]))
+    return table
+
+
+def _casting(casting: Casting, metal) -> tuple[list[list], list[list]]:
+    """The caster's tables: each part (cast, with its wax; or bought) and the figures of the casting."""
+    cube = casting.scale**3
+    parts = [["part", "made", "wax mm3", "wax scaled mm3", "metal g"]]
+    for part in casting.parts:
+        if part.cast:
+            parts.append([part.name, "cast", f"{part.volume_mm3:.1f}", f"{part.volume_mm3 * cube:.1f}",
+                          f"{part.grams:.2f}"])
+        else:
+            parts.append([part.name, "bought", "-", "-", f"{part.grams:.2f}"])
+    figures = [["casting in " + metal.name, ""],
+               ["shrinkage", f"{casting.shrinkage_pct:g} % linear"],
+               ["wax scale (1 / (1 - shrinkage))", f"x{casting.scale:.4f}"],
+               ["wax volume, nominal", f"{casting.wax_mm3:.1f} mm3"],
+               ["wax volume, scaled for shrinkage", f"{casting.scaled_wax_mm3:.1f} mm3"],
+               [f"cast metal ({metal.density_g_cm3:.2f} g/cm3)", f"{casting.grams:.2f} g"],
+               [f"sprue and button ({casting.sprue_button_mm3:g} mm3 a casting)",
+                f"{casting.sprue_button_grams:.2f} g"],
+               ["metal to melt", f"{casting.to_melt_grams:.2f} g"]]
+    return parts, figures
 
 
 def _gems(summary: QuoteSummary) -> list[list]:
@@ -359,18 +439,34 @@ def _client_gems(summary: QuoteSummary) -> list[list]:
 
 
 def _workshop_pages(design: Design, model: Model, summary: QuoteSummary, metal, with_price: bool) -> list:
-    """The workshop's pages (every dimension, weights, gems, check, shrinkage), and the store's price breakdown."""
+    """The workshop's pages (at a glance, stones, gem map, weights, casting, dimensions, check), and the store's
+    price breakdown."""
     h1, h2, body = _STYLES["Heading1"], _STYLES["Heading2"], _STYLES["BodyText"]
     findings = check(design, model)
     blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
-    story = [Paragraph("Dimensions", h2), _table(_dimensions(design, model, summary), [60 * mm, 70 * mm]),
-             PageBreak()]
-    widths = [62 * mm, 28 * mm, 24 * mm, 32 * mm] if model.matching is None else \
-        [46 * mm, 22 * mm, 20 * mm, 28 * mm, 40 * mm]
-    story += [Paragraph(TITLES[1], h1), Paragraph("Metal weight in every alloy", h2),
-              _table(_weights(model, design.metal), widths)]
+    casting = casting_of(model)
+    stones = gem_map.mapped(model)
+    table = gem_map.groups(model, stones)
+    story = [Paragraph("At a glance", h2), _table(_glance(design, summary, metal, casting), [45 * mm, 133 * mm], left=2)]
+    if table:
+        story += [Spacer(1, 3 * mm), Paragraph("Stones, as numbered on the gem map", h2),
+                  _small_table(_setters(table), [10 * mm, 25 * mm, 24 * mm, 12 * mm, 20 * mm, 17 * mm, 16 * mm,
+                                                 13 * mm, 14 * mm, 30 * mm], left=2)]
+        centre = next((stone for stone in summary.stones if stone.role == "centre" and stone.stock_number), None)
+        if centre is not None:
+            story += [Spacer(1, 1 * mm), Paragraph(escape(
+                f"The centre's carat here is as modelled; as certified: {centre.carat:.2f} ct."), _SMALL)]
+    story += [PageBreak(), Paragraph(TITLES[1], h1)]
+    if table:
+        picture = gem_map.draw(model, stones, table)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="PNG")
+        buffer.seek(0)
+        width = min(178 * mm, 75 * mm * picture.width / picture.height)
+        story += [Paragraph("Gem map", h2), Image(buffer, width=width, height=width * picture.height / picture.width),
+                  Spacer(1, 2 * mm)]
     if summary.stones:
-        story += [Spacer(1, 4 * mm), Paragraph("Gem table", h2),
+        story += [Paragraph("Gem table", h2),
                   _table(_gems(summary), [40 * mm, 30 * mm, 30 * mm, 18 * mm, 13 * mm, 14 * mm, 12 * mm, 14 * mm])]
         centre = next((stone for stone in summary.stones if stone.role == "centre" and stone.stock_number), None)
         if centre is not None:
@@ -381,15 +477,32 @@ def _workshop_pages(design: Design, model: Model, summary: QuoteSummary, metal, 
                 words.append(centre.grading)
             story += [Spacer(1, 2 * mm), Paragraph(escape("; ".join(words) + "."), body)]
     else:
-        story += [Spacer(1, 4 * mm), Paragraph("Gem table", h2), Paragraph("No stones in this design.", body)]
-    story.append(PageBreak())
+        story += [Paragraph("Gem table", h2), Paragraph("No stones in this design.", body)]
+    widths = [62 * mm, 28 * mm, 24 * mm, 32 * mm] if model.matching is None else \
+        [46 * mm, 22 * mm, 20 * mm, 28 * mm, 40 * mm]
+    story += [Spacer(1, 3 * mm), Paragraph("Metal weight in every alloy", h2),
+              _table(_weights(model, design.metal), widths)]
+    allowance = current_price_table().sprue_allowance
+    story.append(Paragraph(
+        f"Weight: the cast metal{' (with the clasp and jump ring)' if model.fitting_parts else ''}, as quoted; to "
+        f"melt: that{' and the matching band' if model.matching is not None else ''} and the sprue and button of one "
+        f"casting ({casting.sprue_button_mm3:g} mm3 of the alloy, the store's figure)" + (f". The quote's +{allowance:.0%} on the metal is a price allowance, not metal to melt."
+                             if with_price else "."), _SMALL))
+    parts, figures = _casting(casting, metal)
+    story += [PageBreak(), Paragraph(TITLES[2], h1),
+              Paragraph(f"Wax pattern scaled x{casting.scale:.4f} for {casting.shrinkage_pct:g} % shrinkage of "
+                        f"{metal.name}: the casting comes out at nominal size. Metal = nominal wax volume x density; "
+                        "metal to melt = that and the sprue and button.", body),
+              Spacer(1, 2 * mm), _table(figures, [80 * mm, 40 * mm]), Spacer(1, 3 * mm),
+              Paragraph("Parts", h2), _table(parts, [70 * mm, 18 * mm, 24 * mm, 30 * mm, 20 * mm], left=2),
+              Spacer(1, 3 * mm), Paragraph("Dimensions", h2),
+              _table(_dimensions(design, model, summary), [60 * mm, 70 * mm]), PageBreak()]
     verdict = "ready to cast" if not blocking else f"not castable: {len(blocking)} blocking finding(s)"
-    scale = shrinkage_scale(metal.shrinkage_pct)
     story += [
-        Paragraph(TITLES[2] if with_price else "Workshop check", h1),
+        Paragraph(TITLES[3] if with_price else "Workshop check", h1),
         Paragraph(f"Manufacturability: {verdict}", h2),
         Paragraph(f"Measured on the {len(model.metal.faces):,}-triangle export mesh: walls, gaps, prongs, seats and "
-                  f"accent spacing against the casting minimums. Wax pattern scaled x{scale:.4f} for "
+                  f"accent spacing against the casting minimums. Wax pattern scaled x{casting.scale:.4f} for "
                   f"{metal.shrinkage_pct:g} % shrinkage of {metal.name}"
                   + ("; the matching band is a pattern of its own, scaled alike" if model.matching is not None else "")
                   + ". Places are named by part; clock positions are "

@@ -29,6 +29,7 @@ from .settings import (
     STONE_LIFT_MM,
     SUPPORTED_PRONG_MIN_MM,
     Parts,
+    Shared,
     Support,
     accent_prong_mm,
     default_prong_mm,
@@ -166,9 +167,25 @@ def placement(design: Design, outer_radius_mm: float | None = None) -> Placed:
     return _placed(design.side_stones, round(_centre_reach(design), 6), outer)
 
 
-def open_toward(design: Design) -> tuple[int, ...]:
-    """The sides along X where the centre's head shares prongs with side stones: both, or none."""
-    return (1, -1) if design.side_stones is not None and design.side_stones.shared_prongs else ()
+def shared_with_centre(design: Design, outer: float) -> Shared | None:
+    """The prongs the centre shares with its side stones, in its frame (both shoulders'), or None: they take the
+    place of the centre's own prongs they would crowd, and only of those."""
+    if design.side_stones is None or not design.side_stones.shared_prongs:
+        return None
+    places, radius = shared_prong_places(design, outer)
+    return Shared(tuple((side * x, y) for side in (1, -1) for x, y in places), radius)
+
+
+def _shared_with_side(design: Design, outer: float, placed: Placed) -> Shared:
+    """The right side stone's shared prongs in its own frame (turned out to its angle, girdle on z = 0): where
+    each upright prong crosses the side stone's girdle plane."""
+    places, radius = shared_prong_places(design, outer)
+    angle, girdle = placed.angles[0], placed.radii[0]
+    local = []
+    for x, y in places:
+        z = (girdle - x * math.sin(angle)) / math.cos(angle)  # the prong's height where it meets that plane
+        local.append((x * math.cos(angle) - z * math.sin(angle), y))
+    return Shared(tuple(local), radius, facing=-1)
 
 
 def _edge_x(outline: np.ndarray, y: float, nearest: bool) -> float | None:
@@ -244,8 +261,10 @@ def _heads(design: Design, band: Band, placed: Placed) -> Parts:
 
         reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
+        shared = _shared_with_side(design, band.inner_radius_mm + ring.thickness_mm, placed) if side.shared_prongs \
+            else None
         one = head(stone, Setting(style=side.style, prong_mm=prong_mm(side, stone)), support,
-                   precut=not side.shared_prongs, open_toward=(-1,) if side.shared_prongs else ())
+                   precut=shared is None, shared=shared)
         right.add(one.moved(lambda solid, radius=radius, angle=angle: solid.translate((0.0, 0.0, radius))
                             .rotate((0.0, math.degrees(angle), 0.0))))
     if side.shared_prongs:

@@ -399,3 +399,21 @@ if __name__ == "__main__":  # python -m configurator.stones: rewrite the shipped
         writer.writeheader()
         writer.writerows(rows)
     print(f"{FULLNESS_TABLE}: {len(rows)} rows")
+
+
+# Side stones (PRODUCT.md): each usually weighs 50-70 % of the centre's carat (about 75-90 % of its length); the
+# size the app suggests is the middle of that.
+SIDE_CARAT_SHARE = (0.5, 0.7)
+SIDE_CARAT_USUAL = 0.6
+
+
+def side_carat_share(centre: Stone, side: Stone) -> float:
+    """What one side stone weighs as a share of the centre, by the trade formula."""
+    return trade_carat(side) / trade_carat(centre)
+
+
+def matching_side_mm(centre: Stone, side: Stone, share: float = SIDE_CARAT_USUAL) -> float:
+    """The length (to 0.05 mm) at which a side stone of `side`'s shape and proportions weighs `share` of the centre:
+    a stone's weight grows as the cube of its size."""
+    length = side.length_mm * (share / side_carat_share(centre, side)) ** (1 / 3)
+    return round(round(length / 0.05) * 0.05, 2)

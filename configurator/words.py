@@ -97,6 +97,11 @@ CLEARED = {"ring.milgrain": "take the milgrain off the edges", "setting.milgrain
            "ring.milgrain.pitch_mm": "space the milgrain beads as usual",
            "setting.milgrain.pitch_mm": "space the rim's milgrain beads as usual",
            "setting.prongs": "give it the style's usual prongs", "setting.prong_mm": "give it the usual prongs"}
+# Fields whose values a format cannot say: (field, value) -> what setting it does.
+VALUES = {("engraving.cut", False): "have the letters engraved by hand after casting",
+          ("engraving.cut", True): "cut the letters into the metal",
+          ("side_stones.shared_prongs", False): "give each stone prongs of its own",
+          ("side_stones.shared_prongs", True): "let the stones share prongs"}
 _FIELD = re.compile(r"^([a-z_]+(?:\.[a-z_0-9]+)*): (.*)$", re.DOTALL)
 
 
@@ -111,8 +116,10 @@ def change(field: str, value: Any) -> str:
     """What setting `field` to `value` does, in words: "make the band 2.80 mm wide"."""
     if value is None:
         return CLEARED.get(field, f"set the {label(field)} as usual")
-    words = FIELDS.get(field, (label(field), None))[1]
     shown = getattr(value, "value", value)
+    if isinstance(shown, bool) and (field, shown) in VALUES:
+        return VALUES[(field, shown)]
+    words = FIELDS.get(field, (label(field), None))[1]
     if words is None:
         return f"set the {label(field)} to {shown}"
     try:

@@ -15,6 +15,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from configurator import gem_map  # noqa: E402
 from configurator.documents import load_design  # noqa: E402
 from configurator.geometry import build  # noqa: E402
 from configurator.sheet import spec_sheet  # noqa: E402
@@ -74,6 +75,9 @@ def main() -> None:
         print(f"wrote {OUT / name}")
     if not only or "halo-ring-sheet.png" in only:
         sheet_pages("halo-ring.json", "halo-ring-sheet.png")
+    if not only or "gem-map.png" in only:  # the sheet's gem map of the graduated side-stone ring
+        gem_map.draw(build(load_design(ROOT / "models" / "side-stone-ring.json"), EXPORT)).save(OUT / "gem-map.png")
+        print(f"wrote {OUT / 'gem-map.png'}")
 
 
 if __name__ == "__main__":

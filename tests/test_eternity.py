@@ -14,8 +14,8 @@ import pytest
 import trimesh
 
 from configurator import families
-from configurator.checks import MIN_ACCENT_GAP_MM, Severity, check
-from configurator.design import SCHEMA_VERSION, DesignError, Eternity
+from configurator.checks import Severity, check
+from configurator.design import ROW_GAP_LEAST_MM, SCHEMA_VERSION, DesignError, Eternity
 from configurator.documents import parse_design
 from configurator.eternity import count_for, girdle_radius, layout
 from configurator.families import ETERNITY_FAMILIES, ROW_SETTINGS, eternity_case
@@ -98,7 +98,7 @@ def test_every_family_is_one_body_with_its_stones_seated_and_apart(shape, settin
     for part in row[:: max(1, len(row) // 6)]:  # seated: no stone inside the metal
         assert (model.solid ^ part.solid).volume() < 1e-3
     pairs = list(zip(row, row[1:], strict=False)) + ([(row[-1], row[0])] if coverage == "full" else [])
-    assert min(a.solid.min_gap(b.solid, 1.0) for a, b in pairs) >= MIN_ACCENT_GAP_MM - 1e-6
+    assert min(a.solid.min_gap(b.solid, 1.0) for a, b in pairs) >= ROW_GAP_LEAST_MM[design.ring.eternity.setting] - 5e-3
     assert [finding for finding in check(design, model, verify=False) if finding.severity is Severity.BLOCKING] == []
 
 

@@ -13,13 +13,14 @@ import numpy as np
 import pytest
 import trimesh
 
-from configurator import sidestones
+from configurator import holds, sidestones
 from configurator.checks import MIN_ACCENT_GAP_MM, Severity, check
 from configurator.design import DesignError, Shape
 from configurator.documents import parse_design
 from configurator.families import CHANNEL_ROWS, HEAD_ROWS, shared_prongs, side_row, side_row_case
 from configurator.price_table import current_price_table
 from configurator.quotes import model_of, price, quote_summary
+from configurator.stones import SIDE_CARAT_SHARE, side_carat_share
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,14 +140,15 @@ def test_shared_prongs_are_quoted_and_written_on_the_sheet_and_the_cli():
     assert "in prong (prongs shared with the centre)" in result.stdout
 
 
-def test_a_shared_prong_centre_has_no_prongs_of_its_own_toward_the_side_stones():
+def test_a_shared_prong_centre_keeps_the_prongs_the_shared_ones_do_not_stand_in_for():
     doc = next(doc for doc in SHARED if doc["stone"]["shape"] == "round" and doc["setting"]["prongs"] == 4)
     shared = model_of(parse_design(doc))
     alone = model_of(parse_design({key: value for key, value in doc.items() if key != "side_stones"}))
-    # a four-prong round centre: all four of its prongs face a side stone, so the shared ones stand in their place
-    tops = [(model.solid.trim_by_plane((0.0, 0.0, 1.0), model.girdle_z + 0.05)) for model in (shared, alone)]
-    assert len(tops[1].decompose()) == 4
-    assert len(tops[0].decompose()) == 4  # the four shared prongs' tops over the centre's girdle, no others
+    centre = [holds.of(model.stone_parts[0].stone, model.stone_parts[0].solid, model.solid) for model in (shared, alone)]
+    # a four-prong round centre: its prongs stand at 45 degrees, clear of the shared ones at 3 and 9 o'clock, and stay
+    assert centre[1].count == 4
+    assert centre[0].count > 4 and centre[0].free_arc_deg <= centre[1].free_arc_deg
+    assert holds.enough(centre[0], parse_design(doc).stone.shape)
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -182,8 +184,12 @@ def test_the_side_stone_presets_export_clean(tmp_path, preset):
                if line.split(":")[0].strip() in ("Degenerate facets", "Edges fixed", "Facets removed")}
     assert figures == {"Degenerate facets": 0, "Edges fixed": 0, "Facets removed": 0}, report
     doc = json.loads((ROOT / "models" / f"{preset}.json").read_text(encoding="utf-8"))
-    share = doc["side_stones"]["stone"]["length_mm"] / doc["stone"]["length_mm"]
-    assert 0.35 <= share <= 0.7  # graduated as the trade usually does: 50-70 %, a row of three starts smaller
+    design = parse_design(doc)
+    share = side_carat_share(design.stone, design.side_stones.stone)
+    if design.side_stones.count == 1:  # one a side weighs 50-70 % of the centre; a row of three starts smaller
+        assert SIDE_CARAT_SHARE[0] <= share <= SIDE_CARAT_SHARE[1]
+    else:
+        assert share < SIDE_CARAT_SHARE[0]
     assert np.isfinite(price(parse_design(doc)).total)
 
 

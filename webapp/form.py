@@ -41,7 +41,7 @@ from configurator.design import (
 from configurator.documents import follow_centre
 from configurator.errors import DesignError
 from configurator.settings import default_prong_mm
-from configurator.stones import depth_mm, modelled_carat, stone_for_carat
+from configurator.stones import depth_mm, matching_side_mm, modelled_carat, side_carat_share, stone_for_carat
 from configurator.styles import style_of
 
 DEFAULT_RING = {"size": {"system": "US", "value": 7.0}, "profile": "comfort", "width_mm": 2.5, "thickness_mm": 1.7}
@@ -50,7 +50,7 @@ DEFAULT_PENDANT = {"outline": "round", "size_mm": 16.0, "thickness_mm": 1.5, "ba
 DEFAULT_STONE = {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 5.0}
 DEFAULT_ROW = {"coverage": "half", "setting": "shared-prong",
                "stone": {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 2.0}}
-DEFAULT_SIDE_SHARE = 0.6  # new side stones: 60 % of the centre's length, graduated as the trade usually does
+DEFAULT_SIDE_SHARE = 0.6  # a first guess at a new side stone's length, before it is sized to 60 % of the centre's carat
 SIDE_FIELDS: dict[str, tuple[str, ...]] = {
     "side_shape": ("side_stones", "stone", "shape"),
     "side_length": ("side_stones", "stone", "length_mm"),
@@ -224,6 +224,8 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
                   "side_style": doc["side_stones"].get("style", "prong"), "side_material": side.material,
                   "side_color": side.grade_color, "side_clarity": side.grade_clarity,
                   "side_share": side.length_mm / stone.length_mm,
+                  "side_carat_share": side_carat_share(stone, side),
+                  "side_matching_mm": matching_side_mm(stone, side),
                   "side_count": int(doc["side_stones"].get("count", 1)),
                   "side_grad": float(doc["side_stones"].get("graduation", SIDE_GRADUATION)),
                   "side_shared": bool(doc["side_stones"].get("shared_prongs", False)),
@@ -410,7 +412,8 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
             doc["ring"]["size"] = {"system": system, "value": value if system == "UK" else float(value)}
     elif key == "side_on":
         if value and not doc.get("side_stones") and doc.get("stone"):
-            length = round(max(1.0, DEFAULT_SIDE_SHARE * float(doc["stone"]["length_mm"])), 2)
+            side = Stone(shape=Shape.ROUND, length_mm=round(max(1.0, DEFAULT_SIDE_SHARE * float(doc["stone"]["length_mm"])), 2))
+            length = max(1.0, matching_side_mm(Stone.model_validate(doc["stone"]), side))  # the trade's share of carat
             doc["side_stones"] = parked.pop("side_stones", None) or {
                 "stone": {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": length},
                 "style": "prong"}

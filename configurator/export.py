@@ -70,9 +70,11 @@ def _collapsed(vertices: np.ndarray, faces: np.ndarray, shortest: float) -> np.n
     faces = faces.copy()
     alive = np.ones(len(faces), dtype=bool)
     around: dict[int, set[int]] = {}
-    for index, face in enumerate(faces):
-        for vertex in face:
-            around.setdefault(int(vertex), set()).add(index)
+    ends = np.unique(faces[short[:, 0], short[:, 1]].tolist() + faces[short[:, 0], (short[:, 1] + 1) % 3].tolist())
+    near = np.flatnonzero(np.isin(faces, ends).any(axis=1))  # only the faces round a short edge's ends are looked at
+    for index in near.tolist():
+        for vertex in faces[index].tolist():
+            around.setdefault(vertex, set()).add(index)
     for face_index, k in short:
         if not alive[face_index]:
             continue
@@ -114,8 +116,9 @@ def _flipped(vertices: np.ndarray, faces: np.ndarray, thinnest: float) -> np.nda
     if not len(thin):
         return faces
     faces = faces.copy()
-    edges = np.stack([faces, np.roll(faces, -1, axis=1)], axis=2).reshape(-1, 2).tolist()
-    across = dict(zip(map(tuple, edges), np.repeat(np.arange(len(faces)), 3).tolist(), strict=True))
+    near = np.flatnonzero(np.isin(faces, np.unique(faces[thin])).any(axis=1))  # faces sharing a corner with a needle
+    edges = np.stack([faces[near], np.roll(faces[near], -1, axis=1)], axis=2).reshape(-1, 2).tolist()
+    across = dict(zip(map(tuple, edges), np.repeat(near, 3).tolist(), strict=True))
     touched: set[int] = set()
     for needle in thin:
         if needle in touched:

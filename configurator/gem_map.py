@@ -23,9 +23,8 @@ from PIL import Image, ImageDraw, ImageFont
 from . import catalogue, eternity, sidestones
 from .design import Coverage, RowSetting, Setting, SettingStyle, Shape
 from .forms import SEAT_CLEARANCE_MM, StoneForm
-from .outlines import stone_outline
 from .rows import BEAD_RADIUS_MM
-from .settings import PRONG_BITE, Shared, default_prong_mm, prong_angles
+from .settings import default_prong_mm, prong_places
 from .styles import style_of
 
 if TYPE_CHECKING:
@@ -185,31 +184,6 @@ def _prong_text(own: int, diameter: float, shared: int = 0, shared_mm: float | N
     return f"{own} + {shared} shared", f"{diameter:.2f} / {shared_mm:.2f} shared"
 
 
-def _own_prongs(stone, count: int, diameter: float, shared) -> int:
-    """The prongs a head keeps of `count` where prongs shared with a neighbour (`settings.Shared`, in the stone's
-    frame) take the place of those they would crowd: each own prong stands on the girdle in its direction."""
-    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
-    kept = 0
-    for angle in prong_angles(stone.shape, count):
-        direction = np.array([math.cos(angle), math.sin(angle)])
-        point = outline[int(np.argmax(outline @ direction))]
-        outward = point / max(float(np.linalg.norm(point)), 1e-9)
-        kept += not shared.crowds(point + outward * diameter * (0.5 - PRONG_BITE), 0.5 * diameter)
-    return kept
-
-
-def _side_shared(design, outer: float, placed) -> tuple[tuple[tuple[float, float], ...], float]:
-    """The right side stone's shared prongs in its own frame (turned out to its angle, girdle on z = 0), as
-    `sidestones` stands them: where each upright prong crosses the side stone's girdle plane."""
-    places, radius = sidestones.shared_prong_places(design, outer)
-    angle, girdle = placed.angles[0], placed.radii[0]
-    local = []
-    for x, y in places:
-        z = (girdle - x * math.sin(angle)) / math.cos(angle)
-        local.append((x * math.cos(angle) - z * math.sin(angle), y))
-    return tuple(local), radius
-
-
 def _lies(model: Model, stone, along: str) -> str:
     """Which way a stone lies: a round one any way; a square one with its sides square to the band (or the bail); a
     long one by its length (`along`)."""
@@ -233,7 +207,7 @@ def _centre(model: Model, part: StonePart, number: int) -> StoneGroup:
         diameter = setting.prong_mm or default_prong_mm(stone, setting.style)
         shared = sidestones.shared_with_centre(design, _outer(model)) if design.side_stones is not None else None
         if shared is not None:
-            prongs, prong_mm = _prong_text(_own_prongs(stone, count, diameter, shared), diameter,
+            prongs, prong_mm = _prong_text(len(prong_places(stone, count, diameter, shared)), diameter,
                                            len(shared.places), 2 * shared.radius)
         else:
             prongs, prong_mm = _prong_text(count, diameter)
@@ -264,9 +238,9 @@ def _sides(model: Model, stones: list[MappedStone]) -> list[StoneGroup]:
             count = Setting(style=side.style).prong_count
             diameter = sidestones.prong_mm(side, stone) or default_prong_mm(stone, side.style)
             if side.shared_prongs:
-                places, shared = _side_shared(design, _outer(model), placed)
-                own = _own_prongs(stone, count, diameter, Shared(places, shared))
-                prongs, prong_mm = _prong_text(own, diameter, len(places), 2 * shared)
+                shared = sidestones.shared_with_side(design, _outer(model), placed)
+                own = len(prong_places(stone, count, diameter, shared))
+                prongs, prong_mm = _prong_text(own, diameter, len(shared.places), 2 * shared.radius)
             else:
                 prongs, prong_mm = _prong_text(count, diameter)
         turn = f"turned {math.degrees(angle):.1f} degrees from the top either side"

@@ -28,6 +28,7 @@ HOLD_REACH_MM = 0.15  # metal standing up within this of the girdle (outside it,
 HOLD_OVER_MM = 0.8  # and metal over the crown up to this far in from the girdle (a closed prong, a bezel's lip)
 HOLD_ABOVE_MM = 0.02  # the holds are looked for from this far over the girdle's top (the seat's bearing is under it)
 HOLD_HEIGHT_SHARE = 0.5  # up to this share of the crown over the girdle
+WALL_DEG = 180.0  # metal over this much of the girdle at least, with no free arc over 120 degrees, is a wall that holds
 FEWEST_HOLDS = 4  # a centre stone's (PRODUCT.md); a side stone in a head of its own or shared prongs, three
 MAX_FREE_ARC_DEG = 120.0
 GIRDLE_POINTS = 128
@@ -63,6 +64,11 @@ class Holds:
         return max(widest, 0.0)
 
     @property
+    def covered_deg(self) -> float:
+        """How much of the girdle has metal over it, in degrees."""
+        return min(360.0, sum(end - start for start, end in self.arcs))
+
+    @property
     def loose_corners(self) -> tuple[float, ...]:
         return tuple(angle for angle, guarded in self.corners if not guarded)
 
@@ -92,8 +98,8 @@ def enough(holds: Holds, shape: Shape, fewest: int = FEWEST_HOLDS) -> bool:
     free arc over 120 degrees, and a pointed stone's points guarded."""
     if holds.loose_corners:
         return False
-    if holds.bezelled:
-        return True
+    if holds.covered_deg >= WALL_DEG and holds.free_arc_deg <= MAX_FREE_ARC_DEG + 1e-6:
+        return True  # a wall round most of it (a bezel, open at the back or not)
     if shape in CORNERS and shape not in POINTED:
         return holds.count >= len(CORNERS[shape])
     return holds.count >= fewest and holds.free_arc_deg <= MAX_FREE_ARC_DEG + 1e-6

@@ -107,12 +107,6 @@ def _neighbour_pairs(centres: np.ndarray, closed: bool) -> tuple[np.ndarray, np.
     return np.concatenate([rows, cols]), np.concatenate([cols, rows])
 
 
-def counts(rows) -> dict[str, int]:
-    """Beads per row, by where the row runs (`{"the band's +Y edge": 117, ...}`): what the sheet and the summary
-    show of a built model's milgrain (`Model.beads`)."""
-    return {row.where: row.count for row in rows}
-
-
 def made_bead_mm(bead_mm: float, spacing_mm: float) -> float:
     """The bead made for one asked `bead_mm` across whose neighbours' centres stand `spacing_mm` apart: as asked, or
     APART_MM less than the spacing where it would touch or cross its neighbours."""

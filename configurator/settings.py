@@ -21,7 +21,7 @@ import numpy as np
 
 from . import rows
 from .design import Milgrain, Setting, SettingStyle, Shape, Stone
-from .forms import SEAT_CLEARANCE_MM, StoneForm, seat
+from .forms import StoneForm, seat
 from .milgrain import BeadRow, rim_row
 from .outlines import girdle_distance, stone_outline
 from .rows import BEAD_RADIUS_MM, Row, accent_form, drill, pitch, spaced
@@ -127,14 +127,56 @@ def head_reach_mm(stone: Stone, prong_mm: float | None = None, style: SettingSty
     farthest = float(np.abs(outline[:, 0]).max() if along_x else np.linalg.norm(outline, axis=1).max())
     if style is SettingStyle.BEZEL:
         return farthest + BEZEL_WALL_MM
-    return farthest + (prong_mm or centre_prong_mm(stone)) * (1 - PRONG_BITE)
+    return farthest + prong_reach_mm(prong_mm or centre_prong_mm(stone))
+
+
+def prong_reach_mm(diameter: float) -> float:
+    """How far a prong's outer side stands beyond the girdle: it rises straight beside it (`prong_places`)."""
+    return OPEN_CLEAR_MM + diameter
+
+
+@dataclass(frozen=True)
+class ProngPlace:
+    """Where one of a head's own prongs stands (XY, the stone's frame): `point` on the girdle, `bitten` its axis under
+    the girdle (biting PRONG_BITE of its diameter into the stone: the seat cuts its bearing there), `upright` its axis
+    over the girdle (OPEN_CLEAR_MM clear of it: the stone drops in, the setter bends the prong over the crown)."""
+
+    point: np.ndarray
+    bitten: np.ndarray
+    upright: np.ndarray
+
+
+def prong_places(stone: Stone, count: int, diameter: float, shared: Shared | None = None) -> list[ProngPlace]:
+    """The prongs a head of `count` keeps round `stone`: one in each of `prong_angles`' directions, but for those that
+    would crowd a prong shared with a neighbour (`shared`), which holds the stone there."""
+    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
+    fine = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 256)  # a rounded corner's true curve
+    kept = []
+    for angle in prong_angles(stone.shape, count):
+        point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
+        outward = point / max(np.linalg.norm(point), 1e-9)
+        bitten = point + outward * diameter * (0.5 - PRONG_BITE)
+        upright = _clear_of(fine, point + outward * (0.5 * diameter + OPEN_CLEAR_MM), outward,
+                            0.5 * diameter + OPEN_CLEAR_MM)
+        if shared is not None and (shared.crowds(bitten, 0.5 * diameter) or shared.crowds(upright, 0.5 * diameter)):
+            continue
+        kept.append(ProngPlace(point, bitten, upright))
+    return kept
+
+
+CORNERED = (Shape.PRINCESS, Shape.EMERALD, Shape.ASSCHER, Shape.RADIANT, Shape.BAGUETTE)
 
 
 def prong_angles(shape: Shape, count: int) -> np.ndarray:
-    """Directions of the prongs (radians, from +X), with a prong on the point of pointed shapes."""
-    if shape in POINTED or count == 3:
-        start = math.pi / 2
-    elif count == 6:
+    """Directions of the prongs (radians from +X, on the unit circle stretched to the stone's box), every point and
+    corner guarded (PRODUCT.md, "Holding a stone"): a prong on the point of pointed shapes; a square or oblong stone's
+    four at its corners and six with two more at the middles of its long sides; a trillion's three at its corners and
+    a fourth at the middle of the side facing its point."""
+    if shape is Shape.TRILLION and count == 4:
+        return np.radians([90.0, 210.0, 270.0, 330.0])
+    if shape in CORNERED and count == 6:
+        return np.radians([0.0, 45.0, 135.0, 180.0, 225.0, 315.0])
+    if shape in POINTED or count in (3, 6):
         start = math.pi / 2
     else:
         start = math.pi / 4
@@ -227,33 +269,23 @@ def prongs(
     metal = []
     top_z = 0.45 * form.crown
     knee_z = -max(KNEE_DEPTH * d, min(0.25 * form.pavilion, KNEE_DEPTH_MAX_MM))
-    paths = []  # (outline point, foot, knee) of each prong
-    upright_rods = []
-    girdle_top = GIRDLE_SHARE * (form.crown + form.pavilion) / 2
-    fine = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 256)  # a rounded corner's true curve
-    for angle in prong_angles(stone.shape, count):
-        point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
-        outward = point / max(np.linalg.norm(point), 1e-9)
-        centre = point + outward * d * (0.5 - PRONG_BITE)
-        knee = np.array([*centre, knee_z])  # under the girdle the prong bites into it: the seat cuts its bearing there
-        foot = support.anchor(*np.clip(centre * 0.5, -np.array(support.reach), np.array(support.reach)))
-        paths.append((point, foot, knee))
-        # Over the girdle it stands straight, clear of it, to its tip allowance: the stone drops in and the setter
-        # bends the prong over the crown (PRODUCT.md, "Prongs in the wax stand straight").
-        upright = _clear_of(fine, point + outward * (0.5 * d + OPEN_CLEAR_MM), outward, 0.5 * d + OPEN_CLEAR_MM)
-        if shared is not None and (shared.crowds(centre, 0.5 * d) or shared.crowds(upright, 0.5 * d)):
-            continue
-        girdle = np.array([*upright, girdle_top])
-        top = np.array([*upright, top_z + TIP_ALLOWANCE_MM])
-        # The rods share their balls, facet for facet (a ball a hair smaller would cross it in slivers).
-        upright_rods.append(rod(knee, girdle, 0.5 * d))
-        upright_rods.append(rod(girdle, top, 0.5 * d))
-        metal.append(rod(foot, knee, support.foot_radius(0.55 * d), 0.5 * d))
+    step_z = -GIRDLE_SHARE * (form.crown + form.pavilion) / 2  # the girdle's underside: the seat's wall stands over it
+    paths = []  # (outline point, foot, knee) of every prong the head would have, for its rail
+    for place in prong_places(stone, count, d):
+        knee = np.array([*place.bitten, knee_z])
+        paths.append((place.point, support.anchor(*np.clip(place.bitten * 0.5, -np.array(support.reach),
+                                                             np.array(support.reach))), knee))
+    for place in prong_places(stone, count, d, shared):
+        knee = np.array([*place.bitten, knee_z])
+        foot = support.anchor(*np.clip(place.bitten * 0.5, -np.array(support.reach), np.array(support.reach)))
+        # From its bite the prong leans out to the girdle's underside, then rises straight to its tip allowance; the
+        # rods share their balls, facet for facet (a ball a hair smaller would cross it in slivers).
+        step = np.array([*place.upright, step_z])
+        top = np.array([*place.upright, top_z + TIP_ALLOWANCE_MM])
+        metal += [rod(foot, knee, support.foot_radius(0.55 * d), 0.5 * d), rod(knee, step, 0.5 * d),
+                  rod(step, top, 0.5 * d)]
         if claw:  # a pointed tip, straight up: it is bent over the crown with the prong
-            upright_rods.append(rod(top, top + np.array([0.0, 0.0, 0.15 * form.crown + 0.5 * d]), 0.5 * d, 0.12 * d))
-    if upright_rods:  # the way down for the stone: nothing over the girdle within it (the rod from the knee leans in)
-        way_in = slab(offset_outline(fine, SEAT_CLEARANCE_MM), girdle_top, form.crown + 2 * TIP_ALLOWANCE_MM + d)
-        metal.append(subtract(union(upright_rods), [way_in]))
+            metal.append(rod(top, top + np.array([0.0, 0.0, 0.15 * form.crown + 0.5 * d]), 0.5 * d, 0.12 * d))
     # Gallery rail under the girdle (above the feet), joining the prongs where their axes pass its height.
     rail_z = min(max(-0.5 * form.pavilion, max(foot[2] for _, foot, _ in paths) + RAIL_HEIGHT_MM / 2), knee_z)
     shares = []
@@ -328,8 +360,11 @@ def halo(form: StoneForm, count: int, support: Support, precut: bool = True, dia
     accent = halo_accent_mm(stone)
     small = accent_form(accent)
     apart = pitch(accent)
-    distance = prong * (1 - PRONG_BITE) + 0.15 + accent / 2
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
+    # the accents ring the prongs' outer sides (a prong beside a cushion's corner stands farther out than beside a side)
+    reach = max([prong_reach_mm(prong), *(girdle_distance(outline, *place.upright) + prong / 2
+                                         for place in prong_places(stone, count, prong))])
+    distance = reach + 0.15 + accent / 2
     centres = spaced(np.asarray(offset_outline(outline, distance).to_polygons()[0]), apart)
     lift, depth = _rim_levels(accent, apart)
     rim_top = -0.3 * form.pavilion + 0.05
@@ -342,7 +377,7 @@ def halo(form: StoneForm, count: int, support: Support, precut: bool = True, dia
                rim_low, rim_top)
     seats = rows.per_stone(row, lambda _: _halo_seat(accent, apart))
     middles = (centres + np.roll(centres, -1, axis=0)) / 2
-    prongs_at = _prong_axes(stone, outline, count, prong)
+    prongs_at = _prong_axes(stone, count, prong)
 
     def clear(bead: np.ndarray) -> bool:  # none beside a centre prong: it holds the stones there (a bead, a slit)
         return np.linalg.norm(prongs_at - bead, axis=1).min() >= prong / 2 + BEAD_RADIUS_MM + HALO_CLEAR_MM
@@ -379,12 +414,10 @@ def _posts(stone: Stone, middles: np.ndarray, support: Support, rim_low: float,
     return posts
 
 
-def _prong_axes(stone: Stone, outline: np.ndarray, count: int, diameter: float) -> np.ndarray:
-    """Where the centre's prongs rise (XY), as `prongs` places them."""
-    points = [_outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
-              for angle in prong_angles(stone.shape, count)]
-    return np.array([point * (1 + diameter * (0.5 - PRONG_BITE) / max(np.linalg.norm(point), 1e-9))
-                     for point in points])
+def _prong_axes(stone: Stone, count: int, diameter: float) -> np.ndarray:
+    """Where the centre's prongs stand (XY), under the girdle and over it, as `prongs` places them."""
+    places = prong_places(stone, count, diameter)
+    return np.array([axis for place in places for axis in (place.bitten, place.upright)])
 
 
 @lru_cache(maxsize=64)

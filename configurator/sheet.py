@@ -38,7 +38,7 @@ from .price_table import current_price_table
 from .pricing import metal_grams
 from .quotes import model_of, quote_summary
 from .renders import Picture, render_views
-from .settings import default_prong_mm
+from .settings import TIP_ALLOWANCE_MM, default_prong_mm
 
 if TYPE_CHECKING:
     from .inventory import LooseStone
@@ -438,6 +438,14 @@ def _client_gems(summary: QuoteSummary) -> list[list]:
     return rows
 
 
+def _open_prongs(design: Design) -> bool:
+    """Whether a head of the design stands on prongs of its own (the centre's, or side stones' in prongs)."""
+    setting = design.effective_setting
+    centre = setting is not None and design.stone is not None and bool(style_of(setting.style).prong_mm)
+    sides = design.side_stones is not None and design.side_stones.style.value == "prong"
+    return centre or sides
+
+
 def _workshop_pages(design: Design, model: Model, summary: QuoteSummary, metal, with_price: bool) -> list:
     """The workshop's pages (at a glance, stones, gem map, weights, casting, dimensions, check), and the store's
     price breakdown."""
@@ -456,6 +464,11 @@ def _workshop_pages(design: Design, model: Model, summary: QuoteSummary, metal, 
         if centre is not None:
             story += [Spacer(1, 1 * mm), Paragraph(escape(
                 f"The centre's carat here is as modelled; as certified: {centre.carat:.2f} ct."), _SMALL)]
+        if _open_prongs(design):
+            story += [Spacer(1, 1 * mm), Paragraph(
+                f"Prongs stand straight in the wax and in these pictures, {TIP_ALLOWANCE_MM:g} mm past where they "
+                "end once bent: the stone drops in and the setter closes them over the crown. Prongs shared "
+                "between two stones reach over both girdles as cast; their bearings are the setter's.", _SMALL)]
     story += [PageBreak(), Paragraph(TITLES[1], h1)]
     if table:
         picture = gem_map.draw(model, stones, table)

@@ -176,7 +176,7 @@ def shared_with_centre(design: Design, outer: float) -> Shared | None:
     return Shared(tuple((side * x, y) for side in (1, -1) for x, y in places), radius)
 
 
-def _shared_with_side(design: Design, outer: float, placed: Placed) -> Shared:
+def shared_with_side(design: Design, outer: float, placed: Placed) -> Shared:
     """The right side stone's shared prongs in its own frame (turned out to its angle, girdle on z = 0): where
     each upright prong crosses the side stone's girdle plane."""
     places, radius = shared_prong_places(design, outer)
@@ -261,7 +261,7 @@ def _heads(design: Design, band: Band, placed: Placed) -> Parts:
 
         reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
-        shared = _shared_with_side(design, band.inner_radius_mm + ring.thickness_mm, placed) if side.shared_prongs \
+        shared = shared_with_side(design, band.inner_radius_mm + ring.thickness_mm, placed) if side.shared_prongs \
             else None
         one = head(stone, Setting(style=side.style, prong_mm=prong_mm(side, stone)), support,
                    precut=shared is None, shared=shared)

@@ -256,7 +256,7 @@ def test_the_exported_stl_reads_back_clean(path, tmp_path):
     assert faults(read_back(data, Format.STL), one_body=True) == []
     stl = tmp_path / "wax.stl"
     stl.write_bytes(data)
-    assert admesh(stl) == {"degenerate": 0, "fixed": 0, "removed": 0, "parts": 1}
+    assert admesh(stl) == {"degenerate": 0, "fixed": 0, "removed": 0, "normals": 0, "reversed": 0, "parts": 1}
 
 
 def test_a_thin_tapered_back_is_found_and_named():

@@ -163,7 +163,8 @@ def test_the_engraved_file_is_one_clean_body(doc, tmp_path):
     assert faults(metal, one_body=True) == []
     assert metal.volume == pytest.approx(wax_pattern(model).volume, rel=1e-5)
     figures = admesh(out)
-    assert figures["parts"] == 1 and not (figures["degenerate"] or figures["fixed"] or figures["removed"]), figures
+    assert figures["parts"] == 1 and not (figures["degenerate"] or figures["fixed"] or figures["removed"]
+                                          or figures["normals"] or figures["reversed"]), figures
 
 
 def test_outside_and_pendant_engravings_take_metal_and_leave_one_body():
@@ -512,3 +513,18 @@ def test_the_app_holds_the_wax_back_and_offers_the_height_and_the_bolder_font(mo
     at = _run(ways["Or: use the sans font"].click())
     assert document(at)["engraving"]["font"] == "sans" and document(at)["engraving"]["height_mm"] == 2.5
     assert not [e for e in errors(at) if "too fine" in e] and not download(at, "download_stl").proto.disabled
+
+
+def test_a_new_text_in_the_app_is_cut_at_the_least_height_that_casts():
+    """The document's 1.5 mm is the trade's least letter; the form cuts a new text no smaller than its font casts, and
+    leaves a height the person chose alone."""
+    from webapp import form
+
+    doc = json.loads((Path(__file__).resolve().parent.parent / "models" / "comfort-band.json").read_text())
+    doc = parse_design({**doc, "ring": {**doc["ring"], "width_mm": 4.0}}).to_dict()
+    changed = parse_design(form.change(doc, {}, "engraving", "Forever yours 2026"))
+    fine = measure("Forever yours 2026", Font.SANS, changed.engraving.height_mm)
+    assert changed.engraving.height_mm > 1.5 and fine.casts
+    assert not [f for f in check(changed, model_of(changed)) if f.kind in FINE_LETTER_KINDS]
+    chosen = form.change(changed.to_dict(), {}, "engraving_height", 2.3)
+    assert parse_design(form.change(chosen, {}, "engraving", "Always")).engraving.height_mm == 2.3

@@ -69,11 +69,13 @@ def read_back(data: bytes, fmt: Format) -> trimesh.Trimesh:
 
 
 def admesh(path: Path) -> dict[str, int]:
-    """ADMesh's figures for an STL: degenerate facets, edges fixed, facets removed, parts."""
+    """ADMesh's figures for an STL: degenerate facets, edges fixed, facets removed, normals fixed, facets reversed,
+    parts."""
     out = subprocess.run([ADMESH, str(path)], capture_output=True, text=True, check=True, timeout=120).stdout
     figures = {}
     for key, label in (("degenerate", "Degenerate facets"), ("fixed", "Edges fixed"),
-                       ("removed", "Facets removed"), ("parts", "Number of parts")):
+                       ("removed", "Facets removed"), ("normals", "Normals fixed"), ("reversed", "Facets reversed"),
+                       ("parts", "Number of parts")):
         figures[key] = int(re.search(rf"{label}\s*:\s*(\d+)", out).group(1))
     return figures
 
@@ -94,7 +96,7 @@ def judged(design, folder: Path, name: str, with_admesh: bool = True) -> list[st
             path.write_bytes(data)
             figures = admesh(path)
             path.unlink()
-            if figures["degenerate"] or figures["fixed"] or figures["removed"]:
+            if figures["degenerate"] or figures["fixed"] or figures["removed"] or figures["normals"] or figures["reversed"]:
                 problems.append(f"{kind}: ADMesh {figures}")
             if one_body and figures["parts"] != 1:
                 problems.append(f"{kind}: ADMesh finds {figures['parts']} parts")

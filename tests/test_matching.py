@@ -159,7 +159,8 @@ def test_the_band_is_one_watertight_body_and_reads_back_clean(fitted, tmp_path):
         path = tmp_path / f"{name}-band.stl"
         path.write_bytes(data)
         figures = admesh(path)
-        assert (figures["degenerate"], figures["fixed"], figures["removed"], figures["parts"]) == (0, 0, 0, 1), name
+        assert (figures["degenerate"], figures["fixed"], figures["removed"], figures["normals"], figures["reversed"],
+                figures["parts"]) == (0, 0, 0, 0, 0, 1), name
 
 
 # ---------------------------------------------------------------- how it is placed and cut

@@ -18,6 +18,7 @@ from configurator.design import (
     DEFAULT_LENGTH_TO_WIDTH,
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
+    ENGRAVING_HEIGHT_MM,
     MILGRAIN_BEAD_MM,
     MILGRAIN_BEAD_RANGE,
     ROW_GAP_LEAST_MM,
@@ -30,6 +31,7 @@ from configurator.design import (
     TAPER_THINNEST_MM,
     Engraving,
     Eternity,
+    Font,
     MatchingBand,
     Ring,
     RowSetting,
@@ -302,8 +304,8 @@ def _fit_band(ring: dict) -> None:
         largest = largest_bead_mm(ring)
         if largest >= MILGRAIN_BEAD_RANGE[0] and milgrain.get("bead_mm", MILGRAIN_BEAD_MM) > largest + 1e-9:
             milgrain["bead_mm"] = largest
-        if milgrain.get("pitch_mm") is not None and milgrain["pitch_mm"] <= milgrain.get("bead_mm", MILGRAIN_BEAD_MM):
-            milgrain.pop("pitch_mm")  # the spacing follows the bead again
+        if milgrain.get("pitch_mm") is not None and milgrain["pitch_mm"] < milgrain.get("bead_mm", MILGRAIN_BEAD_MM):
+            milgrain.pop("pitch_mm")  # beads larger than their spacing: the spacing follows the bead again
 
 
 def engraving_values(engraving: dict) -> dict[str, Any]:
@@ -520,6 +522,7 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
             # person chose for a text not yet accepted: cut or by hand, the font...)
             doc["engraving"] = {"cut": True, **(doc.get("engraving") or parked.pop("engraving", None) or {}),
                                 **ui.pop("engraving_draft", {}), "text": text}
+            _castable_height(doc["engraving"])
         elif doc.get("engraving"):
             parked["engraving"] = doc.pop("engraving")
     elif key in ENGRAVING_FIELDS:
@@ -542,6 +545,18 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         _unshare(doc)
     _leave_stock(before.get("stone"), doc)
     return doc
+
+
+def _castable_height(engraving: dict) -> None:
+    """A text cut at no height of the person's choosing is cut at the least height whose strokes and gaps cast in its
+    font (the document's 1.5 mm is the trade's least letter; a bold sans needs a little more to cast)."""
+    if engraving.get("height_mm") is not None or not engraving.get("cut", True):
+        return
+    from configurator.engraving import least_height_mm
+
+    least = least_height_mm(engraving["text"], Font(engraving.get("font", Font.SANS.value)))
+    if least is not None and least > ENGRAVING_HEIGHT_MM[0]:
+        engraving["height_mm"] = least
 
 
 def _leave_stock(before: dict | None, doc: dict) -> None:

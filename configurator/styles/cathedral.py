@@ -1,22 +1,75 @@
-"""Cathedral: the centre in prongs, two arches rising from the shoulders to the underside of its head."""
+"""Cathedral: the centre in prongs, two arches rising from the shoulders to the underside of its head.
+
+An arch is as long along the finger as the band's top allows (`shoulders.cathedral`), and its ends either keep the
+casting gap from the head's prongs or sink into them: an end passing a prong a hair away leaves a crevice the
+investment cannot fill (gaps at least 0.3 mm, PRODUCT.md "Casting").
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
+
+import manifold3d
+import numpy as np
 
 from ..design import Setting, SettingStyle
 from ..forms import StoneForm
 from ..settings import Parts, Support
 from ..shoulders import BandTop, cathedral
-from ..solids import subtract, union
+from ..solids import subtract, to_trimesh, union
 from . import Style, prong
+
+ARCH_CLEAR_MM = 0.3  # an arch keeps the casting gap from the head wherever it does not join it (PRODUCT.md)
+ARCH_HALF_STEP_MM = 0.1  # arch lengths tried, from the band's own inward, then outward, by this step
+ARCH_HALF_MIN_MM = 0.3  # the shortest arch tried: 1.6 mm along the finger with its rounded ends
+ARCH_HALF_MORE_MM = 0.6  # the longest: this much past the band's own
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
     return prong.head(form, setting, support, precut)  # the prong style's head: count and tips as chosen
 
 
+def _half(top: BandTop, form: StoneForm) -> float:
+    """Half an arch's straight length along the finger, as `shoulders.cathedral` takes it from the band's top."""
+    return min(top.width * 0.4, form.stone.length_mm * 0.35)
+
+
+def _arches(top: BandTop, form: StoneForm, girdle_z: float, half: float) -> list[manifold3d.Manifold]:
+    """The arches' segments, each `half` either side of the band's middle (the band's own top, re-measured)."""
+    return cathedral(replace(top, width=half / 0.4), form, girdle_z).metal
+
+
+def _narrowest(arches: list[manifold3d.Manifold], head_metal: manifold3d.Manifold, top: BandTop) -> float:
+    """The narrowest gap the arches leave against the head, read off the mesh as the check reads it (`walls.scan`):
+    among faces within the casting gap of the arches' box and outside the band (the prongs' feet meet in it), the
+    band's top standing in as a plain cylinder."""
+    from ..walls import scan  # ray casting, only for a cathedral's arches
+
+    arch = union(arches)
+    band = manifold3d.Manifold.cylinder(top.width, top.radius, top.radius, 96, True).rotate((90.0, 0.0, 0.0))
+    mesh = to_trimesh(union([arch, head_metal, band]), clean=False, for_file=False)
+    box = np.asarray(arch.bounding_box()).reshape(2, 3)
+    near = ((mesh.triangles_center >= box[0] - ARCH_CLEAR_MM) & (mesh.triangles_center <= box[1] + ARCH_CLEAR_MM))
+    outside = np.hypot(mesh.triangles_center[:, 0], mesh.triangles_center[:, 2]) > top.radius
+    return scan(mesh).narrowest(near.all(axis=1) & outside)[0]
+
+
+def fitted_half(top: BandTop, form: StoneForm, girdle_z: float, held: Parts) -> float:
+    """The arch length nearest the band's own, shorter first, whose ends keep the casting gap from the head's prongs
+    and rail or sink into them (`_narrowest`); the band's own when none does."""
+    own = _half(top, form)
+    head_metal = union(held.metal)
+    shorter = np.arange(own, ARCH_HALF_MIN_MM - 1e-9, -ARCH_HALF_STEP_MM)
+    longer = np.arange(own + ARCH_HALF_STEP_MM, own + ARCH_HALF_MORE_MM + 1e-9, ARCH_HALF_STEP_MM)
+    for half in [*shorter, *longer]:
+        if _narrowest(_arches(top, form, girdle_z, float(half)), head_metal, top) >= ARCH_CLEAR_MM:
+            return float(half)
+    return own
+
+
 def shoulders(top: BandTop, form: StoneForm, girdle_z: float, held: Parts) -> Parts:
-    arches = cathedral(top, form, girdle_z)
-    return Parts([subtract(union(arches.metal), held.seats)])  # the arches stop at the stone's seat
+    arches = _arches(top, form, girdle_z, fitted_half(top, form, girdle_z, held))
+    return Parts([subtract(union(arches), held.seats)])  # the arches stop at the stone's seat
 
 
 STYLE = Style(SettingStyle.CATHEDRAL, head, prongs=4, shoulders=shoulders)

@@ -1156,8 +1156,9 @@ def side_controls(doc: dict, shown: dict) -> None:
             shown, help="Next to the centre; each side stone usually weighs 50-70 % of the centre's carat")
     least, most = SIDE_CARAT_SHARE
     matching = shown["side_matching_mm"]
-    if not least <= shown["side_carat_share"] <= most and round(low * centre, 2) <= matching <= round(high * centre, 2):
-        st.button(f"Match the centre: {matching:.2f} mm side stones ({SIDE_CARAT_USUAL:.0%} of its carat each)",
+    if not least <= shown["side_carat_share"] <= most and abs(matching - shown["side_length"]) >= 0.05:
+        st.button(f"Match the centre: {matching:.2f} mm side stones (the trade's {SIDE_CARAT_USUAL:.0%} of its carat "
+                  "each, or as near as their length allows)",
                   key="side_match", on_click=_changed, args=("side_length", matching))
     cols = st.columns(2)
     with cols[0]:

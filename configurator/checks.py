@@ -229,6 +229,8 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
         tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.2, 0.4), 4.0)
     if finding.kind == "holds":
         tries += _more_holds(design, finding)
+    if finding.kind in ("gap", "thin-detail") and design.side_stones is not None and design.side_stones.shared_prongs:
+        tries.append((("side_stones.shared_prongs", False),))  # heads of their own stand apart
     if finding.kind in ("thin-detail", "gap", "seat-touch", "bodies"):
         setting = design.effective_setting
         if setting is not None and style_of(setting.style).prong_mm:

@@ -588,6 +588,11 @@ SIDE_GRADUATION_RANGE = (0.6, 1.0)
 # marquise's or a trillion's points leave crevices under the investment's 0.3 mm where the prongs toward the centre
 # are left out (measured across sizes and profiles); a baguette centre is too narrow to share its prongs.
 SHARED_PRONG_SHAPES = tuple(shape for shape in Shape if shape not in (Shape.BAGUETTE, Shape.MARQUISE, Shape.TRILLION))
+# Of those, the app offers sharing to the side stones with no corner toward the centre: a princess's, emerald's,
+# asscher's or radiant's corners there are guarded only by prongs of their own (PRODUCT.md "Holding a stone"), which
+# crowd the centre's; a document asking for it is checked, and the check's fix gives the stones prongs of their own.
+SHARING_SIDE_SHAPES = tuple(shape for shape in SHARED_PRONG_SHAPES
+                            if shape not in (Shape.PRINCESS, Shape.EMERALD, Shape.ASSCHER, Shape.RADIANT))
 SHARING_CENTRE_SHAPES = tuple(shape for shape in Shape if shape is not Shape.BAGUETTE)
 SIDE_SMALLEST_MM = {SettingStyle.CHANNEL: 1.5, SettingStyle.PRONG: 1.8, SettingStyle.BEZEL: 1.8}
 CHANNEL_SIDE_SHAPES = (Shape.ROUND, Shape.PRINCESS, Shape.ASSCHER)

@@ -13,7 +13,7 @@ import itertools
 import math
 from collections.abc import Iterator
 
-from .design import SHARED_PRONG_SHAPES, SHARING_CENTRE_SHAPES, Bail, Eternity, Outline, Profile, SettingStyle, Shape
+from .design import SHARING_CENTRE_SHAPES, SHARING_SIDE_SHAPES, Bail, Eternity, Outline, Profile, SettingStyle, Shape
 
 US_SIZES = (3, 5, 7, 9, 11, 13)
 ROUNDED_PROFILES = ("comfort", "flat", "half-round", "bevelled")  # those a row of stones can sit on
@@ -56,9 +56,9 @@ def three_stones() -> Iterator[dict]:
 
 
 def shared_prongs() -> Iterator[dict]:
-    """Three-stone rings whose side stones share prongs with the centre: 9 side shapes x a centre of 4 or 6 prongs;
+    """Three-stone rings whose side stones share prongs with the centre: 5 side shapes x a centre of 4 or 6 prongs;
     the centre's shape, the size and the band profile vary by case."""
-    for index, (shape, prongs) in enumerate(itertools.product(SHARED_PRONG_SHAPES, (4, 6))):
+    for index, (shape, prongs) in enumerate(itertools.product(SHARING_SIDE_SHAPES, (4, 6))):
         yield {"piece": "ring", "metal": "18k-white",
                "ring": {"size": {"system": "US", "value": US_SIZES[index % len(US_SIZES)]},
                         "profile": list(Profile)[index % len(Profile)].value, "width_mm": 2.5, "thickness_mm": 1.8},
@@ -86,8 +86,8 @@ def side_row_case(shape: str, style: str, count: int) -> dict:
     us, graduation = (3, 7, 10, 13)[index % 4], (0.8, 0.85, 0.9, 1.0)[index % 3]
     if style != "channel" and count == 3:
         us, graduation = 13, max(graduation, 0.85)
-    elif count == 4:
-        us = max(us, 10)
+    elif count >= 3:  # three a side in a channel reach 75 degrees round a US 3 band: a size up holds them
+        us = max(us, 10 if count == 4 else 4)
     channel = style == "channel"
     return side_row(shape, style, count, 2.6 if channel else 3.0, graduation, us, ROUNDED_PROFILES[index % 4],
                     width=None if channel else 2.6)

@@ -21,7 +21,7 @@ from .fittings import chain, clasp
 from .forms import StoneForm
 from .matching import Fit, fit_band
 from .milgrain import BeadRow
-from .pendants import Plate, bail, girdle_height, jump_ring, plate
+from .pendants import Plate, bail, girdle_height, grown_under, jump_ring, lift_over_plate, plate
 from .settings import STONE_LIFT_MM, Parts, Support, head, head_reach_mm
 from .shoulders import BandTop
 from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
@@ -223,7 +223,7 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
         held = head(design.stone, setting, support, precut=shared is None, shared=shared).moved(
             lambda solid: solid.translate((0.0, 0.0, girdle_z)))
-        top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)))
+        top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)), band.solid)
         if (style := style_of(setting.style)).shoulders is not None:
             shoulders = style.shoulders(top, form, girdle_z, held)
     if design.side_stones is not None:
@@ -304,8 +304,15 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
 
         reach = (design.stone.outline_width_mm / 2, design.stone.length_mm / 2)
         turn = 180.0 if design.stone.shape is Shape.HEART else 0.0  # a heart stone hangs point down, like a heart
-        held = head(design.stone, setting, Support(anchor, reach, foot_z), precut=False).moved(
-            lambda solid: solid.rotate((0.0, 0.0, turn)).translate(tuple(float(v) for v in centre)))
+        for tries in range(3):  # the stone rises till no piece of its head hangs a hair over the plate (lift_over_plate)
+            at = tuple(float(v) for v in centre)
+            held = head(design.stone, setting, Support(anchor, reach, foot_z), precut=False).moved(
+                lambda solid, at=at: solid.rotate((0.0, 0.0, turn)).translate(at))
+            if not (lift := lift_over_plate(held.metal, body.thickness)) or tries == 2:
+                break
+            girdle_z += lift
+            centre = np.array([*body.stone_centre, girdle_z])
+        body = grown_under(body, held.metal)  # a halo wider than a bar rests on the plate, not beside it
         if (style := style_of(setting.style)).border is not None:
             keep_clear = head_reach_mm(design.stone, setting.prong_mm, setting.style) + BORDER_CLEAR_MM
             rows = style.border(body, keep_clear)

@@ -5,7 +5,7 @@ The plate lies in the XY plane with its face up (+Z) and the bail at +Y; a hinge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import manifold3d
 import numpy as np
@@ -94,6 +94,39 @@ def girdle_height(plate_thickness: float, pavilion: float) -> float:
     """Where a centre stone's girdle sits over the plate's back: 0.6 mm over its face, and its culet at least
     0.2 mm over the back."""
     return max(plate_thickness + 0.6, pavilion + 0.2)
+
+
+HEAD_CLEAR_MM = 0.3  # a head's metal stands this far over the plate's face, or enters it: gaps at least 0.3 mm
+HEAD_CLEAR_MARGIN_MM = 0.01  # and a hair more, so that the mesh's facets read the gap at its full width
+
+
+def lift_over_plate(metal: list[manifold3d.Manifold], face: float) -> float:
+    """How far a head's `metal` (its pieces, placed) must rise so that every piece standing over the plate's `face`
+    keeps the casting gap from it (PRODUCT.md "Casting": gaps at least 0.3 mm): a gallery rail or a bezel's cup a
+    hair over the face leaves a slit the investment cannot fill. Pieces entering the plate (posts, prongs' feet) or
+    resting on it join it; 0 when every piece does or keeps the gap."""
+    lows = [piece.bounding_box()[2] for piece in metal if not piece.is_empty()]
+    short = [HEAD_CLEAR_MM + HEAD_CLEAR_MARGIN_MM - (low - face) for low in lows
+             if face + 1e-6 < low < face + HEAD_CLEAR_MM]
+    return max(short, default=0.0)
+
+
+PLATE_PAST_HEAD_MM = 0.35  # a plate grown under a head stands this far past it: a ledge of castable detail (PRODUCT.md)
+
+
+def grown_under(body: Plate, metal: list[manifold3d.Manifold]) -> Plate:
+    """`body`, its plate grown under a head whose metal comes down beside its edge (a halo's rim resting on a bar
+    narrower than the halo): hanging there, the rim's foot is cut by its seats' holes into metal a hair thin. The
+    plate takes the hull of what of the head lies lower than the casting gap over its face, PLATE_PAST_HEAD_MM
+    wider; the outline the person chose stays the pendant's, and a head within it leaves the plate as it is."""
+    low = union(metal).trim_by_plane((0.0, 0.0, -1.0), -(body.thickness + HEAD_CLEAR_MM))
+    if low.is_empty():
+        return body
+    shadow = low.project()
+    if (shadow - section(body.outline)).area() < 1e-3:
+        return body
+    under = shadow.hull().offset(PLATE_PAST_HEAD_MM, manifold3d.JoinType.Round, circular_segments=32)
+    return replace(body, solid=slab(section(body.outline) + under, 0.0, body.thickness))
 
 
 BAIL_OVERLAP_MM = 0.4  # a fixed bail's wire sinks this far into the plate (not a multiple of its facets' heights)

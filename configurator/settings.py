@@ -22,6 +22,7 @@ import numpy as np
 from . import rows
 from .design import Milgrain, Setting, SettingStyle, Shape, Stone
 from .forms import StoneForm, seat
+from .holds import CORNERS
 from .milgrain import BeadRow, rim_row
 from .outlines import girdle_distance, stone_outline
 from .rows import BEAD_RADIUS_MM, Row, accent_form, drill, pitch, spaced
@@ -152,13 +153,16 @@ def prong_places(stone: Stone, count: int, diameter: float, shared: Shared | Non
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     fine = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 256)  # a rounded corner's true curve
     kept = []
+    corners = {round(math.degrees(math.atan2(dy, dx))) % 360 for dx, dy in CORNERS.get(stone.shape, ())}
     for angle in prong_angles(stone.shape, count):
+        corner = round(math.degrees(angle)) % 360 in corners
         point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
         outward = point / max(np.linalg.norm(point), 1e-9)
         bitten = point + outward * diameter * (0.5 - PRONG_BITE)
         upright = _clear_of(fine, point + outward * (0.5 * diameter + OPEN_CLEAR_MM), outward,
                             0.5 * diameter + OPEN_CLEAR_MM)
-        if shared is not None and (shared.crowds(bitten, 0.5 * diameter) or shared.crowds(upright, 0.5 * diameter)):
+        if shared is not None and (shared.crowds(bitten, 0.5 * diameter, corner)
+                                   or shared.crowds(upright, 0.5 * diameter, corner)):
             continue
         kept.append(ProngPlace(point, bitten, upright))
     return kept
@@ -240,10 +244,12 @@ class Shared:
     radius: float
     facing: int = 0  # a smaller stone's head gives way along X (+1, -1) to the larger neighbour's prongs
 
-    def crowds(self, centre: np.ndarray, radius: float) -> bool:
+    def crowds(self, centre: np.ndarray, radius: float, corner: bool = False) -> bool:
         """Whether a prong of `radius` at `centre` (X, Y) would stand closer than the casting gap to a shared one,
-        which then holds the stone in its place, or faces the neighbour this head gives way to."""
-        if self.facing and self.facing * centre[0] > math.cos(math.radians(FACING_DEG)) * math.hypot(*centre):
+        which then holds the stone in its place, or faces the neighbour this head gives way to (but on a corner,
+        which only a prong of its own guards)."""
+        facing = self.facing * centre[0] > math.cos(math.radians(FACING_DEG)) * math.hypot(*centre)
+        if self.facing and facing and not corner:
             return True
         return any(math.hypot(centre[0] - x, centre[1] - y) < radius + self.radius + SHARED_CLEAR_MM
                    for x, y in self.places)
@@ -403,7 +409,10 @@ def _posts(stone: Stone, middles: np.ndarray, support: Support, rim_low: float,
     rods = rods.trim_by_plane((0.0, 0.0, 1.0), above)
     posts = []
     for angle in prong_angles(stone.shape, 4):
-        point = _outline_point(middles, angle + math.pi / 4, stone.length_mm, stone.outline_width_mm)
+        # The middle nearest that direction: a post under an accent's seat would be hollowed by its drilled hole,
+        # leaving a shell of the post's top round it (a hair thin where the hole passes beside its axis).
+        toward = _outline_point(middles, angle + math.pi / 4, stone.length_mm, stone.outline_width_mm)
+        point = middles[int(np.argmin(np.linalg.norm(middles - toward, axis=1)))]
         foot = support.anchor(*np.clip(point * 0.45, -reach, reach))
         top = np.array([*point, rim_low - POST_UNDER_RIM_MM])
         if math.atan2(top[2] - foot[2], float(np.linalg.norm(top[:2] - foot[:2]))) < math.radians(POST_MIN_SLOPE_DEG):

@@ -7,7 +7,7 @@ Accent stones sit along the band's top on both sides of the head, each in its se
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import manifold3d
 import numpy as np
@@ -31,6 +31,7 @@ class BandTop:
     radius: float
     width: float
     head_angle: float
+    solid: manifold3d.Manifold | None = field(default=None, compare=False, repr=False)  # the band, where it is built
 
 
 def _angles(top: BandTop, size: float, count: int, side: int) -> list[float]:

@@ -21,6 +21,9 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from configurator.design import Stone
+from configurator.stones import matching_side_mm, side_carat_share
+
 pytestmark = pytest.mark.slow  # AppTest drives the page: `-m "not slow"` leaves it out
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1076,7 +1079,7 @@ def test_a_graduated_channel_row_is_made_from_the_controls_and_a_band_too_narrow
     assert (side["style"], side["count"], side["graduation"]) == ("channel", 3, 0.85) and not errors(at)
     lines = [line for line in table_items(at) if line.startswith("Side stones: 2 ")]
     assert len(lines) == 3  # one line a size: 2.6, 2.21 and 1.88 mm
-    (caption,) = [text.value for text in at.text if "of the centre's length" in text.value]
+    (caption,) = [text.value for text in at.text if "of the centre's carat" in text.value]
     assert "6 in all, each 85% of the one before" in caption
 
 
@@ -1101,12 +1104,24 @@ def test_side_stones_make_a_three_stone_ring_and_follow_the_centre(app):
     at = _run(at.checkbox(key="side_on").check())
     doc = document(at)
     side = doc["side_stones"]["stone"]
-    assert side["length_mm"] == pytest.approx(0.6 * doc["stone"]["length_mm"], abs=0.01)
+    carat_share = lambda doc: side_carat_share(Stone.model_validate(doc["stone"]),  # noqa: E731
+                                               Stone.model_validate(doc["side_stones"]["stone"]))
+    assert carat_share(doc) == pytest.approx(0.6, abs=0.03)  # sized by the trade's rule: 60 % of the centre each
     assert price(at) > before and any(line.startswith("Side stones: 2 ") for line in table_items(at))
-    (caption,) = [text.value for text in at.text if "of the centre's length" in text.value]
-    assert caption.startswith(f"2 x {side['length_mm']:.2f} mm round, 60%")
+    (caption,) = [text.value for text in at.text if "of the centre's carat" in text.value]
+    assert caption.startswith(f"2 x {side['length_mm']:.2f} mm round, ")
+    assert 57 <= int(re.search(r"(\d+)% of the centre's carat", caption).group(1)) <= 63  # 60 %, to 0.05 mm
+    assert not [button for button in at.button if button.key == "side_match"]  # within 50-70 %: nothing to offer
     at = _run(at.selectbox(key="side_shape").set_value("pear"))
     assert document(at)["side_stones"]["stone"]["shape"] == "pear" and not errors(at)
+    short = carat_share(document(at))
+    assert short < 0.5  # a pear of the round's length weighs less: the matching size is offered
+    (match,) = [button for button in at.button if button.key == "side_match"]
+    at = _run(match.click())
+    doc = document(at)
+    wanted = matching_side_mm(Stone.model_validate(doc["stone"]), Stone.model_validate(doc["side_stones"]["stone"]))
+    assert doc["side_stones"]["stone"]["length_mm"] == pytest.approx(min(wanted, doc["stone"]["length_mm"]), abs=0.01)
+    assert carat_share(doc) > short and not errors(at)
     share = document(at)["side_stones"]["stone"]["length_mm"] / document(at)["stone"]["length_mm"]
     at = _run(at.radio(key="size_by").set_value("mm"))
     at = _run(at.slider(key="stone_length").set_value(8.0))  # a larger centre: the side stones keep their share

@@ -177,3 +177,18 @@ def test_the_workshops_sheet_says_the_prongs_stand_straight(tmp_path):
                                                check=True).stdout.split())
     assert "Prongs stand straight in the wax and in these pictures, 0.3 mm past" in texts["prong"]
     assert "Prongs stand straight" not in texts["bezel"]
+
+
+def test_a_cornered_side_stone_sharing_prongs_is_blocked_and_its_fix_gives_it_prongs_of_its_own():
+    """The app offers sharing only to side stones with no corner toward the centre; a document that asks it of
+    princess sides loads: their corners keep prongs of their own, which crowd the centre's, and the check's fix
+    gives the stones heads of their own."""
+    side = {**SHARED, "stone": {"shape": "princess", "length_mm": 4.0}}
+    design = parse_design(_ring({"shape": "round", "length_mm": 6.5}, size=7, side=side))
+    model = model_of(design)
+    assert all(not held.loose_corners for held in _holds(model, "side"))
+    found = [finding for finding in check(design, model) if finding.severity is Severity.BLOCKING]
+    assert found and found[0].kind == "gap" and "prong" in found[0].where
+    assert found[0].changes == (("side_stones.shared_prongs", False),)
+    fixed = apply_fix(design, found[0])
+    assert not [finding for finding in check(fixed, model_of(fixed)) if finding.severity is Severity.BLOCKING]

@@ -273,5 +273,8 @@ def test_staff_see_the_view_and_its_legend(monkeypatch):
     assert not at.exception
     captions = [caption.value for caption in at.caption]
     shown = [caption.replace("\\", "") for caption in captions]  # as read: `plain` escapes Markdown's characters
-    assert any(line.startswith("Thinnest wall: 0.48 mm at the halo at 7 o'clock") for line in shown), shown
-    assert any(line.startswith("Under 0.80 mm: 1675 of 31576 faces") for line in shown), shown
+    design, model, scan = preset("halo-ring")
+    facts = workshop.workshop_facts(design, model, scan, minimum(design))  # the halo's rim and beads, under 0.8 mm
+    assert 0.3 < facts.thinnest_mm < 0.8 and facts.under_faces > 1000
+    assert any(line.startswith(f"Thinnest wall: {facts.thinnest_mm:.2f} mm at the halo at ") for line in shown), shown
+    assert any(line.startswith(f"Under 0.80 mm: {facts.under_faces} of {facts.faces} faces") for line in shown), shown

@@ -22,9 +22,10 @@ from configurator.design import (
     MILGRAIN_BEAD_MM,
     MILGRAIN_BEAD_RANGE,
     ROW_GAP_LEAST_MM,
-    SHARED_PRONG_SHAPES,
     SHARING_CENTRE_SHAPES,
+    SHARING_SIDE_SHAPES,
     SIDE_GRADUATION,
+    SIDE_SHARE_RANGE,
     SQUARE_SHAPES,
     STONE_CLARITIES,
     TAPER_NARROWEST_MM,
@@ -227,7 +228,7 @@ def values(doc: dict, ui: dict) -> dict[str, Any]:
                   "side_color": side.grade_color, "side_clarity": side.grade_clarity,
                   "side_share": side.length_mm / stone.length_mm,
                   "side_carat_share": side_carat_share(stone, side),
-                  "side_matching_mm": matching_side_mm(stone, side),
+                  "side_matching_mm": _matching(stone, side),
                   "side_count": int(doc["side_stones"].get("count", 1)),
                   "side_grad": float(doc["side_stones"].get("graduation", SIDE_GRADUATION)),
                   "side_shared": bool(doc["side_stones"].get("shared_prongs", False)),
@@ -547,6 +548,13 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
     return doc
 
 
+def _matching(centre: Stone, side: Stone) -> float:
+    """The side stones' matching length (60 % of the centre's carat each), within the lengths a side stone may have
+    (30-100 % of the centre's: a pear beside a round reaches the centre's length first)."""
+    low, high = SIDE_SHARE_RANGE
+    return round(min(max(matching_side_mm(centre, side), low * centre.length_mm), high * centre.length_mm), 2)
+
+
 def _castable_height(engraving: dict) -> None:
     """A text cut at no height of the person's choosing is cut at the least height whose strokes and gaps cast in its
     font (the document's 1.5 mm is the trade's least letter; a bold sans needs a little more to cast)."""
@@ -576,7 +584,7 @@ def can_share_prongs(doc: dict) -> bool:
     side, centre = doc.get("side_stones") or {}, doc.get("stone") or {}
     return (bool(side) and side.get("style", "prong") == "prong" and int(side.get("count", 1)) == 1
             and (doc.get("setting") or {}).get("style", "prong") == "prong"
-            and Shape(side["stone"].get("shape", "round")) in SHARED_PRONG_SHAPES
+            and Shape(side["stone"].get("shape", "round")) in SHARING_SIDE_SHAPES
             and Shape(centre.get("shape", "round")) in SHARING_CENTRE_SHAPES)
 
 

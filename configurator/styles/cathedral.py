@@ -40,14 +40,18 @@ def _arches(top: BandTop, form: StoneForm, girdle_z: float, half: float) -> list
 
 
 def _narrowest(arches: list[manifold3d.Manifold], head_metal: manifold3d.Manifold, top: BandTop) -> float:
-    """The narrowest gap the arches leave against the head, read off the mesh as the check reads it (`walls.scan`):
-    among faces within the casting gap of the arches' box and outside the band (the prongs' feet meet in it), the
-    band's top standing in as a plain cylinder."""
+    """The narrowest gap the arches leave against the head, read off the mesh as the check reads it (`walls.scan`, on
+    the mesh cleaned for a file): among faces within the casting gap of the arches' box and outside the band (the
+    prongs' feet meet in it). The band is the ring's own where it is given: an arch's end grazing a prong's foot
+    leaves a crease whose faces, and so its reading, follow the band's facets (a plain cylinder of other facets
+    read 0.91 mm where the ring's own band reads 0.003 mm)."""
     from ..walls import scan  # ray casting, only for a cathedral's arches
 
     arch = union(arches)
-    band = manifold3d.Manifold.cylinder(top.width, top.radius, top.radius, 96, True).rotate((90.0, 0.0, 0.0))
-    mesh = to_trimesh(union([arch, head_metal, band]), clean=False, for_file=False)
+    band = top.solid
+    if band is None:  # a plain cylinder stands in
+        band = manifold3d.Manifold.cylinder(top.width, top.radius, top.radius, 96, True).rotate((90.0, 0.0, 0.0))
+    mesh = to_trimesh(union([arch, head_metal, band]))
     box = np.asarray(arch.bounding_box()).reshape(2, 3)
     near = ((mesh.triangles_center >= box[0] - ARCH_CLEAR_MM) & (mesh.triangles_center <= box[1] + ARCH_CLEAR_MM))
     outside = np.hypot(mesh.triangles_center[:, 0], mesh.triangles_center[:, 2]) > top.radius

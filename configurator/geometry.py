@@ -223,7 +223,8 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
         held = head(design.stone, setting, support, precut=shared is None, shared=shared).moved(
             lambda solid: solid.translate((0.0, 0.0, girdle_z)))
-        top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)), band.solid)
+        top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)),
+                      band.solid if resolution.for_files else None)  # a cathedral's arches are fitted to a cast band
         if (style := style_of(setting.style)).shoulders is not None:
             shoulders = style.shoulders(top, form, girdle_z, held)
     if design.side_stones is not None:

@@ -31,7 +31,8 @@ class BandTop:
     radius: float
     width: float
     head_angle: float
-    solid: manifold3d.Manifold | None = field(default=None, compare=False, repr=False)  # the band, where it is built
+    # the band of a ring to cast: its cathedral arches are fitted to it
+    solid: manifold3d.Manifold | None = field(default=None, compare=False, repr=False)
 
 
 def _angles(top: BandTop, size: float, count: int, side: int) -> list[float]:

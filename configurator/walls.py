@@ -91,3 +91,24 @@ def scan(metal: trimesh.Trimesh, stones: Sequence[trimesh.Trimesh] = ()) -> Scan
         mutual[hit] = np.abs(distance[face[hit]] - distance[hit]) <= MUTUAL * distance[hit] + _START_MM
         readings.append(np.where((facing > least_facing) & mutual & ~seat & ~lands_on_seat, distance, np.inf))
     return Scan(centres, metal.area_faces, readings[0], readings[1], seat)
+
+
+def narrowest_gap(metal: trimesh.Trimesh, where: np.ndarray) -> float:
+    """The smallest gap among the faces `where`, as `scan` reads it (no stones): rays are cast from those faces and
+    from the faces they land on (whose own reading must agree), not from every face of the mesh."""
+    centres, normals = metal.triangles_center, metal.face_normals
+    intersector = RayMeshIntersector(metal)
+    asked = np.flatnonzero(where)
+    distance, face = _first_hits(intersector, centres[asked] + _START_MM * normals[asked], normals[asked])
+    hit = face >= 0
+    if not hit.any():
+        return float("inf")
+    landed = np.unique(face[hit])
+    back, _ = _first_hits(intersector, centres[landed] + _START_MM * normals[landed], normals[landed])
+    back_of = dict(zip(landed.tolist(), back.tolist(), strict=True))
+    far = np.array([back_of[index] for index in face[hit].tolist()])
+    near = distance[hit]
+    facing = -(normals[asked[hit]] * normals[face[hit]]).sum(axis=1)
+    mutual = np.abs(far - near) <= MUTUAL * near + _START_MM
+    readings = np.where((facing > GAP_FACING) & mutual, near, np.inf)
+    return float(readings.min())

@@ -33,6 +33,7 @@ ARCH_CASES = [("round", "flat", 7), ("round", "comfort", 4), ("cushion", "flat",
               ("asscher", "concave", 4)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("shape", "profile", "us"), ARCH_CASES, ids=lambda value: str(value))
 def test_cathedral_arches_keep_the_casting_gap_from_the_head(shape, profile, us):
     design = parse_design(cathedral(shape, profile, us))
@@ -105,6 +106,7 @@ def pendant(outline: str, style: str, shape: str, length: float) -> dict:
 
 
 # Refused before: a gallery rail 0.08 mm over the plate's face (prongs, 8 mm round), a bezel's cup 0.13 mm over it.
+@pytest.mark.slow
 @pytest.mark.parametrize(("outline", "style", "shape", "length"),
                          [("round", "prong", "round", 8.0), ("round", "bezel", "round", 8.0),
                           ("heart", "prong", "round", 8.0), ("round", "halo", "round", 5.0)],
@@ -127,6 +129,7 @@ def test_a_pendant_s_head_keeps_the_casting_gap_over_its_plate_or_enters_it(outl
 
 # Refused before: "the plate measures 0.07 mm at the plate's edge at 8 o'clock", a piece of the halo's rim hanging
 # beside the 6 mm bar (the halo reaches 4.6 mm either side of it), its seats' holes cut into it.
+@pytest.mark.slow
 @pytest.mark.parametrize(("shape", "length"), [("round", 5.0), ("oval", 7.0), ("pear", 8.0), ("emerald", 7.0)])
 def test_a_halo_wider_than_a_bar_rests_on_the_plate_grown_under_it(shape, length):
     design = parse_design(pendant("bar", "halo", shape, length))

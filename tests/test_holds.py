@@ -83,6 +83,7 @@ def test_corners_left_free_are_found_and_prongs_put_on_them(shape, prongs, fix):
     assert not after.loose_corners and holds.enough(after, design.stone.shape)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prongs", [4, 6])
 @pytest.mark.parametrize("shape", ["round", "oval", "cushion", "pear", "marquise", "princess", "emerald", "asscher",
                                    "radiant", "heart", "trillion", "baguette"])
@@ -121,6 +122,7 @@ def _inside(outline: np.ndarray, points: np.ndarray) -> np.ndarray:
     return crosses.sum(axis=1) % 2 == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("shape", "tips"), [("round", "round"), ("oval", "claw"), ("princess", "round"),
                                               ("pear", "round"), ("marquise", "claw"), ("emerald", "round"),
                                               ("heart", "round"), ("trillion", "round")])
@@ -143,6 +145,10 @@ def test_prongs_stand_straight_in_the_wax_so_the_stone_drops_in(shape, tips):
     if shape == "round":
         assert np.hypot(above[:, 0], above[:, 1]).min() >= design.stone.length_mm / 2
     assert points[:, 2].max() > model.girdle_z + 0.45 * form.crown + 0.2  # the tips' allowance
+
+
+def test_a_round_solitaires_prongs_stand_clear_of_its_girdle_in_the_wax():
+    test_prongs_stand_straight_in_the_wax_so_the_stone_drops_in("round", "round")  # the rest of the shapes: slow
 
 
 def test_holds_are_counted_fast_enough_for_a_live_check():

@@ -61,6 +61,7 @@ def test_no_stone_cuts_into_the_metal(models, case):
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=lambda case: "-".join(case))
+@pytest.mark.slow
 def test_head_is_above_and_centred_on_its_support(models, case):
     model = models[case]
     centre = next(part for part in model.stone_parts if part.role == "centre").mesh
@@ -74,6 +75,7 @@ def test_head_is_above_and_centred_on_its_support(models, case):
         assert model.girdle_z > model.plate.thickness  # the girdle stands above the plate's face
 
 
+@pytest.mark.slow  # the whole matrix of shapes x styles x pieces
 def test_stones_are_counted_by_setting(models):
     counts = {style: len(models[("round", style, "ring")].stone_parts) for style in [s.value for s in SettingStyle]}
     assert counts["prong"] == counts["bezel"] == counts["cathedral"] == 1
@@ -81,6 +83,7 @@ def test_stones_are_counted_by_setting(models):
     assert counts["channel"] == 11 and counts["pave"] > 11
 
 
+@pytest.mark.slow  # the whole matrix of shapes x styles x pieces
 def test_halo_accents_are_evenly_spaced_and_do_not_touch(models):
     model = models[("round", "halo", "ring")]
     accents = [part.solid for part in model.stone_parts if part.role == "accent"]
@@ -88,6 +91,7 @@ def test_halo_accents_are_evenly_spaced_and_do_not_touch(models):
         assert manifold3d.Manifold.batch_boolean([a, b], manifold3d.OpType.Intersect).volume() == 0
 
 
+@pytest.mark.slow  # the whole matrix of shapes x styles x pieces
 def test_modelled_carats_are_reported(models):
     model = models[("round", "prong", "ring")]
     assert model.stone_parts[0].carat == pytest.approx(1.03, abs=0.06)  # 6.5 mm round brilliant

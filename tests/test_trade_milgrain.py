@@ -64,6 +64,7 @@ def test_a_us_6_5_edge_holds_the_trades_count_of_beads():
     assert check(design, model, verify=False) == []  # the wheel's hair between beads blocks nothing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pitch", [0.5, 0.51, 0.52, 0.6])
 def test_touching_beads_are_cast_a_hair_apart_and_the_file_is_one_clean_body(pitch, tmp_path):
     """A document may ask for beads one diameter apart (touching): they are made APART_MM clear of each other, a
@@ -94,6 +95,7 @@ def test_an_older_documents_pitch_is_kept():
 
 
 @needs_admesh
+@pytest.mark.slow
 def test_the_milgrain_solitaire_passes_the_check_and_leaves_one_clean_body(tmp_path):
     command = subprocess.run([sys.executable, "-m", "configurator", "check", str(MILGRAIN_PRESET)], cwd=ROOT,
                              capture_output=True, text=True, timeout=300)

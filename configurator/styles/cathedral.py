@@ -42,26 +42,26 @@ def _arches(top: BandTop, form: StoneForm, girdle_z: float, half: float) -> list
 def _narrowest(arches: list[manifold3d.Manifold], head_metal: manifold3d.Manifold, top: BandTop) -> float:
     """The narrowest gap the arches leave against the head, read off the mesh as the check reads it (`walls.scan`, on
     the mesh cleaned for a file): among faces within the casting gap of the arches' box and outside the band (the
-    prongs' feet meet in it). The band is the ring's own where it is given: an arch's end grazing a prong's foot
-    leaves a crease whose faces, and so its reading, follow the band's facets (a plain cylinder of other facets
-    read 0.91 mm where the ring's own band reads 0.003 mm)."""
-    from ..walls import scan  # ray casting, only for a cathedral's arches
+    prongs' feet meet in it). The band is the ring's own: an arch's end grazing a prong's foot leaves a crease whose
+    faces, and so its reading, follow the band's facets (a plain cylinder of other facets read 0.91 mm where the
+    ring's own band reads 0.003 mm)."""
+    from ..walls import narrowest_gap  # ray casting, only for a cathedral's arches
 
     arch = union(arches)
-    band = top.solid
-    if band is None:  # a plain cylinder stands in
-        band = manifold3d.Manifold.cylinder(top.width, top.radius, top.radius, 96, True).rotate((90.0, 0.0, 0.0))
-    mesh = to_trimesh(union([arch, head_metal, band]))
+    mesh = to_trimesh(union([arch, head_metal, top.solid]))
     box = np.asarray(arch.bounding_box()).reshape(2, 3)
     near = ((mesh.triangles_center >= box[0] - ARCH_CLEAR_MM) & (mesh.triangles_center <= box[1] + ARCH_CLEAR_MM))
     outside = np.hypot(mesh.triangles_center[:, 0], mesh.triangles_center[:, 2]) > top.radius
-    return scan(mesh).narrowest(near.all(axis=1) & outside)[0]
+    return narrowest_gap(mesh, near.all(axis=1) & outside)
 
 
 def fitted_half(top: BandTop, form: StoneForm, girdle_z: float, held: Parts) -> float:
     """The arch length nearest the band's own, shorter first, whose ends keep the casting gap from the head's prongs
-    and rail or sink into them (`_narrowest`); the band's own when none does."""
+    and rail or sink into them (`_narrowest`); the band's own when none does, or when the band is not given (a
+    preview is drawn, not cast: it is spared the search)."""
     own = _half(top, form)
+    if top.solid is None:
+        return own
     head_metal = union(held.metal)
     shorter = np.arange(own, ARCH_HALF_MIN_MM - 1e-9, -ARCH_HALF_STEP_MM)
     longer = np.arange(own + ARCH_HALF_STEP_MM, own + ARCH_HALF_MORE_MM + 1e-9, ARCH_HALF_STEP_MM)

@@ -1423,10 +1423,10 @@ def downloads(design, design_json: str, issues: list[dict]) -> None:
         _wax_downloads(design, design_json, held)
     cols = st.columns(2)
     cols[0].download_button("Download design JSON", design_json, file_name=_file_name(design, ".json"),
-                            mime="application/json", key="download_json", width="stretch")
+                            mime="application/json", key="download_json", on_click="ignore", width="stretch")
     cols[1].download_button("Download 3D model (GLB)", functools.partial(glb_file, design_json),
                             file_name=_file_name(design, ".glb"), mime="model/gltf-binary", key="download_glb",
-                            disabled=blocking, width="stretch",
+                            on_click="ignore", disabled=blocking, width="stretch",
                             help="The piece with its stones, for 3D viewers")
     audience = "client"
     if is_staff:
@@ -1439,7 +1439,7 @@ def downloads(design, design_json: str, issues: list[dict]) -> None:
                        functools.partial(sheet_file, design_json, st.session_state.get("client"), prices_key(design),
                                          audience, code),
                        file_name=_file_name(design, f"-{audience}-sheet.pdf"), mime="application/pdf",
-                       key="download_sheet", width="stretch",
+                       key="download_sheet", on_click="ignore", width="stretch",
                        help={"client": "Three views, the size in every system, the stones and the price",
                              "workshop": "Three views, every dimension, weights in every alloy, gem table and check",
                              "store": "The workshop's sheet and the price line by line"}[audience])
@@ -1461,20 +1461,22 @@ def _wax_downloads(design, design_json: str, held: str | None) -> None:
         say("error", f"Wax files are held back until the check passes: {held}. Use the fix above, or change the "
                      "design.")
     cols = st.columns(3)
-    # Every file is made when its button is pressed: no run pays for (nor sends) a file nobody asked for.
+    # Every file is made when its button is pressed: no run pays for (nor sends) a file nobody asked for, and a
+    # press reruns nothing (a rerun racing the file's request could leave the button spinning).
     for col, (fmt, mime) in zip(cols, (("stl", "model/stl"), ("obj", "text/plain"), ("3mf", "model/3mf")),
                                 strict=True):
         col.download_button(f"Wax {fmt.upper()}", functools.partial(wax_file, design_json, shrink, fmt),
                             file_name=_file_name(design, f"{scale}.{fmt}"), mime=mime, key=f"download_{fmt}",
-                            disabled=blocking, width="stretch")
+                            on_click="ignore", disabled=blocking, width="stretch")
     if design.matching_band is not None:
         st.download_button("Download matching band wax STL", functools.partial(band_file, design_json, shrink),
                            file_name=_file_name(design, f"-matching-band{scale}.stl"), mime="model/stl",
-                           key="download_band", disabled=blocking, width="stretch",
+                           key="download_band", on_click="ignore", disabled=blocking, width="stretch",
                            help="The matching band is cast on its own: its own wax pattern, scaled like the ring's")
     stones = stones_file(design_json) if design.stone is not None or has_row(design) else None
     st.download_button("Download stones STL", stones or b"", file_name=_file_name(design, "-stones.stl"),
-                       mime="model/stl", key="download_stones", disabled=stones is None, width="stretch")
+                       mime="model/stl", key="download_stones", on_click="ignore", disabled=stones is None,
+                       width="stretch")
 
 
 def share_and_save(design) -> None:

@@ -374,10 +374,10 @@ def downloaded(page: Page, label: str, folder: Path, timeout_s: float) -> Path:
     """Press the download button labelled `label` and save what the browser receives into `folder`."""
     button = page.get_by_test_id("stDownloadButton").filter(has_text=label).get_by_role("button")
     wait_until_idle(page)
-    # Enabled: the check passed. On a loaded machine the page may still be reconnecting to a busy server (Streamlit
-    # disables its widgets meanwhile): wait for it, as a person would, rather than press a greyed-out button.
-    wait_for_value(button.is_enabled, True, timeout=RUN_S)
     for attempt in range(2):  # a file made when pressed: a press that lands as a rerun begins is lost, press again
+        # Enabled: the check passed. On a loaded machine the page may still be reconnecting to a busy server
+        # (Streamlit disables its widgets meanwhile), or making the file pressed before: wait, as a person would.
+        wait_for_value(button.is_enabled, True, timeout=RUN_S)
         try:
             with page.expect_download(timeout=timeout_s * 1000) as info:
                 button.click(timeout=RUN_S * 1000)

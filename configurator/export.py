@@ -231,6 +231,26 @@ class NotCastable(ConfiguratorError):
         self.finding = finding
 
 
+def gate(model: Model, metal: trimesh.Trimesh | None = None, band: trimesh.Trimesh | None = None,
+         force: bool = False) -> None:
+    """What keeps a file from the workshop, the CLI's export and the app's downloads alike.
+
+    The check's verdict first: a design with a blocking finding raises NotCastable, unless `force` (a workshop's own
+    decision). Then the meshes about to be written: the metal (`metal`, its wax pattern; the model's own metal by
+    default) and a ring's matching band (`band`, its pattern), each one watertight body, or ConfiguratorError."""
+    from .checks import Severity, check
+
+    if not force:
+        blocking = [finding for finding in check(model.design, model, verify=False)
+                    if finding.severity is Severity.BLOCKING]
+        if blocking:
+            raise NotCastable(blocking[0])
+    if not ((model.metal if metal is None else metal).is_watertight and model.body_count == 1):
+        raise ConfiguratorError("the metal is not one watertight body; nothing was written")
+    if band is not None and not (band.is_watertight and model.matching.body_count == 1):
+        raise ConfiguratorError("the matching band is not one watertight body; nothing was written")
+
+
 def export(
     model: Model,
     out: Path,
@@ -243,30 +263,21 @@ def export(
 ) -> dict[str, object]:
     """Write the wax pattern (and the stones, the fittings, a ring's matching band) and return what was written.
 
-    The check's verdict is the export's: a design with a blocking finding raises NotCastable and nothing is
-    written, unless `force` (a workshop's own decision). A metal that is not one watertight body is never written,
-    nor a matching band that is not."""
-    from .checks import Severity, check
-
-    if not force:
-        blocking = [finding for finding in check(model.design, model, verify=False)
-                    if finding.severity is Severity.BLOCKING]
-        if blocking:
-            raise NotCastable(blocking[0])
+    Nothing is written that `gate` refuses: a design with a blocking finding (unless `force`), a metal or a
+    matching band that is not one watertight body."""
     fmt = fmt or Format.of_path(out)
     if fmt is Format.GLB:  # the piece to look at, as the app's viewer and download have it: true size, metres
         from .glb import glb
 
-        if not (model.metal.is_watertight and model.body_count == 1):
-            raise ConfiguratorError("the metal is not one watertight body; nothing was written")
+        gate(model, force=force)
         write_atomically({out: glb(model)})
         return {"metal": str(out), "stones": None, "fittings": None, "format": fmt.value, "units": "m",
                 "shrinkage_pct": 0.0, "scale": 1.0, "volume_mm3": model.metal_volume_mm3,
                 "bounds_mm": np.round(model.metal.bounds, 3).tolist()}
     metal = catalogue.metal(model.design.metal)
     pattern = wax_pattern(model, shrinkage_pct)
-    if not (pattern.is_watertight and model.body_count == 1):
-        raise ConfiguratorError("the metal is not one watertight body; nothing was written")
+    band = band_pattern(model, shrinkage_pct) if band_out is not None else None
+    gate(model, pattern, band, force)
     files = {out: encode(pattern, fmt, metal.color_hex)}
     stones = stones_mesh(model)
     if stones_out is not None and stones is not None:
@@ -277,10 +288,7 @@ def export(
     if fittings_out is not None and fittings is not None:
         files[fittings_out] = encode(fittings, Format.of_path(fittings_out) if fittings_out.suffix else fmt,
                                      metal.color_hex)
-    band = band_pattern(model, shrinkage_pct)
-    if band_out is not None and band is not None:
-        if not (band.is_watertight and model.matching.body_count == 1):
-            raise ConfiguratorError("the matching band is not one watertight body; nothing was written")
+    if band is not None:
         files[band_out] = encode(band, Format.of_path(band_out) if band_out.suffix else fmt, metal.color_hex)
     write_atomically(files)
     return {

@@ -628,6 +628,15 @@ def test_a_share_link_reopens_the_same_design(monkeypatch):
     assert (shown.metal, shown.stone.shape.value, shown.setting.style.value) == ("platinum-950", "cushion", "halo")
 
 
+def test_the_address_keeps_the_design_on_every_page(app):
+    from configurator.share import decode_design
+
+    at = _run(app.selectbox(key="metal").set_value("18k-rose"))
+    at = _run(at.switch_page("app_pages/saved.py"))
+    token = at.query_params["design"]
+    assert decode_design(token[0] if isinstance(token, list) else token).metal == "18k-rose"  # a reload reopens it
+
+
 def test_a_damaged_share_link_falls_back_with_a_warning(monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
@@ -645,11 +654,11 @@ def test_save_then_load_from_the_saved_list(app):
     at.text_input(key="client_name").input("Ada Lovelace")
     at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
     assert any(message.startswith("Saved as #") for message in successes(at))
-    at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(at.switch_page("app_pages/saved.py"))
     assert any("Rose band" in html.proto.body and "Ada Lovelace" in html.proto.body for html in at.get("html"))
     load = next(button for button in at.button if button.key and button.key.startswith("load_"))
     at = _run(load.click())
-    assert at.sidebar.radio(key="section").value == "Design"
+    assert [title.value for title in at.title] == ["Design your piece"]  # the Design page, opened for it
     assert at.selectbox(key="metal").value == "18k-rose"
 
 
@@ -662,7 +671,7 @@ def test_a_bad_client_name_is_refused_in_words(app):
 
 def test_store_settings_are_locked_without_a_password(app, monkeypatch):
     monkeypatch.delenv("CONFIGURATOR_STORE_PASSWORD_HASH", raising=False)
-    at = _run(app.sidebar.radio(key="section").set_value("Store settings"))
+    at = _run(app.switch_page("app_pages/store_settings.py"))
     assert any("locked" in info for info in infos(at))
     assert not [box for box in at.text_input if box.key == "markup"]
 
@@ -684,7 +693,7 @@ def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_pat
     prices = tmp_path / "prices.toml"
     at = store_app(monkeypatch, prices, (ROOT / "assets" / "prices.toml").read_text())
     before = price(at)
-    at = _run(at.sidebar.radio(key="section").set_value("Store settings"))
+    at = _run(at.switch_page("app_pages/store_settings.py"))
     at.text_input(key="store_password").input("wrong password")
     at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
     assert any("not right" in error for error in errors(at))
@@ -694,7 +703,7 @@ def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_pat
     at = _run(at.button(key="FormSubmitter:prices_form-Save prices").click())
     assert any("Prices saved" in message for message in successes(at))
     assert "markup = 3.0" in prices.read_text()
-    at = _run(at.sidebar.radio(key="section").set_value("Design"))
+    at = _run(at.switch_page("app_pages/design.py"))
     assert price(at) > before
 
 
@@ -894,7 +903,7 @@ def test_delete_asks_first_and_can_be_undone(app):
     at.text_input(key="client_name").input("Undo Client")
     at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
     at.session_state["store_unlocked"] = True  # deleting is store staff's
-    at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(at.switch_page("app_pages/saved.py"))
     delete = next(b for b in at.button if b.key.startswith("delete_"))
     row_id = delete.key.removeprefix("delete_")
     at = _run(delete.click())
@@ -913,9 +922,9 @@ def test_a_busy_database_is_one_line_not_a_traceback(app, monkeypatch):
 
     for method in ("list", "duplicate", "delete", "save"):
         monkeypatch.setattr(Store, method, busy)
-    at = _run(app.sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(app.switch_page("app_pages/saved.py"))
     assert errors(at) == ["storage: database is locked"]
-    at = _run(at.sidebar.radio(key="section").set_value("Design"))
+    at = _run(at.switch_page("app_pages/design.py"))
     at.text_input(key="client_name").input("Someone")
     at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
     assert "Not saved: storage: database is locked" in errors(at)
@@ -926,7 +935,7 @@ def test_a_corrupt_price_file_is_one_line_and_the_design_is_kept(monkeypatch, tm
     at = store_app(monkeypatch, tmp_path / "prices.toml", "markup = [not toml")
     assert any(e.startswith("The price cannot be shown: prices.toml: not valid TOML") for e in errors(at))
     assert document(at)["metal"] == DEFAULT["metal"]
-    at = _run(at.sidebar.radio(key="section").set_value("Store settings"))
+    at = _run(at.switch_page("app_pages/store_settings.py"))
     at.text_input(key="store_password").input("open sesame")
     at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
     assert any(e.startswith("The price table cannot be read") for e in errors(at))
@@ -995,11 +1004,11 @@ def test_a_customer_sees_only_their_own_designs_and_staff_see_all(monkeypatch):
     message = next(success for success in successes(alice) if success.startswith("Saved as"))
     code = re.search(r"access code is ([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})", unescaped(message)).group(1)
     saved = re.search(r"#(\d+)", message).group(1)
-    alice = _run(alice.sidebar.radio(key="section").set_value("Saved designs"))
+    alice = _run(alice.switch_page("app_pages/saved.py"))
     assert saved in saved_ids(alice)  # saved from this browser: hers
 
     stranger = fresh_session(monkeypatch)
-    stranger = _run(stranger.sidebar.radio(key="section").set_value("Saved designs"))
+    stranger = _run(stranger.switch_page("app_pages/saved.py"))
     assert saved not in saved_ids(stranger)
     assert not any(client in html.proto.body for html in stranger.get("html"))  # not even the name
     assert not [button for button in stranger.button if button.key and button.key.startswith("delete_")]
@@ -1011,7 +1020,7 @@ def test_a_customer_sees_only_their_own_designs_and_staff_see_all(monkeypatch):
 
     staff = fresh_session(monkeypatch)
     staff.session_state["store_unlocked"] = True
-    staff = _run(staff.sidebar.radio(key="section").set_value("Saved designs"))
+    staff = _run(staff.switch_page("app_pages/saved.py"))
     assert saved in saved_ids(staff) and f"delete_{saved}" in {button.key for button in staff.button}
 
 
@@ -1020,7 +1029,7 @@ def test_a_staff_session_locks_itself_when_idle(app):
 
     app.session_state["store_unlocked"] = True
     app.session_state["staff_active_at"] = __import__("time").monotonic() - IDLE_LOCK_S - 1
-    at = _run(app.sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(app.switch_page("app_pages/saved.py"))
     assert not [button for button in at.button if button.key and button.key.startswith("delete_")]
     assert at.session_state["store_unlocked"] is False
 

@@ -173,14 +173,14 @@ def staff_app(monkeypatch) -> AppTest:
 
     monkeypatch.setenv("CONFIGURATOR_STORE_PASSWORD_HASH", hash_password("open sesame", iterations=1000))
     at = fresh_app()
-    at = _run(at.sidebar.radio(key="section").set_value("Store settings"))
+    at = _run(at.switch_page("app_pages/store_settings.py"))
     at.text_input(key="store_password").input("open sesame")
     at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
-    return _run(at.sidebar.radio(key="section").set_value("Store stones"))
+    return _run(at.switch_page("app_pages/store_stones.py"))
 
 
 def test_the_stones_page_is_for_staff_only(stones):
-    at = _run(fresh_app().sidebar.radio(key="section").set_value("Store stones"))
+    at = _run(fresh_app().switch_page("app_pages/store_stones.py"))
     assert any("managed by store staff" in info for info in infos(at))
     assert not at.dataframe
 
@@ -213,7 +213,7 @@ def test_store_settings_keep_the_prices_in_the_database_with_their_history(stone
     monkeypatch.delenv("CONFIGURATOR_PRICES", raising=False)
     at = staff_app(monkeypatch)
     try:
-        at = _run(at.sidebar.radio(key="section").set_value("Store settings"))
+        at = _run(at.switch_page("app_pages/store_settings.py"))
         at.text_input(key="markup").set_value(str(2.3))
         at.text_input(key="stone_hold_days").set_value(str(3.0))
         at = _run(at.button(key="FormSubmitter:prices_form-Save prices").click())
@@ -221,7 +221,7 @@ def test_store_settings_keep_the_prices_in_the_database_with_their_history(stone
         at = _run(at)
         history = next(t.value for t in at.table if "change" in t.value.columns)
         assert history["change"][0] == "markup 2.3, stone_hold_days 3"
-        at = choose(with_selection(_run(at.sidebar.radio(key="section").set_value("Design"))), ROUND_084)
+        at = choose(with_selection(_run(at.switch_page("app_pages/design.py"))), ROUND_084)
         assert any("reserves it for 3 days" in unescaped(c.value) for c in at.caption)
         store = [t.value for t in at.table if "" in t.value.columns][1]  # staff open the store's lines
         assert "markup x2.3" in list(store[""])
@@ -236,7 +236,7 @@ def test_deleting_the_design_releases_its_stone_and_undo_reserves_it_again(stone
     at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
     design_id = stones.get(ROUND_084).reserved_for
     at.session_state["store_unlocked"] = True  # deleting is store staff's
-    at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(at.switch_page("app_pages/saved.py"))
     at = _run(at.button(key=f"delete_{design_id}").click())
     at = _run(at.button(key=f"really_delete_{design_id}").click())
     assert stones.get(ROUND_084).available

@@ -136,14 +136,14 @@ def test_the_code_stays_after_further_clicks_and_on_the_saved_list(stones):  # n
     at = _run(at.selectbox(key="metal").set_value("18k-rose"))
     at = _run(at.slider(key="width").set_value(3.0))
     assert kept_code(at) == (code, link)
-    at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(at.switch_page("app_pages/saved.py"))
     assert any(code in html.proto.body for html in at.get("html"))
-    at = _run(at.sidebar.radio(key="section").set_value("Design"))
+    at = _run(at.switch_page("app_pages/design.py"))
     assert kept_code(at)[0] == code
 
 
 def test_a_wrong_code_is_answered_and_guessing_is_slowed(stones):  # noqa: F811 - the fixture
-    at = _run(fresh().sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(fresh().switch_page("app_pages/saved.py"))
     at.text_input(key="access_code").input("not a code")
     at = _run(at.button(key="FormSubmitter:code_form-Open with the code").click())
     assert any(e.startswith("That is not an access code") for e in errors(at))
@@ -173,7 +173,7 @@ def test_a_shop_terminal_forgets_the_last_client(stones):  # noqa: F811 - the fi
     at = _run(at.sidebar.button(key="new_client").click())
     assert any(i.startswith("A new client") for i in infos(at))
     assert not at.code and at.session_state["terminal"] is True
-    at = _run(at.sidebar.radio(key="section").set_value("Saved designs"))
+    at = _run(at.switch_page("app_pages/saved.py"))
     assert not [b for b in at.button if b.key and b.key.startswith("load_")]  # nothing of the last client's
     assert not any("Walk-in One" in html.proto.body for html in at.get("html"))
     at.text_input(key="access_code").input(code)  # she comes back with her code
@@ -255,7 +255,7 @@ def test_the_right_password_during_a_wait_is_not_called_wrong_and_works_after_it
     from configurator.passwords import FIRST_WAIT_S, hash_password
 
     monkeypatch.setenv("CONFIGURATOR_STORE_PASSWORD_HASH", hash_password("open sesame", iterations=1000))
-    at = _run(fresh().sidebar.radio(key="section").set_value("Store settings"))
+    at = _run(fresh().switch_page("app_pages/store_settings.py"))
     for _ in range(3):
         at.text_input(key="store_password").input("wrong")
         at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())

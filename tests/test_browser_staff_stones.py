@@ -135,7 +135,11 @@ def test_a_visitor_sees_only_that_staff_manage_the_stones(browser, shop):  # noq
     url, _ = shop
     page = open_page(browser, url)
     try:
-        go_to(page, "Store stones")
+        nav = page.get_by_test_id("stSidebarNav")
+        assert nav.get_by_role("link", name="Store settings", exact=True).count() == 1  # where staff sign in
+        assert nav.get_by_role("link", name="Store stones", exact=True).count() == 0  # listed for staff only
+        page.goto(f"{url.split('?')[0].rstrip('/')}/store_stones")  # the page's address, typed
+        page.get_by_role("heading", name="Store stones").wait_for(timeout=WAIT_MS)
         page.get_by_text(re.compile(r"The store's stones are managed by store staff: sign in on the Store settings "
                                     r"page")).wait_for(timeout=WAIT_MS)
         wait_until_idle(page)

@@ -210,7 +210,7 @@ def test_the_next_walk_in_at_a_shop_terminal_sees_nothing(browser, shop):  # noq
         wait_until_idle(page)
         assert "Walk-in Wendy" not in page.get_by_test_id("stMain").inner_text()
         page.reload()  # the next session of this browser: the terminal keeps no one's designs
-        page.get_by_role("heading", name="Design your piece").wait_for(timeout=RERUN_S * 1000)
+        page.get_by_role("heading", name="Saved designs").wait_for(timeout=RERUN_S * 1000)  # the page it was on
         wait_until_idle(page)
         go_to(page, "Saved designs")
         wait_until_idle(page)

@@ -361,3 +361,22 @@ def test_names_in_messages_are_quoted(tmp_path):
     odd = tmp_path / "line\nbreak" / "wax.stl"
     code, err = run_cli("export", COMFORT, "-o", odd)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "\\n" in err
+
+
+def test_the_export_gate_refuses_what_the_cli_and_the_app_may_not_hand_the_workshop():
+    """`gate` is the one verdict of the CLI's export and the app's downloads: a blocking finding (unless forced),
+    a metal that is not one watertight body."""
+    from configurator.export import NotCastable, gate
+
+    doc = load_design(COMFORT).to_dict()
+    model = model_of(parse_design(doc))
+    gate(model)
+    gate(model, wax_pattern(model))
+    opened = wax_pattern(model)
+    opened.update_faces(np.arange(len(opened.faces)) > 0)  # one face gone: a hole
+    with pytest.raises(ConfiguratorError, match="not one watertight body"):
+        gate(model, opened)
+    thin = model_of(parse_design({**doc, "ring": {**doc["ring"], "thickness_mm": 0.6}}))
+    with pytest.raises(NotCastable, match="ring.thickness_mm"):
+        gate(thin)
+    gate(thin, force=True)

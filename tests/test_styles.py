@@ -29,7 +29,7 @@ def test_every_style_of_the_document_is_registered_once_in_its_own_module():
 def test_no_module_outside_the_registry_branches_on_a_centre_style():
     pattern = re.compile(rf"SettingStyle\.({'|'.join(CENTRE_ONLY)})\b")
     named = [str(path.relative_to(ROOT)) for path in [*ROOT.glob("configurator/**/*.py"), *ROOT.glob("webapp/*.py"),
-                                                     ROOT / "app.py"]
+                                                     *ROOT.glob("app_pages/*.py"), ROOT / "app.py"]
              if "styles" not in path.parts and pattern.search(path.read_text(encoding="utf-8"))]
     assert named == []
 

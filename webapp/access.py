@@ -79,3 +79,13 @@ def hold_rule(staff: bool, contact: str | None, store_days: float, visitor_hours
     if not contact:
         return None
     return HoldRule(now + timedelta(hours=visitor_hours), CLIENT_HOLDS)
+
+
+def held_elsewhere(held: dict[str, int], number: str, limit: int | None) -> tuple[str, int] | None:
+    """The stone this visit already holds (its stock number, and the saved design it is held for) that keeps it from
+    holding stone `number` too: a client holds `limit` stones at a time, staff (`limit` None) any number. Holding
+    `number` again (a new save of the piece) is never kept from her."""
+    others = {stone: design for stone, design in held.items() if stone != number}
+    if limit is not None and len(others) >= limit:
+        return next(iter(others.items()))
+    return None

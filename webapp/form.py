@@ -644,7 +644,7 @@ def refusal(exc: Exception | str) -> str:
 
 def wax_held_back(findings: list[dict]) -> str | None:
     """Why the metal files (wax STL, OBJ, 3MF, GLB) are held back, or None when they may be downloaded: the check's
-    verdict, the same as `export`'s (a blocking finding)."""
+    verdict, which greys their buttons out; the files themselves pass `export.gate`, the export's own."""
     blocking = [finding for finding in findings if finding["severity"] == "blocking"]
     return blocking[0]["message"] if blocking else None
 

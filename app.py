@@ -8,7 +8,8 @@ files), the trade's in `configurator/`.
 The Design page is the default: the address "/" opens it, with a share link's `?design=` or a private link's
 `?saved=&code=`; the other pages keep `?design=` in the address too, so a reload opens the same design. Store
 settings, where staff sign in, is listed for everyone; Store stones only for signed-in staff (a visitor who types its
-address is told to sign in). The pages live in `app_pages/`, not `pages/`: Streamlit runs a `pages/` folder next to
+address is told to sign in). The menu's links carry the design (`?design=`), where Streamlit's own menu would drop the
+query: a page whose server is gone goes on with its own design on the next server, whichever page it opens first. The pages live in `app_pages/`, not `pages/`: Streamlit runs a `pages/` folder next to
 the entry point as pages of their own, around this frame, whenever it finds one (on a server's first run, and in
 AppTest on every run).
 """
@@ -17,17 +18,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from webapp.session import keep_in_address, new_client
+from webapp.session import address_token, keep_in_address, new_client
 from webapp.staff import staff
 from webapp.ui import LOG, guarded, say
 from webapp.visitors import remember_owner, terminal
 
 st.set_page_config(page_title="Jewelry configurator", page_icon="💍", layout="wide")
 design = st.Page("app_pages/design.py", title="Design", default=True)
+stones = st.Page("app_pages/store_stones.py", title="Store stones")
 pages = [design, st.Page("app_pages/saved.py", title="Saved designs"),
-         st.Page("app_pages/store_settings.py", title="Store settings"),
-         st.Page("app_pages/store_stones.py", title="Store stones", visibility="visible" if staff() else "hidden")]
-page = st.navigation(pages)
+         st.Page("app_pages/store_settings.py", title="Store settings"), stones]
+page = st.navigation(pages, position="hidden")
+with st.sidebar:
+    carried = {"design": address_token()}
+    for listed in pages:
+        if listed is not stones or staff():
+            st.page_link(listed, query_params=carried, width="stretch")
 if st.session_state.pop("open_design", False) and page.url_path != design.url_path:
     st.switch_page(design)  # a saved design loaded, or a new client: the design is what comes next
 st.sidebar.button("New client", key="new_client", on_click=guarded(new_client), width="stretch",

@@ -200,8 +200,8 @@ def wait_for_run(page: Page, start_s: float = 3.0) -> None:
 
 
 def go_to(page: Page, section: str) -> None:
-    """Open a page by its link in the sidebar's navigation."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=section, exact=True).click()
+    """Open a page by its link in the sidebar's menu."""
+    page.get_by_test_id("stSidebar").get_by_role("link", name=section, exact=True).click()
     page.get_by_role("heading", name={"Design": "Design your piece"}.get(section, section)).wait_for(
         timeout=RERUN_S * 1000
     )

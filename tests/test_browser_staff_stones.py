@@ -135,7 +135,7 @@ def test_a_visitor_sees_only_that_staff_manage_the_stones(browser, shop):  # noq
     url, _ = shop
     page = open_page(browser, url)
     try:
-        nav = page.get_by_test_id("stSidebarNav")
+        nav = page.get_by_test_id("stSidebar")
         assert nav.get_by_role("link", name="Store settings", exact=True).count() == 1  # where staff sign in
         assert nav.get_by_role("link", name="Store stones", exact=True).count() == 0  # listed for staff only
         page.goto(f"{url.split('?')[0].rstrip('/')}/store_stones")  # the page's address, typed

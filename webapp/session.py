@@ -149,11 +149,16 @@ def session_design() -> tuple[dict, dict]:
     return st.session_state.design, st.session_state.ui
 
 
+def address_token() -> str:
+    """The session's design as the address carries it (`?design=`)."""
+    doc, _ = session_design()
+    return encode_design(parse_design(doc))
+
+
 def keep_in_address() -> None:
     """On the pages besides Design too, the address bar reopens the session's design (`?design=`, as the Design page
     sets it): a reload there, or a new session of the server, opens the same design."""
-    doc, _ = session_design()
-    st.query_params["design"] = encode_design(parse_design(doc))
+    st.query_params["design"] = address_token()
 
 
 def control_changed(key: str, value: Any = MISSING) -> None:

@@ -221,10 +221,10 @@ def _cmd_stones_list(args: argparse.Namespace) -> int:
         status = record.status.value
         if record.reserved_until is not None:
             status += f" for #{record.reserved_for} until {record.reserved_until:%Y-%m-%d}"
-        price = f"{row.price:,.2f}" + ("*" if row.from_grid else " ")
+        shown = f"{row.price:,.2f}" + ("*" if row.from_grid else " ")
         print(f"{stone.stock_number:<10} {stone.shape.value:<9} {stone.carat:>5.2f} {stone.color:<4} "
               f"{stone.clarity:<5} {(stone.cut_grade.value if stone.cut_grade else '-'):<10} "
-              f"{stone.measurements:<24} {(stone.report or '-'):<18} {price:>12} {status}")
+              f"{stone.measurements:<24} {(stone.report or '-'):<18} {shown:>12} {status}")
     print(f"{len(rows)} stone{'s' if len(rows) != 1 else ''}" + ("; * priced from the grid" if any(
         row.from_grid for row in rows) else ""))
     return 0
@@ -338,18 +338,18 @@ def _cmd_quote(args: argparse.Namespace) -> int:
             f"the ring comes within {band.clearance_mm:g} mm)"
         print(f"matching band: {band.profile} {band.width_mm:g} x {band.thickness_mm:g} mm, {shape}, {band.side} the "
               f"ring; {band.metal_volume_mm3:.1f} mm3, {band.metal_grams:.2f} g")
-    price = summary.price
+    quote = summary.price
     subtotals = {"ring": "subtotal, the ring", "band": "subtotal, the matching band"}
-    width = max(len(text) for text in [*(line.item for line in price.rows),
-                                       *(subtotals.values() if price.is_set else ())])
-    for index, line in enumerate(price.rows):
+    width = max(len(text) for text in [*(line.item for line in quote.rows),
+                                       *(subtotals.values() if quote.is_set else ())])
+    for index, line in enumerate(quote.rows):
         print(f"  {line.item:<{width}}  {line.amount:>10,.2f}")
-        following = price.rows[index + 1].part if index + 1 < len(price.rows) else None
+        following = quote.rows[index + 1].part if index + 1 < len(quote.rows) else None
         if line.part in subtotals and following != line.part:  # a set: each ring's subtotal after its lines
-            print(f"  {subtotals[line.part]:<{width}}  {price.subtotals[line.part]:>10,.2f}")
-    total = f"total {price.currency}" + (" (the set)" if price.is_set else "")
-    print(f"  {total:<{width}}  {price.total:>10,.2f}")
-    compared = price.catalogue_comparison
+            print(f"  {subtotals[line.part]:<{width}}  {quote.subtotals[line.part]:>10,.2f}")
+    total = f"total {quote.currency}" + (" (the set)" if quote.is_set else "")
+    print(f"  {total:<{width}}  {quote.total:>10,.2f}")
+    compared = quote.catalogue_comparison
     print(f"  (the same metal and stones as a catalogue piece: {compared.total:,.2f}; custom work adds "
           f"{compared.difference:,.2f})")
     return 0

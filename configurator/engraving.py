@@ -17,15 +17,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import manifold3d
 import numpy as np
 
 from . import catalogue, fonts
 from .design import ENGRAVING_HEIGHT_MM, Design, Engraving, EngravingPlace, Font, Piece, Profile, Ring
-from .documents import edited
-from .errors import DesignError
 
 EDGE_MARGIN_MM = 0.4  # the letters keep this far inside a band's edges, where a comfort fit curves away
 CLEAR_MM = 1.0  # round the band, between the text's ends and what the top holds (a head, shoulders, a row)
@@ -126,9 +123,9 @@ def ring_faces(ring: Ring) -> BandFaces:
     from .profiles import band_section
     from .solids import EXPORT
 
-    section = band_section(ring.profile, ring.size.ring_size().inner_radius_mm, ring.width_mm, ring.thickness_mm,
+    profile = band_section(ring.profile, ring.size.ring_size().inner_radius_mm, ring.width_mm, ring.thickness_mm,
                            EXPORT)
-    return band_faces(section.points)
+    return band_faces(profile.points)
 
 
 def kept_clear(design: Design) -> float:
@@ -509,27 +506,6 @@ def least_height_mm(text: str, font: Font, start_mm: float = ENGRAVING_HEIGHT_MM
 
 def _up(value: float, step: float) -> float:
     return round(math.ceil(value / step - 1e-6) * step, 6)
-
-
-def castable_changes(design: Design) -> list[tuple[tuple[str, Any], ...]]:
-    """The ways to make `design`'s engraving cast, each a change of the document that still reads (the text still
-    fits the band or the plate): its letters at the least height that casts in its font, then each bolder font at the
-    least height that casts in it (no lower than the letters are); none when neither fits."""
-    engraving = design.engraving
-    ways = []
-    bolder = BOLDEST_FIRST[:BOLDEST_FIRST.index(engraving.font)] if engraving.font in BOLDEST_FIRST else ()
-    for font in (engraving.font, *bolder):
-        height = least_height_mm(engraving.text, font, engraving.height_mm)
-        if height is None:
-            continue
-        changes = (() if font is engraving.font else (("engraving.font", font.value),)) + (
-            (("engraving.height_mm", height),) if height != engraving.height_mm else ())
-        try:
-            edited(design, dict(changes))
-        except (DesignError, ValueError):
-            continue
-        ways.append(changes)
-    return ways
 
 
 def metal_under_mm(design: Design, faces: BandFaces | None = None) -> float:

@@ -854,7 +854,7 @@ def open_store_with_sample() -> Store:
     is stocked with the sample inventory, so a demo shows a selection, whichever command or app opened the database
     first; CONFIGURATOR_SAMPLE_STONES=0 leaves it empty. A store's own database, and an inventory set up before
     (the sample, or a store's own stones imported, even if all were removed since), are never touched."""
-    from .storage import Store, embedded_database
+    from .storage import embedded_database
 
     store = Store.open()
     if embedded_database() and os.environ.get("CONFIGURATOR_SAMPLE_STONES", "1").strip() != "0":

@@ -14,10 +14,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
 from . import catalogue, words
-from .design import Design, SettingStyle, Stone
+from .bands import build_band
+from .design import Design, Edges, SettingStyle, Stone
 from .errors import CatalogueError
+from .milgrain import edge_length_mm
+from .outlines import stone_outline
 from .price_table import PriceTable, current_price_table
+from .settings import BEZEL_WALL_MM
+from .solids import PREVIEW, offset_outline
 from .stones import StoneWeight, trade_carat
 from .styles import style_of
 
@@ -253,10 +260,26 @@ class BandMetal(NamedTuple):
     contoured: bool
 
 
+def nominal_beaded_mm(design: Design) -> float:
+    """The beaded length of a design's edges, without building it: its band's edge (or both) all round, a head's gap
+    left in, and its bezel's rim (a quote made without the geometry; a built model's rows give the length made)."""
+    total = 0.0
+    ring = design.ring
+    if ring is not None and ring.milgrain is not None:
+        rows = 2 if ring.milgrain.edges is Edges.BOTH else 1
+        total += rows * edge_length_mm(build_band(ring, PREVIEW))
+    setting = design.effective_setting
+    if setting is not None and setting.milgrain is not None:
+        stone = design.stone
+        rim = np.asarray(offset_outline(stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64),
+                                        BEZEL_WALL_MM).to_polygons()[0])
+        total += float(np.linalg.norm(np.diff(np.vstack([rim, rim[:1]]), axis=0), axis=1).sum())
+    return total
+
+
 def plain_band_metal(design: Design) -> BandMetal:
     """A design's matching band before it is fitted to the ring: the plain band's metal (for a design whose geometry
     has not been built; the contour takes a few mm3 at most off it)."""
-    from .bands import build_band
     from .solids import EXPORT
 
     band = build_band(design.matching_band.as_ring(design.ring), EXPORT)
@@ -385,8 +408,6 @@ def quote(
     setting = design.effective_setting
     if (design.ring is not None and design.ring.milgrain is not None) or (
             setting is not None and setting.milgrain is not None):
-        from .milgrain import nominal_beaded_mm
-
         beaded = nominal_beaded_mm(design) if milgrain_mm is None else milgrain_mm
         rate = table.labour.milgrain_per_mm
         setting_lines.append((f"labour: milgrain, {beaded:.0f} mm of beaded edge at {rate:.2f}/mm", beaded * rate,

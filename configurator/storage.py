@@ -30,10 +30,14 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     or_,
     select,
     update,
 )
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -239,10 +243,7 @@ def claim_in(s: Session, key: str, value: str) -> bool:
     One INSERT that does nothing on a key already there: two transactions claiming it at once both go on, one of
     them having set it."""
     dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     result = s.execute(insert(FactRow).values(key=key, value=value[:200]).on_conflict_do_nothing(
         index_elements=[FactRow.key]))
     return result.rowcount == 1
@@ -585,12 +586,10 @@ def _make_engine(url: str) -> Engine:
 
 def _add_missing_columns(conn: Any) -> None:
     """Bring a table made by an earlier release up to date (its rows keep working: the new columns are empty)."""
-    from sqlalchemy import inspect, text
-
     present = {column["name"] for column in inspect(conn).get_columns(DesignRow.__tablename__)}
     for name, kind in ADDED_COLUMNS.items():
         if name not in present:
-            conn.execute(text(f"ALTER TABLE {DesignRow.__tablename__} ADD COLUMN {name} {kind}"))
+            conn.execute(sql_text(f"ALTER TABLE {DesignRow.__tablename__} ADD COLUMN {name} {kind}"))
 
 
 _shared: dict[str, Store] = {}

@@ -14,12 +14,14 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from scipy.spatial import cKDTree
 
-from . import catalogue, words
+from . import catalogue, eternity, holds, sidestones, words
 from .band_rows import seat_depth_mm
 from .design import (
     ENGRAVING_DEPTH_MM,
     ETERNITY_GAPS_MM,
+    MILGRAIN_BEAD_RANGE,
     ROW_GAP_LEAST_MM,
     BandSide,
     Coverage,
@@ -29,6 +31,7 @@ from .design import (
     Ring,
     RowSetting,
     SettingStyle,
+    Shape,
 )
 from .documents import edited
 from .engraving import (
@@ -42,17 +45,24 @@ from .engraving import (
     pendant_spot,
 )
 from .errors import DesignError
+from .eternity import span
 from .findings import TOLERANCE_MM, Finding, Severity, metal_under_seats, rounded_up, thicker_band
 from .geometry import Model
+from .holds import CORNERS, POINTED
+from .matching import measured_gap
 from .outlines import pendant_outline
+from .quotes import model_of, scan_of
 from .settings import (
     CENTRE_PRONG_MIN_MM,
     SUPPORTED_PRONG_MIN_MM,
     accent_prong_mm,
     prong_angles,
 )
+from .sidestones import placement
+from .solids import from_trimesh
+from .stones import DEPTH_SHARE_BY_SHAPE, scaled_stone, smallest_length_mm, trade_carat, trade_factor
 from .styles import default_prong_mm, prong_count, style_of
-from .walls import Scan
+from .walls import Scan, scan
 
 MIN_DETAIL_MM = 0.35  # raised detail and the thinnest metal that fills in the casting
 MIN_GAP_MM = 0.3  # narrower gaps cannot hold investment
@@ -85,8 +95,6 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
             design with each candidate fix in turn and offer the first that clears the finding (none, if none
             does); without it, the first candidate is offered untried.
     """
-    from .quotes import scan_of
-
     metal = catalogue.metal(design.metal)
     walls = walls or scan_of(design, model)
     beads = _bead_faces(model, walls)
@@ -129,8 +137,6 @@ def _body_findings(design: Design, model: Model) -> list[Finding]:
         return []
     bodies = sorted(model.metal.split(only_watertight=False), key=lambda body: body.volume)
     floating, main = bodies[0], bodies[-1]
-    from .solids import from_trimesh
-
     gap = float(from_trimesh(floating).min_gap(from_trimesh(main), 10.0))
     where = place(design, model, floating.bounds.mean(axis=0))
     part = "setting" if design.stone is not None else ("ring" if model.band is not None else "pendant")
@@ -213,8 +219,6 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
 
 def _verified(design: Design, finding: Finding) -> Finding:
     """`finding` offering the first candidate change that clears it (tried on a rebuilt design), or none."""
-    from .quotes import model_of
-
     for changes in _candidates(design, finding):
         try:
             fixed = edited(design, dict(changes))
@@ -297,13 +301,9 @@ def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
     region = ((radius > band.inner_radius_mm - 0.05) & (radius < band.inner_radius_mm + ring.thickness_mm + 0.05)
               & (np.abs(walls.centres[:, 1]) < ring.width_mm / 2 + 0.05))
     if ring.eternity is not None:  # the row is drilled for its stones: judged by its own rules (_eternity_findings)
-        from .eternity import span
-
         region &= np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2])) > span(ring, ring.eternity)
     side = design.side_stones
     if side is not None and side.style is SettingStyle.CHANNEL:  # drilled too: judged by _side_findings
-        from .sidestones import placement
-
         placed = placement(design, band.inner_radius_mm + ring.thickness_mm)
         angle = np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2]))
         region &= (angle < placed.angles[0] - placed.stones[0].outline_width_mm / placed.radii[0]) | (angle > placed.reach + 0.1)
@@ -401,9 +401,6 @@ def _carrying_findings(design: Design) -> list[Finding]:
     we make does, the largest stone of the same shape and proportions this band carries (none for the client's own).
     Side stones, halos and shoulders do not count; an eternity band has no centre stone; a pendant's plate is no lever
     (its overhang is judged by `_setting_findings`)."""
-    from .design import Shape
-    from .stones import DEPTH_SHARE_BY_SHAPE, scaled_stone, smallest_length_mm, trade_carat, trade_factor
-
     def needs(stone) -> tuple[float, float] | None:
         """The band's width and thickness at the head (mm) that carry `stone`; None for a carat and under."""
         spread = math.sqrt(stone.length_mm * stone.outline_width_mm)
@@ -492,8 +489,6 @@ def _bead_faces(model: Model, walls: Scan) -> np.ndarray:
     faces = np.zeros(len(walls.centres), dtype=bool)
     for row in model.beads:
         if row.count:
-            from scipy.spatial import cKDTree
-
             reach = row.bead_mm / 2 + BEAD_CREASE_MM
             near, _ = cKDTree(row.centres()).query(walls.centres, distance_upper_bound=reach)
             faces |= np.isfinite(near)
@@ -505,8 +500,6 @@ def _milgrain_findings(model: Model) -> list[Finding]:
     and beads of a row that are not neighbours along it (either side of a cusp, say) clear of each other by the gap
     the investment needs. The hair between neighbours is left alone: it is the milgrain wheel's work after polishing
     (PRODUCT.md "Milgrain": touching or nearly)."""
-    from .design import MILGRAIN_BEAD_RANGE
-
     found: dict[tuple[str, str], Finding] = {}
     for row in model.beads:
         if row.count == 0:
@@ -537,9 +530,6 @@ def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
     """A ring's matching band: one body; its shank measured on its mesh as the ring's is, its edges and width; the
     metal its contour leaves under the ring's head across the middle of its width (at least the alloy's wall, or it
     blocks; under the shank minimum, a warning); and the clearance it keeps from the ring, measured."""
-    from .matching import measured_gap
-    from .walls import scan
-
     part = model.matching
     if part is None:
         return []
@@ -729,8 +719,6 @@ def _judged_stones(design: Design, model: Model) -> list:
 
 def _hold_findings(design: Design, model: Model) -> list[Finding]:
     """Every stone held as the trade holds it (`holds`): the first one that is not, by name, with what holds it."""
-    from . import holds
-
     for part in _judged_stones(design, model):
         held = holds.of(part.stone, part.solid, model.solid)
         fewest = holds.FEWEST_HOLDS if part.role == "centre" else 3
@@ -758,8 +746,6 @@ def _more_holds(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
     """Changes that hold a stone at more places: more prongs, prongs of its own beside the shared ones, a bezel."""
     tries: list[tuple[tuple[str, Any], ...]] = []
     if finding.part == "setting":
-        from .holds import CORNERS, POINTED
-
         setting = design.effective_setting
         corners = CORNERS.get(design.stone.shape, ())
         counts = (len(corners), 6) if corners and design.stone.shape not in POINTED else (4, 6)
@@ -813,8 +799,6 @@ def _side_findings(design: Design, model: Model, metal) -> list[Finding]:
                              "choose smaller side stones", (), place(design, model, near.mesh.bounds.mean(axis=0)),
                              kind="side-gap"))
     if design.side_stones.style is SettingStyle.CHANNEL:
-        from . import sidestones
-
         found += metal_under_seats(design.ring, metal, design.ring.thickness_mm - sidestones.seat_depth_mm(design),
                                    "the side stones' seats", "under the side stones", "row-under")
     return found
@@ -827,8 +811,6 @@ def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
     ring = design.ring
     if ring is None or ring.eternity is None:
         return []
-    from . import eternity
-
     found = []
     spec = ring.eternity
     least = ROW_GAP_LEAST_MM[spec.setting]
@@ -859,8 +841,6 @@ def _row_prong_findings(design: Design, model: Model, row: list) -> list[Finding
     shared each side, so four), and the prongs measured across the band just over it against the trade's diameter
     for the stone (`accent_prong_mm`, PRODUCT.md "Prong sizes by stone"). Stones stood too far apart for a pair of
     prongs to reach both are set at the trade's gap, which brings the pairs back; else the row goes in bezels."""
-    from . import eternity
-
     ring, spec = design.ring, design.ring.eternity
     trade_gap = ETERNITY_GAPS_MM[RowSetting.SHARED_PRONG]
     fix = (("ring.eternity.gap_mm", trade_gap),) if abs(spec.gap - trade_gap) > 1e-9 else (

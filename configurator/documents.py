@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import engraving, eternity, milgrain, sidestones, styles
 from .design import Design, Shape, shortest_length_mm
 from .errors import DesignError
 from .reading import read_bytes
@@ -104,6 +103,9 @@ def _misfit(design: Design) -> str | None:
     """What of a design valid by its schema the piece cannot be made with, or None: the fit rules in the order a
     document's faults are named, the band's (its beads, its row), the setting's, the side stones', the centre style's
     on the band or plate, the engraving's."""
+    # the rules measure solids and letters (manifold3d, fontTools): a command that reads no document loads neither
+    from . import engraving, eternity, milgrain, sidestones, styles
+
     ring, setting = design.ring, design.setting
     if ring is not None and (problem := milgrain.refusal(ring) or eternity.refusal(ring)):
         return f"ring.{problem}"

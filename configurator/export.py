@@ -14,9 +14,11 @@ import numpy as np
 import trimesh
 
 from . import catalogue
+from .checks import Severity, check
 from .errors import ConfiguratorError
 from .files import write_atomically
 from .geometry import Model
+from .glb import glb
 
 MAX_SHRINKAGE_PCT = 5.0
 # A binary STL keeps float32 coordinates: about 1e-6 mm near a ring's 10 mm radius. An edge shorter than
@@ -246,8 +248,6 @@ def export(
     The check's verdict is the export's: a design with a blocking finding raises NotCastable and nothing is
     written, unless `force` (a workshop's own decision). A metal that is not one watertight body is never written,
     nor a matching band that is not."""
-    from .checks import Severity, check
-
     if not force:
         blocking = [finding for finding in check(model.design, model, verify=False)
                     if finding.severity is Severity.BLOCKING]
@@ -255,8 +255,6 @@ def export(
             raise NotCastable(blocking[0])
     fmt = fmt or Format.of_path(out)
     if fmt is Format.GLB:  # the piece to look at, as the app's viewer and download have it: true size, metres
-        from .glb import glb
-
         if not (model.metal.is_watertight and model.body_count == 1):
             raise ConfiguratorError("the metal is not one watertight body; nothing was written")
         write_atomically({out: glb(model)})

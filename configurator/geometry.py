@@ -17,6 +17,7 @@ import numpy as np
 from . import bands, catalogue, eternity, milgrain, sidestones
 from .bands import Band, build_band
 from .design import Design, Piece, Ring, Shape
+from .engraving import pendant_cutter, ring_cutter
 from .fittings import chain, clasp
 from .forms import StoneForm
 from .matching import fit_band
@@ -104,8 +105,6 @@ def _ring(design: Design, resolution: Resolution) -> Model:
              if ring.milgrain else [])
     letters = []
     if _cut(design):
-        from .engraving import ring_cutter  # fonts are read only for a design with letters to cut
-
         section = band.section.points if ring.taper is None else band.points_at(_text_angle(design))
         letters.append(ring_cutter(design, section, resolution.chord_error_mm))
     body = subtract(union([band.solid, *shoulders.metal, *row.metal, *(edge.solid for edge in edges)]),
@@ -186,8 +185,6 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     # The head's seats never touch one another, so they compose; a channel's groove overlaps its seats.
     cuts = [*bail_cuts, *rows.seats, *([manifold3d.Manifold.compose(held.seats)] if held.seats else [])]
     if _cut(design):
-        from .engraving import pendant_cutter
-
         cuts.append(pendant_cutter(design, resolution.chord_error_mm))
     metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *rows.metal, *held.metal]), cuts))
     parts = Parts().add(held).add(rows)

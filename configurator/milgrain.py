@@ -28,7 +28,8 @@ import manifold3d
 import numpy as np
 
 from .design import EdgeMilgrain, Edges, Milgrain, Ring
-from .solids import polygon_area
+from .profiles import band_section
+from .solids import PREVIEW, polygon_area
 
 if TYPE_CHECKING:
     from .bands import Band
@@ -188,9 +189,6 @@ def sunk_centre(edge: np.ndarray, bisector: np.ndarray, diameter: float) -> np.n
 def largest_edge_bead_mm(ring: Ring) -> float:
     """The largest bead an edge of `ring`'s band takes with FLOOR_MM of metal left between it and the finger, at its
     thinnest section (a tapered band's back): the bead's lowest point against the inside at the band's edge."""
-    from .profiles import band_section
-    from .solids import PREVIEW
-
     radius = ring.size.ring_size().inner_radius_mm
     largest = math.inf
     for width, thickness in ((ring.width_mm, ring.thickness_mm), (ring.width_back_mm, ring.thickness_back_mm)):

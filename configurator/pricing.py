@@ -20,11 +20,13 @@ from . import catalogue, words
 from .bands import build_band
 from .design import Design, Edges, SettingStyle, Stone
 from .errors import CatalogueError
+from .eternity import count_for
+from .fittings import chain_volume_mm3 as cable_volume
 from .milgrain import edge_length_mm
 from .outlines import stone_outline
 from .price_table import PriceTable, current_price_table
 from .settings import BEZEL_WALL_MM
-from .solids import PREVIEW, offset_outline
+from .solids import EXPORT, PREVIEW, offset_outline
 from .stones import StoneWeight, trade_carat
 from .styles import style_of
 
@@ -210,8 +212,6 @@ def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
         for side, count in design.side_stones.groups:  # nearest the centre first
             weights.append(StoneWeight("side", side.material, count, count * trade_carat(side)))
     if design.ring is not None and design.ring.eternity is not None:
-        from .eternity import count_for
-
         row = design.ring.eternity
         count = count_for(design.ring, row)
         weights.append(StoneWeight("eternity", row.stone.material, count, count * trade_carat(row.stone)))
@@ -280,8 +280,6 @@ def nominal_beaded_mm(design: Design) -> float:
 def plain_band_metal(design: Design) -> BandMetal:
     """A design's matching band before it is fitted to the ring: the plain band's metal (for a design whose geometry
     has not been built; the contour takes a few mm3 at most off it)."""
-    from .solids import EXPORT
-
     band = build_band(design.matching_band.as_ring(design.ring), EXPORT)
     return BandMetal(float(band.solid.volume()), False)
 
@@ -318,7 +316,7 @@ def _stock_line(stone: Stone, stock: LooseStone | None, table: PriceTable, name:
         str, float, str, str]:
     """The line of a centre stone of the store's: its own price (or the grid's at its certified carat), its
     certified weight and its report."""
-    from .inventory import stone_price
+    from .inventory import stone_price  # the database (sqlalchemy): only for one of the store's stones
 
     if stock is None or stock.stock_number != stone.stock_number:
         raise CatalogueError(f"stone.stock_number: the record of stone {stone.stock_number} is needed to price it")
@@ -418,8 +416,6 @@ def quote(
                               rate * side_count, "labour", workmanship))
     chain_grams = 0.0
     if design.pendant is not None:
-        from .fittings import chain_volume_mm3 as cable_volume
-
         length = design.pendant.chain.length_mm
         volume = cable_volume(length) if chain_volume_mm3 is None else chain_volume_mm3
         chain_grams = metal_grams(volume, design.metal)

@@ -34,6 +34,7 @@ from .design import (
 )
 from .eternity import MIN_APART_MM, PRONG_GRIP_MM, girdle_distance
 from .forms import StoneForm
+from .milgrain import rim_overhang_mm
 from .outlines import stone_outline
 from .settings import (
     KNEE_DEPTH,
@@ -84,8 +85,6 @@ def prong_mm(side: SideStones, stone: Stone) -> float | None:
 
 def _centre_reach(design: Design) -> float:
     """How far the centre's head reaches along the band: its girdle and metal, and a beaded rim's beads."""
-    from .milgrain import rim_overhang_mm
-
     centre = design.effective_setting
     return head_reach_mm(design.stone, centre.prong_mm, centre.style, along_x=True) + rim_overhang_mm(centre.milgrain)
 

@@ -165,7 +165,7 @@ def other_stones(design: Design, budget: float, table: PriceTable) -> list[Sugge
 
 def castable(design: Design) -> bool:
     """Whether the workshop can cast `design`: no blocking finding (designs of one geometry share their scan)."""
-    from .checks import Severity, check
+    from .checks import Severity, check  # the mesh libraries (trimesh, scipy): only when the casting is judged
 
     return not any(finding.severity is Severity.BLOCKING
                    for finding in check(design, model_of(design), verify=False))
@@ -175,7 +175,7 @@ def our_stones(design: Design, budget: float, table: PriceTable, selection: Sequ
                stock: LooseStone | None = None, most: int = 2) -> list[Suggestion]:
     """Other stones of the store's selection (available, cheaper than the design's centre stone) that bring the
     design within budget: the most like the client's stone first, at most `most`."""
-    from .inventory import closest, stone_price, with_stock_stone
+    from .inventory import closest, stone_price, with_stock_stone  # the database (sqlalchemy)
 
     stone = design.stone
     if stone is None or stone.client_supplied or not selection:

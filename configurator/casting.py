@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import catalogue
 from .export import shrinkage_scale
 from .fittings import chain_volume_mm3
+from .price_table import current_price_table
 from .pricing import metal_grams
 
 if TYPE_CHECKING:
@@ -74,8 +75,6 @@ class Casting:
 
 def casting_of(model: Model, table: PriceTable | None = None, metal: str | None = None) -> Casting:
     """The casting of `model`'s design in its alloy (or `metal`), the sprue and button by `table` (the one in force)."""
-    from .price_table import current_price_table
-
     table = table or current_price_table()
     design = model.design
     metal = metal or design.metal

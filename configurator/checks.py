@@ -10,17 +10,18 @@ ring's head, and by the clearance it keeps from the ring (measured on the solids
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
-from enum import Enum
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from scipy.spatial import cKDTree
 
-from . import catalogue, words
+from . import catalogue, eternity, holds, sidestones, words
 from .band_rows import seat_depth_mm
 from .design import (
     ENGRAVING_DEPTH_MM,
     ETERNITY_GAPS_MM,
+    MILGRAIN_BEAD_RANGE,
     ROW_GAP_LEAST_MM,
     BandSide,
     Coverage,
@@ -30,20 +31,38 @@ from .design import (
     Ring,
     RowSetting,
     SettingStyle,
+    Shape,
 )
 from .documents import edited
+from .engraving import (
+    BOLDEST_FIRST,
+    LEAST_WIDTH_MM,
+    band_faces,
+    fineness,
+    least_height_mm,
+    lettering,
+    metal_under_mm,
+    pendant_spot,
+)
 from .errors import DesignError
+from .eternity import span
+from .findings import TOLERANCE_MM, Finding, Severity, metal_under_seats, rounded_up, thicker_band
 from .geometry import Model
+from .holds import CORNERS, POINTED
+from .matching import measured_gap
 from .outlines import pendant_outline
+from .quotes import model_of, scan_of
 from .settings import (
     CENTRE_PRONG_MIN_MM,
     SUPPORTED_PRONG_MIN_MM,
     accent_prong_mm,
-    default_prong_mm,
     prong_angles,
 )
-from .styles import style_of
-from .walls import Scan
+from .sidestones import placement
+from .solids import from_trimesh
+from .stones import DEPTH_SHARE_BY_SHAPE, scaled_stone, smallest_length_mm, trade_carat, trade_factor
+from .styles import default_prong_mm, prong_count, style_of
+from .walls import Scan, scan
 
 MIN_DETAIL_MM = 0.35  # raised detail and the thinnest metal that fills in the casting
 MIN_GAP_MM = 0.3  # narrower gaps cannot hold investment
@@ -54,42 +73,6 @@ MIN_ACCENT_GAP_MM = 0.1  # between neighbouring accent stones' girdles
 # A matching band closer to the ring than its clearance by more than this is a fault of the build, not of rounding
 # (the contour's kernel and a file's cleaning move surfaces by hundredths at most).
 CLEARANCE_TOLERANCE_MM = 0.05
-TOLERANCE_MM = 1e-6
-
-
-class Severity(str, Enum):
-    BLOCKING = "blocking"  # the casting would fail or break in wear
-    WARNING = "warning"  # castable, but worth a word with the workshop
-
-    def __repr__(self) -> str:
-        return f"<Severity.{self.name}>"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem: which part, what it measures, the limit it breaks, and how to fix it.
-
-    `changes` is the fix as edits of the design document (`(("ring.thickness_mm", 1.9),)`): applied with
-    `apply_fix`, they clear the finding. `where` names the place ("the left shoulder", "the prong at 2 o'clock",
-    seen from above with 12 o'clock along +Y: a pendant's bail, a ring's finger axis)."""
-
-    severity: Severity
-    part: str
-    value_mm: float
-    limit_mm: float
-    message: str
-    fix: str
-    changes: tuple[tuple[str, Any], ...] = ()
-    where: str = ""
-    kind: str = ""  # which check found it: "shank", "gap", "plate"... (the same kind after a fix: not fixed)
-
-    def line(self) -> str:
-        measure = f" ({self.value_mm:.2f} mm < {self.limit_mm:.2f} mm)" if self.limit_mm > 0 else ""
-        return f"{self.severity.value}: {self.part}: {self.message}{measure}; {self.fix}"
-
-    def to_dict(self) -> dict:
-        data = {**asdict(self), "severity": self.severity.value, "changes": dict(self.changes)}
-        return data
 
 
 def apply_fix(design: Design, finding: Finding | dict) -> Design:
@@ -98,29 +81,6 @@ def apply_fix(design: Design, finding: Finding | dict) -> Design:
     if not changes:
         raise ValueError("this finding has no change to apply")
     return edited(design, changes)
-
-
-def _up(value: float, step: float) -> float:
-    """`value` rounded up to a multiple of `step` (a hair of float noise is not a step)."""
-    return round(math.ceil(value / step - 1e-6) * step, 6)
-
-
-def thicker_band(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
-    """The band thickness change that reaches `wanted`, within the document's bounds."""
-    limit = Ring.model_fields["thickness_mm"].metadata
-    top = next((item.le for item in limit if getattr(item, "le", None) is not None), 4.0)
-    return (("ring.thickness_mm", min(_up(wanted, 0.05), top)),)
-
-
-def metal_under_seats(ring: Ring, metal, under: float, seats: str, where: str, kind: str) -> list[Finding]:
-    """Metal left `under` drilled `seats` against the alloy's thinnest wall: a warning offering the band that clears
-    it, or nothing."""
-    if under >= metal.min_wall_mm - TOLERANCE_MM:
-        return []
-    changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - under)
-    return [Finding(Severity.WARNING, "ring.thickness_mm", under, metal.min_wall_mm,
-                    f"little metal is left under {seats} (they are drilled through)",
-                    words.changes(changes), changes, where, kind=kind)]
 
 
 def check(design: Design, model: Model, walls: Scan | None = None, verify: bool = True) -> list[Finding]:
@@ -135,8 +95,6 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
             design with each candidate fix in turn and offer the first that clears the finding (none, if none
             does); without it, the first candidate is offered untried.
     """
-    from .quotes import scan_of
-
     metal = catalogue.metal(design.metal)
     walls = walls or scan_of(design, model)
     beads = _bead_faces(model, walls)
@@ -179,8 +137,6 @@ def _body_findings(design: Design, model: Model) -> list[Finding]:
         return []
     bodies = sorted(model.metal.split(only_watertight=False), key=lambda body: body.volume)
     floating, main = bodies[0], bodies[-1]
-    from .solids import from_trimesh
-
     gap = float(from_trimesh(floating).min_gap(from_trimesh(main), 10.0))
     where = place(design, model, floating.bounds.mean(axis=0))
     part = "setting" if design.stone is not None else ("ring" if model.band is not None else "pendant")
@@ -197,7 +153,7 @@ MAX_FIX_TRIES = 10
 
 
 def _steps(field: str, start: float, steps: tuple[float, ...], top: float) -> list[tuple[tuple[str, Any], ...]]:
-    values = sorted({min(_up(start + step, 0.05), top) for step in steps})
+    values = sorted({min(rounded_up(start + step, 0.05), top) for step in steps})
     return [((field, value),) for value in values]
 
 
@@ -263,8 +219,6 @@ def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
 
 def _verified(design: Design, finding: Finding) -> Finding:
     """`finding` offering the first candidate change that clears it (tried on a rebuilt design), or none."""
-    from .quotes import model_of
-
     for changes in _candidates(design, finding):
         try:
             fixed = edited(design, dict(changes))
@@ -299,7 +253,7 @@ def _head_part(design: Design, point: np.ndarray, centre: np.ndarray) -> str:
     radius = math.hypot(x, y)
     style = style_of(setting.style)
     if style.named == "head" and style.prong_mm and radius < girdle + 1.2:  # a head of prongs on a gallery rail
-        for prong in prong_angles(stone.shape, setting.prong_count or 4):
+        for prong in prong_angles(stone.shape, prong_count(setting) or 4):
             target = math.atan2(math.sin(prong) * half_length, math.cos(prong) * half_width)
             if abs((angle - target + math.pi) % (2 * math.pi) - math.pi) < math.radians(20):
                 return f"the prong at {hour} o'clock"
@@ -347,13 +301,9 @@ def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
     region = ((radius > band.inner_radius_mm - 0.05) & (radius < band.inner_radius_mm + ring.thickness_mm + 0.05)
               & (np.abs(walls.centres[:, 1]) < ring.width_mm / 2 + 0.05))
     if ring.eternity is not None:  # the row is drilled for its stones: judged by its own rules (_eternity_findings)
-        from .eternity import span
-
         region &= np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2])) > span(ring, ring.eternity)
     side = design.side_stones
     if side is not None and side.style is SettingStyle.CHANNEL:  # drilled too: judged by _side_findings
-        from .sidestones import placement
-
         placed = placement(design, band.inner_radius_mm + ring.thickness_mm)
         angle = np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2]))
         region &= (angle < placed.angles[0] - placed.stones[0].outline_width_mm / placed.radii[0]) | (angle > placed.reach + 0.1)
@@ -365,7 +315,7 @@ def thicker_shank(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
     thinning toward the back thickens its back (and the top with it when the back would pass it)."""
     if ring.taper is None or ring.taper.thickness_back_mm is None:
         return thicker_band(ring, wanted)
-    back = min(_up(wanted, 0.05), 4.0)
+    back = min(rounded_up(wanted, 0.05), 4.0)
     raised = thicker_band(ring, back) if back > ring.thickness_mm + TOLERANCE_MM else ()
     return (*raised, ("ring.taper.thickness_back_mm", back))
 
@@ -410,7 +360,7 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
                              "the band's edges" + (" at the back" if thinning else ""), kind="edges"))
     narrowest = min(ring.width_mm, ring.width_back_mm)
     if narrowest < metal.min_shank_mm * 1.5:
-        wanted = _up(metal.min_shank_mm * 1.5, 0.1)
+        wanted = rounded_up(metal.min_shank_mm * 1.5, 0.1)
         tapered = ring.width_back_mm < ring.width_mm
         field = "ring.taper.width_back_mm" if tapered else "ring.width_mm"
         changes = (*((("ring.width_mm", wanted),) if wanted > ring.width_mm + TOLERANCE_MM else ()), (field, wanted))
@@ -451,9 +401,6 @@ def _carrying_findings(design: Design) -> list[Finding]:
     we make does, the largest stone of the same shape and proportions this band carries (none for the client's own).
     Side stones, halos and shoulders do not count; an eternity band has no centre stone; a pendant's plate is no lever
     (its overhang is judged by `_setting_findings`)."""
-    from .design import Shape
-    from .stones import DEPTH_SHARE_BY_SHAPE, scaled_stone, smallest_length_mm, trade_carat, trade_factor
-
     def needs(stone) -> tuple[float, float] | None:
         """The band's width and thickness at the head (mm) that carry `stone`; None for a carat and under."""
         spread = math.sqrt(stone.length_mm * stone.outline_width_mm)
@@ -500,7 +447,7 @@ def _carrying_findings(design: Design) -> list[Finding]:
         return []
     part = min(short, key=lambda field: short[field][0] / short[field][1])  # the furthest short names the finding
     refused = any(value < CARRYING_REFUSED_SHARE * needed for value, needed in short.values())
-    wanted = {field: _up(needed, 0.1) for field, (_, needed) in short.items()}
+    wanted = {field: rounded_up(needed, 0.1) for field, (_, needed) in short.items()}
     if all(wanted[field] <= bound(field) + TOLERANCE_MM for field in wanted):
         changes = tuple(wanted.items())
         sizes = " and ".join(f"{wanted[field]:.1f} mm {word}" for field, word in
@@ -527,7 +474,7 @@ def _carrying_findings(design: Design) -> list[Finding]:
                "the finger" if refused else
                f"{band} is light for {what}: the trade sets such a stone on a heavier band (worth a word with the "
                "workshop)")
-    return [Finding(Severity.BLOCKING if refused else Severity.WARNING, part, value, _up(needed, 0.01), message, fix,
+    return [Finding(Severity.BLOCKING if refused else Severity.WARNING, part, value, rounded_up(needed, 0.01), message, fix,
                     changes, "the band under the head", kind="carrying")]
 
 
@@ -542,8 +489,6 @@ def _bead_faces(model: Model, walls: Scan) -> np.ndarray:
     faces = np.zeros(len(walls.centres), dtype=bool)
     for row in model.beads:
         if row.count:
-            from scipy.spatial import cKDTree
-
             reach = row.bead_mm / 2 + BEAD_CREASE_MM
             near, _ = cKDTree(row.centres()).query(walls.centres, distance_upper_bound=reach)
             faces |= np.isfinite(near)
@@ -555,8 +500,6 @@ def _milgrain_findings(model: Model) -> list[Finding]:
     and beads of a row that are not neighbours along it (either side of a cusp, say) clear of each other by the gap
     the investment needs. The hair between neighbours is left alone: it is the milgrain wheel's work after polishing
     (PRODUCT.md "Milgrain": touching or nearly)."""
-    from .design import MILGRAIN_BEAD_RANGE
-
     found: dict[tuple[str, str], Finding] = {}
     for row in model.beads:
         if row.count == 0:
@@ -587,9 +530,6 @@ def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
     """A ring's matching band: one body; its shank measured on its mesh as the ring's is, its edges and width; the
     metal its contour leaves under the ring's head across the middle of its width (at least the alloy's wall, or it
     blocks; under the shank minimum, a warning); and the clearance it keeps from the ring, measured."""
-    from .matching import measured_gap
-    from .walls import scan
-
     part = model.matching
     if part is None:
         return []
@@ -610,20 +550,20 @@ def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
     thickest = next((item.le for item in top if getattr(item, "le", None) is not None), 4.0)
     if shank < metal.min_shank_mm - TOLERANCE_MM:
         wanted = max(spec.thickness_mm + metal.min_shank_mm - shank, spec.thickness_mm * metal.min_shank_mm / shank)
-        changes = ((field, min(_up(wanted, 0.05), thickest)),)
+        changes = ((field, min(rounded_up(wanted, 0.05), thickest)),)
         found.append(Finding(Severity.BLOCKING, field, shank, metal.min_shank_mm,
                              f"the matching band's shank measures {shank:.2f} mm, too thin for a {metal.name} shank",
                              words.changes(changes), changes,
                              "the bottom of the matching band", kind="matching-shank"))
     section = fit.band.section
     if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
-        changes = ((field, min(_up(spec.thickness_mm * MIN_DETAIL_MM / section.edge_mm, 0.05), thickest)),)
+        changes = ((field, min(rounded_up(spec.thickness_mm * MIN_DETAIL_MM / section.edge_mm, 0.05), thickest)),)
         found.append(Finding(Severity.WARNING, "matching_band.profile", section.edge_mm, MIN_DETAIL_MM,
                              f"the {spec.profile.value} matching band's edges are thinner than castable detail",
                              f"{words.changes(changes)}, or choose a flat or bevelled profile", changes,
                              "the matching band's edges", kind="matching-edges"))
     if spec.width_mm < metal.min_shank_mm * 1.5:
-        wanted = _up(metal.min_shank_mm * 1.5, 0.1)
+        wanted = rounded_up(metal.min_shank_mm * 1.5, 0.1)
         found.append(Finding(Severity.WARNING, "matching_band.width_mm", spec.width_mm, metal.min_shank_mm * 1.5,
                              "the matching band is narrow enough to bend in wear",
                              words.changes({"matching_band.width_mm": wanted}),
@@ -653,7 +593,7 @@ def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], 
     if setting is None or not style_of(setting.style).prong_mm:
         return ()
     current = setting.prong_mm or default_prong_mm(design.stone, setting.style)
-    return (("setting.prong_mm", min(_up(current + step, 0.05), 2.5)),)
+    return (("setting.prong_mm", min(rounded_up(current + step, 0.05), 2.5)),)
 
 
 def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray | None,
@@ -779,8 +719,6 @@ def _judged_stones(design: Design, model: Model) -> list:
 
 def _hold_findings(design: Design, model: Model) -> list[Finding]:
     """Every stone held as the trade holds it (`holds`): the first one that is not, by name, with what holds it."""
-    from . import holds
-
     for part in _judged_stones(design, model):
         held = holds.of(part.stone, part.solid, model.solid)
         fewest = holds.FEWEST_HOLDS if part.role == "centre" else 3
@@ -808,13 +746,11 @@ def _more_holds(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
     """Changes that hold a stone at more places: more prongs, prongs of its own beside the shared ones, a bezel."""
     tries: list[tuple[tuple[str, Any], ...]] = []
     if finding.part == "setting":
-        from .holds import CORNERS, POINTED
-
         setting = design.effective_setting
         corners = CORNERS.get(design.stone.shape, ())
         counts = (len(corners), 6) if corners and design.stone.shape not in POINTED else (4, 6)
         if style_of(setting.style).prong_mm and setting.style is not SettingStyle.BEZEL:
-            tries += [(("setting.prongs", count),) for count in counts if count != setting.prong_count]
+            tries += [(("setting.prongs", count),) for count in counts if count != prong_count(setting)]
         if design.side_stones is not None and design.side_stones.shared_prongs:
             tries.append((("side_stones.shared_prongs", False),))
     elif finding.part == "side_stones" and design.side_stones.shared_prongs:
@@ -863,8 +799,6 @@ def _side_findings(design: Design, model: Model, metal) -> list[Finding]:
                              "choose smaller side stones", (), place(design, model, near.mesh.bounds.mean(axis=0)),
                              kind="side-gap"))
     if design.side_stones.style is SettingStyle.CHANNEL:
-        from . import sidestones
-
         found += metal_under_seats(design.ring, metal, design.ring.thickness_mm - sidestones.seat_depth_mm(design),
                                    "the side stones' seats", "under the side stones", "row-under")
     return found
@@ -877,8 +811,6 @@ def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
     ring = design.ring
     if ring is None or ring.eternity is None:
         return []
-    from . import eternity
-
     found = []
     spec = ring.eternity
     least = ROW_GAP_LEAST_MM[spec.setting]
@@ -889,7 +821,7 @@ def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
     gaps = [(first.solid.min_gap(second.solid, least), first) for first, second in pairs]
     closest, part = min(gaps, key=lambda gap: gap[0])
     if closest < least - ROW_GAP_TOLERANCE_MM:
-        wanted = _up(spec.gap + least - closest, 0.05)
+        wanted = rounded_up(spec.gap + least - closest, 0.05)
         found.append(Finding(Severity.BLOCKING, "ring.eternity.gap_mm", closest, least,
                              f"the row's stones stand {closest:.2f} mm apart and would chip each other when set",
                              f"set the stones at least {wanted:.2f} mm apart", (("ring.eternity.gap_mm", wanted),),
@@ -909,8 +841,6 @@ def _row_prong_findings(design: Design, model: Model, row: list) -> list[Finding
     shared each side, so four), and the prongs measured across the band just over it against the trade's diameter
     for the stone (`accent_prong_mm`, PRODUCT.md "Prong sizes by stone"). Stones stood too far apart for a pair of
     prongs to reach both are set at the trade's gap, which brings the pairs back; else the row goes in bezels."""
-    from . import eternity
-
     ring, spec = design.ring, design.ring.eternity
     trade_gap = ETERNITY_GAPS_MM[RowSetting.SHARED_PRONG]
     fix = (("ring.eternity.gap_mm", trade_gap),) if abs(spec.gap - trade_gap) > 1e-9 else (
@@ -948,7 +878,7 @@ def _setting_findings(design: Design, model: Model, metal, walls: Scan, engraved
             plate, where = design.pendant.thickness_mm, None
         if plate < metal.min_wall_mm - TOLERANCE_MM:
             whole = design.pendant.thickness_mm < metal.min_wall_mm - TOLERANCE_MM  # not just beside its seats
-            wanted = min(_up(design.pendant.thickness_mm + metal.min_wall_mm - plate, 0.05), 5.0)
+            wanted = min(rounded_up(design.pendant.thickness_mm + metal.min_wall_mm - plate, 0.05), 5.0)
             found.append(Finding(Severity.BLOCKING if whole else Severity.WARNING, "pendant.thickness_mm", plate,
                                  metal.min_wall_mm,
                                  f"the plate measures {plate:.2f} mm{_at(design, model, where)}, thinner than castable metal",
@@ -959,7 +889,7 @@ def _setting_findings(design: Design, model: Model, metal, walls: Scan, engraved
             room = min(outline[:, 0].max() - outline[:, 0].min(), outline[:, 1].max() - outline[:, 1].min())
             needed = max(design.stone.length_mm, design.stone.outline_width_mm) + 2 * metal.min_wall_mm
             if room < needed - TOLERANCE_MM:
-                wanted = min(_up(design.pendant.size_mm * needed / room, 0.5), 50.0)
+                wanted = min(rounded_up(design.pendant.size_mm * needed / room, 0.5), 50.0)
                 found.append(Finding(Severity.WARNING, "pendant.size_mm", room, needed,
                                      "the stone and its setting overhang the plate",
                                      f"make the pendant at least {wanted:g} mm long, or the stone smaller",
@@ -978,17 +908,15 @@ def _engraved_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
     centres = walls.centres
     if engraving is None or not engraving.cut:
         return np.zeros(len(centres), dtype=bool)
-    from . import engraving as engraved
-
-    letters = engraved.lettering(engraving, 0.02)
+    letters = lettering(engraving, 0.02)
     half_length = letters.length_mm / 2 + ENGRAVING_REACH_MM
     half_extent = letters.extent_mm / 2 + ENGRAVING_REACH_MM
     if model.band is not None:
-        radius = engraved.band_faces(model.band.section.points).radius(engraving.place)
+        radius = band_faces(model.band.section.points).radius(engraving.place)
         turn = np.arctan2(centres[:, 0], centres[:, 2]) - math.radians(engraving.position_deg)
         along = ((turn + math.pi) % (2 * math.pi) - math.pi) * radius
         return (np.abs(along) <= half_length) & (np.abs(centres[:, 1]) <= half_extent)
-    spot = engraved.pendant_spot(design, letters.extent_mm)
+    spot = pendant_spot(design, letters.extent_mm)
     return ((np.abs(centres[:, 0] - spot.x) <= half_length) & (np.abs(centres[:, 1] - spot.y) <= half_extent)
             & (centres[:, 2] <= model.plate.thickness + 0.05))
 
@@ -996,14 +924,33 @@ def _engraved_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
 FINE_LETTER_KINDS = ("engraving-stroke", "engraving-gap")  # letters too fine to cast: strokes, or gaps between
 
 
+def castable_changes(design: Design) -> list[tuple[tuple[str, Any], ...]]:
+    """The ways to make `design`'s engraving cast, each a change of the document that still reads (the text still
+    fits the band or the plate): its letters at the least height that casts in its font, then each bolder font at the
+    least height that casts in it (no lower than the letters are); none when neither fits."""
+    engraving = design.engraving
+    ways = []
+    bolder = BOLDEST_FIRST[:BOLDEST_FIRST.index(engraving.font)] if engraving.font in BOLDEST_FIRST else ()
+    for font in (engraving.font, *bolder):
+        height = least_height_mm(engraving.text, font, engraving.height_mm)
+        if height is None:
+            continue
+        changes = (() if font is engraving.font else (("engraving.font", font.value),)) + (
+            (("engraving.height_mm", height),) if height != engraving.height_mm else ())
+        try:
+            edited(design, dict(changes))
+        except (DesignError, ValueError):
+            continue
+        ways.append(changes)
+    return ways
+
+
 def castable_letters(design: Design) -> list[tuple[str, tuple[tuple[str, Any], ...]]]:
     """The ways to make `design`'s engraving cast, each in words and as changes of the document: the least letter
     height that casts in its font, then a bolder font at the least height that casts in it (each found by measuring,
     and only where the band or the plate still takes the text); where none does, engraving the letters by hand after
     casting, the only one."""
-    from . import engraving as engraved
-
-    ways = engraved.castable_changes(design) or [(("engraving.cut", False),)]
+    ways = castable_changes(design) or [(("engraving.cut", False),)]
     return [(words.changes(changes), changes) for changes in ways]
 
 
@@ -1016,11 +963,9 @@ def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
     engraving = design.engraving
     if engraving is None or not engraving.cut:
         return []
-    from . import engraving as engraved
-
     found: list[Finding] = []
-    fine = engraved.fineness(engraving)
-    least = engraved.LEAST_WIDTH_MM
+    fine = fineness(engraving)
+    least = LEAST_WIDTH_MM
     under_limit = [(width, char, what, kind) for width, char, what, kind in (
         (fine.stroke_mm, fine.stroke_char, "strokes", FINE_LETTER_KINDS[0]),
         (fine.gap_mm, fine.gap_char, "gaps between strokes", FINE_LETTER_KINDS[1])) if width < least - TOLERANCE_MM]
@@ -1029,7 +974,7 @@ def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
         said = f"{ways[0][0]}, the least that casts" if ways[0][1][-1][0] == "engraving.height_mm" else ways[0][0]
         if ways[0][1] == (("engraving.cut", False),):
             piece = "band" if design.piece is Piece.RING else "pendant"
-            bolder = "" if engraving.font is engraved.BOLDEST_FIRST[0] else " or a bolder one"
+            bolder = "" if engraving.font is BOLDEST_FIRST[0] else " or a bolder one"
             said = (f"no letters this {piece} takes cast in the {engraving.font.value} font{bolder}: {ways[0][0]} "
                     f"(or choose a {'wider band' if piece == 'band' else 'larger pendant'})")
         elif len(ways) > 1:
@@ -1041,11 +986,11 @@ def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
                              f"mm {engraving.font.value} letters {measured} (finest at {char!r})", said,
                              ways[0][1], "the engraving", kind=kind))
     if model.band is not None:
-        under, limit = engraved.metal_under_mm(design, engraved.band_faces(model.band.section.points)), metal.min_shank_mm
+        under, limit = metal_under_mm(design, band_faces(model.band.section.points)), metal.min_shank_mm
         thicker = thicker_band(design.ring, design.ring.thickness_mm + limit - under)
     else:
-        under, limit = engraved.metal_under_mm(design), metal.min_wall_mm
-        thicker = (("pendant.thickness_mm", min(_up(design.pendant.thickness_mm + limit - under, 0.05), 5.0)),)
+        under, limit = metal_under_mm(design), metal.min_wall_mm
+        thicker = (("pendant.thickness_mm", min(rounded_up(design.pendant.thickness_mm + limit - under, 0.05), 5.0)),)
     if under < limit - TOLERANCE_MM:
         shallower = math.floor((engraving.depth_mm - (limit - under)) * 100 + 1e-6) / 100
         changes = (("engraving.depth_mm", shallower),) if shallower >= ENGRAVING_DEPTH_MM[0] - 1e-9 else thicker

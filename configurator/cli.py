@@ -8,15 +8,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import catalogue, sizes
 from .design import Design
-from .documents import load_design, loads_design
+from .documents import json_schema, load_design, loads_design
 from .errors import ConfiguratorError
+from .files import write_atomically
+from .passwords import hash_password
+from .price_table import (
+    current_price_table,
+    import_price_table,
+    price_history,
+    price_table_source,
+    update_price_table,
+)
+from .reading import NumberError, file_label, one_line, quoted, read_bytes, read_decimal
 
-# Each command imports what it uses when it runs (a quote needs no PDF writer, the size table no geometry): the
-# command line starts in what one command needs.
+# Each command imports the geometry, the database, the mesh and PDF libraries when it runs (a quote needs no PDF
+# writer, the size table no geometry): the command line starts in what one command needs.
 
 FORMATS = ("stl", "obj", "glb", "3mf")  # export.Format's values (named here so parsing needs no geometry)
 EXIT_FINDINGS = 1
@@ -93,8 +105,6 @@ def _available_stones() -> list:
 def _parse_setting(text: str) -> tuple[str, float]:
     """FIELD=VALUE of `prices --set`; the value read as people type numbers (`reading.read_decimal`: 2,2 is 2.2;
     1e3, nan and inf are refused)."""
-    from .reading import NumberError, file_label, quoted, read_decimal
-
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise UsageError(f"prices --set: {quoted(text)} is not FIELD=VALUE (e.g. metal_per_gram.14k-yellow=80)")
@@ -106,15 +116,6 @@ def _parse_setting(text: str) -> tuple[str, float]:
 
 
 def _cmd_prices(args: argparse.Namespace) -> int:
-    from .price_table import (
-        current_price_table,
-        import_price_table,
-        price_history,
-        price_table_source,
-        update_price_table,
-    )
-    from .reading import file_label, one_line
-
     if args.import_file:  # read as `reading` reads a file: a FIFO or a device is refused, not waited on
         table = import_price_table(Path(args.import_file))
         print(f"price table imported from {file_label(args.import_file)}, dated {table.date.isoformat()}; every "
@@ -156,10 +157,7 @@ def _stones() -> tuple:
 
 
 def _cmd_stones_import(args: argparse.Namespace) -> int:
-    import time
-
     from .inventory import MAX_IMPORT_BYTES, InventoryError, read_csv
-    from .reading import file_label, read_bytes
 
     path = Path(args.file)
     data = read_bytes(path, MAX_IMPORT_BYTES, what="a stones file (CSV)", advice="split the file",
@@ -202,7 +200,6 @@ def _filters(args: argparse.Namespace):
 
 def _cmd_stones_list(args: argparse.Namespace) -> int:
     from .inventory import priced_stones
-    from .price_table import current_price_table
 
     store, inventory = _stones()
     try:
@@ -221,10 +218,10 @@ def _cmd_stones_list(args: argparse.Namespace) -> int:
         status = record.status.value
         if record.reserved_until is not None:
             status += f" for #{record.reserved_for} until {record.reserved_until:%Y-%m-%d}"
-        price = f"{row.price:,.2f}" + ("*" if row.from_grid else " ")
+        shown = f"{row.price:,.2f}" + ("*" if row.from_grid else " ")
         print(f"{stone.stock_number:<10} {stone.shape.value:<9} {stone.carat:>5.2f} {stone.color:<4} "
               f"{stone.clarity:<5} {(stone.cut_grade.value if stone.cut_grade else '-'):<10} "
-              f"{stone.measurements:<24} {(stone.report or '-'):<18} {price:>12} {status}")
+              f"{stone.measurements:<24} {(stone.report or '-'):<18} {shown:>12} {status}")
     print(f"{len(rows)} stone{'s' if len(rows) != 1 else ''}" + ("; * priced from the grid" if any(
         row.from_grid for row in rows) else ""))
     return 0
@@ -276,8 +273,6 @@ def _cmd_stones_set(args: argparse.Namespace) -> int:
 
 
 def _cmd_hash_password(args: argparse.Namespace) -> int:
-    from .passwords import hash_password
-
     password = sys.stdin.readline().rstrip("\n")
     if len(password) < 8:
         raise UsageError("hash-password: give a password of at least 8 characters on standard input")
@@ -286,15 +281,11 @@ def _cmd_hash_password(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .documents import json_schema
-
     _print_json(json_schema())
     return 0
 
 
 def _cmd_sizes(args: argparse.Namespace) -> int:
-    from . import sizes
-
     rows = sizes.table()
     if args.json:
         _print_json(rows)
@@ -338,18 +329,18 @@ def _cmd_quote(args: argparse.Namespace) -> int:
             f"the ring comes within {band.clearance_mm:g} mm)"
         print(f"matching band: {band.profile} {band.width_mm:g} x {band.thickness_mm:g} mm, {shape}, {band.side} the "
               f"ring; {band.metal_volume_mm3:.1f} mm3, {band.metal_grams:.2f} g")
-    price = summary.price
+    quote = summary.price
     subtotals = {"ring": "subtotal, the ring", "band": "subtotal, the matching band"}
-    width = max(len(text) for text in [*(line.item for line in price.rows),
-                                       *(subtotals.values() if price.is_set else ())])
-    for index, line in enumerate(price.rows):
+    width = max(len(text) for text in [*(line.item for line in quote.rows),
+                                       *(subtotals.values() if quote.is_set else ())])
+    for index, line in enumerate(quote.rows):
         print(f"  {line.item:<{width}}  {line.amount:>10,.2f}")
-        following = price.rows[index + 1].part if index + 1 < len(price.rows) else None
+        following = quote.rows[index + 1].part if index + 1 < len(quote.rows) else None
         if line.part in subtotals and following != line.part:  # a set: each ring's subtotal after its lines
-            print(f"  {subtotals[line.part]:<{width}}  {price.subtotals[line.part]:>10,.2f}")
-    total = f"total {price.currency}" + (" (the set)" if price.is_set else "")
-    print(f"  {total:<{width}}  {price.total:>10,.2f}")
-    compared = price.catalogue_comparison
+            print(f"  {subtotals[line.part]:<{width}}  {quote.subtotals[line.part]:>10,.2f}")
+    total = f"total {quote.currency}" + (" (the set)" if quote.is_set else "")
+    print(f"  {total:<{width}}  {quote.total:>10,.2f}")
+    compared = quote.catalogue_comparison
     print(f"  (the same metal and stones as a catalogue piece: {compared.total:,.2f}; custom work adds "
           f"{compared.difference:,.2f})")
     return 0
@@ -406,7 +397,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_sheet(args: argparse.Namespace) -> int:
-    from .files import write_atomically
     from .sheet import spec_sheet
 
     design = _read(args.design)
@@ -522,8 +512,6 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
-        from . import catalogue
-
         catalogue.metals()  # a broken catalogue is one line, before any command
         return args.run(args)
     except ConfiguratorError as exc:
@@ -544,6 +532,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _printable(line: str) -> str:
     """A line for stderr: control, escape and invisible characters written as their escapes (`\x1b`, `\n`)."""
-    from .reading import one_line
-
     return one_line(line, limit=2000)

@@ -547,33 +547,13 @@ class Ring(Part):
             if self.eternity is not None and self.eternity.coverage is Coverage.FULL:
                 raise ValueError("milgrain: a full eternity's row takes the band's edges all round (choose a half or "
                                  "three-quarter row, or no milgrain)")
-            from .milgrain import largest_edge_bead_mm
-
-            largest = largest_edge_bead_mm(self)
-            if self.milgrain.bead_mm > largest + 1e-6:
-                raise ValueError(f"milgrain.bead_mm: a {self.profile.value} band {self.thickness_back_mm:g} mm thick "
-                                 f"has room on its edges for beads up to {math.floor(largest * 100 + 1e-6) / 100:.2f} "
-                                 "mm across, not "
-                                 f"{self.milgrain.bead_mm:g} (choose smaller beads or a thicker or flat band)")
         return self
 
     @model_validator(mode="after")
-    def _row_fits_the_band(self) -> Ring:
-        if self.eternity is None:
-            return self
-        from .eternity import band_width_needed, count_for
-
-        if self.profile in RIDGED_PROFILES:
+    def _row_has_a_top(self) -> Ring:
+        if self.eternity is not None and self.profile in RIDGED_PROFILES:
             raise ValueError(f"eternity: a row of stones needs a band with a flat or rounded top; a "
                              f"{self.profile.value} band has none (choose flat, half-round, comfort or bevelled)")
-        needed = band_width_needed(self.eternity)
-        if self.width_mm < needed - 1e-9:
-            raise ValueError(f"width_mm: a {self.eternity.setting.value} row of {self.eternity.stone.length_mm:g} mm "
-                             f"stones needs a band at least {needed:.2f} mm wide, not {self.width_mm:g} mm")
-        count = count_for(self, self.eternity)
-        if count < ETERNITY_FEWEST:
-            raise ValueError(f"eternity: only {count} stones fit; a row has at least {ETERNITY_FEWEST} "
-                             "(choose smaller stones or more of the band)")
         return self
 
 
@@ -685,26 +665,6 @@ class Setting(Part):
         None, ge=0.3, le=2.5, description="centre prong diameter, mm; default from the stone's size (the check "
         "flags one thinner than the trade table)")
     milgrain: Milgrain | None = Field(None, description="beads round a bezel's rim (document version 2)")
-
-    @model_validator(mode="after")
-    def _prongs_fit_style(self) -> Setting:
-        from .styles import style_of
-
-        style = style_of(self.style)
-        if self.prongs is not None and not style.prongs:
-            raise ValueError(f"prongs: a {self.style.value} setting has no prongs to choose")
-        if self.prong_mm is not None and not style.prong_mm:
-            raise ValueError(f"prong_mm: a {self.style.value} setting has no prongs")
-        if self.milgrain is not None and not style.rim_milgrain:
-            raise ValueError(f"milgrain: a {self.style.value} setting has no rim to bead (a bezel has)")
-        return self
-
-    @property
-    def prong_count(self) -> int:
-        """The prongs the document chose, or its style's usual count (0: none to choose)."""
-        from .styles import style_of
-
-        return self.prongs or style_of(self.style).prongs
 
 
 class Chain(Part):
@@ -832,8 +792,6 @@ class Design(Part):
 
     @model_validator(mode="after")
     def _parts_match_piece(self) -> Design:
-        from .styles import style_of
-
         if self.piece is Piece.RING and self.ring is None:
             raise ValueError("ring: a ring design needs its ring part (size, profile, width, thickness)")
         if self.piece is Piece.PENDANT and self.pendant is None:
@@ -855,25 +813,8 @@ class Design(Part):
                 raise ValueError("side_stones: a pendant has no side stones (they sit on a ring's shoulders)")
             if self.stone is None:
                 raise ValueError("side_stones: side stones flank a centre stone; add the centre stone first")
-            if not style_of(self.effective_setting.style).flanked:
-                raise ValueError(f"side_stones: a {self.effective_setting.style.value} centre leaves no shoulders for "
-                                 "side stones (choose a prong or bezel centre)")
-            if self.side_stones.shared_prongs and self.effective_setting.style is not SettingStyle.PRONG:
-                raise ValueError(f"side_stones.shared_prongs: a {self.effective_setting.style.value} centre has no "
-                                 "prongs to share (choose a prong centre)")
-            if self.side_stones.shared_prongs and self.stone.shape not in SHARING_CENTRE_SHAPES:
-                raise ValueError(f"side_stones.shared_prongs: a {self.stone.shape.value} centre is too narrow to share "
-                                 "its prongs (leave them unshared)")
-            low, high = SIDE_SHARE_RANGE
-            share = self.side_stones.stone.length_mm / self.stone.length_mm
-            if not low - 1e-9 <= share <= high + 1e-9:
-                raise ValueError(f"side_stones.stone.length_mm: {self.side_stones.stone.length_mm:g} mm is {share:.0%} "
-                                 f"of the centre's length; side stones are {low:.0%}-{high:.0%} of it")
-            self._side_row_fits()
         if self.piece is Piece.RING and self.ring.eternity is not None and self.stone is not None:
             raise ValueError("stone: an eternity band carries no centre stone (remove the stone or the eternity row)")
-        if self.piece is Piece.RING and self.setting is not None:
-            self._style_fits_band()
         if (
             self.piece is Piece.PENDANT
             and self.stone is not None
@@ -883,57 +824,7 @@ class Design(Part):
                 f"stone.length_mm: a {self.stone.length_mm:g} mm stone is larger than the {self.pendant.size_mm:g} mm "
                 "pendant it sits on; choose a smaller stone or a longer pendant"
             )
-        if (
-            self.piece is Piece.PENDANT
-            and self.setting is not None
-            and style_of(self.setting.style).border is not None
-            and self.pendant.outline is Outline.BAR
-            and self.pendant.size_mm < MIN_BORDERED_BAR_MM - 1e-9
-        ):
-            raise ValueError(
-                f"pendant.size_mm: a bar pendant with a {self.setting.style.value} border is at least "
-                f"{MIN_BORDERED_BAR_MM:g} mm long (its border stones need the width), not {self.pendant.size_mm:g} mm"
-            )
-        if self.engraving is not None and self.engraving.cut:
-            from .engraving import refusal
-
-            problem = refusal(self)
-            if problem:
-                raise ValueError(problem)
         return self
-
-    def _style_fits_band(self) -> None:
-        """A style whose stones sit in the band's top needs a flat or rounded top, and its least width."""
-        from .styles import style_of
-
-        style, ring = style_of(self.setting.style), self.ring
-        if style.in_band and ring.profile in RIDGED_PROFILES:
-            raise ValueError(f"setting.style: {style.name.value} shoulders need a band with a flat or rounded top; a "
-                             f"{ring.profile.value} band has none (choose flat, half-round, comfort or bevelled)")
-        if ring.width_mm < style.least_band_mm - 1e-9:
-            raise ValueError(f"ring.width_mm: {style.name.value} shoulders need a band at least "
-                             f"{style.least_band_mm:g} mm wide for their stones, not {ring.width_mm:g} mm")
-
-    def _side_row_fits(self) -> None:
-        """Side stones in a channel need a band to hold them; every row keeps to the band's top."""
-        side, ring = self.side_stones, self.ring
-        if side.style is SettingStyle.CHANNEL:
-            from .band_rows import channel_width_mm
-
-            if ring.profile in RIDGED_PROFILES:
-                raise ValueError(f"side_stones.style: a channel needs a band with a flat or rounded top; a "
-                                 f"{ring.profile.value} band has none (choose flat, half-round, comfort or bevelled)")
-            needed = channel_width_mm(side.stone.length_mm)
-            if ring.width_mm < needed - 1e-9:
-                raise ValueError(f"ring.width_mm: a channel of {side.stone.length_mm:g} mm side stones needs a band at "
-                                 f"least {needed:.2f} mm wide, not {ring.width_mm:g} mm")
-        from .sidestones import LOWEST_DEG, placement
-
-        reach = math.degrees(placement(self).reach)
-        if reach > LOWEST_DEG + 1e-9:
-            raise ValueError(f"side_stones.count: {side.count} stones a side reach {reach:.0f} degrees round the band "
-                             f"from its top; side stones keep within {LOWEST_DEG:g} (choose fewer or smaller stones, or a larger "
-                             "ring size)")
 
     @property
     def ring_size(self) -> RingSize | None:

@@ -1,7 +1,9 @@
 """Reading design documents: JSON text, bytes or a file, bounded before it is parsed, validated into a `Design`.
 
-A refusal is one line naming the field (or the document: its size, encoding, syntax or nesting). Also here: a
-design edited by dotted field names, and the document's JSON schema.
+Every document comes in through `parse_design`: the schema (`design`) first, then the fit rules, which need the
+geometry (does the row fit the band, do the letters, the beads...) and belong to the feature modules. A refusal is one
+line naming the field (or the document: its size, encoding, syntax or nesting). Also here: a design edited by dotted
+field names, and the document's JSON schema.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .design import Design
+from .design import Design, Shape, shortest_length_mm
 from .errors import DesignError
 from .reading import read_bytes
 
@@ -97,20 +99,39 @@ class _DocumentError(DesignError):
     """A problem with the document as a whole (size, encoding, JSON syntax, nesting), not with one field."""
 
 
+def _misfit(design: Design) -> str | None:
+    """What of a design valid by its schema the piece cannot be made with, or None: the fit rules in the order a
+    document's faults are named, the band's (its beads, its row), the setting's, the side stones', the centre style's
+    on the band or plate, the engraving's."""
+    # the rules measure solids and letters (manifold3d, fontTools): a command that reads no document loads neither
+    from . import engraving, eternity, milgrain, sidestones, styles
+
+    ring, setting = design.ring, design.setting
+    if ring is not None and (problem := milgrain.refusal(ring) or eternity.refusal(ring)):
+        return f"ring.{problem}"
+    if setting is not None and (problem := styles.setting_refusal(setting)):
+        return f"setting.{problem}"
+    return sidestones.refusal(design) or styles.refusal(design) or engraving.refusal(design)
+
+
 def parse_design(data: Any) -> Design:
-    """Validate a decoded JSON value as a design; raises DesignError naming the field."""
+    """Validate a decoded JSON value as a design, its schema and then its fit; raises DesignError naming the field."""
     if not isinstance(data, dict):
         raise _DocumentError(f"a design document must be a JSON object, not {type(data).__name__}")
     if _depth(data) > MAX_NESTING:
         raise _DocumentError(f"the design is nested more than {MAX_NESTING} levels deep")
     try:
-        return Design.model_validate(data)
+        design = Design.model_validate(data)
     except ValidationError as exc:
         raise DesignError(_message(exc)) from None
     except DesignError:
         raise
     except (ValueError, TypeError, RecursionError) as exc:
         raise DesignError(_one_line(f"the design is not valid: {exc}")) from None
+    problem = _misfit(design)
+    if problem:
+        raise DesignError(_one_line(problem))
+    return design
 
 
 def _constant(name: str) -> float:
@@ -215,8 +236,6 @@ def follow_centre(side: dict[str, Any], before_mm: float, after_mm: float) -> No
     """A side stone (a document's `side_stones.stone`) after its centre went from `before_mm` to `after_mm` long: it
     keeps its share of the centre's length (its width in proportion), at least 1 mm and long enough for its shape to be
     1 mm wide. Changed in place."""
-    from .design import Shape, shortest_length_mm
-
     if abs(before_mm - after_mm) < 1e-9:
         return
     scale = after_mm / before_mm

@@ -15,17 +15,24 @@ wide to survive casting and polishing; castable detail 0.35 mm; a 3 mm band take
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import manifold3d
 import numpy as np
 
 from . import catalogue, fonts
 from .design import ENGRAVING_HEIGHT_MM, Design, Engraving, EngravingPlace, Font, Piece, Profile, Ring
-from .documents import edited
-from .errors import DesignError
+from .eternity import span
+from .forms import StoneForm
+from .outlines import pendant_outline, stone_outline
+from .pendants import BORDER_INSET_MM, BORDER_STONE_MM, girdle_height
+from .profiles import band_section
+from .settings import head_reach_mm
+from .sidestones import LOWEST_DEG, placement
+from .solids import EXPORT, section
+from .styles import style_of
 
 EDGE_MARGIN_MM = 0.4  # the letters keep this far inside a band's edges, where a comfort fit curves away
 CLEAR_MM = 1.0  # round the band, between the text's ends and what the top holds (a head, shoulders, a row)
@@ -123,12 +130,9 @@ def band_faces(points: np.ndarray, samples: int = 241) -> BandFaces:
 
 def ring_faces(ring: Ring) -> BandFaces:
     """`ring`'s band faces from its size and profile alone (no solid built)."""
-    from .profiles import band_section
-    from .solids import EXPORT
-
-    section = band_section(ring.profile, ring.size.ring_size().inner_radius_mm, ring.width_mm, ring.thickness_mm,
+    profile = band_section(ring.profile, ring.size.ring_size().inner_radius_mm, ring.width_mm, ring.thickness_mm,
                            EXPORT)
-    return band_faces(section.points)
+    return band_faces(profile.points)
 
 
 def kept_clear(design: Design) -> float:
@@ -138,22 +142,14 @@ def kept_clear(design: Design) -> float:
     outer = ring.size.ring_size().inner_radius_mm + ring.thickness_mm
     taken = 0.0
     if ring.eternity is not None:
-        from .eternity import span
-
         taken = span(ring, ring.eternity)
     if design.stone is not None:
-        from .settings import head_reach_mm
-        from .sidestones import LOWEST_DEG
-        from .styles import style_of
-
         setting = design.effective_setting
         reach = head_reach_mm(design.stone, setting.prong_mm, setting.style, along_x=True)
         taken = max(taken, math.asin(min(1.0, reach / outer)))
         if style_of(setting.style).shoulders is not None:  # accent rows or arches down the shoulders
             taken = max(taken, math.radians(LOWEST_DEG))
     if design.side_stones is not None:
-        from .sidestones import placement
-
         taken = max(taken, placement(design).reach)
     return taken
 
@@ -191,12 +187,6 @@ class Spot:
 def pendant_spot(design: Design, extent_mm: float) -> Spot:
     """The middle of the back; on a pendant whose stone's seat comes within the alloy's least wall of the cut's
     floor, just below the seat's footprint there (a brilliant's pavilion reaches down near the back)."""
-    from .forms import StoneForm
-    from .outlines import pendant_outline, stone_outline
-    from .pendants import BORDER_INSET_MM, BORDER_STONE_MM, girdle_height
-    from .solids import section
-    from .styles import style_of
-
     pendant, engraving = design.pendant, design.engraving
     outline = pendant_outline(pendant.outline, pendant.size_mm)
     margin = PLATE_MARGIN_MM
@@ -458,8 +448,6 @@ def _finest(areas: list[float], taken) -> tuple[float, int]:
 def measure(text: str, font: Font, height_mm: float) -> Fineness:
     """The thinnest stroke and narrowest gap of `text` cut in `font` letters `height_mm` high (cap height), and the
     characters that have most of their own under them."""
-    import unicodedata
-
     text = unicodedata.normalize("NFC", text)
     spaced = spacing(Engraving(text="x", font=font, height_mm=height_mm))
     letters: list[str] = []  # each letter as often as it is cut
@@ -509,27 +497,6 @@ def least_height_mm(text: str, font: Font, start_mm: float = ENGRAVING_HEIGHT_MM
 
 def _up(value: float, step: float) -> float:
     return round(math.ceil(value / step - 1e-6) * step, 6)
-
-
-def castable_changes(design: Design) -> list[tuple[tuple[str, Any], ...]]:
-    """The ways to make `design`'s engraving cast, each a change of the document that still reads (the text still
-    fits the band or the plate): its letters at the least height that casts in its font, then each bolder font at the
-    least height that casts in it (no lower than the letters are); none when neither fits."""
-    engraving = design.engraving
-    ways = []
-    bolder = BOLDEST_FIRST[:BOLDEST_FIRST.index(engraving.font)] if engraving.font in BOLDEST_FIRST else ()
-    for font in (engraving.font, *bolder):
-        height = least_height_mm(engraving.text, font, engraving.height_mm)
-        if height is None:
-            continue
-        changes = (() if font is engraving.font else (("engraving.font", font.value),)) + (
-            (("engraving.height_mm", height),) if height != engraving.height_mm else ())
-        try:
-            edited(design, dict(changes))
-        except (DesignError, ValueError):
-            continue
-        ways.append(changes)
-    return ways
 
 
 def metal_under_mm(design: Design, faces: BandFaces | None = None) -> float:

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import band_rows, rows
 from .band_rows import BEZEL_LIP_MM, BEZEL_WALL_MM, GIRDLE_LIFT_MM, INTO_BAND_SHARE
-from .design import Coverage, Eternity, Ring, RowSetting
+from .design import ETERNITY_FEWEST, Coverage, Eternity, Ring, RowSetting
 from .forms import StoneForm, seat
 from .outlines import stone_outline
 from .rows import Row
@@ -91,7 +91,22 @@ def band_width_needed(eternity: Eternity) -> float:
     return length + 2 * ROW_MARGIN_MM
 
 
-@lru_cache(maxsize=64)
+def refusal(ring: Ring) -> str | None:
+    """Why the band cannot hold its eternity row ("width_mm: ..." or "eternity: ..."), or None when it can."""
+    row = ring.eternity
+    if row is None:
+        return None
+    needed = band_width_needed(row)
+    if ring.width_mm < needed - 1e-9:
+        return (f"width_mm: a {row.setting.value} row of {row.stone.length_mm:g} mm stones needs a band at least "
+                f"{needed:.2f} mm wide, not {ring.width_mm:g} mm")
+    count = count_for(ring, row)
+    if count < ETERNITY_FEWEST:
+        return (f"eternity: only {count} stones fit; a row has at least {ETERNITY_FEWEST} (choose smaller stones or "
+                "more of the band)")
+    return None
+
+
 def form_of(eternity: Eternity) -> StoneForm:
     return StoneForm.of(eternity.stone, band_rows.ROW_GIRDLE_POINTS)
 

@@ -14,9 +14,11 @@ import numpy as np
 import trimesh
 
 from . import catalogue
+from .checks import Severity, check
 from .errors import ConfiguratorError
 from .files import write_atomically
 from .geometry import Model
+from .glb import glb
 
 MAX_SHRINKAGE_PCT = 5.0
 # A binary STL keeps float32 coordinates: about 1e-6 mm near a ring's 10 mm radius. An edge shorter than
@@ -238,8 +240,6 @@ def gate(model: Model, metal: trimesh.Trimesh | None = None, band: trimesh.Trime
     The check's verdict first: a design with a blocking finding raises NotCastable, unless `force` (a workshop's own
     decision). Then the meshes about to be written: the metal (`metal`, its wax pattern; the model's own metal by
     default) and a ring's matching band (`band`, its pattern), each one watertight body, or ConfiguratorError."""
-    from .checks import Severity, check
-
     if not force:
         blocking = [finding for finding in check(model.design, model, verify=False)
                     if finding.severity is Severity.BLOCKING]
@@ -267,8 +267,6 @@ def export(
     matching band that is not one watertight body."""
     fmt = fmt or Format.of_path(out)
     if fmt is Format.GLB:  # the piece to look at, as the app's viewer and download have it: true size, metres
-        from .glb import glb
-
         gate(model, force=force)
         write_atomically({out: glb(model)})
         return {"metal": str(out), "stones": None, "fittings": None, "format": fmt.value, "units": "m",

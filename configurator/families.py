@@ -102,7 +102,7 @@ def eternity_band(shape: str = "round", setting: str = "shared-prong", coverage:
                   profile: str = "comfort", thickness: float = 2.2, width: float | None = None, **row) -> dict:
     """An eternity band of `shape` stones (the matrix's usual size for the shape) on the narrowest band that holds
     them (to 0.1 mm, with 0.2 mm to spare) unless `width` is given."""
-    from .eternity import band_width_needed
+    from .eternity import band_width_needed  # the geometry (manifold3d): only for an eternity family
 
     length, across = ROW_STONES[shape]
     stone = {"shape": shape, "length_mm": length, **({"width_mm": across} if across else {})}

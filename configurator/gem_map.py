@@ -24,8 +24,8 @@ from . import catalogue, eternity, sidestones
 from .design import Coverage, RowSetting, Setting, SettingStyle, Shape
 from .forms import SEAT_CLEARANCE_MM, StoneForm
 from .rows import BEAD_RADIUS_MM
-from .settings import default_prong_mm, prong_places
-from .styles import style_of
+from .settings import prong_places
+from .styles import default_prong_mm, prong_count, style_of
 
 if TYPE_CHECKING:
     from .geometry import Model, StonePart
@@ -203,7 +203,7 @@ def _centre(model: Model, part: StonePart, number: int) -> StoneGroup:
     if style_of(setting.style).prong_mm:
         # a style with no prong count of its own (its accents fill the shoulders) holds the centre in four round
         # prongs (`styles.prong.four_round_prongs`)
-        count = setting.prong_count or 4
+        count = prong_count(setting) or 4
         diameter = setting.prong_mm or default_prong_mm(stone, setting.style)
         shared = sidestones.shared_with_centre(design, _outer(model)) if design.side_stones is not None else None
         if shared is not None:
@@ -235,7 +235,7 @@ def _sides(model: Model, stones: list[MappedStone]) -> list[StoneGroup]:
         form = StoneForm.of(stone)
         prongs = prong_mm = None
         if side.style is SettingStyle.PRONG:
-            count = Setting(style=side.style).prong_count
+            count = prong_count(Setting(style=side.style))
             diameter = sidestones.prong_mm(side, stone) or default_prong_mm(stone, side.style)
             if side.shared_prongs:
                 shared = sidestones.shared_with_side(design, _outer(model), placed)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import manifold3d
@@ -16,17 +16,18 @@ import numpy as np
 
 from . import bands, catalogue, eternity, milgrain, sidestones
 from .bands import Band, build_band
-from .design import Design, Piece, Ring, Shape, Stone
+from .design import Design, Piece, Ring, Shape
+from .engraving import pendant_cutter, ring_cutter
 from .fittings import chain, clasp
 from .forms import StoneForm
-from .matching import Fit, fit_band
-from .milgrain import BeadRow
-from .pendants import Plate, bail, girdle_height, grown_under, jump_ring, lift_over_plate, plate
-from .settings import STONE_LIFT_MM, Parts, Support, head, head_reach_mm
+from .matching import fit_band
+from .model import MatchingPart, Meshed, Model, StonePart
+from .pendants import bail, girdle_height, grown_under, jump_ring, lift_over_plate, plate
+from .settings import STONE_LIFT_MM, Parts, Support, head_reach_mm
 from .shoulders import BandTop
-from .solids import EXPORT, Resolution, cleaned, drop_crumbs, subtract, to_trimesh, union
-from .stones import CARAT_GRAMS, StoneWeight
-from .styles import style_of
+from .solids import EXPORT, Resolution, drop_crumbs, subtract, union
+from .stones import CARAT_GRAMS
+from .styles import head, style_of
 
 if TYPE_CHECKING:
     import trimesh
@@ -35,141 +36,6 @@ FOOT_REACH_X_MM = 1.6  # how far from the top line a post may land across the ba
 # A pendant's border stones stand this far past the centre's head: a channel's round end (0.9 mm round a 1.2 mm stone)
 # and the 0.3 mm casting gap (PRODUCT.md), so that no border seat cuts into a prong or grazes it.
 BORDER_CLEAR_MM = 1.2
-
-
-class Meshed:
-    """A solid, cleaned once for a file, and its trimesh made on first use: what weighs and prices a design needs no
-    mesh library, and the copies of a model (`dressed`) share one mesh.
-
-    Args:
-        solid: the solid as built.
-        for_file: whether it may be written to a file (an export build): then it is cleaned of what a float32 file
-            would merge; a preview's is drawn as built.
-        clean: False for a solid cleaned already (a stone's form).
-    """
-
-    __slots__ = ("solid", "metadata", "for_file", "_mesh")
-
-    def __init__(self, solid: manifold3d.Manifold, for_file: bool = True, clean: bool = True, **metadata) -> None:
-        self.solid = cleaned(solid) if clean and for_file else solid
-        self.for_file = for_file
-        self.metadata = metadata
-        self._mesh: trimesh.Trimesh | None = None
-
-    @property
-    def mesh(self) -> trimesh.Trimesh:
-        if self._mesh is None:
-            self._mesh = to_trimesh(self.solid, clean=False, for_file=self.for_file, **self.metadata)
-        return self._mesh
-
-    @property
-    def volume_mm3(self) -> float:
-        return float(self.solid.volume())
-
-
-@dataclass(frozen=True)
-class StonePart:
-    """A placed stone with what it weighs by its modelled volume."""
-
-    shape: Meshed = field(repr=False, compare=False)
-    material: str
-    carat: float
-    role: str  # "centre", "accent", "side" or "eternity"
-    size_mm: float
-    solid: manifold3d.Manifold = field(repr=False, compare=False)  # as modelled, before cleaning
-    stone: Stone | None = field(default=None, repr=False, compare=False)  # its record (shape, sizes) for the check
-
-    @property
-    def mesh(self) -> trimesh.Trimesh:
-        return self.shape.mesh
-
-
-@dataclass(frozen=True)
-class MatchingPart:
-    """A ring's matching band: its metal (a body of its own, cast and priced apart, never united with the ring) and
-    how it fits the ring."""
-
-    body: Meshed = field(repr=False, compare=False)
-    fit: Fit = field(compare=False)
-
-    @property
-    def solid(self) -> manifold3d.Manifold:
-        return self.body.solid
-
-    @property
-    def mesh(self) -> trimesh.Trimesh:
-        return self.body.mesh
-
-    @property
-    def volume_mm3(self) -> float:
-        return self.body.volume_mm3
-
-    @property
-    def body_count(self) -> int:
-        return len(self.solid.decompose())
-
-
-@dataclass(frozen=True)
-class Model:
-    """The solids of one design at one resolution, in millimetres, and their meshes (made when first asked for)."""
-
-    design: Design
-    resolution: Resolution
-    body: Meshed = field(repr=False, compare=False)
-    stone_parts: tuple[StonePart, ...] = ()
-    fitting_parts: dict[str, Meshed] = field(default_factory=dict, repr=False, compare=False)
-    band: Band | None = field(default=None, compare=False)
-    plate: Plate | None = field(default=None, compare=False)
-    girdle_z: float | None = None
-    beads: tuple[BeadRow, ...] = field(default=(), compare=False)  # milgrain rows, as laid out (for the check)
-    matching: MatchingPart | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def solid(self) -> manifold3d.Manifold:
-        """The metal as a manifold solid (cleaned: the same surface as `metal`)."""
-        return self.body.solid
-
-    @property
-    def metal(self) -> trimesh.Trimesh:
-        return self.body.mesh
-
-    @property
-    def body_count(self) -> int:
-        """How many separate pieces the metal is (one for anything that can be cast)."""
-        return len(self.solid.decompose())
-
-    @property
-    def fittings(self) -> dict[str, trimesh.Trimesh]:
-        """Metal cast apart from the piece: clasp parts, jump ring, a hinged bail's loop."""
-        return {name: part.mesh for name, part in self.fitting_parts.items()}
-
-    @property
-    def metal_volume_mm3(self) -> float:
-        """The piece's own metal (the wax pattern's volume)."""
-        return self.body.volume_mm3
-
-    @property
-    def fittings_volume_mm3(self) -> float:
-        """Metal cast apart from the piece in the same alloy: clasp parts, jump ring, a hinged bail's loop."""
-        return float(sum(part.volume_mm3 for part in self.fitting_parts.values()))
-
-    @property
-    def cast_volume_mm3(self) -> float:
-        """All the metal cast for the design: the piece and its fittings (not the chain, which is drawn wire)."""
-        return self.metal_volume_mm3 + self.fittings_volume_mm3
-
-    @property
-    def stones(self) -> tuple[trimesh.Trimesh, ...]:
-        """Every stone's mesh, centre first."""
-        return tuple(part.mesh for part in self.stone_parts)
-
-    def stone_weights(self) -> tuple[StoneWeight, ...]:
-        """The stones grouped for pricing: the centre, then accents by material and size."""
-        groups: dict[tuple[str, str, float], list[float]] = {}
-        for part in self.stone_parts:
-            groups.setdefault((part.role, part.material, round(part.size_mm, 3)), []).append(part.carat)
-        return tuple(StoneWeight(role, material, len(carats), sum(carats))
-                     for (role, material, _), carats in groups.items())
 
 
 def _stone_parts(design: Design, parts: Parts, for_file: bool, others: str = "accent") -> tuple[StonePart, ...]:
@@ -239,8 +105,6 @@ def _ring(design: Design, resolution: Resolution) -> Model:
              if ring.milgrain else [])
     letters = []
     if _cut(design):
-        from .engraving import ring_cutter  # fonts are read only for a design with letters to cut
-
         section = band.section.points if ring.taper is None else band.points_at(_text_angle(design))
         letters.append(ring_cutter(design, section, resolution.chord_error_mm))
     body = subtract(union([band.solid, *shoulders.metal, *row.metal, *(edge.solid for edge in edges)]),
@@ -321,8 +185,6 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
     # The head's seats never touch one another, so they compose; a channel's groove overlaps its seats.
     cuts = [*bail_cuts, *rows.seats, *([manifold3d.Manifold.compose(held.seats)] if held.seats else [])]
     if _cut(design):
-        from .engraving import pendant_cutter
-
         cuts.append(pendant_cutter(design, resolution.chord_error_mm))
     metal = drop_crumbs(subtract(union([body.solid, *bail_metal, *rows.metal, *held.metal]), cuts))
     parts = Parts().add(held).add(rows)

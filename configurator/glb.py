@@ -28,7 +28,9 @@ import trimesh
 
 from . import catalogue
 from .design import Design, Piece
+from .fittings import clasp_meshes, necklace
 from .geometry import Model, geometry_key
+from .quotes import _remembered  # one rule for what is made once and kept: the geometry cache's
 
 M_PER_MM = 0.001
 SHARP_DEGREES = 35.0  # an edge sharper than this stays crisp in the shading
@@ -138,8 +140,6 @@ def _compressed(name: str, kind: str, material: str, mesh: trimesh.Trimesh, piec
 def pendant_chain(model: Model) -> dict[str, trimesh.Trimesh]:
     """A pendant's chain where it passes through the jump ring (CLOSE_CHAIN_MM of it) and its clasp laid beside
     the piece: how a pendant is shown in a shop window."""
-    from .fittings import clasp_meshes, necklace
-
     design = model.design
     if design.pendant is None:
         return {}
@@ -200,8 +200,6 @@ def reference_material(name: str) -> dict:
 def encoded(model: Model, reference: bool = False) -> Encoded:
     """The compressed parts of `model`'s geometry (with the scale reference, if asked), made once and kept among the
     geometry cache's CACHED_GEOMETRIES most recent (quotes._remembered: sessions asking at once wait for one)."""
-    from .quotes import _remembered  # one rule for what is made once and kept: the geometry cache's
-
     key = glb_key(model.design) + ("-scale" if reference else "")
     return _remembered(_encoded, key, lambda: _encode(model, key, reference))
 

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 from pydantic.fields import FieldInfo
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
+from . import catalogue
 from .design import (
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
@@ -37,9 +38,20 @@ from .design import (
     Shape,
     Stone,
 )
+from .documents import follow_centre, parse_design
 from .errors import ConfiguratorError, DesignError
 from .reading import NumberError, decode_text, file_label, one_line, quoted, read_decimal_in
-from .storage import INVENTORY_SET_UP, FactRow, StoneRow, Store, claim_in, release_in, reserve_in
+from .storage import (
+    INVENTORY_SET_UP,
+    FactRow,
+    StoneRow,
+    Store,
+    claim_in,
+    embedded_database,
+    release_in,
+    reserve_in,
+    shared_store,
+)
 
 if TYPE_CHECKING:
     from .price_table import PriceTable
@@ -223,8 +235,6 @@ class LooseStone(BaseModel):
                 data[key] = data[key].strip().lower()
         if data.get("cut") == "":
             del data["cut"]
-        from . import catalogue
-
         gem = catalogue.gemstones().get(data.get("material"))
         for key in ("color", "clarity"):
             if gem is not None and isinstance(data.get(key), str):
@@ -247,7 +257,7 @@ class LooseStone(BaseModel):
             where = ".".join(str(part) for part in error["loc"])
             text = str(error["msg"]).removeprefix("Value error, ")
             raise ValueError(f"{where}: {text}" if where else text) from None
-        from .stones import trade_carat
+        from .stones import trade_carat  # modelled on the stone's solid (manifold3d): not loaded to list stock
 
         estimate = trade_carat(stone)
         low, high = CARAT_AGREEMENT
@@ -280,8 +290,6 @@ class LooseStone(BaseModel):
     @property
     def described(self) -> str:
         """One line for a person: "1.01 ct round brilliant diamond G VS1, 6.41 - 6.44 x 3.97 mm"."""
-        from . import catalogue
-
         return (f"{self.carat:.2f} ct {self.shape.value} {self.cut.value} {catalogue.gemstone(self.material).name} "
                 f"{self.color} {self.clarity}, {self.measurements}")
 
@@ -684,8 +692,6 @@ class Inventory:
     def stamp(self) -> str:
         """Changes whenever any stone's record or status changes: a cache key for anything shown from the
         inventory."""
-        from sqlalchemy import func
-
         with self.store._transaction() as s:
             count, latest = s.execute(select(func.count(), func.max(StoneRow.updated_at))).one()
         return f"{count}@{latest}"
@@ -753,8 +759,6 @@ def with_stock_stone(design: Design, stone: LooseStone) -> Design:
     """`design` with `stone` as its centre stone: its shape, cut, material, measured size, grades and stock number
     (the setting and everything else kept; side stones keep their share of the centre's length, as when a client
     resizes the centre); DesignError naming the field when the piece cannot take it."""
-    from .documents import follow_centre, parse_design
-
     doc = design.to_dict()
     doc["stone"] = stone.design_stone().model_dump(mode="json", exclude_none=True)
     doc["schema_version"] = 2
@@ -806,8 +810,6 @@ class Recorded:
 
 
 def _gem_name(material: str) -> str:
-    from . import catalogue
-
     return catalogue.gemstone(material).name
 
 
@@ -854,8 +856,6 @@ def open_store_with_sample() -> Store:
     is stocked with the sample inventory, so a demo shows a selection, whichever command or app opened the database
     first; CONFIGURATOR_SAMPLE_STONES=0 leaves it empty. A store's own database, and an inventory set up before
     (the sample, or a store's own stones imported, even if all were removed since), are never touched."""
-    from .storage import Store, embedded_database
-
     store = Store.open()
     if embedded_database() and os.environ.get("CONFIGURATOR_SAMPLE_STONES", "1").strip() != "0":
         inventory = Inventory(store)
@@ -869,8 +869,6 @@ def open_store_with_sample() -> Store:
 
 def default_inventory() -> Inventory:
     """The inventory of the database in force (`storage.database_url()`)."""
-    from .storage import shared_store
-
     return Inventory(shared_store())
 
 

@@ -28,7 +28,8 @@ import manifold3d
 import numpy as np
 
 from .design import EdgeMilgrain, Edges, Milgrain, Ring
-from .solids import polygon_area
+from .profiles import band_section
+from .solids import PREVIEW, polygon_area
 
 if TYPE_CHECKING:
     from .bands import Band
@@ -188,9 +189,6 @@ def sunk_centre(edge: np.ndarray, bisector: np.ndarray, diameter: float) -> np.n
 def largest_edge_bead_mm(ring: Ring) -> float:
     """The largest bead an edge of `ring`'s band takes with FLOOR_MM of metal left between it and the finger, at its
     thinnest section (a tapered band's back): the bead's lowest point against the inside at the band's edge."""
-    from .profiles import band_section
-    from .solids import PREVIEW
-
     radius = ring.size.ring_size().inner_radius_mm
     largest = math.inf
     for width, thickness in ((ring.width_mm, ring.thickness_mm), (ring.width_back_mm, ring.thickness_back_mm)):
@@ -284,33 +282,21 @@ def rim_row(outline: np.ndarray, height: float, milgrain: Milgrain) -> BeadRow:
     return _row("setting.milgrain", "the bezel's rim", centres, milgrain, length, True, cusps=True)
 
 
+def refusal(ring: Ring) -> str | None:
+    """Why the band's edges cannot take its milgrain's beads ("milgrain.bead_mm: ..."), or None when they can."""
+    if ring.milgrain is None:
+        return None
+    largest = largest_edge_bead_mm(ring)
+    if ring.milgrain.bead_mm > largest + 1e-6:
+        return (f"milgrain.bead_mm: a {ring.profile.value} band {ring.thickness_back_mm:g} mm thick has room on its "
+                f"edges for beads up to {math.floor(largest * 100 + 1e-6) / 100:.2f} mm across, not "
+                f"{ring.milgrain.bead_mm:g} (choose smaller beads or a thicker or flat band)")
+    return None
+
+
 def rim_overhang_mm(milgrain: Milgrain | None) -> float:
     """How far a rim's beads stand out past its outer wall (0 without milgrain)."""
     if milgrain is None:
         return 0.0
     radius = milgrain.bead_mm / 2
     return radius * (1 - SINK_SHARE / math.sqrt(2))
-
-
-def nominal_beaded_mm(design) -> float:
-    """The beaded length of a design's edges, without building it: its band's edge (or both) all round, a head's gap
-    left in, and its bezel's rim (a quote made without the geometry; a built model's rows give the length made)."""
-    total = 0.0
-    ring = design.ring
-    if ring is not None and ring.milgrain is not None:
-        from .bands import build_band
-        from .solids import PREVIEW
-
-        rows = 2 if ring.milgrain.edges is Edges.BOTH else 1
-        total += rows * edge_length_mm(build_band(ring, PREVIEW))
-    setting = design.effective_setting
-    if setting is not None and setting.milgrain is not None:
-        from .outlines import stone_outline
-        from .settings import BEZEL_WALL_MM
-        from .solids import offset_outline
-
-        stone = design.stone
-        rim = np.asarray(offset_outline(stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64),
-                                        BEZEL_WALL_MM).to_polygons()[0])
-        total += float(np.linalg.norm(np.diff(np.vstack([rim, rim[:1]]), axis=0), axis=1).sum())
-    return total

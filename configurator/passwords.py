@@ -7,6 +7,8 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -72,9 +74,6 @@ class Throttle:
     MAX_KEYS = 20_000
 
     def __init__(self, clock: Callable[[], float] | None = None) -> None:
-        import threading
-        import time
-
         self.clock = clock or time.monotonic
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}

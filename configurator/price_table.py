@@ -22,7 +22,9 @@ import datetime as dt
 import io
 import math
 import os
+import random
 import threading
+import time
 import tomllib
 from collections import OrderedDict
 from collections.abc import Callable
@@ -32,10 +34,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import catalogue
+from . import catalogue, data_file
 from .catalogue import ASSETS
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, STONE_CLARITIES, Stone
 from .errors import CatalogueError, ConfiguratorError
+from .files import write_atomically
 from .reading import NumberError, file_label, one_line, quoted, read_decimal, read_text
 
 PRICE_TABLE = ASSETS / "prices.toml"
@@ -45,8 +48,6 @@ STORE_PRICE_TABLE = ASSETS.parent / "data" / "prices.toml"
 def store_price_table() -> Path:
     """The store's own table file: `prices.toml` in CONFIGURATOR_DATA_DIR when set (the tests' own folder), else
     `<repo>/data/prices.toml`."""
-    from . import data_file
-
     return data_file("prices.toml", STORE_PRICE_TABLE)
 
 
@@ -522,7 +523,7 @@ def prices_database() -> str | None:
     file is named by CONFIGURATOR_PRICES (a named file wins: a store may keep its prices apart)."""
     if os.environ.get("CONFIGURATOR_PRICES"):
         return None
-    from .storage import database_url
+    from .storage import database_url  # the database (sqlalchemy): only where one keeps the table
 
     return database_url() if os.environ.get("DATABASE_URL", "").strip() else None
 
@@ -732,8 +733,6 @@ def update_price_table(changes: dict[str, Any], target: Path | None = None, toda
     result, stamp it with today's date and write it atomically to `target` (the store's table), or, when a database
     keeps the table and no `target` is given, add it to the database as its newest edit (every server quotes from
     it at once). Nothing is written when the result is not valid: CatalogueError names the field."""
-    from .files import write_atomically
-
     url = prices_database() if target is None else None
     if url is not None:
         return _update_database_table(url, changes, today)
@@ -796,9 +795,6 @@ def _update_database_table(url: str, changes: dict[str, Any], today: dt.date | N
             shared_store(url).add_prices(table.date.isoformat(), words, table.model_dump_json(), based_on=edit)
             return table
         except StaleEdit:
-            import random
-            import time
-
             time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
     raise CatalogueError("price table: other edits kept landing first; try again")
 

@@ -14,10 +14,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
 from . import catalogue, words
-from .design import Design, SettingStyle, Stone
+from .bands import build_band
+from .design import Design, Edges, SettingStyle, Stone
 from .errors import CatalogueError
+from .eternity import count_for
+from .fittings import chain_volume_mm3 as cable_volume
+from .milgrain import edge_length_mm
+from .outlines import stone_outline
 from .price_table import PriceTable, current_price_table
+from .settings import BEZEL_WALL_MM
+from .solids import EXPORT, PREVIEW, offset_outline
 from .stones import StoneWeight, trade_carat
 from .styles import style_of
 
@@ -203,8 +212,6 @@ def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
         for side, count in design.side_stones.groups:  # nearest the centre first
             weights.append(StoneWeight("side", side.material, count, count * trade_carat(side)))
     if design.ring is not None and design.ring.eternity is not None:
-        from .eternity import count_for
-
         row = design.ring.eternity
         count = count_for(design.ring, row)
         weights.append(StoneWeight("eternity", row.stone.material, count, count * trade_carat(row.stone)))
@@ -253,12 +260,26 @@ class BandMetal(NamedTuple):
     contoured: bool
 
 
+def nominal_beaded_mm(design: Design) -> float:
+    """The beaded length of a design's edges, without building it: its band's edge (or both) all round, a head's gap
+    left in, and its bezel's rim (a quote made without the geometry; a built model's rows give the length made)."""
+    total = 0.0
+    ring = design.ring
+    if ring is not None and ring.milgrain is not None:
+        rows = 2 if ring.milgrain.edges is Edges.BOTH else 1
+        total += rows * edge_length_mm(build_band(ring, PREVIEW))
+    setting = design.effective_setting
+    if setting is not None and setting.milgrain is not None:
+        stone = design.stone
+        rim = np.asarray(offset_outline(stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64),
+                                        BEZEL_WALL_MM).to_polygons()[0])
+        total += float(np.linalg.norm(np.diff(np.vstack([rim, rim[:1]]), axis=0), axis=1).sum())
+    return total
+
+
 def plain_band_metal(design: Design) -> BandMetal:
     """A design's matching band before it is fitted to the ring: the plain band's metal (for a design whose geometry
     has not been built; the contour takes a few mm3 at most off it)."""
-    from .bands import build_band
-    from .solids import EXPORT
-
     band = build_band(design.matching_band.as_ring(design.ring), EXPORT)
     return BandMetal(float(band.solid.volume()), False)
 
@@ -295,7 +316,7 @@ def _stock_line(stone: Stone, stock: LooseStone | None, table: PriceTable, name:
         str, float, str, str]:
     """The line of a centre stone of the store's: its own price (or the grid's at its certified carat), its
     certified weight and its report."""
-    from .inventory import stone_price
+    from .inventory import stone_price  # the database (sqlalchemy): only for one of the store's stones
 
     if stock is None or stock.stock_number != stone.stock_number:
         raise CatalogueError(f"stone.stock_number: the record of stone {stone.stock_number} is needed to price it")
@@ -385,8 +406,6 @@ def quote(
     setting = design.effective_setting
     if (design.ring is not None and design.ring.milgrain is not None) or (
             setting is not None and setting.milgrain is not None):
-        from .milgrain import nominal_beaded_mm
-
         beaded = nominal_beaded_mm(design) if milgrain_mm is None else milgrain_mm
         rate = table.labour.milgrain_per_mm
         setting_lines.append((f"labour: milgrain, {beaded:.0f} mm of beaded edge at {rate:.2f}/mm", beaded * rate,
@@ -397,8 +416,6 @@ def quote(
                               rate * side_count, "labour", workmanship))
     chain_grams = 0.0
     if design.pendant is not None:
-        from .fittings import chain_volume_mm3 as cable_volume
-
         length = design.pendant.chain.length_mm
         volume = cable_volume(length) if chain_volume_mm3 is None else chain_volume_mm3
         chain_grams = metal_grams(volume, design.metal)

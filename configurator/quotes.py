@@ -7,8 +7,11 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from .design import Design, Piece
+from .eternity import described, resizable
 from .fittings import chain_links
 from .geometry import Model, build, dressed, geometry_key
+from .price_table import current_price_table
+from .pricing import BandMetal, quote
 from .stones import depth_mm
 from .summary import ChainSummary, EternitySummary, MatchingBandSummary, QuoteSummary, SideStonesSummary, StoneLine
 
@@ -90,9 +93,6 @@ def price(design: Design, table: PriceTable | None = None, stock: LooseStone | N
     """The quote of `design` under `table` (the table in force by default): metal from the mesh volume,
     stones from their modelled carats; a matching band from its own mesh. A stone of the store's is priced from its
     record: `stock`, or the inventory's."""
-    from .price_table import current_price_table  # prices: not on the path of a file the workshop casts
-    from .pricing import BandMetal, quote
-
     model = model_of(design)
     beaded = sum(row.length_mm for row in model.beads if row.count) if model.beads else None
     band = None
@@ -139,8 +139,6 @@ def quote_summary(design: Design, stock: LooseStone | None = None) -> QuoteSumma
     eternity = None
     rows = [part for part in model.stone_parts if part.role == "eternity"]
     if rows:
-        from .eternity import described, resizable
-
         row = design.ring.eternity
         stones.append(StoneLine(role="eternity", **_described(row.stone), **_group(rows)))
         carat = sum(part.carat for part in rows)

@@ -7,6 +7,7 @@ jewellery scale, with small triangles on closed bodies, that reads as a clean so
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,8 +94,6 @@ def _draw(parts, frame: np.ndarray, centre: np.ndarray, mm_per_px: float, size_p
 
 def thumbnail_png(model: Model, size_px: int = 192) -> bytes:
     """A small PNG of the piece seen three-quarters from above (the saved-designs list shows it)."""
-    import io
-
     parts = _parts(model)
     points = np.vstack([mesh.vertices for mesh, _, _ in parts])
     centre = (points.max(axis=0) + points.min(axis=0)) / 2

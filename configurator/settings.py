@@ -20,7 +20,7 @@ import manifold3d
 import numpy as np
 
 from . import rows
-from .design import Milgrain, Setting, SettingStyle, Shape, Stone
+from .design import Milgrain, SettingStyle, Shape, Stone
 from .forms import StoneForm, seat
 from .holds import CORNERS
 from .milgrain import BeadRow, rim_row
@@ -345,13 +345,6 @@ def halo_prong_mm(stone: Stone) -> float:
     return max(SUPPORTED_PRONG_MIN_MM, centre_prong_mm(stone) - 0.2)
 
 
-def default_prong_mm(stone: Stone, style: SettingStyle) -> float:
-    """The centre prongs' diameter when the design leaves it unset: braced (in a halo), or free-standing."""
-    from .styles import style_of
-
-    return halo_prong_mm(stone) if style_of(style).braced else centre_prong_mm(stone)
-
-
 def halo_accent_mm(stone: Stone) -> float:
     """Size of the halo's accent stones round `stone`."""
     return float(np.clip(0.18 * min(stone.length_mm, stone.outline_width_mm), 1.0, 1.8))
@@ -477,24 +470,3 @@ def _rim_hole(rail: manifold3d.Manifold | None, outline: np.ndarray, prong: floa
     if rail is None:
         return offset_outline(outline, -PRONG_BITE * prong)
     return section(_opening(rail)).offset(RIM_INTO_RAIL_MM, manifold3d.JoinType.Round, circular_segments=16)
-
-
-def head(stone: Stone, setting: Setting, support: Support, precut: bool = True, shared: Shared | None = None) -> Parts:
-    """The head holding the centre stone, in the stone's frame, as its setting style builds it (`styles`).
-
-    Args:
-        stone: the centre stone.
-        setting: the style and its prongs.
-        support: where the head's posts land.
-        precut: cut the head's own seats now (when it will meet a large band), or leave every seat to be
-            cut once with its support's (a pendant's plate).
-        shared: prongs shared with side stones, which take the place of the head's own prongs they would crowd
-            (the document allows them on prong heads only).
-    """
-    from .styles import style_of
-
-    form = StoneForm.of(stone)
-    if shared is not None:
-        return prongs(form, setting.prong_count, setting.tips.value == "claw", support, setting.prong_mm, precut,
-                      shared)
-    return style_of(setting.style).head(form, setting, support, precut)

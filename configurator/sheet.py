@@ -38,11 +38,11 @@ from .price_table import current_price_table
 from .pricing import metal_grams
 from .quotes import model_of, quote_summary
 from .renders import Picture, render_views
-from .settings import TIP_ALLOWANCE_MM, default_prong_mm
+from .settings import TIP_ALLOWANCE_MM
 
 if TYPE_CHECKING:
     from .inventory import LooseStone
-from .styles import style_of
+from .styles import default_prong_mm, prong_count, style_of
 from .summary import QuoteSummary
 
 TITLES = ("The piece", "Metal and stones", "Casting", "Workshop check and price")
@@ -119,7 +119,7 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
         ]
     setting = design.effective_setting
     if setting is not None:
-        prongs = f", {setting.prong_count} prongs" if setting.prong_count else ""
+        prongs = f", {prong_count(setting)} prongs" if prong_count(setting) else ""
         rows.append(["setting", f"{setting.style.value}{prongs}"])
         if style_of(setting.style).prong_mm:
             prong = setting.prong_mm or default_prong_mm(design.stone, setting.style)
@@ -198,7 +198,7 @@ def _glance(design: Design, summary: QuoteSummary, metal, casting: Casting) -> l
                  ["chain (bought)", f"cable, {pendant.chain.length_mm:.0f} mm, {summary.chain.grams:.2f} g"]]
     setting = design.effective_setting
     if setting is not None:
-        prongs = f", {setting.prong_count} prongs" if setting.prong_count and style_of(setting.style).prong_mm else ""
+        prongs = f", {prong_count(setting)} prongs" if prong_count(setting) and style_of(setting.style).prong_mm else ""
         rows.append(["setting", f"{setting.style.value}{prongs}"])
     fittings = summary.metal_grams - metal_grams(summary.metal_volume_mm3, design.metal)
     own = (f" (the piece {summary.metal_grams - fittings:.2f} g, clasp and jump ring {fittings:.2f} g)"
@@ -391,7 +391,7 @@ def _client_pages(design: Design, summary: QuoteSummary, metal) -> list:
                  ["chain", f"cable, {pendant.chain.length_mm:.0f} mm"]]
     setting = design.effective_setting
     if setting is not None:
-        prongs = f", {setting.prong_count} prongs" if setting.prong_count else ""
+        prongs = f", {prong_count(setting)} prongs" if prong_count(setting) else ""
         rows.append(["setting", f"{setting.style.value}{prongs}"])
     rows.append(["metal", f"{metal.name}, {summary.metal_grams:.2f} g"])
     if summary.eternity is not None and not summary.eternity.resizable:

@@ -20,9 +20,21 @@ import numpy as np
 
 from . import band_rows, rows
 from .bands import Band
-from .design import ROW_GAPS_MM, Design, RowSetting, Setting, SettingStyle, SideStones, Stone
+from .design import (
+    RIDGED_PROFILES,
+    ROW_GAPS_MM,
+    SHARING_CENTRE_SHAPES,
+    SIDE_SHARE_RANGE,
+    Design,
+    RowSetting,
+    Setting,
+    SettingStyle,
+    SideStones,
+    Stone,
+)
 from .eternity import MIN_APART_MM, PRONG_GRIP_MM, girdle_distance
 from .forms import StoneForm
+from .milgrain import rim_overhang_mm
 from .outlines import stone_outline
 from .settings import (
     KNEE_DEPTH,
@@ -32,11 +44,10 @@ from .settings import (
     Shared,
     Support,
     accent_prong_mm,
-    default_prong_mm,
-    head,
     head_reach_mm,
     rod,
 )
+from .styles import default_prong_mm, head, style_of
 
 SIDE_GAP_MM = 0.5  # between the centre's head and a side stone's: over the investment's 0.3 mm (PRODUCT.md)
 SIDE_LIFT_MM = STONE_LIFT_MM  # a side stone's culet clears the band by this much, as the centre's does
@@ -74,8 +85,6 @@ def prong_mm(side: SideStones, stone: Stone) -> float | None:
 
 def _centre_reach(design: Design) -> float:
     """How far the centre's head reaches along the band: its girdle and metal, and a beaded rim's beads."""
-    from .milgrain import rim_overhang_mm
-
     centre = design.effective_setting
     return head_reach_mm(design.stone, centre.prong_mm, centre.style, along_x=True) + rim_overhang_mm(centre.milgrain)
 
@@ -165,6 +174,42 @@ def placement(design: Design, outer_radius_mm: float | None = None) -> Placed:
     if design.side_stones.shared_prongs:
         return _shared_placed(design.side_stones, design.stone, outer)
     return _placed(design.side_stones, round(_centre_reach(design), 6), outer)
+
+
+def refusal(design: Design) -> str | None:
+    """Why the side stones cannot flank the centre on this band, or None when they can: the centre's style has
+    shoulders for them (and prongs to share, if they share them), they are a share of its length the trade sets, a
+    channel of them fits the band's top, and the row keeps within LOWEST_DEG of it."""
+    side, ring = design.side_stones, design.ring
+    if side is None:
+        return None
+    centre = design.effective_setting.style
+    if not style_of(centre).flanked:
+        return (f"side_stones: a {centre.value} centre leaves no shoulders for side stones (choose a prong or bezel "
+                "centre)")
+    if side.shared_prongs and centre is not SettingStyle.PRONG:
+        return f"side_stones.shared_prongs: a {centre.value} centre has no prongs to share (choose a prong centre)"
+    if side.shared_prongs and design.stone.shape not in SHARING_CENTRE_SHAPES:
+        return (f"side_stones.shared_prongs: a {design.stone.shape.value} centre is too narrow to share its prongs "
+                "(leave them unshared)")
+    low, high = SIDE_SHARE_RANGE
+    share = side.stone.length_mm / design.stone.length_mm
+    if not low - 1e-9 <= share <= high + 1e-9:
+        return (f"side_stones.stone.length_mm: {side.stone.length_mm:g} mm is {share:.0%} of the centre's length; "
+                f"side stones are {low:.0%}-{high:.0%} of it")
+    if side.style is SettingStyle.CHANNEL:
+        if ring.profile in RIDGED_PROFILES:
+            return (f"side_stones.style: a channel needs a band with a flat or rounded top; a {ring.profile.value} "
+                    "band has none (choose flat, half-round, comfort or bevelled)")
+        needed = band_rows.channel_width_mm(side.stone.length_mm)
+        if ring.width_mm < needed - 1e-9:
+            return (f"ring.width_mm: a channel of {side.stone.length_mm:g} mm side stones needs a band at least "
+                    f"{needed:.2f} mm wide, not {ring.width_mm:g} mm")
+    reach = math.degrees(placement(design).reach)
+    if reach > LOWEST_DEG + 1e-9:
+        return (f"side_stones.count: {side.count} stones a side reach {reach:.0f} degrees round the band from its top; "
+                f"side stones keep within {LOWEST_DEG:g} (choose fewer or smaller stones, or a larger ring size)")
+    return None
 
 
 def shared_with_centre(design: Design, outer: float) -> Shared | None:

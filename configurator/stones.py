@@ -6,6 +6,7 @@ D_avg^2 x D x 0.0061; other materials multiply by density / 3.52. One carat is 0
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,7 +14,8 @@ import manifold3d
 import numpy as np
 
 from . import catalogue
-from .design import Cut, Shape, Stone
+from .design import DEFAULT_LENGTH_TO_WIDTH, Cut, Shape, Stone
+from .errors import DesignError
 from .outlines import is_convex, stone_outline
 
 
@@ -279,8 +281,6 @@ def solved_fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_point
 def fullness_table() -> dict[tuple[str, str, float, int], float]:
     """The shipped fullness of every shape and fitted cut at its usual ratio (assets/stone-fullness.csv, made by
     `python -m configurator.stones`), so that a usual stone needs no solving."""
-    import csv
-
     with FULLNESS_TABLE.open(newline="", encoding="utf-8") as handle:
         return {(row["shape"], row["cut"], float(row["length_to_width"]), int(row["girdle_points"])):
                 float(row["fullness"]) for row in csv.DictReader(handle)}
@@ -296,8 +296,6 @@ def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int
 def table_rows() -> list[dict]:
     """The rows of the shipped fullness table: every shape and fitted cut at its usual ratio, at the girdle point
     counts the builders use (64 for a centre stone, 32 for an eternity row's, 16 for an accent)."""
-    from .design import DEFAULT_LENGTH_TO_WIDTH
-
     return [{"shape": shape.value, "cut": cut.value, "length_to_width": round(DEFAULT_LENGTH_TO_WIDTH[shape], 3),
              "girdle_points": points,
              "fullness": f"{solved_fullness(shape, cut, round(DEFAULT_LENGTH_TO_WIDTH[shape], 3), points):.9f}"}
@@ -362,8 +360,6 @@ def stone_for_carat(stone: Stone, carat: float) -> Stone:
     modelled carat lands within about 0.005 ct of the target. Raises DesignError when no stone of 1-25 mm
     length (the document's bounds) weighs that much.
     """
-    from .errors import DesignError
-
     if not (carat > 0 and np.isfinite(carat)):
         raise DesignError(f"stone.carat: must be a positive number, not {carat!r}")
     bounds = (smallest_length_mm(stone), 25.0)

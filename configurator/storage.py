@@ -6,8 +6,12 @@ database failures both surface as `StorageError` with one readable line.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import re
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,12 +34,16 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     or_,
     select,
     update,
 )
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 import configurator
@@ -239,10 +247,7 @@ def claim_in(s: Session, key: str, value: str) -> bool:
     One INSERT that does nothing on a key already there: two transactions claiming it at once both go on, one of
     them having set it."""
     dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     result = s.execute(insert(FactRow).values(key=key, value=value[:200]).on_conflict_do_nothing(
         index_elements=[FactRow.key]))
     return result.rowcount == 1
@@ -269,9 +274,6 @@ ACCESS_CODE_BYTES = 10  # 80 bits: a code no one guesses
 
 def new_access_code() -> str:
     """A random code a customer keeps to reach their saved design again: 80 bits, in groups of four."""
-    import base64
-    import secrets
-
     text = base64.b32encode(secrets.token_bytes(ACCESS_CODE_BYTES)).decode("ascii")
     return "-".join(text[index:index + 4] for index in range(0, len(text), 4))
 
@@ -279,8 +281,6 @@ def new_access_code() -> str:
 def secret_hash(secret: str) -> str:
     """How a browser's token or an access code is stored: SHA-256 of its normalised text (codes are random, long
     and server-made, so a fast hash suffices; the text itself is never stored)."""
-    import hashlib
-
     return hashlib.sha256(secret.strip().upper().replace(" ", "").encode("utf-8")).hexdigest()
 
 
@@ -459,8 +459,6 @@ def _stone_as_recorded(s: Session, design_json: str) -> None:
     """A design naming a stone of the store's is that stone: its record's shape, cut, material, measured size and
     grades (StorageError naming `stone.stock_number` otherwise; a document is brought to its record before it is
     saved, `inventory.to_record`)."""
-    import json
-
     stone = json.loads(design_json).get("stone") or {}
     number = stone.get("stock_number")
     if not number:
@@ -585,12 +583,10 @@ def _make_engine(url: str) -> Engine:
 
 def _add_missing_columns(conn: Any) -> None:
     """Bring a table made by an earlier release up to date (its rows keep working: the new columns are empty)."""
-    from sqlalchemy import inspect, text
-
     present = {column["name"] for column in inspect(conn).get_columns(DesignRow.__tablename__)}
     for name, kind in ADDED_COLUMNS.items():
         if name not in present:
-            conn.execute(text(f"ALTER TABLE {DesignRow.__tablename__} ADD COLUMN {name} {kind}"))
+            conn.execute(sql_text(f"ALTER TABLE {DesignRow.__tablename__} ADD COLUMN {name} {kind}"))
 
 
 _shared: dict[str, Store] = {}
@@ -812,8 +808,6 @@ class Store:
     def add_prices(self, dated: str, change: str, table_json: str, based_on: int | None) -> int:
         """Append an edit of the price table made from edit `based_on` (None: an import); StaleEdit when another
         edit made from the same one landed first."""
-        from sqlalchemy.exc import IntegrityError
-
         row = PriceTableRow(dated=dated, saved_at=_now(), change=change[:400], table_json=table_json,
                             based_on=based_on)
         try:

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from configurator.design import Cut, Design, Shape
 from configurator.documents import MAX_DOCUMENT_BYTES, json_schema, load_design, loads_design, parse_design
 from configurator.errors import DesignError
+from configurator.styles import prong_count
 
 from .conftest import ROOT, ring_doc
 
@@ -45,7 +46,7 @@ def test_contract_fields_round_trip():
     assert again == design
     assert again.stone.client_supplied is True
     assert again.ring.size.value == "N 1/2"
-    assert again.setting.prong_count == 6
+    assert prong_count(again.setting) == 6
     assert again.heirloom.grams == 10.0
 
 

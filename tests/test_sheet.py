@@ -18,8 +18,8 @@ from configurator.documents import load_design, parse_design
 from configurator.price_table import PriceTable, current_price_table
 from configurator.pricing import metal_grams
 from configurator.quotes import model_of, price, quote_summary
-from configurator.settings import default_prong_mm
 from configurator.sheet import spec_sheet
+from configurator.styles import default_prong_mm
 
 from .conftest import ring_doc
 

@@ -12,7 +12,7 @@ from configurator.design import DesignError, SettingStyle
 from configurator.documents import parse_design
 from configurator.price_table import current_price_table
 from configurator.quotes import model_of, price
-from configurator.styles import every_style, style_of
+from configurator.styles import every_style, prong_count, style_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CENTRE_ONLY = ("HALO", "PAVE", "CATHEDRAL")  # prong, bezel and channel also name side stones' settings
@@ -47,7 +47,7 @@ def test_the_document_takes_the_fields_its_style_has(style):
         else:
             with pytest.raises(DesignError, match=rf"setting\.{field}: a {style.value} setting has no prongs"):
                 parse_design({**doc, "setting": setting})
-    assert parse_design({**doc, "setting": {"style": style.value}}).setting.prong_count == facts.prongs
+    assert prong_count(parse_design({**doc, "setting": {"style": style.value}}).setting) == facts.prongs
 
 
 @pytest.mark.parametrize("style", list(SettingStyle), ids=lambda style: style.value)

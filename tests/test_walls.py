@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import trimesh
 
-from configurator.design import Design
 from configurator.documents import parse_design
 from configurator.geometry import build
 from configurator.solids import EXPORT
@@ -43,7 +42,7 @@ def test_a_flat_band_measures_its_thickness_parameter(thickness):
 
 
 def test_seats_are_left_out_but_the_stone_is_held():
-    design = Design.model_validate(ring_doc(width_mm=2.5, thickness_mm=1.7) | {"stone": {"length_mm": 6.5}})
+    design = parse_design(ring_doc(width_mm=2.5, thickness_mm=1.7) | {"stone": {"length_mm": 6.5}})
     model = build(design, EXPORT)
     walls = scan(model.metal, model.stones)
     assert walls.seat.sum() > 50  # the prongs' notches and the gallery round the stone

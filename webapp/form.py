@@ -43,9 +43,8 @@ from configurator.design import (
 )
 from configurator.documents import follow_centre
 from configurator.errors import DesignError
-from configurator.settings import default_prong_mm
 from configurator.stones import depth_mm, matching_side_mm, modelled_carat, side_carat_share, stone_for_carat
-from configurator.styles import style_of
+from configurator.styles import default_prong_mm, style_of
 
 DEFAULT_RING = {"size": {"system": "US", "value": 7.0}, "profile": "comfort", "width_mm": 2.5, "thickness_mm": 1.7}
 DEFAULT_PENDANT = {"outline": "round", "size_mm": 16.0, "thickness_mm": 1.5, "bail": "fixed", "clasp": "lobster",
@@ -267,11 +266,14 @@ def band_values(ring: dict) -> dict[str, Any]:
 
 def largest_bead_mm(ring: dict) -> float:
     """The largest milgrain bead the band's edges take, to the slider's 0.05 mm (0 when the band is no valid ring)."""
+    from configurator import eternity
     from configurator.milgrain import largest_edge_bead_mm
 
     try:
         plain = Ring.model_validate({key: value for key, value in ring.items() if key != "milgrain"})
     except ValueError:
+        return 0.0
+    if eternity.refusal(plain):  # a row the band cannot hold
         return 0.0
     return math.floor(largest_edge_bead_mm(plain) * 20 + 1e-6) / 20
 

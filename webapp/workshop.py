@@ -155,7 +155,8 @@ def _outward(design: Design, centre: np.ndarray) -> np.ndarray:
 
 def _reach_mm(design: Design, part) -> float:
     """How far from a stone's surface the metal holding it reaches: its prongs' diameter and a margin."""
-    from configurator.settings import accent_prong_mm, default_prong_mm
+    from configurator.settings import accent_prong_mm
+    from configurator.styles import default_prong_mm
 
     setting = design.effective_setting
     if part.role == "centre" and design.stone is not None and setting is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..design import Setting, SettingStyle
 from ..forms import StoneForm
 from ..settings import Parts, Support, bezel
-from . import Style
+from .style import Style
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:

@@ -17,7 +17,8 @@ from ..forms import StoneForm
 from ..settings import Parts, Support
 from ..shoulders import BandTop, cathedral
 from ..solids import subtract, to_trimesh, union
-from . import Style, prong
+from . import prong
+from .style import Style
 
 ARCH_CLEAR_MM = 0.3  # an arch keeps the casting gap from the head wherever it does not join it (PRODUCT.md)
 ARCH_HALF_STEP_MM = 0.1  # arch lengths tried, from the band's own inward, then outward, by this step

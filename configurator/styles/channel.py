@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..design import Design, Ring, Setting, SettingStyle
+from ..findings import TOLERANCE_MM, Finding, Severity
 from ..forms import StoneForm
 from ..pendants import Plate, border
 from ..settings import Parts, Support
 from ..shoulders import BandTop, channel, channel_size
-from . import Style
 from .prong import four_round_prongs
+from .style import Style
 
 if TYPE_CHECKING:
     from ..catalogue import Metal
-    from ..checks import Finding
-    from ..geometry import Model
+    from ..model import Model
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
@@ -41,8 +41,6 @@ def wider_band_mm(ring: Ring, wall: float, tolerance: float) -> float:
 
 def findings(design: Design, model: Model, metal: Metal) -> list[Finding]:
     """The channel's walls either side of its stones, against the alloy's thinnest wall."""
-    from ..checks import TOLERANCE_MM, Finding, Severity
-
     if design.ring is None:
         return []
     wall = (design.ring.width_mm - channel_size(design.ring.width_mm)) / 2

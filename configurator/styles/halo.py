@@ -5,11 +5,11 @@ from __future__ import annotations
 from ..design import Setting, SettingStyle
 from ..forms import StoneForm
 from ..settings import Parts, Support, halo
-from . import Style
+from .style import Style
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
-    return halo(form, setting.prong_count, support, precut, setting.prong_mm)
+    return halo(form, setting.prongs or STYLE.prongs, support, precut, setting.prong_mm)
 
 
 STYLE = Style(SettingStyle.HALO, head, prongs=4, braced=True, accent_labour="halo", named="halo")

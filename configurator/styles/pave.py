@@ -6,17 +6,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..design import Design, Setting, SettingStyle
+from ..findings import metal_under_seats
 from ..forms import StoneForm
 from ..pendants import Plate, border
 from ..settings import Parts, Support
 from ..shoulders import BandTop, pave, pave_layout, pave_seat_depth_mm
-from . import Style
 from .prong import four_round_prongs
+from .style import Style
 
 if TYPE_CHECKING:
     from ..catalogue import Metal
-    from ..checks import Finding
-    from ..geometry import Model
+    from ..findings import Finding
+    from ..model import Model
 
 LEAST_BAND_MM = 2.2  # 1 mm stones and their beads
 
@@ -35,8 +36,6 @@ def plate_border(plate: Plate, keep_clear: float) -> Parts:
 
 def findings(design: Design, model: Model, metal: Metal) -> list[Finding]:
     """Metal left under the drilled seats, against the alloy's thinnest wall."""
-    from ..checks import metal_under_seats
-
     if design.ring is None:
         return []
     depth = pave_seat_depth_mm(pave_layout(design.ring.width_mm)[1])

@@ -5,11 +5,11 @@ from __future__ import annotations
 from ..design import Setting, SettingStyle
 from ..forms import StoneForm
 from ..settings import Parts, Support, prongs
-from . import Style
+from .style import Style
 
 
 def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:
-    return prongs(form, setting.prong_count, setting.tips.value == "claw", support, setting.prong_mm, precut)
+    return prongs(form, setting.prongs or STYLE.prongs, setting.tips.value == "claw", support, setting.prong_mm, precut)
 
 
 def four_round_prongs(form: StoneForm, setting: Setting, support: Support, precut: bool) -> Parts:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
@@ -40,12 +39,6 @@ def ring_doc(**ring) -> dict:
 
 def ring_design(**ring) -> Design:
     return parse_design(ring_doc(**ring))
-
-
-def with_changes(doc: dict, **changes) -> dict:
-    result = copy.deepcopy(doc)
-    result.update(changes)
-    return result
 
 
 def radial_distances(mesh: trimesh.Trimesh) -> np.ndarray:

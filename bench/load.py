@@ -98,7 +98,7 @@ class PeakSampler(threading.Thread):
 
 
 def price_value(page):
-    """The value element of the Price metric (as tests/test_browser.py finds it)."""
+    """The value element of the Price metric (as tests/helpers/browser.py finds it)."""
     return (
         page.get_by_test_id("stMetric")
         .filter(has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile(r"^Price$")))

@@ -49,10 +49,6 @@ class Layout:
     step: float  # radians between neighbours
     gap_mm: float  # between neighbours' girdles along the girdle circle (a full eternity's spare shared out)
 
-    @property
-    def arc_mm(self) -> float:
-        """The arc the row may fill, at the girdle circle."""
-        return self.count * self.step * self.girdle_radius
 
 
 def girdle_radius(ring: Ring) -> float:

@@ -181,11 +181,6 @@ def edge_of(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return points[index].copy(), bisector / np.linalg.norm(bisector)
 
 
-def sunk_centre(edge: np.ndarray, bisector: np.ndarray, diameter: float) -> np.ndarray:
-    """A bead's centre in the section: the edge moved SINK_SHARE of the bead's radius into the metal."""
-    return edge - SINK_SHARE * diameter / 2 * bisector
-
-
 def largest_edge_bead_mm(ring: Ring) -> float:
     """The largest bead an edge of `ring`'s band takes with FLOOR_MM of metal left between it and the finger, at its
     thinnest section (a tapered band's back): the bead's lowest point against the inside at the band's edge."""

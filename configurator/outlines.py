@@ -30,12 +30,6 @@ def _superellipse(count: int, exponent: float) -> np.ndarray:
     return np.column_stack([np.sign(cos) * np.abs(cos) ** power, np.sign(sin) * np.abs(sin) ** power])
 
 
-def _cut_rectangle(cut: float) -> np.ndarray:
-    """A 2 x 2 square with corners cut by `cut` (in the unit of the half-width)."""
-    c = 1 - cut
-    return np.array([(1, -c), (1, c), (c, 1), (-c, 1), (-1, c), (-1, -c), (-c, -1), (c, -1)], dtype=float)
-
-
 def _pear(count: int, width: float, length: float) -> np.ndarray:
     """A round end of diameter `width` at -Y, gently bowed sides running to a point at +Y."""
     r = width / 2

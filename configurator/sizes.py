@@ -229,13 +229,3 @@ def choices(system: System | str) -> list[str]:
         high = from_circumference(system, MAX_CIRCUMFERENCE_MM)
         values = np.arange(math.ceil(low * 2) / 2, high + 1e-9, 0.5)
     return [f"{value:g}" for value in values]
-
-
-def nearest_choice(system: System | str, circumference: float) -> str:
-    """The pickable size in `system` closest to `circumference`."""
-    options = choices(system)
-    return min(options, key=lambda option: abs(to_circumference(system, _as_value(system, option)) - circumference))
-
-
-def _as_value(system: System | str, option: str) -> float | str:
-    return option if System(system) is System.UK else float(option)

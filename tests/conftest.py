@@ -1,8 +1,8 @@
-"""Shared test helpers: design documents built from a few keyword arguments."""
+"""What the whole suite shares: its data folder kept out of the checkout, design documents built from a few keyword
+arguments, and the fixtures more than one test file uses (the helpers they share are in tests/helpers/)."""
 
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
@@ -42,12 +42,6 @@ def ring_design(**ring) -> Design:
     return parse_design(ring_doc(**ring))
 
 
-def with_changes(doc: dict, **changes) -> dict:
-    result = copy.deepcopy(doc)
-    result.update(changes)
-    return result
-
-
 def radial_distances(mesh: trimesh.Trimesh) -> np.ndarray:
     """Distance of every vertex from the finger axis (Y)."""
     return np.hypot(mesh.vertices[:, 0], mesh.vertices[:, 2])
@@ -68,6 +62,95 @@ def tmp_design(tmp_path):
         return path
 
     return write
+
+
+# ---------------------------------------------------------------- fixtures of more than one test file
+# Their heavy imports (Streamlit, Playwright, SQLAlchemy's engines) wait until a test asks for them.
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """The page (AppTest) after its first run, preview off, with the default comfort band."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers.apptest import APP, DATABASE_URL, run_page
+
+    monkeypatch.chdir(ROOT)  # app.py opens models/comfort-band.json relative to the working directory
+    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    return run_page(AppTest.from_file(str(APP), default_timeout=60))
+
+
+@pytest.fixture
+def stones(monkeypatch):
+    """The AppTest page's database with the sample inventory, and nothing else in its stones; yields its Inventory."""
+    from sqlalchemy import delete
+
+    from configurator.inventory import Inventory
+    from configurator.storage import StoneRow, Store
+    from tests.helpers.apptest import DATABASE_URL
+    from tests.helpers.stones import SAMPLE
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    store = Store.open(DATABASE_URL)
+    with store.engine.begin() as conn:
+        conn.execute(delete(StoneRow))
+    inventory = Inventory(store)
+    inventory.import_stones(SAMPLE)
+    yield inventory
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path):
+    """An empty database: a fresh SQLite file, or a fresh PostgreSQL schema (its URL sets the search_path)."""
+    from tests.helpers.databases import empty_database
+
+    with empty_database(request.param, tmp_path) as backend:
+        yield backend
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`streamlit run app.py` on a free port, with the 3D preview on and a fresh database; yields its URL."""
+    from tests.helpers.servers import serving
+
+    with serving(preview=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """A server (preview off) whose SQLite database holds the sample inventory; yields (url, inventory)."""
+    from configurator.inventory import Inventory
+    from configurator.storage import Store
+    from tests.helpers.servers import serving
+    from tests.helpers.stones import SAMPLE
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('shop') / 'designs.db'}"
+    store = Store.open(url)
+    inventory = Inventory(store)
+    inventory.import_stones(SAMPLE)
+    try:
+        with serving(preview=False, database_url=url) as server_url:
+            yield server_url, inventory
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), one for a test file."""
+    from playwright.sync_api import sync_playwright
+
+    from webapp.server import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 # The suite runs on both cores (scripts/test.sh: `-n 2 --dist loadgroup`): each file's tests stay together in one

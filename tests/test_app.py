@@ -10,11 +10,8 @@ sent.
 
 from __future__ import annotations
 
-import atexit
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,46 +20,31 @@ from streamlit.testing.v1 import AppTest
 
 from configurator.design import Stone
 from configurator.stones import matching_side_mm, side_carat_share
+from tests.helpers.apptest import (
+    APP,
+    DATABASE_URL,
+    document,
+    download,
+    errors,
+    infos,
+    metric,
+    price,
+    price_table,
+    run_page,
+    successes,
+    table_items,
+    unescaped,
+    warnings,
+)
 
 pytestmark = pytest.mark.slow  # AppTest drives the page: `-m "not slow"` leaves it out
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
 DEFAULT = json.loads((ROOT / "models" / "comfort-band.json").read_text(encoding="utf-8"))
 PROFILES = ["flat", "half-round", "comfort", "knife-edge", "bevelled", "concave"]
-# One database for the run (the app keeps its store for the whole process), fresh each run: its saved designs, stones
-# and price table are this run's alone.
-_DATABASE = Path(tempfile.gettempdir()) / f"configurator-apptest-designs-{os.getpid()}.db"
-DATABASE_URL = f"sqlite:///{_DATABASE}"
-atexit.register(lambda: [path.unlink(missing_ok=True) for path in _DATABASE.parent.glob(f"{_DATABASE.name}*")])
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _run(runnable) -> AppTest:
-    """Run the page (an AppTest, or a widget whose new value should be sent) and insist it did not fail."""
-    at = runnable.run()
-    assert not at.exception, [exception.value for exception in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    matches = [m.value for m in at.metric if m.label == label]
-    assert len(matches) == 1, f"expected one {label!r} metric, found {[m.label for m in at.metric]}"
-    return matches[0]
-
-
-def price(at: AppTest) -> float:
-    """The Price metric as a number ("USD 1,063.56" -> 1063.56)."""
-    match = re.fullmatch(r"([A-Z]{3}) ([\d,]+\.\d\d)", metric(at, "Price"))
-    assert match, metric(at, "Price")
-    return float(match.group(2).replace(",", ""))
-
-
-def unescaped(text: str) -> str:
-    """A message as the person reads it (the app escapes Markdown in every message it shows)."""
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def facts(at: AppTest) -> str:
@@ -74,10 +56,6 @@ def facts(at: AppTest) -> str:
 
 def grams(at: AppTest) -> float:
     return float(re.match(r"^(\d+\.\d\d) g of ", facts(at)).group(1))
-
-
-def document(at: AppTest) -> dict:
-    return at.session_state["design"]
 
 
 def volume(at: AppTest) -> float:
@@ -99,69 +77,14 @@ def size_caption(at: AppTest) -> str:
     return captions[0]
 
 
-def download(at: AppTest, key: str):
-    buttons = [b for b in at.get("download_button") if b.key == key]
-    assert len(buttons) == 1, [b.key for b in at.get("download_button")]
-    return buttons[0]
-
-
-def messages(at: AppTest, kind: str) -> list[str]:
-    """The messages of one kind (error, warning, info, success) the page shows, as the person reads them: drawn as
-    inert HTML (`webapp.text.message_html`), their text unescaped."""
-    import html
-
-    found = []
-    for element in at.get("html"):
-        body = element.proto.body
-        match = re.match(r'<div class="cfg-message" data-message="(\w+)"[^>]*>(.*)</div>$', body, re.DOTALL)
-        if match and match.group(1) == kind:
-            found.append(html.unescape(match.group(2).replace("<br>", "\n")))
-    return found
-
-
-def errors(at: AppTest) -> list[str]:
-    return [unescaped(e.value) for e in at.error] + messages(at, "error")
-
-
-def warnings(at: AppTest) -> list[str]:
-    return [unescaped(w.value) for w in at.warning] + messages(at, "warning")
-
-
-def successes(at: AppTest) -> list[str]:
-    return messages(at, "success")
-
-
-def infos(at: AppTest) -> list[str]:
-    return messages(at, "info")
-
-
-def price_table(at: AppTest) -> dict[str, str]:
-    """The price lines the page shows (item -> amount text), the total row among them."""
-    frame = next(t.value for t in at.table if "" in t.value.columns)
-    return dict(zip(frame[""], frame[frame.columns[-1]], strict=True))
-
-
-def table_items(at: AppTest) -> list[str]:
-    return list(price_table(at))
-
-
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def app(monkeypatch) -> AppTest:
-    """The page after its first run, preview off, with the default comfort band."""
-    monkeypatch.chdir(ROOT)  # app.py opens models/comfort-band.json relative to the working directory
-    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
-    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
-    return _run(AppTest.from_file(str(APP), default_timeout=60))
 
 
 @pytest.fixture
 def staff_app(app) -> AppTest:
     """The page as store staff see it (signed in): the workshop's files, the store's price lines."""
     app.session_state["store_unlocked"] = True
-    return _run(app)
+    return run_page(app)
 
 
 @pytest.fixture
@@ -225,7 +148,7 @@ def test_default_design_is_shown_with_its_price_and_no_problems(app):
 
 def test_wider_band_costs_more_and_weighs_more(app):
     before_price, before_grams, before_volume = price(app), grams(app), volume(app)
-    _run(app.slider(key="width").set_value(6.0))
+    run_page(app.slider(key="width").set_value(6.0))
     assert app.slider(key="width").value == pytest.approx(6.0)
     assert price(app) > before_price
     assert grams(app) > before_grams
@@ -233,13 +156,13 @@ def test_wider_band_costs_more_and_weighs_more(app):
     assert volume(app) / before_volume == pytest.approx(1.5, rel=0.05)
     assert grams(app) / before_grams == pytest.approx(1.5, rel=0.05)
 
-    _run(app.slider(key="width").set_value(3.0))
+    run_page(app.slider(key="width").set_value(3.0))
     assert price(app) < before_price and grams(app) < before_grams
 
 
 def test_thicker_band_costs_more_and_weighs_more(app):
     before_price, before_grams = price(app), grams(app)
-    _run(app.slider(key="thickness").set_value(2.5))
+    run_page(app.slider(key="thickness").set_value(2.5))
     assert price(app) > before_price
     assert grams(app) > before_grams
     assert inner_diameter(app) == pytest.approx(17.31, abs=0.01)  # the size is the inside: unchanged
@@ -248,25 +171,25 @@ def test_thicker_band_costs_more_and_weighs_more(app):
 def test_metal_changes_weight_by_density_and_the_price(app):
     platinum_price, platinum_grams, platinum_volume = price(app), grams(app), volume(app)
 
-    _run(app.selectbox(key="metal").set_value("silver-925"))
+    run_page(app.selectbox(key="metal").set_value("silver-925"))
     assert volume(app) == platinum_volume  # same band, another alloy
     assert grams(app) == pytest.approx(platinum_grams * 10.36 / 20.7, rel=0.01)
     assert price(app) < platinum_price
     silver_price = price(app)
 
-    _run(app.selectbox(key="metal").set_value("18k-yellow"))
+    run_page(app.selectbox(key="metal").set_value("18k-yellow"))
     assert grams(app) == pytest.approx(platinum_grams * 15.5 / 20.7, rel=0.01)
     assert price(app) not in (platinum_price, silver_price)
     assert silver_price < price(app)
 
-    _run(app.selectbox(key="metal").set_value("platinum-950"))
+    run_page(app.selectbox(key="metal").set_value("platinum-950"))
     assert price(app) == platinum_price and grams(app) == platinum_grams
 
 
 def test_every_profile_prices_and_a_flat_band_holds_the_most_metal(app):
     seen = {}
     for profile in PROFILES:
-        _run(app.selectbox(key="profile").set_value(profile))
+        run_page(app.selectbox(key="profile").set_value(profile))
         assert app.selectbox(key="profile").value == profile
         assert not errors(app), (profile, errors(app))
         seen[profile] = (price(app), grams(app), volume(app))
@@ -283,13 +206,13 @@ def test_the_workshops_files_are_staffs(staff_app):
     assert app.checkbox(key="shrinkage").value is True
     assert not download(app, "download_stl").proto.disabled
     assert app.radio(key="sheet_for").value == "client"
-    _run(app.radio(key="sheet_for").set_value("workshop"))
+    run_page(app.radio(key="sheet_for").set_value("workshop"))
     assert download(app, "download_sheet").label == "Download the workshop's sheet (PDF)"
 
 
 def test_too_thin_band_is_blocked_with_an_error_naming_the_field(staff_app):
     app = staff_app
-    _run(app.slider(key="thickness").set_value(0.8))
+    run_page(app.slider(key="thickness").set_value(0.8))
     blocking = [e for e in errors(app) if e.startswith("The shank measures")]
     assert len(blocking) == 1, errors(app)
     assert "too thin" in blocking[0]
@@ -306,7 +229,7 @@ def test_too_thin_band_is_blocked_with_an_error_naming_the_field(staff_app):
     assert not download(app, "download_json").proto.disabled  # the design itself can still be saved
     assert price(app) > 0  # still quoted
 
-    _run(app.slider(key="thickness").set_value(1.8))
+    run_page(app.slider(key="thickness").set_value(1.8))
     assert not errors(app)
     assert successes(app)
     assert not download(app, "download_stl").proto.disabled and not download(app, "download_obj").proto.disabled
@@ -314,9 +237,9 @@ def test_too_thin_band_is_blocked_with_an_error_naming_the_field(staff_app):
 
 def test_narrow_band_gets_a_warning_not_a_block(staff_app):
     app = staff_app
-    _run(app.slider(key="width").set_value(1.5))
+    run_page(app.slider(key="width").set_value(1.5))
     assert not warnings(app)  # platinum: 1.5 mm is exactly 1.5 x its 1.0 mm minimum shank
-    _run(app.selectbox(key="metal").set_value("silver-925"))  # silver needs 1.2 mm: at least 1.8 mm wide
+    run_page(app.selectbox(key="metal").set_value("silver-925"))  # silver needs 1.2 mm: at least 1.8 mm wide
     assert not errors(app)
     assert any(w.startswith("The band is narrow enough to bend") for w in warnings(app)), warnings(app)
     assert not download(app, "download_stl").proto.disabled
@@ -329,21 +252,21 @@ def test_switching_size_system_keeps_the_size(app):
     assert app.selectbox(key="size_value_UK").value == "N 1/2"
     uk_price = price(app)
 
-    _run(app.radio(key="size_system").set_value("US"))
+    run_page(app.radio(key="size_system").set_value("US"))
     assert app.radio(key="size_system").value == "US"
     assert app.selectbox(key="size_value_US").value == "7"
     assert size_caption(app).startswith("US 7 · UK N 1/2")
     assert inner_diameter(app) == pytest.approx(17.31, abs=0.02)
     assert price(app) == pytest.approx(uk_price, rel=0.002)  # 54.41 vs 54.375 mm: a hair more metal
 
-    _run(app.radio(key="size_system").set_value("UK"))
+    run_page(app.radio(key="size_system").set_value("UK"))
     assert app.selectbox(key="size_value_UK").value == "N 1/2"
     assert price(app) == uk_price  # back to exactly the same ring
 
 
 @pytest.mark.parametrize(("system", "shown"), [("US", "7"), ("JP", "14"), ("EU", "54.4"), ("CH", "14.4")])
 def test_each_size_system_shows_the_designs_size(app, system, shown):
-    _run(app.radio(key="size_system").set_value(system))
+    run_page(app.radio(key="size_system").set_value(system))
     assert app.selectbox(key=f"size_value_{system}").value == shown
     assert f"{system} " in size_caption(app)
     # the design's own size as that system names it (EU and CH to 0.1 mm, offered beside their 0.5 mm steps)
@@ -352,9 +275,9 @@ def test_each_size_system_shows_the_designs_size(app, system, shown):
 
 
 def test_larger_size_weighs_more(app):
-    _run(app.radio(key="size_system").set_value("US"))
+    run_page(app.radio(key="size_system").set_value("US"))
     before_price, before_grams, before_diameter = price(app), grams(app), inner_diameter(app)
-    _run(app.selectbox(key="size_value_US").set_value("10"))
+    run_page(app.selectbox(key="size_value_US").set_value("10"))
     assert inner_diameter(app) > before_diameter
     # US 10 = 36.5367 + 2.5535 x 10 mm around
     assert inner_diameter(app) == pytest.approx((36.5367 + 25.535) / 3.141592653589793, abs=0.006)
@@ -362,13 +285,13 @@ def test_larger_size_weighs_more(app):
     assert grams(app) > before_grams
     assert price(app) > before_price
 
-    _run(app.selectbox(key="size_value_US").set_value("4"))
+    run_page(app.selectbox(key="size_value_US").set_value("4"))
     assert grams(app) < before_grams
 
 
 def test_uk_letter_size_can_be_picked(app):
     before = grams(app)
-    _run(app.selectbox(key="size_value_UK").set_value("T"))
+    run_page(app.selectbox(key="size_value_UK").set_value("T"))
     assert size_caption(app).split(" · ")[1] == "UK T"
     assert grams(app) > before
 
@@ -379,7 +302,7 @@ def test_uk_letter_size_can_be_picked(app):
 def test_view_changes_nothing_but_the_view(app):
     before = (price(app), grams(app), volume(app))
     for view in ["top", "side", "front", "3/4"]:
-        _run(app.radio(key="view").set_value(view))
+        run_page(app.radio(key="view").set_value(view))
         assert app.radio(key="view").value == view
         assert (price(app), grams(app), volume(app)) == before
         assert not warnings(app)
@@ -390,16 +313,16 @@ def test_shrinkage_scales_the_wax_but_not_the_price(staff_app):
     # the files themselves are made when pressed: test_browser downloads both and measures them
     assert "(1 %)" in app.checkbox(key="shrinkage").label  # platinum shrinks 1 %
     before = (price(app), grams(app), volume(app))
-    _run(app.checkbox(key="shrinkage").uncheck())
+    run_page(app.checkbox(key="shrinkage").uncheck())
     assert app.checkbox(key="shrinkage").value is False
     assert (price(app), grams(app), volume(app)) == before
-    _run(app.checkbox(key="shrinkage").check())
+    run_page(app.checkbox(key="shrinkage").check())
     assert (price(app), grams(app), volume(app)) == before
 
 
 def test_silver_shrinkage_label_follows_the_metal(staff_app):
     app = staff_app
-    _run(app.selectbox(key="metal").set_value("silver-925"))
+    run_page(app.selectbox(key="metal").set_value("silver-925"))
     assert "(1.9 %)" in app.checkbox(key="shrinkage").label
 
 
@@ -418,7 +341,7 @@ def test_the_viewer_is_sent_the_glb_of_the_geometry_and_the_looks_of_the_design(
 
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("CONFIGURATOR_PREVIEW", raising=False)
-    at = _run(AppTest.from_file(str(APP), default_timeout=60))
+    at = run_page(AppTest.from_file(str(APP), default_timeout=60))
     assert not warnings(at), warnings(at)
     args = viewer_args(at)
     from configurator.documents import parse_design
@@ -431,11 +354,11 @@ def test_the_viewer_is_sent_the_glb_of_the_geometry_and_the_looks_of_the_design(
     assert args["looks"]["metal"] == glb.metal_material(metal)
     assert not any("not available" in s.value for s in at.get("html") if hasattr(s, "value"))
 
-    _run(at.selectbox(key="metal").set_value("18k-rose"))
+    run_page(at.selectbox(key="metal").set_value("18k-rose"))
     rose = viewer_args(at)
     assert rose["glb"] == key and rose["looks"]["metal"] == glb.metal_material("18k-rose")  # no new geometry
 
-    _run(at.radio(key="view").set_value("top"))
+    run_page(at.radio(key="view").set_value("top"))
     top = viewer_args(at)
     assert top["glb"] == key and "ring:top" in top["cameraKey"] and top["orbit"] == viewer.RING_VIEWS["top"]
     assert price(at) > 0
@@ -444,14 +367,14 @@ def test_the_viewer_is_sent_the_glb_of_the_geometry_and_the_looks_of_the_design(
 
 def test_budget_helper_lists_changes_under_the_budget(app):
     full = price(app)
-    _run(app.text_input(key="budget").set_value(str(round(full * 0.6))))
+    run_page(app.text_input(key="budget").set_value(str(round(full * 0.6))))
     rows = next(t.value for t in app.table if "change" in t.value.columns)
     assert len(rows) >= 1
     totals = [float(value.replace(",", "")) for value in rows["USD"]]
     assert all(total <= full * 0.6 for total in totals)
     assert all(change.startswith("another metal") for change in rows["change"])
     assert totals == sorted(totals, reverse=True)  # closest to the budget first
-    _run(app.text_input(key="budget").set_value(str(full * 2)))
+    run_page(app.text_input(key="budget").set_value(str(full * 2)))
     assert any("Within budget" in message for message in successes(app))
 
 
@@ -463,7 +386,7 @@ def test_catalogue_comparison_is_shown(app):
 
 
 def with_stone(app) -> AppTest:
-    return _run(app.checkbox(key="stone_on").check())
+    return run_page(app.checkbox(key="stone_on").check())
 
 
 def test_adding_a_stone_adds_its_price_and_carats(app):
@@ -477,11 +400,11 @@ def test_adding_a_stone_adds_its_price_and_carats(app):
 def test_a_bigger_stone_costs_more(app):
     at = with_stone(app)
     small = price(at)
-    at = _run(at.text_input(key="carat").set_value(str(1.0)))
+    at = run_page(at.text_input(key="carat").set_value(str(1.0)))
     assert price(at) > small
     assert float(at.text_input(key="carat").value) == pytest.approx(1.0)
-    at = _run(at.radio(key="size_by").set_value("mm"))
-    at = _run(at.slider(key="stone_length").set_value(7.0))
+    at = run_page(at.radio(key="size_by").set_value("mm"))
+    at = run_page(at.slider(key="stone_length").set_value(7.0))
     carat = next(float(c.value.split()[0]) for c in at.caption if "ct by its modelled volume" in c.value)
     assert carat > 1.0 and document(at)["stone"]["length_mm"] == 7.0
 
@@ -489,17 +412,17 @@ def test_a_bigger_stone_costs_more(app):
 def test_lab_grown_and_a_clients_own_stone_cost_less(app):
     at = with_stone(app)
     natural = price(at)
-    at = _run(at.selectbox(key="material").set_value("lab-diamond"))
+    at = run_page(at.selectbox(key="material").set_value("lab-diamond"))
     assert price(at) < natural
-    at = _run(at.selectbox(key="material").set_value("diamond"))
-    at = _run(at.checkbox(key="client_stone").check())
+    at = run_page(at.selectbox(key="material").set_value("diamond"))
+    at = run_page(at.checkbox(key="client_stone").check())
     assert price(at) < natural
     assert any("your own" in item for item in table_items(at))
 
 
 def test_coloured_stones_take_their_own_grades(app):
     at = with_stone(app)
-    at = _run(at.selectbox(key="material").set_value("sapphire"))
+    at = run_page(at.selectbox(key="material").set_value("sapphire"))
     assert at.selectbox(key="color").options == ["blue", "pink", "yellow", "white", "green", "padparadscha"]
     assert at.selectbox(key="clarity").options == ["eye-clean", "slightly-included", "included"]
 
@@ -507,8 +430,8 @@ def test_coloured_stones_take_their_own_grades(app):
 @pytest.mark.parametrize("style", ["bezel", "halo", "channel", "pave", "cathedral"])
 def test_every_setting_style_prices(app, style):
     at = with_stone(app)
-    at = _run(at.selectbox(key="profile").set_value("flat"))
-    at = _run(at.selectbox(key="style").set_value(style))
+    at = run_page(at.selectbox(key="profile").set_value("flat"))
+    at = run_page(at.selectbox(key="style").set_value(style))
     assert price(at) > 0
     accents = [item for item in table_items(at) if item.startswith("Accent stones")]
     assert bool(accents) == (style in ("halo", "channel", "pave"))
@@ -516,81 +439,81 @@ def test_every_setting_style_prices(app, style):
 
 def test_shoulder_rows_on_a_knife_edge_are_explained_not_crashed(app):
     at = with_stone(app)
-    at = _run(at.selectbox(key="profile").set_value("knife-edge"))
-    at = _run(at.selectbox(key="style").set_value("pave"))
+    at = run_page(at.selectbox(key="profile").set_value("knife-edge"))
+    at = run_page(at.selectbox(key="style").set_value("pave"))
     assert any(warning.startswith("That change was not made. Setting: ") and "flat or rounded top" in warning
                for warning in warnings(at)), warnings(at)  # next to the control, the field in words
     assert at.selectbox(key="style").value == "prong"  # refused: the control shows the design as it is
 
 
 def test_a_pendant_with_its_clasp(app):
-    at = _run(app.radio(key="piece").set_value("pendant"))
+    at = run_page(app.radio(key="piece").set_value("pendant"))
     assert at.selectbox(key="outline").value == "round"
     at = with_stone(at)
     first = price(at)
     for key, value in (("outline", "heart"), ("bail", "hinged"), ("clasp", "toggle")):
-        at = _run(at.selectbox(key=key).set_value(value))
-    at = _run(at.slider(key="chain_length").set_value(600.0))
+        at = run_page(at.selectbox(key=key).set_value(value))
+    at = run_page(at.slider(key="chain_length").set_value(600.0))
     assert price(at) > 0 and price(at) != first
 
 
 def test_engraving_and_heirloom_lines(app):
-    at = _run(app.text_input(key="engraving").input("For ever"))
+    at = run_page(app.text_input(key="engraving").input("For ever"))
     assert "Engraving: 7 characters" in table_items(at)
     before = price(at)
-    at = _run(at.checkbox(key="heirloom_on").check())
-    at = _run(at.text_input(key="heirloom_grams").set_value(str(8.0)))
+    at = run_page(at.checkbox(key="heirloom_on").check())
+    at = run_page(at.text_input(key="heirloom_grams").set_value(str(8.0)))
     assert any(item.startswith("Credit: your 14k yellow gold") for item in table_items(at))
     assert price(at) < before
 
 
 def test_an_engraving_shows_how_it_is_cut(app):
     plain = volume(app)
-    at = _run(app.text_input(key="engraving").input("Forever"))
+    at = run_page(app.text_input(key="engraving").input("Forever"))
     assert at.checkbox(key="engraving_cut").value is True  # a new text is cut into the metal
     assert volume(at) < plain  # and the letters are taken out of it
-    at = _run(at.selectbox(key="engraving_font").set_value("script"))
-    at = _run(at.radio(key="engraving_place").set_value("outside"))
-    at = _run(at.slider(key="engraving_height").set_value(2.0))
-    at = _run(at.slider(key="engraving_depth").set_value(0.2))
+    at = run_page(at.selectbox(key="engraving_font").set_value("script"))
+    at = run_page(at.radio(key="engraving_place").set_value("outside"))
+    at = run_page(at.slider(key="engraving_height").set_value(2.0))
+    at = run_page(at.slider(key="engraving_depth").set_value(0.2))
     assert document(at)["engraving"] | {"position_deg": 180.0} == {
         "text": "Forever", "cut": True, "font": "script", "place": "outside", "height_mm": 2.0, "depth_mm": 0.2,
         "position_deg": 180.0}
     assert "Engraving: 7 characters" in table_items(at)  # still charged per character
-    at = _run(at.text_input(key="engraving").input("Always"))  # a new text keeps the letters chosen
+    at = run_page(at.text_input(key="engraving").input("Always"))  # a new text keeps the letters chosen
     assert document(at)["engraving"]["font"] == "script"
-    at = _run(at.checkbox(key="engraving_cut").uncheck())
+    at = run_page(at.checkbox(key="engraving_cut").uncheck())
     assert document(at)["engraving"]["cut"] is False and volume(at) == pytest.approx(plain)
     assert not [box for box in at.selectbox if box.key == "engraving_font"]  # by hand: no letters to choose
 
 
 def test_an_engraving_too_long_for_the_band_is_refused_in_words_and_kept_with_its_ways(app):
     text = " ".join(["WWWWWWW"] * 5)  # 39 characters: more than the band takes
-    at = _run(app.text_input(key="engraving").input(text))
+    at = run_page(app.text_input(key="engraving").input(text))
     assert any(message.startswith("That change was not made. Engraving text: ") and "takes the first" in message
                for message in warnings(at)), warnings(at)
     assert "engraving" not in document(at)
     assert at.text_input(key="engraving").value == text  # the text is kept, not wiped
     ways = [unescaped(button.label) for button in at.button if button.key.startswith("engraving_way_")]
     assert ways[0] == "Have it engraved by hand after casting" and any(way.startswith("Engrave “W") for way in ways)
-    at = _run(next(b for b in at.button if unescaped(b.label).startswith("Engrave “W")).click())
+    at = run_page(next(b for b in at.button if unescaped(b.label).startswith("Engrave “W")).click())
     kept = document(at)["engraving"]["text"]
     assert text.startswith(kept) and set(kept.split()) == {"WWWWWWW"}  # whole words, never half of one
     assert at.text_input(key="engraving").value == kept
 
 
 def test_a_pendants_engraving_is_on_its_back(app):
-    at = _run(app.text_input(key="engraving").input("Mum"))
-    at = _run(at.radio(key="engraving_place").set_value("outside"))
-    at = _run(at.radio(key="piece").set_value("pendant"))
+    at = run_page(app.text_input(key="engraving").input("Mum"))
+    at = run_page(at.radio(key="engraving_place").set_value("outside"))
+    at = run_page(at.radio(key="piece").set_value("pendant"))
     assert document(at)["engraving"]["place"] == "inside" and document(at)["engraving"]["text"] == "Mum"
     assert not [radio for radio in at.radio if radio.key == "engraving_place"]
     assert "On the back, reading from behind" in [text.value for text in at.text]
 
 
 def test_the_engraved_preset_shows_its_engraving(app):
-    at = _run(app.selectbox(key="preset").set_value("Engraved comfort band"))
-    at = _run(at.button(key="open_preset").click())
+    at = run_page(app.selectbox(key="preset").set_value("Engraved comfort band"))
+    at = run_page(at.button(key="open_preset").click())
     assert at.text_input(key="engraving").value == "J & E 2022" and at.checkbox(key="engraving_cut").value is True
     assert at.selectbox(key="engraving_font").value == "sans" and at.radio(key="engraving_place").value == "inside"
     assert at.slider(key="engraving_height").value == 2.1 and at.slider(key="engraving_depth").value == 0.2
@@ -598,8 +521,8 @@ def test_the_engraved_preset_shows_its_engraving(app):
 
 
 def test_a_preset_opens_with_its_stone(app):
-    at = _run(app.selectbox(key="preset").set_value("Cushion halo"))
-    at = _run(at.button(key="open_preset").click())
+    at = run_page(app.selectbox(key="preset").set_value("Cushion halo"))
+    at = run_page(at.button(key="open_preset").click())
     assert at.checkbox(key="stone_on").value is True
     assert at.selectbox(key="shape").value == "cushion"
     assert at.selectbox(key="style").value == "halo"
@@ -618,7 +541,7 @@ def test_a_share_link_reopens_the_same_design(monkeypatch):
     design = load_design(ROOT / "models" / "halo-ring.json")
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["design"] = encode_design(design)
-    at = _run(at)
+    at = run_page(at)
     assert at.selectbox(key="metal").value == "platinum-950"
     assert at.selectbox(key="shape").value == "cushion"
     from configurator.share import decode_design
@@ -631,8 +554,8 @@ def test_a_share_link_reopens_the_same_design(monkeypatch):
 def test_the_address_keeps_the_design_on_every_page(app):
     from configurator.share import decode_design
 
-    at = _run(app.selectbox(key="metal").set_value("18k-rose"))
-    at = _run(at.switch_page("app_pages/saved.py"))
+    at = run_page(app.selectbox(key="metal").set_value("18k-rose"))
+    at = run_page(at.switch_page("app_pages/saved.py"))
     token = at.query_params["design"]
     assert decode_design(token[0] if isinstance(token, list) else token).metal == "18k-rose"  # a reload reopens it
 
@@ -643,21 +566,21 @@ def test_a_damaged_share_link_falls_back_with_a_warning(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["design"] = "not-a-design"
-    at = _run(at)
+    at = run_page(at)
     assert any("could not be opened" in warning for warning in warnings(at))
     assert price(at) > 0
 
 
 def test_save_then_load_from_the_saved_list(app):
-    at = _run(app.selectbox(key="metal").set_value("18k-rose"))
-    at = _run(at.text_input(key="name").input("Rose band"))
+    at = run_page(app.selectbox(key="metal").set_value("18k-rose"))
+    at = run_page(at.text_input(key="name").input("Rose band"))
     at.text_input(key="client_name").input("Ada Lovelace")
-    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = run_page(at.button(key="FormSubmitter:save_form-Save design").click())
     assert any(message.startswith("Saved as #") for message in successes(at))
-    at = _run(at.switch_page("app_pages/saved.py"))
+    at = run_page(at.switch_page("app_pages/saved.py"))
     assert any("Rose band" in html.proto.body and "Ada Lovelace" in html.proto.body for html in at.get("html"))
     load = next(button for button in at.button if button.key and button.key.startswith("load_"))
-    at = _run(load.click())
+    at = run_page(load.click())
     assert [title.value for title in at.title] == ["Design your piece"]  # the Design page, opened for it
     assert at.selectbox(key="metal").value == "18k-rose"
 
@@ -665,13 +588,13 @@ def test_save_then_load_from_the_saved_list(app):
 def test_a_bad_client_name_is_refused_in_words(app):
     at = app
     at.text_input(key="client_name").input("   ")
-    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = run_page(at.button(key="FormSubmitter:save_form-Save design").click())
     assert any(error.startswith("Not saved: Client name: must not be empty") for error in errors(at)), errors(at)
 
 
 def test_store_settings_are_locked_without_a_password(app, monkeypatch):
     monkeypatch.delenv("CONFIGURATOR_STORE_PASSWORD_HASH", raising=False)
-    at = _run(app.switch_page("app_pages/store_settings.py"))
+    at = run_page(app.switch_page("app_pages/store_settings.py"))
     assert any("locked" in info for info in infos(at))
     assert not [box for box in at.text_input if box.key == "markup"]
 
@@ -686,31 +609,31 @@ def store_app(monkeypatch, prices: Path, table: str) -> AppTest:
     monkeypatch.setenv("CONFIGURATOR_STORE_PASSWORD_HASH", hash_password("open sesame", iterations=1000))
     prices.write_text(table)
     monkeypatch.setenv("CONFIGURATOR_PRICES", str(prices))
-    return _run(AppTest.from_file(str(APP), default_timeout=60))
+    return run_page(AppTest.from_file(str(APP), default_timeout=60))
 
 
 def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_path):
     prices = tmp_path / "prices.toml"
     at = store_app(monkeypatch, prices, (ROOT / "assets" / "prices.toml").read_text())
     before = price(at)
-    at = _run(at.switch_page("app_pages/store_settings.py"))
+    at = run_page(at.switch_page("app_pages/store_settings.py"))
     at.text_input(key="store_password").input("wrong password")
-    at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
+    at = run_page(at.button(key="FormSubmitter:unlock_form-Unlock").click())
     assert any("not right" in error for error in errors(at))
     at.text_input(key="store_password").input("open sesame")
-    at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
+    at = run_page(at.button(key="FormSubmitter:unlock_form-Unlock").click())
     at.text_input(key="markup").set_value(str(3.0))
-    at = _run(at.button(key="FormSubmitter:prices_form-Save prices").click())
+    at = run_page(at.button(key="FormSubmitter:prices_form-Save prices").click())
     assert any("Prices saved" in message for message in successes(at))
     assert "markup = 3.0" in prices.read_text()
-    at = _run(at.switch_page("app_pages/design.py"))
+    at = run_page(at.switch_page("app_pages/design.py"))
     assert price(at) > before
 
 
 def test_every_stone_and_setting_control_changes_the_design(app):
     at = with_stone(app)
-    at = _run(at.selectbox(key="shape").set_value("oval"))
-    at = _run(at.checkbox(key="stone_free").check())
+    at = run_page(at.selectbox(key="shape").set_value("oval"))
+    at = run_page(at.checkbox(key="stone_free").check())
     steps = [
         ("text_input", "stone_width", 3.2),
         ("selectbox", "cut", "step"),
@@ -723,7 +646,7 @@ def test_every_stone_and_setting_control_changes_the_design(app):
     ]
     for kind, key, value in steps:
         before_price, before_grams = price(at), grams(at)
-        at = _run(getattr(at, kind)(key=key).set_value(str(value) if kind == "text_input" else value))
+        at = run_page(getattr(at, kind)(key=key).set_value(str(value) if kind == "text_input" else value))
         design = document(at)
         stone, setting = design["stone"], design["setting"]
         shown = {"stone_width": stone.get("width_mm"), "cut": stone.get("cut"), "color": stone.get("color"),
@@ -732,7 +655,7 @@ def test_every_stone_and_setting_control_changes_the_design(app):
         assert shown == value, key
         assert (price(at), grams(at)) != (before_price, before_grams) or key in ("color", "clarity"), key
     for view in ("top", "side", "front", "3/4"):
-        at = _run(at.radio(key="view").set_value(view))
+        at = run_page(at.radio(key="view").set_value(view))
         assert at.radio(key="view").value == view
 
 
@@ -740,8 +663,8 @@ def test_every_stone_and_setting_control_changes_the_design(app):
 
 
 def _open_preset(at: AppTest, name: str) -> AppTest:
-    at = _run(at.selectbox(key="preset").set_value(name))
-    return _run(at.button(key="open_preset").click())
+    at = run_page(at.selectbox(key="preset").set_value(name))
+    return run_page(at.button(key="open_preset").click())
 
 
 def _preset_doc(file: str) -> dict:
@@ -752,8 +675,8 @@ def _preset_doc(file: str) -> dict:
 
 def test_a_loaded_preset_drives_every_control_and_stays(app):
     at = with_stone(app)
-    at = _run(at.selectbox(key="metal").set_value("18k-rose"))
-    at = _run(at.text_input(key="carat").set_value(str(0.75)))
+    at = run_page(at.selectbox(key="metal").set_value("18k-rose"))
+    at = run_page(at.text_input(key="carat").set_value(str(0.75)))
     at = _open_preset(at, "Cushion halo")
     loaded = _preset_doc("halo-ring.json")
     assert document(at) == loaded
@@ -762,32 +685,32 @@ def test_a_loaded_preset_drives_every_control_and_stays(app):
              "thickness": at.slider(key="thickness").value, "size": at.selectbox(key="size_value_US").value}
     assert shown == {"metal": "platinum-950", "shape": "cushion", "style": "halo", "width": 2.2, "thickness": 1.7,
                      "size": "6"}
-    at = _run(at.radio(key="view").set_value("top"))  # not a design field: nothing changes
+    at = run_page(at.radio(key="view").set_value("top"))  # not a design field: nothing changes
     assert document(at) == loaded
-    at = _run(at.selectbox(key="metal").set_value("18k-white"))
+    at = run_page(at.selectbox(key="metal").set_value("18k-white"))
     assert document(at) == {**loaded, "metal": "18k-white"}  # the loaded design plus that one change
 
 
 def test_a_budget_suggestion_drives_every_control_and_stays(app):
     at = _open_preset(app, "Classic solitaire")
-    at = _run(at.text_input(key="budget").set_value(str(round(price(at) * 0.7))))
+    at = run_page(at.text_input(key="budget").set_value(str(round(price(at) * 0.7))))
     labels = at.selectbox(key="suggestion").options
     smaller = next(label for label in labels if label.startswith("smaller centre stone"))
-    at = _run(at.selectbox(key="suggestion").set_value(smaller))
-    at = _run(at.button(key="apply_suggestion").click())
+    at = run_page(at.selectbox(key="suggestion").set_value(smaller))
+    at = run_page(at.button(key="apply_suggestion").click())
     applied = document(at)
     assert applied["stone"]["length_mm"] < 6.5
     assert float(at.text_input(key="carat").value) == pytest.approx(
         float(re.search(r"\((\d+\.\d\d) ct\)", smaller).group(1)), abs=0.011)
-    at = _run(at.selectbox(key="clarity").set_value("SI1"))
+    at = run_page(at.selectbox(key="clarity").set_value("SI1"))
     assert document(at) == {**applied, "stone": {**applied["stone"], "clarity": "SI1"}}
 
 
 def test_a_refused_change_says_why_and_keeps_the_design(app):
     at = with_stone(app)
-    at = _run(at.selectbox(key="style").set_value("pave"))
+    at = run_page(at.selectbox(key="style").set_value("pave"))
     before = document(at)
-    at = _run(at.selectbox(key="profile").set_value("knife-edge"))
+    at = run_page(at.selectbox(key="profile").set_value("knife-edge"))
     assert document(at) == before
     assert at.selectbox(key="profile").value == "comfort"  # the control shows the design, not the refused choice
     assert any(w.startswith("That change was not made. Setting: pave shoulders need") for w in warnings(at))
@@ -803,8 +726,8 @@ def test_every_shape_takes_a_carat(app, shape):
     from configurator.stones import modelled_carat
 
     at = with_stone(app)
-    at = _run(at.selectbox(key="shape").set_value(shape))
-    at = _run(at.text_input(key="carat").set_value(str(1.0)))
+    at = run_page(at.selectbox(key="shape").set_value(shape))
+    at = run_page(at.text_input(key="carat").set_value(str(1.0)))
     stone = Stone.model_validate(document(at)["stone"])
     assert modelled_carat(stone) == pytest.approx(1.0, abs=0.01)
     low, high = LENGTH_TO_WIDTH_RANGE[Shape(shape)]
@@ -814,12 +737,12 @@ def test_every_shape_takes_a_carat(app, shape):
 
 def test_choosing_a_shape_sets_its_usual_ratio_and_keeps_the_carat(app):
     at = with_stone(app)
-    at = _run(at.selectbox(key="shape").set_value("emerald"))
-    at = _run(at.text_input(key="carat").set_value(str(1.5)))
-    at = _run(at.checkbox(key="stone_free").check())
-    at = _run(at.text_input(key="stone_width").set_value(str(6.0)))
+    at = run_page(at.selectbox(key="shape").set_value("emerald"))
+    at = run_page(at.text_input(key="carat").set_value(str(1.5)))
+    at = run_page(at.checkbox(key="stone_free").check())
+    at = run_page(at.text_input(key="stone_width").set_value(str(6.0)))
     carat = float(at.text_input(key="carat").value)  # the wider stone weighs more than 1.5 ct
-    at = _run(at.selectbox(key="shape").set_value("oval"))
+    at = run_page(at.selectbox(key="shape").set_value("oval"))
     stone = document(at)["stone"]
     assert stone["length_mm"] / stone["width_mm"] == pytest.approx(1.35, abs=0.01)  # oval's usual 1.35, not 6.0 mm
     assert float(at.text_input(key="carat").value) == pytest.approx(carat, abs=0.01)
@@ -829,12 +752,12 @@ def test_choosing_a_shape_sets_its_usual_ratio_and_keeps_the_carat(app):
 
 
 def test_a_finding_names_its_place_and_its_fix_clears_it(app):
-    at = _run(app.slider(key="thickness").set_value(0.8))
+    at = run_page(app.slider(key="thickness").set_value(0.8))
     fixes = [button for button in at.button if button.key and button.key.startswith("fix_")]
     assert fixes and re.fullmatch(r"Fix: make the band \d\.\d\d mm thick", fixes[0].label), fixes[0].label
     assert not any(re.search(r"\(-?\d+\.\d, -?\d+\.\d, -?\d+\.\d\) mm", e) for e in errors(at) + warnings(at))
     assert not any("_mm" in e for e in errors(at) + warnings(at))  # words, not field names
-    at = _run(fixes[0].click())
+    at = run_page(fixes[0].click())
     assert not any(e.startswith("The shank measures") for e in errors(at))
     assert document(at)["ring"]["thickness_mm"] > 0.8
     assert any(i.startswith("Fix applied") for i in infos(at))
@@ -842,11 +765,11 @@ def test_a_finding_names_its_place_and_its_fix_clears_it(app):
 
 def test_prong_diameter_has_a_control_and_its_finding_a_fix(app):
     at = with_stone(app)
-    at = _run(at.slider(key="prong_mm").set_value(0.5))
+    at = run_page(at.slider(key="prong_mm").set_value(0.5))
     prong = [e for e in errors(at) if e.startswith("Prongs of 0.50 mm")]
     assert prong and "prong_mm" not in prong[0]
     fix = next(b for b in at.button if b.key and b.key.startswith("fix_") and "the prongs" in b.label)
-    at = _run(fix.click())
+    at = run_page(fix.click())
     assert document(at)["setting"]["prong_mm"] >= 1.0
     assert not any(e.startswith("Prongs of") for e in errors(at) + warnings(at))
 
@@ -855,18 +778,18 @@ def test_prong_diameter_has_a_control_and_its_finding_a_fix(app):
 
 
 def test_a_pendant_shows_no_ring_figures_and_prices_its_chain(app):
-    at = _run(app.radio(key="piece").set_value("pendant"))
+    at = run_page(app.radio(key="piece").set_value("pendant"))
     assert "inner diameter" not in facts(at) and "chain" in facts(at)
     assert not [c for c in at.caption if c.value.startswith("US ")]
     assert "ring" not in document(at)  # no stray band in a pendant's document
     chain = [item for item in table_items(at) if item.startswith("Chain: cable, 450 mm")]
     assert len(chain) == 1
     before, grams_before = price(at), grams(at)
-    at = _run(at.slider(key="chain_length").set_value(600.0))
+    at = run_page(at.slider(key="chain_length").set_value(600.0))
     assert price(at) > before and grams(at) == grams_before  # the chain is priced; cast metal unchanged
-    at = _run(at.selectbox(key="clasp").set_value("toggle"))
+    at = run_page(at.selectbox(key="clasp").set_value("toggle"))
     assert grams(at) != grams_before  # the clasp is cast metal, weighed
-    at = _run(at.radio(key="piece").set_value("ring"))
+    at = run_page(at.radio(key="piece").set_value("ring"))
     assert document(at)["ring"] == DEFAULT["ring"]  # the band as it was before trying a pendant
 
 
@@ -880,15 +803,15 @@ def store_lines(at: AppTest) -> dict[str, str]:
 def test_the_store_sees_the_markup_and_the_client_does_not(app):
     assert not any("markup" in item.lower() or "labour" in item.lower() for item in table_items(app))
     app.session_state["store_unlocked"] = True
-    at = _run(app)
+    at = run_page(app)
     assert not any("markup" in item.lower() for item in table_items(at))  # the client at the counter sees her lines
     assert any(item.startswith("markup x") for item in store_lines(at))  # staff open the store's
     assert list(store_lines(at))[-1] == "Total USD" and store_lines(at)["Total USD"] == price_table(at)["Total USD"]
 
 
 def test_downloads_and_the_saved_row_take_the_design_name(staff_app, media):
-    at = _run(staff_app.text_input(key="name").input("Anna's anniversary band"))
-    _run(at)
+    at = run_page(staff_app.text_input(key="name").input("Anna's anniversary band"))
+    run_page(at)
     names = {name for _, name in media if name}
     assert "annas-anniversary-band-stones.stl" in names, names  # wax files are made when pressed (test_browser)
     assert "annas-anniversary-band.json" in names
@@ -899,18 +822,18 @@ def test_downloads_and_the_saved_row_take_the_design_name(staff_app, media):
 
 
 def test_delete_asks_first_and_can_be_undone(app):
-    at = _run(app.text_input(key="name").input("Undo me"))
+    at = run_page(app.text_input(key="name").input("Undo me"))
     at.text_input(key="client_name").input("Undo Client")
-    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = run_page(at.button(key="FormSubmitter:save_form-Save design").click())
     at.session_state["store_unlocked"] = True  # deleting is store staff's
-    at = _run(at.switch_page("app_pages/saved.py"))
+    at = run_page(at.switch_page("app_pages/saved.py"))
     delete = next(b for b in at.button if b.key.startswith("delete_"))
     row_id = delete.key.removeprefix("delete_")
-    at = _run(delete.click())
+    at = run_page(delete.click())
     assert any(w.startswith("Delete this saved design?") for w in warnings(at))
-    at = _run(at.button(key=f"really_delete_{row_id}").click())
+    at = run_page(at.button(key=f"really_delete_{row_id}").click())
     assert not [b for b in at.button if b.key == f"load_{row_id}"]
-    at = _run(at.button(key="undo_delete").click())
+    at = run_page(at.button(key="undo_delete").click())
     assert [b for b in at.button if b.key == f"load_{row_id}"]
 
 
@@ -922,11 +845,11 @@ def test_a_busy_database_is_one_line_not_a_traceback(app, monkeypatch):
 
     for method in ("list", "duplicate", "delete", "save"):
         monkeypatch.setattr(Store, method, busy)
-    at = _run(app.switch_page("app_pages/saved.py"))
+    at = run_page(app.switch_page("app_pages/saved.py"))
     assert errors(at) == ["storage: database is locked"]
-    at = _run(at.switch_page("app_pages/design.py"))
+    at = run_page(at.switch_page("app_pages/design.py"))
     at.text_input(key="client_name").input("Someone")
-    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = run_page(at.button(key="FormSubmitter:save_form-Save design").click())
     assert "Not saved: storage: database is locked" in errors(at)
     assert price(at) > 0
 
@@ -935,21 +858,21 @@ def test_a_corrupt_price_file_is_one_line_and_the_design_is_kept(monkeypatch, tm
     at = store_app(monkeypatch, tmp_path / "prices.toml", "markup = [not toml")
     assert any(e.startswith("The price cannot be shown: prices.toml: not valid TOML") for e in errors(at))
     assert document(at)["metal"] == DEFAULT["metal"]
-    at = _run(at.switch_page("app_pages/store_settings.py"))
+    at = run_page(at.switch_page("app_pages/store_settings.py"))
     at.text_input(key="store_password").input("open sesame")
-    at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
+    at = run_page(at.button(key="FormSubmitter:unlock_form-Unlock").click())
     assert any(e.startswith("The price table cannot be read") for e in errors(at))
 
 
 def test_the_budget_helper_on_a_narrow_marquise_answers_in_words(app):
     at = with_stone(app)
-    at = _run(at.selectbox(key="shape").set_value("marquise"))
-    at = _run(at.radio(key="size_by").set_value("mm"))
-    at = _run(at.slider(key="stone_length").set_value(6.5))
-    at = _run(at.checkbox(key="stone_free").check())
-    at = _run(at.text_input(key="stone_depth").set_value(str(0.6)))
-    at = _run(at.text_input(key="stone_width").set_value(str(1.0)))
-    at = _run(at.text_input(key="budget").set_value(str(300.0)))
+    at = run_page(at.selectbox(key="shape").set_value("marquise"))
+    at = run_page(at.radio(key="size_by").set_value("mm"))
+    at = run_page(at.slider(key="stone_length").set_value(6.5))
+    at = run_page(at.checkbox(key="stone_free").check())
+    at = run_page(at.text_input(key="stone_depth").set_value(str(0.6)))
+    at = run_page(at.text_input(key="stone_width").set_value(str(1.0)))
+    at = run_page(at.text_input(key="budget").set_value(str(300.0)))
     assert document(at)["stone"]["width_mm"] == 1.0
     assert infos(at) or at.table  # suggestions or a plain "no single change" line
 
@@ -959,22 +882,22 @@ def test_the_budget_helper_on_a_narrow_marquise_answers_in_words(app):
 
 def test_no_two_controls_share_a_label(app):
     at = with_stone(app)
-    at = _run(at.radio(key="size_by").set_value("mm"))
-    at = _run(at.checkbox(key="stone_free").check())
+    at = run_page(at.radio(key="size_by").set_value("mm"))
+    at = run_page(at.checkbox(key="stone_free").check())
     labels = [w.label for kind in ("slider", "selectbox", "text_input") for w in at.get(kind)]
     assert len(labels) == len(set(labels)), sorted(labels)
 
 
 def test_the_eu_size_box_and_caption_agree(app):
-    at = _run(app.radio(key="size_system").set_value("EU"))
+    at = run_page(app.radio(key="size_system").set_value("EU"))
     box = at.selectbox(key="size_value_EU").value
     assert size_caption(at).split(" · ")[2] == f"EU {box}"  # 54.4, the design's own size, in both
     assert document(at)["ring"]["size"] == DEFAULT["ring"]["size"]  # looking in EU changed nothing
 
 
 def test_extras_stay_open_over_an_engraving_or_a_credit(app):
-    at = _run(app.text_input(key="engraving").input("Always"))
-    at = _run(at.checkbox(key="heirloom_on").check())
+    at = run_page(app.text_input(key="engraving").input("Always"))
+    at = run_page(at.checkbox(key="heirloom_on").check())
     assert at.text_input(key="engraving").value == "Always"
     assert not [e for e in at.get("expandable") if "Extras" in str(e.label)]  # a section of its own, not folded
 
@@ -986,7 +909,7 @@ def fresh_session(monkeypatch) -> AppTest:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
     monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
-    return _run(AppTest.from_file(str(APP), default_timeout=60))
+    return run_page(AppTest.from_file(str(APP), default_timeout=60))
 
 
 def saved_ids(at: AppTest) -> set[str]:
@@ -1000,27 +923,27 @@ def test_a_customer_sees_only_their_own_designs_and_staff_see_all(monkeypatch):
     alice = fresh_session(monkeypatch)
     alice.text_input(key="client_name").input(client)
     alice.text_area(key="notes").input("Phone +1 555 0100, budget 3000")
-    alice = _run(alice.button(key="FormSubmitter:save_form-Save design").click())
+    alice = run_page(alice.button(key="FormSubmitter:save_form-Save design").click())
     message = next(success for success in successes(alice) if success.startswith("Saved as"))
     code = re.search(r"access code is ([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})", unescaped(message)).group(1)
     saved = re.search(r"#(\d+)", message).group(1)
-    alice = _run(alice.switch_page("app_pages/saved.py"))
+    alice = run_page(alice.switch_page("app_pages/saved.py"))
     assert saved in saved_ids(alice)  # saved from this browser: hers
 
     stranger = fresh_session(monkeypatch)
-    stranger = _run(stranger.switch_page("app_pages/saved.py"))
+    stranger = run_page(stranger.switch_page("app_pages/saved.py"))
     assert saved not in saved_ids(stranger)
     assert not any(client in html.proto.body for html in stranger.get("html"))  # not even the name
     assert not [button for button in stranger.button if button.key and button.key.startswith("delete_")]
 
     stranger.text_input(key="access_code").input(code.lower())  # the code, as a person types it
-    stranger = _run(stranger.button(key="FormSubmitter:code_form-Open with the code").click())
+    stranger = run_page(stranger.button(key="FormSubmitter:code_form-Open with the code").click())
     assert saved in saved_ids(stranger)  # reached with the access code
     assert not [button for button in stranger.button if button.key and button.key.startswith("delete_")]
 
     staff = fresh_session(monkeypatch)
     staff.session_state["store_unlocked"] = True
-    staff = _run(staff.switch_page("app_pages/saved.py"))
+    staff = run_page(staff.switch_page("app_pages/saved.py"))
     assert saved in saved_ids(staff) and f"delete_{saved}" in {button.key for button in staff.button}
 
 
@@ -1029,7 +952,7 @@ def test_a_staff_session_locks_itself_when_idle(app):
 
     app.session_state["store_unlocked"] = True
     app.session_state["staff_active_at"] = __import__("time").monotonic() - IDLE_LOCK_S - 1
-    at = _run(app.switch_page("app_pages/saved.py"))
+    at = run_page(app.switch_page("app_pages/saved.py"))
     assert not [button for button in at.button if button.key and button.key.startswith("delete_")]
     assert at.session_state["store_unlocked"] is False
 
@@ -1042,9 +965,9 @@ def test_an_eternity_row_is_chosen_counted_and_priced(app):
     from configurator.eternity import count_for
 
     before = price(app)
-    at = _run(app.checkbox(key="stone_on").check())
+    at = run_page(app.checkbox(key="stone_on").check())
     assert document(at).get("stone")
-    at = _run(at.checkbox(key="row_on").check())
+    at = run_page(at.checkbox(key="row_on").check())
     doc = document(at)
     assert "stone" not in doc and doc["ring"]["eternity"]["coverage"] == "half"  # the centre stone waits aside
     design = parse_design(doc)
@@ -1054,36 +977,36 @@ def test_an_eternity_row_is_chosen_counted_and_priced(app):
     assert price(at) > before
     assert any(line.startswith("Eternity stones: ") for line in table_items(at))
 
-    at = _run(at.selectbox(key="row_coverage").set_value("full"))
+    at = run_page(at.selectbox(key="row_coverage").set_value("full"))
     (described,) = [text.value for text in at.text if " ctw" in text.value]
     assert int(described.split(" x ")[0]) > count and "cannot be resized" in described
-    at = _run(at.selectbox(key="row_setting").set_value("bezel"))
+    at = run_page(at.selectbox(key="row_setting").set_value("bezel"))
     assert document(at)["ring"]["eternity"]["setting"] == "bezel" and not errors(at)
-    at = _run(at.selectbox(key="row_shape").set_value("baguette"))  # 2 mm is too short for a 1 mm wide baguette
+    at = run_page(at.selectbox(key="row_shape").set_value("baguette"))  # 2 mm is too short for a 1 mm wide baguette
     stone = document(at)["ring"]["eternity"]["stone"]
     assert stone["shape"] == "baguette" and stone["length_mm"] >= 2.5 and not errors(at)
     assert document(at)["ring"]["width_mm"] >= stone["length_mm"]  # the band widened to hold the row
 
-    at = _run(at.checkbox(key="stone_on").check())  # the centre stone back: the row waits aside
+    at = run_page(at.checkbox(key="stone_on").check())  # the centre stone back: the row waits aside
     assert "eternity" not in document(at)["ring"] and document(at)["stone"]
-    at = _run(at.checkbox(key="row_on").check())
+    at = run_page(at.checkbox(key="row_on").check())
     assert document(at)["ring"]["eternity"]["stone"]["shape"] == "baguette"  # as it was left
 
 
 def test_a_graduated_channel_row_is_made_from_the_controls_and_a_band_too_narrow_is_named(app):
-    at = _run(app.checkbox(key="stone_on").check())
-    at = _run(at.checkbox(key="side_on").check())
-    at = _run(at.slider(key="side_length").set_value(2.6))
-    at = _run(at.slider(key="width").set_value(2.5))
+    at = run_page(app.checkbox(key="stone_on").check())
+    at = run_page(at.checkbox(key="side_on").check())
+    at = run_page(at.slider(key="side_length").set_value(2.6))
+    at = run_page(at.slider(key="width").set_value(2.5))
     held = document(at)
-    at = _run(at.selectbox(key="side_style").set_value("channel"))  # 2.6 mm stones in a channel need a 4.0 mm band
+    at = run_page(at.selectbox(key="side_style").set_value("channel"))  # 2.6 mm stones in a channel need a 4.0 mm band
     assert any(message.startswith("That change was not made. Band width: ") and "4.00 mm wide" in message
                for message in warnings(at)), warnings(at)
     assert document(at) == held  # refused: the design is as it was
-    at = _run(at.slider(key="width").set_value(4.2))
-    at = _run(at.selectbox(key="side_style").set_value("channel"))
-    at = _run(at.slider(key="side_count").set_value(3))
-    at = _run(at.slider(key="side_grad").set_value(0.85))
+    at = run_page(at.slider(key="width").set_value(4.2))
+    at = run_page(at.selectbox(key="side_style").set_value("channel"))
+    at = run_page(at.slider(key="side_count").set_value(3))
+    at = run_page(at.slider(key="side_grad").set_value(0.85))
     side = document(at)["side_stones"]
     assert (side["style"], side["count"], side["graduation"]) == ("channel", 3, 0.85) and not errors(at)
     lines = [line for line in table_items(at) if line.startswith("Side stones: 2 ")]
@@ -1093,13 +1016,13 @@ def test_a_graduated_channel_row_is_made_from_the_controls_and_a_band_too_narrow
 
 
 def test_side_stones_share_prongs_from_the_control_until_a_change_leaves_none_to_share(app):
-    at = _run(app.checkbox(key="stone_on").check())
-    at = _run(at.checkbox(key="side_on").check())
-    at = _run(at.checkbox(key="side_shared").check())
+    at = run_page(app.checkbox(key="stone_on").check())
+    at = run_page(at.checkbox(key="side_on").check())
+    at = run_page(at.checkbox(key="side_shared").check())
     assert document(at)["side_stones"]["shared_prongs"] is True and not errors(at)
-    at = _run(at.selectbox(key="metal").set_value("platinum-950"))  # another change keeps the shared prongs
+    at = run_page(at.selectbox(key="metal").set_value("platinum-950"))  # another change keeps the shared prongs
     assert document(at)["side_stones"]["shared_prongs"] is True
-    at = _run(at.selectbox(key="side_style").set_value("bezel"))  # nothing to share: unshared, the bezel taken
+    at = run_page(at.selectbox(key="side_style").set_value("bezel"))  # nothing to share: unshared, the bezel taken
     side = document(at)["side_stones"]
     assert (side["style"], side["shared_prongs"]) == ("bezel", False) and not errors(at)
     assert not [box for box in at.checkbox if box.key == "side_shared"]  # and the control is gone
@@ -1108,9 +1031,9 @@ def test_side_stones_share_prongs_from_the_control_until_a_change_leaves_none_to
 def test_side_stones_make_a_three_stone_ring_and_follow_the_centre(app):
     from configurator.documents import parse_design
 
-    at = _run(app.checkbox(key="stone_on").check())
+    at = run_page(app.checkbox(key="stone_on").check())
     before = price(at)
-    at = _run(at.checkbox(key="side_on").check())
+    at = run_page(at.checkbox(key="side_on").check())
     doc = document(at)
     side = doc["side_stones"]["stone"]
     carat_share = lambda doc: side_carat_share(Stone.model_validate(doc["stone"]),  # noqa: E731
@@ -1121,25 +1044,25 @@ def test_side_stones_make_a_three_stone_ring_and_follow_the_centre(app):
     assert caption.startswith(f"2 x {side['length_mm']:.2f} mm round, ")
     assert 57 <= int(re.search(r"(\d+)% of the centre's carat", caption).group(1)) <= 63  # 60 %, to 0.05 mm
     assert not [button for button in at.button if button.key == "side_match"]  # within 50-70 %: nothing to offer
-    at = _run(at.selectbox(key="side_shape").set_value("pear"))
+    at = run_page(at.selectbox(key="side_shape").set_value("pear"))
     assert document(at)["side_stones"]["stone"]["shape"] == "pear" and not errors(at)
     short = carat_share(document(at))
     assert short < 0.5  # a pear of the round's length weighs less: the matching size is offered
     (match,) = [button for button in at.button if button.key == "side_match"]
-    at = _run(match.click())
+    at = run_page(match.click())
     doc = document(at)
     wanted = matching_side_mm(Stone.model_validate(doc["stone"]), Stone.model_validate(doc["side_stones"]["stone"]))
     assert doc["side_stones"]["stone"]["length_mm"] == pytest.approx(min(wanted, doc["stone"]["length_mm"]), abs=0.01)
     assert carat_share(doc) > short and not errors(at)
     share = document(at)["side_stones"]["stone"]["length_mm"] / document(at)["stone"]["length_mm"]
-    at = _run(at.radio(key="size_by").set_value("mm"))
-    at = _run(at.slider(key="stone_length").set_value(8.0))  # a larger centre: the side stones keep their share
+    at = run_page(at.radio(key="size_by").set_value("mm"))
+    at = run_page(at.slider(key="stone_length").set_value(8.0))  # a larger centre: the side stones keep their share
     doc = document(at)
     assert doc["stone"]["length_mm"] == 8.0 and not errors(at)
     assert doc["side_stones"]["stone"]["length_mm"] / 8.0 == pytest.approx(share, abs=0.01)
     design = parse_design(doc)
     assert design.side_stones is not None
-    at = _run(at.checkbox(key="stone_on").uncheck())  # no centre: the side stones wait aside with it
+    at = run_page(at.checkbox(key="stone_on").uncheck())  # no centre: the side stones wait aside with it
     assert "side_stones" not in document(at)
-    at = _run(at.checkbox(key="stone_on").check())
+    at = run_page(at.checkbox(key="stone_on").check())
     assert document(at)["side_stones"]["stone"]["shape"] == "pear"

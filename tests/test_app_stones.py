@@ -7,47 +7,38 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete
 from streamlit.testing.v1 import AppTest
 
-from configurator.inventory import Inventory, read_csv
-from configurator.storage import StoneRow, Store
-
-from .test_app import APP, DATABASE_URL, ROOT, _run, errors, infos, price, price_table, successes, unescaped, warnings
+from tests.helpers.apptest import (
+    APP,
+    errors,
+    infos,
+    price,
+    price_table,
+    run_page,
+    successes,
+    unescaped,
+    warnings,
+)
+from tests.helpers.stones import SAMPLE
 
 pytestmark = pytest.mark.slow  # AppTest drives the page: `-m "not slow"` leaves it out
 
-SAMPLE = read_csv((ROOT / "assets" / "sample-stones.csv").read_text())
 ROUND_084 = "D-24001"  # 0.84 ct round G VVS1, 6.06 - 6.10 x 3.72 mm, its own price 4,170.00
 ROUND_094 = "D-24012"  # 0.94 ct round E VS1, priced from the grid
 
 
-@pytest.fixture
-def stones(monkeypatch):
-    """The app's database with the sample inventory, and nothing else in its stones."""
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
-    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
-    store = Store.open(DATABASE_URL)
-    with store.engine.begin() as conn:
-        conn.execute(delete(StoneRow))
-    inventory = Inventory(store)
-    inventory.import_stones(SAMPLE)
-    yield inventory
-    store.close()
-
-
 def fresh_app() -> AppTest:
-    return _run(AppTest.from_file(str(APP), default_timeout=60))
+    return run_page(AppTest.from_file(str(APP), default_timeout=60))
 
 
 def with_selection(at: AppTest) -> AppTest:
-    at = _run(at.checkbox(key="stone_on").check())
-    return _run(at.radio(key="stone_source").set_value("selection"))
+    at = run_page(at.checkbox(key="stone_on").check())
+    return run_page(at.radio(key="stone_source").set_value("selection"))
 
 
 def choose(at: AppTest, number: str) -> AppTest:
-    return _run(at.selectbox(key="stock_pick").set_value(number))
+    return run_page(at.selectbox(key="stock_pick").set_value(number))
 
 
 def test_the_selection_filters_and_a_chosen_stone_sets_size_and_price(stones):
@@ -60,12 +51,12 @@ def test_the_selection_filters_and_a_chosen_stone_sets_size_and_price(stones):
     assert list(table.columns[:7]) == ["Stock", "Shape", "Carat", "Price", "Colour", "Clarity", "Cut grade"]
     assert list(table["Price"]) == sorted(table["Price"])  # cheapest first
     assert set(at.multiselect(key="sel_colours").options) <= set("DEFGHIJK")  # no "red" among diamond grades
-    at = _run(at.multiselect(key="sel_materials").unselect("diamond"))
+    at = run_page(at.multiselect(key="sel_materials").unselect("diamond"))
     assert len(at.dataframe[0].value) == 38
-    at = _run(at.multiselect(key="sel_materials").select("diamond"))
-    at = _run(at.multiselect(key="sel_shapes").select("round"))
-    at = _run(at.multiselect(key="sel_colours").select("E").select("G"))
-    at = _run(at.selectbox(key="sel_sort").set_value("clarity, best first"))
+    at = run_page(at.multiselect(key="sel_materials").select("diamond"))
+    at = run_page(at.multiselect(key="sel_shapes").select("round"))
+    at = run_page(at.multiselect(key="sel_colours").select("E").select("G"))
+    at = run_page(at.selectbox(key="sel_sort").set_value("clarity, best first"))
     table = at.dataframe[0].value
     assert set(table["Shape"]) == {"round"} and set(table["Colour"]) <= {"E", "G"}
     assert list(table["Clarity"][:2]) == ["VVS1", "VVS2"]
@@ -89,25 +80,25 @@ def test_saving_reserves_the_stone_and_a_second_till_is_refused(stones):
     before = price(at)
     at.text_input(key="client_name").input("Ada Lovelace")
     at.text_input(key="client_contact").input("ada@example.com")
-    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = run_page(at.button(key="FormSubmitter:save_form-Save design").click())
     (saved,) = [message for message in successes(at) if message.startswith("Saved as #")]
     assert f"Our stone {ROUND_094} is reserved for this design until" in saved
     record = stones.get(ROUND_094)
     assert record.status.value == "reserved"  # a client's own hold: a day, not the store's week
     assert datetime.now(UTC) + timedelta(hours=23.9) < record.reserved_until < datetime.now(UTC) + timedelta(hours=24.1)
-    at = _run(at)  # the next run's stone step
+    at = run_page(at)  # the next run's stone step
     assert any("Reserved for this design until" in unescaped(c.value) for c in at.caption)
     assert price(at) == before and not warnings(at)
 
     other = fresh_app()  # another till, another client
     other = with_selection(other)
     assert ROUND_094 not in list(other.dataframe[0].value["Stock"])  # only available stones are offered
-    other = _run(other.selectbox(key="metal").set_value("platinum-950"))
+    other = run_page(other.selectbox(key="metal").set_value("platinum-950"))
     other.session_state["design"] = at.session_state["design"]  # the same stone, chosen a moment before
-    other = _run(other)
+    other = run_page(other)
     assert any(f"Our stone {ROUND_094} is held for a client until" in warning for warning in warnings(other))
     other.text_input(key="client_name").input("Bea")
-    other = _run(other.button(key="FormSubmitter:save_form-Save design").click())
+    other = run_page(other.button(key="FormSubmitter:save_form-Save design").click())
     assert any(error.startswith(f"Not saved: our stone {ROUND_094} has just been reserved for another client")
                for error in errors(other))
     assert stones.get(ROUND_094).reserved_for == record.reserved_for
@@ -117,10 +108,10 @@ def test_saving_the_piece_again_moves_the_reservation_to_the_newer_save(stones):
     at = choose(with_selection(fresh_app()), ROUND_094)
     at.text_input(key="client_name").input("Ada Lovelace")
     at.text_input(key="client_contact").input("+44 20 7946 0958")
-    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = run_page(at.button(key="FormSubmitter:save_form-Save design").click())
     first = stones.get(ROUND_094).reserved_for
-    at = _run(at.selectbox(key="metal").set_value("platinum-950"))  # the client changes the metal and saves again
-    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = run_page(at.selectbox(key="metal").set_value("platinum-950"))  # the client changes the metal and saves again
+    at = run_page(at.button(key="FormSubmitter:save_form-Save design").click())
     assert not errors(at)
     (saved,) = [message for message in successes(at) if message.startswith("Saved as #")]
     second = stones.get(ROUND_094).reserved_for
@@ -129,9 +120,9 @@ def test_saving_the_piece_again_moves_the_reservation_to_the_newer_save(stones):
 
     other = fresh_app()  # a stranger cannot take it over by saving the same document
     other.session_state["design"] = at.session_state["design"]
-    other = _run(other)
+    other = run_page(other)
     other.text_input(key="client_name").input("Bea")
-    other = _run(other.button(key="FormSubmitter:save_form-Save design").click())
+    other = run_page(other.button(key="FormSubmitter:save_form-Save design").click())
     assert any(error.startswith(f"Not saved: our stone {ROUND_094} has just been reserved for another client")
                for error in errors(other))
     assert stones.get(ROUND_094).reserved_for == second
@@ -140,31 +131,31 @@ def test_saving_the_piece_again_moves_the_reservation_to_the_newer_save(stones):
 def test_a_sold_stone_is_told_and_the_closest_are_offered(stones):
     at = choose(with_selection(fresh_app()), ROUND_084)
     stones.sell(ROUND_084)
-    at = _run(at)
+    at = run_page(at)
     assert any(f"Our stone {ROUND_084} has been sold" in warning for warning in warnings(at))
     offered = [button for button in at.button if button.key and button.key.startswith("closest_")]
     assert len(offered) == 3 and all(stones.get(b.key.removeprefix("closest_")).available for b in offered)
-    at = _run(offered[0].click())
+    at = run_page(offered[0].click())
     assert at.session_state["design"]["stone"]["stock_number"] == offered[0].key.removeprefix("closest_")
     assert not any("has been sold" in warning for warning in warnings(at))
 
 
 def test_changing_the_stones_grade_makes_it_a_stone_of_the_grid(stones):
     at = choose(with_selection(fresh_app()), ROUND_084)
-    at = _run(at.radio(key="stone_source").set_value("design"))
-    at = _run(at.selectbox(key="color").set_value("H"))
+    at = run_page(at.radio(key="stone_source").set_value("design"))
+    at = run_page(at.selectbox(key="color").set_value("H"))
     stone = at.session_state["design"]["stone"]
     assert "stock_number" not in stone and stone["color"] == "H" and stone["length_mm"] == 6.10
 
 
 def test_budget_suggestions_offer_stones_of_the_selection(stones):
     at = choose(with_selection(fresh_app()), ROUND_094)
-    at = _run(at.text_input(key="budget").set_value(str(price(at) - 2000)))
+    at = run_page(at.text_input(key="budget").set_value(str(price(at) - 2000)))
     labels = at.selectbox(key="suggestion").options
     ours = [label for label in labels if label.startswith("a stone from our selection")]
     assert ours, labels
-    at = _run(at.selectbox(key="suggestion").set_value(ours[0]))
-    at = _run(at.button(key="apply_suggestion").click())
+    at = run_page(at.selectbox(key="suggestion").set_value(ours[0]))
+    at = run_page(at.button(key="apply_suggestion").click())
     assert at.session_state["design"]["stone"]["stock_number"] == ours[0].split(": ")[1].split(",")[0]
 
 
@@ -173,14 +164,14 @@ def staff_app(monkeypatch) -> AppTest:
 
     monkeypatch.setenv("CONFIGURATOR_STORE_PASSWORD_HASH", hash_password("open sesame", iterations=1000))
     at = fresh_app()
-    at = _run(at.switch_page("app_pages/store_settings.py"))
+    at = run_page(at.switch_page("app_pages/store_settings.py"))
     at.text_input(key="store_password").input("open sesame")
-    at = _run(at.button(key="FormSubmitter:unlock_form-Unlock").click())
-    return _run(at.switch_page("app_pages/store_stones.py"))
+    at = run_page(at.button(key="FormSubmitter:unlock_form-Unlock").click())
+    return run_page(at.switch_page("app_pages/store_stones.py"))
 
 
 def test_the_stones_page_is_for_staff_only(stones):
-    at = _run(fresh_app().switch_page("app_pages/store_stones.py"))
+    at = run_page(fresh_app().switch_page("app_pages/store_stones.py"))
     assert any("managed by store staff" in info for info in infos(at))
     assert not at.dataframe
 
@@ -192,18 +183,18 @@ def test_staff_add_and_edit_a_stone(stones, monkeypatch):
               "width_mm": "6.02", "depth_mm": "3.71", "carat": "1.1x", "color": "F", "clarity": "VS2"}
     for name, value in values.items():
         at.text_input(key=f"stone_field_{name}").input(value)
-    at = _run(at.button(key="FormSubmitter:stone_form-Save stone").click())
+    at = run_page(at.button(key="FormSubmitter:stone_form-Save stone").click())
     assert errors(at) == ["carat: must be a number, not '1.1x'"]
     at.text_input(key="stone_field_carat").input("1.11")
-    at = _run(at.button(key="FormSubmitter:stone_form-Save stone").click())
+    at = run_page(at.button(key="FormSubmitter:stone_form-Save stone").click())
     assert stones.get("N-1").stone.carat == 1.11
-    at = _run(at.selectbox(key="stone_edit").set_value("N-1"))
+    at = run_page(at.selectbox(key="stone_edit").set_value("N-1"))
     at.text_input(key="stone_field_price").input("7250")
-    at = _run(at.button(key="FormSubmitter:stone_form-Save stone").click())
+    at = run_page(at.button(key="FormSubmitter:stone_form-Save stone").click())
     assert stones.get("N-1").stone.price == 7250.0
-    at = _run(at.button(key="stone_sell").click())
+    at = run_page(at.button(key="stone_sell").click())
     assert stones.get("N-1").status.value == "sold"
-    at = _run(at.button(key="stone_release").click())
+    at = run_page(at.button(key="stone_release").click())
     assert stones.get("N-1").available
 
 
@@ -213,15 +204,15 @@ def test_store_settings_keep_the_prices_in_the_database_with_their_history(stone
     monkeypatch.delenv("CONFIGURATOR_PRICES", raising=False)
     at = staff_app(monkeypatch)
     try:
-        at = _run(at.switch_page("app_pages/store_settings.py"))
+        at = run_page(at.switch_page("app_pages/store_settings.py"))
         at.text_input(key="markup").set_value(str(2.3))
         at.text_input(key="stone_hold_days").set_value(str(3.0))
-        at = _run(at.button(key="FormSubmitter:prices_form-Save prices").click())
+        at = run_page(at.button(key="FormSubmitter:prices_form-Save prices").click())
         assert any("Prices saved" in message for message in successes(at))
-        at = _run(at)
+        at = run_page(at)
         history = next(t.value for t in at.table if "change" in t.value.columns)
         assert history["change"][0] == "markup 2.3, stone_hold_days 3"
-        at = choose(with_selection(_run(at.switch_page("app_pages/design.py"))), ROUND_084)
+        at = choose(with_selection(run_page(at.switch_page("app_pages/design.py"))), ROUND_084)
         assert any("reserves it for 3 days" in unescaped(c.value) for c in at.caption)
         store = [t.value for t in at.table if "" in t.value.columns][1]  # staff open the store's lines
         assert "markup x2.3" in list(store[""])
@@ -233,13 +224,13 @@ def test_deleting_the_design_releases_its_stone_and_undo_reserves_it_again(stone
     at = choose(with_selection(fresh_app()), ROUND_084)
     at.text_input(key="client_name").input("Cleo")
     at.text_input(key="client_contact").input("cleo@example.com")
-    at = _run(at.button(key="FormSubmitter:save_form-Save design").click())
+    at = run_page(at.button(key="FormSubmitter:save_form-Save design").click())
     design_id = stones.get(ROUND_084).reserved_for
     at.session_state["store_unlocked"] = True  # deleting is store staff's
-    at = _run(at.switch_page("app_pages/saved.py"))
-    at = _run(at.button(key=f"delete_{design_id}").click())
-    at = _run(at.button(key=f"really_delete_{design_id}").click())
+    at = run_page(at.switch_page("app_pages/saved.py"))
+    at = run_page(at.button(key=f"delete_{design_id}").click())
+    at = run_page(at.button(key=f"really_delete_{design_id}").click())
     assert stones.get(ROUND_084).available
-    at = _run(at.button(key="undo_delete").click())
+    at = run_page(at.button(key="undo_delete").click())
     assert any(f"Its stone {ROUND_084} is reserved for it again" in s for s in successes(at))
     assert stones.get(ROUND_084).reserved_for == design_id

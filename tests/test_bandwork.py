@@ -27,8 +27,7 @@ from configurator.pricing import quote
 from configurator.profiles import COMFORT_INSIDE_SHARE, EDGE_SHARE
 from configurator.quotes import model_of, price
 from configurator.solids import EXPORT, PREVIEW, revolve, subtract, to_trimesh
-
-from .test_files import admesh, faults, needs_admesh, read_back
+from tests.helpers.meshes import admesh, faults, needs_admesh, read_back
 
 ROOT = Path(__file__).resolve().parent.parent
 MILGRAIN_PRESET = ROOT / "models" / "milgrain-solitaire.json"
@@ -392,7 +391,7 @@ def test_the_form_turns_milgrain_and_a_taper_on_and_keeps_the_rest():
 def test_the_app_shows_the_band_controls_only_when_on(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from .test_app import DATABASE_URL
+    from tests.helpers.apptest import DATABASE_URL
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")

@@ -13,13 +13,11 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from configurator.inventory import COLUMNS, write_csv
-from webapp.server import CHROMIUM
-
-from .test_browser import (
+from tests.helpers.browser import (  # skips this module when there is no Chromium
     RERUN_S,
-    browser,  # noqa: F401 - the fixture
     combobox,
     go_to,
     price_value,
@@ -28,12 +26,7 @@ from .test_browser import (
     wait_for_value,
     wait_until_idle,
 )
-from .test_browser_stones import SAMPLE, shop  # noqa: F401 - the fixture: a server holding the sample stones
-
-if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
-
-from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from tests.helpers.stones import SAMPLE
 
 pytestmark = pytest.mark.slow  # a server and a browser: `-m "not slow"` leaves it out
 
@@ -49,7 +42,7 @@ LABELS = {"stock_number": "Stock number", "material": "Material", "shape": "Shap
           "lab": "Lab", "certificate": "Report number", "price": "Price (empty: from the grid)"}
 
 
-def open_page(browser, url: str):  # noqa: F811 - the fixture's value
+def open_page(browser, url: str):
     """A new browser context (no session) in a wide window, the app loaded and priced."""
     context = browser.new_context(viewport={"width": 1600, "height": 1100})
     page = context.new_page()
@@ -60,7 +53,7 @@ def open_page(browser, url: str):  # noqa: F811 - the fixture's value
 
 
 @pytest.fixture(scope="module")
-def staff(browser, shop):  # noqa: F811 - the fixture
+def staff(browser, shop):
     """One staff session, signed in on Store settings, showing "Store stones"."""
     url, _ = shop
     page = open_page(browser, url)
@@ -131,7 +124,7 @@ def bad_file(tmp_path):
     return path
 
 
-def test_a_visitor_sees_only_that_staff_manage_the_stones(browser, shop):  # noqa: F811
+def test_a_visitor_sees_only_that_staff_manage_the_stones(browser, shop):
     url, _ = shop
     page = open_page(browser, url)
     try:
@@ -154,14 +147,14 @@ def test_a_visitor_sees_only_that_staff_manage_the_stones(browser, shop):  # noq
         page.context.close()
 
 
-def test_staff_see_how_many_stones_stand_where(staff, shop):  # noqa: F811 - the fixture's value
+def test_staff_see_how_many_stones_stand_where(staff, shop):
     caption(staff, 38, 38, 0, 0).wait_for(timeout=WAIT_MS)
     table = staff.get_by_test_id("stMain").get_by_test_id("stDataFrame")
     table.wait_for(timeout=WAIT_MS)  # the table's script loads on its first use
     assert table.count() == 1
 
 
-def test_a_file_with_bad_rows_is_refused_whole_each_problem_named(staff, shop, tmp_path):  # noqa: F811 - the fixture's value
+def test_a_file_with_bad_rows_is_refused_whole_each_problem_named(staff, shop, tmp_path):
     _, inventory = shop
     path = bad_file(tmp_path)
     upload(staff, path)
@@ -177,7 +170,7 @@ def test_a_file_with_bad_rows_is_refused_whole_each_problem_named(staff, shop, t
     assert not any(record.stock_number.startswith("B-") for record in inventory.list())
 
 
-def test_a_good_file_imports_its_stones(staff, shop, tmp_path):  # noqa: F811 - the fixture's value
+def test_a_good_file_imports_its_stones(staff, shop, tmp_path):
     _, inventory = shop
     path = tmp_path / "new-stones.csv"
     path.write_text(write_csv(NEW))
@@ -196,7 +189,7 @@ def test_a_good_file_imports_its_stones(staff, shop, tmp_path):  # noqa: F811 - 
     print(f"screenshot: {target}")
 
 
-def test_a_stone_chosen_for_editing_fills_the_form_and_its_price_is_saved(staff, shop):  # noqa: F811 - the fixture's value
+def test_a_stone_chosen_for_editing_fills_the_form_and_its_price_is_saved(staff, shop):
     _, inventory = shop
     pick(staff, "Add or edit a stone", "T-1")
     written = NEW[0].csv_row()
@@ -216,7 +209,7 @@ def test_a_stone_chosen_for_editing_fills_the_form_and_its_price_is_saved(staff,
     wait_until_idle(staff)
 
 
-def test_a_stone_marked_sold_is_sold(staff, shop):  # noqa: F811 - the fixture's value
+def test_a_stone_marked_sold_is_sold(staff, shop):
     _, inventory = shop
     assert combobox(staff, "Add or edit a stone").input_value() == "T-1"
     staff.get_by_role("button", name="Mark sold", exact=True).click()

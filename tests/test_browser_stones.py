@@ -6,21 +6,13 @@ refresh docs/images/app-selection.png (the selection table)."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
-from configurator.inventory import Inventory, priced_stones, read_csv
+from configurator.inventory import priced_stones
 from configurator.price_table import PRICE_TABLE, load_price_table
-from configurator.storage import Store
-from webapp import selection
-from webapp.server import CHROMIUM, app_server
-
-from .test_browser import (
+from tests.helpers.browser import (  # skips this module when there is no Chromium
     RERUN_S,
-    ROOT,
-    STAFF_PASSWORD,
-    browser,  # noqa: F401 - the fixture
     choose,
     price_value,
     screenshot_target,
@@ -29,32 +21,13 @@ from .test_browser import (
     wait_for_change,
     wait_until_idle,
 )
+from tests.helpers.stones import SAMPLE
+from webapp import selection
 
 pytestmark = pytest.mark.slow  # a server and a browser: `-m "not slow"` leaves it out
 
-if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
 
-SAMPLE = read_csv((ROOT / "assets" / "sample-stones.csv").read_text())
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    """A server whose SQLite database holds the sample inventory; yields (url, inventory)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('shop') / 'designs.db'}"
-    store = Store.open(url)
-    inventory = Inventory(store)
-    inventory.import_stones(SAMPLE)
-    try:
-        with app_server(preview=False, store_password=STAFF_PASSWORD, database_url=url) as (server_url, _):
-            yield server_url, inventory
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    finally:
-        store.close()
-
-
-def open_wide(browser, url: str):  # noqa: F811 - the fixture's value
+def open_wide(browser, url: str):
     """The app in a wide window (the selection table shows every column), loaded and priced."""
     context = browser.new_context(viewport={"width": 1800, "height": 1100})
     page = context.new_page()
@@ -93,7 +66,7 @@ def click_first_row(page) -> None:
     page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # below the 35 px header, in the middle of the first row
 
 
-def test_filter_pick_see_the_size_and_price_save_and_see_it_reserved(browser, shop, tmp_path):  # noqa: F811
+def test_filter_pick_see_the_size_and_price_save_and_see_it_reserved(browser, shop, tmp_path):
     url, inventory = shop
     page = open_wide(browser, url)
     try:
@@ -151,6 +124,5 @@ def save_screenshot_of_selection(page, tmp_path) -> None:
     target = screenshot_target("app-selection.png", tmp_path)
     area = page.locator(".st-key-stone_selection")
     area.scroll_into_view_if_needed()
-    time.sleep(0.5)
-    area.screenshot(path=str(target))
+    area.screenshot(path=str(target), animations="disabled")  # taken once the table stands still, fades finished
     assert target.stat().st_size > 10_000

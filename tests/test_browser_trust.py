@@ -12,17 +12,13 @@ import time
 import pytest
 
 from configurator.documents import parse_design
-from configurator.inventory import Inventory, read_csv, with_stock_stone
+from configurator.inventory import Inventory, with_stock_stone
 from configurator.share import encode_design
 from configurator.storage import Store
-from webapp.server import CHROMIUM, app_server
-
-from .test_browser import (
+from tests.helpers.browser import (  # skips this module when there is no Chromium
     PHONE,
     RERUN_S,
     ROOT,
-    STAFF_PASSWORD,
-    browser,  # noqa: F401 - the fixture
     change_one_thing,
     choose,
     go_to,
@@ -36,13 +32,12 @@ from .test_browser import (
     wait_for_run,
     wait_until_idle,
 )
-
-if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
+from tests.helpers.servers import STAFF_PASSWORD
+from tests.helpers.stones import SAMPLE
+from webapp.server import app_server
 
 pytestmark = pytest.mark.slow
 
-SAMPLE = read_csv((ROOT / "assets" / "sample-stones.csv").read_text())
 SOLITAIRE = (ROOT / "models" / "solitaire-ring.json").read_text()
 CODE = re.compile(r"^[A-Z2-7]{4}(?:-[A-Z2-7]{4}){3}$")
 
@@ -61,7 +56,7 @@ def shop(tmp_path_factory):
         pytest.fail(str(exc))
 
 
-def visit(browser, url: str, **context):  # noqa: F811 - the fixture's value
+def visit(browser, url: str, **context):
     options = {"viewport": {"width": 1400, "height": 1000}} | context
     page = browser.new_context(**options).new_page()
     page.goto(url)
@@ -110,7 +105,7 @@ def kept(page) -> tuple[str, str]:
         time.sleep(0.2)
 
 
-def test_a_forged_link_shows_the_stone_as_its_record(browser, shop):  # noqa: F811
+def test_a_forged_link_shows_the_stone_as_its_record(browser, shop):
     base, _ = shop
     honest = visit(browser, stock_link(base, "D-24006"))
     forged = visit(browser, stock_link(base, "D-24006", length_mm=9.0, width_mm=9.0, depth_mm=5.5, color="D",
@@ -126,7 +121,7 @@ def test_a_forged_link_shows_the_stone_as_its_record(browser, shop):  # noqa: F8
         forged.context.close()
 
 
-def test_a_forged_file_arrives_as_the_record_and_holds_through_a_change(browser, shop, tmp_path):  # noqa: F811
+def test_a_forged_file_arrives_as_the_record_and_holds_through_a_change(browser, shop, tmp_path):
     import json
 
     base, _ = shop
@@ -147,7 +142,7 @@ def test_a_forged_file_arrives_as_the_record_and_holds_through_a_change(browser,
         page.context.close()
 
 
-def test_the_clients_own_link_on_her_phone_knows_her_stone(browser, shop):  # noqa: F811
+def test_the_clients_own_link_on_her_phone_knows_her_stone(browser, shop):
     base, _ = shop
     shop_page = visit(browser, stock_link(base, "D-24001"))
     try:
@@ -177,7 +172,7 @@ def test_the_clients_own_link_on_her_phone_knows_her_stone(browser, shop):  # no
         stranger.context.close()
 
 
-def test_a_wrong_code_is_answered(browser, shop):  # noqa: F811
+def test_a_wrong_code_is_answered(browser, shop):
     base, _ = shop
     page = visit(browser, base)
     try:
@@ -190,7 +185,7 @@ def test_a_wrong_code_is_answered(browser, shop):  # noqa: F811
         page.context.close()
 
 
-def test_the_next_walk_in_at_a_shop_terminal_sees_nothing(browser, shop):  # noqa: F811
+def test_the_next_walk_in_at_a_shop_terminal_sees_nothing(browser, shop):
     base, _ = shop
     page = visit(browser, base)
     try:
@@ -220,7 +215,7 @@ def test_the_next_walk_in_at_a_shop_terminal_sees_nothing(browser, shop):  # noq
         page.context.close()
 
 
-def test_a_decimal_comma_gives_one_and_a_half_carats(browser, shop):  # noqa: F811
+def test_a_decimal_comma_gives_one_and_a_half_carats(browser, shop):
     base, _ = shop
     page = visit(browser, base)
     try:
@@ -242,7 +237,7 @@ def test_a_decimal_comma_gives_one_and_a_half_carats(browser, shop):  # noqa: F8
         page.context.close()
 
 
-def test_an_engraving_that_does_not_fit_offers_its_fixes(browser, shop):  # noqa: F811
+def test_an_engraving_that_does_not_fit_offers_its_fixes(browser, shop):
     base, _ = shop
     page = visit(browser, base)
     try:
@@ -267,7 +262,7 @@ def test_an_engraving_that_does_not_fit_offers_its_fixes(browser, shop):  # noqa
         page.context.close()
 
 
-def test_an_address_in_a_client_name_is_never_made_a_link(browser, shop):  # noqa: F811
+def test_an_address_in_a_client_name_is_never_made_a_link(browser, shop):
     base, _ = shop
     page = visit(browser, base)
     try:

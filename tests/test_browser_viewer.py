@@ -22,12 +22,12 @@ from configurator import glb
 from configurator.documents import parse_design
 from configurator.quotes import model_of
 from configurator.share import encode_design
-from tests import test_browser  # skips this module too when there is no Chromium
-from tests.test_browser import (
+from tests.helpers.browser import (  # skips this module when there is no Chromium
     PHONE,
     RERUN_S,
     ROOT,
     choose,
+    go_to,
     open_app,
     preview_frame,
     price_value,
@@ -42,9 +42,6 @@ from tests.test_browser import (
 from webapp.viewer import FRAME_SELECTOR
 
 pytestmark = pytest.mark.slow
-
-server = test_browser.server
-browser = test_browser.browser
 
 METAL_CHANGE_BYTES = 20_000  # the bound: a metal change sends no geometry
 
@@ -271,7 +268,7 @@ def vtk_loaded(pid: int) -> bool:
 
 
 def test_the_server_loads_no_vtk_until_staff_open_the_workshop_view(browser):
-    from tests.test_browser import STAFF_PASSWORD
+    from tests.helpers.servers import STAFF_PASSWORD
     from webapp.server import app_server
 
     with app_server(preview=True, store_password=STAFF_PASSWORD) as (url, process):
@@ -282,7 +279,7 @@ def test_the_server_loads_no_vtk_until_staff_open_the_workshop_view(browser):
             wait_for_viewer(page, metal="18k-rose")
             assert not vtk_loaded(process.pid)  # a client's page and changes never import vtk
             sign_in(page)
-            test_browser.go_to(page, "Design")
+            go_to(page, "Design")
             wait_until_idle(page)
             assert not vtk_loaded(process.pid)
             page.get_by_text("Workshop view: wall thickness", exact=True).click()

@@ -36,12 +36,9 @@ from configurator import catalogue
 from configurator.storage import Store, close_shared_stores
 from deploy import config
 from deploy.run import COOKIE_SECRET_ENV, NGINX, nginx
-from webapp.server import ROOT, app_server, free_port
-
-from .test_browser import (
+from tests.helpers.browser import (  # skips this module when there is no Chromium
     RERUN_S,
     RUN_S,
-    browser,  # noqa: F401 - the fixture
     catalogue_name,
     choose,
     go_to,
@@ -54,7 +51,7 @@ from .test_browser import (
     wait_for_value,
     wait_until_idle,
 )
-from .test_storage_load import backend  # noqa: F401 - the fixture: here its PostgreSQL schema
+from webapp.server import ROOT, app_server, free_port
 
 needs_nginx = pytest.mark.skipif(not NGINX.exists(), reason=f"no nginx at {NGINX}: Debian's nginx package could not "
                                  "be installed (bash scripts/setup.sh requirements-dev.txt installs it)")
@@ -146,7 +143,7 @@ def replica_cookie(headers: dict) -> str | None:
 @pytest.mark.slow
 @needs_nginx
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_the_command_line_serves_both_replicas_and_stops(backend, tmp_path):  # noqa: F811
+def test_the_command_line_serves_both_replicas_and_stops(backend, tmp_path):
     """`python -m deploy --replicas 2`: nginx answers health checks, new visitors are spread over r1 and r2 (the
     cookie names the replica), a cookie keeps its replica, and SIGTERM stops all three processes."""
     port, first = free_port(), free_port()
@@ -215,7 +212,7 @@ class Tab:
         return self.page.get_by_text(re.compile(r"^Saved design #\d+: keep its code and link$"))
 
 
-def open_tab(browser, url: str, number: int, metal: str) -> Tab:  # noqa: F811 - the fixture's value
+def open_tab(browser, url: str, number: int, metal: str) -> Tab:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     tab = Tab(number, page, metal)
@@ -251,7 +248,7 @@ def wait_saved(tab: Tab) -> None:
 @pytest.mark.slow
 @needs_nginx
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_pages_of_a_dead_replica_go_on_through_nginx_with_their_designs(backend, browser, monkeypatch,  # noqa: F811
+def test_pages_of_a_dead_replica_go_on_through_nginx_with_their_designs(backend, browser, monkeypatch,
                                                                       tmp_path, capsys):
     monkeypatch.setenv(COOKIE_SECRET_ENV, secrets.token_hex(32))  # one secret for both replicas, as in production
     metals = [metal for metal in catalogue.metals() if metal != "platinum-950"][:PAGES]  # the default is platinum

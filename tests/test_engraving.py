@@ -34,7 +34,7 @@ from configurator.pricing import quote
 from configurator.profiles import COMFORT_INSIDE_SHARE
 from configurator.quotes import model_of, price
 from configurator.solids import EXPORT, PREVIEW, to_trimesh
-from tests.test_files import admesh, faults, needs_admesh, read_back
+from tests.helpers.meshes import admesh, faults, needs_admesh, read_back
 
 ROOT = Path(__file__).resolve().parent.parent
 US7 = {"system": "US", "value": 7.0}
@@ -492,17 +492,17 @@ def test_too_fine_letters_block_the_export_with_one_line(tmp_path):
 def test_the_app_holds_the_wax_back_and_offers_the_height_and_the_bolder_font(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_app import APP, DATABASE_URL, _run, document, download, errors
+    from tests.helpers.apptest import APP, DATABASE_URL, document, download, errors, run_page
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
     monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
-    at = _run(AppTest.from_file(str(APP), default_timeout=120))
+    at = run_page(AppTest.from_file(str(APP), default_timeout=120))
     at.session_state["store_unlocked"] = True
-    at = _run(at.slider(key="width").set_value(6.0))
-    at = _run(at.text_input(key="engraving").input("Forever yours"))
-    at = _run(at.selectbox(key="engraving_font").set_value("serif"))
-    at = _run(at.slider(key="engraving_height").set_value(2.5))
+    at = run_page(at.slider(key="width").set_value(6.0))
+    at = run_page(at.text_input(key="engraving").input("Forever yours"))
+    at = run_page(at.selectbox(key="engraving_font").set_value("serif"))
+    at = run_page(at.slider(key="engraving_height").set_value(2.5))
     fine = [e for e in errors(at) if e.startswith("The engraving is too fine to cast")]
     assert len(fine) == 1 and "Make the letters 3.6 mm high, the least that casts (or use the sans font)" in fine[0]
     assert download(at, "download_stl").proto.disabled
@@ -510,7 +510,7 @@ def test_the_app_holds_the_wax_back_and_offers_the_height_and_the_bolder_font(mo
                for e in errors(at))
     ways = {button.label: button for button in at.button if button.key.startswith("fix_")}
     assert {"Fix: make the letters 3.6 mm high", "Or: use the sans font"} <= ways.keys()
-    at = _run(ways["Or: use the sans font"].click())
+    at = run_page(ways["Or: use the sans font"].click())
     assert document(at)["engraving"]["font"] == "sans" and document(at)["engraving"]["height_mm"] == 2.5
     assert not [e for e in errors(at) if "too fine" in e] and not download(at, "download_stl").proto.disabled
 

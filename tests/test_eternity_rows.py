@@ -8,6 +8,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import manifold3d
 import numpy as np
@@ -23,7 +24,7 @@ from configurator.outlines import stone_outline
 from configurator.quotes import model_of
 from configurator.settings import accent_prong_mm
 
-from .test_eternity import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def framed(solid, angle, radius):

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -35,49 +35,35 @@ from configurator.errors import ConfiguratorError, DesignError
 from configurator.export import Format, encode, export, fittings_pattern, stones_mesh, wax_pattern
 from configurator.families import every_design
 from configurator.quotes import model_of, price
-
-from .test_properties import REPRODUCIBLE, design_documents
+from tests.helpers.designs import REPRODUCIBLE, design_documents
+from tests.helpers.meshes import ADMESH, admesh, faults, needs_admesh, read_back
 
 ROOT = Path(__file__).resolve().parent.parent
-ADMESH = shutil.which("admesh")
 AGREEMENT_EXAMPLES = 1000
 FIT_EXAMPLES = 500
 JUDGED_BY_ADMESH_EVERY = 3  # of the random designs, every third written STL also goes to ADMesh (a few hundred)
-COUNTS: collections.Counter[str] = collections.Counter()
+COUNTS: collections.Counter[str] = collections.Counter()  # kept by the properties below, over all their examples
+LEAST_EXAMPLES = {  # a property: the count it keeps and the least it must reach once it has run
+    "test_check_passes_exactly_when_export_writes": ("designs checked and exported", AGREEMENT_EXAMPLES),
+    "test_fit_never_fails_and_only_suggests_castable_designs": ("designs given a budget", FIT_EXAMPLES),
+}
+
+
+@pytest.fixture(autouse=True)
+def tried_enough_examples(request):
+    """After a property that passed, whatever ran before it: its figures (shown with `-rP`) and that it tried as many
+    examples as it was set to."""
+    before, failed = COUNTS.copy(), request.session.testsfailed
+    yield
+    tried = COUNTS - before
+    if tried:
+        print("\n".join(f"{name}: {count}" for name, count in sorted(tried.items())))
+    if request.node.originalname in LEAST_EXAMPLES and request.session.testsfailed == failed:
+        name, least = LEAST_EXAMPLES[request.node.originalname]
+        assert tried[name] >= least, f"{request.node.originalname} tried {tried[name]} examples, not {least}"
 
 
 # ---------------------------------------------------------------- judging a written file
-
-
-def faults(mesh: trimesh.Trimesh, one_body: bool) -> list[str]:
-    """What a slicer would complain of in a mesh read back from a file (vertices merged as it merges them)."""
-    found = []
-    if not mesh.is_watertight:
-        found.append("not watertight")
-    _, uses = np.unique(mesh.edges_sorted, axis=0, return_counts=True)
-    if (uses != 2).any():
-        found.append(f"{int((uses != 2).sum())} edges not shared by exactly two faces")
-    if (mesh.area_faces < 1e-12).any():
-        found.append(f"{int((mesh.area_faces < 1e-12).sum())} degenerate facets")
-    if one_body and mesh.body_count != 1:
-        found.append(f"{mesh.body_count} bodies")
-    return found
-
-
-def read_back(data: bytes, fmt: Format) -> trimesh.Trimesh:
-    return trimesh.load(io.BytesIO(data), file_type=fmt.value, force="mesh")
-
-
-def admesh(path: Path) -> dict[str, int]:
-    """ADMesh's figures for an STL: degenerate facets, edges fixed, facets removed, normals fixed, facets reversed,
-    parts."""
-    out = subprocess.run([ADMESH, str(path)], capture_output=True, text=True, check=True, timeout=120).stdout
-    figures = {}
-    for key, label in (("degenerate", "Degenerate facets"), ("fixed", "Edges fixed"),
-                       ("removed", "Facets removed"), ("normals", "Normals fixed"), ("reversed", "Facets reversed"),
-                       ("parts", "Number of parts")):
-        figures[key] = int(re.search(rf"{label}\s*:\s*(\d+)", out).group(1))
-    return figures
 
 
 def judged(design, folder: Path, name: str, with_admesh: bool = True) -> list[str]:
@@ -101,9 +87,6 @@ def judged(design, folder: Path, name: str, with_admesh: bool = True) -> list[st
             if one_body and figures["parts"] != 1:
                 problems.append(f"{kind}: ADMesh finds {figures['parts']} parts")
     return problems
-
-
-needs_admesh = pytest.mark.skipif(ADMESH is None, reason="ADMesh (Debian package admesh) is not installed")
 
 
 # ---------------------------------------------------------------- every format, read back
@@ -253,15 +236,6 @@ def test_fit_never_fails_and_only_suggests_castable_designs(doc, share):
     COUNTS["suggestions, every one castable"] += len(suggestions)
 
 
-def test_zz_report_counts():
-    """The figures of the properties above (run after them: pytest keeps the file's order)."""
-    print("\n" + "\n".join(f"{name}: {count}" for name, count in sorted(COUNTS.items())))
-    if "designs checked and exported" in COUNTS:
-        assert COUNTS["designs checked and exported"] >= AGREEMENT_EXAMPLES
-    if "designs given a budget" in COUNTS:
-        assert COUNTS["designs given a budget"] >= FIT_EXAMPLES
-
-
 # ---------------------------------------------------------------- all or nothing on disk
 
 
@@ -342,19 +316,40 @@ def test_a_killed_exports_leftovers_are_removed_by_the_next_run(tmp_path):
     assert faults(trimesh.load(out), one_body=True) == []
 
 
+# `python -m configurator` whose first write into a staging file (`.NAME.<random>.part`) writes half, says how much,
+# and kills the process: an export killed at a known point, half its new file written beside the old one.
+KILLED_HALF_WAY = """
+import os, signal, sys
+from configurator.cli import main
+
+real_write = os.write
+
+def half_then_killed(handle, data):
+    if os.readlink(f"/proc/self/fd/{handle}").endswith(".part"):
+        real_write(handle, bytes(data[: len(data) // 2]))
+        print("wrote", len(data) // 2, "of", len(data), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_write(handle, data)
+
+os.write = half_then_killed
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def test_a_killed_export_leaves_the_old_file_whole(tmp_path):
+    from configurator.files import recover
+
     out = tmp_path / "wax.stl"
     out.write_bytes(b"the old wax")
-    process = subprocess.Popen([sys.executable, "-m", "configurator", "export", str(HALO), "-o", str(out)], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)  # building: the file is not written yet, or is being staged beside the target
-    process.kill()
-    process.wait()
-    assert out.read_bytes() in (b"the old wax", model_bytes(HALO))  # the old file or the whole new one, never half
-
-
-def model_bytes(path: Path) -> bytes:
-    return encode(wax_pattern(model_of(load_design(path))), Format.STL)
+    killed = subprocess.run([sys.executable, "-c", KILLED_HALF_WAY, "export", str(HALO), "-o", str(out)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    half, whole = map(int, re.fullmatch(r"wrote (\d+) of (\d+)\n", killed.stdout).groups())
+    (staged,) = tmp_path.glob(".wax.stl.*.part")
+    assert staged.stat().st_size == half < whole  # half the new wax was on disk ...
+    assert out.read_bytes() == b"the old wax"  # ... beside the old file, whole and in place
+    recover(tmp_path)  # as the next write into the folder does first
+    assert [path.name for path in tmp_path.iterdir()] == ["wax.stl"] and out.read_bytes() == b"the old wax"
 
 
 def test_names_in_messages_are_quoted(tmp_path):

@@ -1,6 +1,6 @@
 """The store's loose stones: records validated like a design, CSV files imported whole or refused row by row, filters,
 reservations that two tills cannot both win, expiry and release. On SQLite and on PostgreSQL (the `backend` fixture of
-test_storage_load: a fresh file, or a schema of its own)."""
+tests/conftest.py: a fresh file, or a schema of its own)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,6 @@ from configurator.inventory import (
 from configurator.storage import StoneHold, StoneRow, StoneUnavailable, StorageError, Store
 
 from .conftest import ROOT
-from .test_storage_load import backend  # noqa: F401 - the fixture: SQLite file or PostgreSQL schema
 
 DESIGN = (ROOT / "models" / "solitaire-ring.json").read_text()
 ROUND = {"material": "diamond", "shape": "round", "cut": "brilliant", "length_mm": "6.44", "width_mm": "6.41",
@@ -50,7 +49,7 @@ def csv_text(rows: list[dict[str, str]]) -> str:
 
 
 @pytest.fixture
-def store(backend):  # noqa: F811 - the imported fixture
+def store(backend):
     store = Store.open(backend.url)
     yield store
     store.close()
@@ -344,7 +343,7 @@ THREADS_PER_TILL = 8
 RACED_STONES = 20
 
 
-def test_two_tills_of_eight_threads_reserve_each_stone_exactly_once(backend):  # noqa: F811
+def test_two_tills_of_eight_threads_reserve_each_stone_exactly_once(backend):
     """Two stores (two app servers) on one database, eight threads each, every thread saving a design for every one of
     20 stones in its own order: each stone is reserved once, by the design whose save succeeded, and every other
     save is refused saying for which design and until when; the refused saves leave nothing behind."""

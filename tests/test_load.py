@@ -25,12 +25,12 @@ from playwright.async_api import async_playwright
 from configurator import catalogue
 from configurator.documents import parse_design
 from configurator.quotes import price
-from tests import test_browser  # skips this module too when there is no Chromium
 from webapp.server import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 pytestmark = pytest.mark.slow  # a server and ten browsers: `-m "not slow"` leaves it out
 
-server = test_browser.server  # the browser tests' fixture: `streamlit run app.py`, preview on, its own database
+if not CHROMIUM.exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
 
 SESSIONS = 10
 LOAD_S = 180  # ten first pages at once, each with its 3D export, on a small shared machine
@@ -73,7 +73,7 @@ def sessions() -> list[Session]:
     return [Session(n, metals[n], round(start + (n + 1) * WIDTH_STEP_MM, 2)) for n in range(SESSIONS)]
 
 
-# ---------------------------------------------------------------- async page helpers (as in test_browser.py)
+# ---------------------------------------------------------------- async page helpers (as in tests/helpers/browser.py)
 
 
 def price_value(page):

@@ -26,16 +26,8 @@ from configurator.price_table import current_price_table
 from configurator.pricing import quote
 from configurator.quotes import model_of, price, quote_summary
 from configurator.solids import EXPORT, PREVIEW, revolve
-
-from .test_app import (
-    _run,
-    app,  # noqa: F401 - the page after its first run, preview off
-    document,
-    errors,
-    price_table,
-    table_items,
-)
-from .test_files import ADMESH, admesh, faults, read_back
+from tests.helpers.apptest import document, errors, price_table, run_page, table_items
+from tests.helpers.meshes import ADMESH, admesh, faults, read_back
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -418,12 +410,12 @@ def test_the_preview_shows_both_rings():
 
 
 @pytest.mark.slow
-def test_the_app_adds_a_matching_band_keeps_it_through_changes_and_parks_it(app):  # noqa: F811
-    from .test_app import price as shown_price
+def test_the_app_adds_a_matching_band_keeps_it_through_changes_and_parks_it(app):
+    from tests.helpers.apptest import price as shown_price
 
-    at = _run(app.checkbox(key="stone_on").check())
+    at = run_page(app.checkbox(key="stone_on").check())
     before = shown_price(at)
-    at = _run(at.checkbox(key="band_on").check())
+    at = run_page(at.checkbox(key="band_on").check())
     band = document(at)["matching_band"]
     ring = document(at)["ring"]  # a new band matches the ring's own band
     assert (band["profile"], band["width_mm"], band["thickness_mm"]) == (ring["profile"], ring["width_mm"],
@@ -436,23 +428,23 @@ def test_the_app_adds_a_matching_band_keeps_it_through_changes_and_parks_it(app)
     assert any(item.startswith("Matching band: ") for item in items)
     assert not [b for b in at.get("download_button") if b.key == "download_band"]  # the wax files are staff's
     at.session_state["store_unlocked"] = True
-    at = _run(at)
+    at = run_page(at)
     assert [b.key for b in at.get("download_button") if b.key == "download_band"] == ["download_band"]
 
-    at = _run(at.slider(key="band_width").set_value(3.0))
-    at = _run(at.slider(key="band_clearance").set_value(0.3))
-    at = _run(at.radio(key="band_side").set_value("above"))
-    at = _run(at.slider(key="thickness").set_value(2.0))  # the ring's own control: the band stays
+    at = run_page(at.slider(key="band_width").set_value(3.0))
+    at = run_page(at.slider(key="band_clearance").set_value(0.3))
+    at = run_page(at.radio(key="band_side").set_value("above"))
+    at = run_page(at.slider(key="thickness").set_value(2.0))  # the ring's own control: the band stays
     doc = document(at)
     assert doc["matching_band"] == {**band, "width_mm": 3.0, "clearance_mm": 0.3, "side": "above"}
     assert doc["ring"]["thickness_mm"] == 2.0 and not errors(at)
 
     parked = copy.deepcopy(doc["matching_band"])
-    at = _run(at.checkbox(key="band_on").uncheck())
+    at = run_page(at.checkbox(key="band_on").uncheck())
     assert "matching_band" not in document(at) and "Subtotal: the matching band" not in table_items(at)
-    at = _run(at.checkbox(key="band_on").check())
+    at = run_page(at.checkbox(key="band_on").check())
     assert document(at)["matching_band"] == parked  # as it was left
-    at = _run(at.radio(key="piece").set_value("pendant"))  # a pendant has none: it waits aside with the band
+    at = run_page(at.radio(key="piece").set_value("pendant"))  # a pendant has none: it waits aside with the band
     assert "matching_band" not in document(at) and not errors(at)
-    at = _run(at.radio(key="piece").set_value("ring"))
+    at = run_page(at.radio(key="piece").set_value("ring"))
     assert document(at)["matching_band"] == parked and at.checkbox(key="band_on").value is True

@@ -27,13 +27,12 @@ from configurator.quotes import price
 from configurator.storage import close_shared_stores
 
 from .conftest import ROOT
-from .test_storage_load import backend  # noqa: F401 - the fixture: SQLite file or PostgreSQL schema
 
 BAND = parse_design(json.loads((ROOT / "models" / "comfort-band.json").read_text()))
 
 
 @pytest.fixture
-def database(backend, monkeypatch):  # noqa: F811 - the imported fixture
+def database(backend, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", backend.url)
     monkeypatch.delenv("CONFIGURATOR_PRICES", raising=False)
     monkeypatch.setenv("CONFIGURATOR_DATA_DIR", str(ROOT / "no-such-folder"))

@@ -9,8 +9,9 @@ no example database).
   another exception; the command line exits 2 with that one line on stderr and no traceback.
 - Outside input is bounded: the file's size and nesting before parsing, engraving text, design names, client names.
 
-The counts of examples tried are kept in COUNTS, checked by the last test and written to
-`<pytest basetemp>/properties-summary.json` (and printed on the terminal).
+The counts of examples tried are kept in COUNTS: each property's own are checked right after it (whatever ran
+before it) and printed (`-rP` shows them); all of them are written to `<pytest basetemp>/properties-summary.json`
+once the file's tests are done.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import ast
 import collections
 import contextlib
-import functools
 import io
 import json
 import re
@@ -30,38 +30,25 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from configurator import catalogue, documents
+from configurator import documents
 from configurator.cli import main
 from configurator.design import (
-    DIAMOND_CLARITIES,
-    DIAMOND_COLORS,
     MAX_ENGRAVING_CHARACTERS,
-    STONE_CLARITIES,
-    Bail,
-    Clasp,
-    Cut,
     Design,
-    Outline,
-    Piece,
-    Profile,
-    ProngTip,
-    SettingStyle,
-    Shape,
     unprintable,
 )
 from configurator.documents import MAX_DOCUMENT_BYTES, MAX_NESTING, load_design, loads_design, parse_design
 from configurator.errors import DesignError
 from configurator.geometry import build
 from configurator.share import decode_design, encode_design
-from configurator.sizes import System
 from configurator.solids import PREVIEW
 from configurator.storage import MAX_NAME, StorageError, Store, check_client_name
-
-from .conftest import ROOT
+from tests.conftest import ROOT
+from tests.helpers.designs import REPRODUCIBLE, choice, design_documents
 
 BUILT_EXAMPLES = 300
 VALIDATED_EXAMPLES = 4000
@@ -71,13 +58,41 @@ CLI_SUBPROCESS_CASES = 24
 
 COUNTS: collections.Counter[str] = collections.Counter()
 PRESETS = {path.stem: path.read_text(encoding="utf-8") for path in sorted((ROOT / "models").glob("*.json"))}
-
-REPRODUCIBLE = {
-    "deadline": None,
-    "derandomize": True,
-    "database": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+# What a property's own counts must come to once it has passed (checked right after it).
+ENOUGH_EXAMPLES = {
+    "test_random_designs_validate_or_are_refused_naming_a_field":
+        lambda tried: tried["designs validated"] == VALIDATED_EXAMPLES
+        and tried["designs accepted"] >= VALIDATED_EXAMPLES // 4,
+    "test_random_designs_build_watertight":
+        lambda tried: tried["designs built"] == BUILT_EXAMPLES
+        and tried["designs built into one watertight body"] >= BUILT_EXAMPLES // 2,
+    "test_mutated_presets_are_refused_in_one_line": lambda tried: tried["malformed inputs tried (loader)"] == MUTATION_EXAMPLES,
 }
+
+
+@pytest.fixture(autouse=True)
+def tried_enough_examples(request):
+    """After a property that passed, whatever ran before it: its counts (printed) are what it was set to try."""
+    before, failed = COUNTS.copy(), request.session.testsfailed
+    yield
+    tried = COUNTS - before
+    if tried:
+        print("\n".join(f"{name:<52} {count:>6}" for name, count in sorted(tried.items())))
+    if request.node.originalname in ENOUGH_EXAMPLES and request.session.testsfailed == failed:
+        assert ENOUGH_EXAMPLES[request.node.originalname](tried), dict(tried)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def summary(tmp_path_factory):
+    """Once the file's tests are done (as many of them as ran): every count, and the valid designs whose metal came
+    out in more than one body, written beside the run's temporary files."""
+    yield
+    if not COUNTS:
+        return
+    target = tmp_path_factory.getbasetemp() / "properties-summary.json"
+    target.write_text(json.dumps(dict(sorted(COUNTS.items())), indent=2) + "\n")
+    if "designs built" in COUNTS:
+        target.with_name("properties-several-bodies.json").write_text(json.dumps(SEVERAL_BODIES, indent=1) + "\n")
 
 
 # --- what a refusal must look like ----------------------------------------------------------------------------------
@@ -121,159 +136,6 @@ def named_field(message: str) -> str:
 
 
 # --- (a) valid-shaped random designs --------------------------------------------------------------------------------
-
-
-@functools.cache  # strategies are built once: hypothesis spends its time drawing, not validating strategies
-def _numbers(low: float, high: float, beyond: bool) -> st.SearchStrategy[float]:
-    """Inside the range, exactly on its ends, and (when `beyond`) up to a third of the range past either end."""
-    inside = [st.floats(low, high), st.sampled_from([low, high])]
-    if not beyond:
-        return st.one_of(*inside)
-    margin = (high - low) / 3
-    return st.one_of(*inside, st.floats(low - margin, high + margin), st.floats(-1e6, 1e6))
-
-
-@functools.cache
-def _cached(factory, *args) -> st.SearchStrategy:
-    return factory(*args)
-
-
-@functools.cache
-def _texts(alphabet: st.SearchStrategy, min_size: int, max_size: int) -> st.SearchStrategy[str]:
-    return st.text(alphabet, min_size=min_size, max_size=max_size)
-
-
-def _choice(values: typing.Iterable) -> st.SearchStrategy:
-    return _sampled(tuple(values))
-
-
-@functools.cache
-def _sampled(values: tuple) -> st.SearchStrategy:
-    return st.sampled_from(values)
-
-
-_UK_VALUES = [f"{letter}{half}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for half in ("", " 1/2")]
-_SIZE_RANGES = {System.US: (0.0, 16.0), System.EU: (36.6, 77.3), System.CH: (-3.4, 37.3), System.JP: (1.0, 27.0)}
-
-
-@st.composite
-def sizes(draw, beyond: bool) -> dict:
-    system = draw(_choice(list(System)))
-    if system is System.UK:
-        choices = _UK_VALUES + (["N 1/3", "AA", "", "n+1", "Z 1/2 1/2"] if beyond else [])
-        value: typing.Any = draw(_choice(choices))
-    else:
-        low, high = _SIZE_RANGES[system]
-        value = draw(_numbers(low, high, beyond))
-        if draw(st.booleans()):
-            value = round(value)
-        if beyond and draw(st.integers(0, 9)) == 0:
-            value = draw(st.sampled_from([str(value), "seven", " 7 ", "7.5"]))
-    return {"system": system.value, "value": value}
-
-
-@st.composite
-def rings(draw, beyond: bool) -> dict:
-    ring = {"size": draw(_cached(sizes, beyond))}
-    if draw(st.booleans()):
-        ring["profile"] = draw(_choice([profile.value for profile in Profile]))
-    if draw(st.booleans()):
-        ring["width_mm"] = draw(_numbers(1.0, 15.0, beyond))
-    if draw(st.booleans()):
-        ring["thickness_mm"] = draw(_numbers(0.4, 4.0, beyond))
-    return ring
-
-
-_ALL_COLOURS = sorted({colour for gem in catalogue.gemstones().values() for colour in gem.colors} | set(DIAMOND_COLORS))
-
-
-@st.composite
-def stones(draw, beyond: bool, longest: float = 25.0) -> dict:
-    material = draw(_choice(list(catalogue.gemstones())))
-    gem = catalogue.gemstone(material)
-    stone: dict = {"material": material}
-    for key, choices in (("shape", Shape), ("cut", Cut)):
-        if draw(st.booleans()):
-            stone[key] = draw(_choice([choice.value for choice in choices]))
-    length = draw(_numbers(1.0, longest, beyond))
-    stone["length_mm"] = length
-    if draw(st.integers(0, 3)) == 0:  # an explicit width: usually no more than the length
-        width = draw(_numbers(1.0, 25.0, beyond)) if beyond else draw(st.floats(min(1.0, length), length))
-        stone["width_mm"] = width
-    if draw(st.integers(0, 3)) == 0:
-        stone["depth_mm"] = draw(_numbers(0.4, 20.0, beyond)) if beyond else draw(st.floats(0.4, max(0.4, length / 3)))
-    colours = DIAMOND_COLORS if gem.is_diamond else gem.colors
-    clarities = DIAMOND_CLARITIES if gem.is_diamond else STONE_CLARITIES
-    if draw(st.booleans()):
-        stone["color"] = draw(_choice(_ALL_COLOURS if beyond else list(colours)))
-    if draw(st.booleans()):
-        stone["clarity"] = draw(_choice(DIAMOND_CLARITIES + STONE_CLARITIES if beyond else clarities))
-    if draw(st.booleans()):
-        stone["client_supplied"] = draw(st.booleans())
-    return stone
-
-
-@st.composite
-def settings_parts(draw, beyond: bool) -> dict:
-    style = draw(_choice(list(SettingStyle)))
-    setting: dict = {"style": style.value}
-    prong_styles = (SettingStyle.PRONG, SettingStyle.HALO, SettingStyle.CATHEDRAL)
-    if (beyond or style in prong_styles) and draw(st.booleans()):
-        setting["prongs"] = draw(_choice([3, 4, 6, 5] if beyond else [3, 4, 6]))
-    if draw(st.booleans()):
-        setting["tips"] = draw(_choice([tip.value for tip in ProngTip]))
-    if (beyond or style is not SettingStyle.BEZEL) and draw(st.integers(0, 3)) == 0:
-        setting["prong_mm"] = draw(_numbers(0.3, 2.5, beyond))
-    return setting
-
-
-@st.composite
-def pendants(draw, beyond: bool) -> dict:
-    pendant: dict = {}
-    for key, choices in (("outline", Outline), ("bail", Bail), ("clasp", Clasp)):
-        if draw(st.booleans()):
-            pendant[key] = draw(_choice([choice.value for choice in choices]))
-    if draw(st.booleans()):
-        pendant["size_mm"] = draw(_numbers(6.0, 50.0, beyond))
-    if draw(st.booleans()):
-        pendant["thickness_mm"] = draw(_numbers(0.4, 5.0, beyond))
-    if draw(st.booleans()):
-        pendant["chain"] = {"length_mm": draw(_numbers(300.0, 1000.0, beyond))}
-    return pendant
-
-
-_PRINTABLE = st.characters(codec="utf-8", categories=["L", "M", "N", "P", "S", "Zs"])
-_ANY_CHARACTER = st.characters(codec="utf-8")
-
-
-@st.composite
-def design_documents(draw, beyond: bool, longest_stone: float = 25.0) -> dict:
-    """A design document of the right shape; with `beyond`, values also past their ranges and parts missing."""
-    piece = draw(_choice(list(Piece)))
-    doc: dict = {"piece": piece.value, "metal": draw(_choice(list(catalogue.metals())))}
-    if draw(st.booleans()):
-        doc["schema_version"] = 1
-    if draw(st.integers(0, 3)) == 0:
-        alphabet = _ANY_CHARACTER if beyond else _PRINTABLE
-        doc["name"] = draw(_texts(alphabet, 0, 130 if beyond else 60))
-    if piece is Piece.RING or draw(st.integers(0, 5)) == 0:
-        if not (beyond and piece is Piece.RING and draw(st.integers(0, 20)) == 0):
-            doc["ring"] = draw(_cached(rings, beyond))
-    if piece is Piece.PENDANT or draw(st.integers(0, 5)) == 0:
-        if not (beyond and piece is Piece.PENDANT and draw(st.integers(0, 20)) == 0):
-            doc["pendant"] = draw(_cached(pendants, beyond))
-    if draw(st.integers(0, 4)) > 0:
-        doc["stone"] = draw(_cached(stones, beyond, longest_stone))
-    if ("stone" in doc or (beyond and draw(st.integers(0, 10)) == 0)) and draw(st.integers(0, 4)) > 0:
-        doc["setting"] = draw(_cached(settings_parts, beyond))
-    if draw(st.integers(0, 4)) == 0:
-        doc["heirloom"] = {"metal": draw(_choice(list(catalogue.metals()))),
-                           "grams": draw(_numbers(0.01, 1000.0, beyond))}
-    if draw(st.integers(0, 4)) == 0:
-        alphabet = _ANY_CHARACTER if beyond else _PRINTABLE
-        text = draw(_texts(alphabet, 0 if beyond else 1, 45 if beyond else 40))
-        doc["engraving"] = {"text": text}
-    return doc
 
 
 @given(doc=st.one_of(design_documents(beyond=True), design_documents(beyond=False)))
@@ -418,14 +280,14 @@ _INVALID_UTF8 = [b"\xff", b"\xfe\xff", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\
 
 @st.composite
 def mutations(draw) -> Case:
-    name = draw(_choice(list(PRESETS)))
+    name = draw(choice(list(PRESETS)))
     text = PRESETS[name]
     doc = json.loads(text)
-    path = draw(_choice(_paths(doc)))
+    path = draw(choice(_paths(doc)))
     original = doc
     for key in path:
         original = original[key]
-    kind = draw(_choice(["wrong type", "huge number", "constant", "deep nesting", "long string",
+    kind = draw(choice(["wrong type", "huge number", "constant", "deep nesting", "long string",
                                  "unknown key", "truncated", "random bytes", "spliced bytes", "invalid utf-8",
                                  "random text", "string value"]))
     if kind == "wrong type":
@@ -434,19 +296,19 @@ def mutations(draw) -> Case:
         size_value = path[-3:] == ("ring", "size", "value") and _json_type(value) in ("string", "number")
         return Case(kind, json.dumps(_replace(doc, path, value)), None if optional else path, optional or size_value)
     if kind == "huge number":
-        return Case(kind, _with_raw(doc, path, draw(_choice(_HUGE))), path, may_pass=True)
+        return Case(kind, _with_raw(doc, path, draw(choice(_HUGE))), path, may_pass=True)
     if kind == "constant":
-        return Case(kind, _with_raw(doc, path, draw(_choice(["NaN", "Infinity", "-Infinity"]))), path)
+        return Case(kind, _with_raw(doc, path, draw(choice(["NaN", "Infinity", "-Infinity"]))), path)
     if kind == "deep nesting":
-        depth = draw(_choice([2, 5, 12, MAX_NESTING + 1, 100, 1000, 10_000, 100_000]))
+        depth = draw(choice([2, 5, 12, MAX_NESTING + 1, 100, 1000, 10_000, 100_000]))
         if draw(st.booleans()):
             token = "[" * depth + "]" * depth
         else:
             token = '{"a":' * min(depth, 40_000) + "1" + "}" * min(depth, 40_000)
         return Case(kind, _with_raw(doc, path, token), path)
     if kind == "long string":
-        size = draw(_choice([200, 10_000, 200_000, 300_000, 1 << 20, 4 << 20]))
-        return Case(kind, json.dumps(_replace(doc, path, draw(_choice("xé€💍")) * size)), path)
+        size = draw(choice([200, 10_000, 200_000, 300_000, 1 << 20, 4 << 20]))
+        return Case(kind, json.dumps(_replace(doc, path, draw(choice("xé€💍")) * size)), path)
     if kind == "unknown key":
         parent = path[:-1]
         key = draw(st.text(max_size=30).filter(lambda item: item not in FIELD_NAMES))
@@ -472,7 +334,7 @@ def mutations(draw) -> Case:
         return Case(kind, data[:at] + draw(st.binary(min_size=1, max_size=20)) + data[at:], may_pass=True)
     if kind == "invalid utf-8":
         data = json.dumps(_replace(doc, path, RAW), ensure_ascii=False).encode("utf-8")
-        bad = b'"a' + draw(_choice(_INVALID_UTF8)) + b'b"'
+        bad = b'"a' + draw(choice(_INVALID_UTF8)) + b'b"'
         return Case(kind, data.replace(json.dumps(RAW, ensure_ascii=False).encode("utf-8"), bad))
     if kind == "random text":
         return Case(kind, draw(st.text(max_size=500)))
@@ -782,28 +644,3 @@ def test_a_design_named_like_a_path_is_only_text(tmp_path):
     design = parse_design(doc)
     assert design.name == "../../etc/passwd" and loads_design(design.to_json()) == design
     assert not any(tmp_path.iterdir())
-
-
-# --- what was tried ---------------------------------------------------------------------------------------------------
-
-
-def test_zz_summary(tmp_path_factory, capsys):
-    """Last in the file: the counts of every property above (when the whole module ran)."""
-    if not COUNTS:
-        pytest.skip("run with the rest of the module for the summary")
-    summary = dict(sorted(COUNTS.items()))
-    target = tmp_path_factory.getbasetemp() / "properties-summary.json"
-    target.write_text(json.dumps(summary, indent=2) + "\n")
-    with capsys.disabled():
-        print(f"\nproperties summary ({target}):")
-        for key, value in summary.items():
-            print(f"  {key:<52} {value:>6}")
-    if "designs validated" in COUNTS:
-        assert COUNTS["designs validated"] == VALIDATED_EXAMPLES
-        assert COUNTS["designs accepted"] >= VALIDATED_EXAMPLES // 4
-    if "designs built" in COUNTS:
-        assert COUNTS["designs built"] == BUILT_EXAMPLES
-        assert COUNTS["designs built into one watertight body"] >= BUILT_EXAMPLES // 2
-        target.with_name("properties-several-bodies.json").write_text(json.dumps(SEVERAL_BODIES, indent=1) + "\n")
-    if "malformed inputs tried (loader)" in COUNTS:
-        assert COUNTS["malformed inputs tried (loader)"] == MUTATION_EXAMPLES

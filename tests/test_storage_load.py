@@ -21,12 +21,10 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from configurator.documents import loads_design
@@ -37,7 +35,6 @@ pytestmark = pytest.mark.slow  # threads and killed writers on both databases: `
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = [json.loads(path.read_text()) for path in sorted((ROOT / "models").glob("*.json"))]
 METALS = ["14k-yellow", "14k-white", "18k-yellow", "18k-rose", "platinum-950", "silver-925"]
-POSTGRES_URL_ENV = "CONFIGURATOR_TEST_POSTGRES_URL"
 
 THREADS = 8
 PER_THREAD = 100
@@ -75,55 +72,6 @@ def fingerprint(client_name: str, design_json: str, preview_png: bytes | None) -
 
 
 # --- backends ---------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Backend:
-    name: str
-    url: str
-
-
-def _postgres_required() -> bool:
-    ci = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
-    return ci or os.environ.get("CONFIGURATOR_REQUIRE_POSTGRES", "").strip() == "1"
-
-
-def _postgres_url() -> str:
-    url = os.environ.get(POSTGRES_URL_ENV, "").strip()
-    if not url:
-        message = (
-            f"{POSTGRES_URL_ENV} is not set: start a server with `bash scripts/postgres.sh` and export the URL it "
-            f"prints (scripts/test.sh does both)"
-        )
-        if _postgres_required():
-            pytest.fail(f"PostgreSQL is required here (CI or CONFIGURATOR_REQUIRE_POSTGRES=1): {message}")
-        pytest.skip(message)
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request, tmp_path):
-    """An empty database: a fresh SQLite file, or a fresh PostgreSQL schema (its URL sets the search_path)."""
-    if request.param == "sqlite":
-        yield Backend("sqlite", f"sqlite:///{tmp_path / 'designs.db'}")
-        return
-    base = make_url(_postgres_url())
-    schema = f"load_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL at {base.render_as_string()} cannot be used: {str(exc).splitlines()[0]}")
-    url = base.update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield Backend("postgresql", url.render_as_string(hide_password=False))
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

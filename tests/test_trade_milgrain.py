@@ -8,8 +8,6 @@ no normal, finds no degenerate facet, removes no facet and fixes no edge.
 from __future__ import annotations
 
 import math
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,18 +24,10 @@ from configurator.geometry import build
 from configurator.milgrain import APART_MM
 from configurator.quotes import model_of
 from configurator.solids import EXPORT
+from tests.helpers.meshes import ADMESH, admesh, needs_admesh
 
 ROOT = Path(__file__).resolve().parent.parent
 MILGRAIN_PRESET = ROOT / "models" / "milgrain-solitaire.json"
-ADMESH = shutil.which("admesh")
-needs_admesh = pytest.mark.skipif(ADMESH is None, reason="ADMesh (Debian package admesh) is not installed")
-ADMESH_FIGURES = {"normals": "Normals fixed", "degenerate": "Degenerate facets", "removed": "Facets removed",
-                  "edges": "Edges fixed", "reversed": "Facets reversed", "parts": "Number of parts"}
-
-
-def admesh(path: Path) -> dict[str, int]:
-    out = subprocess.run([ADMESH, str(path)], capture_output=True, text=True, check=True, timeout=120).stdout
-    return {key: int(re.search(rf"{label}\s*:\s*(\d+)", out).group(1)) for key, label in ADMESH_FIGURES.items()}
 
 
 def band(size: float = 6.5, thickness: float = 1.8, **milgrain) -> dict:
@@ -84,7 +74,7 @@ def test_touching_beads_are_cast_a_hair_apart_and_the_file_is_one_clean_body(pit
     assert (uses == 2).all()
     if ADMESH:
         figures = admesh(out)
-        assert figures == {"normals": 0, "degenerate": 0, "removed": 0, "edges": 0, "reversed": 0, "parts": 1}
+        assert figures == {"normals": 0, "degenerate": 0, "removed": 0, "fixed": 0, "reversed": 0, "parts": 1}
 
 
 def test_an_older_documents_pitch_is_kept():
@@ -108,4 +98,4 @@ def test_the_milgrain_solitaire_passes_the_check_and_leaves_one_clean_body(tmp_p
     back = trimesh.load(out, force="mesh")
     assert back.is_watertight and back.body_count == 1
     assert back.volume == pytest.approx(wax_pattern(model).volume, rel=1e-5)
-    assert admesh(out) == {"normals": 0, "degenerate": 0, "removed": 0, "edges": 0, "reversed": 0, "parts": 1}
+    assert admesh(out) == {"normals": 0, "degenerate": 0, "removed": 0, "fixed": 0, "reversed": 0, "parts": 1}

@@ -28,7 +28,6 @@ from configurator.quotes import model_of, price, quote_summary
 from configurator.storage import HoldLimit, StoneHold, StorageError, Store, check_contact, contact_key
 
 from .conftest import ROOT
-from .test_storage_load import backend  # noqa: F401 - the fixture: SQLite file or PostgreSQL schema
 
 SAMPLE = read_csv((ROOT / "assets" / "sample-stones.csv").read_text())
 CHEAP = "D-24006"  # a 0.33 ct J SI1 round, 4.46 - 4.48 x 2.81 mm, priced from the grid
@@ -38,7 +37,7 @@ FORGED = {**SOLITAIRE, "stone": {"shape": "round", "cut": "brilliant", "material
 
 
 @pytest.fixture
-def store(backend):  # noqa: F811 - the imported fixture
+def store(backend):
     store = Store.open(backend.url)
     Inventory(store).import_stones(SAMPLE)
     yield store

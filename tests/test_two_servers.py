@@ -10,16 +10,11 @@ import pytest
 
 from configurator import catalogue
 from configurator.documents import parse_design
-from configurator.inventory import Inventory, read_csv
+from configurator.inventory import Inventory
 from configurator.quotes import quote_summary
 from configurator.storage import Store, close_shared_stores
-from webapp.server import CHROMIUM, app_server
-
-from .test_browser import (
+from tests.helpers.browser import (  # skips this module when there is no Chromium
     RERUN_S,
-    ROOT,
-    STAFF_PASSWORD,
-    browser,  # noqa: F401 - the fixture
     choose,
     go_to,
     price_number,
@@ -29,18 +24,16 @@ from .test_browser import (
     wait_for_change,
     wait_until_idle,
 )
-from .test_storage_load import backend  # noqa: F401 - the fixture: here its PostgreSQL schema
+from tests.helpers.servers import STAFF_PASSWORD
+from tests.helpers.stones import SAMPLE
+from webapp.server import app_server
 
 pytestmark = pytest.mark.slow  # two servers and a browser: `-m "not slow"` leaves it out
 
-if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it", allow_module_level=True)
-
-SAMPLE = read_csv((ROOT / "assets" / "sample-stones.csv").read_text())
 STONE = "D-24012"
 
 
-def open_page(browser, url: str):  # noqa: F811 - the fixture's value
+def open_page(browser, url: str):
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     page = context.new_page()
     page.goto(url)
@@ -66,7 +59,7 @@ def pick_by_number(page, number: str) -> None:
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_two_servers_share_prices_and_reservations(backend, browser, monkeypatch):  # noqa: F811
+def test_two_servers_share_prices_and_reservations(backend, browser, monkeypatch):
     store = Store.open(backend.url)
     Inventory(store).import_stones(SAMPLE)
     monkeypatch.setenv("DATABASE_URL", backend.url)  # this process quotes from the same database

@@ -6,6 +6,9 @@ rounded to the cent and the total their sum (PRODUCT.md's pricing model). The ta
 A ring with a matching band is priced as a set: the ring's lines (its markup among them), then the band's own (its
 metal, casting, finishing, the contour's fitting and its markup), each ring adding up to its own subtotal, and the
 client's metal credited against the set.
+
+The lines each feature adds (its stones, their setting, milgrain, a chain, engraving, a matching band, a credit) are
+its module's (`features`); the quote puts them in their places.
 """
 
 from __future__ import annotations
@@ -14,16 +17,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import catalogue, words
-from .design import Design, SettingStyle, Stone
-from .errors import CatalogueError
+from . import catalogue
+from .design import Design
+from .features import LABOUR_ORDER, PriceContext, Row, features_of, ordered
 from .price_table import PriceTable, current_price_table
 from .stones import StoneWeight, trade_carat
-from .styles import style_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .features.matching_band import BandMetal
     from .inventory import LooseStone
 
 
@@ -182,13 +185,6 @@ class Quote:
         }
 
 
-def side_setting_rate(table: PriceTable, style: SettingStyle) -> float:
-    """Setting one side stone: in its own head at a centre stone's rate by style; in a channel at an accent's."""
-    if style is SettingStyle.CHANNEL:
-        return table.labour.accent.channel
-    return getattr(table.labour.setting, style.value)
-
-
 def metal_grams(volume_mm3: float, metal_id: str) -> float:
     """Weight of `volume_mm3` of an alloy: volume (cm3) x density (g/cm3)."""
     return volume_mm3 / 1000.0 * catalogue.metal(metal_id).density_g_cm3
@@ -220,94 +216,6 @@ class Credit:
     leftover_grams: float
 
 
-def heirloom_credit(design: Design, table: PriceTable, value: float) -> Credit | None:
-    """The credit for the client's own metal (fine content x spot x refining rate), up to `value`, the piece's price
-    before credits: the metal beyond that is returned to the client, or bought at the same rate on a line of its
-    own when the store's table says `leftover_metal = "buy"`."""
-    if design.heirloom is None:
-        return None
-    old = catalogue.metal(design.heirloom.metal)
-    grams = design.heirloom.grams
-    per_gram = old.purity * table.fine_metal_per_gram[old.element] * table.refining_rate  # of the client's alloy
-    worth = grams * per_gram
-    used = grams if worth <= value or per_gram == 0 else value / per_gram
-    leftover = max(0.0, grams - used)
-    spot = table.fine_metal_per_gram[old.element]
-    rate = f"{table.refining_rate:.0%} of {spot:.2f}/g"
-    lines = [(f"credit: client's {old.name}, {used:.2f} g ({used * old.purity:.2f} g fine {old.element}) at {rate}",
-              -min(worth, value), f"Credit: your {old.name}, {used:.2f} g")]
-    if leftover > 0.005:
-        if table.leftover_metal == "buy":
-            lines.append((f"bought: client's remaining {old.name}, {leftover:.2f} g at {rate}", -leftover * per_gram,
-                          f"We buy your remaining {old.name}, {leftover:.2f} g"))
-        else:
-            lines.append((f"returned: client's remaining {old.name}, {leftover:.2f} g (more than the piece is worth)",
-                          0.0, f"Returned to you: your remaining {old.name}, {leftover:.2f} g"))
-    return Credit(tuple(lines), used, leftover)
-
-
-class BandMetal(NamedTuple):
-    """A matching band as built: its metal, and whether its top is contoured to the ring (else it is straight)."""
-
-    volume_mm3: float
-    contoured: bool
-
-
-def plain_band_metal(design: Design) -> BandMetal:
-    """A design's matching band before it is fitted to the ring: the plain band's metal (for a design whose geometry
-    has not been built; the contour takes a few mm3 at most off it)."""
-    from .bands import build_band
-    from .solids import EXPORT
-
-    band = build_band(design.matching_band.as_ring(design.ring), EXPORT)
-    return BandMetal(float(band.solid.volume()), False)
-
-
-def _band_lines(design: Design, band: BandMetal, table: PriceTable) -> tuple[list[tuple[str, float, str, str]], float,
-                                                                             float]:
-    """The matching band's lines (each rounded, its markup last), its catalogue price and its grams."""
-    metal = catalogue.metal(design.metal)  # cast in the ring's alloy
-    grams = metal_grams(band.volume_mm3, design.metal)
-    per_gram = table.metal_per_gram[design.metal]
-    client_metal = f"Matching band: {metal.name}, {grams:.2f} g"
-    workmanship = "Matching band workmanship: casting, finishing" + (" and fitting to the ring" if band.contoured else "")
-    lines = [
-        (f"matching band metal: {metal.name}, {grams:.2f} g at {per_gram:.2f}/g", grams * per_gram, "metal",
-         client_metal),
-        (f"matching band sprue allowance: {table.sprue_allowance:.0%} extra metal for casting",
-         grams * table.sprue_allowance * per_gram, "metal", client_metal),
-        ("matching band labour: casting", table.labour.casting, "labour", workmanship),
-        ("matching band labour: finishing", table.labour.finishing, "labour", workmanship),
-    ]
-    if band.contoured:  # the contour is designed to the ring
-        lines.append(("matching band labour: contour fitted to the ring", table.labour.design, "labour", workmanship))
-    rounded = [(item, round(amount, 2) + 0.0, kind, client) for item, amount, kind, client in lines]
-    subtotal = sum(amount for _, amount, _, _ in rounded)
-    rounded.append((f"matching band markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup",
-                    workmanship))
-    materials = grams * (1 + table.sprue_allowance) * per_gram
-    catalogue_cost = (materials + table.labour.catalogue_casting + table.labour.catalogue_finishing) \
-        * table.catalogue_markup
-    return rounded, catalogue_cost, grams
-
-
-def _stock_line(stone: Stone, stock: LooseStone | None, table: PriceTable, name: str, grade: str) -> tuple[
-        str, float, str, str]:
-    """The line of a centre stone of the store's: its own price (or the grid's at its certified carat), its
-    certified weight and its report."""
-    from .inventory import stone_price
-
-    if stock is None or stock.stock_number != stone.stock_number:
-        raise CatalogueError(f"stone.stock_number: the record of stone {stone.stock_number} is needed to price it")
-    amount, from_grid = stone_price(stock, table)
-    report = f", {stock.lab} report {stock.certificate}" if stock.certificate else (
-        f", graded by {stock.lab}" if stock.lab else "")
-    basis = "at the grid's price" if from_grid else "its own price"
-    said = f"{stone.shape.value} {name} {grade}, {stock.carat:.2f} ct"
-    return (f"stone: {stone.stock_number} {said} certified{report} ({basis})", amount, "stone",
-            f"Centre stone: {said}{report} (our stone {stone.stock_number})")
-
-
 def quote(
     design: Design,
     metal_volume_mm3: float,
@@ -328,94 +236,24 @@ def quote(
     metal = catalogue.metal(design.metal)
     grams = metal_grams(metal_volume_mm3, design.metal)
     per_gram = table.metal_per_gram[design.metal]
-    style = design.effective_setting.style if design.stone is not None else None
     metal_client = f"Metal: {metal.name}, {grams:.2f} g"
-    lines: list[tuple[str, float, str, str]] = [
+    workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
+    context = PriceContext(design, table, stones, workmanship, chain_volume_mm3, milgrain_mm, band, stock)
+    features = tuple(feature for feature in features_of(design) if feature.price is not None)
+    priced = {feature.name: feature.price(context) for feature in features}
+    setting_lines = [line for feature in ordered(features, LABOUR_ORDER) for line in priced[feature.name].labour]
+    lines: list[Row] = [
         (f"metal: {metal.name}, {grams:.2f} g at {per_gram:.2f}/g", grams * per_gram, "metal", metal_client),
         (f"sprue allowance: {table.sprue_allowance:.0%} extra metal for casting",
          grams * table.sprue_allowance * per_gram, "metal", metal_client),
+        *(line for added in priced.values() for line in added.materials),
     ]
-    setting_lines: list[tuple[str, float, str, str]] = []
-    workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
-    side = design.side_stones
-    side_groups = iter(side.groups if side is not None else ())  # the side weights come nearest the centre first
-    side_count = 0
-    for weight in stones:
-        name = catalogue.gemstone(weight.material).name
-        if weight.role == "centre":
-            stone = design.stone
-            grade = f"{stone.grade_color} {stone.grade_clarity}"
-            if stone.client_supplied:
-                item = f"stone: client's own {stone.shape.value} {name}, {words.carats(weight.carat)}"
-                lines.append((item, 0.0, "stone", f"Centre stone: your own {stone.shape.value} {name}, "
-                              f"{words.carats(weight.carat)}"))
-            elif stone.stock_number is not None:
-                lines.append(_stock_line(stone, stock, table, name, grade))
-            else:
-                lines.append((f"stone: {stone.shape.value} {name} {grade}, {words.carats(weight.carat)}",
-                              table.stone_price(stone, weight.carat), "stone",
-                              f"Centre stone: {stone.shape.value} {name} {grade}, {words.carats(weight.carat)}"))
-            rate = getattr(table.labour.setting, style.value)
-            setting_lines.append((f"labour: setting the centre stone ({style.value})", rate, "labour", workmanship))
-        elif weight.role == "side":
-            stone, each = next(side_groups, side.groups[-1])[0], weight.carat / weight.count
-            grade = f"{stone.grade_color} {stone.grade_clarity}"
-            size = f" {stone.length_mm:g} mm" if len(side.groups) > 1 else ""
-            said = f"{weight.count} {stone.shape.value} {name}{size}, {words.carats(each)} each"
-            lines.append((f"side stones: {said} ({grade})", table.stone_price(stone, each) * weight.count, "stone",
-                          f"Side stones: {said}"))
-            side_count += weight.count
-        elif weight.role == "eternity":
-            row = design.ring.eternity
-            stone, each = row.stone, weight.carat / weight.count
-            grade = f"{stone.grade_color} {stone.grade_clarity}"
-            said = f"{weight.count} {stone.shape.value} {name}, {words.carats(weight.carat)} in all"
-            lines.append((f"eternity stones: {said} ({each:.3f} ct each, {grade})",
-                          table.stone_price(stone, each) * weight.count, "stone", f"Eternity stones: {said}"))
-            rate = table.labour.accent.row_rate(row.setting.value)
-            setting_lines.append((f"labour: setting {weight.count} eternity stones ({row.setting.value}) at "
-                                  f"{rate:.2f} each", rate * weight.count, "labour", workmanship))
-        else:
-            lines.append((f"accent stones: {weight.count} round {name}, {words.carats(weight.carat)} in all",
-                          weight.carat * table.melee_per_carat, "stone",
-                          f"Accent stones: {weight.count} round {name}, {words.carats(weight.carat)} in all"))
-            rate = getattr(table.labour.accent, style_of(style).accent_labour)
-            setting_lines.append((f"labour: setting {weight.count} accent stones ({style.value})",
-                                  rate * weight.count, "labour", workmanship))
-    setting = design.effective_setting
-    if (design.ring is not None and design.ring.milgrain is not None) or (
-            setting is not None and setting.milgrain is not None):
-        from .milgrain import nominal_beaded_mm
-
-        beaded = nominal_beaded_mm(design) if milgrain_mm is None else milgrain_mm
-        rate = table.labour.milgrain_per_mm
-        setting_lines.append((f"labour: milgrain, {beaded:.0f} mm of beaded edge at {rate:.2f}/mm", beaded * rate,
-                              "labour", workmanship))
-    if side_count:  # one labour line for every side stone
-        rate = side_setting_rate(table, side.style)
-        setting_lines.append((f"labour: setting {side_count} side stones ({side.style.value}) at {rate:.2f} each",
-                              rate * side_count, "labour", workmanship))
-    chain_grams = 0.0
-    if design.pendant is not None:
-        from .fittings import chain_volume_mm3 as cable_volume
-
-        length = design.pendant.chain.length_mm
-        volume = cable_volume(length) if chain_volume_mm3 is None else chain_volume_mm3
-        chain_grams = metal_grams(volume, design.metal)
-        chain_client = f"Chain: cable, {length:.0f} mm, {chain_grams:.2f} g of {metal.name}"
-        lines.append((f"chain: cable {length:.0f} mm, {chain_grams:.2f} g at {per_gram:.2f}/g",
-                      chain_grams * per_gram, "chain", chain_client))
-        lines.append((f"labour: chain, {length:.0f} mm at {table.labour.chain_per_metre:.2f}/m",
-                      length / 1000.0 * table.labour.chain_per_metre, "chain", chain_client))
     materials = sum(amount for _, amount, _, _ in lines)
     lines.append(("labour: casting", table.labour.casting, "labour", workmanship))
     lines.append(("labour: finishing", table.labour.finishing, "labour", workmanship))
     lines.append(("labour: custom design", table.labour.design, "labour", workmanship))
     lines.extend(setting_lines)
-    if design.engraving is not None:
-        count = design.engraving.characters
-        lines.append((f"labour: engraving {count} characters", count * table.labour.engraving_per_character,
-                      "engraving", f"Engraving: {count} characters"))
+    lines.extend(line for added in priced.values() for line in added.custom)
     rounded = [(item, round(amount, 2) + 0.0, kind, client) for item, amount, kind, client in lines]
     subtotal = sum(amount for _, amount, _, _ in rounded)
     rounded.append((f"markup x{table.markup:g}", round(subtotal * (table.markup - 1), 2), "markup", workmanship))
@@ -423,14 +261,16 @@ def quote(
     catalogue_cost = (materials + table.labour.catalogue_casting + table.labour.catalogue_finishing
                       + setting_cost) * table.catalogue_markup
     rows = [Line(*line) for line in rounded]
-    band_grams = 0.0
-    if design.matching_band is not None:  # a set: the ring's lines, then the band's
-        band_rows, band_catalogue, band_grams = _band_lines(design, band or plain_band_metal(design), table)
-        rows = [row._replace(part="ring") for row in rows] + [Line(*line, part="band") for line in band_rows]
-        catalogue_cost += band_catalogue
-    credit = heirloom_credit(design, table, value=sum(row.amount for row in rows))
-    if credit is not None:
-        part = "set" if design.matching_band is not None else ""
-        rows += [Line(item, round(amount, 2) + 0.0, "credit", client, part) for item, amount, client in credit.lines]
-    return Quote(tuple(rows), table.currency, table.date, grams, round(catalogue_cost, 2), chain_grams,
-                 credit.leftover_grams if credit is not None else 0.0, band_grams)
+    weights = {name: value for added in priced.values() for name, value in added.grams.items()}
+    parts = [added.part for added in priced.values() if added.part is not None]
+    for part in parts:  # a set: the ring's lines, then the other part's
+        rows = [row._replace(part=row.part or "ring") for row in rows] + [Line(*line, part=part.name)
+                                                                            for line in part.lines]
+        catalogue_cost += part.catalogue_cost
+    for added in priced.values():
+        if added.credit is not None:  # against everything before it
+            credit = added.credit(sum(row.amount for row in rows))
+            rows += [Line(item, round(amount, 2) + 0.0, "credit", client, "set" if parts else "")
+                     for item, amount, client in credit.lines]
+            weights["leftover_grams"] = credit.leftover_grams
+    return Quote(tuple(rows), table.currency, table.date, grams, round(catalogue_cost, 2), **weights)

@@ -90,8 +90,9 @@ def price(design: Design, table: PriceTable | None = None, stock: LooseStone | N
     """The quote of `design` under `table` (the table in force by default): metal from the mesh volume,
     stones from their modelled carats; a matching band from its own mesh. A stone of the store's is priced from its
     record: `stock`, or the inventory's."""
+    from .features.matching_band import BandMetal
     from .price_table import current_price_table  # prices: not on the path of a file the workshop casts
-    from .pricing import BandMetal, quote
+    from .pricing import quote
 
     model = model_of(design)
     beaded = sum(row.length_mm for row in model.beads if row.count) if model.beads else None

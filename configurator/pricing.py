@@ -238,7 +238,8 @@ def quote(
     per_gram = table.metal_per_gram[design.metal]
     metal_client = f"Metal: {metal.name}, {grams:.2f} g"
     workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
-    context = PriceContext(design, table, stones, workmanship, chain_volume_mm3, milgrain_mm, band, stock)
+    context = PriceContext(design, table, stones, workmanship, chain_volume_mm3=chain_volume_mm3,
+                           milgrain_mm=milgrain_mm, band=band, stock=stock)
     features = tuple(feature for feature in features_of(design) if feature.price is not None)
     priced = {feature.name: feature.price(context) for feature in features}
     setting_lines = [line for feature in ordered(features, LABOUR_ORDER) for line in priced[feature.name].labour]

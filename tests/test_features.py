@@ -64,7 +64,7 @@ def _context(design) -> PriceContext:
     beaded = sum(row.length_mm for row in model.beads if row.count) if model.beads else None
     stones = model.stone_weights()
     workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
-    return PriceContext(design, current_price_table(), stones, workmanship, None, beaded, band)
+    return PriceContext(design, current_price_table(), stones, workmanship, milgrain_mm=beaded, band=band)
 
 
 @named

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import catalogue
+from .catalogue import metal_grams
 from .export import shrinkage_scale
 from .fittings import chain_volume_mm3
 from .price_table import current_price_table
-from .pricing import metal_grams
 
 if TYPE_CHECKING:
     from .geometry import Model

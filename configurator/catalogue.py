@@ -142,3 +142,8 @@ def metal_optics(metal_id: str) -> MetalOptics:
 
 def gemstone(material_id: str) -> Gemstone:
     return gemstones()[material_id]
+
+
+def metal_grams(volume_mm3: float, metal_id: str) -> float:
+    """Weight of `volume_mm3` of an alloy: volume (cm3) x density (g/cm3)."""
+    return volume_mm3 / 1000.0 * metal(metal_id).density_g_cm3

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from .design import Design, Piece
 from .eternity import described, resizable
+from .features import BandMetal
 from .fittings import chain_links
 from .geometry import Model, build, dressed, geometry_key
 from .price_table import current_price_table
-from .pricing import BandMetal, quote
+from .pricing import quote
 from .stones import depth_mm
 from .summary import ChainSummary, EternitySummary, MatchingBandSummary, QuoteSummary, SideStonesSummary, StoneLine
 

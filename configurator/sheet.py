@@ -31,18 +31,19 @@ from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, S
 
 from . import catalogue, gem_map
 from .casting import Casting, casting_of
+from .catalogue import metal_grams
 from .checks import Finding, Severity, check
 from .design import Design
+from .features import DIMENSIONS_BEFORE_HEIGHT, features_of, ordered
 from .geometry import Model
 from .price_table import current_price_table
-from .pricing import metal_grams
 from .quotes import model_of, quote_summary
 from .renders import Picture, render_views
 from .settings import TIP_ALLOWANCE_MM
 
 if TYPE_CHECKING:
     from .inventory import LooseStone
-from .styles import default_prong_mm, prong_count, style_of
+from .styles import prong_count, style_of
 from .summary import QuoteSummary
 
 TITLES = ("The piece", "Metal and stones", "Casting", "Workshop check and price")
@@ -107,65 +108,22 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
             ["band profile", ring.profile.value],
             ["band width x thickness", f"{ring.width_mm:.2f} x {ring.thickness_mm:.2f} mm"],
         ]
-        if ring.taper is not None:
-            rows.append(["at the back (tapered)", f"{ring.width_back_mm:.2f} x {ring.thickness_back_mm:.2f} mm"])
-    if design.pendant is not None:
-        pendant = design.pendant
-        rows += [
-            ["outline", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm"],
-            ["plate thickness", f"{pendant.thickness_mm:.2f} mm"],
-            ["bail / clasp", f"{pendant.bail.value} / {pendant.clasp.value}"],
-            ["chain", f"cable, {pendant.chain.length_mm:.0f} mm, {summary.chain.grams:.2f} g"],
-        ]
-    setting = design.effective_setting
-    if setting is not None:
-        prongs = f", {prong_count(setting)} prongs" if prong_count(setting) else ""
-        rows.append(["setting", f"{setting.style.value}{prongs}"])
-        if style_of(setting.style).prong_mm:
-            prong = setting.prong_mm or default_prong_mm(design.stone, setting.style)
-            rows.append(["centre prong diameter", f"{prong:.2f} mm"])
-    for row in model.beads:  # milgrain, as the workshop finds it on the wax
-        rows.append([f"milgrain, {row.where.removeprefix('the ')}",
-                     f"{row.count} beads of {row.bead_mm:.2f} mm, {row.spacing_mm:.2f} mm apart"])
-    if (side := design.side_stones) is not None:
-        graded = f", each {side.graduation:.0%} of the one before" if side.count > 1 else ""
-        shared = ", sharing prongs with the centre" if side.shared_prongs else ""
-        rows.append(["side stones", f"{side.count} a side in {side.style.value}{graded}{shared}"])
-    if ring_row := (design.ring.eternity if design.ring is not None else None):
-        rows.append(["eternity row", summary.eternity.described + f", gap {ring_row.gap:.2f} mm"
-                     + ("" if summary.eternity.resizable else "; cannot be resized")])
-    if (band := summary.matching_band) is not None:
-        rows += [["matching band", f"{band.profile}, {band.width_mm:.2f} x {band.thickness_mm:.2f} mm"],
-                 ["its fit to the ring", f"{'contoured' if band.contoured else 'straight'}, "
-                                         f"{band.clearance_mm:.2f} mm clear"],
-                 ["its place (same size and axis)", f"{band.side}, centres {abs(band.offset_mm):.2f} mm apart"],
-                 ["matching band metal", f"{band.metal_volume_mm3:.1f} mm3, {band.metal_grams:.2f} g"]]
+    shown = ordered(tuple(feature for feature in features_of(design) if feature.dimensions is not None),
+                    DIMENSIONS_BEFORE_HEIGHT)
+    built = [feature for feature in shown if feature.name in DIMENSIONS_BEFORE_HEIGHT]
+    for feature in built:
+        rows += feature.dimensions(design, model, summary)
     if model.stone_parts and model.band is not None:
         top = max(float(part.mesh.bounds[1, 2]) for part in model.stone_parts)
         rows.append(["height over the finger", f"{top - model.band.inner_radius_mm:.2f} mm"])
-    if design.engraving is not None:
-        rows += engraving_rows(design)
+    for feature in shown[len(built):]:  # what is written on the piece
+        rows += feature.dimensions(design, model, summary)
     rows += [
         ["overall (x, y, z)", f"{size[0]:.2f} x {size[1]:.2f} x {size[2]:.2f} mm"],
         ["metal volume" + (" (the piece; its fittings: Casting)" if model.fitting_parts else ""),
          f"{model.metal_volume_mm3:.1f} mm3"],
     ]
     return rows
-
-
-def engraving_rows(design) -> list[list[str]]:
-    """The engraving's text and how it is made: font, letter height and depth, and place; or by hand."""
-    engraving = design.engraving
-    rows = [["engraving", engraving.text]]
-    if not engraving.cut:
-        return rows + [["engraving letters", "by hand after casting"]]
-    rows.append(["engraving letters", f"{engraving.font.value}, {engraving.height_mm:.2f} mm high, "
-                                      f"{engraving.depth_mm:.2f} mm deep"])
-    if design.ring is None:
-        return rows + [["engraving place", "the back, reading from behind"]]
-    bottom = " (the bottom)" if abs(engraving.position_deg - 180.0) < 1e-9 else ""
-    return rows + [["engraving place", f"{engraving.place.value}, {engraving.position_deg:g} degrees from the top"
-                                       f"{bottom}"]]
 
 
 def _weights(model: Model, chosen: str) -> list[list]:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from .pricing import Quote
+    from .quote_lines import Quote
 
 Role = Literal["centre", "accent", "side", "eternity"]
 

@@ -456,7 +456,8 @@ def test_the_engraved_preset():
 def test_the_spec_sheet_says_how_the_text_is_cut():
     import pypdfium2
 
-    from configurator.sheet import engraving_rows, spec_sheet
+    from configurator.features.engraving import dimensions as engraving_rows
+    from configurator.sheet import spec_sheet
 
     design = load_design(ROOT / "models" / "engraved-band.json")
     pdf = pypdfium2.PdfDocument(spec_sheet(design))

@@ -1,0 +1,46 @@
+"""What a design adds to a piece: one small module each, one line each in `FEATURES`.
+
+A feature knows whether a design has it, what it adds to the quote (its materials, its labour, and what comes after
+the markup: a matching band's own lines, a credit) and which rows it writes into the sheet's dimensions table. The
+quote and the sheet loop over the features a design has; neither names one. A new feature is a module here, its line
+in `FEATURES` and, where its lines must not simply follow the others', its name in `LABOUR_ORDER` or
+`DIMENSIONS_BEFORE_HEIGHT`. Setting styles are a registry of their own (`configurator.styles`); the accent stones
+they add are the feature `accents`.
+
+Facets not yet here (`fit`, `findings`, `controls`) are left as fields for later: the document's geometry rules, the
+check and the app still name each feature themselves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import accents, centre, engraving, eternity, heirloom, matching_band, milgrain, pendant, side_stones, taper
+from .feature import (
+    DIMENSIONS_BEFORE_HEIGHT,
+    LABOUR_ORDER,
+    BandMetal,
+    Credit,
+    Feature,
+    PriceContext,
+    PriceLines,
+    Row,
+    SetPart,
+    ordered,
+)
+
+if TYPE_CHECKING:
+    from ..design import Design
+
+__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "LABOUR_ORDER", "BandMetal", "Credit", "Feature", "PriceContext",
+           "PriceLines", "Row", "SetPart", "features_of", "ordered"]
+
+# the quote's materials' order: the stones as `pricing.stone_weights` lists them, then a pendant's chain
+FEATURES: tuple[Feature, ...] = (centre.FEATURE, side_stones.FEATURE, eternity.FEATURE, accents.FEATURE,
+                                 pendant.FEATURE, milgrain.FEATURE, taper.FEATURE, engraving.FEATURE,
+                                 matching_band.FEATURE, heirloom.FEATURE)
+
+
+def features_of(design: Design) -> tuple[Feature, ...]:
+    """The features `design` has, in the registry's order."""
+    return tuple(feature for feature in FEATURES if feature.present(design))

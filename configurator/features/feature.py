@@ -1,0 +1,105 @@
+"""A feature's record and what it prices from and adds: the types every feature module and the quote share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..design import Design
+    from ..geometry import Model
+    from ..inventory import LooseStone
+    from ..price_table import PriceTable
+    from ..stones import StoneWeight
+    from ..summary import QuoteSummary
+
+Row = tuple[str, float, str, str]  # a quote line before rounding: (store item, amount, kind, client item)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What a client's own metal is worth against the piece: its credit, and the grams left over."""
+
+    lines: tuple[tuple[str, float, str], ...]  # (store item, amount, client item)
+    used_grams: float
+    leftover_grams: float
+
+
+class BandMetal(NamedTuple):
+    """A matching band as built: its metal, and whether its top is contoured to the ring (else it is straight)."""
+
+    volume_mm3: float
+    contoured: bool
+
+
+@dataclass(frozen=True)
+class PriceContext:
+    """What a feature is priced from: the design, the table in force, its stones as weighed and the piece as built
+    (each measurement None when the quote is made without the geometry: the feature then estimates it)."""
+
+    design: Design
+    table: PriceTable
+    stones: tuple[StoneWeight, ...]  # centre first, then the others, as `pricing.stone_weights` or the model gives
+    workmanship: str  # the client's line that labour joins
+    chain_volume_mm3: float | None = None  # a pendant's chain; None: a cable chain of its length
+    milgrain_mm: float | None = None  # the beaded length made; None: the band's edges all round and the bezel's rim
+    band: BandMetal | None = None  # a matching band as built; None: the plain band
+    stock: LooseStone | None = None  # the record of a centre stone of the store's
+
+    def weights(self, role: str) -> list[StoneWeight]:
+        """The stone weights of `role` ("centre", "side", "eternity", "accent"), in their order."""
+        return [weight for weight in self.stones if weight.role == role]
+
+
+class SetPart(NamedTuple):
+    """A piece of its own priced with this one as a set (a ring's matching band): its lines, each rounded and its
+    markup last, and its catalogue price."""
+
+    name: str  # the quote's `part` for its lines
+    lines: tuple[Row, ...]
+    catalogue_cost: float
+
+
+@dataclass(frozen=True)
+class PriceLines:
+    """What a feature adds to a quote, by where its lines go (the quote's order: materials, the fixed labour, the
+    setting labour, custom work, the markup, a set's other part, credits)."""
+
+    materials: tuple[Row, ...] = ()  # after the metal: stones, a chain (a catalogue piece has them too)
+    labour: tuple[Row, ...] = ()  # after casting, finishing and design: setting, beading (a catalogue piece's too)
+    custom: tuple[Row, ...] = ()  # work no catalogue piece has (engraving), before the markup
+    part: SetPart | None = None  # after the markup
+    credit: Callable[[float], Credit] | None = None  # given the price before credits; last
+    grams: dict[str, float] = field(default_factory=dict)  # the Quote's weight fields it fills: {"chain_grams": 3.1}
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature of a piece."""
+
+    name: str  # the document's word for it ("side_stones"); the accents, which have none, "accents"
+    title: str  # what people call it
+    present: Callable[[Design], bool]
+    example: Callable[[], dict]  # a design document that has it
+    price: Callable[[PriceContext], PriceLines] | None = None  # None: it adds no line of its own (its metal is weighed)
+    dimensions: Callable[[Design, Model, QuoteSummary], list[list[str]]] | None = None  # its rows on the sheet
+    # Later: the geometry rules run when a document is read (`fit`), what the check measures on it (`findings`) and
+    # the app's controls for it (`controls`); today these still live in `documents`, `checks` and the app.
+    fit: Callable | None = None
+    findings: Callable | None = None
+    controls: Callable | None = None
+
+
+# The order of each use where the registry's is not it. The quote's setting labour and the sheet's dimensions keep
+# the order they had when each feature was written into them in turn (a quote or a sheet does not change with a
+# refactoring); a feature not named comes after those named, in the registry's order.
+LABOUR_ORDER = ("stone", "eternity", "accents", "milgrain", "side_stones")
+# The sheet's feature rows come in two runs round the stones' height over the finger (the sheet's own row): what is
+# built on the piece, then what is written on it.
+DIMENSIONS_BEFORE_HEIGHT = ("taper", "pendant", "stone", "milgrain", "side_stones", "eternity", "matching_band")
+
+
+def ordered(features: tuple[Feature, ...], order: tuple[str, ...]) -> list[Feature]:
+    """`features` with those named in `order` first, in its order, and the others after them as they came."""
+    return sorted(features, key=lambda feature: order.index(feature.name) if feature.name in order else len(order))

@@ -1,0 +1,68 @@
+"""Milgrain: beads along a band's edges or round a bezel's rim, priced by the beaded length and shown as laid out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..bands import build_band
+from ..design import Edges
+from ..milgrain import edge_length_mm
+from ..outlines import stone_outline
+from ..settings import BEZEL_WALL_MM
+from ..solids import PREVIEW, offset_outline
+from .feature import Feature, PriceContext, PriceLines
+
+if TYPE_CHECKING:
+    from ..design import Design
+    from ..geometry import Model
+    from ..summary import QuoteSummary
+
+
+def present(design: Design) -> bool:
+    setting = design.effective_setting
+    return (design.ring is not None and design.ring.milgrain is not None) or (
+        setting is not None and setting.milgrain is not None)
+
+
+def example() -> dict:
+    return {"piece": "ring", "metal": "platinum-950",
+            "ring": {"size": {"system": "US", "value": 6.5}, "profile": "flat", "width_mm": 2.5, "thickness_mm": 1.8,
+                     "milgrain": {"edges": "both", "bead_mm": 0.5}},
+            "stone": {"shape": "round", "length_mm": 6.0, "color": "H", "clarity": "VS2"},
+            "setting": {"style": "bezel", "milgrain": {"bead_mm": 0.5}}}
+
+
+def nominal_beaded_mm(design: Design) -> float:
+    """The beaded length of a design's edges, without building it: its band's edge (or both) all round, a head's gap
+    left in, and its bezel's rim (a quote made without the geometry; a built model's rows give the length made)."""
+    total = 0.0
+    ring = design.ring
+    if ring is not None and ring.milgrain is not None:
+        rows = 2 if ring.milgrain.edges is Edges.BOTH else 1
+        total += rows * edge_length_mm(build_band(ring, PREVIEW))
+    setting = design.effective_setting
+    if setting is not None and setting.milgrain is not None:
+        stone = design.stone
+        rim = np.asarray(offset_outline(stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64),
+                                        BEZEL_WALL_MM).to_polygons()[0])
+        total += float(np.linalg.norm(np.diff(np.vstack([rim, rim[:1]]), axis=0), axis=1).sum())
+    return total
+
+
+def price(context: PriceContext) -> PriceLines:
+    """The beaded length as made (or its nominal length, without the geometry) at the table's rate a millimetre."""
+    beaded = nominal_beaded_mm(context.design) if context.milgrain_mm is None else context.milgrain_mm
+    rate = context.table.labour.milgrain_per_mm
+    return PriceLines(labour=((f"labour: milgrain, {beaded:.0f} mm of beaded edge at {rate:.2f}/mm", beaded * rate,
+                               "labour", context.workmanship),))
+
+
+def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list[str]]:
+    """Each row of beads as the workshop finds it on the wax."""
+    return [[f"milgrain, {row.where.removeprefix('the ')}",
+             f"{row.count} beads of {row.bead_mm:.2f} mm, {row.spacing_mm:.2f} mm apart"] for row in model.beads]
+
+
+FEATURE = Feature("milgrain", "milgrain", present, example, price, dimensions)

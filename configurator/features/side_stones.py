@@ -1,0 +1,69 @@
+"""Side stones: a stone or a graded run of them either side of the centre (three-stone rings among them), in their
+own heads, sharing prongs with the centre, or in a channel; each size on its own line, one line to set them all."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import catalogue, words
+from ..design import SettingStyle
+from .feature import Feature, PriceContext, PriceLines
+
+if TYPE_CHECKING:
+    from ..design import Design
+    from ..geometry import Model
+    from ..price_table import PriceTable
+    from ..summary import QuoteSummary
+
+
+def present(design: Design) -> bool:
+    return design.side_stones is not None
+
+
+def example() -> dict:
+    return {"piece": "ring", "metal": "platinum-950",
+            "ring": {"size": {"system": "US", "value": 6}, "profile": "comfort", "width_mm": 2.4,
+                     "thickness_mm": 1.8},
+            "stone": {"shape": "oval", "length_mm": 7.0, "color": "G", "clarity": "VS2"},
+            "setting": {"style": "prong", "prongs": 4},
+            "side_stones": {"stone": {"shape": "pear", "length_mm": 6.3, "color": "G", "clarity": "VS2"},
+                            "style": "prong"}}
+
+
+def side_setting_rate(table: PriceTable, style: SettingStyle) -> float:
+    """Setting one side stone: in its own head at a centre stone's rate by style; in a channel at an accent's."""
+    if style is SettingStyle.CHANNEL:
+        return table.labour.accent.channel
+    return getattr(table.labour.setting, style.value)
+
+
+def price(context: PriceContext) -> PriceLines:
+    """Each size of side stone at the table's price, then one labour line for setting every one of them."""
+    side, table = context.design.side_stones, context.table
+    side_groups = iter(side.groups)  # the side weights come nearest the centre first
+    materials, count = [], 0
+    for weight in context.weights("side"):
+        name = catalogue.gemstone(weight.material).name
+        stone, each = next(side_groups, side.groups[-1])[0], weight.carat / weight.count
+        grade = f"{stone.grade_color} {stone.grade_clarity}"
+        size = f" {stone.length_mm:g} mm" if len(side.groups) > 1 else ""
+        said = f"{weight.count} {stone.shape.value} {name}{size}, {words.carats(each)} each"
+        materials.append((f"side stones: {said} ({grade})", table.stone_price(stone, each) * weight.count, "stone",
+                          f"Side stones: {said}"))
+        count += weight.count
+    labour = []
+    if count:
+        rate = side_setting_rate(table, side.style)
+        labour.append((f"labour: setting {count} side stones ({side.style.value}) at {rate:.2f} each",
+                       rate * count, "labour", context.workmanship))
+    return PriceLines(materials=tuple(materials), labour=tuple(labour))
+
+
+def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list[str]]:
+    side = design.side_stones
+    graded = f", each {side.graduation:.0%} of the one before" if side.count > 1 else ""
+    shared = ", sharing prongs with the centre" if side.shared_prongs else ""
+    return [["side stones", f"{side.count} a side in {side.style.value}{graded}{shared}"]]
+
+
+FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions)

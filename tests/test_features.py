@@ -1,0 +1,114 @@
+"""The features' contract: every registered feature is found on its own example and not on a plain band, prices at
+least one line of the quote (or says why it has none), shows its rows on the workshop's sheet (or says why not),
+travels through the document and the share link, and its example exports clean files."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from configurator.documents import parse_design
+from configurator.export import Format, export
+from configurator.features import FEATURES, BandMetal, PriceContext, features_of
+from configurator.price_table import current_price_table
+from configurator.quotes import model_of, price, quote_summary
+from configurator.share import decode_design, encode_design
+from configurator.sheet import spec_sheet
+
+from .conftest import ring_doc
+from .test_files import faults, read_back
+
+# A feature without a facet says here why it needs none; one that neither has it nor is named here fails by name.
+NO_PRICE = {"taper": "its metal is the band's, weighed as built: a tapered shank adds no line of its own"}
+NO_DIMENSIONS = {"accents": "the setting's row is the centre stone's, and the accents are counted in the gem table",
+                 "heirloom": "a credit against the price, not a part of the piece"}
+
+BY_NAME = {feature.name: feature for feature in FEATURES}
+named = pytest.mark.parametrize("name", list(BY_NAME))
+
+
+def example(name: str):
+    return parse_design(BY_NAME[name].example())
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_names_are_the_registrys_own():
+    assert len(BY_NAME) == len(FEATURES) and all(feature.title for feature in FEATURES)
+
+
+@named
+def test_every_feature_has_its_facets_or_says_why_not(name):
+    feature = BY_NAME[name]
+    assert (feature.price is not None) != (name in NO_PRICE), f"{name}: a price facet, or a reason in NO_PRICE"
+    assert (feature.dimensions is not None) != (name in NO_DIMENSIONS), \
+        f"{name}: a dimensions facet, or a reason in NO_DIMENSIONS"
+
+
+@named
+def test_its_example_has_it_and_a_plain_band_does_not(name):
+    assert BY_NAME[name] in features_of(example(name))
+    assert not BY_NAME[name].present(parse_design(ring_doc()))
+
+
+def _context(design) -> PriceContext:
+    """The context `quotes.price` prices the design in: its stones as modelled, its beads and band as built."""
+    model = model_of(design)
+    band = BandMetal(model.matching.volume_mm3, model.matching.fit.contoured) if model.matching is not None else None
+    beaded = sum(row.length_mm for row in model.beads if row.count) if model.beads else None
+    stones = model.stone_weights()
+    workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
+    return PriceContext(design, current_price_table(), stones, workmanship, milgrain_mm=beaded, band=band)
+
+
+@named
+def test_it_adds_its_lines_to_the_quote(name):
+    feature, design = BY_NAME[name], example(name)
+    if feature.price is None:
+        pytest.skip(NO_PRICE[name])
+    quoted = price(design)
+    added = feature.price(_context(design))
+    items = [line[0] for line in (*added.materials, *added.labour, *added.custom)]
+    items += [line[0] for line in added.part.lines] if added.part is not None else []
+    items += [line[0] for line in added.credit(quoted.total - quoted.credits).lines] if added.credit else []
+    assert items, f"{name}: its price facet adds no line"
+    assert set(items) <= {row.item for row in quoted.rows}, f"{name}: its lines are not the quote's"
+
+
+@named
+def test_its_rows_are_on_the_workshop_sheet(name):
+    feature, design = BY_NAME[name], example(name)
+    if feature.dimensions is None:
+        pytest.skip(NO_DIMENSIONS[name])
+    rows = feature.dimensions(design, model_of(design), quote_summary(design))
+    assert rows, f"{name}: its dimensions facet gives no row"
+    reader = PdfReader(io.BytesIO(spec_sheet(design, audience="workshop")))
+    text = words(" ".join(page.extract_text() for page in reader.pages))
+    for label, value in rows:
+        assert words(label) in text and words(value) in text, f"{name}: {label} {value} is not on the sheet"
+
+
+@named
+def test_it_travels_through_the_document_and_the_share_link(name):
+    design = example(name)
+    assert parse_design(design.to_dict()) == design
+    assert decode_design(encode_design(design)) == design
+
+
+@named
+@pytest.mark.slow
+def test_its_example_exports_clean_files(name, tmp_path):
+    design = example(name)
+    written = export(model_of(design), tmp_path / "metal.stl", stones_out=tmp_path / "stones.stl",
+                     fittings_out=tmp_path / "fittings.stl", band_out=tmp_path / "band.stl")
+    for kind in ("metal", "band"):  # one body each; the stones and fittings are several
+        if written.get(kind):
+            assert not faults(read_back((tmp_path / f"{kind}.stl").read_bytes(), Format.STL), True), kind
+    for kind in ("stones", "fittings"):
+        if written.get(kind):
+            assert not faults(read_back((tmp_path / f"{kind}.stl").read_bytes(), Format.STL), False), kind

@@ -19,7 +19,7 @@ from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
 
 from .conftest import ring_doc
-from .test_files import faults, read_back
+from .helpers.meshes import faults, read_back
 
 # A feature without a facet says here why it needs none; one that neither has it nor is named here fails by name.
 NO_PRICE = {"taper": "its metal is the band's, weighed as built: a tapered shank adds no line of its own"}

@@ -155,7 +155,10 @@ def wait_for_run(page: Page, start_s: float = 3.0) -> None:
 
 
 def go_to(page: Page, section: str) -> None:
-    """Open a page by its link in the sidebar's menu."""
+    """Open a page by its link in the sidebar's menu (the pointer moved off first, as a hand would: a button's
+    tooltip left showing where it was pressed may cover the link)."""
+    page.mouse.move(0, 0)
+    page.get_by_test_id("stTooltipContent").wait_for(state="hidden", timeout=RERUN_S * 1000)
     page.get_by_test_id("stSidebar").get_by_role("link", name=section, exact=True).click()
     page.get_by_role("heading", name={"Design": "Design your piece"}.get(section, section)).wait_for(
         timeout=RERUN_S * 1000

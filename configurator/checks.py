@@ -48,7 +48,6 @@ from .errors import DesignError
 from .eternity import span
 from .findings import TOLERANCE_MM, Finding, Severity, metal_under_seats, rounded_up, thicker_band
 from .geometry import Model
-from .holds import CORNERS, POINTED
 from .matching import measured_gap
 from .outlines import pendant_outline
 from .quotes import model_of, scan_of
@@ -58,9 +57,10 @@ from .settings import (
     accent_prong_mm,
     prong_angles,
 )
+from .shapes import shape_of
 from .sidestones import placement
 from .solids import from_trimesh
-from .stones import DEPTH_SHARE_BY_SHAPE, scaled_stone, smallest_length_mm, trade_carat, trade_factor
+from .stones import scaled_stone, smallest_length_mm, trade_carat
 from .styles import default_prong_mm, prong_count, style_of
 from .walls import Scan, scan
 
@@ -404,7 +404,8 @@ def _carrying_findings(design: Design) -> list[Finding]:
     def needs(stone) -> tuple[float, float] | None:
         """The band's width and thickness at the head (mm) that carry `stone`; None for a carat and under."""
         spread = math.sqrt(stone.length_mm * stone.outline_width_mm)
-        carat = max(trade_carat(stone), spread**3 * DEPTH_SHARE_BY_SHAPE[Shape.ROUND] * trade_factor(Shape.ROUND, 1.0))
+        round_stone = shape_of(Shape.ROUND)
+        carat = max(trade_carat(stone), spread**3 * round_stone.depth_share * round_stone.trade_factor(1.0))
         carats, widths, thicknesses = zip(*CARRYING_TABLE, strict=True)
         if carat <= carats[0] + TOLERANCE_MM:
             return None
@@ -747,8 +748,8 @@ def _more_holds(design: Design, finding: Finding) -> list[tuple[tuple[str, Any],
     tries: list[tuple[tuple[str, Any], ...]] = []
     if finding.part == "setting":
         setting = design.effective_setting
-        corners = CORNERS.get(design.stone.shape, ())
-        counts = (len(corners), 6) if corners and design.stone.shape not in POINTED else (4, 6)
+        record = shape_of(design.stone.shape)
+        counts = (len(record.corners), 6) if record.corners and not record.pointed else (4, 6)
         if style_of(setting.style).prong_mm and setting.style is not SettingStyle.BEZEL:
             tries += [(("setting.prongs", count),) for count in counts if count != prong_count(setting)]
         if design.side_stones is not None and design.side_stones.shared_prongs:

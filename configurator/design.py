@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -164,42 +165,50 @@ DIAMOND_COLORS = tuple(chr(code) for code in range(ord("D"), ord("Z") + 1))
 DIAMOND_CLARITIES = ("FL", "IF", "VVS1", "VVS2", "VS1", "VS2", "SI1", "SI2", "I1", "I2", "I3")
 STONE_CLARITIES = ("eye-clean", "slightly-included", "included")
 
-# Length / width of a stone whose width is not given: typical trade proportions.
-DEFAULT_LENGTH_TO_WIDTH = {
-    Shape.ROUND: 1.0,
-    Shape.OVAL: 1.35,
-    Shape.CUSHION: 1.0,
-    Shape.PEAR: 1.5,
-    Shape.MARQUISE: 2.0,
-    Shape.PRINCESS: 1.0,
-    Shape.EMERALD: 1.4,
-    Shape.ASSCHER: 1.0,
-    Shape.RADIANT: 1.2,
-    Shape.HEART: 1.0,
-    Shape.TRILLION: 1.0,
-    Shape.BAGUETTE: 2.5,
-}
-# The range of length / width a shape is cut to in the trade (the carat-factor table of PRODUCT.md spans the same
-# ranges for oval, pear, marquise, emerald and radiant); the usual ratio above lies inside it.
-LENGTH_TO_WIDTH_RANGE = {
-    Shape.ROUND: (1.0, 1.0),
-    Shape.OVAL: (1.25, 1.5),
-    Shape.CUSHION: (1.0, 1.3),
-    Shape.PEAR: (1.25, 2.0),
-    Shape.MARQUISE: (1.5, 3.0),
-    Shape.PRINCESS: (1.0, 1.05),
-    Shape.EMERALD: (1.0, 2.0),
-    Shape.ASSCHER: (1.0, 1.0),
-    Shape.RADIANT: (1.0, 1.5),
-    Shape.HEART: (1.0, 1.1),
-    Shape.TRILLION: (1.0, 1.1),
-    Shape.BAGUETTE: (1.5, 4.0),
+
+@dataclass(frozen=True)
+class ShapeRules:
+    """What the document accepts of a stone of one shape; the rest of the shape's record (its outline, carat factor,
+    corners) is `shapes.ShapeRecord`, which reads this as its `rules`."""
+
+    length_to_width: float  # the usual proportion of a stone whose width is not given (trade proportions)
+    # The range of length / width the shape is cut to in the trade (the carat-factor table of PRODUCT.md spans the
+    # same ranges for oval, pear, marquise, emerald and radiant); the usual ratio lies inside it.
+    length_to_width_range: tuple[float, float]
+    square: bool = False  # its outline is symmetric both ways by definition: width must equal length
+    in_eternity: bool = False  # an eternity row takes it
+    in_channel: bool = False  # a channel of side stones holds it
+    graduated: bool = False  # as broad as long: a graduated row of side stones, each in its own head, takes it
+    # A side stone of it may share prongs with the centre (a baguette's straight flank, a marquise's or a trillion's
+    # points leave crevices under the investment's 0.3 mm where the prongs toward the centre are left out); the app
+    # offers it only when no corner faces the centre (`sharing_offered`).
+    shares_as_side: bool = True
+    sharing_offered: bool = False
+    shares_as_centre: bool = True  # a centre of it shares its prongs with side stones (a baguette is too narrow)
+
+
+# One row a shape. Adding a shape adds its row here and its record in `shapes.SHAPES`.
+SHAPE_RULES = {
+    Shape.ROUND: ShapeRules(1.0, (1.0, 1.0), square=True, in_eternity=True, in_channel=True, graduated=True,
+                            sharing_offered=True),
+    Shape.OVAL: ShapeRules(1.35, (1.25, 1.5), in_eternity=True, sharing_offered=True),
+    Shape.CUSHION: ShapeRules(1.0, (1.0, 1.3), graduated=True, sharing_offered=True),
+    Shape.PEAR: ShapeRules(1.5, (1.25, 2.0), sharing_offered=True),
+    Shape.MARQUISE: ShapeRules(2.0, (1.5, 3.0), shares_as_side=False),
+    # A princess's, emerald's, asscher's or radiant's corners toward the centre are guarded only by prongs of their
+    # own (PRODUCT.md "Holding a stone"), which crowd the centre's: a document asking for sharing is checked, and the
+    # check's fix gives the stones prongs of their own.
+    Shape.PRINCESS: ShapeRules(1.0, (1.0, 1.05), in_eternity=True, in_channel=True, graduated=True),
+    Shape.EMERALD: ShapeRules(1.4, (1.0, 2.0), in_eternity=True),
+    Shape.ASSCHER: ShapeRules(1.0, (1.0, 1.0), square=True, in_eternity=True, in_channel=True, graduated=True),
+    Shape.RADIANT: ShapeRules(1.2, (1.0, 1.5), graduated=True),
+    Shape.HEART: ShapeRules(1.0, (1.0, 1.1), sharing_offered=True),
+    Shape.TRILLION: ShapeRules(1.0, (1.0, 1.1), shares_as_side=False),
+    Shape.BAGUETTE: ShapeRules(2.5, (1.5, 4.0), in_eternity=True, shares_as_side=False, shares_as_centre=False),
 }
 # The longest stone for its width that can be modelled (the stone's proportions are fitted on a 10 mm probe of
 # the same ratio, which must itself be a valid stone of at least 1 mm width).
 MAX_LENGTH_TO_WIDTH = 10.0
-# Shapes whose outline is symmetric in both directions by definition: width must equal length.
-SQUARE_SHAPES = (Shape.ROUND, Shape.ASSCHER)
 # Profiles whose top cannot take stones set into it (a ridge, a dish).
 RIDGED_PROFILES = (Profile.KNIFE_EDGE, Profile.CONCAVE)
 # A pendant's channel or pavé border runs 0.8 mm inside the edge with 1.2 mm stones (pendants.border): a bar, a third
@@ -327,7 +336,7 @@ class Size(Part):
 
 def shortest_length_mm(shape: Shape) -> float:
     """The shortest length (to 0.01 mm) at which a stone of `shape` in its usual proportion is 1 mm wide."""
-    return math.ceil(DEFAULT_LENGTH_TO_WIDTH[shape] * 100 - 1e-9) / 100
+    return math.ceil(SHAPE_RULES[shape].length_to_width * 100 - 1e-9) / 100
 
 
 class Stone(Part):
@@ -367,7 +376,7 @@ class Stone(Part):
         if self.width_mm is not None:
             if self.width_mm > self.length_mm + 1e-9:
                 raise ValueError("width_mm: larger than the length; the length is the longest dimension")
-            if self.shape in SQUARE_SHAPES and abs(self.width_mm - self.length_mm) > 0.05 * self.length_mm:
+            if SHAPE_RULES[self.shape].square and abs(self.width_mm - self.length_mm) > 0.05 * self.length_mm:
                 raise ValueError(f"width_mm: a {self.shape.value} stone has equal length and width")
             if self.length_mm > MAX_LENGTH_TO_WIDTH * self.width_mm + 1e-9:
                 raise ValueError(
@@ -388,7 +397,7 @@ class Stone(Part):
     def outline_width_mm(self) -> float:
         if self.width_mm is not None:
             return self.width_mm
-        return self.length_mm / DEFAULT_LENGTH_TO_WIDTH[self.shape]
+        return self.length_mm / SHAPE_RULES[self.shape].length_to_width
 
     @property
     def grade_color(self) -> str:
@@ -401,7 +410,7 @@ class Stone(Part):
         return self.clarity or ("VS2" if gem.is_diamond else "eye-clean")
 
 
-ETERNITY_SHAPES = (Shape.ROUND, Shape.OVAL, Shape.PRINCESS, Shape.EMERALD, Shape.ASSCHER, Shape.BAGUETTE)
+ETERNITY_SHAPES = tuple(shape for shape, rules in SHAPE_RULES.items() if rules.in_eternity)
 ETERNITY_LONGEST_MM = 5.0
 ETERNITY_FEWEST = 3
 # Between girdles (PRODUCT.md "Eternity bands"): shared-prong stones sit 0.1-0.2 mm apart (each its own seat, the
@@ -564,21 +573,15 @@ SIDE_GRADUATION = 0.85  # each stone of a graduated row is this share of its nei
 SIDE_GRADUATION_RANGE = (0.6, 1.0)
 # A graduated row's smallest stone: in a channel, smaller ones leave slivers between their seats; in a head, 0.7 mm
 # prongs (PRODUCT.md) round a stone under 1.8 mm crowd its gallery down onto the band.
-# Side stones that share prongs with the centre, and the centres that share them: a baguette's straight flank, a
-# marquise's or a trillion's points leave crevices under the investment's 0.3 mm where the prongs toward the centre
-# are left out (measured across sizes and profiles); a baguette centre is too narrow to share its prongs.
-SHARED_PRONG_SHAPES = tuple(shape for shape in Shape if shape not in (Shape.BAGUETTE, Shape.MARQUISE, Shape.TRILLION))
-# Of those, the app offers sharing to the side stones with no corner toward the centre: a princess's, emerald's,
-# asscher's or radiant's corners there are guarded only by prongs of their own (PRODUCT.md "Holding a stone"), which
-# crowd the centre's; a document asking for it is checked, and the check's fix gives the stones prongs of their own.
-SHARING_SIDE_SHAPES = tuple(shape for shape in SHARED_PRONG_SHAPES
-                            if shape not in (Shape.PRINCESS, Shape.EMERALD, Shape.ASSCHER, Shape.RADIANT))
-SHARING_CENTRE_SHAPES = tuple(shape for shape in Shape if shape is not Shape.BAGUETTE)
 SIDE_SMALLEST_MM = {SettingStyle.CHANNEL: 1.5, SettingStyle.PRONG: 1.8, SettingStyle.BEZEL: 1.8}
-CHANNEL_SIDE_SHAPES = (Shape.ROUND, Shape.PRINCESS, Shape.ASSCHER)
-# A graduated row's stones each in their own head: shapes as broad as long (a narrow stone's head is too small for
-# its prongs to stand apart).
-GRADUATED_SIDE_SHAPES = (Shape.ROUND, Shape.PRINCESS, Shape.ASSCHER, Shape.CUSHION, Shape.RADIANT)
+# Side stones that share prongs with the centre, those the app offers it to, and the centres that share them (see
+# ShapeRules).
+SHARED_PRONG_SHAPES = tuple(shape for shape, rules in SHAPE_RULES.items() if rules.shares_as_side)
+SHARING_SIDE_SHAPES = tuple(shape for shape, rules in SHAPE_RULES.items() if rules.sharing_offered)
+SHARING_CENTRE_SHAPES = tuple(shape for shape, rules in SHAPE_RULES.items() if rules.shares_as_centre)
+CHANNEL_SIDE_SHAPES = tuple(shape for shape, rules in SHAPE_RULES.items() if rules.in_channel)
+# A graduated row's stones each in their own head (a narrow stone's head is too small for its prongs to stand apart).
+GRADUATED_SIDE_SHAPES = tuple(shape for shape, rules in SHAPE_RULES.items() if rules.graduated)
 
 
 def _side_stone() -> Stone:

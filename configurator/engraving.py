@@ -26,10 +26,11 @@ from . import catalogue, fonts
 from .design import ENGRAVING_HEIGHT_MM, Design, Engraving, EngravingPlace, Font, Piece, Profile, Ring
 from .eternity import span
 from .forms import StoneForm
-from .outlines import pendant_outline, stone_outline
+from .outlines import pendant_outline
 from .pendants import BORDER_INSET_MM, BORDER_STONE_MM, girdle_height
 from .profiles import band_section
 from .settings import head_reach_mm
+from .shapes import shape_of, stone_outline
 from .sidestones import LOWEST_DEG, placement
 from .solids import EXPORT, section
 from .styles import style_of
@@ -207,7 +208,7 @@ def pendant_spot(design: Design, extent_mm: float) -> Spot:
         return Spot(0.0, centre_y, free)
     stone = design.stone
     girdle = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64) * share
-    if stone.shape.value == "heart":  # hung point down on a pendant (geometry._pendant)
+    if shape_of(stone.shape).hangs_point_down:  # on a pendant (geometry._pendant)
         girdle = -girdle
     seat = section(girdle + [0.0, centre_y]).offset(SEAT_CLEAR_MM, manifold3d.JoinType.Round, circular_segments=32)
     free = free - seat

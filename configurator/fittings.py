@@ -15,7 +15,7 @@ import manifold3d
 import numpy as np
 
 from .design import Clasp, Shape
-from .outlines import stone_outline
+from .shapes import stone_outline
 from .solids import capsule, cleaned, offset_outline, section, slab, sphere, to_trimesh, torus, union
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ import manifold3d
 import numpy as np
 
 from .design import Stone
-from .outlines import stone_outline
-from .solids import cleaned, polygon_area, union
+from .shapes import shape_of
+from .solids import cleaned, union
 from .stones import hull_corners, stone_solid
 
 SEAT_CLEARANCE_MM = 0.05  # the seat is the stone grown by this much all round
@@ -51,9 +51,8 @@ def _through_corners(solid: manifold3d.Manifold) -> manifold3d.Manifold:
 
 
 def _hollowed(stone: Stone) -> bool:
-    """Whether the stone's outline has a hollow (a heart's cleft): its convex hull is over 1 % larger."""
-    outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
-    return manifold3d.CrossSection.hull_points(np.ascontiguousarray(outline)).area() > 1.01 * abs(polygon_area(outline))
+    """Whether the stone's outline has a hollow (a heart's cleft)."""
+    return not shape_of(stone.shape).convex
 
 
 # The stone and the metal round it share their planes of symmetry, so a seat's edges and the metal's can lie in one

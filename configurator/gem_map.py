@@ -21,10 +21,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from . import catalogue, eternity, sidestones
-from .design import Coverage, RowSetting, Setting, SettingStyle, Shape
+from .design import Coverage, RowSetting, Setting, SettingStyle
 from .forms import SEAT_CLEARANCE_MM, StoneForm
 from .rows import BEAD_RADIUS_MM
 from .settings import prong_places
+from .shapes import shape_of
 from .styles import default_prong_mm, prong_count, style_of
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ MAP_MARGIN_MM = 1.5  # metal and stones are drawn this far inside the picture's 
 LONGEST_PX = 1500  # the map's longer side
 TALLEST_PX = 760
 SIZE_COLOURS = ("#2f6db5", "#e07b1f", "#3b9a4a", "#c8343f", "#8a5cb0", "#1d9a9a", "#b8912a", "#7a7a7a")
-ROUND = (Shape.ROUND,)
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def _prong_text(own: int, diameter: float, shared: int = 0, shared_mm: float | N
 def _lies(model: Model, stone, along: str) -> str:
     """Which way a stone lies: a round one any way; a square one with its sides square to the band (or the bail); a
     long one by its length (`along`)."""
-    if stone.shape in ROUND:
+    if shape_of(stone.shape).lies is None:
         return "any way (round)"
     if abs(stone.length_mm - stone.outline_width_mm) < 1e-6:
         return f"sides square to the {'band' if model.band is not None else 'bail'}"
@@ -217,7 +217,7 @@ def _centre(model: Model, part: StonePart, number: int) -> StoneGroup:
         lies = _lies(model, stone, "length across the band (along the finger)")
     else:
         height = model.girdle_z - model.plate.thickness
-        lies = ("point down, away from the bail" if stone.shape is Shape.HEART
+        lies = ("point down, away from the bail" if shape_of(stone.shape).hangs_point_down
                 else _lies(model, stone, "length toward the bail"))
     return StoneGroup(first=number, last=number, role="centre", material=stone.material, shape=stone.shape.value,
                       length_mm=stone.length_mm, width_mm=stone.outline_width_mm, depth_mm=form.crown + form.pavilion,
@@ -244,8 +244,8 @@ def _sides(model: Model, stones: list[MappedStone]) -> list[StoneGroup]:
             else:
                 prongs, prong_mm = _prong_text(count, diameter)
         turn = f"turned {math.degrees(angle):.1f} degrees from the top either side"
-        across = "points out" if stone.shape is Shape.TRILLION else "length across the band"
-        lies = turn if stone.shape in ROUND else f"{across}, {turn}"
+        across = shape_of(stone.shape).lies
+        lies = turn if across is None else f"{across}, {turn}"
         groups.append(StoneGroup(
             first=min(item.number for item in group), last=max(item.number for item in group), role="side",
             material=stone.material, shape=stone.shape.value, length_mm=stone.length_mm,

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import bands, catalogue, eternity, milgrain, sidestones
 from .bands import Band, build_band
-from .design import Design, Piece, Ring, Shape
+from .design import Design, Piece, Ring
 from .engraving import pendant_cutter, ring_cutter
 from .fittings import chain, clasp
 from .forms import StoneForm
@@ -24,6 +24,7 @@ from .matching import fit_band
 from .model import MatchingPart, Meshed, Model, StonePart
 from .pendants import bail, girdle_height, grown_under, jump_ring, lift_over_plate, plate
 from .settings import STONE_LIFT_MM, Parts, Support, head_reach_mm
+from .shapes import shape_of
 from .shoulders import BandTop
 from .solids import EXPORT, Resolution, drop_crumbs, subtract, union
 from .stones import CARAT_GRAMS
@@ -168,7 +169,7 @@ def _pendant(design: Design, resolution: Resolution) -> Model:
             return np.array([x, y, foot_z - girdle_z])
 
         reach = (design.stone.outline_width_mm / 2, design.stone.length_mm / 2)
-        turn = 180.0 if design.stone.shape is Shape.HEART else 0.0  # a heart stone hangs point down, like a heart
+        turn = 180.0 if shape_of(design.stone.shape).hangs_point_down else 0.0  # a heart stone, like a heart
         for tries in range(3):  # the stone rises till no piece of its head hangs a hair over the plate (lift_over_plate)
             at = tuple(float(v) for v in centre)
             held = head(design.stone, setting, Support(anchor, reach, foot_z), precut=False).moved(

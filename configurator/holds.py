@@ -20,7 +20,7 @@ import numpy as np
 
 from .design import Shape, Stone
 from .forms import StoneForm
-from .outlines import stone_outline
+from .shapes import shape_of, stone_outline
 from .solids import offset_outline, slab
 from .stones import GIRDLE_SHARE
 
@@ -32,14 +32,6 @@ WALL_DEG = 180.0  # metal over this much of the girdle at least, with no free ar
 FEWEST_HOLDS = 4  # a centre stone's (PRODUCT.md); a side stone in a head of its own or shared prongs, three
 MAX_FREE_ARC_DEG = 120.0
 GIRDLE_POINTS = 128
-# Points and corners, as directions in the stone's frame scaled to its box (x by the width, y by the length): the
-# outline's farthest point that way is the corner. Pointed shapes point to +Y (outlines.py).
-_SQUARE = ((1, 1), (-1, 1), (-1, -1), (1, -1))
-CORNERS: dict[Shape, tuple[tuple[float, float], ...]] = {
-    Shape.PRINCESS: _SQUARE, Shape.EMERALD: _SQUARE, Shape.ASSCHER: _SQUARE, Shape.RADIANT: _SQUARE,
-    Shape.BAGUETTE: _SQUARE, Shape.MARQUISE: ((0, 1), (0, -1)), Shape.PEAR: ((0, 1),), Shape.HEART: ((0, 1),),
-    Shape.TRILLION: ((0, 1), (-math.cos(math.pi / 6), -0.5), (math.cos(math.pi / 6), -0.5)),
-}
 CORNER_GUARD_MM = 0.35  # a hold whose metal comes within this of a corner (along the girdle) guards it
 
 
@@ -80,15 +72,13 @@ class Holds:
 
 def needed(shape: Shape, fewest: int = FEWEST_HOLDS) -> str:
     """What the trade asks of a stone of this shape, in words for a message."""
-    if shape in CORNERS:
-        if shape in POINTED:
+    record = shape_of(shape)
+    if record.corners:
+        if record.pointed:
             return (f"held at {fewest} places with no gap over {MAX_FREE_ARC_DEG:g} degrees and "
-                    f"{'its points' if shape is Shape.MARQUISE else 'its point'} guarded")
+                    f"{'its points' if len(record.corners) > 1 else 'its point'} guarded")
         return "held with every corner guarded"
     return f"held at {fewest} places with no gap over {MAX_FREE_ARC_DEG:g} degrees"
-
-
-POINTED = (Shape.MARQUISE, Shape.PEAR, Shape.HEART)
 
 
 def enough(holds: Holds, shape: Shape, fewest: int = FEWEST_HOLDS) -> bool:
@@ -100,8 +90,9 @@ def enough(holds: Holds, shape: Shape, fewest: int = FEWEST_HOLDS) -> bool:
         return False
     if holds.covered_deg >= WALL_DEG and holds.free_arc_deg <= MAX_FREE_ARC_DEG + 1e-6:
         return True  # a wall round most of it (a bezel, open at the back or not)
-    if shape in CORNERS and shape not in POINTED:
-        return holds.count >= len(CORNERS[shape])
+    record = shape_of(shape)
+    if record.corners and not record.pointed:
+        return holds.count >= len(record.corners)
     return holds.count >= fewest and holds.free_arc_deg <= MAX_FREE_ARC_DEG + 1e-6
 
 
@@ -125,7 +116,7 @@ def corner_angles(stone: Stone) -> tuple[float, ...]:
     """The directions (degrees) of a stone's points and corners in its frame."""
     outline = _outline(stone)
     found = []
-    for dx, dy in CORNERS.get(stone.shape, ()):
+    for dx, dy in shape_of(stone.shape).corners:
         toward = np.array([dx / stone.outline_width_mm, dy / stone.length_mm])
         reach = outline @ toward
         point = outline[reach >= reach.max() - 1e-3 * float(np.abs(reach).max())].mean(axis=0)  # a cut corner's middle

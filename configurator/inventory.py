@@ -41,6 +41,7 @@ from .design import (
 from .documents import follow_centre, parse_design
 from .errors import ConfiguratorError, DesignError
 from .reading import NumberError, decode_text, file_label, one_line, quoted, read_decimal_in
+from .shapes import shape_of
 from .storage import (
     INVENTORY_SET_UP,
     FactRow,
@@ -276,7 +277,7 @@ class LooseStone(BaseModel):
     @property
     def measurements(self) -> str:
         """As a grading report writes them: a round's "min - max x depth", other shapes' "length x width x depth"."""
-        if self.shape is Shape.ROUND:
+        if shape_of(self.shape).by_diameter:
             return f"{self.width_mm:.2f} - {self.length_mm:.2f} x {self.depth_mm:.2f} mm"
         return f"{self.length_mm:.2f} x {self.width_mm:.2f} x {self.depth_mm:.2f} mm"
 

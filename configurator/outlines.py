@@ -2,6 +2,8 @@
 
 Every outline is a counter-clockwise (N, 2) polygon centred on the origin, `width` across X and `length`
 along Y (the long axis runs along the finger: a north-south setting). Pointed shapes point to +Y.
+The builders here draw one figure each, `(length, width, count) -> points`; a stone shape's record
+(`shapes.ShapeRecord.outline`) names its builder, and `shapes.stone_outline` centres and winds what it draws.
 """
 
 from __future__ import annotations
@@ -10,10 +12,8 @@ import math
 
 import numpy as np
 
-from .design import Outline, Shape
+from .design import Outline
 
-# Corner cuts as a share of the width: emerald and radiant cut corners, asscher's large ones.
-CORNER_CUT = {Shape.EMERALD: 0.15, Shape.ASSCHER: 0.22, Shape.RADIANT: 0.12}
 CUSHION_EXPONENT = 3.2  # superellipse: 2 is an ellipse, large is a rectangle
 TRILLION_BULGE = 0.10  # outward bow of a trillion's sides, as a share of the side
 
@@ -30,7 +30,17 @@ def _superellipse(count: int, exponent: float) -> np.ndarray:
     return np.column_stack([np.sign(cos) * np.abs(cos) ** power, np.sign(sin) * np.abs(sin) ** power])
 
 
-def _pear(count: int, width: float, length: float) -> np.ndarray:
+def ellipse(length: float, width: float, count: int) -> np.ndarray:
+    """A round (length = width) or an oval."""
+    return _circle(count) * [width / 2, length / 2]
+
+
+def cushion(length: float, width: float, count: int) -> np.ndarray:
+    """A rounded rectangle: a superellipse between an ellipse and its box."""
+    return _superellipse(count, CUSHION_EXPONENT) * [width / 2, length / 2]
+
+
+def pear(length: float, width: float, count: int) -> np.ndarray:
     """A round end of diameter `width` at -Y, gently bowed sides running to a point at +Y."""
     r = width / 2
     centre = -length / 2 + r
@@ -46,7 +56,7 @@ def _pear(count: int, width: float, length: float) -> np.ndarray:
     return np.vstack([body, right_side, [[0.0, tip]], left_side])
 
 
-def _marquise(count: int, width: float, length: float) -> np.ndarray:
+def marquise(length: float, width: float, count: int) -> np.ndarray:
     """Two circular arcs meeting in points at +-Y (a vesica)."""
     half_w, half_l = width / 2, length / 2
     radius = (half_l**2 + half_w**2) / width
@@ -59,19 +69,33 @@ def _marquise(count: int, width: float, length: float) -> np.ndarray:
     return np.vstack([right, left])
 
 
-def _heart(count: int) -> np.ndarray:
-    """The classic heart curve, point at +Y, cleft at -Y, normalised to a 2 x 2 box."""
+def rectangle(length: float, width: float, count: int) -> np.ndarray:
+    """Four sharp corners (a princess, a baguette); `count` is not needed."""
+    return np.array([(1, -1), (1, 1), (-1, 1), (-1, -1)], dtype=float) * [width / 2, length / 2]
+
+
+def cut_cornered(cut: float, length: float, width: float, count: int) -> np.ndarray:
+    """A rectangle whose corners are cut by `cut` of its width, the same on both axes (an emerald, an asscher, a
+    radiant: bind `cut` with functools.partial)."""
+    corner = cut * width
+    hx, hy = width / 2, length / 2
+    return np.array([(hx, -hy + corner), (hx, hy - corner), (hx - corner, hy), (-hx + corner, hy),
+                     (-hx, hy - corner), (-hx, -hy + corner), (-hx + corner, -hy), (hx - corner, -hy)])
+
+
+def heart(length: float, width: float, count: int) -> np.ndarray:
+    """The classic heart curve, point at +Y, cleft at -Y."""
     t = np.linspace(0, 2 * np.pi, count, endpoint=False)
     x = 16 * np.sin(t) ** 3
     y = 13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t)
     points = np.column_stack([x, -y])  # point at +Y
     points -= (points.max(axis=0) + points.min(axis=0)) / 2
     points /= np.abs(points).max(axis=0)
-    return points[::-1] if _signed_area(points) < 0 else points
+    return (points[::-1] if _signed_area(points) < 0 else points) * [width / 2, length / 2]
 
 
-def _trillion(count: int) -> np.ndarray:
-    """An equilateral triangle with gently bowed sides, point at +Y, normalised to a 2 x 2 box."""
+def trillion(length: float, width: float, count: int) -> np.ndarray:
+    """An equilateral triangle with gently bowed sides, point at +Y, stretched to its box."""
     corners = np.array([(0.0, 1.0), (-math.sqrt(3) / 2, -0.5), (math.sqrt(3) / 2, -0.5)])
     per_side = max(4, count // 3)
     points = []
@@ -86,7 +110,7 @@ def _trillion(count: int) -> np.ndarray:
     points = np.vstack(points)
     points -= (points.max(axis=0) + points.min(axis=0)) / 2
     points /= np.abs(points).max(axis=0)
-    return points[::-1] if _signed_area(points) < 0 else points
+    return (points[::-1] if _signed_area(points) < 0 else points) * [width / 2, length / 2]
 
 
 def _signed_area(points: np.ndarray) -> float:
@@ -94,45 +118,19 @@ def _signed_area(points: np.ndarray) -> float:
     return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
 
 
-def stone_outline(shape: Shape, length: float, width: float, count: int = 48) -> np.ndarray:
-    """The girdle of a stone: (N, 2) counter-clockwise, `width` across X and `length` along Y, in mm."""
-    half = np.array([width / 2, length / 2])
-    if shape is Shape.ROUND or shape is Shape.OVAL:
-        points = _circle(count) * half
-    elif shape is Shape.CUSHION:
-        points = _superellipse(count, CUSHION_EXPONENT) * half
-    elif shape is Shape.PEAR:
-        points = _pear(count, width, length)
-    elif shape is Shape.MARQUISE:
-        points = _marquise(count, width, length)
-    elif shape in (Shape.PRINCESS, Shape.BAGUETTE):
-        points = np.array([(1, -1), (1, 1), (-1, 1), (-1, -1)], dtype=float) * half
-    elif shape in CORNER_CUT:
-        # Corners cut by a share of the width, the same on both axes.
-        cut = CORNER_CUT[shape] * width
-        hx, hy = half
-        points = np.array([(hx, -hy + cut), (hx, hy - cut), (hx - cut, hy), (-hx + cut, hy), (-hx, hy - cut),
-                           (-hx, -hy + cut), (-hx + cut, -hy), (hx - cut, -hy)])
-    elif shape is Shape.HEART:
-        points = _heart(count) * half
-    elif shape is Shape.TRILLION:
-        points = _trillion(count) * half
-    else:
-        raise ValueError(f"unknown shape {shape!r}")
-    points = points - (points.max(axis=0) + points.min(axis=0)) / 2  # centred on its box
+def centred(points: np.ndarray) -> np.ndarray:
+    """A builder's `points` centred on their box and wound counter-clockwise."""
+    points = points - (points.max(axis=0) + points.min(axis=0)) / 2
     return points if _signed_area(points) > 0 else points[::-1]
 
 
-def is_convex(shape: Shape) -> bool:
-    """Whether the outline is convex (every shape but the heart, whose cleft dips in)."""
-    return shape is not Shape.HEART
-
-
-PENDANT_SHAPES = {
-    Outline.ROUND: Shape.ROUND,
-    Outline.OVAL: Shape.OVAL,
-    Outline.HEART: Shape.HEART,
-    Outline.TEARDROP: Shape.PEAR,
+# A pendant's plate drawn as a stone's girdle: its builder and its length / width (a round's, an oval's, a heart's and
+# a pear's usual proportions).
+PENDANT_OUTLINES = {
+    Outline.ROUND: (ellipse, 1.0),
+    Outline.OVAL: (ellipse, 1.35),
+    Outline.HEART: (heart, 1.0),
+    Outline.TEARDROP: (pear, 1.5),
 }
 # A heart pendant hangs from its cleft, point down; the cleft is rounded to this radius (a cusp would leave a slit
 # of metal too narrow to invest, and nowhere for the bail to sit).
@@ -169,9 +167,8 @@ def pendant_outline(outline: Outline, length: float, count: int = 64) -> np.ndar
             angles = np.radians(np.linspace(start, start + 90, 6))
             arcs.append(np.column_stack([cx + corner * np.cos(angles), cy + corner * np.sin(angles)]))
         return np.vstack(arcs)
-    shape = PENDANT_SHAPES[outline]
-    width = {Outline.ROUND: length, Outline.OVAL: length / 1.35, Outline.HEART: length, Outline.TEARDROP: length / 1.5}
-    points = stone_outline(shape, length, width[outline], count)  # pointed shapes point to +Y
+    builder, length_to_width = PENDANT_OUTLINES[outline]
+    points = centred(builder(length, length / length_to_width, count))  # pointed shapes point to +Y
     if outline is Outline.HEART:
         mirrored = (points * [1.0, -1.0])[::-1]  # point down, wound counter-clockwise again
         points = _rounded(mirrored, HEART_CLEFT_RADIUS_MM, HEART_POINT_RADIUS_MM)

@@ -22,10 +22,10 @@ import numpy as np
 from . import rows
 from .design import Milgrain, SettingStyle, Shape, Stone
 from .forms import StoneForm, seat
-from .holds import CORNERS
 from .milgrain import BeadRow, rim_row
-from .outlines import girdle_distance, stone_outline
+from .outlines import girdle_distance
 from .rows import BEAD_RADIUS_MM, Row, accent_form, drill, pitch, spaced
+from .shapes import shape_of, stone_outline
 from .solids import offset_outline, polygon_area, section, slab, subtract, union
 from .stones import GIRDLE_SHARE
 
@@ -62,7 +62,6 @@ ANCHOR_DEPTH_MM = 0.3  # a support's anchor lies at least this far inside it (a 
 FOOT_COVER_MM = 0.15
 FOOT_MIN_MM = 0.3  # the smallest foot ball: a post never narrows below 0.6 mm where it enters its support
 ACCENT_PRONG_SIZES = ((1.2, 0.5), (1.5, 0.6), (1.7, 0.7), (2.5, 0.8))  # stone mm -> prong mm (PRODUCT.md)
-POINTED = (Shape.PEAR, Shape.MARQUISE, Shape.HEART, Shape.TRILLION)
 
 
 def accent_prong_mm(stone_mm: float) -> float:
@@ -153,7 +152,7 @@ def prong_places(stone: Stone, count: int, diameter: float, shared: Shared | Non
     outline = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 64)
     fine = stone_outline(stone.shape, stone.length_mm, stone.outline_width_mm, 256)  # a rounded corner's true curve
     kept = []
-    corners = {round(math.degrees(math.atan2(dy, dx))) % 360 for dx, dy in CORNERS.get(stone.shape, ())}
+    corners = {round(math.degrees(math.atan2(dy, dx))) % 360 for dx, dy in shape_of(stone.shape).corners}
     for angle in prong_angles(stone.shape, count):
         corner = round(math.degrees(angle)) % 360 in corners
         point = _outline_point(outline, angle, stone.length_mm, stone.outline_width_mm)
@@ -168,19 +167,16 @@ def prong_places(stone: Stone, count: int, diameter: float, shared: Shared | Non
     return kept
 
 
-CORNERED = (Shape.PRINCESS, Shape.EMERALD, Shape.ASSCHER, Shape.RADIANT, Shape.BAGUETTE)
-
-
 def prong_angles(shape: Shape, count: int) -> np.ndarray:
     """Directions of the prongs (radians from +X, on the unit circle stretched to the stone's box), every point and
     corner guarded (PRODUCT.md, "Holding a stone"): a prong on the point of pointed shapes; a square or oblong stone's
     four at its corners and six with two more at the middles of its long sides; a trillion's three at its corners and
     a fourth at the middle of the side facing its point."""
-    if shape is Shape.TRILLION and count == 4:
-        return np.radians([90.0, 210.0, 270.0, 330.0])
-    if shape in CORNERED and count == 6:
-        return np.radians([0.0, 45.0, 135.0, 180.0, 225.0, 315.0])
-    if shape in POINTED or count in (3, 6):
+    record = shape_of(shape)
+    laid_out = record.prong_layout(count)
+    if laid_out is not None:
+        return np.radians(laid_out)
+    if record.tipped or count in (3, 6):
         start = math.pi / 2
     else:
         start = math.pi / 4

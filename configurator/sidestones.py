@@ -35,7 +35,6 @@ from .design import (
 from .eternity import MIN_APART_MM, PRONG_GRIP_MM, girdle_distance
 from .forms import StoneForm
 from .milgrain import rim_overhang_mm
-from .outlines import stone_outline
 from .settings import (
     KNEE_DEPTH,
     STONE_LIFT_MM,
@@ -47,6 +46,7 @@ from .settings import (
     head_reach_mm,
     rod,
 )
+from .shapes import stone_outline
 from .styles import default_prong_mm, head, style_of
 
 SIDE_GAP_MM = 0.5  # between the centre's head and a side stone's: over the investment's 0.3 mm (PRODUCT.md)

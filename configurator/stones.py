@@ -1,6 +1,6 @@
 """Stone proportions and trade carat estimates.
 
-Carat factors from `shared/PRODUCT.md` (trade formulas, diamond): carat = L x W x D x factor, round stones
+Carat factors from `shared/PRODUCT.md` (trade formulas, diamond; each shape's in its record, `shapes`): carat = L x W x D x factor, round stones
 D_avg^2 x D x 0.0061; other materials multiply by density / 3.52. One carat is 0.2 g.
 """
 
@@ -14,9 +14,9 @@ import manifold3d
 import numpy as np
 
 from . import catalogue
-from .design import DEFAULT_LENGTH_TO_WIDTH, Cut, Shape, Stone
+from .design import Cut, Shape, Stone
 from .errors import DesignError
-from .outlines import is_convex, stone_outline
+from .shapes import shape_of, stone_outline
 
 
 @dataclass(frozen=True)
@@ -31,39 +31,7 @@ class StoneWeight:
 CARAT_GRAMS = 0.2
 DIAMOND_DENSITY = 3.52
 
-# (length / width, factor) points; a shape with one point has a constant factor. Baguettes are not in the
-# table: they are rectangular step cuts like an emerald cut without the corner facets, so take emerald's.
-TRADE_FACTORS: dict[Shape, tuple[tuple[float, float], ...]] = {
-    Shape.ROUND: ((1.0, 0.0061),),
-    Shape.OVAL: ((1.0, 0.0062),),
-    Shape.CUSHION: ((1.0, 0.00815),),
-    Shape.HEART: ((1.0, 0.0059),),
-    Shape.PRINCESS: ((1.0, 0.0082),),
-    Shape.RADIANT: ((1.0, 0.0081), (1.5, 0.0084)),
-    Shape.EMERALD: ((1.0, 0.0080), (1.5, 0.0092), (2.0, 0.0100)),
-    Shape.ASSCHER: ((1.0, 0.0080),),
-    Shape.PEAR: ((1.25, 0.00615), (2.0, 0.00575)),
-    Shape.TRILLION: ((1.0, 0.0057),),
-    Shape.MARQUISE: ((1.5, 0.00565), (3.0, 0.00595)),
-    Shape.BAGUETTE: ((1.0, 0.0080), (1.5, 0.0092), (2.0, 0.0100)),
-}
-
-# Total depth as a share of the width, by cut; brilliant and step cuts by shape (typical well-cut stones:
-# a round brilliant of 61.5 % depth at 6.5 mm is about 1.00 ct).
-DEPTH_SHARE_BY_SHAPE = {
-    Shape.ROUND: 0.615,
-    Shape.OVAL: 0.60,
-    Shape.CUSHION: 0.65,
-    Shape.PEAR: 0.60,
-    Shape.MARQUISE: 0.60,
-    Shape.PRINCESS: 0.70,
-    Shape.EMERALD: 0.65,
-    Shape.ASSCHER: 0.65,
-    Shape.RADIANT: 0.65,
-    Shape.HEART: 0.60,
-    Shape.TRILLION: 0.45,
-    Shape.BAGUETTE: 0.55,
-}
+# Total depth as a share of the width: rose cuts and cabochons by their cut, others by their shape's record.
 DEPTH_SHARE_BY_CUT = {Cut.ROSE: 0.40, Cut.CABOCHON: 0.50}
 
 
@@ -71,14 +39,8 @@ def depth_mm(stone: Stone) -> float:
     """The stone's depth: as given, or from its cut's usual proportion of the width."""
     if stone.depth_mm is not None:
         return stone.depth_mm
-    share = DEPTH_SHARE_BY_CUT.get(stone.cut, DEPTH_SHARE_BY_SHAPE[stone.shape])
+    share = DEPTH_SHARE_BY_CUT.get(stone.cut, shape_of(stone.shape).depth_share)
     return round(share * stone.outline_width_mm, 2)
-
-
-def trade_factor(shape: Shape, length_to_width: float) -> float:
-    """The trade carat factor of a diamond of `shape` at this length-to-width ratio."""
-    points = np.array(TRADE_FACTORS[shape])
-    return float(np.interp(length_to_width, points[:, 0], points[:, 1]))
 
 
 # Cabochons are domed, not faceted, and weigh more for the same size: the usual gem-trade estimate for an
@@ -93,10 +55,11 @@ def trade_carat(stone: Stone) -> float:
     length, width, depth = stone.length_mm, stone.outline_width_mm, depth_mm(stone)
     density = catalogue.gemstone(stone.material).density_g_cm3
     cabochon = CABOCHON_TO_FACETED if stone.cut is Cut.CABOCHON else 1.0
-    if stone.shape is Shape.ROUND:
-        diamond = ((length + width) / 2) ** 2 * depth * trade_factor(Shape.ROUND, 1.0)
+    record = shape_of(stone.shape)
+    if record.by_diameter:
+        diamond = ((length + width) / 2) ** 2 * depth * record.trade_factor(1.0)
     else:
-        diamond = length * width * depth * trade_factor(stone.shape, length / width)
+        diamond = length * width * depth * record.trade_factor(length / width)
     return diamond * cabochon * density / DIAMOND_DENSITY
 
 
@@ -112,8 +75,6 @@ BRILLIANT = {"crown": 0.25, "table": 0.57, "crown_ring": 16, "pavilion_ring": 16
 STEP = {"crown": 0.22, "table": 0.66, "steps": 3}
 ROSE = {"rings": (12, 6), "heights": (0.45, 0.8)}
 CABOCHON_LAYERS = 8
-# Step-cut rectangles close their pavilion to a keel line along the length rather than a point.
-KEELED_SHAPES = (Shape.EMERALD, Shape.BAGUETTE, Shape.RADIANT, Shape.PRINCESS, Shape.CUSHION, Shape.ASSCHER)
 
 
 def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: float, girdle_points: int = 64) -> list[tuple]:
@@ -147,7 +108,7 @@ def _cut_rings(stone: Stone, depth: float, fullness: float, length_to_width: flo
         rings += [(table + (1 - table) * 0.55, table + (1 - table) * 0.55, g + crown * 0.55, 1)]
         rings += [(1.0, 1.0, g, 1), (1.0, 1.0, -g, 1)]
         # Pavilion steps toward a keel along the length: x closes to nothing, y to the keel's share.
-        keeled = stone.shape in KEELED_SHAPES
+        keeled = shape_of(stone.shape).keeled  # a step-cut rectangle's pavilion closes to a keel line
         keel = max(0.0, 1 - 1 / max(length_to_width, 1.0)) * 0.9 if keeled else 0.0
         for index, fraction in enumerate((0.35, 0.7), start=1):
             linear = 1 - fraction
@@ -296,9 +257,9 @@ def _fullness(shape: Shape, cut: Cut, length_to_width: float, girdle_points: int
 def table_rows() -> list[dict]:
     """The rows of the shipped fullness table: every shape and fitted cut at its usual ratio, at the girdle point
     counts the builders use (64 for a centre stone, 32 for an eternity row's, 16 for an accent)."""
-    return [{"shape": shape.value, "cut": cut.value, "length_to_width": round(DEFAULT_LENGTH_TO_WIDTH[shape], 3),
+    return [{"shape": shape.value, "cut": cut.value, "length_to_width": round(shape_of(shape).rules.length_to_width, 3),
              "girdle_points": points,
-             "fullness": f"{solved_fullness(shape, cut, round(DEFAULT_LENGTH_TO_WIDTH[shape], 3), points):.9f}"}
+             "fullness": f"{solved_fullness(shape, cut, round(shape_of(shape).rules.length_to_width, 3), points):.9f}"}
             for shape in Shape for cut in FITTED_CUTS for points in (64, 32, 16)]
 
 
@@ -307,7 +268,7 @@ def _carat_of(solid: manifold3d.Manifold, density: float) -> float:
 
 
 def _solid(stone: Stone, fullness: float, girdle_points: int = 64) -> manifold3d.Manifold:
-    return _hull(stone_points(stone, fullness, girdle_points), is_convex(stone.shape))
+    return _hull(stone_points(stone, fullness, girdle_points), shape_of(stone.shape).convex)
 
 
 def stone_solid(stone: Stone, girdle_points: int = 64) -> manifold3d.Manifold:

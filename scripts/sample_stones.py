@@ -11,9 +11,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from configurator.design import DEFAULT_LENGTH_TO_WIDTH, LENGTH_TO_WIDTH_RANGE, Cut, Shape, Stone
+from configurator.design import Cut, Shape, Stone
 from configurator.inventory import LooseStone, stone_price, write_csv
 from configurator.price_table import PRICE_TABLE, load_price_table
+from configurator.shapes import shape_of
 from configurator.stones import trade_carat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +46,9 @@ def _stone(shape: Shape, material: str, length: float, ratio: float, depth_share
 
 
 def make(rng: random.Random, number: int, material: str, shape: Shape, carats, colours, clarities) -> LooseStone:
-    low, high = LENGTH_TO_WIDTH_RANGE[shape]
-    ratio = min(max(DEFAULT_LENGTH_TO_WIDTH[shape] * rng.uniform(0.96, 1.05), low), high)
+    rules = shape_of(shape).rules
+    low, high = rules.length_to_width_range
+    ratio = min(max(rules.length_to_width * rng.uniform(0.96, 1.05), low), high)
     depth_share = DEPTH_SHARE[shape] * rng.uniform(0.97, 1.03)
     target = rng.uniform(*carats)
     shortest, longest = 2.0, 16.0  # the length whose trade weight is the target carat

@@ -722,7 +722,8 @@ def test_a_refused_change_says_why_and_keeps_the_design(app):
 @pytest.mark.parametrize("shape", ["round", "oval", "cushion", "pear", "marquise", "princess", "emerald", "asscher",
                                    "radiant", "heart", "trillion", "baguette"])
 def test_every_shape_takes_a_carat(app, shape):
-    from configurator.design import LENGTH_TO_WIDTH_RANGE, Shape, Stone
+    from configurator.design import Shape, Stone
+    from configurator.shapes import shape_of
     from configurator.stones import modelled_carat
 
     at = with_stone(app)
@@ -730,7 +731,7 @@ def test_every_shape_takes_a_carat(app, shape):
     at = run_page(at.text_input(key="carat").set_value(str(1.0)))
     stone = Stone.model_validate(document(at)["stone"])
     assert modelled_carat(stone) == pytest.approx(1.0, abs=0.01)
-    low, high = LENGTH_TO_WIDTH_RANGE[Shape(shape)]
+    low, high = shape_of(Shape(shape)).rules.length_to_width_range
     assert low - 1e-9 <= stone.length_mm / stone.outline_width_mm <= high + 1e-9
     assert any(item.startswith(f"Centre stone: {shape} diamond") and "1.00 ct" in item for item in table_items(at))
 

@@ -20,9 +20,9 @@ from configurator.band_rows import GIRDLE_LIFT_MM
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import ROW_GAP_LEAST_MM, RowSetting
 from configurator.documents import parse_design
-from configurator.outlines import stone_outline
 from configurator.quotes import model_of
 from configurator.settings import accent_prong_mm
+from configurator.shapes import stone_outline
 
 ROOT = Path(__file__).resolve().parent.parent
 

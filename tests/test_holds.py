@@ -16,8 +16,8 @@ from configurator.documents import parse_design
 from configurator.export import Format, encode, wax_pattern
 from configurator.forms import StoneForm
 from configurator.geometry import build
-from configurator.outlines import stone_outline
 from configurator.quotes import model_of
+from configurator.shapes import shape_of, stone_outline
 from configurator.stones import GIRDLE_SHARE
 
 
@@ -92,7 +92,7 @@ def test_four_or_six_prongs_hold_every_shape_its_corners_guarded(shape, prongs):
     (held,) = _holds(build(design))
     assert holds.enough(held, design.stone.shape), held
     assert all(guarded for _, guarded in held.corners)
-    assert len(held.corners) == len(holds.CORNERS.get(design.stone.shape, ()))
+    assert len(held.corners) == len(shape_of(design.stone.shape).corners)
 
 
 def test_a_trillion_is_held_by_its_three_corners():

@@ -4,9 +4,9 @@ import pytest
 
 from configurator import catalogue
 from configurator.design import Cut, Shape, Stone
-from configurator.outlines import stone_outline
+from configurator.shapes import shape_of, stone_outline
 from configurator.solids import polygon_area, to_trimesh
-from configurator.stones import CARAT_GRAMS, TRADE_FACTORS, modelled_carat, stone_solid, trade_carat, trade_factor
+from configurator.stones import CARAT_GRAMS, modelled_carat, stone_solid, trade_carat
 
 # Each shape at its usual proportion and at the ends of the ratios its trade factor covers.
 RATIOS = {
@@ -45,9 +45,9 @@ def test_brilliant_factor_falls_in_the_trade_range(shape, ratio):
         factor = modelled_carat(gem) / (((length + width) / 2) ** 2 * depth_mm(gem))
     else:
         factor = modelled_carat(gem) / (length * width * depth_mm(gem))
-    published = [point[1] for point in TRADE_FACTORS[shape]]
+    published = [point[1] for point in shape_of(shape).trade_factors]
     assert min(published) * 0.95 <= factor <= max(published) * 1.05
-    assert factor == pytest.approx(trade_factor(shape, length / width), rel=0.05)
+    assert factor == pytest.approx(shape_of(shape).trade_factor(length / width), rel=0.05)
 
 
 @pytest.mark.parametrize("material", list(catalogue.gemstones()))
@@ -94,15 +94,15 @@ def test_outlines_are_counter_clockwise_and_fill_their_box(shape):
 
 @pytest.mark.parametrize("shape", list(Shape), ids=lambda shape: shape.value)
 def test_a_carat_picks_the_size_that_models_it(shape):
-    from configurator.design import DEFAULT_LENGTH_TO_WIDTH, LENGTH_TO_WIDTH_RANGE
     from configurator.stones import stone_for_carat
 
     sized = stone_for_carat(Stone(shape=shape, length_mm=5.0), 1.00)
     assert modelled_carat(sized) == pytest.approx(1.00, abs=0.01)
-    low, high = LENGTH_TO_WIDTH_RANGE[shape]
+    rules = shape_of(shape).rules
+    low, high = rules.length_to_width_range
     ratio = sized.length_mm / sized.outline_width_mm
     assert low - 1e-9 <= ratio <= high + 1e-9
-    assert low <= DEFAULT_LENGTH_TO_WIDTH[shape] <= high  # the usual ratio is one the trade cuts
+    assert low <= rules.length_to_width <= high  # the usual ratio is one the trade cuts
 
 
 @pytest.mark.parametrize("material", ["diamond", "sapphire", "cubic-zirconia"])

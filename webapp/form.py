@@ -15,7 +15,6 @@ from typing import Any
 
 from configurator import catalogue, sizes, words
 from configurator.design import (
-    DEFAULT_LENGTH_TO_WIDTH,
     DIAMOND_CLARITIES,
     DIAMOND_COLORS,
     ENGRAVING_HEIGHT_MM,
@@ -26,7 +25,6 @@ from configurator.design import (
     SHARING_SIDE_SHAPES,
     SIDE_GRADUATION,
     SIDE_SHARE_RANGE,
-    SQUARE_SHAPES,
     STONE_CLARITIES,
     TAPER_NARROWEST_MM,
     TAPER_THINNEST_MM,
@@ -43,6 +41,7 @@ from configurator.design import (
 )
 from configurator.documents import follow_centre
 from configurator.errors import DesignError
+from configurator.shapes import shape_of
 from configurator.stones import depth_mm, matching_side_mm, modelled_carat, side_carat_share, stone_for_carat
 from configurator.styles import default_prong_mm, style_of
 
@@ -369,8 +368,8 @@ def _restyle_stone(stone: dict, carat: float | None) -> dict:
     if not stone.get("client_supplied"):
         stone.pop("depth_mm", None)
         if stone.get("width_mm") is not None:
-            stone["width_mm"] = round(stone["length_mm"] / DEFAULT_LENGTH_TO_WIDTH[shape], 2)
-    if shape in SQUARE_SHAPES:
+            stone["width_mm"] = round(stone["length_mm"] / shape_of(shape).rules.length_to_width, 2)
+    if shape_of(shape).rules.square:
         stone.pop("width_mm", None)
     if carat is not None:
         stone = stone_for_carat(Stone.model_validate(stone), carat).model_dump(mode="json", exclude_none=True)
@@ -493,7 +492,7 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
         if value:
             doc["stone"]["width_mm"] = round(float(current.outline_width_mm), 2)
             doc["stone"]["depth_mm"] = round(float(depth_mm(current)), 2)
-            if current.shape in SQUARE_SHAPES:
+            if shape_of(current.shape).rules.square:
                 doc["stone"].pop("width_mm")
         else:
             doc["stone"].pop("width_mm", None)
@@ -504,7 +503,7 @@ def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
             current = Stone.model_validate(stone)
             stone["client_supplied"] = True
             stone["depth_mm"] = round(float(depth_mm(current)), 2)  # measured by the store: start from the model
-            if current.shape not in SQUARE_SHAPES:
+            if not shape_of(current.shape).rules.square:
                 stone["width_mm"] = round(float(current.outline_width_mm), 2)
         else:
             stone.pop("client_supplied", None)

@@ -9,8 +9,8 @@ import numpy as np
 from ..bands import build_band
 from ..design import Edges
 from ..milgrain import edge_length_mm
-from ..outlines import stone_outline
 from ..settings import BEZEL_WALL_MM
+from ..shapes import stone_outline
 from ..solids import PREVIEW, offset_outline
 from .feature import Feature, PriceContext, PriceLines
 

@@ -2,77 +2,52 @@
 
 Limits from `shared/PRODUCT.md` (casting and wax printing): a ring shank at least 1.0-1.2 mm by alloy,
 walls at least 0.8 mm, raised detail at least 0.35 mm, gaps at least 0.3 mm, prongs by the stone-size table.
-Walls and gaps are measured on the mesh (`walls.scan`), not read from the parameters. A ring's matching band is
-judged as a band of its own (one body, its shank, edges and width), by the metal its contour leaves under the
-ring's head, and by the clearance it keeps from the ring (measured on the solids).
+Walls and gaps are measured on the mesh (`walls.scan`), not read from the parameters. The piece's own findings are
+here: one body, the band and what it carries, the walls and gaps, every stone's seat and each head's holds. Each
+feature measures what only it has and offers its fixes (`features`: its `findings` and `fixes` facets).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from . import catalogue, eternity, holds, sidestones, words
-from .band_rows import seat_depth_mm
-from .design import (
-    ENGRAVING_DEPTH_MM,
-    ETERNITY_GAPS_MM,
-    MILGRAIN_BEAD_RANGE,
-    ROW_GAP_LEAST_MM,
-    BandSide,
-    Coverage,
-    Design,
-    MatchingBand,
-    Piece,
-    Ring,
-    RowSetting,
-    SettingStyle,
-    Shape,
-)
+from . import catalogue, holds, words
+from .design import Design, Ring, SettingStyle, Shape
 from .documents import edited
-from .engraving import (
-    BOLDEST_FIRST,
-    LEAST_WIDTH_MM,
-    band_faces,
-    fineness,
-    least_height_mm,
-    lettering,
-    metal_under_mm,
-    pendant_spot,
-)
+from .engraving import band_faces, lettering, pendant_spot
 from .errors import DesignError
 from .eternity import span
-from .findings import TOLERANCE_MM, Finding, Severity, metal_under_seats, rounded_up, thicker_band
-from .geometry import Model
-from .matching import measured_gap
-from .outlines import pendant_outline
-from .quotes import model_of, scan_of
-from .settings import (
-    CENTRE_PRONG_MIN_MM,
-    SUPPORTED_PRONG_MIN_MM,
-    accent_prong_mm,
-    prong_angles,
+from .features import FINDINGS_BEFORE_SEATS, FINDINGS_ORDER, CheckContext, Feature, features_of, ordered
+from .findings import (
+    MIN_DETAIL_MM,
+    MIN_GAP_MM,
+    ROUND_THE_STONES,
+    TOLERANCE_MM,
+    Changes,
+    Finding,
+    Fix,
+    Round,
+    Severity,
+    rounded_up,
+    steps,
+    thicker_band,
 )
+from .geometry import Model
+from .places import at, clock, place
+from .quotes import model_of, scan_of
 from .shapes import shape_of
 from .sidestones import placement
 from .solids import from_trimesh
 from .stones import scaled_stone, smallest_length_mm, trade_carat
-from .styles import default_prong_mm, prong_count, style_of
-from .walls import Scan, scan
+from .styles import default_prong_mm, style_of
+from .walls import Scan
 
-MIN_DETAIL_MM = 0.35  # raised detail and the thinnest metal that fills in the casting
-MIN_GAP_MM = 0.3  # narrower gaps cannot hold investment
-MIN_GRIP_SHARE = 0.2  # the setting's metal rises over at least this share of the crown above the girdle
 MIN_SEAT_CLEARANCE_MM = 0.01  # air round a stone in its seat, so that it goes in
 MIN_FINGER_CLEARANCE_MM = 0.3  # metal between a culet and the finger
-MIN_ACCENT_GAP_MM = 0.1  # between neighbouring accent stones' girdles
-# A matching band closer to the ring than its clearance by more than this is a fault of the build, not of rounding
-# (the contour's kernel and a file's cleaning move surfaces by hundredths at most).
-CLEARANCE_TOLERANCE_MM = 0.05
 
 
 def apply_fix(design: Design, finding: Finding | dict) -> Design:
@@ -98,29 +73,32 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
     metal = catalogue.metal(design.metal)
     walls = walls or scan_of(design, model)
     beads = _bead_faces(model, walls)
-    engraved = _engraved_region(design, model, walls)  # judged by _engraving_findings, on the text's outline
+    engraved = _engraved_region(design, model, walls)  # judged by the engraving's findings, on its outline
     apart = beads | engraved  # faces judged by their own rules, not as walls or gaps
     band = _band_region(design, model, walls) & ~apart if model.band is not None else None
+    context = CheckContext(design, model, metal, walls, engraved)
+    features = ordered(features_of(design), FINDINGS_ORDER)
+    before = [feature for feature in features if feature.name in FINDINGS_BEFORE_SEATS]
+    after = [feature for feature in features if feature.name not in FINDINGS_BEFORE_SEATS]
     findings = [
         *_body_findings(design, model),
         *_band_findings(design, model, metal, walls, band),
         *_carrying_findings(design),
         *_wall_findings(design, model, walls, band, apart),
-        *_milgrain_findings(model),
-        *_prong_findings(design),
+        *_features_findings(before, context),
         *_seat_findings(design, model),
         *_hold_findings(design, model),
-        *_accent_findings(design, model),
-        *_setting_findings(design, model, metal, walls, engraved),
-        *_eternity_findings(design, model, metal),
-        *_side_findings(design, model, metal),
-        *_matching_findings(design, model, metal),
-        *_engraving_findings(design, model, metal),
+        *_features_findings(after, context),
     ]
     findings = [_far_under(finding) for finding in findings]
     if verify:
         findings = [_verified(design, finding) if finding.kind in MEASURED_KINDS else finding for finding in findings]
     return sorted(findings, key=lambda finding: finding.severity is not Severity.BLOCKING)
+
+
+def _features_findings(features: list[Feature], context: CheckContext) -> list[Finding]:
+    """What each of `features` finds, in their order."""
+    return [finding for feature in features if feature.findings is not None for finding in feature.findings(context)]
 
 
 def _far_under(finding: Finding) -> Finding:
@@ -152,68 +130,44 @@ MEASURED_KINDS = ("shank", "band-top", "thin-detail", "gap", "seat-touch", "cule
 MAX_FIX_TRIES = 10
 
 
-def _steps(field: str, start: float, steps: tuple[float, ...], top: float) -> list[tuple[tuple[str, Any], ...]]:
-    values = sorted({min(rounded_up(start + step, 0.05), top) for step in steps})
-    return [((field, value),) for value in values]
-
-
-def _candidates(design: Design, finding: Finding) -> list[tuple[tuple[str, Any], ...]]:
-    """Changes to try for `finding`, the least first: its own suggestion, then bigger steps of the same, then
-    thicker prongs, a thicker band or plate, another setting."""
-    tries: list[tuple[tuple[str, Any], ...]] = [finding.changes] if finding.changes else []
+def _piece_fixes(design: Design, finding: Finding) -> list[Fix]:
+    """The band's own fixes: bigger steps of a thicker band, a band whole with its head (a rounded profile, a thicker
+    band), and a thicker band for metal too thin or too close round the stones."""
+    found: list[Fix] = []
     own = dict(finding.changes)
     if "ring.thickness_mm" in own:
-        tries += _steps("ring.thickness_mm", own["ring.thickness_mm"], (0.1, 0.2, 0.4), 4.0)
-    if "ring.taper.thickness_back_mm" in own:
-        tries += [(*((("ring.thickness_mm", value),) if value > design.ring.thickness_mm else ()),
-                   ("ring.taper.thickness_back_mm", value))
-                  for ((_, value),) in _steps("ring.taper.thickness_back_mm", own["ring.taper.thickness_back_mm"],
-                                              (0.1, 0.2, 0.4), 4.0)]
-    if "pendant.thickness_mm" in own:
-        tries += _steps("pendant.thickness_mm", own["pendant.thickness_mm"], (0.3, 0.6, 1.0), 5.0)
-    if finding.kind == "bodies" and design.ring is not None and design.piece.value == "ring":
+        found += [Fix(Round.BIGGER, changes) for changes in steps("ring.thickness_mm", own["ring.thickness_mm"],
+                                                                   (0.1, 0.2, 0.4), 4.0)]
+    if design.ring is None or design.piece.value != "ring":
+        return found
+    if finding.kind == "bodies":
         if design.ring.profile.value in ("knife-edge", "concave"):
-            tries.append((("ring.profile", "comfort"),))
-        tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.3,), 4.0)
-    if finding.kind in ("matching-contour", "matching-pieces"):  # the band elsewhere, closer, or the head higher
-        other = BandSide.ABOVE if design.matching_band.side is BandSide.BELOW else BandSide.BELOW
-        tries.append((("matching_band.side", other.value),))
-        least = MatchingBand.model_fields["clearance_mm"].metadata
-        lowest = next(item.ge for item in least if getattr(item, "ge", None) is not None)
-        if design.matching_band.clearance_mm > lowest:
-            tries.append((("matching_band.clearance_mm", lowest),))
-        tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.2, 0.4), 4.0)
-    if finding.kind == "holds":
-        tries += _more_holds(design, finding)
-    if finding.kind in ("gap", "thin-detail") and design.side_stones is not None and design.side_stones.shared_prongs:
-        tries.append((("side_stones.shared_prongs", False),))  # heads of their own stand apart
-    if finding.kind in ("thin-detail", "gap", "seat-touch", "bodies"):
-        setting = design.effective_setting
-        if setting is not None and style_of(setting.style).prong_mm:
-            current = setting.prong_mm or default_prong_mm(design.stone, setting.style)
-            tries += _steps("setting.prong_mm", current, (0.1, 0.2), 2.5)
-        if design.stone is not None and not design.stone.client_supplied:  # "or a larger stone"
-            tries += [(("stone.length_mm", round(design.stone.length_mm + step, 2)),
-                       *((("stone.width_mm", round(design.stone.width_mm * (1 + step / design.stone.length_mm), 2)),)
-                         if design.stone.width_mm is not None else ())) for step in (0.1, 0.25)]
-        if design.ring is not None and design.piece.value == "ring":
-            tries += _steps("ring.thickness_mm", design.ring.thickness_mm, (0.2,), 4.0)
-        if design.pendant is not None and design.piece.value == "pendant":
-            tries += _steps("pendant.thickness_mm", design.pendant.thickness_mm, (0.5,), 5.0)
-        if design.stone is not None and design.stone.cut.value != "brilliant":  # a domed or flat-backed stone
-            tries.append((("stone.cut", "brilliant"),))
+            found.append(Fix(Round.REMEDY, (("ring.profile", "comfort"),)))
+        found += [Fix(Round.REMEDY, changes) for changes in steps("ring.thickness_mm", design.ring.thickness_mm,
+                                                                   (0.3,), 4.0)]
+    if finding.kind in ROUND_THE_STONES:
+        found += [Fix(Round.THICKER, changes) for changes in steps("ring.thickness_mm", design.ring.thickness_mm,
+                                                                    (0.2,), 4.0)]
+    return found
+
+
+def _candidates(design: Design, finding: Finding) -> list[Changes]:
+    """Changes to try for `finding`, the least first: its own suggestion, then the piece's and each feature's fixes
+    round by round (`findings.Round`: bigger steps of the same, the finding's own remedy, thicker prongs or a larger
+    stone, a thicker band or plate, another cut), each once; the last two tries are kept for a plainer setting."""
+    fixes = [*_piece_fixes(design, finding), *(fix for feature in features_of(design) if feature.fixes is not None
+                                                for fix in feature.fixes(design, finding))]
+    fixes.sort(key=lambda fix: fix.round)  # stable: within a round, the piece's first, then the registry's order
+    tries = [finding.changes] if finding.changes else []
+    tries += [fix.changes for fix in fixes if fix.round is not Round.PLAINER]
     seen, unique = set(), []
     for changes in tries:
         if changes and changes not in seen:
             seen.add(changes)
             unique.append(changes)
-    setting = design.effective_setting
-    if setting is not None and finding.kind not in ("grip", "matching-shank"):  # last: a plainer setting that does
-        # without the weak part
-        plainer = {"prong": (("setting.style", "prong"),),
-                   "bezel": (("setting.style", "bezel"), ("setting.prongs", None), ("setting.prong_mm", None))}
-        unique = unique[:MAX_FIX_TRIES - 2] + [changes for style, changes in plainer.items()
-                                                 if setting.style.value != style]
+    plainer = [fix.changes for fix in fixes if fix.round is Round.PLAINER]
+    if plainer:
+        unique = unique[:MAX_FIX_TRIES - 2] + plainer
     return unique[:MAX_FIX_TRIES]
 
 
@@ -232,85 +186,23 @@ def _verified(design: Design, finding: Finding) -> Finding:
     return replace(finding, changes=())
 
 
-def clock(x: float, y: float) -> int:
-    """The hour on a clock face seen from above (+Z) with 12 at +Y and 3 at +X."""
-    hour = round(math.degrees(math.atan2(x, y)) / 30.0) % 12
-    return 12 if hour == 0 else hour
-
-
-def _head_part(design: Design, point: np.ndarray, centre: np.ndarray) -> str:
-    """The part of the setting at `point` (in the piece's frame; `centre` is the stone's centre)."""
-    setting = design.effective_setting
-    x, y = float(point[0] - centre[0]), float(point[1] - centre[1])
-    hour = clock(x, y)
-    stone = design.stone
-    if setting is None or stone is None:
-        return f"the piece at {hour} o'clock"
-    half_length, half_width = stone.length_mm / 2, stone.outline_width_mm / 2
-    # Where the girdle is in this direction: the outline's box stretched to an ellipse is close enough to name it.
-    angle = math.atan2(y, x)
-    girdle = 1.0 / math.hypot(math.cos(angle) / half_width, math.sin(angle) / half_length)
-    radius = math.hypot(x, y)
-    style = style_of(setting.style)
-    if style.named == "head" and style.prong_mm and radius < girdle + 1.2:  # a head of prongs on a gallery rail
-        for prong in prong_angles(stone.shape, prong_count(setting) or 4):
-            target = math.atan2(math.sin(prong) * half_length, math.cos(prong) * half_width)
-            if abs((angle - target + math.pi) % (2 * math.pi) - math.pi) < math.radians(20):
-                return f"the prong at {hour} o'clock"
-        return f"the gallery at {hour} o'clock"
-    return f"the {style.named} at {hour} o'clock"
-
-
-def place(design: Design, model: Model, point: np.ndarray | None) -> str:
-    """Where `point` is, named by part: "the left shoulder", "the prong at 2 o'clock", "the bail"."""
-    if point is None:
-        return ""
-    x, y, z = (float(v) for v in point)
-    if model.band is not None:
-        outer = model.band.inner_radius_mm + design.ring.thickness_mm
-        if design.stone is not None and z > 0 and (math.hypot(x, z) > outer + 0.1 or abs(y) > design.ring.width_mm / 2):
-            return _head_part(design, point, np.zeros(2))
-        side = "left" if x < 0 else "right"
-        around = abs(math.degrees(math.atan2(x, z)))  # 0 at the top, 180 at the bottom of the shank
-        if around > 135:
-            return "the bottom of the shank"
-        if around > 45:
-            return f"the {side} side of the shank"
-        return f"the {side} shoulder" if design.stone is not None else "the top of the band"
-    plate = model.plate
-    if plate is None:
-        return ""
-    if y > plate.top_y - 0.3:
-        return "the bail"
-    if z > plate.thickness + 0.05 and design.stone is not None:
-        return _head_part(design, point, plate.stone_centre)
-    outline = pendant_outline(design.pendant.outline, design.pendant.size_mm)
-    reach = float(min(outline[:, 0].max(), outline[:, 1].max()))
-    return "the middle of the plate" if math.hypot(x, y) < 0.5 * reach else f"the plate's edge at {clock(x, y)} o'clock"
-
-
-def _at(design: Design, model: Model, point: np.ndarray | None) -> str:
-    named = place(design, model, point)
-    return f" at {named}" if named else ""
-
-
 def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
     """Faces of the band itself (inside its annulus), as opposed to the head and its shoulders' stones."""
     ring, band = design.ring, model.band
     radius = np.hypot(walls.centres[:, 0], walls.centres[:, 2])
     region = ((radius > band.inner_radius_mm - 0.05) & (radius < band.inner_radius_mm + ring.thickness_mm + 0.05)
               & (np.abs(walls.centres[:, 1]) < ring.width_mm / 2 + 0.05))
-    if ring.eternity is not None:  # the row is drilled for its stones: judged by its own rules (_eternity_findings)
+    if ring.eternity is not None:  # the row is drilled for its stones: judged by its own rules (`features.eternity`)
         region &= np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2])) > span(ring, ring.eternity)
     side = design.side_stones
-    if side is not None and side.style is SettingStyle.CHANNEL:  # drilled too: judged by _side_findings
+    if side is not None and side.style is SettingStyle.CHANNEL:  # drilled too: judged by the side stones' own findings
         placed = placement(design, band.inner_radius_mm + ring.thickness_mm)
         angle = np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2]))
         region &= (angle < placed.angles[0] - placed.stones[0].outline_width_mm / placed.radii[0]) | (angle > placed.reach + 0.1)
     return region
 
 
-def thicker_shank(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
+def thicker_shank(ring: Ring, wanted: float) -> Changes:
     """The change that makes the band's thinnest section (a taper's back, else the band) `wanted` thick: a taper
     thinning toward the back thickens its back (and the top with it when the back would pass it)."""
     if ring.taper is None or ring.taper.thickness_back_mm is None:
@@ -339,7 +231,7 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
         changes = thicker_shank(ring, wanted)
         field = "ring.taper.thickness_back_mm" if thinning else "ring.thickness_mm"
         found.append(Finding(Severity.BLOCKING, field, shank, metal.min_shank_mm,
-                             f"the shank measures {shank:.2f} mm{_at(design, model, where)}, too thin for a "
+                             f"the shank measures {shank:.2f} mm{at(design, model, where)}, too thin for a "
                              f"{metal.name} shank", words.changes(changes),
                              changes, place(design, model, where), kind="shank"))
     else:
@@ -348,7 +240,7 @@ def _band_findings(design: Design, model: Model, metal, walls: Scan, band: np.nd
             changes = thicker_band(ring, ring.thickness_mm + metal.min_wall_mm - top)
             found.append(Finding(Severity.WARNING, "ring.thickness_mm", top, metal.min_wall_mm,
                                  f"the band is {top:.2f} mm thin {'under its stones' if design.stone else 'at its top'}"
-                                 f"{_at(design, model, where)}",
+                                 f"{at(design, model, where)}",
                                  words.changes(changes), changes,
                                  place(design, model, where), kind="band-top"))
     if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
@@ -400,7 +292,7 @@ def _carrying_findings(design: Design) -> list[Finding]:
     (within the document's bounds; a taper's back stays as it is, no wider or thicker than the new top) or, when no band
     we make does, the largest stone of the same shape and proportions this band carries (none for the client's own).
     Side stones, halos and shoulders do not count; an eternity band has no centre stone; a pendant's plate is no lever
-    (its overhang is judged by `_setting_findings`)."""
+    (its overhang is judged by `features.pendant`)."""
     def needs(stone) -> tuple[float, float] | None:
         """The band's width and thickness at the head (mm) that carry `stone`; None for a carat and under."""
         spread = math.sqrt(stone.length_mm * stone.outline_width_mm)
@@ -485,7 +377,7 @@ BEAD_CREASE_MM = 0.15
 
 
 def _bead_faces(model: Model, walls: Scan) -> np.ndarray:
-    """Faces of milgrain beads and the creases round them: judged by their own rules (`_milgrain_findings`), not as
+    """Faces of milgrain beads and the creases round them: judged by their own rules (`features.milgrain`), not as
     walls of the band or detail of a head."""
     faces = np.zeros(len(walls.centres), dtype=bool)
     for row in model.beads:
@@ -496,99 +388,7 @@ def _bead_faces(model: Model, walls: Scan) -> np.ndarray:
     return faces
 
 
-def _milgrain_findings(model: Model) -> list[Finding]:
-    """Milgrain beads as placed: each at least castable detail across (smaller ones block), a row with room to run,
-    and beads of a row that are not neighbours along it (either side of a cusp, say) clear of each other by the gap
-    the investment needs. The hair between neighbours is left alone: it is the milgrain wheel's work after polishing
-    (PRODUCT.md "Milgrain": touching or nearly)."""
-    found: dict[tuple[str, str], Finding] = {}
-    for row in model.beads:
-        if row.count == 0:
-            found.setdefault((row.field, "room"), Finding(
-                Severity.WARNING, row.field, 0.0, 0.0, f"{row.where} has no room for milgrain beside what is set on "
-                "the band", "remove the milgrain or choose a smaller head", ((row.field, None),), row.where,
-                kind="milgrain-room"))
-            continue
-        if row.bead_mm < MIN_DETAIL_MM - TOLERANCE_MM:
-            least = max(MILGRAIN_BEAD_RANGE[0], 0.4)
-            changes = ((f"{row.field}.bead_mm", least), (f"{row.field}.pitch_mm", None))
-            found.setdefault((row.field, "bead"), Finding(
-                Severity.BLOCKING, f"{row.field}.bead_mm", row.bead_mm, MIN_DETAIL_MM,
-                f"milgrain beads {row.bead_mm:.2f} mm across are smaller than castable detail",
-                f"make the beads at least {least:.1f} mm across, spaced as usual", changes, row.where,
-                kind="milgrain-bead"))
-        gap = row.closest_gap_mm(neighbours=False)
-        if gap < MIN_GAP_MM - TOLERANCE_MM:
-            found.setdefault((row.field, "gap"), Finding(
-                Severity.WARNING, f"{row.field}.pitch_mm", gap, MIN_GAP_MM,
-                f"milgrain beads meet {gap:.2f} mm apart across a corner, too close for the investment between them",
-                "space the beads as usual or take the milgrain off", ((f"{row.field}.pitch_mm", None),),
-                row.where, kind="milgrain-gap"))
-    return list(found.values())
-
-
-def _matching_findings(design: Design, model: Model, metal) -> list[Finding]:
-    """A ring's matching band: one body; its shank measured on its mesh as the ring's is, its edges and width; the
-    metal its contour leaves under the ring's head across the middle of its width (at least the alloy's wall, or it
-    blocks; under the shank minimum, a warning); and the clearance it keeps from the ring, measured."""
-    part = model.matching
-    if part is None:
-        return []
-    spec, fit = design.matching_band, part.fit
-    found: list[Finding] = []
-    if part.body_count > 1:
-        found.append(Finding(Severity.BLOCKING, "matching_band", 0.0, 0.0,
-                             f"the contour under the ring's head cuts the matching band into {part.body_count} pieces",
-                             "wear the band on the ring's other side, or raise the ring's head on a thicker band; the "
-                             "fix tries them", (), "the matching band", kind="matching-pieces"))
-    walls = scan(part.mesh)
-    middle = np.abs(walls.centres[:, 1] - fit.offset_mm) <= spec.width_mm / 4
-    shank, _ = walls.thinnest(middle & (walls.centres[:, 2] < 0))
-    if not np.isfinite(shank):
-        shank = fit.band.section.min_wall_mm
-    field = "matching_band.thickness_mm"
-    top = MatchingBand.model_fields["thickness_mm"].metadata
-    thickest = next((item.le for item in top if getattr(item, "le", None) is not None), 4.0)
-    if shank < metal.min_shank_mm - TOLERANCE_MM:
-        wanted = max(spec.thickness_mm + metal.min_shank_mm - shank, spec.thickness_mm * metal.min_shank_mm / shank)
-        changes = ((field, min(rounded_up(wanted, 0.05), thickest)),)
-        found.append(Finding(Severity.BLOCKING, field, shank, metal.min_shank_mm,
-                             f"the matching band's shank measures {shank:.2f} mm, too thin for a {metal.name} shank",
-                             words.changes(changes), changes,
-                             "the bottom of the matching band", kind="matching-shank"))
-    section = fit.band.section
-    if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
-        changes = ((field, min(rounded_up(spec.thickness_mm * MIN_DETAIL_MM / section.edge_mm, 0.05), thickest)),)
-        found.append(Finding(Severity.WARNING, "matching_band.profile", section.edge_mm, MIN_DETAIL_MM,
-                             f"the {spec.profile.value} matching band's edges are thinner than castable detail",
-                             f"{words.changes(changes)}, or choose a flat or bevelled profile", changes,
-                             "the matching band's edges", kind="matching-edges"))
-    if spec.width_mm < metal.min_shank_mm * 1.5:
-        wanted = rounded_up(metal.min_shank_mm * 1.5, 0.1)
-        found.append(Finding(Severity.WARNING, "matching_band.width_mm", spec.width_mm, metal.min_shank_mm * 1.5,
-                             "the matching band is narrow enough to bend in wear",
-                             words.changes({"matching_band.width_mm": wanted}),
-                             (("matching_band.width_mm", wanted),), "the matching band", kind="matching-width"))
-    under = fit.under_contour_mm
-    if under is not None and under < metal.min_shank_mm - TOLERANCE_MM:
-        blocking = under < metal.min_wall_mm - TOLERANCE_MM
-        limit = metal.min_wall_mm if blocking else metal.min_shank_mm
-        found.append(Finding(Severity.BLOCKING if blocking else Severity.WARNING, "matching_band", under, limit,
-                             f"the contour under the ring's head leaves {under:.2f} mm of metal across the matching "
-                             f"band{'' if blocking else ', less than its shank'}",
-                             "wear the band on the ring's other side, or raise the ring's head on a thicker band; the "
-                             "fix tries them", (), "the top of the matching band",
-                             kind="matching-contour"))
-    gap = measured_gap(part.solid, model.solid, [stone.solid for stone in model.stone_parts], spec.clearance_mm + 0.5)
-    if gap < spec.clearance_mm - CLEARANCE_TOLERANCE_MM:
-        found.append(Finding(Severity.BLOCKING, "matching_band.clearance_mm", gap, spec.clearance_mm,
-                             f"the matching band comes within {gap:.2f} mm of the ring, not {spec.clearance_mm:g}",
-                             "rebuild the design; report it if it stays", (), "the matching band",
-                             kind="matching-clearance"))
-    return found
-
-
-def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], ...]:
+def _prong_changes(design: Design, step: float = 0.1) -> Changes:
     """Thicker centre prongs (the setting's own diameter, or its default, plus `step`), where the style has any."""
     setting = design.effective_setting
     if setting is None or not style_of(setting.style).prong_mm:
@@ -600,8 +400,8 @@ def _prong_changes(design: Design, step: float = 0.1) -> tuple[tuple[str, Any], 
 def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray | None,
                    apart: np.ndarray) -> list[Finding]:
     """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest (faces
-    judged by their own rules apart: milgrain beads, measured by `_milgrain_findings`, and an engraving's letters, on
-    its outline by `_engraving_findings`)."""
+    judged by their own rules apart: milgrain beads, measured by `features.milgrain`, and an engraving's letters, on
+    its outline by `features.engraving`)."""
     found: list[Finding] = []
     if band is not None:
         elsewhere = ~band & ~apart  # the head and the shoulders' metal
@@ -611,14 +411,14 @@ def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray |
         thinnest, where = walls.thinnest(elsewhere)
         if thinnest < MIN_DETAIL_MM - TOLERANCE_MM:
             found.append(Finding(Severity.WARNING, "setting", thinnest, MIN_DETAIL_MM,
-                                 f"metal {thinnest:.2f} mm thin{_at(design, model, where)} beside the seats may not fill",
+                                 f"metal {thinnest:.2f} mm thin{at(design, model, where)} beside the seats may not fill",
                                  _thin_detail_fix(design), _prong_changes(design),
                                  place(design, model, where), kind="thin-detail"))
     narrowest, where = walls.narrowest(~apart)
     if narrowest < MIN_GAP_MM - TOLERANCE_MM:
         region = "ring" if model.band is not None else "pendant"
         found.append(Finding(Severity.WARNING, region, narrowest, MIN_GAP_MM,
-                             f"a gap of {narrowest:.2f} mm{_at(design, model, where)} is too narrow for the investment",
+                             f"a gap of {narrowest:.2f} mm{at(design, model, where)} is too narrow for the investment",
                              "move the parts apart or join them; the workshop may have to open it by hand",
                              _prong_changes(design), place(design, model, where), kind="gap"))
     return found
@@ -633,50 +433,10 @@ def _thin_detail_fix(design: Design) -> str:
     return "choose a larger stone or a thicker band"
 
 
-def _prong_findings(design: Design) -> list[Finding]:
-    """The centre stone's prongs against the trade table for its size, and the free-standing minimum."""
-    setting = design.effective_setting
-    if setting is None or not style_of(setting.style).prong_mm:
-        return []
-    stone = design.stone
-    size = min(stone.length_mm, stone.outline_width_mm)
-    braced = style_of(setting.style).braced  # a halo's rim braces its prongs
-    default = default_prong_mm(stone, setting.style)
-    diameter = setting.prong_mm or default
-    table = accent_prong_mm(size)
-    if diameter < table - TOLERANCE_MM:
-        return [Finding(Severity.BLOCKING, "setting.prong_mm", diameter, table,
-                        f"prongs of {diameter:.2f} mm are thinner than the trade table gives for a {size:.1f} mm stone",
-                        f"make the prongs at least {table:.1f} mm thick",
-                        (("setting.prong_mm", max(table, default)),), "the prongs", kind="prong-table")]
-    limit = SUPPORTED_PRONG_MIN_MM if braced else CENTRE_PRONG_MIN_MM
-    if diameter < limit - TOLERANCE_MM:
-        return [Finding(Severity.WARNING, "setting.prong_mm", diameter, limit,
-                        f"{'braced' if braced else 'free-standing'} prongs under {limit:.1f} mm bend in wear",
-                        f"make the prongs at least {limit:.1f} mm thick",
-                        (("setting.prong_mm", max(limit, default)),), "the prongs", kind="prong-min")]
-    return []
-
-
 def _seat_findings(design: Design, model: Model) -> list[Finding]:
-    """Seats: metal rising over the centre stone's girdle to hold it, and room round every stone to set it."""
+    """Seats: room round every stone to set it, and metal between its culet and the finger (the metal that rises over
+    the centre stone's girdle is the centre's finding)."""
     found: list[Finding] = []
-    if model.stone_parts and model.girdle_z is not None:
-        centre = model.stone_parts[0]
-        crown = float(centre.mesh.bounds[1, 2]) - model.girdle_z
-        low, high = centre.mesh.bounds
-        reach = 0.5 + max(SUPPORTED_PRONG_MIN_MM, design.effective_setting.prong_mm or 0.0)
-        points = model.metal.vertices
-        over = ((points[:, 0] > low[0] - reach) & (points[:, 0] < high[0] + reach)
-                & (points[:, 1] > low[1] - reach) & (points[:, 1] < high[1] + reach))
-        grip = float(points[over, 2].max()) - model.girdle_z if over.any() else 0.0
-        needed = MIN_GRIP_SHARE * crown
-        if grip < needed - TOLERANCE_MM:
-            style = "bezel" if design.effective_setting.style is not SettingStyle.BEZEL else "prong"
-            found.append(Finding(Severity.BLOCKING, "setting.style", grip, needed,
-                                 f"the metal rises only {grip:.2f} mm over the girdle, too little to hold the stone",
-                                 f"choose a setting that covers the crown ({style})", (("setting.style", style),),
-                                 "the centre stone's setting", kind="grip"))
     for index, part in enumerate(model.stone_parts):
         clearance = part.solid.min_gap(model.solid, MIN_SEAT_CLEARANCE_MM * 2)
         if clearance < MIN_SEAT_CLEARANCE_MM:
@@ -743,168 +503,13 @@ def _hold_findings(design: Design, model: Model) -> list[Finding]:
     return []
 
 
-def _more_holds(design: Design, finding: Finding) -> list[tuple[tuple[str, Any], ...]]:
-    """Changes that hold a stone at more places: more prongs, prongs of its own beside the shared ones, a bezel."""
-    tries: list[tuple[tuple[str, Any], ...]] = []
-    if finding.part == "setting":
-        setting = design.effective_setting
-        record = shape_of(design.stone.shape)
-        counts = (len(record.corners), 6) if record.corners and not record.pointed else (4, 6)
-        if style_of(setting.style).prong_mm and setting.style is not SettingStyle.BEZEL:
-            tries += [(("setting.prongs", count),) for count in counts if count != prong_count(setting)]
-        if design.side_stones is not None and design.side_stones.shared_prongs:
-            tries.append((("side_stones.shared_prongs", False),))
-    elif finding.part == "side_stones" and design.side_stones.shared_prongs:
-        tries.append((("side_stones.shared_prongs", False),))
-    elif finding.part == "ring.eternity":
-        tries.append((("ring.eternity.setting", RowSetting.BEZEL.value),))
-    return tries
-
-
-def _accent_findings(design: Design, model: Model) -> list[Finding]:
-    """Accent stones set so close together that setting one would chip its neighbour (a channel's stones
-    abut by design and are left out)."""
-    accents = [part for part in model.stone_parts if part.role == "accent"]
-    if len(accents) < 2 or style_of(design.effective_setting.style).abutting:
-        return []
-    centres = np.array([part.mesh.bounds.mean(axis=0) for part in accents])
-    apart = np.linalg.norm(centres[:, None] - centres[None], axis=2)
-    np.fill_diagonal(apart, np.inf)
-    pairs = [(accents[i].solid.min_gap(accents[j].solid, MIN_ACCENT_GAP_MM), i)
-             for i in range(len(accents)) for j in np.argsort(apart[i])[:2]]
-    closest, index = min(pairs)
-    if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
-        return [Finding(Severity.BLOCKING, "setting.style", closest, MIN_ACCENT_GAP_MM,
-                        f"accent stones {closest:.2f} mm apart would chip each other when set",
-                        "choose a larger piece or fewer, smaller accent stones (prong)",
-                        (("setting.style", "prong"),), place(design, model, centres[index]), kind="accent-gap")]
-    return []
-
-
-def _side_findings(design: Design, model: Model, metal) -> list[Finding]:
-    """Side stones far enough from the centre and from each other to be set without chipping, and (in a channel)
-    metal left under their seats."""
-    centre = [part for part in model.stone_parts if part.role == "centre"]
-    sides = [part for part in model.stone_parts if part.role == "side"]
-    if not centre or not sides:
-        return []
-    found = []
-    per_shoulder = design.side_stones.count
-    pairs = [(centre[0], side) for side in sides[::per_shoulder]]  # the first of each shoulder, nearest the centre
-    pairs += [(sides[index], sides[index + 1]) for index in range(len(sides) - 1) if (index + 1) % per_shoulder]
-    closest, near = min(((first.solid.min_gap(second.solid, MIN_ACCENT_GAP_MM), second) for first, second in pairs),
-                        key=lambda gap: gap[0])
-    if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
-        found.append(Finding(Severity.BLOCKING, "side_stones.stone.length_mm", closest, MIN_ACCENT_GAP_MM,
-                             f"side stones stand {closest:.2f} mm from a neighbour and would chip it when set",
-                             "choose smaller side stones", (), place(design, model, near.mesh.bounds.mean(axis=0)),
-                             kind="side-gap"))
-    if design.side_stones.style is SettingStyle.CHANNEL:
-        found += metal_under_seats(design.ring, metal, design.ring.thickness_mm - sidestones.seat_depth_mm(design),
-                                   "the side stones' seats", "under the side stones", "row-under")
-    return found
-
-
-def _eternity_findings(design: Design, model: Model, metal) -> list[Finding]:
-    """An eternity row: neighbours far enough apart to be set (the setting's least: PRODUCT.md "Eternity bands"),
-    every stone of a shared-prong row held by four prongs of the trade's diameter for it, and metal left under its
-    seats."""
-    ring = design.ring
-    if ring is None or ring.eternity is None:
-        return []
-    found = []
-    spec = ring.eternity
-    least = ROW_GAP_LEAST_MM[spec.setting]
-    row = [part for part in model.stone_parts if part.role == "eternity"]
-    pairs = list(zip(row, row[1:], strict=False))
-    if spec.coverage is Coverage.FULL and len(row) > 2:
-        pairs.append((row[-1], row[0]))
-    gaps = [(first.solid.min_gap(second.solid, least), first) for first, second in pairs]
-    closest, part = min(gaps, key=lambda gap: gap[0])
-    if closest < least - ROW_GAP_TOLERANCE_MM:
-        wanted = rounded_up(spec.gap + least - closest, 0.05)
-        found.append(Finding(Severity.BLOCKING, "ring.eternity.gap_mm", closest, least,
-                             f"the row's stones stand {closest:.2f} mm apart and would chip each other when set",
-                             f"set the stones at least {wanted:.2f} mm apart", (("ring.eternity.gap_mm", wanted),),
-                             place(design, model, part.mesh.bounds.mean(axis=0)), kind="row-gap"))
-    if spec.setting is RowSetting.SHARED_PRONG and row:
-        found += _row_prong_findings(design, model, row)
-    under = ring.thickness_mm - seat_depth_mm(eternity.form_of(spec))
-    return found + metal_under_seats(ring, metal, under, "the row's seats", "under the row of stones", "row-under")
-
-
-# The measured gap may fall short of the document's by the girdle's facets (a 32-point girdle) and float rounding.
-ROW_GAP_TOLERANCE_MM = 0.005
-
-
-def _row_prong_findings(design: Design, model: Model, row: list) -> list[Finding]:
-    """Each stone of a shared-prong row counted for its prongs on the built metal (PRODUCT.md "Eternity bands": two
-    shared each side, so four), and the prongs measured across the band just over it against the trade's diameter
-    for the stone (`accent_prong_mm`, PRODUCT.md "Prong sizes by stone"). Stones stood too far apart for a pair of
-    prongs to reach both are set at the trade's gap, which brings the pairs back; else the row goes in bezels."""
-    ring, spec = design.ring, design.ring.eternity
-    trade_gap = ETERNITY_GAPS_MM[RowSetting.SHARED_PRONG]
-    fix = (("ring.eternity.gap_mm", trade_gap),) if abs(spec.gap - trade_gap) > 1e-9 else (
-        ("ring.eternity.setting", RowSetting.BEZEL.value),)
-    found = []
-    counts = [eternity.holds_of(model.solid, ring, spec, index) for index in range(len(row))]
-    fewest = min(counts)
-    if fewest < eternity.FEWEST_PRONGS:
-        index = counts.index(fewest)
-        found.append(Finding(Severity.BLOCKING, "ring.eternity", float(fewest), float(eternity.FEWEST_PRONGS),
-                             f"a stone of the row is held by {fewest} prong{'s' if fewest != 1 else ''}, not "
-                             f"{eternity.FEWEST_PRONGS}: it would come loose",
-                             words.changes(fix), fix, place(design, model, row[index].mesh.bounds.mean(axis=0)),
-                             kind="row-holds"))
-    wanted = accent_prong_mm(min(spec.stone.length_mm, spec.stone.outline_width_mm))
-    thinnest = min((width for width in eternity.prong_widths(model.solid, ring, spec)), default=wanted)
-    if thinnest < wanted - ROW_GAP_TOLERANCE_MM:
-        found.append(Finding(Severity.BLOCKING, "ring.eternity", thinnest, wanted,
-                             f"the row's prongs measure {thinnest:.2f} mm across, under the {wanted:g} mm a "
-                             f"{spec.stone.length_mm:g} mm stone needs", words.changes(fix), fix, "the row's prongs",
-                             kind="row-prongs"))
-    return found
-
-
-def _setting_findings(design: Design, model: Model, metal, walls: Scan, engraved: np.ndarray) -> list[Finding]:
-    """Findings about what holds the stones: channel walls, metal under pavé, a pendant's plate (the plate under
-    its engraving is judged by _engraving_findings)."""
-    found: list[Finding] = []
-    setting = design.effective_setting
-    if setting is not None and (measure := style_of(setting.style).findings) is not None:
-        found += measure(design, model, metal)
-    if design.pendant is not None and model.plate is not None:
-        plate, where = walls.thinnest((walls.centres[:, 2] <= model.plate.thickness + 0.05) & ~engraved)
-        if not np.isfinite(plate):
-            plate, where = design.pendant.thickness_mm, None
-        if plate < metal.min_wall_mm - TOLERANCE_MM:
-            whole = design.pendant.thickness_mm < metal.min_wall_mm - TOLERANCE_MM  # not just beside its seats
-            wanted = min(rounded_up(design.pendant.thickness_mm + metal.min_wall_mm - plate, 0.05), 5.0)
-            found.append(Finding(Severity.BLOCKING if whole else Severity.WARNING, "pendant.thickness_mm", plate,
-                                 metal.min_wall_mm,
-                                 f"the plate measures {plate:.2f} mm{_at(design, model, where)}, thinner than castable metal",
-                                 f"make the plate at least {wanted:.2f} mm thick", (("pendant.thickness_mm", wanted),),
-                                 place(design, model, where), kind="plate"))
-        if design.stone is not None and model.plate is not None:
-            outline = model.plate.outline
-            room = min(outline[:, 0].max() - outline[:, 0].min(), outline[:, 1].max() - outline[:, 1].min())
-            needed = max(design.stone.length_mm, design.stone.outline_width_mm) + 2 * metal.min_wall_mm
-            if room < needed - TOLERANCE_MM:
-                wanted = min(rounded_up(design.pendant.size_mm * needed / room, 0.5), 50.0)
-                found.append(Finding(Severity.WARNING, "pendant.size_mm", room, needed,
-                                     "the stone and its setting overhang the plate",
-                                     f"make the pendant at least {wanted:g} mm long, or the stone smaller",
-                                     (("pendant.size_mm", wanted),), "the plate's edge", kind="overhang"))
-    return found
-
-
 ENGRAVING_REACH_MM = 0.3  # faces this near the engraving's letters belong to it (its walls, floor and the metal over it)
 
 
 def _engraved_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
     """Faces of the engraving and of the metal straight over it (through the band, or the plate): the letters' walls
     face each other across strokes narrower than any gap the investment needs, and the metal left under the cut is
-    measured from the text's own figures (`_engraving_findings`)."""
+    measured from the text's own figures (the engraving's own findings, `features.engraving`)."""
     engraving = design.engraving
     centres = walls.centres
     if engraving is None or not engraving.cut:
@@ -922,82 +527,3 @@ def _engraved_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
             & (centres[:, 2] <= model.plate.thickness + 0.05))
 
 
-FINE_LETTER_KINDS = ("engraving-stroke", "engraving-gap")  # letters too fine to cast: strokes, or gaps between
-
-
-def castable_changes(design: Design) -> list[tuple[tuple[str, Any], ...]]:
-    """The ways to make `design`'s engraving cast, each a change of the document that still reads (the text still
-    fits the band or the plate): its letters at the least height that casts in its font, then each bolder font at the
-    least height that casts in it (no lower than the letters are); none when neither fits."""
-    engraving = design.engraving
-    ways = []
-    bolder = BOLDEST_FIRST[:BOLDEST_FIRST.index(engraving.font)] if engraving.font in BOLDEST_FIRST else ()
-    for font in (engraving.font, *bolder):
-        height = least_height_mm(engraving.text, font, engraving.height_mm)
-        if height is None:
-            continue
-        changes = (() if font is engraving.font else (("engraving.font", font.value),)) + (
-            (("engraving.height_mm", height),) if height != engraving.height_mm else ())
-        try:
-            edited(design, dict(changes))
-        except (DesignError, ValueError):
-            continue
-        ways.append(changes)
-    return ways
-
-
-def castable_letters(design: Design) -> list[tuple[str, tuple[tuple[str, Any], ...]]]:
-    """The ways to make `design`'s engraving cast, each in words and as changes of the document: the least letter
-    height that casts in its font, then a bolder font at the least height that casts in it (each found by measuring,
-    and only where the band or the plate still takes the text); where none does, engraving the letters by hand after
-    casting, the only one."""
-    ways = castable_changes(design) or [(("engraving.cut", False),)]
-    return [(words.changes(changes), changes) for changes in ways]
-
-
-def _engraving_findings(design: Design, model: Model, metal) -> list[Finding]:
-    """An engraving cut into the metal, measured on its outline at its size (`engraving.fineness`): its thinnest stroke
-    and its narrowest gap between strokes against the least that casts (PRODUCT.md: 0.3-0.35 mm; under
-    engraving.LEAST_WIDTH_MM the export is held back), and the metal left under the cut against the shank (a ring's)
-    or the plate's wall (a pendant's). Strokes and gaps grow with the letters: the fix is the least height that casts,
-    a bolder font, or engraving by hand."""
-    engraving = design.engraving
-    if engraving is None or not engraving.cut:
-        return []
-    found: list[Finding] = []
-    fine = fineness(engraving)
-    least = LEAST_WIDTH_MM
-    under_limit = [(width, char, what, kind) for width, char, what, kind in (
-        (fine.stroke_mm, fine.stroke_char, "strokes", FINE_LETTER_KINDS[0]),
-        (fine.gap_mm, fine.gap_char, "gaps between strokes", FINE_LETTER_KINDS[1])) if width < least - TOLERANCE_MM]
-    if under_limit:
-        ways = castable_letters(design)
-        said = f"{ways[0][0]}, the least that casts" if ways[0][1][-1][0] == "engraving.height_mm" else ways[0][0]
-        if ways[0][1] == (("engraving.cut", False),):
-            piece = "band" if design.piece is Piece.RING else "pendant"
-            bolder = "" if engraving.font is BOLDEST_FIRST[0] else " or a bolder one"
-            said = (f"no letters this {piece} takes cast in the {engraving.font.value} font{bolder}: {ways[0][0]} "
-                    f"(or choose a {'wider band' if piece == 'band' else 'larger pendant'})")
-        elif len(ways) > 1:
-            said += f" (or {' or '.join(way for way, _ in ways[1:])})"
-        width, char, what, kind = min(under_limit)
-        measured = " and ".join(f"its {item[2]} {item[0]:.2f} mm wide" for item in under_limit)
-        found.append(Finding(Severity.BLOCKING, "engraving.height_mm", width, least,
-                             f"the engraving is too fine to cast and keep through polishing: in {engraving.height_mm:g} "
-                             f"mm {engraving.font.value} letters {measured} (finest at {char!r})", said,
-                             ways[0][1], "the engraving", kind=kind))
-    if model.band is not None:
-        under, limit = metal_under_mm(design, band_faces(model.band.section.points)), metal.min_shank_mm
-        thicker = thicker_band(design.ring, design.ring.thickness_mm + limit - under)
-    else:
-        under, limit = metal_under_mm(design), metal.min_wall_mm
-        thicker = (("pendant.thickness_mm", min(rounded_up(design.pendant.thickness_mm + limit - under, 0.05), 5.0)),)
-    if under < limit - TOLERANCE_MM:
-        shallower = math.floor((engraving.depth_mm - (limit - under)) * 100 + 1e-6) / 100
-        changes = (("engraving.depth_mm", shallower),) if shallower >= ENGRAVING_DEPTH_MM[0] - 1e-9 else thicker
-        what = "a ring's shank" if model.band is not None else "a plate"
-        found.append(Finding(Severity.WARNING, changes[0][0], under, limit,
-                             f"the engraving leaves {under:.2f} mm of metal under its letters, thin for {what} in "
-                             f"{metal.name}", words.changes(changes), changes,
-                             "under the engraving", kind="engraving-under"))
-    return found

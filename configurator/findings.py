@@ -1,17 +1,23 @@
-"""What the check reports: a finding, how severe it is, and the measures the setting styles' own findings share with
-the check (`styles`: a style measures what only it has)."""
+"""What the check reports: a finding, how severe it is, the fixes to try for it, and the limits and measures the
+features' and setting styles' own findings share with the check (`features`, `styles`: each measures what only it
+has)."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from enum import Enum
-from typing import Any
+from enum import Enum, IntEnum
+from typing import Any, NamedTuple
 
 from . import words
 from .design import Ring
 
 TOLERANCE_MM = 1e-6
+MIN_DETAIL_MM = 0.35  # raised detail and the thinnest metal that fills in the casting
+MIN_GAP_MM = 0.3  # narrower gaps cannot hold investment
+MIN_ACCENT_GAP_MM = 0.1  # between neighbouring accent stones' girdles
+
+Changes = tuple[tuple[str, Any], ...]  # edits of the design document: (("ring.thickness_mm", 1.9),)
 
 
 class Severity(str, Enum):
@@ -36,7 +42,7 @@ class Finding:
     limit_mm: float
     message: str
     fix: str
-    changes: tuple[tuple[str, Any], ...] = ()
+    changes: Changes = ()
     where: str = ""
     kind: str = ""  # which check found it: "shank", "gap", "plate"... (the same kind after a fix: not fixed)
 
@@ -49,12 +55,41 @@ class Finding:
         return data
 
 
+class Round(IntEnum):
+    """When a sort of fix is tried for a finding: the least change first (`checks._candidates`)."""
+
+    BIGGER = 1  # bigger steps of the finding's own change
+    REMEDY = 2  # the finding's own remedy: a whole body, the matching band elsewhere, more holds, heads of their own
+    STONE = 3  # thicker prongs or a larger stone
+    THICKER = 4  # a thicker band or plate
+    CUT = 5  # a stone that sits lower (a brilliant's pavilion for a domed or flat-backed stone)
+    PLAINER = 6  # a plainer setting that does without the weak part: the last tries, kept whatever came before
+
+
+# Findings of the metal round the stones and the head, which thicker prongs, a larger stone, a thicker band or plate or
+# another cut may clear.
+ROUND_THE_STONES = ("thin-detail", "gap", "seat-touch", "bodies")
+
+
+class Fix(NamedTuple):
+    """A change to try for a finding, and in which round of tries."""
+
+    round: Round
+    changes: Changes
+
+
+def steps(field: str, start: float, sizes: tuple[float, ...], top: float) -> list[Changes]:
+    """`field` set `start` plus each of `sizes` (rounded up to 0.05, at most `top`), the least first."""
+    values = sorted({min(rounded_up(start + size, 0.05), top) for size in sizes})
+    return [((field, value),) for value in values]
+
+
 def rounded_up(value: float, step: float) -> float:
     """`value` rounded up to a multiple of `step` (a hair of float noise is not a step)."""
     return round(math.ceil(value / step - 1e-6) * step, 6)
 
 
-def thicker_band(ring: Ring, wanted: float) -> tuple[tuple[str, Any], ...]:
+def thicker_band(ring: Ring, wanted: float) -> Changes:
     """The band thickness change that reaches `wanted`, within the document's bounds."""
     limit = Ring.model_fields["thickness_mm"].metadata
     top = next((item.le for item in limit if getattr(item, "le", None) is not None), 4.0)

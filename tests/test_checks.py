@@ -159,9 +159,9 @@ def test_accent_stones_set_too_close_are_fixed_by_a_plainer_setting(monkeypatch)
 
 
 def test_a_setting_that_does_not_grip_is_fixed_by_one_that_does(monkeypatch):
-    from configurator import checks
+    from configurator.features import centre
 
-    monkeypatch.setattr(checks, "MIN_GRIP_SHARE", 0.3)  # a bezel's quarter of the crown no longer holds
+    monkeypatch.setattr(centre, "MIN_GRIP_SHARE", 0.3)  # a bezel's quarter of the crown no longer holds
     fixed_by_its_own_fix(parse_design(ring_with({"length_mm": 6.0}, {"style": "bezel"})), "grip")
 
 
@@ -182,7 +182,7 @@ def test_a_culet_through_the_band_is_placed_at_the_stone_it_belongs_to():
 
 
 def test_the_clock_is_seen_from_above_with_twelve_along_the_finger():
-    from configurator.checks import clock
+    from configurator.places import clock
 
     assert [clock(0, 1), clock(1, 0), clock(0, -1), clock(-1, 0), clock(0.5, 0.87)] == [12, 3, 6, 9, 1]
 

@@ -14,7 +14,7 @@ import pytest
 
 from configurator import catalogue, fonts
 from configurator.bands import build_band
-from configurator.checks import FINE_LETTER_KINDS, Severity, apply_fix, castable_letters, check
+from configurator.checks import Severity, apply_fix, check
 from configurator.design import Font
 from configurator.documents import load_design, loads_design, parse_design
 from configurator.engraving import (
@@ -28,6 +28,7 @@ from configurator.engraving import (
 )
 from configurator.errors import DesignError
 from configurator.export import Format, export, wax_pattern
+from configurator.features.engraving import FINE_LETTER_KINDS, castable_letters
 from configurator.geometry import build
 from configurator.price_table import current_price_table
 from configurator.pricing import quote

@@ -1,20 +1,25 @@
 """The features' contract: every registered feature is found on its own example and not on a plain band, prices at
-least one line of the quote (or says why it has none), shows its rows on the workshop's sheet (or says why not),
-travels through the document and the share link, and its example exports clean files."""
+least one line of the quote (or says why it has none), shows its rows on the workshop's sheet (or says why not), has
+the check find what it measures and its fix clear it (or says why it measures nothing of its own), travels through
+the document and the share link, and its example exports clean files."""
 
 from __future__ import annotations
 
 import io
 import re
 
+import numpy as np
 import pytest
 from pypdf import PdfReader
 
+from configurator import catalogue
+from configurator.checks import apply_fix, check
 from configurator.documents import parse_design
 from configurator.export import Format, export
-from configurator.features import FEATURES, BandMetal, PriceContext, features_of
+from configurator.families import eternity_band
+from configurator.features import FEATURES, BandMetal, CheckContext, PriceContext, features_of
 from configurator.price_table import current_price_table
-from configurator.quotes import model_of, price, quote_summary
+from configurator.quotes import model_of, price, quote_summary, scan_of
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
 
@@ -25,6 +30,33 @@ from .helpers.meshes import faults, read_back
 NO_PRICE = {"taper": "its metal is the band's, weighed as built: a tapered shank adds no line of its own"}
 NO_DIMENSIONS = {"accents": "the setting's row is the centre stone's, and the accents are counted in the gem table",
                  "heirloom": "a credit against the price, not a part of the piece"}
+NO_FINDINGS = {"taper": "the band's own findings measure the shank where it is thinnest, a taper's back among them "
+                        "(the taper offers bigger steps of a thicker back as fixes)",
+               "heirloom": "a credit against the price, nothing built to measure"}
+
+# For each feature with findings, a design the check's own tests know to raise one of its kinds, and the kind.
+_RING = {"size": {"system": "US", "value": 7}, "profile": "comfort", "width_mm": 2.5, "thickness_mm": 1.7}
+_OVAL = {"shape": "oval", "length_mm": 7.0, "color": "G", "clarity": "VS2"}
+RAISES = {
+    "stone": ({"piece": "ring", "metal": "18k-yellow", "ring": _RING, "stone": {"length_mm": 6.5},
+               "setting": {"style": "prong", "prong_mm": 0.5}}, "prong-table"),
+    "milgrain": ({"piece": "ring", "metal": "18k-yellow", "ring": _RING, "stone": {"length_mm": 6.0},
+                  "setting": {"style": "bezel", "milgrain": {"bead_mm": 0.3}}}, "milgrain-bead"),
+    "accents": ({"piece": "ring", "metal": "18k-yellow", "ring": {**_RING, "profile": "flat", "width_mm": 3.0},
+                 "stone": {"cut": "cabochon", "length_mm": 7.0}, "setting": {"style": "pave"}}, "pave-under"),
+    "pendant": ({"piece": "pendant", "metal": "18k-yellow", "pendant": {"outline": "bar", "size_mm": 10},
+                 "stone": {"length_mm": 6.0}, "setting": {"style": "bezel"}}, "overhang"),
+    "eternity": (eternity_band("princess", "channel", "half", thickness=1.6), "row-under"),
+    "side_stones": ({"piece": "ring", "metal": "platinum-950", "ring": {**_RING, "width_mm": 4.0, "thickness_mm": 1.2},
+                     "stone": _OVAL, "setting": {"style": "prong", "prongs": 4},
+                     "side_stones": {"stone": {**_OVAL, "shape": "round", "length_mm": 2.5}, "style": "channel"}},
+                    "row-under"),
+    "matching_band": ({"piece": "ring", "metal": "platinum-950", "ring": {**_RING, "thickness_mm": 1.8},
+                       "stone": _OVAL, "setting": {"style": "prong", "prongs": 4},
+                       "matching_band": {"width_mm": 2.2, "thickness_mm": 0.8}}, "matching-shank"),
+    "engraving": ({"piece": "ring", "metal": "18k-yellow", "ring": {**_RING, "width_mm": 4.0, "thickness_mm": 1.8},
+                   "engraving": {"cut": True, "text": "Forever yours", "font": "script"}}, "engraving-stroke"),
+}
 
 BY_NAME = {feature.name: feature for feature in FEATURES}
 named = pytest.mark.parametrize("name", list(BY_NAME))
@@ -48,6 +80,8 @@ def test_every_feature_has_its_facets_or_says_why_not(name):
     assert (feature.price is not None) != (name in NO_PRICE), f"{name}: a price facet, or a reason in NO_PRICE"
     assert (feature.dimensions is not None) != (name in NO_DIMENSIONS), \
         f"{name}: a dimensions facet, or a reason in NO_DIMENSIONS"
+    assert (feature.findings is not None) != (name in NO_FINDINGS), f"{name}: a findings facet, or a reason in NO_FINDINGS"
+    assert (feature.findings is None) or name in RAISES, f"{name}: a design in RAISES that raises one of its findings"
 
 
 @named
@@ -91,6 +125,27 @@ def test_its_rows_are_on_the_workshop_sheet(name):
     text = words(" ".join(page.extract_text() for page in reader.pages))
     for label, value in rows:
         assert words(label) in text and words(value) in text, f"{name}: {label} {value} is not on the sheet"
+
+
+@named
+def test_the_check_finds_what_it_measures_and_its_fix_clears_it(name):
+    feature = BY_NAME[name]
+    if feature.findings is None:
+        pytest.skip(NO_FINDINGS[name])
+    doc, kind = RAISES[name]
+    design = parse_design(doc)
+    model = model_of(design)
+    assert feature in features_of(design)
+    walls = scan_of(design, model)
+    own = feature.findings(CheckContext(design, model, catalogue.metal(design.metal), walls,
+                                        np.zeros(len(walls.centres), dtype=bool)))
+    assert kind in [finding.kind for finding in own], f"{name}: its findings facet does not find {kind}"
+    (finding, *_) = [finding for finding in check(design, model) if finding.kind == kind]
+    if finding.changes:
+        fixed = apply_fix(design, finding)
+        remaining = [other for other in check(fixed, model_of(fixed), verify=False)
+                     if (other.kind, other.part) == (kind, finding.part)]
+        assert remaining == [], (finding.line(), [other.line() for other in remaining])
 
 
 @named

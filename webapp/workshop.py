@@ -239,7 +239,7 @@ class WorkshopFacts:
 def workshop_facts(design: Design, model: Model, scan: Scan, min_wall_mm: float, nearest=None) -> WorkshopFacts:
     """The figures of the view: the thinnest wall and where it is, the faces and the area under the minimum
     (`nearest`: what `_nearest_stones` gave, when the caller has it)."""
-    from configurator.checks import place
+    from configurator.places import place
 
     thickness = np.asarray(scan.thickness, dtype=float)
     areas = np.asarray(scan.areas, dtype=float)

@@ -1,14 +1,14 @@
 """What a design adds to a piece: one small module each, one line each in `FEATURES`.
 
 A feature knows whether a design has it, what it adds to the quote (its materials, its labour, and what comes after
-the markup: a matching band's own lines, a credit) and which rows it writes into the sheet's dimensions table. The
-quote and the sheet loop over the features a design has; neither names one. A new feature is a module here, its line
-in `FEATURES` and, where its lines must not simply follow the others', its name in `LABOUR_ORDER` or
-`DIMENSIONS_BEFORE_HEIGHT`. Setting styles are a registry of their own (`configurator.styles`); the accent stones
+the markup: a matching band's own lines, a credit), which rows it writes into the sheet's dimensions table, what the
+check finds on it and which changes it offers to fix a finding. The quote, the sheet and the check loop over the
+features a design has. A new feature is a module here, its line in `FEATURES` and, where its lines must not simply
+follow the others', its name in `LABOUR_ORDER`, `DIMENSIONS_BEFORE_HEIGHT` or `FINDINGS_ORDER`. Setting styles are a registry of their own (`configurator.styles`); the accent stones
 they add are the feature `accents`.
 
-Facets not yet here (`fit`, `findings`, `controls`) are left as fields for later: the document's geometry rules, the
-check and the app still name each feature themselves.
+Facets not yet here (`fit`, `controls`) are left as fields for later: the document's geometry rules and the app
+still name each feature themselves.
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ from typing import TYPE_CHECKING
 from . import accents, centre, engraving, eternity, heirloom, matching_band, milgrain, pendant, side_stones, taper
 from .feature import (
     DIMENSIONS_BEFORE_HEIGHT,
+    FINDINGS_BEFORE_SEATS,
+    FINDINGS_ORDER,
     LABOUR_ORDER,
     BandMetal,
+    CheckContext,
     Credit,
     Feature,
     PriceContext,
@@ -32,8 +35,8 @@ from .feature import (
 if TYPE_CHECKING:
     from ..design import Design
 
-__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "LABOUR_ORDER", "BandMetal", "Credit", "Feature", "PriceContext",
-           "PriceLines", "Row", "SetPart", "features_of", "ordered"]
+__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "FINDINGS_BEFORE_SEATS", "FINDINGS_ORDER", "LABOUR_ORDER", "BandMetal",
+           "CheckContext", "Credit", "Feature", "PriceContext", "PriceLines", "Row", "SetPart", "features_of", "ordered"]
 
 # the quote's materials' order: the stones as `pricing.stone_weights` lists them, then a pendant's chain
 FEATURES: tuple[Feature, ...] = (centre.FEATURE, side_stones.FEATURE, eternity.FEATURE, accents.FEATURE,

@@ -1,16 +1,22 @@
 """Accent stones: the small round stones a setting style adds (a halo, pavé, a channel along the shoulders, or round
-a pendant's plate), priced by the carat at the melee rate and set at the style's rate each (`styles`)."""
+a pendant's plate), priced by the carat at the melee rate and set at the style's rate each (`styles`), and judged
+far enough apart to be set and by the style's own measures."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .. import catalogue, words
+from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Severity
+from ..places import place
 from ..styles import style_of
-from .feature import Feature, PriceContext, PriceLines
+from .feature import CheckContext, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
     from ..design import Design
+    from ..geometry import Model
 
 
 def present(design: Design) -> bool:
@@ -42,4 +48,34 @@ def price(context: PriceContext) -> PriceLines:
 
 
 # No dimension rows: the setting's row is the centre stone's, and the accents are in the gem table.
-FEATURE = Feature("accents", "accent stones (halo, pavé, channel)", present, example, price)
+def _gap_findings(design: Design, model: Model) -> list[Finding]:
+    """Accent stones set so close together that setting one would chip its neighbour (a channel's stones
+    abut by design and are left out)."""
+    accents = [part for part in model.stone_parts if part.role == "accent"]
+    if len(accents) < 2 or style_of(design.effective_setting.style).abutting:
+        return []
+    centres = np.array([part.mesh.bounds.mean(axis=0) for part in accents])
+    apart = np.linalg.norm(centres[:, None] - centres[None], axis=2)
+    np.fill_diagonal(apart, np.inf)
+    pairs = [(accents[i].solid.min_gap(accents[j].solid, MIN_ACCENT_GAP_MM), i)
+             for i in range(len(accents)) for j in np.argsort(apart[i])[:2]]
+    closest, index = min(pairs)
+    if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
+        return [Finding(Severity.BLOCKING, "setting.style", closest, MIN_ACCENT_GAP_MM,
+                        f"accent stones {closest:.2f} mm apart would chip each other when set",
+                        "choose a larger piece or fewer, smaller accent stones (prong)",
+                        (("setting.style", "prong"),), place(design, model, centres[index]), kind="accent-gap")]
+    return []
+
+
+def findings(context: CheckContext) -> list[Finding]:
+    """Accent stones far enough apart to be set, then what the setting style measures of its own (a channel's walls,
+    the metal under pavé)."""
+    design = context.design
+    found = _gap_findings(design, context.model)
+    if (measure := style_of(design.effective_setting.style).findings) is not None:
+        found += measure(design, context.model, context.metal)
+    return found
+
+
+FEATURE = Feature("accents", "accent stones (halo, pavé, channel)", present, example, price, findings=findings)

@@ -1,10 +1,25 @@
-"""Engraving: letters cut into the metal (or engraved by hand after casting), priced by the character."""
+"""Engraving: letters cut into the metal (or engraved by hand after casting), priced by the character and judged on
+the text's outline at its size: its strokes, the gaps between them, and the metal left under the cut."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from .feature import Feature, PriceContext, PriceLines
+from .. import words
+from ..design import ENGRAVING_DEPTH_MM, Piece
+from ..documents import edited
+from ..engraving import (
+    BOLDEST_FIRST,
+    LEAST_WIDTH_MM,
+    band_faces,
+    fineness,
+    least_height_mm,
+    metal_under_mm,
+)
+from ..errors import DesignError
+from ..findings import TOLERANCE_MM, Changes, Finding, Severity, rounded_up, thicker_band
+from .feature import CheckContext, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -46,4 +61,86 @@ def dimensions(design: Design, model: Model | None = None, summary: QuoteSummary
                                        f"{bottom}"]]
 
 
-FEATURE = Feature("engraving", "engraving", present, example, price, dimensions)
+FINE_LETTER_KINDS = ("engraving-stroke", "engraving-gap")  # letters too fine to cast: strokes, or gaps between
+
+
+def castable_changes(design: Design) -> list[Changes]:
+    """The ways to make `design`'s engraving cast, each a change of the document that still reads (the text still
+    fits the band or the plate): its letters at the least height that casts in its font, then each bolder font at the
+    least height that casts in it (no lower than the letters are); none when neither fits."""
+    engraving = design.engraving
+    ways = []
+    bolder = BOLDEST_FIRST[:BOLDEST_FIRST.index(engraving.font)] if engraving.font in BOLDEST_FIRST else ()
+    for font in (engraving.font, *bolder):
+        height = least_height_mm(engraving.text, font, engraving.height_mm)
+        if height is None:
+            continue
+        changes = (() if font is engraving.font else (("engraving.font", font.value),)) + (
+            (("engraving.height_mm", height),) if height != engraving.height_mm else ())
+        try:
+            edited(design, dict(changes))
+        except (DesignError, ValueError):
+            continue
+        ways.append(changes)
+    return ways
+
+
+def castable_letters(design: Design) -> list[tuple[str, Changes]]:
+    """The ways to make `design`'s engraving cast, each in words and as changes of the document: the least letter
+    height that casts in its font, then a bolder font at the least height that casts in it (each found by measuring,
+    and only where the band or the plate still takes the text); where none does, engraving the letters by hand after
+    casting, the only one."""
+    ways = castable_changes(design) or [(("engraving.cut", False),)]
+    return [(words.changes(changes), changes) for changes in ways]
+
+
+def findings(context: CheckContext) -> list[Finding]:
+    """An engraving cut into the metal, measured on its outline at its size (`engraving.fineness`): its thinnest stroke
+    and its narrowest gap between strokes against the least that casts (PRODUCT.md: 0.3-0.35 mm; under
+    engraving.LEAST_WIDTH_MM the export is held back), and the metal left under the cut against the shank (a ring's)
+    or the plate's wall (a pendant's). Strokes and gaps grow with the letters: the fix is the least height that casts,
+    a bolder font, or engraving by hand."""
+    design, model, metal = context.design, context.model, context.metal
+    engraving = design.engraving
+    if not engraving.cut:
+        return []
+    found: list[Finding] = []
+    fine = fineness(engraving)
+    least = LEAST_WIDTH_MM
+    under_limit = [(width, char, what, kind) for width, char, what, kind in (
+        (fine.stroke_mm, fine.stroke_char, "strokes", FINE_LETTER_KINDS[0]),
+        (fine.gap_mm, fine.gap_char, "gaps between strokes", FINE_LETTER_KINDS[1])) if width < least - TOLERANCE_MM]
+    if under_limit:
+        ways = castable_letters(design)
+        said = f"{ways[0][0]}, the least that casts" if ways[0][1][-1][0] == "engraving.height_mm" else ways[0][0]
+        if ways[0][1] == (("engraving.cut", False),):
+            piece = "band" if design.piece is Piece.RING else "pendant"
+            bolder = "" if engraving.font is BOLDEST_FIRST[0] else " or a bolder one"
+            said = (f"no letters this {piece} takes cast in the {engraving.font.value} font{bolder}: {ways[0][0]} "
+                    f"(or choose a {'wider band' if piece == 'band' else 'larger pendant'})")
+        elif len(ways) > 1:
+            said += f" (or {' or '.join(way for way, _ in ways[1:])})"
+        width, char, what, kind = min(under_limit)
+        measured = " and ".join(f"its {item[2]} {item[0]:.2f} mm wide" for item in under_limit)
+        found.append(Finding(Severity.BLOCKING, "engraving.height_mm", width, least,
+                             f"the engraving is too fine to cast and keep through polishing: in {engraving.height_mm:g} "
+                             f"mm {engraving.font.value} letters {measured} (finest at {char!r})", said,
+                             ways[0][1], "the engraving", kind=kind))
+    if model.band is not None:
+        under, limit = metal_under_mm(design, band_faces(model.band.section.points)), metal.min_shank_mm
+        thicker = thicker_band(design.ring, design.ring.thickness_mm + limit - under)
+    else:
+        under, limit = metal_under_mm(design), metal.min_wall_mm
+        thicker = (("pendant.thickness_mm", min(rounded_up(design.pendant.thickness_mm + limit - under, 0.05), 5.0)),)
+    if under < limit - TOLERANCE_MM:
+        shallower = math.floor((engraving.depth_mm - (limit - under)) * 100 + 1e-6) / 100
+        changes = (("engraving.depth_mm", shallower),) if shallower >= ENGRAVING_DEPTH_MM[0] - 1e-9 else thicker
+        what = "a ring's shank" if model.band is not None else "a plate"
+        found.append(Finding(Severity.WARNING, changes[0][0], under, limit,
+                             f"the engraving leaves {under:.2f} mm of metal under its letters, thin for {what} in "
+                             f"{metal.name}", words.changes(changes), changes,
+                             "under the engraving", kind="engraving-under"))
+    return found
+
+
+FEATURE = Feature("engraving", "engraving", present, example, price, dimensions, findings=findings)

@@ -1,11 +1,18 @@
-"""An eternity row: stones along the band, priced by the stone and set at the row's rate each."""
+"""An eternity row: stones along the band, priced by the stone and set at the row's rate each, and judged by the row's
+own rules (its gaps, its shared prongs, the metal under its seats)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from .. import catalogue, words
-from .feature import Feature, PriceContext, PriceLines
+from ..band_rows import seat_depth_mm
+from ..design import ETERNITY_GAPS_MM, ROW_GAP_LEAST_MM, Coverage, RowSetting
+from ..eternity import FEWEST_PRONGS, form_of, holds_of, prong_widths
+from ..findings import Finding, Fix, Round, Severity, metal_under_seats, rounded_up
+from ..places import place
+from ..settings import accent_prong_mm
+from .feature import CheckContext, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -47,4 +54,71 @@ def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list
              + ("" if summary.eternity.resizable else "; cannot be resized")]]
 
 
-FEATURE = Feature("eternity", "eternity row", present, example, price, dimensions)
+def findings(context: CheckContext) -> list[Finding]:
+    """An eternity row: neighbours far enough apart to be set (the setting's least: PRODUCT.md "Eternity bands"),
+    every stone of a shared-prong row held by four prongs of the trade's diameter for it, and metal left under its
+    seats."""
+    design, model, metal = context.design, context.model, context.metal
+    ring = design.ring
+    found = []
+    spec = ring.eternity
+    least = ROW_GAP_LEAST_MM[spec.setting]
+    row = [part for part in model.stone_parts if part.role == "eternity"]
+    pairs = list(zip(row, row[1:], strict=False))
+    if spec.coverage is Coverage.FULL and len(row) > 2:
+        pairs.append((row[-1], row[0]))
+    gaps = [(first.solid.min_gap(second.solid, least), first) for first, second in pairs]
+    closest, part = min(gaps, key=lambda gap: gap[0])
+    if closest < least - ROW_GAP_TOLERANCE_MM:
+        wanted = rounded_up(spec.gap + least - closest, 0.05)
+        found.append(Finding(Severity.BLOCKING, "ring.eternity.gap_mm", closest, least,
+                             f"the row's stones stand {closest:.2f} mm apart and would chip each other when set",
+                             f"set the stones at least {wanted:.2f} mm apart", (("ring.eternity.gap_mm", wanted),),
+                             place(design, model, part.mesh.bounds.mean(axis=0)), kind="row-gap"))
+    if spec.setting is RowSetting.SHARED_PRONG and row:
+        found += _row_prong_findings(design, model, row)
+    under = ring.thickness_mm - seat_depth_mm(form_of(spec))
+    return found + metal_under_seats(ring, metal, under, "the row's seats", "under the row of stones", "row-under")
+
+
+# The measured gap may fall short of the document's by the girdle's facets (a 32-point girdle) and float rounding.
+ROW_GAP_TOLERANCE_MM = 0.005
+
+
+def _row_prong_findings(design: Design, model: Model, row: list) -> list[Finding]:
+    """Each stone of a shared-prong row counted for its prongs on the built metal (PRODUCT.md "Eternity bands": two
+    shared each side, so four), and the prongs measured across the band just over it against the trade's diameter
+    for the stone (`accent_prong_mm`, PRODUCT.md "Prong sizes by stone"). Stones stood too far apart for a pair of
+    prongs to reach both are set at the trade's gap, which brings the pairs back; else the row goes in bezels."""
+    ring, spec = design.ring, design.ring.eternity
+    trade_gap = ETERNITY_GAPS_MM[RowSetting.SHARED_PRONG]
+    fix = (("ring.eternity.gap_mm", trade_gap),) if abs(spec.gap - trade_gap) > 1e-9 else (
+        ("ring.eternity.setting", RowSetting.BEZEL.value),)
+    found = []
+    counts = [holds_of(model.solid, ring, spec, index) for index in range(len(row))]
+    fewest = min(counts)
+    if fewest < FEWEST_PRONGS:
+        index = counts.index(fewest)
+        found.append(Finding(Severity.BLOCKING, "ring.eternity", float(fewest), float(FEWEST_PRONGS),
+                             f"a stone of the row is held by {fewest} prong{'s' if fewest != 1 else ''}, not "
+                             f"{FEWEST_PRONGS}: it would come loose",
+                             words.changes(fix), fix, place(design, model, row[index].mesh.bounds.mean(axis=0)),
+                             kind="row-holds"))
+    wanted = accent_prong_mm(min(spec.stone.length_mm, spec.stone.outline_width_mm))
+    thinnest = min((width for width in prong_widths(model.solid, ring, spec)), default=wanted)
+    if thinnest < wanted - ROW_GAP_TOLERANCE_MM:
+        found.append(Finding(Severity.BLOCKING, "ring.eternity", thinnest, wanted,
+                             f"the row's prongs measure {thinnest:.2f} mm across, under the {wanted:g} mm a "
+                             f"{spec.stone.length_mm:g} mm stone needs", words.changes(fix), fix, "the row's prongs",
+                             kind="row-prongs"))
+    return found
+
+
+def fixes(design: Design, finding: Finding) -> list[Fix]:
+    """A loose stone of the row held all round in a bezel."""
+    if finding.kind == "holds" and finding.part == "ring.eternity":
+        return [Fix(Round.REMEDY, (("ring.eternity.setting", RowSetting.BEZEL.value),))]
+    return []
+
+
+FEATURE = Feature("eternity", "eternity row", present, example, price, dimensions, findings=findings, fixes=fixes)

@@ -1,4 +1,5 @@
-"""A feature's record and what it prices from and adds: the types every feature module and the quote share."""
+"""A feature's record, what it prices from and adds, and what the check measures it on: the types every feature
+module, the quote and the check share."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from ..catalogue import Metal
     from ..design import Design
+    from ..findings import Finding, Fix
     from ..geometry import Model
     from ..inventory import LooseStone
     from ..price_table import PriceTable
     from ..stones import StoneWeight
     from ..summary import QuoteSummary
+    from ..walls import Scan
 
 Row = tuple[str, float, str, str]  # a quote line before rounding: (store item, amount, kind, client item)
 
@@ -75,6 +81,19 @@ class PriceLines:
 
 
 @dataclass(frozen=True)
+class CheckContext:
+    """What a feature's findings are measured on: the design, the piece as built, its alloy, the metal's thickness
+    scan, and which of the scan's faces are an engraving's (its letters and the metal over them, judged on the text's
+    outline by the engraving's own findings)."""
+
+    design: Design
+    model: Model
+    metal: Metal
+    walls: Scan
+    engraved: np.ndarray  # a flag a face of `walls`
+
+
+@dataclass(frozen=True)
 class Feature:
     """A feature of a piece."""
 
@@ -84,10 +103,16 @@ class Feature:
     example: Callable[[], dict]  # a design document that has it
     price: Callable[[PriceContext], PriceLines] | None = None  # None: it adds no line of its own (its metal is weighed)
     dimensions: Callable[[Design, Model, QuoteSummary], list[list[str]]] | None = None  # its rows on the sheet
-    # Later: the geometry rules run when a document is read (`fit`), what the check measures on it (`findings`) and
-    # the app's controls for it (`controls`); today these still live in `documents`, `checks` and the app.
+    # What the check finds on it, each finding with its kind ("milgrain-bead"), in the order the check reports them;
+    # None: nothing of its own to measure (the band's, the walls' and the seats' findings are the piece's).
+    findings: Callable[[CheckContext], list[Finding]] | None = None
+    # The changes it offers for a finding, its own or any other's ("side_stones.shared_prongs" for a gap), each in its
+    # round of tries (`findings.Round`); the check tries them round by round, the piece's first, then the features' in
+    # the registry's order. None: it offers none.
+    fixes: Callable[[Design, Finding], list[Fix]] | None = None
+    # Later: the geometry rules run when a document is read (`fit`) and the app's controls for it (`controls`); today
+    # these still live in `documents` and the app.
     fit: Callable | None = None
-    findings: Callable | None = None
     controls: Callable | None = None
 
 
@@ -98,6 +123,10 @@ LABOUR_ORDER = ("stone", "eternity", "accents", "milgrain", "side_stones")
 # The sheet's feature rows come in two runs round the stones' height over the finger (the sheet's own row): what is
 # built on the piece, then what is written on it.
 DIMENSIONS_BEFORE_HEIGHT = ("taper", "pendant", "stone", "milgrain", "side_stones", "eternity", "matching_band")
+# The check's findings: the piece's own (one body, the band, the walls and gaps), then the features' in two runs round
+# the piece's seats and holds (every stone's room in its seat, its culet over the finger, each head's holds).
+FINDINGS_ORDER = ("milgrain", "stone", "accents", "pendant", "eternity", "side_stones", "matching_band", "engraving")
+FINDINGS_BEFORE_SEATS = ("milgrain", "stone")
 
 
 def ordered(features: tuple[Feature, ...], order: tuple[str, ...]) -> list[Feature]:

@@ -1,22 +1,42 @@
 """A ring's matching band: cast in the ring's alloy, its top contoured to the ring or straight, and priced with the
-ring as a set: its own metal, casting, finishing, the contour's fitting and its own markup, after the ring's."""
+ring as a set: its own metal, casting, finishing, the contour's fitting and its own markup, after the ring's. The check
+judges it as a band of its own (one body, its shank, edges and width), by the metal its contour leaves under the ring's
+head, and by the clearance it keeps from the ring (measured on the solids)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import catalogue
+import numpy as np
+
+from .. import catalogue, words
 from ..bands import build_band
 from ..catalogue import metal_grams
+from ..design import BandSide, MatchingBand
+from ..findings import (
+    MIN_DETAIL_MM,
+    TOLERANCE_MM,
+    Changes,
+    Finding,
+    Fix,
+    Round,
+    Severity,
+    rounded_up,
+    steps,
+)
+from ..matching import measured_gap
 from ..solids import EXPORT
-from .feature import BandMetal, Feature, PriceContext, PriceLines, SetPart
+from ..walls import scan
+from .feature import BandMetal, CheckContext, Feature, PriceContext, PriceLines, SetPart
 
 if TYPE_CHECKING:
     from ..design import Design
     from ..geometry import Model
     from ..summary import QuoteSummary
 
-
+# A matching band closer to the ring than its clearance by more than this is a fault of the build, not of rounding
+# (the contour's kernel and a file's cleaning move surfaces by hundredths at most).
+CLEARANCE_TOLERANCE_MM = 0.05
 
 
 def present(design: Design) -> bool:
@@ -78,4 +98,82 @@ def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list
             ["matching band metal", f"{band.metal_volume_mm3:.1f} mm3, {band.metal_grams:.2f} g"]]
 
 
-FEATURE = Feature("matching_band", "matching band", present, example, price, dimensions)
+def findings(context: CheckContext) -> list[Finding]:
+    """A ring's matching band: one body; its shank measured on its mesh as the ring's is, its edges and width; the
+    metal its contour leaves under the ring's head across the middle of its width (at least the alloy's wall, or it
+    blocks; under the shank minimum, a warning); and the clearance it keeps from the ring, measured."""
+    design, model, metal = context.design, context.model, context.metal
+    part = model.matching
+    if part is None:
+        return []
+    spec, fit = design.matching_band, part.fit
+    found: list[Finding] = []
+    if part.body_count > 1:
+        found.append(Finding(Severity.BLOCKING, "matching_band", 0.0, 0.0,
+                             f"the contour under the ring's head cuts the matching band into {part.body_count} pieces",
+                             "wear the band on the ring's other side, or raise the ring's head on a thicker band; the "
+                             "fix tries them", (), "the matching band", kind="matching-pieces"))
+    walls = scan(part.mesh)
+    middle = np.abs(walls.centres[:, 1] - fit.offset_mm) <= spec.width_mm / 4
+    shank, _ = walls.thinnest(middle & (walls.centres[:, 2] < 0))
+    if not np.isfinite(shank):
+        shank = fit.band.section.min_wall_mm
+    field = "matching_band.thickness_mm"
+    top = MatchingBand.model_fields["thickness_mm"].metadata
+    thickest = next((item.le for item in top if getattr(item, "le", None) is not None), 4.0)
+    if shank < metal.min_shank_mm - TOLERANCE_MM:
+        wanted = max(spec.thickness_mm + metal.min_shank_mm - shank, spec.thickness_mm * metal.min_shank_mm / shank)
+        changes = ((field, min(rounded_up(wanted, 0.05), thickest)),)
+        found.append(Finding(Severity.BLOCKING, field, shank, metal.min_shank_mm,
+                             f"the matching band's shank measures {shank:.2f} mm, too thin for a {metal.name} shank",
+                             words.changes(changes), changes,
+                             "the bottom of the matching band", kind="matching-shank"))
+    section = fit.band.section
+    if section.edge_mm < MIN_DETAIL_MM - TOLERANCE_MM:
+        changes = ((field, min(rounded_up(spec.thickness_mm * MIN_DETAIL_MM / section.edge_mm, 0.05), thickest)),)
+        found.append(Finding(Severity.WARNING, "matching_band.profile", section.edge_mm, MIN_DETAIL_MM,
+                             f"the {spec.profile.value} matching band's edges are thinner than castable detail",
+                             f"{words.changes(changes)}, or choose a flat or bevelled profile", changes,
+                             "the matching band's edges", kind="matching-edges"))
+    if spec.width_mm < metal.min_shank_mm * 1.5:
+        wanted = rounded_up(metal.min_shank_mm * 1.5, 0.1)
+        found.append(Finding(Severity.WARNING, "matching_band.width_mm", spec.width_mm, metal.min_shank_mm * 1.5,
+                             "the matching band is narrow enough to bend in wear",
+                             words.changes({"matching_band.width_mm": wanted}),
+                             (("matching_band.width_mm", wanted),), "the matching band", kind="matching-width"))
+    under = fit.under_contour_mm
+    if under is not None and under < metal.min_shank_mm - TOLERANCE_MM:
+        blocking = under < metal.min_wall_mm - TOLERANCE_MM
+        limit = metal.min_wall_mm if blocking else metal.min_shank_mm
+        found.append(Finding(Severity.BLOCKING if blocking else Severity.WARNING, "matching_band", under, limit,
+                             f"the contour under the ring's head leaves {under:.2f} mm of metal across the matching "
+                             f"band{'' if blocking else ', less than its shank'}",
+                             "wear the band on the ring's other side, or raise the ring's head on a thicker band; the "
+                             "fix tries them", (), "the top of the matching band",
+                             kind="matching-contour"))
+    gap = measured_gap(part.solid, model.solid, [stone.solid for stone in model.stone_parts], spec.clearance_mm + 0.5)
+    if gap < spec.clearance_mm - CLEARANCE_TOLERANCE_MM:
+        found.append(Finding(Severity.BLOCKING, "matching_band.clearance_mm", gap, spec.clearance_mm,
+                             f"the matching band comes within {gap:.2f} mm of the ring, not {spec.clearance_mm:g}",
+                             "rebuild the design; report it if it stays", (), "the matching band",
+                             kind="matching-clearance"))
+    return found
+
+
+def fixes(design: Design, finding: Finding) -> list[Fix]:
+    """For a contour that cuts into the band or leaves too little over it: the band on the ring's other side, at its
+    least clearance, or the ring's head raised on a thicker band."""
+    if finding.kind not in ("matching-contour", "matching-pieces"):
+        return []
+    other = BandSide.ABOVE if design.matching_band.side is BandSide.BELOW else BandSide.BELOW
+    tries: list[Changes] = [(("matching_band.side", other.value),)]
+    least = MatchingBand.model_fields["clearance_mm"].metadata
+    lowest = next(item.ge for item in least if getattr(item, "ge", None) is not None)
+    if design.matching_band.clearance_mm > lowest:
+        tries.append((("matching_band.clearance_mm", lowest),))
+    tries += steps("ring.thickness_mm", design.ring.thickness_mm, (0.2, 0.4), 4.0)
+    return [Fix(Round.REMEDY, changes) for changes in tries]
+
+
+FEATURE = Feature("matching_band", "matching band", present, example, price, dimensions, findings=findings,
+                  fixes=fixes)

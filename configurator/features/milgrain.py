@@ -1,4 +1,5 @@
-"""Milgrain: beads along a band's edges or round a bezel's rim, priced by the beaded length and shown as laid out."""
+"""Milgrain: beads along a band's edges or round a bezel's rim, priced by the beaded length, shown as laid out and
+judged bead by bead."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..bands import build_band
-from ..design import Edges
+from ..design import MILGRAIN_BEAD_RANGE, Edges
+from ..findings import MIN_DETAIL_MM, MIN_GAP_MM, TOLERANCE_MM, Finding, Severity
 from ..milgrain import edge_length_mm
 from ..settings import BEZEL_WALL_MM
 from ..shapes import stone_outline
 from ..solids import PREVIEW, offset_outline
-from .feature import Feature, PriceContext, PriceLines
+from .feature import CheckContext, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -65,4 +67,35 @@ def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list
              f"{row.count} beads of {row.bead_mm:.2f} mm, {row.spacing_mm:.2f} mm apart"] for row in model.beads]
 
 
-FEATURE = Feature("milgrain", "milgrain", present, example, price, dimensions)
+def findings(context: CheckContext) -> list[Finding]:
+    """Milgrain beads as placed: each at least castable detail across (smaller ones block), a row with room to run,
+    and beads of a row that are not neighbours along it (either side of a cusp, say) clear of each other by the gap
+    the investment needs. The hair between neighbours is left alone: it is the milgrain wheel's work after polishing
+    (PRODUCT.md "Milgrain": touching or nearly)."""
+    found: dict[tuple[str, str], Finding] = {}
+    for row in context.model.beads:
+        if row.count == 0:
+            found.setdefault((row.field, "room"), Finding(
+                Severity.WARNING, row.field, 0.0, 0.0, f"{row.where} has no room for milgrain beside what is set on "
+                "the band", "remove the milgrain or choose a smaller head", ((row.field, None),), row.where,
+                kind="milgrain-room"))
+            continue
+        if row.bead_mm < MIN_DETAIL_MM - TOLERANCE_MM:
+            least = max(MILGRAIN_BEAD_RANGE[0], 0.4)
+            changes = ((f"{row.field}.bead_mm", least), (f"{row.field}.pitch_mm", None))
+            found.setdefault((row.field, "bead"), Finding(
+                Severity.BLOCKING, f"{row.field}.bead_mm", row.bead_mm, MIN_DETAIL_MM,
+                f"milgrain beads {row.bead_mm:.2f} mm across are smaller than castable detail",
+                f"make the beads at least {least:.1f} mm across, spaced as usual", changes, row.where,
+                kind="milgrain-bead"))
+        gap = row.closest_gap_mm(neighbours=False)
+        if gap < MIN_GAP_MM - TOLERANCE_MM:
+            found.setdefault((row.field, "gap"), Finding(
+                Severity.WARNING, f"{row.field}.pitch_mm", gap, MIN_GAP_MM,
+                f"milgrain beads meet {gap:.2f} mm apart across a corner, too close for the investment between them",
+                "space the beads as usual or take the milgrain off", ((f"{row.field}.pitch_mm", None),),
+                row.where, kind="milgrain-gap"))
+    return list(found.values())
+
+
+FEATURE = Feature("milgrain", "milgrain", present, example, price, dimensions, findings=findings)

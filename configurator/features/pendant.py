@@ -1,13 +1,17 @@
 """A pendant: its plate, bail and clasp (cast with it, weighed in its metal) and its chain, bought by the length and
-priced as its metal and the labour of it."""
+priced as its metal and the labour of it; the check measures its plate and the room it gives the stone."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .. import catalogue
 from ..catalogue import metal_grams
-from .feature import Feature, PriceContext, PriceLines
+from ..findings import ROUND_THE_STONES, TOLERANCE_MM, Finding, Fix, Round, Severity, rounded_up, steps
+from ..places import at, place
+from .feature import CheckContext, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -55,4 +59,49 @@ def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list
     ]
 
 
-FEATURE = Feature("pendant", "pendant (plate, bail, clasp, chain)", present, example, price, dimensions)
+def findings(context: CheckContext) -> list[Finding]:
+    """The plate measured on the mesh (beside its engraving: the metal under the letters is the engraving's finding)
+    against the alloy's wall, and the stone and its setting against the plate's room."""
+    design, model, metal, walls = context.design, context.model, context.metal, context.walls
+    if model.plate is None:
+        return []
+    found: list[Finding] = []
+    plate, where = walls.thinnest((walls.centres[:, 2] <= model.plate.thickness + 0.05) & ~context.engraved)
+    if not np.isfinite(plate):
+        plate, where = design.pendant.thickness_mm, None
+    if plate < metal.min_wall_mm - TOLERANCE_MM:
+        whole = design.pendant.thickness_mm < metal.min_wall_mm - TOLERANCE_MM  # not just beside its seats
+        wanted = min(rounded_up(design.pendant.thickness_mm + metal.min_wall_mm - plate, 0.05), 5.0)
+        found.append(Finding(Severity.BLOCKING if whole else Severity.WARNING, "pendant.thickness_mm", plate,
+                             metal.min_wall_mm,
+                             f"the plate measures {plate:.2f} mm{at(design, model, where)}, thinner than castable metal",
+                             f"make the plate at least {wanted:.2f} mm thick", (("pendant.thickness_mm", wanted),),
+                             place(design, model, where), kind="plate"))
+    if design.stone is not None:
+        outline = model.plate.outline
+        room = min(outline[:, 0].max() - outline[:, 0].min(), outline[:, 1].max() - outline[:, 1].min())
+        needed = max(design.stone.length_mm, design.stone.outline_width_mm) + 2 * metal.min_wall_mm
+        if room < needed - TOLERANCE_MM:
+            wanted = min(rounded_up(design.pendant.size_mm * needed / room, 0.5), 50.0)
+            found.append(Finding(Severity.WARNING, "pendant.size_mm", room, needed,
+                                 "the stone and its setting overhang the plate",
+                                 f"make the pendant at least {wanted:g} mm long, or the stone smaller",
+                                 (("pendant.size_mm", wanted),), "the plate's edge", kind="overhang"))
+    return found
+
+
+def fixes(design: Design, finding: Finding) -> list[Fix]:
+    """Bigger steps of a thicker plate, and for metal too thin or too close round the stones, a thicker plate."""
+    found: list[Fix] = []
+    own = dict(finding.changes)
+    if "pendant.thickness_mm" in own:
+        found += [Fix(Round.BIGGER, changes) for changes in steps("pendant.thickness_mm", own["pendant.thickness_mm"],
+                                                                   (0.3, 0.6, 1.0), 5.0)]
+    if finding.kind in ROUND_THE_STONES and design.piece.value == "pendant":
+        found += [Fix(Round.THICKER, changes) for changes in steps("pendant.thickness_mm", design.pendant.thickness_mm,
+                                                                    (0.5,), 5.0)]
+    return found
+
+
+FEATURE = Feature("pendant", "pendant (plate, bail, clasp, chain)", present, example, price, dimensions,
+                  findings=findings, fixes=fixes)

@@ -1,5 +1,6 @@
 """Side stones: a stone or a graded run of them either side of the centre (three-stone rings among them), in their
-own heads, sharing prongs with the centre, or in a channel; each size on its own line, one line to set them all."""
+own heads, sharing prongs with the centre, or in a channel; each size on its own line, one line to set them all. The
+check keeps them clear of the centre and of each other, and of the finger under a channel's seats."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import TYPE_CHECKING
 
 from .. import catalogue, words
 from ..design import SettingStyle
-from .feature import Feature, PriceContext, PriceLines
+from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Fix, Round, Severity, metal_under_seats
+from ..places import place
+from ..sidestones import seat_depth_mm
+from .feature import CheckContext, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -66,4 +70,39 @@ def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list
     return [["side stones", f"{side.count} a side in {side.style.value}{graded}{shared}"]]
 
 
-FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions)
+def findings(context: CheckContext) -> list[Finding]:
+    """Side stones far enough from the centre and from each other to be set without chipping, and (in a channel)
+    metal left under their seats."""
+    design, model = context.design, context.model
+    centre = [part for part in model.stone_parts if part.role == "centre"]
+    sides = [part for part in model.stone_parts if part.role == "side"]
+    if not centre or not sides:
+        return []
+    found = []
+    per_shoulder = design.side_stones.count
+    pairs = [(centre[0], side) for side in sides[::per_shoulder]]  # the first of each shoulder, nearest the centre
+    pairs += [(sides[index], sides[index + 1]) for index in range(len(sides) - 1) if (index + 1) % per_shoulder]
+    closest, near = min(((first.solid.min_gap(second.solid, MIN_ACCENT_GAP_MM), second) for first, second in pairs),
+                        key=lambda gap: gap[0])
+    if closest < MIN_ACCENT_GAP_MM - TOLERANCE_MM:
+        found.append(Finding(Severity.BLOCKING, "side_stones.stone.length_mm", closest, MIN_ACCENT_GAP_MM,
+                             f"side stones stand {closest:.2f} mm from a neighbour and would chip it when set",
+                             "choose smaller side stones", (), place(design, model, near.mesh.bounds.mean(axis=0)),
+                             kind="side-gap"))
+    if design.side_stones.style is SettingStyle.CHANNEL:
+        found += metal_under_seats(design.ring, context.metal, design.ring.thickness_mm - seat_depth_mm(design),
+                                   "the side stones' seats", "under the side stones", "row-under")
+    return found
+
+
+def fixes(design: Design, finding: Finding) -> list[Fix]:
+    """Heads of their own for stones that share prongs with the centre: they stand apart (for a gap or thin metal
+    between the heads) and hold their stones by prongs of their own (for a loose centre or side stone)."""
+    if not design.side_stones.shared_prongs:
+        return []
+    if finding.kind in ("gap", "thin-detail") or (finding.kind == "holds" and finding.part in ("setting", "side_stones")):
+        return [Fix(Round.REMEDY, (("side_stones.shared_prongs", False),))]
+    return []
+
+
+FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions, findings=findings, fixes=fixes)

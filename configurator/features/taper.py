@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..findings import Fix, Round, steps
 from .feature import Feature
 
 if TYPE_CHECKING:
     from ..design import Design
+    from ..findings import Finding
     from ..geometry import Model
     from ..summary import QuoteSummary
 
@@ -29,4 +31,16 @@ def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list
     return [["at the back (tapered)", f"{ring.width_back_mm:.2f} x {ring.thickness_back_mm:.2f} mm"]]
 
 
-FEATURE = Feature("taper", "tapered shank", present, example, dimensions=dimensions)
+def fixes(design: Design, finding: Finding) -> list[Fix]:
+    """Bigger steps of a thicker back (the band's top raised with it where the back would pass it). Its findings are
+    the band's: the check measures the shank where it is thinnest, at a taper's back."""
+    own = dict(finding.changes)
+    if "ring.taper.thickness_back_mm" not in own:
+        return []
+    return [Fix(Round.BIGGER, (*((("ring.thickness_mm", value),) if value > design.ring.thickness_mm else ()),
+                               ("ring.taper.thickness_back_mm", value)))
+            for ((_, value),) in steps("ring.taper.thickness_back_mm", own["ring.taper.thickness_back_mm"],
+                                       (0.1, 0.2, 0.4), 4.0)]
+
+
+FEATURE = Feature("taper", "tapered shank", present, example, dimensions=dimensions, fixes=fixes)

@@ -120,8 +120,8 @@ def checked_designs():
 def sort_findings(doc: dict) -> tuple[str, list]:
     """("refused" | "chosen" | "builder" | "clean", blocking findings) for one document of the check matrix:
     "refused" when the document itself is refused, "builder" when a blocking finding is of a `BUILDER_KINDS`."""
+    from configurator.builds import model_of
     from configurator.checks import Severity, check
-    from configurator.quotes import model_of
 
     try:
         design = parse_design(doc)

@@ -22,12 +22,13 @@ import time
 from pathlib import Path
 
 from configurator.bands import build_band
+from configurator.builds import model_of
 from configurator.design import Profile
 from configurator.documents import load_design, parse_design
 from configurator.export import Format, encode, wax_pattern
 from configurator.geometry import build
 from configurator.pricing import quote
-from configurator.quotes import model_of, price
+from configurator.quotes import price
 from configurator.solids import EXPORT, PREVIEW
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,7 +252,7 @@ def preview_pages(extra: dict[str, dict] | None = None) -> dict[str, int]:
     (the build apart), the time to write it again in another metal (the meshes kept), and its size. Returns the
     presets' sizes in bytes."""
     from configurator import glb
-    from configurator.quotes import model_of
+    from configurator.builds import model_of
 
     designs = [(path.stem, load_design(path)) for path in PRESETS]
     designs += [(name, parse_design(doc)) for name, doc in (extra or {}).items()]

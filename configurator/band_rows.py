@@ -13,10 +13,10 @@ import math
 import manifold3d
 import numpy as np
 
-from .forms import SEAT_CLEARANCE_MM, StoneForm, seat
 from .rows import Row, drill, drilled_seat, per_stone
 from .shapes import stone_outline
 from .solids import offset_outline, slab, union
+from .stone_forms import SEAT_CLEARANCE_MM, StoneForm, seat
 
 GIRDLE_LIFT_MM = 0.1  # the girdle stands this far over the band's outside
 ROW_GIRDLE_POINTS = 32

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import catalogue, words
+from .builds import model_of
 from .design import DIAMOND_CLARITIES, DIAMOND_COLORS, Design
 from .documents import parse_design
 from .errors import ConfiguratorError
 from .price_table import PriceTable, current_price_table
-from .quotes import model_of, price
+from .quotes import price
 from .stones import scaled_stone, smallest_length_mm
 
 if TYPE_CHECKING:

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from . import catalogue, holds, words
+from .builds import model_of, scan_of
 from .design import Design, Ring, SettingStyle, Shape
 from .documents import edited
 from .engraving import band_faces, lettering, pendant_spot
@@ -38,7 +39,6 @@ from .findings import (
 )
 from .geometry import Model
 from .places import at, clock, place
-from .quotes import model_of, scan_of
 from .shapes import shape_of
 from .sidestones import placement
 from .solids import from_trimesh

@@ -347,8 +347,8 @@ def _cmd_quote(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from .builds import model_of
     from .checks import Severity, check
-    from .quotes import model_of
 
     design = _read(args.design)
     findings = check(design, model_of(design))
@@ -366,8 +366,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from .builds import model_of
     from .export import Format, NotCastable, export
-    from .quotes import model_of
 
     design = _read(args.design)
     fmt = Format(args.format) if args.format else None

@@ -236,8 +236,10 @@ MaterialId = Annotated[
     AfterValidator(_catalogue_id("stone material", catalogue.gemstones)),
     WithJsonSchema({"type": "string", "enum": list(catalogue.gemstones())}),
 ]
-Millimetres = Annotated[float, Field(allow_inf_nan=False, strict=True)]  # numbers only: no "4", no true
-Degrees = Millimetres
+_Number = Annotated[float, Field(allow_inf_nan=False, strict=True)]  # numbers only: no "4", no true
+Millimetres = _Number
+Degrees = _Number
+Grams = _Number
 
 
 # Text a person typed may hold letters, marks, digits, punctuation, symbols and spaces of any script, and what it
@@ -728,7 +730,7 @@ class Heirloom(Part):
     """The client's own metal, credited against the new piece."""
 
     metal: MetalId
-    grams: Millimetres = Field(gt=0, le=1000.0, description="weight of the client's metal, g")
+    grams: Grams = Field(gt=0, le=1000.0, description="weight of the client's metal, g")
 
 
 # A contoured (matching) band sits 0.2-0.3 mm clear of the engagement ring's head and shoulders (PRODUCT.md).

@@ -25,14 +25,14 @@ import numpy as np
 from . import catalogue, fonts
 from .design import ENGRAVING_HEIGHT_MM, Design, Engraving, EngravingPlace, Font, Piece, Profile, Ring
 from .eternity import span
-from .forms import StoneForm
+from .heads import head_reach_mm
 from .outlines import pendant_outline
 from .pendants import BORDER_INSET_MM, BORDER_STONE_MM, girdle_height
 from .profiles import band_section
-from .settings import head_reach_mm
 from .shapes import shape_of, stone_outline
 from .sidestones import LOWEST_DEG, placement
 from .solids import EXPORT, section
+from .stone_forms import StoneForm
 from .styles import style_of
 
 EDGE_MARGIN_MM = 0.4  # the letters keep this far inside a band's edges, where a comfort fit curves away

@@ -21,11 +21,11 @@ import numpy as np
 from . import band_rows, rows
 from .band_rows import BEZEL_LIP_MM, BEZEL_WALL_MM, GIRDLE_LIFT_MM, INTO_BAND_SHARE
 from .design import ETERNITY_FEWEST, Coverage, Eternity, Ring, RowSetting
-from .forms import StoneForm, seat
+from .heads import ROD_SEGMENTS, Parts, accent_prong_mm, rod
 from .rows import Row
-from .settings import ROD_SEGMENTS, Parts, accent_prong_mm, rod
 from .shapes import stone_outline
 from .solids import union
+from .stone_forms import StoneForm, seat
 
 ROW_MARGIN_MM = 0.2  # band left beyond the stones' ends (shared prongs stand within it)
 SHARE = {Coverage.FULL: 1.0, Coverage.THREE_QUARTER: 0.75, Coverage.HALF: 0.5}

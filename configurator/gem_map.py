@@ -22,10 +22,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import catalogue, eternity, sidestones
 from .design import Coverage, RowSetting, Setting, SettingStyle
-from .forms import SEAT_CLEARANCE_MM, StoneForm
+from .heads import prong_places
 from .rows import BEAD_RADIUS_MM
-from .settings import prong_places
 from .shapes import shape_of
+from .stone_forms import SEAT_CLEARANCE_MM, StoneForm
 from .styles import default_prong_mm, prong_count, style_of
 
 if TYPE_CHECKING:

@@ -19,14 +19,14 @@ from .bands import Band, build_band
 from .design import Design, Piece, Ring
 from .engraving import pendant_cutter, ring_cutter
 from .fittings import chain, clasp
-from .forms import StoneForm
+from .heads import STONE_LIFT_MM, Parts, Support, head_reach_mm
 from .matching import fit_band
 from .model import MatchingPart, Meshed, Model, StonePart
 from .pendants import bail, girdle_height, grown_under, jump_ring, lift_over_plate, plate
-from .settings import STONE_LIFT_MM, Parts, Support, head_reach_mm
 from .shapes import shape_of
 from .shoulders import BandTop
 from .solids import EXPORT, Resolution, drop_crumbs, subtract, union
+from .stone_forms import StoneForm
 from .stones import CARAT_GRAMS
 from .styles import head, style_of
 

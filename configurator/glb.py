@@ -9,7 +9,7 @@ colour. Meshes are Draco-compressed (KHR_draco_mesh_compression, 14-bit position
 soft curves and splits them at edges sharper than SHARP_DEGREES; each stone facet is flat.
 
 Encoding the meshes is the slow part (tens of milliseconds): it is done once per geometry (`geometry_key`) and
-kept (as the geometry cache keeps builds, `quotes._remembered`, shared by every caller); a design of another metal or stone colour reuses the meshes and
+kept (as the geometry cache keeps builds, `builds._remembered`, shared by every caller); a design of another metal or stone colour reuses the meshes and
 only writes new materials around them.
 """
 
@@ -27,10 +27,10 @@ import numpy as np
 import trimesh
 
 from . import catalogue
+from .builds import _remembered  # one rule for what is made once and kept: the geometry cache's
 from .design import Design, Piece
 from .fittings import clasp_meshes, necklace
 from .geometry import Model, geometry_key
-from .quotes import _remembered  # one rule for what is made once and kept: the geometry cache's
 
 M_PER_MM = 0.001
 SHARP_DEGREES = 35.0  # an edge sharper than this stays crisp in the shading
@@ -199,7 +199,7 @@ def reference_material(name: str) -> dict:
 
 def encoded(model: Model, reference: bool = False) -> Encoded:
     """The compressed parts of `model`'s geometry (with the scale reference, if asked), made once and kept among the
-    geometry cache's CACHED_GEOMETRIES most recent (quotes._remembered: sessions asking at once wait for one)."""
+    geometry cache's CACHED_GEOMETRIES most recent (builds._remembered: sessions asking at once wait for one)."""
     key = glb_key(model.design) + ("-scale" if reference else "")
     return _remembered(_encoded, key, lambda: _encode(model, key, reference))
 

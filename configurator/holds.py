@@ -19,9 +19,9 @@ import manifold3d
 import numpy as np
 
 from .design import Shape, Stone
-from .forms import StoneForm
 from .shapes import shape_of, stone_outline
 from .solids import offset_outline, slab
+from .stone_forms import StoneForm
 from .stones import GIRDLE_SHARE
 
 HOLD_REACH_MM = 0.15  # metal standing up within this of the girdle (outside it, in the wax) holds the stone there

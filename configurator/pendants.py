@@ -12,9 +12,9 @@ import numpy as np
 
 from . import rows
 from .design import Bail, Outline, Pendant
+from .heads import Parts, ball
 from .outlines import pendant_outline, top_on_axis
 from .rows import Row, accent_form, accent_seat, pitch, spaced
-from .settings import Parts, ball
 from .solids import Resolution, offset_outline, section, slab, torus, union
 
 BAIL_MAJOR_MM = 2.2  # loop radius to the wire's centre: an opening of about 3 mm for chains

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .design import Design
+from .heads import prong_angles
 from .outlines import pendant_outline
-from .settings import prong_angles
 from .styles import prong_count, style_of
 
 if TYPE_CHECKING:

@@ -21,8 +21,8 @@ import manifold3d
 import numpy as np
 
 from .design import Cut, Shape, Stone
-from .forms import StoneForm, seat
 from .solids import sphere
+from .stone_forms import StoneForm, seat
 
 # Between neighbouring accent stones of a halo or pavé: 0.2 mm, JewelCraft's default spacing for gems distributed
 # along a curve and the trade's widest for stones set close (PRODUCT.md "Eternity bands": 0.1-0.2 mm). Pavé and halo

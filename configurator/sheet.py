@@ -30,16 +30,17 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import catalogue, gem_map
+from .builds import model_of
 from .casting import Casting, casting_of
 from .catalogue import metal_grams
 from .checks import Finding, Severity, check
 from .design import Design
 from .features import DIMENSIONS_BEFORE_HEIGHT, features_of, ordered
 from .geometry import Model
+from .heads import TIP_ALLOWANCE_MM
 from .price_table import current_price_table
-from .quotes import model_of, quote_summary
+from .quotes import quote_summary
 from .renders import Picture, render_views
-from .settings import TIP_ALLOWANCE_MM
 
 if TYPE_CHECKING:
     from .inventory import LooseStone

@@ -13,10 +13,10 @@ import manifold3d
 import numpy as np
 
 from . import rows
-from .forms import SEAT_CLEARANCE_MM, StoneForm, seat
+from .heads import Parts
 from .rows import ACCENT_GAP_MM, accent_form, accent_seat, along_band, pitch
-from .settings import Parts
 from .solids import capsule, section, union
+from .stone_forms import SEAT_CLEARANCE_MM, StoneForm, seat
 
 CHANNEL_WALL_MM = 0.8  # metal left either side of a channel (the wall minimum, PRODUCT.md)
 CHANNEL_LIP_MM = 0.25  # how far the walls reach over the girdles

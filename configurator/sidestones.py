@@ -33,9 +33,7 @@ from .design import (
     Stone,
 )
 from .eternity import MIN_APART_MM, PRONG_GRIP_MM, girdle_distance
-from .forms import StoneForm
-from .milgrain import rim_overhang_mm
-from .settings import (
+from .heads import (
     KNEE_DEPTH,
     STONE_LIFT_MM,
     SUPPORTED_PRONG_MIN_MM,
@@ -46,7 +44,9 @@ from .settings import (
     head_reach_mm,
     rod,
 )
+from .milgrain import rim_overhang_mm
 from .shapes import stone_outline
+from .stone_forms import StoneForm
 from .styles import default_prong_mm, head, style_of
 
 SIDE_GAP_MM = 0.5  # between the centre's head and a side stone's: over the investment's 0.3 mm (PRODUCT.md)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from configurator.bands import build_band, taper_share
+from configurator.builds import model_of
 from configurator.checks import apply_fix, check
 from configurator.design import MILGRAIN_PITCH_SHARE
 from configurator.documents import load_design, parse_design
@@ -25,7 +26,7 @@ from configurator.geometry import build
 from configurator.milgrain import CLEAR_MM, SINK_SHARE, largest_edge_bead_mm
 from configurator.pricing import quote
 from configurator.profiles import COMFORT_INSIDE_SHARE, EDGE_SHARE
-from configurator.quotes import model_of, price
+from configurator.quotes import price
 from configurator.solids import EXPORT, PREVIEW, revolve, subtract, to_trimesh
 from tests.helpers.meshes import admesh, faults, needs_admesh, read_back
 

@@ -19,8 +19,8 @@ import pytest
 from PIL import Image
 
 from configurator import glb
+from configurator.builds import model_of
 from configurator.documents import parse_design
-from configurator.quotes import model_of
 from configurator.share import encode_design
 from tests.helpers.browser import (  # skips this module when there is no Chromium
     PHONE,

@@ -10,10 +10,10 @@ import pytest
 import trimesh
 
 from bench.matrix import BUILDER_KINDS, checked_designs, describe, sort_findings
+from configurator.builds import model_of, scan_of
 from configurator.checks import Severity, check
 from configurator.design import SettingStyle
 from configurator.documents import parse_design
-from configurator.quotes import model_of, scan_of
 from configurator.styles.cathedral import ARCH_CLEAR_MM
 
 

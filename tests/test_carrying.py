@@ -10,10 +10,10 @@ import sys
 import numpy as np
 import pytest
 
+from configurator.builds import model_of
 from configurator.checks import CARRYING_REFUSED_SHARE, CARRYING_TABLE, Severity, apply_fix, check
 from configurator.design import Stone
 from configurator.documents import parse_design
-from configurator.quotes import model_of
 from configurator.stones import stone_for_carat, trade_carat
 
 from .conftest import ROOT

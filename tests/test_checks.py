@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from configurator.builds import model_of
 from configurator.checks import Severity, apply_fix, check
 from configurator.documents import parse_design
-from configurator.quotes import model_of
 
 from .conftest import ring_doc
 

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import trimesh
 
+from configurator.builds import model_of
 from configurator.design import SettingStyle, Shape
 from configurator.documents import parse_design
 from configurator.export import Format, encode, fittings_pattern, stones_mesh, wax_pattern
-from configurator.quotes import model_of
 
 DEGENERATE_AREA_MM2 = 1e-12  # a facet this small is a sliver a slicer drops, leaving a hole
 

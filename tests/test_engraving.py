@@ -14,6 +14,7 @@ import pytest
 
 from configurator import catalogue, fonts
 from configurator.bands import build_band
+from configurator.builds import model_of
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import Font
 from configurator.documents import load_design, loads_design, parse_design
@@ -33,7 +34,7 @@ from configurator.geometry import build
 from configurator.price_table import current_price_table
 from configurator.pricing import quote
 from configurator.profiles import COMFORT_INSIDE_SHARE
-from configurator.quotes import model_of, price
+from configurator.quotes import price
 from configurator.solids import EXPORT, PREVIEW, to_trimesh
 from tests.helpers.meshes import admesh, faults, needs_admesh, read_back
 

@@ -14,13 +14,14 @@ import pytest
 import trimesh
 
 from configurator import families
+from configurator.builds import model_of
 from configurator.checks import Severity, check
 from configurator.design import ROW_GAP_LEAST_MM, SCHEMA_VERSION, DesignError, Eternity
 from configurator.documents import parse_design
 from configurator.eternity import count_for, girdle_radius, layout
 from configurator.families import ETERNITY_FAMILIES, ROW_SETTINGS, eternity_case
 from configurator.geometry import build
-from configurator.quotes import model_of, price, quote_summary
+from configurator.quotes import price, quote_summary
 from configurator.solids import PREVIEW
 from configurator.stones import modelled_carat
 

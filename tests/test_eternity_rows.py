@@ -17,11 +17,11 @@ import trimesh
 
 from configurator import eternity, families
 from configurator.band_rows import GIRDLE_LIFT_MM
+from configurator.builds import model_of
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import ROW_GAP_LEAST_MM, RowSetting
 from configurator.documents import parse_design
-from configurator.quotes import model_of
-from configurator.settings import accent_prong_mm
+from configurator.heads import accent_prong_mm
 from configurator.shapes import stone_outline
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,13 +13,14 @@ import pytest
 from pypdf import PdfReader
 
 from configurator import catalogue
+from configurator.builds import model_of, scan_of
 from configurator.checks import apply_fix, check
 from configurator.documents import parse_design
 from configurator.export import Format, export
 from configurator.families import eternity_band
 from configurator.features import FEATURES, BandMetal, CheckContext, PriceContext, features_of
 from configurator.price_table import current_price_table
-from configurator.quotes import model_of, price, quote_summary, scan_of
+from configurator.quotes import price, quote_summary
 from configurator.share import decode_design, encode_design
 from configurator.sheet import spec_sheet
 

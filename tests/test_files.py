@@ -29,13 +29,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from configurator.budget import fit
+from configurator.builds import model_of
 from configurator.checks import Severity, check
 from configurator.design import Bail, Outline, Profile, SettingStyle, Shape
 from configurator.documents import load_design, parse_design
 from configurator.errors import ConfiguratorError, DesignError
 from configurator.export import Format, encode, export, fittings_pattern, stones_mesh, wax_pattern
 from configurator.families import every_design
-from configurator.quotes import model_of, price
+from configurator.quotes import price
 from tests.helpers.designs import REPRODUCIBLE, design_documents
 from tests.helpers.meshes import ADMESH, admesh, faults, needs_admesh, read_back
 

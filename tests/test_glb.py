@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from configurator import catalogue, glb
+from configurator.builds import model_of
 from configurator.cli import main
 from configurator.documents import load_design, parse_design
-from configurator.quotes import model_of
 
 from .conftest import ROOT, ring_doc
 

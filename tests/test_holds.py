@@ -11,13 +11,13 @@ import pytest
 import trimesh
 
 from configurator import holds
+from configurator.builds import model_of
 from configurator.checks import Severity, apply_fix, check
 from configurator.documents import parse_design
 from configurator.export import Format, encode, wax_pattern
-from configurator.forms import StoneForm
 from configurator.geometry import build
-from configurator.quotes import model_of
 from configurator.shapes import shape_of, stone_outline
+from configurator.stone_forms import StoneForm
 from configurator.stones import GIRDLE_SHARE
 
 

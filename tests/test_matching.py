@@ -15,6 +15,7 @@ import manifold3d
 import numpy as np
 import pytest
 
+from configurator.builds import model_of
 from configurator.checks import Severity, apply_fix, check
 from configurator.design import MATCHING_CLEARANCE_MM, Design
 from configurator.documents import loads_design, parse_design
@@ -24,7 +25,7 @@ from configurator.geometry import build
 from configurator.matching import BAND_SKIN_MM, placement, section_gap
 from configurator.price_table import current_price_table
 from configurator.pricing import quote
-from configurator.quotes import model_of, price, quote_summary
+from configurator.quotes import price, quote_summary
 from configurator.solids import EXPORT, PREVIEW, revolve
 from tests.helpers.apptest import document, errors, price_table, run_page, table_items
 from tests.helpers.meshes import ADMESH, admesh, faults, read_back

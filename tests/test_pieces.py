@@ -12,7 +12,7 @@ from configurator.design import Bail, Clasp, Outline, SettingStyle, Shape
 from configurator.documents import parse_design
 from configurator.fittings import LINK_LENGTH_MM, LINK_WIRE_MM, chain, clasp
 from configurator.geometry import build, chain_of
-from configurator.settings import accent_prong_mm, centre_prong_mm
+from configurator.heads import accent_prong_mm, centre_prong_mm
 from configurator.solids import PREVIEW, to_trimesh
 
 SEAT_LIMIT = 0.01  # a stone may share at most 1 % of its volume with the metal (the seat's contact)

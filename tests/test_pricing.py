@@ -8,6 +8,7 @@ import pytest
 
 from configurator import catalogue
 from configurator.budget import SIZE_STEP_MM, _stone_of_length, _with, fit
+from configurator.builds import model_of
 from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS
 from configurator.documents import parse_design
 from configurator.errors import CatalogueError
@@ -20,7 +21,7 @@ from configurator.price_table import (
     update_price_table,
 )
 from configurator.pricing import metal_grams
-from configurator.quotes import model_of, price
+from configurator.quotes import price
 
 from .conftest import ROOT, ring_doc
 

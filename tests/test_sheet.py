@@ -12,12 +12,13 @@ import pytest
 from pypdf import PdfReader
 
 from configurator import catalogue, eternity, gem_map, sidestones
+from configurator.builds import model_of
 from configurator.casting import casting_of
 from configurator.checks import check
 from configurator.documents import load_design, parse_design
 from configurator.price_table import PriceTable, current_price_table
 from configurator.pricing import metal_grams
-from configurator.quotes import model_of, price, quote_summary
+from configurator.quotes import price, quote_summary
 from configurator.sheet import spec_sheet
 from configurator.styles import default_prong_mm
 

@@ -14,13 +14,14 @@ import pytest
 import trimesh
 
 from configurator import holds, sidestones
+from configurator.builds import model_of
 from configurator.checks import Severity, check
 from configurator.design import DesignError, Shape
 from configurator.documents import parse_design
 from configurator.families import CHANNEL_ROWS, HEAD_ROWS, shared_prongs, side_row, side_row_case
 from configurator.findings import MIN_ACCENT_GAP_MM
 from configurator.price_table import current_price_table
-from configurator.quotes import model_of, price, quote_summary
+from configurator.quotes import price, quote_summary
 from configurator.stones import SIDE_CARAT_SHARE, side_carat_share
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,11 +12,12 @@ import pypdf
 import pytest
 
 from configurator.budget import fit
+from configurator.builds import model_of
 from configurator.design import DesignError
 from configurator.documents import parse_design
 from configurator.inventory import Inventory, InventoryError, LooseStone, parse_stone, stone_price, with_stock_stone
 from configurator.price_table import current_price_table
-from configurator.quotes import model_of, price, quote_summary
+from configurator.quotes import price, quote_summary
 from configurator.sheet import spec_sheet
 from configurator.storage import Store
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from configurator.builds import model_of
 from configurator.design import DesignError, SettingStyle
 from configurator.documents import parse_design
 from configurator.price_table import current_price_table
-from configurator.quotes import model_of, price
+from configurator.quotes import price
 from configurator.styles import every_style, prong_count, style_of
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,13 +16,13 @@ import numpy as np
 import pytest
 import trimesh
 
+from configurator.builds import model_of
 from configurator.checks import Severity, check
 from configurator.design import MILGRAIN_PITCH_SHARE
 from configurator.documents import load_design, parse_design
 from configurator.export import export, wax_pattern
 from configurator.geometry import build
 from configurator.milgrain import APART_MM
-from configurator.quotes import model_of
 from configurator.solids import EXPORT
 from tests.helpers.meshes import ADMESH, admesh, needs_admesh
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from configurator import words
+from configurator.builds import model_of
 from configurator.checks import check
 from configurator.design import DesignError
 from configurator.documents import parse_design
@@ -24,7 +25,7 @@ from configurator.inventory import (
     to_record,
     with_stock_stone,
 )
-from configurator.quotes import model_of, price, quote_summary
+from configurator.quotes import price, quote_summary
 from configurator.storage import HoldLimit, StoneHold, StorageError, Store, check_contact, contact_key
 
 from .conftest import ROOT

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from configurator import catalogue
+from configurator.builds import model_of, scan_of
 from configurator.checks import TOLERANCE_MM
 from configurator.documents import load_design
-from configurator.quotes import model_of, scan_of
-from configurator.settings import prong_angles
+from configurator.heads import prong_angles
 from webapp import workshop
 
 from .conftest import ROOT, ring_design

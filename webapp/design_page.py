@@ -11,13 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from configurator import catalogue, glb, words
+from configurator.builds import model_of
 from configurator.checks import Severity
 from configurator.documents import loads_design, parse_design
 from configurator.errors import ConfiguratorError
 from configurator.features.engraving import FINE_LETTER_KINDS, castable_letters
 from configurator.price_table import current_price_table, price_table_stamp
 from configurator.pricing import Quote
-from configurator.quotes import model_of
 from configurator.renders import thumbnail_png
 from configurator.share import encode_design
 from configurator.storage import HoldLimit, StoneHold, StoneUnavailable, new_access_code, secret_hash

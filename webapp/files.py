@@ -11,9 +11,9 @@ import re
 import streamlit as st
 
 from configurator import catalogue, glb
+from configurator.builds import model_of
 from configurator.documents import loads_design
 from configurator.export import Format, band_pattern, encode, gate, stones_mesh, wax_pattern
-from configurator.quotes import model_of
 from configurator.sheet import spec_sheet
 
 

@@ -8,9 +8,10 @@ import json
 import streamlit as st
 
 from configurator.budget import fit
+from configurator.builds import model_of
 from configurator.checks import check
 from configurator.documents import loads_design
-from configurator.quotes import model_of, quote_summary
+from configurator.quotes import quote_summary
 from configurator.storage import StorageError
 from configurator.summary import QuoteSummary
 from webapp import form

@@ -1,7 +1,7 @@
 """The workshop view for store staff: the metal coloured by the wall thickness the check measured on it.
 
 Drawn on demand with stpyvista's trame backend (vtk.js, offline). Every face of the metal takes the colour of its
-reading in the check's scan (`walls.scan`, through `quotes.scan_of`): red under the alloy's casting minimum, amber at
+reading in the check's scan (`walls.scan`, through `builds.scan_of`): red under the alloy's casting minimum, amber at
 it, green and then blue well over it; grey where the scan has no reading (a sharp edge, a bevel: see `walls`); the
 seats (faces that hold a stone, never measured) in purple. The metal that holds a stone over its girdle (prongs,
 claws, beads, a bezel's lip; found by where it is, `holding_faces`) is darkened under a see-through film, the stones
@@ -155,7 +155,7 @@ def _outward(design: Design, centre: np.ndarray) -> np.ndarray:
 
 def _reach_mm(design: Design, part) -> float:
     """How far from a stone's surface the metal holding it reaches: its prongs' diameter and a margin."""
-    from configurator.settings import accent_prong_mm
+    from configurator.heads import accent_prong_mm
     from configurator.styles import default_prong_mm
 
     setting = design.effective_setting
@@ -521,8 +521,8 @@ def offline_page(html: str) -> str:
 @functools.lru_cache(maxsize=8)
 def workshop_html(design_json: str) -> tuple[str, tuple[str, ...]]:
     """The workshop view's vtk.js page for a design (as JSON) and its legend, made once for the last few designs."""
+    from configurator.builds import model_of, scan_of
     from configurator.documents import loads_design
-    from configurator.quotes import model_of, scan_of
 
     design = loads_design(design_json)
     model = model_of(design)

@@ -9,7 +9,7 @@ from .. import catalogue, words
 from ..design import SettingStyle
 from ..errors import CatalogueError
 from ..findings import ROUND_THE_STONES, TOLERANCE_MM, Finding, Fix, Round, Severity, steps
-from ..settings import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm
+from ..heads import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm
 from ..shapes import shape_of
 from ..styles import default_prong_mm, prong_count, style_of
 from .feature import CheckContext, Feature, PriceContext, PriceLines, Row

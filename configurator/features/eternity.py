@@ -10,8 +10,8 @@ from ..band_rows import seat_depth_mm
 from ..design import ETERNITY_GAPS_MM, ROW_GAP_LEAST_MM, Coverage, RowSetting
 from ..eternity import FEWEST_PRONGS, form_of, holds_of, prong_widths
 from ..findings import Finding, Fix, Round, Severity, metal_under_seats, rounded_up
+from ..heads import accent_prong_mm
 from ..places import place
-from ..settings import accent_prong_mm
 from .feature import CheckContext, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:

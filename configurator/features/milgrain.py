@@ -10,8 +10,8 @@ import numpy as np
 from ..bands import build_band
 from ..design import MILGRAIN_BEAD_RANGE, Edges
 from ..findings import MIN_DETAIL_MM, MIN_GAP_MM, TOLERANCE_MM, Finding, Severity
+from ..heads import BEZEL_WALL_MM
 from ..milgrain import edge_length_mm
-from ..settings import BEZEL_WALL_MM
 from ..shapes import stone_outline
 from ..solids import PREVIEW, offset_outline
 from .feature import CheckContext, Feature, PriceContext, PriceLines

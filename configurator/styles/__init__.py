@@ -10,8 +10,8 @@ document's word for it) and its labour rate in the price table.
 from __future__ import annotations
 
 from ..design import MIN_BORDERED_BAR_MM, RIDGED_PROFILES, Design, Outline, Piece, Setting, SettingStyle, Stone
-from ..forms import StoneForm
-from ..settings import Parts, Shared, Support, centre_prong_mm, halo_prong_mm, prongs
+from ..heads import Parts, Shared, Support, centre_prong_mm, halo_prong_mm, prongs
+from ..stone_forms import StoneForm
 from . import bezel, cathedral, channel, halo, pave, prong
 from .style import Style
 

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from ..design import Setting, SettingStyle
-from ..forms import StoneForm
-from ..settings import Parts, Support, bezel
+from ..heads import Parts, Support, bezel
+from ..stone_forms import StoneForm
 from .style import Style
 
 

@@ -13,10 +13,10 @@ import manifold3d
 import numpy as np
 
 from ..design import Setting, SettingStyle
-from ..forms import StoneForm
-from ..settings import Parts, Support
+from ..heads import Parts, Support
 from ..shoulders import BandTop, cathedral
 from ..solids import subtract, to_trimesh, union
+from ..stone_forms import StoneForm
 from . import prong
 from .style import Style
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from ..design import Design, Ring, Setting, SettingStyle
 from ..findings import TOLERANCE_MM, Finding, Severity
-from ..forms import StoneForm
+from ..heads import Parts, Support
 from ..pendants import Plate, border
-from ..settings import Parts, Support
 from ..shoulders import BandTop, channel, channel_size
+from ..stone_forms import StoneForm
 from .prong import four_round_prongs
 from .style import Style
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..design import Setting, SettingStyle
-from ..forms import StoneForm
-from ..settings import Parts, Support, halo
+from ..heads import Parts, Support, halo
+from ..stone_forms import StoneForm
 from .style import Style
 
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from ..design import Design, Setting, SettingStyle
 from ..findings import metal_under_seats
-from ..forms import StoneForm
+from ..heads import Parts, Support
 from ..pendants import Plate, border
-from ..settings import Parts, Support
 from ..shoulders import BandTop, pave, pave_layout, pave_seat_depth_mm
+from ..stone_forms import StoneForm
 from .prong import four_round_prongs
 from .style import Style
 

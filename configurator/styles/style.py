@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from ..catalogue import Metal
     from ..design import Design, Setting
     from ..findings import Finding
-    from ..forms import StoneForm
+    from ..heads import Parts, Support
     from ..model import Model
     from ..pendants import Plate
-    from ..settings import Parts, Support
     from ..shoulders import BandTop
+    from ..stone_forms import StoneForm
 
 
 @dataclass(frozen=True)

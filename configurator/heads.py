@@ -1,4 +1,4 @@
-"""Settings: the metal that holds the stones, built around the actual stone, with a seat cut for each stone.
+"""Heads: the metal that holds the stones, built around the actual stone, with a seat cut for each stone.
 
 A setting is built in the centre stone's frame (girdle centred on the origin, table up +Z, length along Y)
 and anchored to its support (a ring's band or a pendant's plate) through `Support.anchor`.
@@ -21,12 +21,12 @@ import numpy as np
 
 from . import rows
 from .design import Milgrain, SettingStyle, Shape, Stone
-from .forms import StoneForm, seat
 from .milgrain import BeadRow, rim_row
 from .outlines import girdle_distance
 from .rows import BEAD_RADIUS_MM, Row, accent_form, drill, pitch, spaced
 from .shapes import shape_of, stone_outline
 from .solids import offset_outline, polygon_area, section, slab, subtract, union
+from .stone_forms import StoneForm, seat
 from .stones import GIRDLE_SHARE
 
 CENTRE_PRONG_MIN_MM = 1.0  # free-standing prongs (PRODUCT.md)

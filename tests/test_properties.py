@@ -43,6 +43,7 @@ from configurator.design import (
 )
 from configurator.documents import MAX_DOCUMENT_BYTES, MAX_NESTING, load_design, loads_design, parse_design
 from configurator.errors import DesignError
+from configurator.findings import Severity
 from configurator.geometry import build
 from configurator.share import decode_design, encode_design
 from configurator.solids import PREVIEW
@@ -187,10 +188,24 @@ def test_random_designs_build_watertight(doc):
         COUNTS["designs refused by the builder naming a field"] += 1
         named_field(str(exc))
         return
+    if bodies > 1 and _not_carried(design):  # a stone wider than its ring: never made, the check says why
+        COUNTS["designs in pieces whose stone the band cannot carry, blocked by the check"] += 1
+        return
     if bodies > 1:
         SEVERAL_BODIES.append(doc)
     assert bodies == 1, f"the metal is in {bodies} bodies: {doc}"
     COUNTS["designs built into one watertight body"] += 1
+
+
+def _not_carried(design: Design) -> bool:
+    """Whether the check blocks `design` because its band cannot carry its stone (PRODUCT.md's carrying figures), and
+    blocks its metal in pieces too: such a piece is never cast, and the person is told to choose a smaller stone."""
+    from configurator.builds import model_of
+    from configurator.checks import check
+
+    blocking = {finding.kind for finding in check(design, model_of(design), verify=False)
+                if finding.severity is Severity.BLOCKING}
+    return {"carrying", "bodies"} <= blocking
 
 
 # Valid designs that hypothesis once shrank to metal in several bodies (the prongs of a large stone, or of any stone
@@ -210,6 +225,18 @@ SPLIT_DESIGNS = {
     "pendant of 20 mm, 18 mm round": {"piece": "pendant", "metal": "14k-yellow", "pendant": {"size_mm": 20.0},
                                       "stone": {"length_mm": 18.0}},
 }
+
+
+def test_a_stone_wider_than_its_ring_is_blocked_for_what_the_band_carries():
+    """A 25 mm cushion on a US 0 band 1 mm thick (a property's find): its prongs cannot reach down past its pavilion
+    to a band narrower than the stone, and the metal comes in pieces; the check blocks it, saying to choose a smaller
+    stone, so no file of it is ever made."""
+    design = parse_design({"piece": "ring", "metal": "10k-yellow", "ring": {"size": {"system": "US", "value": 0},
+                                                                             "thickness_mm": 1.0},
+                           "stone": {"shape": "cushion", "length_mm": 25.0},
+                           "setting": {"style": "prong", "prong_mm": 1.0}})
+    assert _check_built(design) > 1
+    assert _not_carried(design)
 
 
 def test_a_stone_larger_than_its_pendant_is_refused():

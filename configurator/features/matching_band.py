@@ -26,7 +26,6 @@ from ..findings import (
 )
 from ..matching import measured_gap
 from ..solids import EXPORT
-from ..walls import scan
 from .feature import BandMetal, CheckContext, Feature, PriceContext, PriceLines, SetPart
 
 if TYPE_CHECKING:
@@ -113,6 +112,8 @@ def findings(context: CheckContext) -> list[Finding]:
                              f"the contour under the ring's head cuts the matching band into {part.body_count} pieces",
                              "wear the band on the ring's other side, or raise the ring's head on a thicker band; the "
                              "fix tries them", (), "the matching band", kind="matching-pieces"))
+    from ..walls import scan  # ray casting: only where the band is measured, never to price it
+
     walls = scan(part.mesh)
     middle = np.abs(walls.centres[:, 1] - fit.offset_mm) <= spec.width_mm / 4
     shank, _ = walls.thinnest(middle & (walls.centres[:, 2] < 0))

@@ -1,14 +1,15 @@
 """What a design adds to a piece: one small module each, one line each in `FEATURES`.
 
 A feature knows whether a design has it, what it adds to the quote (its materials, its labour, and what comes after
-the markup: a matching band's own lines, a credit) and which rows it writes into the sheet's dimensions table. The
-quote and the sheet loop over the features a design has; neither names one. A new feature is a module here, its line
-in `FEATURES` and, where its lines must not simply follow the others', its name in `LABOUR_ORDER` or
-`DIMENSIONS_BEFORE_HEIGHT`. Setting styles are a registry of their own (`configurator.styles`); the accent stones
+the markup: a matching band's own lines, a credit), which rows it writes into the sheet's dimensions table, and its
+controls on the app's form (each a `Control`: its key, label, the field it writes and what follows). The quote and the
+sheet loop over the features a design has, and the form's changes over the controls; none names a feature. A new
+feature is a module here, its line in `FEATURES` and, where its lines must not simply follow the others', its name in
+`LABOUR_ORDER` or `DIMENSIONS_BEFORE_HEIGHT`. Setting styles are a registry of their own (`configurator.styles`); the accent stones
 they add are the feature `accents`.
 
-Facets not yet here (`fit`, `findings`, `controls`) are left as fields for later: the document's geometry rules, the
-check and the app still name each feature themselves.
+Facets not yet here (`fit`, `findings`) are left as fields for later: the document's geometry rules and the check
+still name each feature themselves.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from .feature import (
     DIMENSIONS_BEFORE_HEIGHT,
     LABOUR_ORDER,
     BandMetal,
+    Control,
     Credit,
+    Edit,
     Feature,
     PriceContext,
     PriceLines,
@@ -32,8 +35,8 @@ from .feature import (
 if TYPE_CHECKING:
     from ..design import Design
 
-__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "LABOUR_ORDER", "BandMetal", "Credit", "Feature", "PriceContext",
-           "PriceLines", "Row", "SetPart", "features_of", "ordered"]
+__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "LABOUR_ORDER", "BandMetal", "Control", "Credit", "Edit", "Feature",
+           "PriceContext", "PriceLines", "Row", "SetPart", "features_of", "ordered"]
 
 # the quote's materials' order: the stones as `pricing.stone_weights` lists them, then a pendant's chain
 FEATURES: tuple[Feature, ...] = (centre.FEATURE, side_stones.FEATURE, eternity.FEATURE, accents.FEATURE,

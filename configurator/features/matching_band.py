@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from .. import catalogue
 from ..bands import build_band
 from ..catalogue import metal_grams
+from ..design import MatchingBand
 from ..solids import EXPORT
-from .feature import BandMetal, Feature, PriceContext, PriceLines, SetPart
+from .feature import BandMetal, Control, Edit, Feature, PriceContext, PriceLines, SetPart, switch
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -78,4 +79,19 @@ def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list
             ["matching band metal", f"{band.metal_volume_mm3:.1f} mm3, {band.metal_grams:.2f} g"]]
 
 
-FEATURE = Feature("matching_band", "matching band", present, example, price, dimensions)
+def _band(edit: Edit) -> None:
+    ring = edit.doc["ring"]  # a new band matches the ring's own: its profile, width and thickness
+    switch(edit.doc, "matching_band", edit, lambda: {
+        "profile": ring["profile"], "width_mm": float(ring["width_mm"]), "thickness_mm": float(ring["thickness_mm"])})
+
+
+CONTROLS = (
+    Control("band_on", "Matching band", does=_band),
+    Control("band_profile", "Matching band profile", ("matching_band", "profile")),
+    Control("band_side", "Worn", ("matching_band", "side")),
+    Control("band_width", "Matching band width (mm)", ("matching_band", "width_mm"), MatchingBand, float),
+    Control("band_thickness", "Matching band thickness (mm)", ("matching_band", "thickness_mm"), MatchingBand, float),
+    Control("band_clearance", "Clearance from the ring (mm)", ("matching_band", "clearance_mm"), MatchingBand, float),
+)
+
+FEATURE = Feature("matching_band", "matching band", present, example, price, dimensions, CONTROLS)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from .. import catalogue
 from ..catalogue import metal_grams
-from .feature import Feature, PriceContext, PriceLines
+from ..design import Chain, Pendant
+from .feature import Control, Feature, PriceContext, PriceLines, as_number
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -55,4 +56,13 @@ def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list
     ]
 
 
-FEATURE = Feature("pendant", "pendant (plate, bail, clasp, chain)", present, example, price, dimensions)
+CONTROLS = (
+    Control("outline", "Outline", ("pendant", "outline")),
+    Control("pendant_size", "Pendant length (mm)", ("pendant", "size_mm"), Pendant, as_number),
+    Control("plate_thickness", "Plate thickness (mm)", ("pendant", "thickness_mm"), Pendant, as_number),
+    Control("bail", "Bail", ("pendant", "bail")),
+    Control("clasp", "Clasp", ("pendant", "clasp")),
+    Control("chain_length", "Chain length (mm)", ("pendant", "chain", "length_mm"), Chain, as_number),
+)
+
+FEATURE = Feature("pendant", "pendant (plate, bail, clasp, chain)", present, example, price, dimensions, CONTROLS)

@@ -245,5 +245,16 @@ def follow_centre(side: dict[str, Any], before_mm: float, after_mm: float) -> No
         side["width_mm"] = round(min(float(side["width_mm"]) * scale, side["length_mm"]), 2)
 
 
+def follow_field(stone: dict[str, Any], field: str) -> None:
+    """A group's stone (side stones', a row's) after its `field` changed: a new shape in its usual proportion, long
+    enough to be 1 mm wide; a new material with its own grades. Changed in place."""
+    if field == "shape":
+        stone.pop("width_mm", None)
+        stone["length_mm"] = max(float(stone["length_mm"]), shortest_length_mm(Shape(stone["shape"])))
+    elif field == "material":
+        stone.pop("color", None)
+        stone.pop("clarity", None)
+
+
 def json_schema() -> dict[str, Any]:
     return Design.model_json_schema()

@@ -1,7 +1,8 @@
 """The features' contract: every registered feature is found on its own example and not on a plain band, prices at
 least one line of the quote (or says why it has none), shows its rows on the workshop's sheet (or says why not), has
-the check find what it measures and its fix clear it (or says why it measures nothing of its own), travels through
-the document and the share link, and its example exports clean files."""
+the check find what it measures and its fix clear it (or says why it measures nothing of its own), has its controls on
+the app's form (or says why not), travels through the document and the share link, and its example exports clean
+files."""
 
 from __future__ import annotations
 
@@ -59,6 +60,12 @@ RAISES = {
                    "engraving": {"cut": True, "text": "Forever yours", "font": "script"}}, "engraving-stroke"),
 }
 
+NO_CONTROLS = {"accents": "the setting's style adds them: their control is the centre stone's Style"}
+# Controls the form shows only once others have values: the control, and the changes that bring it (key, value).
+SHOWN_AFTER = {"stone_length": (("size_by", "mm"),), "stone_width": (("shape", "oval"), ("stone_free", True)),
+               "stone_depth": (("stone_free", True),),
+               "side_grad": (("side_shape", "round"), ("side_length", 3.0), ("side_count", 2))}
+
 BY_NAME = {feature.name: feature for feature in FEATURES}
 named = pytest.mark.parametrize("name", list(BY_NAME))
 
@@ -83,6 +90,7 @@ def test_every_feature_has_its_facets_or_says_why_not(name):
         f"{name}: a dimensions facet, or a reason in NO_DIMENSIONS"
     assert (feature.findings is not None) != (name in NO_FINDINGS), f"{name}: a findings facet, or a reason in NO_FINDINGS"
     assert (feature.findings is None) or name in RAISES, f"{name}: a design in RAISES that raises one of its findings"
+    assert bool(feature.controls) != (name in NO_CONTROLS), f"{name}: a controls facet, or a reason in NO_CONTROLS"
 
 
 @named
@@ -168,3 +176,51 @@ def test_its_example_exports_clean_files(name, tmp_path):
     for kind in ("stones", "fittings"):
         if written.get(kind):
             assert not faults(read_back((tmp_path / f"{kind}.stl").read_bytes(), Format.STL), False), kind
+
+
+def test_each_control_is_one_key_of_the_form():
+    from webapp.form import CONTROLS, PIECE_CONTROLS
+
+    keys = [control.key for control in PIECE_CONTROLS] + [control.key for f in FEATURES for control in f.controls]
+    assert len(keys) == len(set(keys)) == len(CONTROLS)
+
+
+@named
+def test_its_controls_write_fields_of_the_document_within_their_limits(name):
+    from webapp.limits import control_range
+
+    for control in BY_NAME[name].controls:
+        assert (control.path or control.does) and control.label, control.key
+        if control.model is not None:  # a number: its limits are its field's
+            assert control.path[-1] in control.model.model_fields, control.key
+            low, high = control_range(control)
+            assert high is not None and (low is None or low < high), control.key
+
+
+def _widgets(at) -> dict:
+    """The form's widgets by key."""
+    kinds = (at.checkbox, at.radio, at.selectbox, at.slider, at.text_input)
+    return {widget.key: widget for kind in kinds for widget in kind if widget.key}
+
+
+@named
+def test_its_controls_are_on_the_apps_form(name, monkeypatch):
+    """The app opened on the feature's example shows every control of the feature (those shown only once another
+    control has a value, after it has it)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers.apptest import APP, DATABASE_URL, ROOT, run_page
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["design"] = encode_design(example(name))
+    at = run_page(at)
+    keys = {control.key for control in BY_NAME[name].controls}
+    for key in sorted(keys - set(_widgets(at))):
+        assert key in SHOWN_AFTER, f"{name}: the form shows no control {key!r}"
+        for before, value in SHOWN_AFTER[key]:
+            if key not in _widgets(at):
+                at = run_page(_widgets(at)[before].set_value(value))
+        assert key in _widgets(at), f"{name}: the form shows no control {key!r} after {SHOWN_AFTER[key]}"

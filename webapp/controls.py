@@ -14,18 +14,10 @@ import streamlit as st
 from configurator import catalogue, words
 from configurator.design import (
     CHANNEL_SIDE_SHAPES,
-    ENGRAVING_DEPTH_MM,
-    ENGRAVING_HEIGHT_MM,
     ETERNITY_LONGEST_MM,
     ETERNITY_SHAPES,
-    MATCHING_CLEARANCE_RANGE_MM,
-    MILGRAIN_BEAD_RANGE,
-    SIDE_GRADUATION_RANGE,
-    SIDE_MOST_PER_SHOULDER,
     SIDE_SHARE_RANGE,
     SIDE_STYLES,
-    TAPER_NARROWEST_MM,
-    TAPER_THINNEST_MM,
     Bail,
     BandSide,
     Clasp,
@@ -42,9 +34,13 @@ from configurator.design import (
     Shape,
 )
 from configurator.documents import loads_design, parse_design
+from configurator.features.centre import SIZE_BY, clarities, colours
+from configurator.features.milgrain import largest_bead_mm
+from configurator.features.side_stones import can_share_prongs
 from configurator.sizes import RingSize, System
 from configurator.stones import SIDE_CARAT_SHARE, SIDE_CARAT_USUAL
 from webapp import form, numbers
+from webapp.limits import control_range
 from webapp.results import engraving_ways_for
 from webapp.session import (
     MISSING,
@@ -70,29 +66,42 @@ def _sync(key: str, shown: dict[str, Any], keep_typed: bool = False) -> None:
         st.session_state[key] = shown[key]
 
 
-def _select(label: str, key: str, options: list, shown: dict, **kwargs):
+def _label(key: str) -> str:
+    return form.CONTROLS[key].label
+
+
+def _limits(key: str) -> tuple[float, float]:
+    """Control `key`'s limits: those the document declares for the field it writes."""
+    return control_range(form.CONTROLS[key])
+
+
+def _select(key: str, options: list, shown: dict, **kwargs):
     _sync(key, shown)
-    chosen = st.selectbox(label, options, key=key, on_change=control_changed, args=(key,), **kwargs)
+    chosen = st.selectbox(_label(key), options, key=key, on_change=control_changed, args=(key,), **kwargs)
     problem_under(key, shown)
     return chosen
 
 
-def _radio(label: str, key: str, options: list, shown: dict, **kwargs):
+def _radio(key: str, options: list, shown: dict, **kwargs):
     _sync(key, shown)
-    chosen = st.radio(label, options, key=key, on_change=control_changed, args=(key,), horizontal=True, **kwargs)
+    chosen = st.radio(_label(key), options, key=key, on_change=control_changed, args=(key,), horizontal=True, **kwargs)
     problem_under(key, shown)
     return chosen
 
 
-def _slider(label: str, key: str, low: float, high: float, step: float, shown: dict, **kwargs):
+def _slider(key: str, step: float, shown: dict, low: float | None = None, high: float | None = None, **kwargs):
+    """A slider between the document's limits for the field it writes, or `low`..`high` where the form's are
+    narrower."""
     _sync(key, shown)
-    value = st.slider(label, low, high, step=step, key=key, on_change=control_changed, args=(key,), **kwargs)
+    limits = _limits(key)
+    low, high = limits[0] if low is None else low, limits[1] if high is None else high
+    value = st.slider(_label(key), low, high, step=step, key=key, on_change=control_changed, args=(key,), **kwargs)
     problem_under(key, shown)
     return value
 
 
-def _number(label: str, key: str, low: float, high: float, shown: dict, *, unit: str = "", decimals: int = 2,
-            help: str | None = None) -> None:
+def _number(key: str, low: float, high: float, shown: dict, *, label: str | None = None, unit: str = "",
+            decimals: int = 2, help: str | None = None) -> None:
     """A number of the design typed as people type it (`1,5` is 1.5): a text box whose text is read when it
     changes; what cannot be read, or lies outside `low`..`high`, is refused next to the box in words, the text kept
     as typed and the design as it was (until the design changes by another control)."""
@@ -100,6 +109,7 @@ def _number(label: str, key: str, low: float, high: float, shown: dict, *, unit:
         text = numbers.shown(shown[key], decimals)
         if st.session_state.get(key) != text:
             st.session_state[key] = text
+    label = label or _label(key)
     st.text_input(label, key=key, on_change=_typed, args=(key, label, low, high, unit), help=help)
     problem_under(key, shown)
 
@@ -113,16 +123,16 @@ def _typed(key: str, label: str, low: float, high: float, unit: str) -> None:
     control_changed(key, value)
 
 
-def _check(label: str, key: str, shown: dict, **kwargs):
+def _check(key: str, shown: dict, **kwargs):
     _sync(key, shown)
-    ticked = st.checkbox(label, key=key, on_change=control_changed, args=(key,), **kwargs)
+    ticked = st.checkbox(_label(key), key=key, on_change=control_changed, args=(key,), **kwargs)
     problem_under(key, shown)
     return ticked
 
 
-def _text(label: str, key: str, shown: dict, problem: bool = True, **kwargs):
+def _text(key: str, shown: dict, problem: bool = True, **kwargs):
     _sync(key, shown, keep_typed=True)
-    typed = st.text_input(label, key=key, on_change=control_changed, args=(key,), **kwargs)
+    typed = st.text_input(_label(key), key=key, on_change=control_changed, args=(key,), **kwargs)
     if problem:
         problem_under(key, shown)
     return typed
@@ -156,20 +166,20 @@ def _open_preset(path: Path) -> None:
 
 def band_controls(doc: dict, shown: dict) -> None:
     st.subheader("Band")
-    _select("Profile", "profile", [p.value for p in Profile], shown,
+    _select("profile", [p.value for p in Profile], shown,
             help="Cross-section of the band: comfort (court) is domed inside and out")
     cols = st.columns(2)
     with cols[0]:
-        _slider("Band width (mm)", "width", 1.0, 15.0, 0.1, shown, help="Along the finger")
+        _slider("width", 0.1, shown, help="Along the finger")
     with cols[1]:
-        _slider("Band thickness (mm)", "thickness", 0.4, 4.0, 0.05, shown,
+        _slider("thickness", 0.05, shown,
                 help="Inside to outside; casting needs at least 1.0-1.2 mm by alloy")
     systems = [system.value for system in System]
     system = shown["size_system"]
-    _radio("Size system", "size_system", systems, shown,
+    _radio("size_system", systems, shown,
            help="US/Canada, UK/Australia (letters), EU (inner circumference in mm, ISO 8653), Japan, Switzerland")
     key = f"size_value_{system}"
-    _select("Ring size", key, form.size_options(doc, system), shown)
+    _select(key, form.size_options(doc, system), shown)
     size = RingSize.of(doc["ring"]["size"]["system"], doc["ring"]["size"]["value"])
     st.caption(" · ".join(f"{name} {label}" for name, label in size.all_systems().items())
                + f" · inner diameter {size.inner_diameter_mm:.2f} mm")
@@ -181,97 +191,100 @@ def band_controls(doc: dict, shown: dict) -> None:
 
 def matching_controls(shown: dict) -> None:
     """A wedding band made to sit beside the ring: its profile, size and the clearance its top keeps from the head."""
-    if not _check("Matching band", "band_on", shown,
+    if not _check("band_on", shown,
                   help="A wedding band of the same size beside the ring, its top following the ring's head and "
                        "shoulders 0.2-0.3 mm clear (or straight where they stand clear); priced and exported as its own"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("Matching band profile", "band_profile", [p.value for p in Profile], shown)
+        _select("band_profile", [p.value for p in Profile], shown)
     with cols[1]:
-        _radio("Worn", "band_side", [side.value for side in BandSide], shown,
+        _radio("band_side", [side.value for side in BandSide], shown,
                format_func=lambda key: {"below": "below the ring", "above": "above it"}[key],
                help="Below: on the hand's side, where a wedding band is usually worn")
     cols = st.columns(2)
     with cols[0]:
-        _slider("Matching band width (mm)", "band_width", 1.0, 15.0, 0.1, shown, help="Along the finger")
+        _slider("band_width", 0.1, shown, help="Along the finger")
     with cols[1]:
-        _slider("Matching band thickness (mm)", "band_thickness", 0.4, 4.0, 0.05, shown,
+        _slider("band_thickness", 0.05, shown,
                 help="A band thicker than the ring's rises round its head")
-    low, high = MATCHING_CLEARANCE_RANGE_MM
-    _slider("Clearance from the ring (mm)", "band_clearance", low, high, 0.01, shown,
+    _slider("band_clearance", 0.01, shown,
             help="Air between the band and the ring's metal and stones where they come closest")
 
 
 def milgrain_controls(doc: dict, shown: dict) -> None:
     """Beads along the band's edges: which edges, and the beads' size."""
-    if not _check("Milgrain on the edges", "milgrain_on", shown,
+    if not _check("milgrain_on", shown,
                   help="A row of small beads along the band's edges, cast with it; stops short of the head"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("Edges", "milgrain_edges", [edges.value for edges in Edges], shown,
+        _select("milgrain_edges", [edges.value for edges in Edges], shown,
                 format_func=lambda key: {"both": "both edges", "one": "one edge"}[key])
     with cols[1]:
-        low, high = MILGRAIN_BEAD_RANGE  # up to the largest the band's edges take
-        high = max(low + 0.05, min(high, form.largest_bead_mm(doc["ring"])), shown["milgrain_bead"])
-        _slider("Bead size (mm)", "milgrain_bead", low, high, 0.05, shown,
+        low, high = _limits("milgrain_bead")  # up to the largest the band's edges take
+        high = max(low + 0.05, min(high, largest_bead_mm(doc["ring"])), shown["milgrain_bead"])
+        _slider("milgrain_bead", 0.05, shown, high=high,
                 help="The trade's beads are 0.4-0.8 mm across, about a bead apart; under 0.35 mm they do not cast")
 
 
 def taper_controls(doc: dict, shown: dict) -> None:
     """A tapered shank: the band's width and thickness at the back (those above are the top's, under the head)."""
-    if not _check("Tapered shank", "taper_on", shown,
+    if not _check("taper_on", shown,
                   help="Narrower and thinner at the back than under the head; the size is unchanged"):
         return
     ring = doc["ring"]
     cols = st.columns(2)
-    if ring["width_mm"] > TAPER_NARROWEST_MM:
+    # the back's sliders end at the top's width and thickness, under the document's 15 and 4 mm: the shank narrows
+    # toward the back
+    if ring["width_mm"] > _limits("taper_width")[0]:
         with cols[0]:
-            _slider("Width at the back (mm)", "taper_width", TAPER_NARROWEST_MM, float(ring["width_mm"]), 0.1, shown,
+            _slider("taper_width", 0.1, shown, high=float(ring["width_mm"]),
                     help="Typically about 1.8 mm under a 2.5 mm head")
-    if ring["thickness_mm"] > TAPER_THINNEST_MM:
+    if ring["thickness_mm"] > _limits("taper_thickness")[0]:
         with cols[1]:
-            _slider("Thickness at the back (mm)", "taper_thickness", TAPER_THINNEST_MM, float(ring["thickness_mm"]),
-                    0.05, shown, help="The shank's thinnest point; casting needs at least 1.0-1.2 mm by alloy")
+            _slider("taper_thickness", 0.05, shown, high=float(ring["thickness_mm"]),
+                    help="The shank's thinnest point; casting needs at least 1.0-1.2 mm by alloy")
 
 
 def row_controls(shown: dict) -> None:
     """Stones along the band: an eternity row (full, three-quarter or half), its stones and their setting."""
-    if not _check("Stones along the band (eternity)", "row_on", shown,
+    if not _check("row_on", shown,
                   help="A row of like stones round the band; an eternity band has no centre stone"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("Row", "row_coverage", [c.value for c in Coverage], shown,
+        _select("row_coverage", [c.value for c in Coverage], shown,
                 format_func=lambda key: {"full": "full eternity", "three-quarter": "three-quarter",
                                          "half": "half eternity"}[key])
     with cols[1]:
-        _select("Row setting", "row_setting", [r.value for r in RowSetting], shown,
+        _select("row_setting", [r.value for r in RowSetting], shown,
                 help="Shared prongs hold two stones each; a channel holds them between two walls; bezels ring each")
     cols = st.columns(2)
     with cols[0]:
-        _select("Row stones", "row_shape", [s.value for s in ETERNITY_SHAPES], shown,
+        _select("row_shape", [s.value for s in ETERNITY_SHAPES], shown,
                 help="Set across the band, their length along the finger")
     with cols[1]:
-        _slider("Row stone length (mm)", "row_length", 1.0, ETERNITY_LONGEST_MM, 0.05, shown)
-    _slider("Gap between stones (mm)", "row_gap", 0.1, 1.5, 0.05, shown,
+        # up to the row's own longest stone, under the document's 25 mm for any stone
+        _slider("row_length", 0.05, shown, high=ETERNITY_LONGEST_MM)
+    # from 0.1 mm, the least gap of the row's usual setting (shared prongs), over the document's 0.05 (a channel's)
+    _slider("row_gap", 0.05, shown, low=0.1,
             help="Between neighbouring girdles: a channel holds them close; prongs and bezels need 0.45 mm")
-    _grade_controls("Row", "row", shown)
+    _grade_controls("row", shown)
     st.text(shown["row_described"] + ("" if shown["row_resizable"] else
                                       " · a full eternity cannot be resized: choose the size with care"))
 
 
-def _grade_controls(label: str, key: str, shown: dict) -> None:
+def _grade_controls(key: str, shown: dict) -> None:
     """Material, colour and clarity of a group of stones (`key`_material, _color, _clarity)."""
     gems = catalogue.gemstones()
     cols = st.columns(3)
     with cols[0]:
-        _select(f"{label} material", f"{key}_material", list(gems), shown, format_func=lambda gem: gems[gem].name)
+        _select(f"{key}_material", list(gems), shown, format_func=lambda gem: gems[gem].name)
     with cols[1]:
-        _select(f"{label} colour", f"{key}_color", form.colours(shown[f"{key}_material"]), shown)
+        _select(f"{key}_color", colours(shown[f"{key}_material"]), shown)
     with cols[2]:
-        _select(f"{label} clarity", f"{key}_clarity", form.clarities(shown[f"{key}_material"]), shown)
+        _select(f"{key}_clarity", clarities(shown[f"{key}_material"]), shown)
 
 
 def has_row(design) -> bool:
@@ -280,20 +293,20 @@ def has_row(design) -> bool:
 
 def pendant_controls(shown: dict) -> None:
     st.subheader("Pendant")
-    _select("Outline", "outline", [o.value for o in Outline], shown,
+    _select("outline", [o.value for o in Outline], shown,
             help="The plate's shape; a teardrop hangs from its point, a heart from its cleft")
     cols = st.columns(2)
     with cols[0]:
-        _slider("Pendant length (mm)", "pendant_size", 6.0, 50.0, 0.5, shown, help="The plate's length, bail excluded")
+        _slider("pendant_size", 0.5, shown, help="The plate's length, bail excluded")
     with cols[1]:
-        _slider("Plate thickness (mm)", "plate_thickness", 0.4, 5.0, 0.1, shown, help="At least 0.8 mm to cast")
+        _slider("plate_thickness", 0.1, shown, help="At least 0.8 mm to cast")
     cols = st.columns(2)
     with cols[0]:
-        _select("Bail", "bail", [b.value for b in Bail], shown,
+        _select("bail", [b.value for b in Bail], shown,
                 help="Fixed loop, or hinged so the pendant turns to face out")
     with cols[1]:
-        _select("Clasp", "clasp", [c.value for c in Clasp], shown, help="Cast with the jump ring, priced by weight")
-    _slider("Chain length (mm)", "chain_length", 300.0, 1000.0, 10.0, shown,
+        _select("clasp", [c.value for c in Clasp], shown, help="Cast with the jump ring, priced by weight")
+    _slider("chain_length", 10.0, shown,
             help="A cable chain, clasp included; 450 mm sits at the collarbone")
 
 
@@ -302,7 +315,7 @@ STONE_SOURCES = {"design": "Design a stone", "selection": "A stone from our sele
 
 def stone_controls(doc: dict, shown: dict) -> None:
     st.subheader("Stone")
-    if not _check("Centre stone", "stone_on", shown):
+    if not _check("stone_on", shown):
         return
     if st.session_state.get("stone_source") not in STONE_SOURCES:
         st.session_state.stone_source = "selection" if doc["stone"].get("stock_number") else "design"
@@ -325,84 +338,84 @@ def designed_stone_controls(doc: dict, shown: dict) -> None:
                          "makes it a stone of that size and grade, priced from the grid."))
     cols = st.columns(2)
     with cols[0]:
-        _select("Shape", "shape", [s.value for s in Shape], shown,
+        _select("shape", [s.value for s in Shape], shown,
                 help="The outline seen from above; choosing one sets its usual length-to-width ratio")
     with cols[1]:
-        _select("Cut", "cut", [c.value for c in Cut], shown,
+        _select("cut", [c.value for c in Cut], shown,
                 help="Brilliant sparkles, step is calm and clear, rose is flat-backed, cabochon domed")
     gems = catalogue.gemstones()
-    _select("Material", "material", list(gems), shown, format_func=lambda key: gems[key].name,
+    _select("material", list(gems), shown, format_func=lambda key: gems[key].name,
             help="Density sets the carat weight of a given size")
     client_stone = shown["client_stone"]
     if not client_stone:
-        _radio("Size by", "size_by", list(form.SIZE_BY), shown,
+        _radio("size_by", list(SIZE_BY), shown,
                format_func=lambda key: {"carat": "Carat", "mm": "Millimetres"}[key],
                help="By carat the size follows the weight (it is kept when you change shape, cut or material)")
     if shown["size_by"] == "carat" and not client_stone:
-        _number("Carat", "carat", 0.01, 100.0, shown, unit="ct",
+        _number("carat", 0.01, 100.0, shown, unit="ct",
                 help="The weight the modelled stone has (1,5 or 1.5); its size is chosen to match within 0.01 ct")
         st.caption(f"{shown['stone_length']:.2f} x {shown['stone_width']:.2f} x {shown['stone_depth']:.2f} mm "
                    "(length x width x depth)")
     else:
-        _slider("Stone length (mm)", "stone_length", 1.0, 25.0, 0.05, shown, help="The longest outline dimension")
+        _slider("stone_length", 0.05, shown, help="The longest outline dimension")
         st.caption(f"{words.carats(shown['carat_exact'])} by its modelled volume · {shown['stone_width']:.2f} mm wide, "
                    f"{shown['stone_depth']:.2f} mm deep")
     if not client_stone:
-        _check("Set width and depth myself", "stone_free", shown,
+        _check("stone_free", shown,
                help="Unticked, width and depth follow the length in the shape's usual proportions")
     if shown["stone_free"]:
         cols = st.columns(2)
         square = doc["stone"]["shape"] in ("round", "asscher")
         with cols[0]:
             if not square:
-                _number("Stone width (mm)", "stone_width", 1.0, 25.0, shown, unit="mm")
+                _number("stone_width", *_limits("stone_width"), shown, unit="mm")
         with cols[1]:
-            _number("Stone depth (mm)" if not client_stone else "Measured depth (mm)", "stone_depth", 0.4, 20.0,
-                    shown, unit="mm")
+            _number("stone_depth", *_limits("stone_depth"), shown, unit="mm",
+                    label="Measured depth (mm)" if client_stone else None)
     cols = st.columns(2)
     with cols[0]:
-        _select("Colour", "color", form.colours(shown["material"]), shown,
+        _select("color", colours(shown["material"]), shown,
                 help="Diamonds D (colourless) to Z; other stones by colour name")
     with cols[1]:
-        _select("Clarity", "clarity", form.clarities(shown["material"]), shown,
+        _select("clarity", clarities(shown["material"]), shown,
                 help="Diamonds FL (flawless) to I3; other stones by how clean they look")
-    _check("The client's own stone", "client_stone", shown, help="Measured by the store: no stone cost, setting only")
+    _check("client_stone", shown, help="Measured by the store: no stone cost, setting only")
 
 
 def setting_controls(doc: dict, shown: dict) -> None:
     st.subheader("Setting")
-    _select("Style", "style", [s.value for s in SettingStyle], shown,
+    _select("style", [s.value for s in SettingStyle], shown,
             help="Channel and pavé set accent stones in the shoulders")
     if "prongs" in shown:
         cols = st.columns(2)
         with cols[0]:
-            _select("Prongs", "prongs", [3, 4, 6], shown)
+            _select("prongs", [3, 4, 6], shown)
         with cols[1]:
-            _select("Tips", "tips", ["round", "claw"], shown)
+            _select("tips", ["round", "claw"], shown)
     if "prong_mm" in shown:
-        _slider("Prong diameter (mm)", "prong_mm", 0.3, 2.5, 0.05, shown,
+        _slider("prong_mm", 0.05, shown,
                 help="Unchanged, it follows the stone's size; the check wants at least 1.0 mm free-standing")
     if "rim_milgrain" in shown:
-        _check("Milgrain round the rim", "rim_milgrain", shown, help="A row of 0.5 mm beads round the bezel's top edge")
+        _check("rim_milgrain", shown, help="A row of 0.5 mm beads round the bezel's top edge")
     if doc["piece"] == "ring":
         side_controls(doc, shown)
 
 
 def side_controls(doc: dict, shown: dict) -> None:
     """Stones on the shoulders: one a side (a three-stone ring) or a graduated row."""
-    if not _check("Side stones", "side_on", shown,
+    if not _check("side_on", shown,
                   help="One a side makes a three-stone ring; more make a graduated row, in prongs, bezels or a channel"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("Side stone shape", "side_shape", [s.value for s in Shape], shown,
+        _select("side_shape", [s.value for s in Shape], shown,
                 help=f"A channel holds {', '.join(s.value for s in CHANNEL_SIDE_SHAPES)} stones")
     with cols[1]:
-        _select("Side setting", "side_style", [s.value for s in SIDE_STYLES], shown)
+        _select("side_style", [s.value for s in SIDE_STYLES], shown)
     centre = float(doc["stone"]["length_mm"])
-    low, high = SIDE_SHARE_RANGE
-    _slider("Side stone length (mm)", "side_length", round(max(1.0, low * centre), 2), round(high * centre, 2), 0.05,
-            shown, help="Next to the centre; each side stone usually weighs 50-70 % of the centre's carat")
+    low, high = SIDE_SHARE_RANGE  # a share of the centre's length, within a stone's own least
+    _slider("side_length", 0.05, shown, low=round(max(_limits("side_length")[0], low * centre), 2),
+            high=round(high * centre, 2), help="Next to the centre; each side stone usually weighs 50-70 % of the centre's carat")
     least, most = SIDE_CARAT_SHARE
     matching = shown["side_matching_mm"]
     if not least <= shown["side_carat_share"] <= most and abs(matching - shown["side_length"]) >= 0.05:
@@ -411,15 +424,15 @@ def side_controls(doc: dict, shown: dict) -> None:
                   key="side_match", on_click=control_changed, args=("side_length", matching))
     cols = st.columns(2)
     with cols[0]:
-        _slider("Stones a side", "side_count", 1, SIDE_MOST_PER_SHOULDER, 1, shown)
+        _slider("side_count", 1, shown)
     if shown["side_count"] > 1:
         with cols[1]:
-            _slider("Graduation", "side_grad", SIDE_GRADUATION_RANGE[0], SIDE_GRADUATION_RANGE[1], 0.05, shown,
+            _slider("side_grad", 0.05, shown,
                     help="Each stone's length as a share of the one nearer the centre (1.00: all alike)")
-    if form.can_share_prongs(doc):
-        _check("Share prongs with the centre", "side_shared", shown,
+    if can_share_prongs(doc):
+        _check("side_shared", shown,
                help="The prongs between the centre and each side stone hold both, as in a classic three-stone ring")
-    _grade_controls("Side", "side", shown)
+    _grade_controls("side", shown)
     graduated = (f"; {2 * shown['side_count']} in all, each {shown['side_grad']:.0%} of the one before"
                  if shown["side_count"] > 1 else "")
     st.text(f"2 x {shown['side_length']:.2f} mm {shown['side_shape']}, {words.carats(shown['side_carat'])} each, "
@@ -433,25 +446,25 @@ FONT_NAMES = {"serif": "Serif (DejaVu Serif Bold)", "sans": "Sans (DejaVu Sans B
 
 def engraving_controls(doc: dict, shown: dict) -> None:
     """How an engraving is made: cut into the metal (its font, place, letter height and depth) or by hand."""
-    if not _check("Cut into the metal", "engraving_cut", shown,
+    if not _check("engraving_cut", shown,
                   help="Carved into the wax and cast with the piece, shown in the preview; unticked, the workshop "
                        "engraves it by hand after casting"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("Font", "engraving_font", [font.value for font in Font], shown, format_func=FONT_NAMES.get)
+        _select("engraving_font", [font.value for font in Font], shown, format_func=FONT_NAMES.get)
     with cols[1]:
         if doc["piece"] == "ring":
-            _radio("Place", "engraving_place", [place.value for place in EngravingPlace], shown,
+            _radio("engraving_place", [place.value for place in EngravingPlace], shown,
                    help="Read from inside the band, or from outside; centred on the bottom of the shank")
         else:
             st.text("On the back, reading from behind")
     cols = st.columns(2)
     with cols[0]:
-        _slider("Letter height (mm)", "engraving_height", *ENGRAVING_HEIGHT_MM, 0.1, shown,
+        _slider("engraving_height", 0.1, shown,
                 help="Capital letters' height; at least 1.5 mm, and the text must fit across the band")
     with cols[1]:
-        _slider("Depth (mm)", "engraving_depth", *ENGRAVING_DEPTH_MM, 0.01, shown, help="How deep the letters are cut")
+        _slider("engraving_depth", 0.01, shown, help="How deep the letters are cut")
 
 
 def engraving_ways(doc: dict, text: str, message: str) -> None:
@@ -496,7 +509,7 @@ def _take_way(result: dict, words: str) -> None:
 
 def extras_controls(doc: dict, shown: dict) -> None:
     st.subheader("Extras")
-    _text("Engraving", "engraving", shown, problem=False, max_chars=40,
+    _text("engraving", shown, problem=False, max_chars=40,
           help="Up to 40 characters, charged per character; cut into the metal, or engraved by hand after casting")
     problem = standing_problem("engraving", shown)
     if problem is not None and str(problem["typed"] or "").strip():
@@ -505,24 +518,25 @@ def extras_controls(doc: dict, shown: dict) -> None:
         say("warning", problem["message"])
     elif shown["engraving"]:
         engraving_controls(doc, shown)
-    if _check("Credit the client's own metal", "heirloom_on", shown):
+    if _check("heirloom_on", shown):
         metals = catalogue.metals()
         cols = st.columns(2)
         with cols[0]:
-            _select("Their metal", "heirloom_metal", list(metals), shown, format_func=lambda key: metals[key].name)
+            _select("heirloom_metal", list(metals), shown, format_func=lambda key: metals[key].name)
         with cols[1]:
-            _number("Weight (g)", "heirloom_grams", 0.1, 1000.0, shown, unit="g")
+            # from 0.1 g: the document takes any weight over 0 g (an open bound), a box needs a least to offer
+            _number("heirloom_grams", 0.1, _limits("heirloom_grams")[1], shown, unit="g")
 
 
 def controls(doc: dict, ui: dict) -> None:
     """The design form, in the order a consultant talks: piece, metal, band or pendant, stone, setting, extras."""
     shown = form.values(doc, ui)
     presets_and_files()
-    _text("Design name", "name", shown, max_chars=120, placeholder="Name this design",
+    _text("name", shown, max_chars=120, placeholder="Name this design",
           help="Names the downloads, the spec sheet and the saved design")
-    _radio("Piece", "piece", ["ring", "pendant"], shown)
+    _radio("piece", ["ring", "pendant"], shown)
     metals = catalogue.metals()
-    _select("Metal", "metal", list(metals), shown, format_func=lambda key: metals[key].name,
+    _select("metal", list(metals), shown, format_func=lambda key: metals[key].name,
             help="The alloy sets the colour, the weight (density) and the metal price")
     if doc["piece"] == "ring":
         band_controls(doc, shown)

@@ -2,132 +2,46 @@
 
 The design document is the one source of truth. `values(doc, ui)` gives every control's value for it (the app sets
 the widgets from it before drawing them, so a design loaded from anywhere shows in every control); `change(doc, ui,
-key, value)` gives the document after a person moves one control. `ui` holds what the person chose that is not part
-of the design: the sizing system shown, whether the stone is sized by carat or millimetres, and the parts of the
-other piece kept aside while they try a pendant (so switching back finds the band as it was).
+key, value)` gives the document after a person moves one control, by that control's record (`CONTROLS`: the piece's
+own here, each feature's in `configurator.features`). `ui` holds what the person chose that is not part of the
+design: the sizing system shown, whether the stone is sized by carat or millimetres, and the parts of the other piece
+kept aside while they try a pendant (so switching back finds the band as it was).
 """
 
 from __future__ import annotations
 
 import copy
-import math
+import functools
 from typing import Any
 
-from configurator import catalogue, sizes, words
+from configurator import sizes, words
 from configurator.design import (
-    DIAMOND_CLARITIES,
-    DIAMOND_COLORS,
-    ENGRAVING_HEIGHT_MM,
     MILGRAIN_BEAD_MM,
-    MILGRAIN_BEAD_RANGE,
-    ROW_GAP_LEAST_MM,
-    SHARING_CENTRE_SHAPES,
-    SHARING_SIDE_SHAPES,
     SIDE_GRADUATION,
     SIDE_SHARE_RANGE,
-    STONE_CLARITIES,
-    TAPER_NARROWEST_MM,
-    TAPER_THINNEST_MM,
     Engraving,
     Eternity,
-    Font,
     MatchingBand,
     Ring,
-    RowSetting,
     SettingStyle,
-    Shape,
     Stone,
-    shortest_length_mm,
 )
-from configurator.documents import follow_centre
 from configurator.errors import DesignError
-from configurator.shapes import shape_of
-from configurator.stones import depth_mm, matching_side_mm, modelled_carat, side_carat_share, stone_for_carat
+from configurator.features import FEATURES
+from configurator.features.centre import RESIZING, leave_stock
+from configurator.features.feature import Control, Edit, as_number
+from configurator.features.milgrain import fit_band
+from configurator.features.side_stones import follow_the_centre, unshare
+from configurator.sizes import System
+from configurator.stones import depth_mm, matching_side_mm, modelled_carat, side_carat_share
 from configurator.styles import default_prong_mm, style_of
+from webapp.limits import field_range
 
 DEFAULT_RING = {"size": {"system": "US", "value": 7.0}, "profile": "comfort", "width_mm": 2.5, "thickness_mm": 1.7}
 DEFAULT_PENDANT = {"outline": "round", "size_mm": 16.0, "thickness_mm": 1.5, "bail": "fixed", "clasp": "lobster",
                    "chain": {"length_mm": 450.0}}
-DEFAULT_STONE = {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 5.0}
-DEFAULT_ROW = {"coverage": "half", "setting": "shared-prong",
-               "stone": {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 2.0}}
-DEFAULT_SIDE_SHARE = 0.6  # a first guess at a new side stone's length, before it is sized to 60 % of the centre's carat
-SIDE_FIELDS: dict[str, tuple[str, ...]] = {
-    "side_shape": ("side_stones", "stone", "shape"),
-    "side_length": ("side_stones", "stone", "length_mm"),
-    "side_style": ("side_stones", "style"),
-    "side_material": ("side_stones", "stone", "material"),
-    "side_color": ("side_stones", "stone", "color"),
-    "side_clarity": ("side_stones", "stone", "clarity"),
-    "side_count": ("side_stones", "count"),
-    "side_grad": ("side_stones", "graduation"),
-    "side_shared": ("side_stones", "shared_prongs"),
-}
-SIDE_NUMBERS = {"side_length": float, "side_count": int, "side_grad": float}
-# An eternity row's controls: key -> path in the document.
-ROW_FIELDS: dict[str, tuple[str, ...]] = {
-    "row_coverage": ("ring", "eternity", "coverage"),
-    "row_setting": ("ring", "eternity", "setting"),
-    "row_shape": ("ring", "eternity", "stone", "shape"),
-    "row_length": ("ring", "eternity", "stone", "length_mm"),
-    "row_gap": ("ring", "eternity", "gap_mm"),
-    "row_material": ("ring", "eternity", "stone", "material"),
-    "row_color": ("ring", "eternity", "stone", "color"),
-    "row_clarity": ("ring", "eternity", "stone", "clarity"),
-}
-SIZE_BY = ("carat", "mm")
-# The band's milgrain and taper: key -> path in the document.
-BAND_FIELDS: dict[str, tuple[str, ...]] = {
-    "milgrain_edges": ("ring", "milgrain", "edges"),
-    "milgrain_bead": ("ring", "milgrain", "bead_mm"),
-    "taper_width": ("ring", "taper", "width_back_mm"),
-    "taper_thickness": ("ring", "taper", "thickness_back_mm"),
-}
-# A new taper narrows the band as the trade's usual one does: 2.5 mm at the head to 1.8 mm at the back (PRODUCT.md).
-TAPER_WIDTH_SHARE = 1.8 / 2.5
 
-# A matching band's controls: key -> path in the document.
-MATCHING_FIELDS: dict[str, tuple[str, ...]] = {
-    "band_profile": ("matching_band", "profile"),
-    "band_width": ("matching_band", "width_mm"),
-    "band_thickness": ("matching_band", "thickness_mm"),
-    "band_clearance": ("matching_band", "clearance_mm"),
-    "band_side": ("matching_band", "side"),
-}
-MATCHING_NUMBERS = ("band_width", "band_thickness", "band_clearance")
 
-# The engraving's controls shown once it has a text: key -> path in the document.
-ENGRAVING_FIELDS: dict[str, tuple[str, ...]] = {
-    "engraving_cut": ("engraving", "cut"),
-    "engraving_font": ("engraving", "font"),
-    "engraving_place": ("engraving", "place"),
-    "engraving_height": ("engraving", "height_mm"),
-    "engraving_depth": ("engraving", "depth_mm"),
-}
-
-# Controls whose value is a field of the document: key -> path.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "metal": ("metal",),
-    "profile": ("ring", "profile"),
-    "width": ("ring", "width_mm"),
-    "thickness": ("ring", "thickness_mm"),
-    "outline": ("pendant", "outline"),
-    "pendant_size": ("pendant", "size_mm"),
-    "plate_thickness": ("pendant", "thickness_mm"),
-    "bail": ("pendant", "bail"),
-    "clasp": ("pendant", "clasp"),
-    "chain_length": ("pendant", "chain", "length_mm"),
-    "cut": ("stone", "cut"),
-    "color": ("stone", "color"),
-    "clarity": ("stone", "clarity"),
-    "stone_width": ("stone", "width_mm"),
-    "stone_depth": ("stone", "depth_mm"),
-    "prongs": ("setting", "prongs"),
-    "tips": ("setting", "tips"),
-    "prong_mm": ("setting", "prong_mm"),
-    "heirloom_metal": ("heirloom", "metal"),
-    "heirloom_grams": ("heirloom", "grams"),
-}
 def new_ui(doc: dict) -> dict:
     """The person's own choices for a design just opened: its sizing system, stones by carat."""
     ring = doc.get("ring") or {}
@@ -139,15 +53,6 @@ def _stone(doc: dict) -> Stone | None:
         return Stone.model_validate(doc["stone"]) if doc.get("stone") else None
     except ValueError:
         return None
-
-
-def colours(material: str) -> list[str]:
-    gem = catalogue.gemstone(material)
-    return list(DIAMOND_COLORS if gem.is_diamond else gem.colors)
-
-
-def clarities(material: str) -> list[str]:
-    return list(DIAMOND_CLARITIES if catalogue.gemstone(material).is_diamond else STONE_CLARITIES)
 
 
 def size_options(doc: dict, system: str) -> list[str]:
@@ -263,53 +168,6 @@ def band_values(ring: dict) -> dict[str, Any]:
     return shown
 
 
-def largest_bead_mm(ring: dict) -> float:
-    """The largest milgrain bead the band's edges take, to the slider's 0.05 mm (0 when the band is no valid ring)."""
-    from configurator import eternity
-    from configurator.milgrain import largest_edge_bead_mm
-
-    try:
-        plain = Ring.model_validate({key: value for key, value in ring.items() if key != "milgrain"})
-    except ValueError:
-        return 0.0
-    if eternity.refusal(plain):  # a row the band cannot hold
-        return 0.0
-    return math.floor(largest_edge_bead_mm(plain) * 20 + 1e-6) / 20
-
-
-def _new_milgrain(ring: dict) -> dict:
-    """Milgrain for a band just given it: the usual bead, or the largest its edges take."""
-    bead = min(MILGRAIN_BEAD_MM, max(MILGRAIN_BEAD_RANGE[0], largest_bead_mm(ring)))
-    return {"edges": "both", "bead_mm": bead}
-
-
-def _new_taper(ring: dict) -> dict:
-    """A taper for a band just given one: the trade's usual narrowing (2.5 to 1.8 mm), or, on a band too narrow for
-    it, a back a little thinner than the top."""
-    width, thickness = float(ring["width_mm"]), float(ring["thickness_mm"])
-    narrower = max(TAPER_NARROWEST_MM, round(width * TAPER_WIDTH_SHARE, 1))
-    if narrower < width - 1e-9:
-        return {"width_back_mm": narrower}
-    return {"thickness_back_mm": max(TAPER_THINNEST_MM, round(thickness - 0.2, 2))}
-
-
-def _fit_band(ring: dict) -> None:
-    """After a change to the band: a taper's back is never wider or thicker than the top (it follows the top down),
-    and beads never larger than the edges take."""
-    taper = ring.get("taper")
-    if taper is not None:
-        for back, top in (("width_back_mm", "width_mm"), ("thickness_back_mm", "thickness_mm")):
-            if taper.get(back) is not None and taper[back] > ring[top]:
-                taper[back] = ring[top]
-    milgrain = ring.get("milgrain")
-    if milgrain is not None:
-        largest = largest_bead_mm(ring)
-        if largest >= MILGRAIN_BEAD_RANGE[0] and milgrain.get("bead_mm", MILGRAIN_BEAD_MM) > largest + 1e-9:
-            milgrain["bead_mm"] = largest
-        if milgrain.get("pitch_mm") is not None and milgrain["pitch_mm"] < milgrain.get("bead_mm", MILGRAIN_BEAD_MM):
-            milgrain.pop("pitch_mm")  # beads larger than their spacing: the spacing follows the bead again
-
-
 def engraving_values(engraving: dict) -> dict[str, Any]:
     """The engraving's controls: cut into the metal or by hand, its font, place, letter height and depth."""
     parsed = Engraving.model_validate(engraving)  # a text alone reads as engraved by hand
@@ -331,221 +189,85 @@ def row_values(ring: dict) -> dict[str, Any]:
             "row_described": described(row, count, count * modelled_carat(stone)), "row_resizable": resizable(row)}
 
 
-def _fit_row(doc: dict) -> None:
-    """After a change to the row: a gap below what its setting needs goes back to the setting's own, a stone's width
-    follows a new shape, and the band widens to hold the row (never narrows)."""
-    from configurator.eternity import band_width_needed
-
-    row = doc["ring"]["eternity"]
-    setting = row.get("setting", "shared-prong")
-    if row.get("gap_mm") is not None and row["gap_mm"] < ROW_GAP_LEAST_MM[RowSetting(setting)] - 1e-9:
-        row.pop("gap_mm")
-    try:
-        needed = band_width_needed(Eternity.model_validate(row))
-    except ValueError:
-        return  # the row itself is refused by name when the design is validated
-    if doc["ring"]["width_mm"] < needed - 1e-9:
-        doc["ring"]["width_mm"] = math.ceil(needed * 10 - 1e-9) / 10
+def _name(edit: Edit) -> None:
+    text = str(edit.value or "").strip()
+    edit.doc["name"] = text
+    if not text:
+        edit.doc.pop("name")
 
 
-def _set(doc: dict, path: tuple[str, ...], value: Any) -> None:
-    node = doc
-    for key in path[:-1]:
-        node = node.setdefault(key, {})
-    node[path[-1]] = value
+def _piece(edit: Edit) -> None:
+    """A ring becomes a pendant or back: the other piece's parts wait aside (and come back), the parts only a ring
+    has (side stones, a matching band) with its band."""
+    doc, ui, parked = edit.doc, edit.ui, edit.parked
+    if edit.value == doc["piece"]:
+        return
+    leaving, coming = ("ring", "pendant") if edit.value == "pendant" else ("pendant", "ring")
+    if doc.get(leaving):
+        parked[leaving] = doc.pop(leaving)
+    doc[coming] = parked.pop(coming, None) or copy.deepcopy(DEFAULT_RING if coming == "ring" else DEFAULT_PENDANT)
+    doc["piece"] = edit.value
+    if leaving == "ring" and doc.get("side_stones"):  # side stones sit on a ring's shoulders
+        parked["side_stones"] = doc.pop("side_stones")
+    elif coming == "ring" and parked.get("side_stones") and doc.get("stone"):
+        doc["side_stones"] = parked.pop("side_stones")
+    if leaving == "ring" and doc.get("matching_band"):  # a matching band sits beside a ring
+        parked["matching_band"] = doc.pop("matching_band")
+    elif coming == "ring" and parked.get("matching_band"):
+        doc["matching_band"] = parked.pop("matching_band")
+    if doc.get("name") and doc.get("name") == ui.get("preset_name"):  # a preset's name, not the client's
+        doc.pop("name")
+    if coming == "ring":
+        ui["size_system"] = doc["ring"]["size"]["system"]
+    elif doc.get("engraving"):  # a pendant's engraving is on its back
+        doc["engraving"].pop("place", None)
+        doc["engraving"].pop("position_deg", None)
 
 
-def _restyle_stone(stone: dict, carat: float | None) -> dict:
-    """A stone whose shape, cut or material just changed: grades that the material lacks fall back to its own,
-    a square shape drops its width, unlocked proportions restart from the shape's usual ratio, and a stone sized
-    by carat keeps its weight."""
-    material = stone.get("material", "diamond")
-    if stone.get("color") not in colours(material):
-        stone.pop("color", None)
-    if stone.get("clarity") not in clarities(material):
-        stone.pop("clarity", None)
-    shape = Shape(stone.get("shape", "round"))
-    if not stone.get("client_supplied"):
-        stone.pop("depth_mm", None)
-        if stone.get("width_mm") is not None:
-            stone["width_mm"] = round(stone["length_mm"] / shape_of(shape).rules.length_to_width, 2)
-    if shape_of(shape).rules.square:
-        stone.pop("width_mm", None)
-    if carat is not None:
-        stone = stone_for_carat(Stone.model_validate(stone), carat).model_dump(mode="json", exclude_none=True)
-    return stone
+def _size_system(edit: Edit) -> None:
+    edit.ui["size_system"] = edit.value
+
+
+def _size(system: str, edit: Edit) -> None:
+    """A size chosen in `system` (the one shown): the document takes it in that system, unless it is its size."""
+    if edit.value != current_size_label(edit.doc, system):
+        edit.doc["ring"]["size"] = {"system": system, "value": edit.value if system == "UK" else float(edit.value)}
+
+
+def _fit_ring(doc: dict) -> None:
+    fit_band(doc["ring"])
+
+
+# The controls of every piece: its name, the piece, its metal and the band's own; each feature's are its own
+# (`configurator.features`).
+PIECE_CONTROLS = (
+    Control("name", "Design name", ("name",), does=_name),
+    Control("piece", "Piece", ("piece",), does=_piece),
+    Control("metal", "Metal", ("metal",), convert=as_number),
+    Control("profile", "Profile", ("ring", "profile"), convert=as_number, then=_fit_ring),
+    Control("width", "Band width (mm)", ("ring", "width_mm"), Ring, as_number, _fit_ring),
+    Control("thickness", "Band thickness (mm)", ("ring", "thickness_mm"), Ring, as_number, _fit_ring),
+    Control("size_system", "Size system", does=_size_system),
+    *(Control(f"size_value_{system.value}", "Ring size", ("ring", "size"), does=functools.partial(_size, system.value))
+      for system in System),
+)
+CONTROLS: dict[str, Control] = {control.key: control
+                                for control in (*PIECE_CONTROLS, *(c for f in FEATURES for c in f.controls))}
 
 
 def change(doc: dict, ui: dict, key: str, value: Any) -> dict:
     """The document after control `key` took `value` (`ui` is updated in place). The caller validates the result:
     a change that makes no valid design is refused there, the design kept as it was."""
-    before, doc = doc, copy.deepcopy(doc)
-    parked = ui.setdefault("parked", {})
-    if key == "name":
-        text = str(value or "").strip()
-        doc["name"] = text
-        if not text:
-            doc.pop("name")
-    elif key == "piece":
-        if value != doc["piece"]:
-            leaving, coming = ("ring", "pendant") if value == "pendant" else ("pendant", "ring")
-            if doc.get(leaving):
-                parked[leaving] = doc.pop(leaving)
-            doc[coming] = parked.pop(coming, None) or copy.deepcopy(DEFAULT_RING if coming == "ring" else DEFAULT_PENDANT)
-            doc["piece"] = value
-            if leaving == "ring" and doc.get("side_stones"):  # side stones sit on a ring's shoulders
-                parked["side_stones"] = doc.pop("side_stones")
-            elif coming == "ring" and parked.get("side_stones") and doc.get("stone"):
-                doc["side_stones"] = parked.pop("side_stones")
-            if leaving == "ring" and doc.get("matching_band"):  # a matching band sits beside a ring
-                parked["matching_band"] = doc.pop("matching_band")
-            elif coming == "ring" and parked.get("matching_band"):
-                doc["matching_band"] = parked.pop("matching_band")
-            if doc.get("name") and doc.get("name") == ui.get("preset_name"):  # a preset's name, not the client's
-                doc.pop("name")
-            if coming == "ring":
-                ui["size_system"] = doc["ring"]["size"]["system"]
-            elif doc.get("engraving"):  # a pendant's engraving is on its back
-                doc["engraving"].pop("place", None)
-                doc["engraving"].pop("position_deg", None)
-    elif key == "size_system":
-        ui["size_system"] = value
-    elif key.startswith("size_value_"):
-        system = key.removeprefix("size_value_")
-        if value != current_size_label(doc, system):
-            doc["ring"]["size"] = {"system": system, "value": value if system == "UK" else float(value)}
-    elif key == "side_on":
-        if value and not doc.get("side_stones") and doc.get("stone"):
-            side = Stone(shape=Shape.ROUND, length_mm=round(max(1.0, DEFAULT_SIDE_SHARE * float(doc["stone"]["length_mm"])), 2))
-            length = max(1.0, matching_side_mm(Stone.model_validate(doc["stone"]), side))  # the trade's share of carat
-            doc["side_stones"] = parked.pop("side_stones", None) or {
-                "stone": {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": length},
-                "style": "prong"}
-        elif not value and doc.get("side_stones"):
-            parked["side_stones"] = doc.pop("side_stones")
-    elif key in SIDE_FIELDS:
-        _set(doc, SIDE_FIELDS[key], SIDE_NUMBERS[key](value) if key in SIDE_NUMBERS else value)
-        _follow(doc["side_stones"]["stone"], SIDE_FIELDS[key][-1])
-    elif key == "band_on":
-        ring = doc["ring"]  # a new band matches the ring's own: its profile, width and thickness
-        _switch(doc, "matching_band", value, parked, lambda: {
-            "profile": ring["profile"], "width_mm": float(ring["width_mm"]), "thickness_mm": float(ring["thickness_mm"])})
-    elif key in MATCHING_FIELDS:
-        _set(doc, MATCHING_FIELDS[key], float(value) if key in MATCHING_NUMBERS else value)
-    elif key == "row_on":
-        ring = doc["ring"]
-        if value and not ring.get("eternity"):
-            if doc.get("stone"):  # an eternity band has no centre stone: it waits aside (with any side stones)
-                _park_centre(doc, parked)
-            ring["eternity"] = parked.pop("eternity", None) or copy.deepcopy(DEFAULT_ROW)
-            _fit_row(doc)
-        elif not value and ring.get("eternity"):
-            parked["eternity"] = ring.pop("eternity")
-    elif key in ("milgrain_on", "taper_on"):
-        ring = doc["ring"]
-        part, make = {"milgrain_on": ("milgrain", _new_milgrain), "taper_on": ("taper", _new_taper)}[key]
-        _switch(ring, part, value, parked, lambda: make(ring))
-        _fit_band(ring)
-    elif key in BAND_FIELDS:
-        _set(doc, BAND_FIELDS[key], value if key == "milgrain_edges" else float(value))
-        _fit_band(doc["ring"])
-    elif key == "rim_milgrain":
-        setting = doc.setdefault("setting", {"style": "prong"})
-        if value:
-            setting["milgrain"] = parked.pop("rim_milgrain", None) or {"bead_mm": MILGRAIN_BEAD_MM}
-        elif setting.get("milgrain"):
-            parked["rim_milgrain"] = setting.pop("milgrain")
-    elif key in ROW_FIELDS:
-        if key in ("row_length", "row_gap"):
-            value = float(value)
-        _set(doc, ROW_FIELDS[key], value)
-        _follow(doc["ring"]["eternity"]["stone"], ROW_FIELDS[key][-1])
-        _fit_row(doc)
-    elif key == "stone_on":
-        if value and doc.get("ring", {}).get("eternity"):  # a centre stone and a row do not go together
-            parked["eternity"] = doc["ring"].pop("eternity")
-        if value and not doc.get("stone"):
-            doc["stone"] = parked.pop("stone", None) or copy.deepcopy(DEFAULT_STONE)
-            doc["setting"] = parked.pop("setting", None) or {"style": "prong"}
-            if parked.get("side_stones") and doc["piece"] == "ring":
-                doc["side_stones"] = parked.pop("side_stones")
-        elif not value and doc.get("stone"):
-            _park_centre(doc, parked)
-    elif key in ("shape", "cut", "material"):
-        stone = dict(doc["stone"])
-        by_carat = ui.get("size_by", "carat") == "carat" and not stone.get("client_supplied")
-        carat = round(modelled_carat(Stone.model_validate(stone)), 2) if by_carat else None
-        stone[key] = value
-        doc["stone"] = _restyle_stone(stone, carat)
-    elif key == "size_by":
-        ui["size_by"] = value
-    elif key == "carat":
-        stone = Stone.model_validate(doc["stone"])
-        doc["stone"] = stone_for_carat(stone, float(value)).model_dump(mode="json", exclude_none=True)
-    elif key == "stone_length":
-        stone = doc["stone"]
-        stone["length_mm"] = float(value)
-        if stone.get("width_mm") is not None:
-            stone["width_mm"] = min(float(stone["width_mm"]), float(value))
-    elif key == "stone_free":
-        current = Stone.model_validate(doc["stone"])
-        if value:
-            doc["stone"]["width_mm"] = round(float(current.outline_width_mm), 2)
-            doc["stone"]["depth_mm"] = round(float(depth_mm(current)), 2)
-            if shape_of(current.shape).rules.square:
-                doc["stone"].pop("width_mm")
-        else:
-            doc["stone"].pop("width_mm", None)
-            doc["stone"].pop("depth_mm", None)
-    elif key == "client_stone":
-        stone = doc["stone"]
-        if value:
-            current = Stone.model_validate(stone)
-            stone["client_supplied"] = True
-            stone["depth_mm"] = round(float(depth_mm(current)), 2)  # measured by the store: start from the model
-            if not shape_of(current.shape).rules.square:
-                stone["width_mm"] = round(float(current.outline_width_mm), 2)
-        else:
-            stone.pop("client_supplied", None)
-    elif key == "style":
-        setting = dict(doc.get("setting") or {})
-        setting["style"] = value
-        style = style_of(SettingStyle(value))
-        if not style.prongs:
-            setting.pop("prongs", None)
-        if not style.prong_mm:
-            setting.pop("prong_mm", None)
-        if not style.rim_milgrain and setting.get("milgrain"):
-            parked["rim_milgrain"] = setting.pop("milgrain")
-        doc["setting"] = setting
-    elif key == "engraving":
-        text = str(value or "").strip()
-        if text:  # a new text is cut into the metal; a changed one keeps its font, place and size (and what the
-            # person chose for a text not yet accepted: cut or by hand, the font...)
-            doc["engraving"] = {"cut": True, **(doc.get("engraving") or parked.pop("engraving", None) or {}),
-                                **ui.pop("engraving_draft", {}), "text": text}
-            _castable_height(doc["engraving"])
-        elif doc.get("engraving"):
-            parked["engraving"] = doc.pop("engraving")
-    elif key in ENGRAVING_FIELDS:
-        _set(doc, ENGRAVING_FIELDS[key], float(value) if key in ("engraving_height", "engraving_depth") else value)
-    elif key == "heirloom_on":
-        _switch(doc, "heirloom", value, parked, lambda: {"metal": "14k-yellow", "grams": 5.0})
-    elif key in FIELDS:
-        path = FIELDS[key]
-        if path[0] == "setting":
-            doc.setdefault("setting", {"style": "prong"})
-        _set(doc, path, float(value) if isinstance(value, int | float) and key != "prongs" else value)
-        if path[0] == "ring":
-            _fit_band(doc["ring"])
-    else:
+    ui.setdefault("parked", {})
+    if key not in CONTROLS:
         raise KeyError(f"no control {key!r}")
-    if before.get("stone") and doc.get("stone") and doc.get("side_stones") and key in CENTRE_SIZE_KEYS:
-        follow_centre(doc["side_stones"]["stone"], float(before["stone"]["length_mm"]),
-                      float(doc["stone"]["length_mm"]))  # the side stones keep their share of the centre
+    before, doc = doc, copy.deepcopy(doc)
+    CONTROLS[key].apply(Edit(doc, ui, value))
+    if key in RESIZING:
+        follow_the_centre(before, doc)
     if key != "side_shared":
-        _unshare(doc)
-    _leave_stock(before.get("stone"), doc)
+        unshare(doc)
+    leave_stock(before, doc)
     return doc
 
 
@@ -554,77 +276,6 @@ def _matching(centre: Stone, side: Stone) -> float:
     (30-100 % of the centre's: a pear beside a round reaches the centre's length first)."""
     low, high = SIDE_SHARE_RANGE
     return round(min(max(matching_side_mm(centre, side), low * centre.length_mm), high * centre.length_mm), 2)
-
-
-def _castable_height(engraving: dict) -> None:
-    """A text cut at no height of the person's choosing is cut at the least height whose strokes and gaps cast in its
-    font (the document's 1.5 mm is the trade's least letter; a bold sans needs a little more to cast)."""
-    if engraving.get("height_mm") is not None or not engraving.get("cut", True):
-        return
-    from configurator.engraving import least_height_mm
-
-    least = least_height_mm(engraving["text"], Font(engraving.get("font", Font.SANS.value)))
-    if least is not None and least > ENGRAVING_HEIGHT_MM[0]:
-        engraving["height_mm"] = least
-
-
-def _leave_stock(before: dict | None, doc: dict) -> None:
-    """A stone of the store's whose size, shape or grades a control changed is no longer that stone: the design
-    drops its stock number (and is a stone of the grid again)."""
-    stone = doc.get("stone")
-    if not (before and stone and stone.get("stock_number")):
-        return
-    if {key: value for key, value in stone.items() if key != "stock_number"} != {
-            key: value for key, value in before.items() if key != "stock_number"}:
-        stone.pop("stock_number")
-
-
-def can_share_prongs(doc: dict) -> bool:
-    """Whether the design's side stones may share prongs with the centre: one a side in prongs of a shape that can,
-    round a prong-set centre that can."""
-    side, centre = doc.get("side_stones") or {}, doc.get("stone") or {}
-    return (bool(side) and side.get("style", "prong") == "prong" and int(side.get("count", 1)) == 1
-            and (doc.get("setting") or {}).get("style", "prong") == "prong"
-            and Shape(side["stone"].get("shape", "round")) in SHARING_SIDE_SHAPES
-            and Shape(centre.get("shape", "round")) in SHARING_CENTRE_SHAPES)
-
-
-def _unshare(doc: dict) -> None:
-    """Side stones stop sharing prongs when a change leaves nothing to share them (another style or shape, more
-    stones a side): the control that shares them is hidden then, so it cannot be left holding the design."""
-    side = doc.get("side_stones") or {}
-    if side.get("shared_prongs") and not can_share_prongs(doc):
-        side["shared_prongs"] = False
-
-
-def _follow(stone: dict, field: str) -> None:
-    """A group's stone after its `field` changed: a new shape in its usual proportion, long enough to be 1 mm wide;
-    a new material with its own grades."""
-    if field == "shape":
-        stone.pop("width_mm", None)
-        stone["length_mm"] = max(float(stone["length_mm"]), shortest_length_mm(Shape(stone["shape"])))
-    elif field == "material":
-        stone.pop("color", None)
-        stone.pop("clarity", None)
-
-
-def _switch(holder: dict, name: str, on: bool, parked: dict, make) -> None:
-    """A part a tick adds or takes away: on, `holder[name]` is the one set aside before (or `make()` a new one); off,
-    it is set aside in `parked`, so ticking it again brings back what the client had."""
-    if on and not holder.get(name):
-        holder[name] = parked.pop(name, None) or make()
-    elif not on and holder.get(name):
-        parked[name] = holder.pop(name)
-
-
-def _park_centre(doc: dict, parked: dict) -> None:
-    """The centre stone and its setting wait aside, and the side stones that flank it with them."""
-    parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
-    if doc.get("side_stones"):
-        parked["side_stones"] = doc.pop("side_stones")
-
-
-CENTRE_SIZE_KEYS = ("carat", "stone_length", "shape", "cut", "material", "stone_width", "client_stone", "stone_free")
 
 
 def fix_label(changes: dict[str, Any]) -> str:
@@ -716,8 +367,7 @@ def _least_larger(doc: dict, text: str, draft: dict[str, Any], part: str, field:
     document's own bound, at which the engraving fits: (the value, the design), or None."""
     from configurator.design import Pendant
 
-    model = {"ring": Ring, "pendant": Pendant}[part]
-    top = next(item.le for item in model.model_fields[field].metadata if getattr(item, "le", None) is not None)
+    top = field_range({"ring": Ring, "pendant": Pendant}[part], field)[1]
     value = float(doc[part][field])
     while (value := round(value + step, 2)) <= top + 1e-9:
         trial = engraving_draft(doc, text, draft)

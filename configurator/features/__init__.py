@@ -2,12 +2,14 @@
 
 A feature knows whether a design has it, what it adds to the quote (its materials, its labour, and what comes after
 the markup: a matching band's own lines, a credit), which rows it writes into the sheet's dimensions table, what the
-check finds on it and which changes it offers to fix a finding. The quote, the sheet and the check loop over the
-features a design has. A new feature is a module here, its line in `FEATURES` and, where its lines must not simply
-follow the others', its name in `LABOUR_ORDER`, `DIMENSIONS_BEFORE_HEIGHT` or `FINDINGS_ORDER`. Setting styles are a registry of their own (`configurator.styles`); the accent stones
-they add are the feature `accents`.
+check finds on it and which changes it offers to fix a finding, and its controls on the app's form (each a `Control`:
+its key, label, the field it writes and what follows). The quote, the sheet and the check loop over the features a
+design has, and the form's changes over the controls; none names a feature. A new feature is a module here, its line
+in `FEATURES` and, where its lines must not simply follow the others', its name in `LABOUR_ORDER`,
+`DIMENSIONS_BEFORE_HEIGHT` or `FINDINGS_ORDER`. Setting styles are a registry of their own (`configurator.styles`);
+the accent stones they add are the feature `accents`.
 
-Facets not yet here (`fit`, `controls`) are left as fields for later: the document's geometry rules and the app
+The facet not yet here (`fit`) is left as a field for later: the document's geometry rules
 still name each feature themselves.
 """
 
@@ -23,7 +25,9 @@ from .feature import (
     LABOUR_ORDER,
     BandMetal,
     CheckContext,
+    Control,
     Credit,
+    Edit,
     Feature,
     PriceContext,
     PriceLines,
@@ -35,8 +39,9 @@ from .feature import (
 if TYPE_CHECKING:
     from ..design import Design
 
-__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "FINDINGS_BEFORE_SEATS", "FINDINGS_ORDER", "LABOUR_ORDER", "BandMetal",
-           "CheckContext", "Credit", "Feature", "PriceContext", "PriceLines", "Row", "SetPart", "features_of", "ordered"]
+__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "FINDINGS_BEFORE_SEATS", "FINDINGS_ORDER", "LABOUR_ORDER",
+           "BandMetal", "CheckContext", "Control", "Credit", "Edit", "Feature", "PriceContext", "PriceLines", "Row",
+           "SetPart", "features_of", "ordered"]
 
 # the quote's materials' order: the stones as `pricing.stone_weights` lists them, then a pendant's chain
 FEATURES: tuple[Feature, ...] = (centre.FEATURE, side_stones.FEATURE, eternity.FEATURE, accents.FEATURE,

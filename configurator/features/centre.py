@@ -1,21 +1,34 @@
 """The centre stone: its own line (the client's, the store's from its record, or the table's by its grades and carat),
-the setting of it, its setting and prongs on the sheet, and the check of its prongs and of the metal over its girdle."""
+the setting of it, and its setting and prongs on the sheet; the check of its prongs and of the metal over its girdle;
+its controls on the form (its shape, size and grades, kept at its carat; its setting), and a stone of the store's
+that a change makes another stone."""
 
 from __future__ import annotations
 
+import copy
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .. import catalogue, words
-from ..design import SettingStyle
+from ..design import (
+    DIAMOND_CLARITIES,
+    DIAMOND_COLORS,
+    STONE_CLARITIES,
+    Setting,
+    SettingStyle,
+    Shape,
+    Stone,
+)
 from ..errors import CatalogueError
 from ..findings import ROUND_THE_STONES, TOLERANCE_MM, Finding, Fix, Round, Severity, steps
 from ..heads import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm
 from ..shapes import shape_of
+from ..stones import depth_mm, modelled_carat, stone_for_carat
 from ..styles import default_prong_mm, prong_count, style_of
-from .feature import CheckContext, Feature, PriceContext, PriceLines, Row
+from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, Row, as_number, write
 
 if TYPE_CHECKING:
-    from ..design import Design, Stone
+    from ..design import Design
     from ..geometry import Model
     from ..inventory import LooseStone
     from ..price_table import PriceTable
@@ -170,4 +183,170 @@ def fixes(design: Design, finding: Finding) -> list[Fix]:
     return found
 
 
-FEATURE = Feature("stone", "centre stone", present, example, price, dimensions, findings=findings, fixes=fixes)
+
+
+DEFAULT_STONE = {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": 5.0}
+SIZE_BY = ("carat", "mm")
+
+
+def colours(material: str) -> list[str]:
+    gem = catalogue.gemstone(material)
+    return list(DIAMOND_COLORS if gem.is_diamond else gem.colors)
+
+
+def clarities(material: str) -> list[str]:
+    return list(DIAMOND_CLARITIES if catalogue.gemstone(material).is_diamond else STONE_CLARITIES)
+
+
+def park_centre(doc: dict, parked: dict) -> None:
+    """The centre stone and its setting wait aside, and the side stones that flank it with them."""
+    parked["stone"], parked["setting"] = doc.pop("stone"), doc.pop("setting", None)
+    if doc.get("side_stones"):
+        parked["side_stones"] = doc.pop("side_stones")
+
+
+def _centre(edit: Edit) -> None:
+    """A centre stone ticked on: the one set aside before (with its setting and side stones) or a new one; a centre
+    stone and a row do not go together, so the row waits aside."""
+    doc, parked = edit.doc, edit.parked
+    if edit.value and doc.get("ring", {}).get("eternity"):
+        parked["eternity"] = doc["ring"].pop("eternity")
+    if edit.value and not doc.get("stone"):
+        doc["stone"] = parked.pop("stone", None) or copy.deepcopy(DEFAULT_STONE)
+        doc["setting"] = parked.pop("setting", None) or {"style": "prong"}
+        if parked.get("side_stones") and doc["piece"] == "ring":
+            doc["side_stones"] = parked.pop("side_stones")
+    elif not edit.value and doc.get("stone"):
+        park_centre(doc, parked)
+
+
+def _restyle_stone(stone: dict, carat: float | None) -> dict:
+    """A stone whose shape, cut or material just changed: grades that the material lacks fall back to its own,
+    a square shape drops its width, unlocked proportions restart from the shape's usual ratio, and a stone sized
+    by carat keeps its weight."""
+    material = stone.get("material", "diamond")
+    if stone.get("color") not in colours(material):
+        stone.pop("color", None)
+    if stone.get("clarity") not in clarities(material):
+        stone.pop("clarity", None)
+    shape = Shape(stone.get("shape", "round"))
+    if not stone.get("client_supplied"):
+        stone.pop("depth_mm", None)
+        if stone.get("width_mm") is not None:
+            stone["width_mm"] = round(stone["length_mm"] / shape_of(shape).rules.length_to_width, 2)
+    if shape_of(shape).rules.square:
+        stone.pop("width_mm", None)
+    if carat is not None:
+        stone = stone_for_carat(Stone.model_validate(stone), carat).model_dump(mode="json", exclude_none=True)
+    return stone
+
+
+def _kind(field: str, edit: Edit) -> None:
+    """A new shape, cut or material (`field`): the stone restyled, its carat kept when it is sized by carat."""
+    stone = dict(edit.doc["stone"])
+    by_carat = edit.ui.get("size_by", "carat") == "carat" and not stone.get("client_supplied")
+    carat = round(modelled_carat(Stone.model_validate(stone)), 2) if by_carat else None
+    stone[field] = edit.value
+    edit.doc["stone"] = _restyle_stone(stone, carat)
+
+
+def _size_by(edit: Edit) -> None:
+    edit.ui["size_by"] = edit.value
+
+
+def _carat(edit: Edit) -> None:
+    stone = Stone.model_validate(edit.doc["stone"])
+    edit.doc["stone"] = stone_for_carat(stone, float(edit.value)).model_dump(mode="json", exclude_none=True)
+
+
+def _length(edit: Edit) -> None:
+    """A new length: a width set by hand is never more than it."""
+    stone = edit.doc["stone"]
+    stone["length_mm"] = float(edit.value)
+    if stone.get("width_mm") is not None:
+        stone["width_mm"] = min(float(stone["width_mm"]), float(edit.value))
+
+
+def _free(edit: Edit) -> None:
+    """Width and depth set by hand start from those the shape's proportions gave; locked again, they follow them."""
+    stone = edit.doc["stone"]
+    current = Stone.model_validate(stone)
+    if edit.value:
+        stone["width_mm"] = round(float(current.outline_width_mm), 2)
+        stone["depth_mm"] = round(float(depth_mm(current)), 2)
+        if shape_of(current.shape).rules.square:
+            stone.pop("width_mm")
+    else:
+        stone.pop("width_mm", None)
+        stone.pop("depth_mm", None)
+
+
+def _clients(edit: Edit) -> None:
+    """The client's own stone, measured by the store: its measures start from the model's."""
+    stone = edit.doc["stone"]
+    if edit.value:
+        current = Stone.model_validate(stone)
+        stone["client_supplied"] = True
+        stone["depth_mm"] = round(float(depth_mm(current)), 2)
+        if not shape_of(current.shape).rules.square:
+            stone["width_mm"] = round(float(current.outline_width_mm), 2)
+    else:
+        stone.pop("client_supplied", None)
+
+
+def _style(edit: Edit) -> None:
+    """A new setting style: what the style does not take (prongs, their diameter, a rim's milgrain) goes."""
+    setting = dict(edit.doc.get("setting") or {})
+    setting["style"] = edit.value
+    style = style_of(SettingStyle(edit.value))
+    if not style.prongs:
+        setting.pop("prongs", None)
+    if not style.prong_mm:
+        setting.pop("prong_mm", None)
+    if not style.rim_milgrain and setting.get("milgrain"):
+        edit.parked["rim_milgrain"] = setting.pop("milgrain")
+    edit.doc["setting"] = setting
+
+
+def _setting_field(field: str, convert, edit: Edit) -> None:
+    """A field of the setting, the usual prong setting made first where the design has none written."""
+    setting = edit.doc.setdefault("setting", {"style": "prong"})
+    write(setting, (field,), edit.value if convert is None else convert(edit.value))
+
+
+def leave_stock(before: dict, doc: dict) -> None:
+    """A stone of the store's whose size, shape or grades a control changed is no longer that stone: the design
+    drops its stock number (and is a stone of the grid again)."""
+    stone, was = doc.get("stone"), before.get("stone")
+    if not (was and stone and stone.get("stock_number")):
+        return
+    if {key: value for key, value in stone.items() if key != "stock_number"} != {
+            key: value for key, value in was.items() if key != "stock_number"}:
+        stone.pop("stock_number")
+
+
+CONTROLS = (
+    Control("stone_on", "Centre stone", does=_centre),
+    Control("shape", "Shape", ("stone", "shape"), does=partial(_kind, "shape")),
+    Control("cut", "Cut", ("stone", "cut"), does=partial(_kind, "cut")),
+    Control("material", "Material", ("stone", "material"), does=partial(_kind, "material")),
+    Control("size_by", "Size by", does=_size_by),
+    Control("carat", "Carat", does=_carat),
+    Control("stone_length", "Stone length (mm)", ("stone", "length_mm"), Stone, does=_length),
+    Control("stone_free", "Set width and depth myself", does=_free),
+    Control("stone_width", "Stone width (mm)", ("stone", "width_mm"), Stone, as_number),
+    Control("stone_depth", "Stone depth (mm)", ("stone", "depth_mm"), Stone, as_number),
+    Control("color", "Colour", ("stone", "color")),
+    Control("clarity", "Clarity", ("stone", "clarity")),
+    Control("client_stone", "The client's own stone", does=_clients),
+    Control("style", "Style", ("setting", "style"), does=_style),
+    Control("prongs", "Prongs", ("setting", "prongs"), does=partial(_setting_field, "prongs", None)),
+    Control("tips", "Tips", ("setting", "tips"), does=partial(_setting_field, "tips", None)),
+    Control("prong_mm", "Prong diameter (mm)", ("setting", "prong_mm"), Setting,
+            does=partial(_setting_field, "prong_mm", as_number)),
+)
+# The controls that may resize the centre stone (the side stones keep their share of it).
+RESIZING = ("carat", "stone_length", "shape", "cut", "material", "stone_width", "client_stone", "stone_free")
+
+FEATURE = Feature("stone", "centre stone", present, example, price, dimensions, findings=findings, fixes=fixes,
+                  controls=CONTROLS)

@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING
 
 from .. import words
-from ..design import ENGRAVING_DEPTH_MM, Piece
+from ..design import ENGRAVING_DEPTH_MM, ENGRAVING_HEIGHT_MM, Engraving, Font, Piece
 from ..documents import edited
 from ..engraving import (
     BOLDEST_FIRST,
@@ -19,7 +19,7 @@ from ..engraving import (
 )
 from ..errors import DesignError
 from ..findings import TOLERANCE_MM, Changes, Finding, Severity, rounded_up, thicker_band
-from .feature import CheckContext, Feature, PriceContext, PriceLines
+from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -143,4 +143,37 @@ def findings(context: CheckContext) -> list[Finding]:
     return found
 
 
-FEATURE = Feature("engraving", "engraving", present, example, price, dimensions, findings=findings)
+
+
+def _castable_height(engraving: dict) -> None:
+    """A text cut at no height of the person's choosing is cut at the least height whose strokes and gaps cast in its
+    font (the document's 1.5 mm is the trade's least letter; a bold sans needs a little more to cast)."""
+    if engraving.get("height_mm") is not None or not engraving.get("cut", True):
+        return
+    least = least_height_mm(engraving["text"], Font(engraving.get("font", Font.SANS.value)))
+    if least is not None and least > ENGRAVING_HEIGHT_MM[0]:
+        engraving["height_mm"] = least
+
+
+def _text(edit: Edit) -> None:
+    """A new text is cut into the metal; a changed one keeps its font, place and size (and what the person chose for
+    a text not yet accepted: cut or by hand, the font...). No text: the engraving waits aside."""
+    doc, text = edit.doc, str(edit.value or "").strip()
+    if text:
+        doc["engraving"] = {"cut": True, **(doc.get("engraving") or edit.parked.pop("engraving", None) or {}),
+                            **edit.ui.pop("engraving_draft", {}), "text": text}
+        _castable_height(doc["engraving"])
+    elif doc.get("engraving"):
+        edit.parked["engraving"] = doc.pop("engraving")
+
+
+CONTROLS = (
+    Control("engraving", "Engraving", does=_text),
+    Control("engraving_cut", "Cut into the metal", ("engraving", "cut")),
+    Control("engraving_font", "Font", ("engraving", "font")),
+    Control("engraving_place", "Place", ("engraving", "place")),
+    Control("engraving_height", "Letter height (mm)", ("engraving", "height_mm"), Engraving, float),
+    Control("engraving_depth", "Depth (mm)", ("engraving", "depth_mm"), Engraving, float),
+)
+
+FEATURE = Feature("engraving", "engraving", present, example, price, dimensions, findings=findings, controls=CONTROLS)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import numpy as np
+    from pydantic import BaseModel
 
     from ..catalogue import Metal
     from ..design import Design
@@ -80,6 +81,67 @@ class PriceLines:
     grams: dict[str, float] = field(default_factory=dict)  # the Quote's weight fields it fills: {"chain_grams": 3.1}
 
 
+@dataclass
+class Edit:
+    """A control's change being made: the document (a copy, changed in place), the person's own choices `ui` (what
+    is set aside while a part is off is in `ui["parked"]`) and the control's new value."""
+
+    doc: dict
+    ui: dict
+    value: Any
+
+    @property
+    def parked(self) -> dict:
+        return self.ui["parked"]
+
+
+def as_number(value: Any) -> Any:
+    """A number as the document holds one (a float); anything else as given, for the document to refuse."""
+    return float(value) if isinstance(value, int | float) else value
+
+
+@dataclass(frozen=True)
+class Control:
+    """A control of the app's form: its key and label, the document's field it writes (`path`; `model` is the part
+    of the document that declares the field, whose limits are the control's), how its value is written, and what
+    follows in the document. A control that is more than one field (a tick that adds a part, a stone's shape that
+    keeps its carat) makes its edit itself (`does`)."""
+
+    key: str
+    label: str
+    path: tuple[str, ...] = ()
+    model: type[BaseModel] | None = None
+    convert: Callable[[Any], Any] | None = None  # the widget's value as the document holds it (float, int)
+    then: Callable[[dict], None] | None = None  # given the document after the value is written
+    does: Callable[[Edit], None] | None = None
+
+    def apply(self, edit: Edit) -> None:
+        """Make this control's change in `edit.doc`."""
+        if self.does is not None:
+            self.does(edit)
+        else:
+            write(edit.doc, self.path, edit.value if self.convert is None else self.convert(edit.value))
+        if self.then is not None:
+            self.then(edit.doc)
+
+
+def write(doc: dict, path: tuple[str, ...], value: Any) -> None:
+    """Set the field at `path` of `doc`, making the parts on the way that it lacks."""
+    node = doc
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node[path[-1]] = value
+
+
+def switch(holder: dict, name: str, edit: Edit, make: Callable[[], dict]) -> None:
+    """A part a tick adds or takes away: on, `holder[name]` is the one set aside before (or `make()` a new one); off,
+    it is set aside, so ticking it again brings back what the client had."""
+    if edit.value and not holder.get(name):
+        holder[name] = edit.parked.pop(name, None) or make()
+    elif not edit.value and holder.get(name):
+        edit.parked[name] = holder.pop(name)
+
+
 @dataclass(frozen=True)
 class CheckContext:
     """What a feature's findings are measured on: the design, the piece as built, its alloy, the metal's thickness
@@ -110,10 +172,9 @@ class Feature:
     # round of tries (`findings.Round`); the check tries them round by round, the piece's first, then the features' in
     # the registry's order. None: it offers none.
     fixes: Callable[[Design, Finding], list[Fix]] | None = None
-    # Later: the geometry rules run when a document is read (`fit`) and the app's controls for it (`controls`); today
-    # these still live in `documents` and the app.
+    controls: tuple[Control, ...] = ()  # its controls on the app's form, in the form's order
+    # Later: the geometry rules run when a document is read (`fit`); today they live in `documents`.
     fit: Callable | None = None
-    controls: Callable | None = None
 
 
 # The order of each use where the registry's is not it. The quote's setting labour and the sheet's dimensions keep

@@ -7,7 +7,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from .. import catalogue
-from .feature import Credit, Feature, PriceContext, PriceLines
+from ..design import Heirloom
+from .feature import Control, Credit, Edit, Feature, PriceContext, PriceLines, as_number, switch
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -54,4 +55,14 @@ def price(context: PriceContext) -> PriceLines:
 
 
 # No dimension rows: a credit, not a part of the piece (the store's sheet shows it among the price lines).
-FEATURE = Feature("heirloom", "heirloom credit", present, example, price)
+def _credit(edit: Edit) -> None:
+    switch(edit.doc, "heirloom", edit, lambda: {"metal": "14k-yellow", "grams": 5.0})
+
+
+CONTROLS = (
+    Control("heirloom_on", "Credit the client's own metal", does=_credit),
+    Control("heirloom_metal", "Their metal", ("heirloom", "metal")),
+    Control("heirloom_grams", "Weight (g)", ("heirloom", "grams"), Heirloom, as_number),
+)
+
+FEATURE = Feature("heirloom", "heirloom credit", present, example, price, controls=CONTROLS)

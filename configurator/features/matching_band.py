@@ -26,7 +26,7 @@ from ..findings import (
 )
 from ..matching import measured_gap
 from ..solids import EXPORT
-from .feature import BandMetal, CheckContext, Feature, PriceContext, PriceLines, SetPart
+from .feature import BandMetal, CheckContext, Control, Edit, Feature, PriceContext, PriceLines, SetPart, switch
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -176,5 +176,22 @@ def fixes(design: Design, finding: Finding) -> list[Fix]:
     return [Fix(Round.REMEDY, changes) for changes in tries]
 
 
-FEATURE = Feature("matching_band", "matching band", present, example, price, dimensions, findings=findings,
-                  fixes=fixes)
+
+
+def _band(edit: Edit) -> None:
+    ring = edit.doc["ring"]  # a new band matches the ring's own: its profile, width and thickness
+    switch(edit.doc, "matching_band", edit, lambda: {
+        "profile": ring["profile"], "width_mm": float(ring["width_mm"]), "thickness_mm": float(ring["thickness_mm"])})
+
+
+CONTROLS = (
+    Control("band_on", "Matching band", does=_band),
+    Control("band_profile", "Matching band profile", ("matching_band", "profile")),
+    Control("band_side", "Worn", ("matching_band", "side")),
+    Control("band_width", "Matching band width (mm)", ("matching_band", "width_mm"), MatchingBand, float),
+    Control("band_thickness", "Matching band thickness (mm)", ("matching_band", "thickness_mm"), MatchingBand, float),
+    Control("band_clearance", "Clearance from the ring (mm)", ("matching_band", "clearance_mm"), MatchingBand, float),
+)
+
+FEATURE = Feature("matching_band", "matching band", present, example, price, dimensions, findings=findings, fixes=fixes,
+                  controls=CONTROLS)

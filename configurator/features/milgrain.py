@@ -3,18 +3,20 @@ judged bead by bead."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..bands import build_band
-from ..design import MILGRAIN_BEAD_RANGE, Edges
+from ..design import MILGRAIN_BEAD_MM, MILGRAIN_BEAD_RANGE, EdgeMilgrain, Edges, Ring
+from ..eternity import refusal as row_refusal
 from ..findings import MIN_DETAIL_MM, MIN_GAP_MM, TOLERANCE_MM, Finding, Severity
 from ..heads import BEZEL_WALL_MM
-from ..milgrain import edge_length_mm
+from ..milgrain import edge_length_mm, largest_edge_bead_mm
 from ..shapes import stone_outline
 from ..solids import PREVIEW, offset_outline
-from .feature import CheckContext, Feature, PriceContext, PriceLines
+from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, switch
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -98,4 +100,61 @@ def findings(context: CheckContext) -> list[Finding]:
     return list(found.values())
 
 
-FEATURE = Feature("milgrain", "milgrain", present, example, price, dimensions, findings=findings)
+
+
+def largest_bead_mm(ring: dict) -> float:
+    """The largest milgrain bead the band's edges take, to the slider's 0.05 mm (0 when the band is no valid ring)."""
+    try:
+        plain = Ring.model_validate({key: value for key, value in ring.items() if key != "milgrain"})
+    except ValueError:
+        return 0.0
+    if row_refusal(plain):  # a row the band cannot hold
+        return 0.0
+    return math.floor(largest_edge_bead_mm(plain) * 20 + 1e-6) / 20
+
+
+def fit_band(ring: dict) -> None:
+    """After a change to the band: a taper's back is never wider or thicker than the top (it follows the top down),
+    and beads never larger than the edges take."""
+    taper = ring.get("taper")
+    if taper is not None:
+        for back, top in (("width_back_mm", "width_mm"), ("thickness_back_mm", "thickness_mm")):
+            if taper.get(back) is not None and taper[back] > ring[top]:
+                taper[back] = ring[top]
+    milgrain = ring.get("milgrain")
+    if milgrain is not None:
+        largest = largest_bead_mm(ring)
+        if largest >= MILGRAIN_BEAD_RANGE[0] and milgrain.get("bead_mm", MILGRAIN_BEAD_MM) > largest + 1e-9:
+            milgrain["bead_mm"] = largest
+        if milgrain.get("pitch_mm") is not None and milgrain["pitch_mm"] < milgrain.get("bead_mm", MILGRAIN_BEAD_MM):
+            milgrain.pop("pitch_mm")  # beads larger than their spacing: the spacing follows the bead again
+
+
+def _fit_ring(doc: dict) -> None:
+    fit_band(doc["ring"])
+
+
+def _edges(edit: Edit) -> None:
+    """Milgrain for a band just given it: the usual bead, or the largest its edges take."""
+    ring = edit.doc["ring"]
+    switch(ring, "milgrain", edit, lambda: {
+        "edges": "both", "bead_mm": min(MILGRAIN_BEAD_MM, max(MILGRAIN_BEAD_RANGE[0], largest_bead_mm(ring)))})
+
+
+def _rim(edit: Edit) -> None:
+    """Beads round a bezel's rim: the usual bead, or those the rim had before."""
+    setting = edit.doc.setdefault("setting", {"style": "prong"})
+    if edit.value:
+        setting["milgrain"] = edit.parked.pop("rim_milgrain", None) or {"bead_mm": MILGRAIN_BEAD_MM}
+    elif setting.get("milgrain"):
+        edit.parked["rim_milgrain"] = setting.pop("milgrain")
+
+
+CONTROLS = (
+    Control("milgrain_on", "Milgrain on the edges", does=_edges, then=_fit_ring),
+    Control("milgrain_edges", "Edges", ("ring", "milgrain", "edges"), then=_fit_ring),
+    Control("milgrain_bead", "Bead size (mm)", ("ring", "milgrain", "bead_mm"), EdgeMilgrain, float, _fit_ring),
+    Control("rim_milgrain", "Milgrain round the rim", does=_rim),
+)
+
+FEATURE = Feature("milgrain", "milgrain", present, example, price, dimensions, findings=findings, controls=CONTROLS)

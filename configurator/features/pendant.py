@@ -9,9 +9,10 @@ import numpy as np
 
 from .. import catalogue
 from ..catalogue import metal_grams
+from ..design import Chain, Pendant
 from ..findings import ROUND_THE_STONES, TOLERANCE_MM, Finding, Fix, Round, Severity, rounded_up, steps
 from ..places import at, place
-from .feature import CheckContext, Feature, PriceContext, PriceLines
+from .feature import CheckContext, Control, Feature, PriceContext, PriceLines, as_number
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -103,5 +104,16 @@ def fixes(design: Design, finding: Finding) -> list[Fix]:
     return found
 
 
+
+
+CONTROLS = (
+    Control("outline", "Outline", ("pendant", "outline")),
+    Control("pendant_size", "Pendant length (mm)", ("pendant", "size_mm"), Pendant, as_number),
+    Control("plate_thickness", "Plate thickness (mm)", ("pendant", "thickness_mm"), Pendant, as_number),
+    Control("bail", "Bail", ("pendant", "bail")),
+    Control("clasp", "Clasp", ("pendant", "clasp")),
+    Control("chain_length", "Chain length (mm)", ("pendant", "chain", "length_mm"), Chain, as_number),
+)
+
 FEATURE = Feature("pendant", "pendant (plate, bail, clasp, chain)", present, example, price, dimensions,
-                  findings=findings, fixes=fixes)
+                  findings=findings, fixes=fixes, controls=CONTROLS)

@@ -4,14 +4,17 @@ check keeps them clear of the centre and of each other, and of the finger under 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .. import catalogue, words
-from ..design import SettingStyle
+from ..design import SHARING_CENTRE_SHAPES, SHARING_SIDE_SHAPES, SettingStyle, Shape, SideStones, Stone
+from ..documents import follow_centre, follow_field
 from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Fix, Round, Severity, metal_under_seats
 from ..places import place
 from ..sidestones import seat_depth_mm
-from .feature import CheckContext, Feature, PriceContext, PriceLines
+from ..stones import matching_side_mm
+from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -105,4 +108,68 @@ def fixes(design: Design, finding: Finding) -> list[Fix]:
     return []
 
 
-FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions, findings=findings, fixes=fixes)
+
+
+DEFAULT_SIDE_SHARE = 0.6  # a first guess at a new side stone's length, before it is sized to 60 % of the centre's carat
+
+
+def _side_stones(edit: Edit) -> None:
+    """Side stones for a centre just given them: round diamonds of the trade's share of its carat (or those set aside
+    before)."""
+    doc, parked = edit.doc, edit.parked
+    if edit.value and not doc.get("side_stones") and doc.get("stone"):
+        side = Stone(shape=Shape.ROUND, length_mm=round(max(1.0, DEFAULT_SIDE_SHARE * float(doc["stone"]["length_mm"])),
+                                                        2))
+        length = max(1.0, matching_side_mm(Stone.model_validate(doc["stone"]), side))  # the trade's share of carat
+        doc["side_stones"] = parked.pop("side_stones", None) or {
+            "stone": {"shape": "round", "cut": "brilliant", "material": "diamond", "length_mm": length},
+            "style": "prong"}
+    elif not edit.value and doc.get("side_stones"):
+        parked["side_stones"] = doc.pop("side_stones")
+
+
+def _follow(field: str, doc: dict) -> None:
+    """After the side stones' `field` changed: their stone follows a new shape or material."""
+    follow_field(doc["side_stones"]["stone"], field)
+
+
+def follow_the_centre(before: dict, doc: dict) -> None:
+    """The side stones keep their share of the centre's length when the centre is resized."""
+    if before.get("stone") and doc.get("stone") and doc.get("side_stones"):
+        follow_centre(doc["side_stones"]["stone"], float(before["stone"]["length_mm"]), float(doc["stone"]["length_mm"]))
+
+
+def can_share_prongs(doc: dict) -> bool:
+    """Whether the design's side stones may share prongs with the centre: one a side in prongs of a shape that can,
+    round a prong-set centre that can."""
+    side, centre = doc.get("side_stones") or {}, doc.get("stone") or {}
+    return (bool(side) and side.get("style", "prong") == "prong" and int(side.get("count", 1)) == 1
+            and (doc.get("setting") or {}).get("style", "prong") == "prong"
+            and Shape(side["stone"].get("shape", "round")) in SHARING_SIDE_SHAPES
+            and Shape(centre.get("shape", "round")) in SHARING_CENTRE_SHAPES)
+
+
+def unshare(doc: dict) -> None:
+    """Side stones stop sharing prongs when a change leaves nothing to share them (another style or shape, more
+    stones a side): the control that shares them is hidden then, so it cannot be left holding the design."""
+    side = doc.get("side_stones") or {}
+    if side.get("shared_prongs") and not can_share_prongs(doc):
+        side["shared_prongs"] = False
+
+
+CONTROLS = (
+    Control("side_on", "Side stones", does=_side_stones),
+    *(Control(key, label, path, model, convert, partial(_follow, path[-1])) for key, label, path, model, convert in (
+        ("side_shape", "Side stone shape", ("side_stones", "stone", "shape"), None, None),
+        ("side_style", "Side setting", ("side_stones", "style"), None, None),
+        ("side_length", "Side stone length (mm)", ("side_stones", "stone", "length_mm"), Stone, float),
+        ("side_count", "Stones a side", ("side_stones", "count"), SideStones, int),
+        ("side_grad", "Graduation", ("side_stones", "graduation"), SideStones, float),
+        ("side_shared", "Share prongs with the centre", ("side_stones", "shared_prongs"), None, None),
+        ("side_material", "Side material", ("side_stones", "stone", "material"), None, None),
+        ("side_color", "Side colour", ("side_stones", "stone", "color"), None, None),
+        ("side_clarity", "Side clarity", ("side_stones", "stone", "clarity"), None, None))),
+)
+
+FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions, findings=findings, fixes=fixes,
+                  controls=CONTROLS)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..design import TAPER_NARROWEST_MM, TAPER_THINNEST_MM, Taper
 from ..findings import Fix, Round, steps
-from .feature import Feature
+from .feature import Control, Edit, Feature, switch
+from .milgrain import fit_band
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -43,4 +45,36 @@ def fixes(design: Design, finding: Finding) -> list[Fix]:
                                        (0.1, 0.2, 0.4), 4.0)]
 
 
-FEATURE = Feature("taper", "tapered shank", present, example, dimensions=dimensions, fixes=fixes)
+
+
+# A new taper narrows the band as the trade's usual one does: 2.5 mm at the head to 1.8 mm at the back (PRODUCT.md).
+TAPER_WIDTH_SHARE = 1.8 / 2.5
+
+
+def _new_taper(ring: dict) -> dict:
+    """A taper for a band just given one: the trade's usual narrowing (2.5 to 1.8 mm), or, on a band too narrow for
+    it, a back a little thinner than the top."""
+    width, thickness = float(ring["width_mm"]), float(ring["thickness_mm"])
+    narrower = max(TAPER_NARROWEST_MM, round(width * TAPER_WIDTH_SHARE, 1))
+    if narrower < width - 1e-9:
+        return {"width_back_mm": narrower}
+    return {"thickness_back_mm": max(TAPER_THINNEST_MM, round(thickness - 0.2, 2))}
+
+
+def _taper(edit: Edit) -> None:
+    ring = edit.doc["ring"]
+    switch(ring, "taper", edit, lambda: _new_taper(ring))
+
+
+def _fit_ring(doc: dict) -> None:
+    fit_band(doc["ring"])
+
+
+CONTROLS = (
+    Control("taper_on", "Tapered shank", does=_taper, then=_fit_ring),
+    Control("taper_width", "Width at the back (mm)", ("ring", "taper", "width_back_mm"), Taper, float, _fit_ring),
+    Control("taper_thickness", "Thickness at the back (mm)", ("ring", "taper", "thickness_back_mm"), Taper, float,
+            _fit_ring),
+)
+
+FEATURE = Feature("taper", "tapered shank", present, example, dimensions=dimensions, fixes=fixes, controls=CONTROLS)

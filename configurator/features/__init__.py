@@ -9,8 +9,9 @@ in `FEATURES` and, where its lines must not simply follow the others', its name 
 `DIMENSIONS_BEFORE_HEIGHT` or `FINDINGS_ORDER`. Setting styles are a registry of their own (`configurator.styles`);
 the accent stones they add are the feature `accents`.
 
-The facet not yet here (`fit`) is left as a field for later: the document's geometry rules
-still name each feature themselves.
+A feature's `fit` is the rule a document must meet to be read at all where it takes the geometry to tell (does the
+row fit the band, do the letters): `documents.parse_design` runs the features' rules after the schema's, in
+`FIT_ORDER`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .feature import (
     DIMENSIONS_BEFORE_HEIGHT,
     FINDINGS_BEFORE_SEATS,
     FINDINGS_ORDER,
+    FIT_ORDER,
     LABOUR_ORDER,
     BandMetal,
     CheckContext,
@@ -39,7 +41,7 @@ from .feature import (
 if TYPE_CHECKING:
     from ..design import Design
 
-__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "FINDINGS_BEFORE_SEATS", "FINDINGS_ORDER", "LABOUR_ORDER",
+__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "FINDINGS_BEFORE_SEATS", "FINDINGS_ORDER", "FIT_ORDER", "LABOUR_ORDER",
            "BandMetal", "CheckContext", "Control", "Credit", "Edit", "Feature", "PriceContext", "PriceLines", "Row",
            "SetPart", "features_of", "ordered"]
 

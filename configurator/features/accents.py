@@ -11,6 +11,7 @@ import numpy as np
 from .. import catalogue, words
 from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Severity
 from ..places import place
+from ..styles import refusal as styles_refusal
 from ..styles import style_of
 from .feature import CheckContext, Feature, PriceContext, PriceLines
 
@@ -78,4 +79,5 @@ def findings(context: CheckContext) -> list[Finding]:
     return found
 
 
-FEATURE = Feature("accents", "accent stones (halo, pavé, channel)", present, example, price, findings=findings)
+FEATURE = Feature("accents", "accent stones (halo, pavé, channel)", present, example, price, findings=findings,
+                  fit=styles_refusal)  # the centre style on the band or plate: its shoulders' top and width, a border's bar

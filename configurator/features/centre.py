@@ -24,7 +24,7 @@ from ..findings import ROUND_THE_STONES, TOLERANCE_MM, Finding, Fix, Round, Seve
 from ..heads import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm
 from ..shapes import shape_of
 from ..stones import depth_mm, modelled_carat, stone_for_carat
-from ..styles import default_prong_mm, prong_count, style_of
+from ..styles import default_prong_mm, prong_count, setting_refusal, style_of
 from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, Row, as_number, write
 
 if TYPE_CHECKING:
@@ -50,11 +50,9 @@ def example() -> dict:
 def _stock_line(stone: Stone, stock: LooseStone | None, table: PriceTable, name: str, grade: str) -> Row:
     """The line of a centre stone of the store's: its own price (or the grid's at its certified carat), its
     certified weight and its report."""
-    from ..inventory import stone_price
-
     if stock is None or stock.stock_number != stone.stock_number:
         raise CatalogueError(f"stone.stock_number: the record of stone {stone.stock_number} is needed to price it")
-    amount, from_grid = stone_price(stock, table)
+    amount, from_grid = stock.priced(table)
     report = f", {stock.lab} report {stock.certificate}" if stock.certificate else (
         f", graded by {stock.lab}" if stock.lab else "")
     basis = "at the grid's price" if from_grid else "its own price"
@@ -348,5 +346,11 @@ CONTROLS = (
 # The controls that may resize the centre stone (the side stones keep their share of it).
 RESIZING = ("carat", "stone_length", "shape", "cut", "material", "stone_width", "client_stone", "stone_free")
 
+def fit(design: Design) -> str | None:
+    """Why the setting asks for what its style has not (prongs of a bezel, a rim's beads on prongs), or None."""
+    problem = design.setting is not None and setting_refusal(design.setting)
+    return f"setting.{problem}" if problem else None
+
+
 FEATURE = Feature("stone", "centre stone", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS)
+                  controls=CONTROLS, fit=fit)

@@ -7,8 +7,8 @@ import math
 from typing import TYPE_CHECKING
 
 from .. import words
-from ..design import ENGRAVING_DEPTH_MM, ENGRAVING_HEIGHT_MM, Engraving, Font, Piece
-from ..documents import edited
+from ..design import ENGRAVING_DEPTH_MM, ENGRAVING_HEIGHT_MM, Design, Engraving, Font, Piece
+from ..edits import changed
 from ..engraving import (
     BOLDEST_FIRST,
     LEAST_WIDTH_MM,
@@ -16,13 +16,13 @@ from ..engraving import (
     fineness,
     least_height_mm,
     metal_under_mm,
+    refusal,
 )
 from ..errors import DesignError
 from ..findings import TOLERANCE_MM, Changes, Finding, Severity, rounded_up, thicker_band
 from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
-    from ..design import Design
     from ..geometry import Model
     from ..summary import QuoteSummary
 
@@ -77,9 +77,11 @@ def castable_changes(design: Design) -> list[Changes]:
             continue
         changes = (() if font is engraving.font else (("engraving.font", font.value),)) + (
             (("engraving.height_mm", height),) if height != engraving.height_mm else ())
-        try:
-            edited(design, dict(changes))
+        try:  # the changed letters must still read: the schema's limits, and the text on the band or plate
+            trial = Design.model_validate(changed(design, dict(changes)))
         except (DesignError, ValueError):
+            continue
+        if refusal(trial):
             continue
         ways.append(changes)
     return ways
@@ -176,4 +178,5 @@ CONTROLS = (
     Control("engraving_depth", "Depth (mm)", ("engraving", "depth_mm"), Engraving, float),
 )
 
-FEATURE = Feature("engraving", "engraving", present, example, price, dimensions, findings=findings, controls=CONTROLS)
+FEATURE = Feature("engraving", "engraving", present, example, price, dimensions, findings=findings, controls=CONTROLS,
+                  fit=refusal)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from .. import catalogue, words
 from ..band_rows import seat_depth_mm
 from ..design import ETERNITY_GAPS_MM, ROW_GAP_LEAST_MM, Coverage, Eternity, RowSetting, Stone
-from ..documents import follow_field
-from ..eternity import FEWEST_PRONGS, band_width_needed, form_of, holds_of, prong_widths
+from ..edits import follow_field
+from ..eternity import FEWEST_PRONGS, band_width_needed, form_of, holds_of, prong_widths, refusal
 from ..findings import Finding, Fix, Round, Severity, metal_under_seats, rounded_up
 from ..heads import accent_prong_mm
 from ..places import place
@@ -179,5 +179,11 @@ CONTROLS = (
         ("row_clarity", "Row clarity", ("ring", "eternity", "stone", "clarity"), None, None))),
 )
 
+def fit(design: Design) -> str | None:
+    """Why the band cannot hold its row (too narrow for the stones, or too few of them fit), or None."""
+    problem = design.ring is not None and refusal(design.ring)
+    return f"ring.{problem}" if problem else None
+
+
 FEATURE = Feature("eternity", "eternity row", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS)
+                  controls=CONTROLS, fit=fit)

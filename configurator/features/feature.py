@@ -173,8 +173,10 @@ class Feature:
     # the registry's order. None: it offers none.
     fixes: Callable[[Design, Finding], list[Fix]] | None = None
     controls: tuple[Control, ...] = ()  # its controls on the app's form, in the form's order
-    # Later: the geometry rules run when a document is read (`fit`); today they live in `documents`.
-    fit: Callable | None = None
+    # What of a design valid by its schema it cannot be made with, measured on its geometry when a document is read
+    # ("ring.width_mm: a row of 2 mm stones needs a band at least ..."), or None; `parse_design` refuses the first
+    # fault the features find, in FIT_ORDER. None: it has no rule of its own.
+    fit: Callable[[Design], str | None] | None = None
 
 
 # The order of each use where the registry's is not it. The quote's setting labour and the sheet's dimensions keep
@@ -188,6 +190,9 @@ DIMENSIONS_BEFORE_HEIGHT = ("taper", "pendant", "stone", "milgrain", "side_stone
 # the piece's seats and holds (every stone's room in its seat, its culet over the finger, each head's holds).
 FINDINGS_ORDER = ("milgrain", "stone", "accents", "pendant", "eternity", "side_stones", "matching_band", "engraving")
 FINDINGS_BEFORE_SEATS = ("milgrain", "stone")
+# A document's faults, named one at a time: the band's (its beads, its row), the setting's, the side stones', the
+# centre style's on the band or plate, the engraving's.
+FIT_ORDER = ("milgrain", "eternity", "stone", "side_stones", "accents", "engraving")
 
 
 def ordered(features: tuple[Feature, ...], order: tuple[str, ...]) -> list[Feature]:

@@ -14,6 +14,7 @@ from ..eternity import refusal as row_refusal
 from ..findings import MIN_DETAIL_MM, MIN_GAP_MM, TOLERANCE_MM, Finding, Severity
 from ..heads import BEZEL_WALL_MM
 from ..milgrain import edge_length_mm, largest_edge_bead_mm
+from ..milgrain import refusal as edge_refusal
 from ..shapes import stone_outline
 from ..solids import PREVIEW, offset_outline
 from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, switch
@@ -157,4 +158,11 @@ CONTROLS = (
     Control("rim_milgrain", "Milgrain round the rim", does=_rim),
 )
 
-FEATURE = Feature("milgrain", "milgrain", present, example, price, dimensions, findings=findings, controls=CONTROLS)
+def fit(design: Design) -> str | None:
+    """Why the band's edges cannot take its beads, or None (a document that asks for more is not read)."""
+    problem = design.ring is not None and edge_refusal(design.ring)
+    return f"ring.{problem}" if problem else None
+
+
+FEATURE = Feature("milgrain", "milgrain", present, example, price, dimensions, findings=findings, controls=CONTROLS,
+                  fit=fit)

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from .. import catalogue, words
 from ..design import SHARING_CENTRE_SHAPES, SHARING_SIDE_SHAPES, SettingStyle, Shape, SideStones, Stone
-from ..documents import follow_centre, follow_field
+from ..edits import follow_centre, follow_field
 from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Fix, Round, Severity, metal_under_seats
 from ..places import place
-from ..sidestones import seat_depth_mm
+from ..sidestones import refusal, seat_depth_mm
 from ..stones import matching_side_mm
 from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
 
@@ -172,4 +172,4 @@ CONTROLS = (
 )
 
 FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS)
+                  controls=CONTROLS, fit=refusal)

@@ -16,9 +16,9 @@ if [[ $# -gt 0 ]]; then
     exec python3 -m pytest "$@"
 fi
 # The library's and AppTest's tests on both cores (each file in one worker, tests/conftest.py groups them); then the
-# tests that drive servers and browsers, also two files at a time, one a core (each file its own server and browser;
-# their waits are on conditions, with room for a server whose core is shared: 478 s where one at a time took 576 s).
+# tests that drive servers and browsers, one at a time, with the machine to themselves (their pages wait on the
+# server's runs: shared cores make them slow and their waits long).
 SERVERS=(tests/test_browser.py tests/test_browser_stones.py tests/test_browser_staff_stones.py tests/test_browser_trust.py
          tests/test_browser_viewer.py tests/test_two_servers.py tests/test_load.py tests/test_deploy.py)
 python3 -m pytest -n 2 --dist loadgroup --durations=25 "${SERVERS[@]/#/--ignore=}"
-exec python3 -m pytest -n 2 --dist loadgroup --durations=25 "${SERVERS[@]}"
+exec python3 -m pytest --durations=25 "${SERVERS[@]}"

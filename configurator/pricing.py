@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from . import catalogue
 from .catalogue import metal_grams
 from .design import Design
-from .eternity import count_for
 from .features import LABOUR_ORDER, BandMetal, PriceContext, Row, features_of, ordered
 from .price_table import PriceTable, current_price_table
 from .quote_lines import (  # noqa: F401 - the quote's records, where its callers have found them
@@ -29,25 +28,17 @@ from .quote_lines import (  # noqa: F401 - the quote's records, where its caller
     Line,
     Quote,
 )
-from .stones import StoneWeight, trade_carat
+from .stones import StoneWeight
 
 if TYPE_CHECKING:
     from .inventory import LooseStone
 
 
 def stone_weights(design: Design) -> tuple[StoneWeight, ...]:
-    """Stone weights by the trade formula, for a design whose geometry has not been built."""
-    weights = []
-    if design.stone is not None:
-        weights.append(StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone)))
-    if design.side_stones is not None:
-        for side, count in design.side_stones.groups:  # nearest the centre first
-            weights.append(StoneWeight("side", side.material, count, count * trade_carat(side)))
-    if design.ring is not None and design.ring.eternity is not None:
-        row = design.ring.eternity
-        count = count_for(design.ring, row)
-        weights.append(StoneWeight("eternity", row.stone.material, count, count * trade_carat(row.stone)))
-    return tuple(weights)
+    """Stone weights by the trade formula, for a design whose geometry has not been built: each feature's that brings
+    stones, in the registry's order (the centre, its side stones, a band's row)."""
+    return tuple(weight for feature in features_of(design) if feature.trade_stones is not None
+                 for weight in feature.trade_stones(design))
 
 
 

@@ -35,7 +35,7 @@ from .casting import Casting, casting_of
 from .catalogue import metal_grams
 from .checks import Finding, Severity, check
 from .design import Design
-from .features import DIMENSIONS_BEFORE_HEIGHT, features_of, ordered
+from .features import DIMENSIONS_BEFORE_HEIGHT, SHEET_ROWS_BEFORE_SETTING, Said, features_of, ordered
 from .geometry import Model
 from .heads import TIP_ALLOWANCE_MM
 from .price_table import current_price_table
@@ -142,6 +142,19 @@ def _weights(model: Model, chosen: str) -> list[list]:
     return rows
 
 
+def _feature_rows(design: Design, summary: QuoteSummary, facet: str) -> tuple[list[list], list[list]]:
+    """The features' rows of a sheet's short table (`facet`: "glance" for the workshop's, "client_rows" for the
+    client's), in two runs: what the piece is (SHEET_ROWS_BEFORE_SETTING), and what comes with it. A text a person
+    typed is set as text."""
+    runs: tuple[list[list], list[list]] = ([], [])
+    for feature in ordered(features_of(design), SHEET_ROWS_BEFORE_SETTING):
+        if (rows := getattr(feature, facet)) is not None:
+            run = runs[0] if feature.name in SHEET_ROWS_BEFORE_SETTING else runs[1]
+            run += [[label, Paragraph(escape(text), _BODY) if isinstance(text, Said) else text]
+                    for label, text in rows(design, summary)]
+    return runs
+
+
 def _glance(design: Design, summary: QuoteSummary, metal, casting: Casting) -> list[list]:
     """The piece in a few lines: its size, its metal and weight as quoted, the metal to melt, its stones."""
     rows = [["", "as made"]]
@@ -149,12 +162,8 @@ def _glance(design: Design, summary: QuoteSummary, metal, casting: Casting) -> l
         ring = design.ring
         rows += [["band", f"{ring.profile.value}, {ring.width_mm:.2f} x {ring.thickness_mm:.2f} mm"],
                  ["inner diameter", f"{summary.inner_diameter_mm:.2f} mm"]]
-    if design.pendant is not None:
-        pendant = design.pendant
-        rows += [["outline", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm"],
-                 ["plate thickness", f"{pendant.thickness_mm:.2f} mm"],
-                 ["bail / clasp", f"{pendant.bail.value} / {pendant.clasp.value}"],
-                 ["chain (bought)", f"cable, {pendant.chain.length_mm:.0f} mm, {summary.chain.grams:.2f} g"]]
+    what, comes_with = _feature_rows(design, summary, "glance")
+    rows += what
     setting = design.effective_setting
     if setting is not None:
         prongs = f", {prong_count(setting)} prongs" if prong_count(setting) and style_of(setting.style).prong_mm else ""
@@ -162,11 +171,7 @@ def _glance(design: Design, summary: QuoteSummary, metal, casting: Casting) -> l
     fittings = summary.metal_grams - metal_grams(summary.metal_volume_mm3, design.metal)
     own = (f" (the piece {summary.metal_grams - fittings:.2f} g, clasp and jump ring {fittings:.2f} g)"
            if summary.findings_volume_mm3 else "")
-    rows += [["metal", metal.name], ["weight, as quoted", f"{summary.metal_grams:.2f} g{own}"]]
-    if (band := summary.matching_band) is not None:
-        rows.append(["matching band", f"{band.profile}, {band.width_mm:.2f} x {band.thickness_mm:.2f} mm; "
-                                      f"{'contoured' if band.contoured else 'straight'}, {band.clearance_mm:.2f} mm "
-                                      f"clear; {band.metal_grams:.2f} g"])
+    rows += [["metal", metal.name], ["weight, as quoted", f"{summary.metal_grams:.2f} g{own}"], *comes_with]
     rows.append(["metal to melt", f"{casting.to_melt_grams:.2f} g (with the sprue and button)"])
     if summary.stones:
         count = sum(stone.count for stone in summary.stones)
@@ -343,20 +348,13 @@ def _client_pages(design: Design, summary: QuoteSummary, metal) -> list:
         ring = design.ring
         rows += [["band", f"{ring.profile.value}, {ring.width_mm:.2f} mm wide, {ring.thickness_mm:.2f} mm thick"],
                  ["inner diameter", f"{summary.inner_diameter_mm:.2f} mm"]]
-    if design.pendant is not None:
-        pendant = design.pendant
-        rows += [["pendant", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm, {pendant.bail.value} bail, "
-                             f"{pendant.clasp.value} clasp"],
-                 ["chain", f"cable, {pendant.chain.length_mm:.0f} mm"]]
+    what, comes_with = _feature_rows(design, summary, "client_rows")
+    rows += what
     setting = design.effective_setting
     if setting is not None:
         prongs = f", {prong_count(setting)} prongs" if prong_count(setting) else ""
         rows.append(["setting", f"{setting.style.value}{prongs}"])
-    rows.append(["metal", f"{metal.name}, {summary.metal_grams:.2f} g"])
-    if summary.eternity is not None and not summary.eternity.resizable:
-        rows.append(["note", "a full eternity band cannot be resized: its size is fixed when it is made"])
-    if design.engraving is not None:
-        rows.append(["engraving", Paragraph(escape(design.engraving.text), _BODY)])
+    rows += [["metal", f"{metal.name}, {summary.metal_grams:.2f} g"], *comes_with]
     story: list = [Paragraph("Your piece", h2), _table(rows, [40 * mm, 120 * mm], left=2)]
     story += [PageBreak(), Paragraph("Stones and price", h1)]
     if summary.stones:

@@ -44,6 +44,8 @@ from webapp.limits import control_range
 from webapp.results import engraving_ways_for
 from webapp.session import (
     MISSING,
+    MOVED,
+    MOVED_THIS_RUN,
     control_changed,
     load,
     preset_names,
@@ -61,16 +63,20 @@ def _sync(key: str, shown: dict[str, Any], typed: bool = False) -> None:
     """Set control `key` from the design before it is drawn, on every run: the page then sends the control the
     design's value each time, and a browser that lost a control's own state (Streamlit's page frame can drop it when
     a change lands while the last run is still under way) shows the design again, not the control's minimum, which
-    it would send back as a change the client never made. A text box (`typed`) is set only when the design differs
-    from it, so that text being typed is not overwritten by another control's run, and a refused text is kept while
-    the refusal stands."""
+    it would send back as a change the client never made.
+
+    Two are set only when the design differs from them: the control the client has just moved, when the design took
+    its value (the browser's is the newest: a run of an earlier key press, sent late, would move its thumb back under
+    her next one), and a text box (`typed`), whose text being typed another control's run must not overwrite; a
+    refused text is kept while the refusal stands."""
     if key not in shown:
         return
+    differs = st.session_state.get(key, MISSING) != shown[key]
     if typed:
-        if standing_problem(key, shown) is None and st.session_state.get(key, MISSING) != shown[key]:
+        if standing_problem(key, shown) is None and differs:
             st.session_state[key] = shown[key]
-        return
-    st.session_state[key] = shown[key]
+    elif differs or key != st.session_state.get(MOVED_THIS_RUN):
+        st.session_state[key] = shown[key]
 
 
 def _label(key: str) -> str:
@@ -538,6 +544,7 @@ def extras_controls(doc: dict, shown: dict) -> None:
 def controls(doc: dict, ui: dict) -> None:
     """The design form, in the order a consultant talks: piece, metal, band or pendant, stone, setting, extras."""
     shown = form.values(doc, ui)
+    st.session_state[MOVED_THIS_RUN] = st.session_state.pop(MOVED, None)
     presets_and_files()
     _text("name", shown, max_chars=120, placeholder="Name this design",
           help="Names the downloads, the spec sheet and the saved design")

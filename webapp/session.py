@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 DEFAULT_DESIGN = MODELS / "comfort-band.json"
 MISSING = object()
+MOVED = "moved_control"  # the control whose change started this run (its callback says), until the form reads it
+MOVED_THIS_RUN = "moved_this_run"
 
 
 def new_client() -> None:
@@ -164,6 +166,7 @@ def keep_in_address() -> None:
 def control_changed(key: str, value: Any = MISSING) -> None:
     """A control moved: the design follows, or the change is refused in words next to the control (what was typed
     kept in a text box) and the design kept."""
+    st.session_state[MOVED] = key
     doc, ui = session_design()
     given = st.session_state.get(key) if value is MISSING else value
     try:

@@ -1,17 +1,15 @@
 """What a design adds to a piece: one small module each, one line each in `FEATURES`.
 
 A feature knows whether a design has it, what it adds to the quote (its materials, its labour, and what comes after
-the markup: a matching band's own lines, a credit), which rows it writes into the sheet's dimensions table, what the
-check finds on it and which changes it offers to fix a finding, and its controls on the app's form (each a `Control`:
-its key, label, the field it writes and what follows). The quote, the sheet and the check loop over the features a
-design has, and the form's changes over the controls; none names a feature. A new feature is a module here, its line
-in `FEATURES` and, where its lines must not simply follow the others', its name in `LABOUR_ORDER`,
-`DIMENSIONS_BEFORE_HEIGHT` or `FINDINGS_ORDER`. Setting styles are a registry of their own (`configurator.styles`);
-the accent stones they add are the feature `accents`.
-
-A feature's `fit` is the rule a document must meet to be read at all where it takes the geometry to tell (does the
-row fit the band, do the letters): `documents.parse_design` runs the features' rules after the schema's, in
-`FIT_ORDER`.
+the markup: a matching band's own lines, a credit) and its stones' trade weights for a quote made without the
+geometry, which rows it writes into the sheets (the workshop's dimensions and "at a glance", the client's "your
+piece"), what the check finds on it and which changes it offers to fix a finding, its controls on the app's form (each
+a `Control`: its key, label, the field it writes and what follows), and its fit rule: what a document must meet to be
+read where the geometry tells. The reader, the quote, the sheets and the check loop over the features a design has,
+and the form's changes over the controls; none names a feature. A new feature is a module here, its line in `FEATURES`
+and, where its lines must not simply follow the others', its name in `LABOUR_ORDER`, `DIMENSIONS_BEFORE_HEIGHT`,
+`FINDINGS_ORDER`, `SHEET_ROWS_BEFORE_SETTING` or `FIT_ORDER`. Setting styles are a registry of their own
+(`configurator.styles`); the accent stones they add are the feature `accents`.
 """
 
 from __future__ import annotations
@@ -25,6 +23,7 @@ from .feature import (
     FINDINGS_ORDER,
     FIT_ORDER,
     LABOUR_ORDER,
+    SHEET_ROWS_BEFORE_SETTING,
     BandMetal,
     CheckContext,
     Control,
@@ -34,6 +33,7 @@ from .feature import (
     PriceContext,
     PriceLines,
     Row,
+    Said,
     SetPart,
     ordered,
 )
@@ -41,8 +41,8 @@ from .feature import (
 if TYPE_CHECKING:
     from ..design import Design
 
-__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "FINDINGS_BEFORE_SEATS", "FINDINGS_ORDER", "FIT_ORDER", "LABOUR_ORDER",
-           "BandMetal", "CheckContext", "Control", "Credit", "Edit", "Feature", "PriceContext", "PriceLines", "Row",
+__all__ = ["DIMENSIONS_BEFORE_HEIGHT", "FEATURES", "FINDINGS_BEFORE_SEATS", "FINDINGS_ORDER", "FIT_ORDER", "LABOUR_ORDER", "SHEET_ROWS_BEFORE_SETTING",
+           "BandMetal", "CheckContext", "Control", "Credit", "Edit", "Feature", "PriceContext", "PriceLines", "Row", "Said",
            "SetPart", "features_of", "ordered"]
 
 # the quote's materials' order: the stones as `pricing.stone_weights` lists them, then a pendant's chain

@@ -23,7 +23,7 @@ from ..errors import CatalogueError
 from ..findings import ROUND_THE_STONES, TOLERANCE_MM, Finding, Fix, Round, Severity, steps
 from ..heads import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm
 from ..shapes import shape_of
-from ..stones import depth_mm, modelled_carat, stone_for_carat
+from ..stones import StoneWeight, depth_mm, modelled_carat, stone_for_carat, trade_carat
 from ..styles import default_prong_mm, prong_count, setting_refusal, style_of
 from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, Row, as_number, write
 
@@ -352,5 +352,9 @@ def fit(design: Design) -> str | None:
     return f"setting.{problem}" if problem else None
 
 
+def trade_stones(design: Design) -> list[StoneWeight]:
+    return [StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone))]
+
+
 FEATURE = Feature("stone", "centre stone", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=fit)
+                  controls=CONTROLS, fit=fit, trade_stones=trade_stones)

@@ -20,7 +20,7 @@ from ..engraving import (
 )
 from ..errors import DesignError
 from ..findings import TOLERANCE_MM, Changes, Finding, Severity, rounded_up, thicker_band
-from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
+from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, Said
 
 if TYPE_CHECKING:
     from ..geometry import Model
@@ -178,5 +178,9 @@ CONTROLS = (
     Control("engraving_depth", "Depth (mm)", ("engraving", "depth_mm"), Engraving, float),
 )
 
+def client_rows(design: Design, summary: QuoteSummary) -> list[list[str]]:
+    return [["engraving", Said(design.engraving.text)]]
+
+
 FEATURE = Feature("engraving", "engraving", present, example, price, dimensions, findings=findings, controls=CONTROLS,
-                  fit=refusal)
+                  fit=refusal, client_rows=client_rows)

@@ -12,10 +12,11 @@ from .. import catalogue, words
 from ..band_rows import seat_depth_mm
 from ..design import ETERNITY_GAPS_MM, ROW_GAP_LEAST_MM, Coverage, Eternity, RowSetting, Stone
 from ..edits import follow_field
-from ..eternity import FEWEST_PRONGS, band_width_needed, form_of, holds_of, prong_widths, refusal
+from ..eternity import FEWEST_PRONGS, band_width_needed, count_for, form_of, holds_of, prong_widths, refusal
 from ..findings import Finding, Fix, Round, Severity, metal_under_seats, rounded_up
 from ..heads import accent_prong_mm
 from ..places import place
+from ..stones import StoneWeight, trade_carat
 from .centre import park_centre
 from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
 
@@ -185,5 +186,18 @@ def fit(design: Design) -> str | None:
     return f"ring.{problem}" if problem else None
 
 
+def client_rows(design: Design, summary: QuoteSummary) -> list[list[str]]:
+    """What the client must know before she orders: a full row cannot be resized."""
+    if summary.eternity.resizable:
+        return []
+    return [["note", "a full eternity band cannot be resized: its size is fixed when it is made"]]
+
+
+def trade_stones(design: Design) -> list[StoneWeight]:
+    row = design.ring.eternity
+    count = count_for(design.ring, row)
+    return [StoneWeight("eternity", row.stone.material, count, count * trade_carat(row.stone))]
+
+
 FEATURE = Feature("eternity", "eternity row", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=fit)
+                  controls=CONTROLS, fit=fit, client_rows=client_rows, trade_stones=trade_stones)

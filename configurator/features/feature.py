@@ -173,10 +173,17 @@ class Feature:
     # the registry's order. None: it offers none.
     fixes: Callable[[Design, Finding], list[Fix]] | None = None
     controls: tuple[Control, ...] = ()  # its controls on the app's form, in the form's order
+    # Its rows in the workshop sheet's "at a glance" table and in the client's "your piece", each [label, text]; a
+    # text a person typed is `Said`, set as text. None: nothing of its own there (its stones are in the stone tables).
+    glance: Callable[[Design, QuoteSummary], list[list[str]]] | None = None
+    client_rows: Callable[[Design, QuoteSummary], list[list[str]]] | None = None
     # What of a design valid by its schema it cannot be made with, measured on its geometry when a document is read
     # ("ring.width_mm: a row of 2 mm stones needs a band at least ..."), or None; `parse_design` refuses the first
     # fault the features find, in FIT_ORDER. None: it has no rule of its own.
     fit: Callable[[Design], str | None] | None = None
+    # Its stones weighed by the trade's formula, for a quote made without the geometry (the built piece weighs them by
+    # their modelled volume); None: it brings no stones of its own (a style's accents are counted on the model).
+    trade_stones: Callable[[Design], list[StoneWeight]] | None = None
 
 
 # The order of each use where the registry's is not it. The quote's setting labour and the sheet's dimensions keep
@@ -190,9 +197,16 @@ DIMENSIONS_BEFORE_HEIGHT = ("taper", "pendant", "stone", "milgrain", "side_stone
 # the piece's seats and holds (every stone's room in its seat, its culet over the finger, each head's holds).
 FINDINGS_ORDER = ("milgrain", "stone", "accents", "pendant", "eternity", "side_stones", "matching_band", "engraving")
 FINDINGS_BEFORE_SEATS = ("milgrain", "stone")
+# The sheets' short tables: the features named here say what the piece is, before its setting; the others what comes
+# with it, after its metal and weight.
+SHEET_ROWS_BEFORE_SETTING = ("pendant",)
 # A document's faults, named one at a time: the band's (its beads, its row), the setting's, the side stones', the
 # centre style's on the band or plate, the engraving's.
 FIT_ORDER = ("milgrain", "eternity", "stone", "side_stones", "accents", "engraving")
+
+
+class Said(str):
+    """Text a person typed (an engraving's words), put on a sheet: set as text, escaped and wrapped."""
 
 
 def ordered(features: tuple[Feature, ...], order: tuple[str, ...]) -> list[Feature]:

@@ -88,6 +88,13 @@ def price(context: PriceContext) -> PriceLines:
     return PriceLines(part=SetPart("band", tuple(rounded), catalogue_cost), grams={"band_grams": grams})
 
 
+def glance(design: Design, summary: QuoteSummary) -> list[list[str]]:
+    band = summary.matching_band
+    return [["matching band", f"{band.profile}, {band.width_mm:.2f} x {band.thickness_mm:.2f} mm; "
+                              f"{'contoured' if band.contoured else 'straight'}, {band.clearance_mm:.2f} mm "
+                              f"clear; {band.metal_grams:.2f} g"]]
+
+
 def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list[str]]:
     band = summary.matching_band
     return [["matching band", f"{band.profile}, {band.width_mm:.2f} x {band.thickness_mm:.2f} mm"],
@@ -194,4 +201,4 @@ CONTROLS = (
 )
 
 FEATURE = Feature("matching_band", "matching band", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS)
+                  controls=CONTROLS, glance=glance)

@@ -50,6 +50,21 @@ def price(context: PriceContext) -> PriceLines:
     ), grams={"chain_grams": grams})
 
 
+def glance(design: Design, summary: QuoteSummary) -> list[list[str]]:
+    pendant = design.pendant
+    return [["outline", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm"],
+            ["plate thickness", f"{pendant.thickness_mm:.2f} mm"],
+            ["bail / clasp", f"{pendant.bail.value} / {pendant.clasp.value}"],
+            ["chain (bought)", f"cable, {pendant.chain.length_mm:.0f} mm, {summary.chain.grams:.2f} g"]]
+
+
+def client_rows(design: Design, summary: QuoteSummary) -> list[list[str]]:
+    pendant = design.pendant
+    return [["pendant", f"{pendant.outline.value}, {pendant.size_mm:.1f} mm, {pendant.bail.value} bail, "
+                        f"{pendant.clasp.value} clasp"],
+            ["chain", f"cable, {pendant.chain.length_mm:.0f} mm"]]
+
+
 def dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[list[str]]:
     pendant = design.pendant
     return [
@@ -116,4 +131,4 @@ CONTROLS = (
 )
 
 FEATURE = Feature("pendant", "pendant (plate, bail, clasp, chain)", present, example, price, dimensions,
-                  findings=findings, fixes=fixes, controls=CONTROLS)
+                  findings=findings, fixes=fixes, controls=CONTROLS, glance=glance, client_rows=client_rows)

@@ -13,7 +13,7 @@ from ..edits import follow_centre, follow_field
 from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Fix, Round, Severity, metal_under_seats
 from ..places import place
 from ..sidestones import refusal, seat_depth_mm
-from ..stones import matching_side_mm
+from ..stones import StoneWeight, matching_side_mm, trade_carat
 from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
 
 if TYPE_CHECKING:
@@ -171,5 +171,10 @@ CONTROLS = (
         ("side_clarity", "Side clarity", ("side_stones", "stone", "clarity"), None, None))),
 )
 
+def trade_stones(design: Design) -> list[StoneWeight]:
+    """Each group of like stones, nearest the centre first."""
+    return [StoneWeight("side", side.material, count, count * trade_carat(side)) for side, count in design.side_stones.groups]
+
+
 FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=refusal)
+                  controls=CONTROLS, fit=refusal, trade_stones=trade_stones)

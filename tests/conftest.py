@@ -141,16 +141,33 @@ def shop(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium (Debian's), one for a test file."""
+def playwright():
+    """Playwright's driver, one for a test file (its browsers are started from it)."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    """Headless Chromium (Debian's), one for a test file, with WebGL off: the page's logic (the viewer reads each GLB
+    it is sent and reports it shown) without the drawing, which would take both cores."""
+    from webapp.server import CHROMIUM, CHROMIUM_UNDRAWN_ARGS
+
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_UNDRAWN_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def drawing_browser(playwright):
+    """Headless Chromium that draws the 3D view (WebGL through SwiftShader), for the tests of the picture itself."""
     from webapp.server import CHROMIUM, CHROMIUM_ARGS
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 # The suite runs on both cores (scripts/test.sh: `-n 2 --dist loadgroup`): each file's tests stay together in one

@@ -68,8 +68,17 @@ BACKGROUND = (0xF5, 0xF3, 0xEF)  # app.py's BACKGROUND, the preview's empty colo
 
 @pytest.fixture
 def page(browser, server) -> Page:
-    """A fresh session (the default design) with the page loaded and priced."""
+    """A fresh session (the default design) with the page loaded and priced; the viewer reads each GLB it is sent
+    but draws nothing (the `browser` fixture)."""
     page = open_app(browser, server)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def drawn_page(drawing_browser, server) -> Page:
+    """The same in a browser that draws the 3D view, for the tests of the picture."""
+    page = open_app(drawing_browser, server)
     yield page
     page.context.close()
 
@@ -154,11 +163,11 @@ def assert_piece_drawn(stats: dict) -> None:
 # ---------------------------------------------------------------- tests
 
 
-def test_preview_canvas_draws_the_ring(page, tmp_path):
-    _, stats = wait_for_drawn_canvas(page)
+def test_preview_canvas_draws_the_ring(drawn_page, tmp_path):
+    _, stats = wait_for_drawn_canvas(drawn_page)
     assert_piece_drawn(stats)
 
-    save_screenshot(page, tmp_path / "app-band.png")
+    save_screenshot(drawn_page, tmp_path / "app-band.png")
 
 
 def test_width_slider_reprices_the_band(page):
@@ -250,13 +259,13 @@ def test_a_carat_is_chosen_by_typing_it(page):
     assert shared_doc(page)["stone"]["length_mm"] > 7.5
 
 
-def test_preview_canvas_is_drawn_for_a_ring_with_a_stone(page, tmp_path):
-    band, _ = wait_for_drawn_canvas(page)
-    add_centre_stone(page)
-    _, stats = wait_for_drawn_canvas(page, unlike=band)  # the new scene, with the stone and its setting
+def test_preview_canvas_is_drawn_for_a_ring_with_a_stone(drawn_page, tmp_path):
+    band, _ = wait_for_drawn_canvas(drawn_page)
+    add_centre_stone(drawn_page)
+    _, stats = wait_for_drawn_canvas(drawn_page, unlike=band)  # the new scene, with the stone and its setting
     assert_piece_drawn(stats)
 
-    save_screenshot(page, tmp_path / "app-stone.png")
+    save_screenshot(drawn_page, tmp_path / "app-stone.png")
 
 
 def test_save_reload_and_load_back(page, server, tmp_path):
@@ -324,21 +333,21 @@ def test_share_link_reopens_the_design(page, browser):
 # ---------------------------------------------------------------- a design arrives, and stays
 
 
-def test_a_preset_arrives_and_stays(page, tmp_path):
-    tick(page, "Centre stone")  # the controls hold another design first: a stone, another metal
-    choose(page, "Metal", "18k rose gold")
-    wait_until_idle(page)
-    open_section(page, "Start from a preset, or open a design file")
-    choose(page, "Preset", "Cushion halo")
-    page.get_by_role("button", name="Open this preset", exact=True).click()
+def test_a_preset_arrives_and_stays(drawn_page, tmp_path):
+    tick(drawn_page, "Centre stone")  # the controls hold another design first: a stone, another metal
+    choose(drawn_page, "Metal", "18k rose gold")
+    wait_until_idle(drawn_page)
+    open_section(drawn_page, "Start from a preset, or open a design file")
+    choose(drawn_page, "Preset", "Cushion halo")
+    drawn_page.get_by_role("button", name="Open this preset", exact=True).click()
     loaded = json.loads((ROOT / "models" / "halo-ring.json").read_text())
-    holds(page, loaded)
-    assert combobox(page, "Shape").input_value() == "cushion"
-    assert combobox(page, "Style").input_value() == "halo"
-    _, stats = wait_for_drawn_canvas(page)
+    holds(drawn_page, loaded)
+    assert combobox(drawn_page, "Shape").input_value() == "cushion"
+    assert combobox(drawn_page, "Style").input_value() == "halo"
+    _, stats = wait_for_drawn_canvas(drawn_page)
     assert_piece_drawn(stats)
-    save_screenshot(page, screenshot_target("app.png", tmp_path))  # the README's picture: a halo, its facets
-    change_one_thing(page, loaded)
+    save_screenshot(drawn_page, screenshot_target("app.png", tmp_path))  # the README's picture: a halo, its facets
+    change_one_thing(drawn_page, loaded)
 
 
 def test_an_uploaded_file_arrives_and_stays(page, tmp_path):
@@ -511,32 +520,32 @@ def at_rest(read, timeout: float = RERUN_S):
         before = now
 
 
-def test_the_camera_survives_a_change_of_metal_and_of_geometry(page, tmp_path):
-    before = wait_for_viewer(page)
-    drag(page)
-    turned = viewer_state(page)
+def test_the_camera_survives_a_change_of_metal_and_of_geometry(drawn_page, tmp_path):
+    before = wait_for_viewer(drawn_page)
+    drag(drawn_page)
+    turned = viewer_state(drawn_page)
     assert orbit(turned)[0] != pytest.approx(orbit(before)[0], abs=0.05)  # the drag really turned the piece
-    shot = preview_frame(page).screenshot()
+    shot = preview_frame(drawn_page).screenshot()
 
-    price_before = price_value(page).inner_text()
-    choose(page, "Metal", "18k yellow gold")
-    wait_for_change(lambda: price_value(page).inner_text(), price_before)
-    after = wait_for_viewer(page, key=turned["key"], metal="18k-yellow")  # the same GLB, a new material
+    price_before = price_value(drawn_page).inner_text()
+    choose(drawn_page, "Metal", "18k yellow gold")
+    wait_for_change(lambda: price_value(drawn_page).inner_text(), price_before)
+    after = wait_for_viewer(drawn_page, key=turned["key"], metal="18k-yellow")  # the same GLB, a new material
     assert orbit(after) == pytest.approx(orbit(turned), abs=1e-6)
-    assert _differs(preview_frame(page).screenshot(), shot)  # the same view of another metal
+    assert _differs(preview_frame(drawn_page).screenshot(), shot)  # the same view of another metal
 
-    press(slider(page, "Band width (mm)"), "ArrowRight", 3)  # a new geometry: a new GLB
+    press(slider(drawn_page, "Band width (mm)"), "ArrowRight", 3)  # a new geometry: a new GLB
 
     def another_shown() -> bool:  # each press may rerun the page: a new GLB shows once the first has run
-        state = viewer_state(page)
+        state = viewer_state(drawn_page)
         return state.get("state") == "shown" and state.get("key") not in (None, turned["key"])
 
     wait_for_value(another_shown, True, RUN_S)
-    wait_until_idle(page)  # the last press's run, over
-    wider = wait_for_viewer(page)  # the GLB of the width the page ends on
+    wait_until_idle(drawn_page)  # the last press's run, over
+    wider = wait_for_viewer(drawn_page)  # the GLB of the width the page ends on
     assert wider["key"] != turned["key"]
     assert orbit(wider)[:2] == pytest.approx(orbit(turned)[:2], abs=1e-6)  # the person's camera, kept
-    save_screenshot(page, tmp_path / "camera-kept.png")
+    save_screenshot(drawn_page, tmp_path / "camera-kept.png")
 
 
 def test_a_phone_shows_the_piece_and_the_price_first_and_swipes_scroll(browser, server, tmp_path):
@@ -576,17 +585,17 @@ def save_screenshot_phone(page: Page, target: Path) -> None:
     assert target.stat().st_size > 10_000
 
 
-def test_a_pendant_shows_its_chain_and_clasp_and_faceted_stone(page, tmp_path):
-    open_section(page, "Start from a preset, or open a design file")
-    choose(page, "Preset", "Bezel teardrop pendant")
-    page.get_by_role("button", name="Open this preset", exact=True).click()
-    holds(page, json.loads((ROOT / "models" / "bezel-pendant.json").read_text()))
-    shown = page.locator(".st-key-design_layout").inner_text()
+def test_a_pendant_shows_its_chain_and_clasp_and_faceted_stone(drawn_page, tmp_path):
+    open_section(drawn_page, "Start from a preset, or open a design file")
+    choose(drawn_page, "Preset", "Bezel teardrop pendant")
+    drawn_page.get_by_role("button", name="Open this preset", exact=True).click()
+    holds(drawn_page, json.loads((ROOT / "models" / "bezel-pendant.json").read_text()))
+    shown = drawn_page.locator(".st-key-design_layout").inner_text()
     assert "inner diameter" not in shown and "Ring size" not in shown  # no ring figures on a pendant
-    assert page.get_by_text(re.compile(r"Chain: cable, 450 mm")).count() == 1  # weighed and priced
-    _, stats = wait_for_drawn_canvas(page)
+    assert drawn_page.get_by_text(re.compile(r"Chain: cable, 450 mm")).count() == 1  # weighed and priced
+    _, stats = wait_for_drawn_canvas(drawn_page)
     assert_piece_drawn(stats)
-    save_screenshot(page, screenshot_target("app-pendant.png", tmp_path))
+    save_screenshot(drawn_page, screenshot_target("app-pendant.png", tmp_path))
 
 
 # ---------------------------------------------------------------- text from people stays text

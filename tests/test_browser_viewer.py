@@ -46,6 +46,12 @@ pytestmark = pytest.mark.slow
 METAL_CHANGE_BYTES = 20_000  # the issue's bound: a metal change sends no geometry
 
 
+@pytest.fixture(scope="module")
+def browser(drawing_browser):
+    """This file's browser draws the 3D view: its tests are of the picture."""
+    return drawing_browser
+
+
 def preset(name: str) -> dict:
     return json.loads((ROOT / "models" / f"{name}.json").read_text())
 

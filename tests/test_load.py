@@ -25,7 +25,7 @@ from playwright.async_api import async_playwright
 from configurator import catalogue
 from configurator.documents import parse_design
 from configurator.quotes import price
-from webapp.server import CHROMIUM, CHROMIUM_ARGS, ROOT
+from webapp.server import CHROMIUM, CHROMIUM_UNDRAWN_ARGS, ROOT
 
 pytestmark = pytest.mark.slow  # a server and ten browsers: `-m "not slow"` leaves it out
 
@@ -213,7 +213,7 @@ async def what_it_shows(page, session: Session, price_text: str) -> dict:
 
 async def drive(url: str, plan: list[Session], expected: list[dict[str, str]]) -> list[dict]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_UNDRAWN_ARGS)
         try:
             pages = await asyncio.gather(*(open_page(browser, url, session) for session in plan))
             go = asyncio.Event()

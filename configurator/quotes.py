@@ -6,13 +6,10 @@ from typing import TYPE_CHECKING
 
 from .builds import model_of
 from .design import Design, Piece
-from .eternity import described, resizable
-from .features import BandMetal
-from .fittings import chain_links
+from .features import SUMMARY_ORDER, BandMetal, SummaryContext, features_of, ordered
 from .price_table import current_price_table
 from .pricing import quote
-from .stones import depth_mm
-from .summary import ChainSummary, EternitySummary, MatchingBandSummary, QuoteSummary, SideStonesSummary, StoneLine
+from .summary import QuoteSummary
 
 if TYPE_CHECKING:
     from .inventory import LooseStone
@@ -53,48 +50,13 @@ def quote_summary(design: Design, stock: LooseStone | None = None) -> QuoteSumma
     stock = _stock(design, stock)
     priced = price(design, stock=stock)
     ring_size = design.ring_size if design.piece is Piece.RING else None  # a pendant has none
-    chain = None
-    if design.pendant is not None:
-        length = design.pendant.chain.length_mm
-        chain = ChainSummary("cable", length, chain_links(length), round(priced.chain_grams, 3))
-    stones = []
-    for part in model.stone_parts:
-        if part.role == "centre":
-            carat = round(part.carat, 3) if stock is None else stock.carat
-            stones.append(StoneLine(role="centre", **_described(design.stone), carat=carat, carat_each=carat,
-                                    client_supplied=design.stone.client_supplied, **_certified(stock)))
-    for weight in model.stone_weights():
-        if weight.role == "accent":
-            size = next(part.size_mm for part in model.stone_parts if part.role == "accent")
-            stones.append(StoneLine(role="accent", shape="round", cut="brilliant", material=weight.material,
-                                    length_mm=size, count=weight.count, carat=round(weight.carat, 3),
-                                    carat_each=round(weight.carat / weight.count, 4)))
-    side_stones = None
-    if design.side_stones is not None:
-        side = design.side_stones
-        for stone, _ in side.groups:  # nearest the centre first
-            group = [part for part in model.stone_parts
-                     if part.role == "side" and abs(part.size_mm - stone.length_mm) < 1e-6]
-            stones.append(StoneLine(role="side", **_described(stone), setting=side.style.value,
-                                    share_of_centre=round(stone.length_mm / design.stone.length_mm, 3),
-                                    **_group(group)))
-        side_stones = SideStonesSummary(side.style.value, side.count, side.graduation if side.count > 1 else None,
-                                        sum(count for _, count in side.groups), side.shared_prongs)
-    eternity = None
-    rows = [part for part in model.stone_parts if part.role == "eternity"]
-    if rows:
-        row = design.ring.eternity
-        stones.append(StoneLine(role="eternity", **_described(row.stone), **_group(rows)))
-        carat = sum(part.carat for part in rows)
-        eternity = EternitySummary(row.coverage.value, row.setting.value, len(rows), row.gap,
-                                   described(row, len(rows), carat), resizable(row))
-    matching_band = None
-    if model.matching is not None:
-        spec, fit = design.matching_band, model.matching.fit
-        matching_band = MatchingBandSummary(
-            spec.profile.value, spec.width_mm, spec.thickness_mm, spec.clearance_mm, spec.side.value, fit.contoured,
-            round(fit.offset_mm, 3), round(model.matching.volume_mm3, 2), round(priced.band_grams, 3),
-            priced.subtotals["band"])
+    context = SummaryContext(design, model, priced, stock)
+    stones, parts = [], {}
+    for feature in ordered(features_of(design), SUMMARY_ORDER):
+        if feature.summary is not None:
+            summed = feature.summary(context)
+            stones += summed.stones
+            parts.update(summed.fields)
     return QuoteSummary(
         piece=design.piece.value,
         metal=design.metal,
@@ -104,35 +66,8 @@ def quote_summary(design: Design, stock: LooseStone | None = None) -> QuoteSumma
         metal_volume_mm3=round(model.metal_volume_mm3, 2),
         findings_volume_mm3=round(model.fittings_volume_mm3, 2) if model.fitting_parts else None,
         metal_grams=round(priced.metal_grams, 3),
-        chain=chain,
-        side_stones=side_stones,
-        eternity=eternity,
-        matching_band=matching_band,
         stones=tuple(stones),
         total_carat=round(sum(part.carat for part in model.stone_parts), 3),
         price=priced,
+        **parts,
     )
-
-
-def _described(stone) -> dict:
-    """A stone as the quote and the sheet describe it: shape, cut, material, size and grades (StoneLine fields)."""
-    return {"shape": stone.shape.value, "cut": stone.cut.value, "material": stone.material,
-            "length_mm": stone.length_mm, "width_mm": round(stone.outline_width_mm, 2), "depth_mm": depth_mm(stone),
-            "color": stone.grade_color, "clarity": stone.grade_clarity}
-
-
-def _certified(stock: LooseStone | None) -> dict:
-    """A stone of the store's as the quote and the sheet name it (StoneLine fields)."""
-    if stock is None:
-        return {}
-    grading = ", ".join(f"{word} {value.value}" for word, value in (
-        ("cut", stock.cut_grade), ("polish", stock.polish), ("symmetry", stock.symmetry),
-        ("fluorescence", stock.fluorescence)) if value is not None)
-    return {"stock_number": stock.stock_number, "certificate": stock.report, "grading": grading or None,
-            "measurements": stock.measurements}
-
-
-def _group(parts) -> dict:
-    """A group of like stones: how many, and their carats in all and each (StoneLine fields)."""
-    carat = sum(part.carat for part in parts)
-    return {"count": len(parts), "carat": round(carat, 3), "carat_each": round(carat / len(parts), 4)}

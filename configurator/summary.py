@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Literal
 
+from .stones import depth_mm
+
 if TYPE_CHECKING:
+    from .design import Stone
+    from .inventory import LooseStone
     from .quote_lines import Quote
 
 Role = Literal["centre", "accent", "side", "eternity"]
@@ -57,6 +61,30 @@ class StoneLine:
     def to_dict(self) -> dict:
         keys = _KEYS[self.role] + (_STOCK if self.stock_number is not None else ())
         return {key: getattr(self, key) for key in keys}
+
+
+def stone_fields(stone: Stone) -> dict:
+    """A stone as the quote and the sheet describe it: shape, cut, material, size and grades (StoneLine fields)."""
+    return {"shape": stone.shape.value, "cut": stone.cut.value, "material": stone.material,
+            "length_mm": stone.length_mm, "width_mm": round(stone.outline_width_mm, 2), "depth_mm": depth_mm(stone),
+            "color": stone.grade_color, "clarity": stone.grade_clarity}
+
+
+def certified_fields(stock: LooseStone | None) -> dict:
+    """A stone of the store's as the quote and the sheet name it (StoneLine fields)."""
+    if stock is None:
+        return {}
+    grading = ", ".join(f"{word} {value.value}" for word, value in (
+        ("cut", stock.cut_grade), ("polish", stock.polish), ("symmetry", stock.symmetry),
+        ("fluorescence", stock.fluorescence)) if value is not None)
+    return {"stock_number": stock.stock_number, "certificate": stock.report, "grading": grading or None,
+            "measurements": stock.measurements}
+
+
+def group_fields(parts) -> dict:
+    """A group of like stones: how many, and their carats in all and each (StoneLine fields)."""
+    carat = sum(part.carat for part in parts)
+    return {"count": len(parts), "carat": round(carat, 3), "carat_each": round(carat / len(parts), 4)}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from configurator.documents import parse_design
 from configurator.errors import DesignError
 from configurator.export import Format, export
 from configurator.families import eternity_band
-from configurator.features import FEATURES, BandMetal, CheckContext, PriceContext, features_of
+from configurator.features import FEATURES, BandMetal, CheckContext, PriceContext, SummaryContext, features_of
 from configurator.price_table import current_price_table
 from configurator.quotes import price, quote_summary
 from configurator.share import decode_design, encode_design
@@ -61,6 +61,10 @@ RAISES = {
                    "engraving": {"cut": True, "text": "Forever yours", "font": "script"}}, "engraving-stroke"),
 }
 
+NO_SUMMARY = {"milgrain": "its beading is a line of the price and its length is on the sheet",
+              "taper": "its metal is the band's, weighed with the piece",
+              "engraving": "its words are the design's own field and its cost a line of the price",
+              "heirloom": "a credit: lines of the price"}
 NO_CONTROLS = {"accents": "the setting's style adds them: their control is the centre stone's Style"}
 # Controls the form shows only once others have values: the control, and the changes that bring it (key, value).
 SHOWN_AFTER = {"stone_length": (("size_by", "mm"),), "stone_width": (("shape", "oval"), ("stone_free", True)),
@@ -112,6 +116,8 @@ def test_every_feature_has_its_facets_or_says_why_not(name):
     assert (feature.findings is not None) != (name in NO_FINDINGS), f"{name}: a findings facet, or a reason in NO_FINDINGS"
     assert (feature.findings is None) or name in RAISES, f"{name}: a design in RAISES that raises one of its findings"
     assert bool(feature.controls) != (name in NO_CONTROLS), f"{name}: a controls facet, or a reason in NO_CONTROLS"
+    assert (feature.summary is not None) != (name in NO_SUMMARY), f"{name}: a summary facet, or a reason in NO_SUMMARY"
+    assert feature.trade_stones is None or feature.summary is not None, f"{name}: its stones need a summary facet"
 
 
 @named
@@ -142,6 +148,25 @@ def test_it_adds_its_lines_to_the_quote(name):
     items += [line[0] for line in added.credit(quoted.total - quoted.credits).lines] if added.credit else []
     assert items, f"{name}: its price facet adds no line"
     assert set(items) <= {row.item for row in quoted.rows}, f"{name}: its lines are not the quote's"
+
+
+@named
+def test_its_part_of_the_quote_json_is_the_command_lines(name):
+    """What the summary facet adds (stone lines, fields) is in the JSON the command line prints for its example, and
+    a feature with stones of its own lists them there."""
+    feature, design = BY_NAME[name], example(name)
+    if feature.summary is None:
+        pytest.skip(NO_SUMMARY[name])
+    printed = quote_summary(design).to_dict()
+    model = model_of(design)
+    summed = feature.summary(SummaryContext(design, model, price(design)))
+    assert summed.stones or summed.fields, f"{name}: its summary facet adds nothing"
+    for line in summed.stones:
+        assert line.to_dict() in printed["stones"], f"{name}: its {line.role} line is not in the quote's JSON"
+    for key, value in summed.fields.items():
+        assert printed[key] == value.to_dict(), f"{name}: its {key} is not the quote's"
+    roles = {weight.role for weight in (feature.trade_stones(design) if feature.trade_stones else ())}
+    assert roles <= {line.role for line in summed.stones}, f"{name}: its stones are not all listed"
 
 
 @named

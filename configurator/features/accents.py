@@ -13,7 +13,8 @@ from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Severity
 from ..places import place
 from ..styles import refusal as styles_refusal
 from ..styles import style_of
-from .feature import CheckContext, Feature, PriceContext, PriceLines
+from ..summary import StoneLine
+from .feature import CheckContext, Feature, PriceContext, PriceLines, SummaryContext, Summed
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -79,5 +80,18 @@ def findings(context: CheckContext) -> list[Finding]:
     return found
 
 
+def summary(context: SummaryContext) -> Summed:
+    """The accents' line: round brilliants of their size, counted and weighed as built."""
+    model = context.model
+    lines = []
+    for weight in model.stone_weights():
+        if weight.role == "accent":
+            size = next(part.size_mm for part in model.stone_parts if part.role == "accent")
+            lines.append(StoneLine(role="accent", shape="round", cut="brilliant", material=weight.material,
+                                   length_mm=size, count=weight.count, carat=round(weight.carat, 3),
+                                   carat_each=round(weight.carat / weight.count, 4)))
+    return Summed(tuple(lines))
+
+
 FEATURE = Feature("accents", "accent stones (halo, pavé, channel)", present, example, price, findings=findings,
-                  fit=styles_refusal)  # the centre style on the band or plate: its shoulders' top and width, a border's bar
+                  fit=styles_refusal, summary=summary)  # the centre style on the band or plate: its shoulders' top and width, a border's bar

@@ -25,7 +25,20 @@ from ..heads import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm
 from ..shapes import shape_of
 from ..stones import StoneWeight, depth_mm, modelled_carat, stone_for_carat, trade_carat
 from ..styles import default_prong_mm, prong_count, setting_refusal, style_of
-from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, Row, as_number, write
+from ..summary import StoneLine, certified_fields, stone_fields
+from .feature import (
+    CheckContext,
+    Control,
+    Edit,
+    Feature,
+    PriceContext,
+    PriceLines,
+    Row,
+    SummaryContext,
+    Summed,
+    as_number,
+    write,
+)
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -356,5 +369,15 @@ def trade_stones(design: Design) -> list[StoneWeight]:
     return [StoneWeight("centre", design.stone.material, 1, trade_carat(design.stone))]
 
 
+def summary(context: SummaryContext) -> Summed:
+    """The centre stone's line: by its modelled weight, or a stone of the store's by its record's."""
+    stone, stock = context.design.stone, context.stock
+    return Summed(tuple(
+        StoneLine(role="centre", **stone_fields(stone), carat=carat, carat_each=carat,
+                  client_supplied=stone.client_supplied, **certified_fields(stock))
+        for carat in (round(part.carat, 3) if stock is None else stock.carat
+                      for part in context.model.stone_parts if part.role == "centre")))
+
+
 FEATURE = Feature("stone", "centre stone", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=fit, trade_stones=trade_stones)
+                  controls=CONTROLS, fit=fit, trade_stones=trade_stones, summary=summary)

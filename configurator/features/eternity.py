@@ -12,13 +12,24 @@ from .. import catalogue, words
 from ..band_rows import seat_depth_mm
 from ..design import ETERNITY_GAPS_MM, ROW_GAP_LEAST_MM, Coverage, Eternity, RowSetting, Stone
 from ..edits import follow_field
-from ..eternity import FEWEST_PRONGS, band_width_needed, count_for, form_of, holds_of, prong_widths, refusal
+from ..eternity import (
+    FEWEST_PRONGS,
+    band_width_needed,
+    count_for,
+    described,
+    form_of,
+    holds_of,
+    prong_widths,
+    refusal,
+    resizable,
+)
 from ..findings import Finding, Fix, Round, Severity, metal_under_seats, rounded_up
 from ..heads import accent_prong_mm
 from ..places import place
 from ..stones import StoneWeight, trade_carat
+from ..summary import EternitySummary, StoneLine, group_fields, stone_fields
 from .centre import park_centre
-from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
+from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, SummaryContext, Summed
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -199,5 +210,17 @@ def trade_stones(design: Design) -> list[StoneWeight]:
     return [StoneWeight("eternity", row.stone.material, count, count * trade_carat(row.stone))]
 
 
+def summary(context: SummaryContext) -> Summed:
+    """The row's stone line as built, and the row: coverage, setting, stones, gap, how it reads, resizable or not."""
+    built = [part for part in context.model.stone_parts if part.role == "eternity"]
+    if not built:
+        return Summed()
+    row = context.design.ring.eternity
+    carat = sum(part.carat for part in built)
+    return Summed((StoneLine(role="eternity", **stone_fields(row.stone), **group_fields(built)),),
+                  {"eternity": EternitySummary(row.coverage.value, row.setting.value, len(built), row.gap,
+                                               described(row, len(built), carat), resizable(row))})
+
+
 FEATURE = Feature("eternity", "eternity row", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=fit, client_rows=client_rows, trade_stones=trade_stones)
+                  controls=CONTROLS, fit=fit, client_rows=client_rows, trade_stones=trade_stones, summary=summary)

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from ..geometry import Model
     from ..inventory import LooseStone
     from ..price_table import PriceTable
+    from ..quote_lines import Quote
     from ..stones import StoneWeight
-    from ..summary import QuoteSummary
+    from ..summary import QuoteSummary, StoneLine
     from ..walls import Scan
 
 Row = tuple[str, float, str, str]  # a quote line before rounding: (store item, amount, kind, client item)
@@ -156,6 +157,26 @@ class CheckContext:
 
 
 @dataclass(frozen=True)
+class SummaryContext:
+    """What a feature's part of a quote's summary is read from: the design, the piece as built, its quote, and the
+    record of a centre stone of the store's (None for any other)."""
+
+    design: Design
+    model: Model
+    priced: Quote
+    stock: LooseStone | None = None
+
+
+@dataclass(frozen=True)
+class Summed:
+    """A feature's part of a quote's summary: its stone lines (in the summary's `stones`) and the summary's fields it
+    fills ({"chain": ChainSummary(...)})."""
+
+    stones: tuple[StoneLine, ...] = ()
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Feature:
     """A feature of a piece."""
 
@@ -184,6 +205,9 @@ class Feature:
     # Its stones weighed by the trade's formula, for a quote made without the geometry (the built piece weighs them by
     # their modelled volume); None: it brings no stones of its own (a style's accents are counted on the model).
     trade_stones: Callable[[Design], list[StoneWeight]] | None = None
+    # Its part of the quote's summary (the command line's JSON): its stone lines, its own fields. None: nothing of its
+    # own there (its metal is the piece's, its lines are in the price).
+    summary: Callable[[SummaryContext], Summed] | None = None
 
 
 # The order of each use where the registry's is not it. The quote's setting labour and the sheet's dimensions keep
@@ -203,6 +227,8 @@ SHEET_ROWS_BEFORE_SETTING = ("pendant",)
 # A document's faults, named one at a time: the band's (its beads, its row), the setting's, the side stones', the
 # centre style's on the band or plate, the engraving's.
 FIT_ORDER = ("milgrain", "eternity", "stone", "side_stones", "accents", "engraving")
+# The quote's stone lines: the centre, the accents round it, the side stones nearest it first, an eternity row.
+SUMMARY_ORDER = ("stone", "accents", "side_stones", "eternity")
 
 
 class Said(str):

@@ -26,7 +26,20 @@ from ..findings import (
 )
 from ..matching import measured_gap
 from ..solids import EXPORT
-from .feature import BandMetal, CheckContext, Control, Edit, Feature, PriceContext, PriceLines, SetPart, switch
+from ..summary import MatchingBandSummary
+from .feature import (
+    BandMetal,
+    CheckContext,
+    Control,
+    Edit,
+    Feature,
+    PriceContext,
+    PriceLines,
+    SetPart,
+    SummaryContext,
+    Summed,
+    switch,
+)
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -200,5 +213,18 @@ CONTROLS = (
     Control("band_clearance", "Clearance from the ring (mm)", ("matching_band", "clearance_mm"), MatchingBand, float),
 )
 
+def summary(context: SummaryContext) -> Summed:
+    """The band as chosen and as built (contoured or straight, where it stands, its metal) and its price before any
+    credit."""
+    matching = context.model.matching
+    if matching is None:
+        return Summed()
+    spec, fit = context.design.matching_band, matching.fit
+    return Summed(fields={"matching_band": MatchingBandSummary(
+        spec.profile.value, spec.width_mm, spec.thickness_mm, spec.clearance_mm, spec.side.value, fit.contoured,
+        round(fit.offset_mm, 3), round(matching.volume_mm3, 2), round(context.priced.band_grams, 3),
+        context.priced.subtotals["band"])})
+
+
 FEATURE = Feature("matching_band", "matching band", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, glance=glance)
+                  controls=CONTROLS, glance=glance, summary=summary)

@@ -12,7 +12,8 @@ from ..catalogue import metal_grams
 from ..design import Chain, Pendant
 from ..findings import ROUND_THE_STONES, TOLERANCE_MM, Finding, Fix, Round, Severity, rounded_up, steps
 from ..places import at, place
-from .feature import CheckContext, Control, Feature, PriceContext, PriceLines, as_number
+from ..summary import ChainSummary
+from .feature import CheckContext, Control, Feature, PriceContext, PriceLines, SummaryContext, Summed, as_number
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -130,5 +131,14 @@ CONTROLS = (
     Control("chain_length", "Chain length (mm)", ("pendant", "chain", "length_mm"), Chain, as_number),
 )
 
+def summary(context: SummaryContext) -> Summed:
+    """The chain: a cable chain of its length, its links and its grams in the piece's metal."""
+    from ..fittings import chain_links
+
+    length = context.design.pendant.chain.length_mm
+    return Summed(fields={"chain": ChainSummary("cable", length, chain_links(length),
+                                                round(context.priced.chain_grams, 3))})
+
+
 FEATURE = Feature("pendant", "pendant (plate, bail, clasp, chain)", present, example, price, dimensions,
-                  findings=findings, fixes=fixes, controls=CONTROLS, glance=glance, client_rows=client_rows)
+                  findings=findings, fixes=fixes, controls=CONTROLS, glance=glance, client_rows=client_rows, summary=summary)

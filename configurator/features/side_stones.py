@@ -14,7 +14,8 @@ from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Fix, Round, Sev
 from ..places import place
 from ..sidestones import refusal, seat_depth_mm
 from ..stones import StoneWeight, matching_side_mm, trade_carat
-from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines
+from ..summary import SideStonesSummary, StoneLine, group_fields, stone_fields
+from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, SummaryContext, Summed
 
 if TYPE_CHECKING:
     from ..design import Design
@@ -176,5 +177,21 @@ def trade_stones(design: Design) -> list[StoneWeight]:
     return [StoneWeight("side", side.material, count, count * trade_carat(side)) for side, count in design.side_stones.groups]
 
 
+def summary(context: SummaryContext) -> Summed:
+    """A stone line for each size of side stone, nearest the centre first (their share of the centre's length, as
+    built), and the choice: setting, how many a shoulder and in all, the grading, shared prongs."""
+    design, side = context.design, context.design.side_stones
+    lines = []
+    for stone, _ in side.groups:
+        built = [part for part in context.model.stone_parts
+                 if part.role == "side" and abs(part.size_mm - stone.length_mm) < 1e-6]
+        lines.append(StoneLine(role="side", **stone_fields(stone), setting=side.style.value,
+                               share_of_centre=round(stone.length_mm / design.stone.length_mm, 3),
+                               **group_fields(built)))
+    chosen = SideStonesSummary(side.style.value, side.count, side.graduation if side.count > 1 else None,
+                               sum(count for _, count in side.groups), side.shared_prongs)
+    return Summed(tuple(lines), {"side_stones": chosen})
+
+
 FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=refusal, trade_stones=trade_stones)
+                  controls=CONTROLS, fit=refusal, trade_stones=trade_stones, summary=summary)

@@ -2,7 +2,9 @@
 
 Each test reads the viewer's own state (`window.configuratorViewer()` in its frame: the GLB by key, the materials,
 the camera) rather than waiting on pixels, takes few screenshots and looks at their colours; what crosses the wire
-is counted by a relay between the browser and the server (bench/wire.py).
+is counted by a relay between the browser and the server (bench/wire.py). The tests of the picture draw it
+(`drawing_browser`: WebGL through SwiftShader); those of what crosses the wire, what the server loads and where the
+piece sits on a phone read the viewer's state in a browser that draws nothing (`browser`).
 """
 
 from __future__ import annotations
@@ -46,12 +48,6 @@ pytestmark = pytest.mark.slow
 METAL_CHANGE_BYTES = 20_000  # the issue's bound: a metal change sends no geometry
 
 
-@pytest.fixture(scope="module")
-def browser(drawing_browser):
-    """This file's browser draws the 3D view: its tests are of the picture."""
-    return drawing_browser
-
-
 def preset(name: str) -> dict:
     return json.loads((ROOT / "models" / f"{name}.json").read_text())
 
@@ -82,8 +78,8 @@ def expected_colour(metal: str) -> list[float]:
     return glb.metal_material(metal)["pbrMetallicRoughness"]["baseColorFactor"][:3]
 
 
-def test_the_viewer_draws_the_designs_glb_in_its_metal(browser, server):
-    page = opened(browser, server, preset("solitaire-ring"))
+def test_the_viewer_draws_the_designs_glb_in_its_metal(drawing_browser, server):
+    page = opened(drawing_browser, server, preset("solitaire-ring"))
     try:
         state = wait_for_viewer(page, key=key_of(page))
         assert state["materials"]["metal"]["baseColor"][:3] == pytest.approx(expected_colour(shared_doc(page)["metal"]),
@@ -133,7 +129,7 @@ SHOTS = {  # docs/images/<name>: the preset and what changes in it
 }
 
 
-def test_screenshots_show_yellow_gold_yellow_and_platinum_grey(browser, server, tmp_path):
+def test_screenshots_show_yellow_gold_yellow_and_platinum_grey(drawing_browser, server, tmp_path):
     colours = {}
     for name, (preset_name, change) in SHOTS.items():
         doc = preset(preset_name)
@@ -142,7 +138,7 @@ def test_screenshots_show_yellow_gold_yellow_and_platinum_grey(browser, server, 
             if field == "stone":
                 doc["stone"].pop("stock_number", None)
                 doc["stone"].pop("color_grade", None)
-        page = opened(browser, server, doc)
+        page = opened(drawing_browser, server, doc)
         try:
             target = screenshot_target(name, tmp_path)
             png = preview_frame(page).screenshot()
@@ -202,12 +198,12 @@ def test_a_metal_change_sends_no_geometry_and_a_glb_comes_once(browser, server):
             context.close()
 
 
-def test_the_viewer_needs_nothing_from_outside_the_app(browser, server):
+def test_the_viewer_needs_nothing_from_outside_the_app(drawing_browser, server):
     """Every request to another host is refused: the piece (Draco-compressed) is drawn all the same, and the page
     did not even try to reach one."""
     origin = urlsplit(server).netloc
     outside: list[str] = []
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = drawing_browser.new_context(viewport={"width": 1400, "height": 1000})
 
     def guard(route):
         if urlsplit(route.request.url).netloc not in (origin, "") and not route.request.url.startswith(
@@ -228,9 +224,9 @@ def test_the_viewer_needs_nothing_from_outside_the_app(browser, server):
         context.close()
 
 
-def test_the_download_is_the_viewers_glb_and_a_spin_is_made_in_the_browser(browser, server, tmp_path):
-    doc = preset("three-stone")
-    page = opened(browser, server, doc)
+def test_the_download_is_the_viewers_glb_and_a_spin_is_made_in_the_browser(drawing_browser, server, tmp_path):
+    doc = preset("comfort-band")
+    page = opened(drawing_browser, server, doc)
     try:
         design = parse_design(shared_doc(page))
         with page.expect_download(timeout=RERUN_S * 1000) as download:

@@ -37,13 +37,11 @@ from configurator.errors import ConfiguratorError, DesignError
 from configurator.export import Format, encode, export, fittings_pattern, stones_mesh, wax_pattern
 from configurator.families import every_design
 from configurator.quotes import price
-from tests.helpers.designs import REPRODUCIBLE, design_documents
+from tests.helpers.designs import DEEP, REPRODUCIBLE, design_documents
 from tests.helpers.meshes import ADMESH, admesh, faults, needs_admesh, read_back
 
 ROOT = Path(__file__).resolve().parent.parent
-# The whole depth (CONFIGURATOR_DEEP_TESTS=1: every matrix design, 1,000 and 500 examples) is for a change to the
-# builders; the test command's run samples by risk, within its time.
-DEEP = os.environ.get("CONFIGURATOR_DEEP_TESTS", "").strip() == "1"
+# The whole depth (DEEP: every matrix design, 1,000 and 500 examples) is for a change to the builders.
 AGREEMENT_EXAMPLES = 1000 if DEEP else 300
 FIT_EXAMPLES = 500 if DEEP else 150
 JUDGED_BY_ADMESH_EVERY = 3  # of the random designs, every third written STL also goes to ADMesh (a few hundred)

@@ -4,6 +4,7 @@ and parts missing; and the settings that make a property's run the same every ti
 from __future__ import annotations
 
 import functools
+import os
 import typing
 
 from hypothesis import HealthCheck
@@ -32,6 +33,10 @@ REPRODUCIBLE = {
     "database": None,
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 }
+
+# The whole depth of the heaviest properties (CONFIGURATOR_DEEP_TESTS=1: every matrix design, the most examples) is for
+# a change to the builders; the test command's run samples by risk, within its time.
+DEEP = os.environ.get("CONFIGURATOR_DEEP_TESTS", "").strip() == "1"
 
 
 @functools.cache  # strategies are built once: hypothesis spends its time drawing, not validating strategies

@@ -4,7 +4,9 @@ Limits from `shared/PRODUCT.md` (casting and wax printing): a ring shank at leas
 walls at least 0.8 mm, raised detail at least 0.35 mm, gaps at least 0.3 mm, prongs by the stone-size table.
 Walls and gaps are measured on the mesh (`walls.scan`), not read from the parameters. The piece's own findings are
 here: one body, the band and what it carries, the walls and gaps, every stone's seat and each head's holds. Each
-feature measures what only it has and offers its fixes (`features`: its `findings` and `fixes` facets).
+feature measures what only it has and offers its fixes (`features`: its `findings` and `fixes` facets), claims the
+faces it judges itself (`apart`: milgrain's beads, an engraving's letters; `drilled`: the band an eternity row or a
+channel is cut into) and names the stones it holds in prongs (`held`); the check names no feature.
 """
 
 from __future__ import annotations
@@ -13,15 +15,12 @@ import math
 from dataclasses import replace
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from . import catalogue, holds, words
 from .builds import model_of, scan_of
-from .design import Design, Ring, SettingStyle, Shape
+from .design import Design, Ring, Shape
 from .documents import edited
-from .engraving import band_faces, lettering, pendant_spot
 from .errors import DesignError
-from .eternity import span
 from .features import FINDINGS_BEFORE_SEATS, FINDINGS_ORDER, CheckContext, Feature, features_of, ordered
 from .findings import (
     MIN_DETAIL_MM,
@@ -40,7 +39,6 @@ from .findings import (
 from .geometry import Model
 from .places import at, clock, place
 from .shapes import shape_of
-from .sidestones import placement
 from .solids import from_trimesh
 from .stones import scaled_stone, smallest_length_mm, trade_carat
 from .styles import default_prong_mm, style_of
@@ -72,12 +70,14 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
     """
     metal = catalogue.metal(design.metal)
     walls = walls or scan_of(design, model)
-    beads = _bead_faces(model, walls)
-    engraved = _engraved_region(design, model, walls)  # judged by the engraving's findings, on its outline
-    apart = beads | engraved  # faces judged by their own rules, not as walls or gaps
-    band = _band_region(design, model, walls) & ~apart if model.band is not None else None
-    context = CheckContext(design, model, metal, walls, engraved)
-    features = ordered(features_of(design), FINDINGS_ORDER)
+    present = features_of(design)
+    claimed = {feature.name: feature.apart(design, model, walls) for feature in present if feature.apart is not None}
+    apart = np.zeros(len(walls.centres), dtype=bool)  # faces judged by their own rules, not as walls or gaps
+    for faces in claimed.values():
+        apart |= faces
+    band = _band_region(design, model, walls, present) & ~apart if model.band is not None else None
+    context = CheckContext(design, model, metal, walls, claimed)
+    features = ordered(present, FINDINGS_ORDER)
     before = [feature for feature in features if feature.name in FINDINGS_BEFORE_SEATS]
     after = [feature for feature in features if feature.name not in FINDINGS_BEFORE_SEATS]
     findings = [
@@ -87,7 +87,7 @@ def check(design: Design, model: Model, walls: Scan | None = None, verify: bool 
         *_wall_findings(design, model, walls, band, apart),
         *_features_findings(before, context),
         *_seat_findings(design, model),
-        *_hold_findings(design, model),
+        *_hold_findings(design, model, present),
         *_features_findings(after, context),
     ]
     findings = [_far_under(finding) for finding in findings]
@@ -186,19 +186,16 @@ def _verified(design: Design, finding: Finding) -> Finding:
     return replace(finding, changes=())
 
 
-def _band_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
-    """Faces of the band itself (inside its annulus), as opposed to the head and its shoulders' stones."""
+def _band_region(design: Design, model: Model, walls: Scan, features: tuple[Feature, ...]) -> np.ndarray:
+    """Faces of the band itself (inside its annulus), as opposed to the head and its shoulders' stones; less the faces
+    a feature drilled for its stones (an eternity row, a channel), judged by its own findings."""
     ring, band = design.ring, model.band
     radius = np.hypot(walls.centres[:, 0], walls.centres[:, 2])
     region = ((radius > band.inner_radius_mm - 0.05) & (radius < band.inner_radius_mm + ring.thickness_mm + 0.05)
               & (np.abs(walls.centres[:, 1]) < ring.width_mm / 2 + 0.05))
-    if ring.eternity is not None:  # the row is drilled for its stones: judged by its own rules (`features.eternity`)
-        region &= np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2])) > span(ring, ring.eternity)
-    side = design.side_stones
-    if side is not None and side.style is SettingStyle.CHANNEL:  # drilled too: judged by the side stones' own findings
-        placed = placement(design, band.inner_radius_mm + ring.thickness_mm)
-        angle = np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2]))
-        region &= (angle < placed.angles[0] - placed.stones[0].outline_width_mm / placed.radii[0]) | (angle > placed.reach + 0.1)
+    for feature in features:
+        if feature.drilled is not None:
+            region &= ~feature.drilled(design, model, walls)
     return region
 
 
@@ -371,23 +368,6 @@ def _carrying_findings(design: Design) -> list[Finding]:
                     changes, "the band under the head", kind="carrying")]
 
 
-# Faces this far past a milgrain bead's surface belong to it: the crease where a bead meets the metal is cut in small
-# facets, some no wider than a float32 file keeps, whose normals say nothing of a wall.
-BEAD_CREASE_MM = 0.15
-
-
-def _bead_faces(model: Model, walls: Scan) -> np.ndarray:
-    """Faces of milgrain beads and the creases round them: judged by their own rules (`features.milgrain`), not as
-    walls of the band or detail of a head."""
-    faces = np.zeros(len(walls.centres), dtype=bool)
-    for row in model.beads:
-        if row.count:
-            reach = row.bead_mm / 2 + BEAD_CREASE_MM
-            near, _ = cKDTree(row.centres()).query(walls.centres, distance_upper_bound=reach)
-            faces |= np.isfinite(near)
-    return faces
-
-
 def _prong_changes(design: Design, step: float = 0.1) -> Changes:
     """Thicker centre prongs (the setting's own diameter, or its default, plus `step`), where the style has any."""
     setting = design.effective_setting
@@ -399,9 +379,8 @@ def _prong_changes(design: Design, step: float = 0.1) -> Changes:
 
 def _wall_findings(design: Design, model: Model, walls: Scan, band: np.ndarray | None,
                    apart: np.ndarray) -> list[Finding]:
-    """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest (faces
-    judged by their own rules apart: milgrain beads, measured by `features.milgrain`, and an engraving's letters, on
-    its outline by `features.engraving`)."""
+    """Metal outside the band measured on the mesh: detail too thin to cast, and gaps too narrow to invest (the faces
+    `apart` are judged by their features' own findings: milgrain's beads, an engraving's letters)."""
     found: list[Finding] = []
     if band is not None:
         elsewhere = ~band & ~apart  # the head and the shoulders' metal
@@ -462,68 +441,30 @@ def _seat_findings(design: Design, model: Model) -> list[Finding]:
     return found
 
 
-# Whose holds are counted here: stones in heads of their own or shared prongs (a centre, side stones). A channel's
-# stones are held along two walls, accents by their beads, and an eternity row's prongs are counted with the row.
-HELD_ROLES = ("centre", "side")
-
-
-def _judged_stones(design: Design, model: Model) -> list:
-    judged = []
-    for part in model.stone_parts:
-        if part.role not in HELD_ROLES or part.stone is None:
+def _hold_findings(design: Design, model: Model, features: tuple[Feature, ...]) -> list[Finding]:
+    """Every stone held in prongs (each feature's `held`) held as the trade holds it (`holds`): the first one that is
+    not, by name, with what holds it."""
+    for feature in features:
+        judged = feature.held(design) if feature.held is not None else None
+        if judged is None:
             continue
-        if part.role == "side" and design.side_stones.style is SettingStyle.CHANNEL:
-            continue
-        judged.append(part)
-    return judged
-
-
-def _hold_findings(design: Design, model: Model) -> list[Finding]:
-    """Every stone held as the trade holds it (`holds`): the first one that is not, by name, with what holds it."""
-    for part in _judged_stones(design, model):
-        held = holds.of(part.stone, part.solid, model.solid)
-        fewest = holds.FEWEST_HOLDS if part.role == "centre" else 3
-        if held is None or holds.enough(held, part.stone.shape, fewest):
-            continue
-        shape = part.stone.shape.value
-        name = {"centre": "the centre stone", "side": "a side stone", "eternity": "a stone of the row"}[part.role]
-        if held.loose_corners:
-            hours = ", ".join(f"{clock(math.cos(math.radians(a)), math.sin(math.radians(a)))} o'clock"
-                              for a in held.loose_corners)
-            what = f"nothing guards its {'point' if len(held.loose_corners) == 1 else 'corners'} at {hours}"
-        else:
-            what = (f"it is held at {held.count} place{'s' if held.count != 1 else ''}, with "
-                    f"{held.free_arc_deg:.0f} degrees of its girdle free")
-        where = "the centre stone's setting" if part.role == "centre" else place(
-            design, model, part.mesh.bounds.mean(axis=0))
-        return [Finding(Severity.BLOCKING, {"centre": "setting", "side": "side_stones",
-                                            "eternity": "ring.eternity"}[part.role], float(held.count), 0.0,
-                        f"{name} ({shape}) would come loose: {what}; a {shape} is {holds.needed(part.stone.shape, fewest)}",
-                        "give it more prongs (the fix tries them)", (), where, kind="holds")]
+        for part in model.stone_parts:
+            if part.role != judged.role or part.stone is None:
+                continue
+            held = holds.of(part.stone, part.solid, model.solid)
+            if held is None or holds.enough(held, part.stone.shape, judged.fewest):
+                continue
+            shape = part.stone.shape.value
+            if held.loose_corners:
+                hours = ", ".join(f"{clock(math.cos(math.radians(a)), math.sin(math.radians(a)))} o'clock"
+                                  for a in held.loose_corners)
+                what = f"nothing guards its {'point' if len(held.loose_corners) == 1 else 'corners'} at {hours}"
+            else:
+                what = (f"it is held at {held.count} place{'s' if held.count != 1 else ''}, with "
+                        f"{held.free_arc_deg:.0f} degrees of its girdle free")
+            where = judged.where or place(design, model, part.mesh.bounds.mean(axis=0))
+            return [Finding(Severity.BLOCKING, judged.part, float(held.count), 0.0,
+                            f"{judged.name} ({shape}) would come loose: {what}; a {shape} is "
+                            f"{holds.needed(part.stone.shape, judged.fewest)}",
+                            "give it more prongs (the fix tries them)", (), where, kind="holds")]
     return []
-
-
-ENGRAVING_REACH_MM = 0.3  # faces this near the engraving's letters belong to it (its walls, floor and the metal over it)
-
-
-def _engraved_region(design: Design, model: Model, walls: Scan) -> np.ndarray:
-    """Faces of the engraving and of the metal straight over it (through the band, or the plate): the letters' walls
-    face each other across strokes narrower than any gap the investment needs, and the metal left under the cut is
-    measured from the text's own figures (the engraving's own findings, `features.engraving`)."""
-    engraving = design.engraving
-    centres = walls.centres
-    if engraving is None or not engraving.cut:
-        return np.zeros(len(centres), dtype=bool)
-    letters = lettering(engraving, 0.02)
-    half_length = letters.length_mm / 2 + ENGRAVING_REACH_MM
-    half_extent = letters.extent_mm / 2 + ENGRAVING_REACH_MM
-    if model.band is not None:
-        radius = band_faces(model.band.section.points).radius(engraving.place)
-        turn = np.arctan2(centres[:, 0], centres[:, 2]) - math.radians(engraving.position_deg)
-        along = ((turn + math.pi) % (2 * math.pi) - math.pi) * radius
-        return (np.abs(along) <= half_length) & (np.abs(centres[:, 1]) <= half_extent)
-    spot = pendant_spot(design, letters.extent_mm)
-    return ((np.abs(centres[:, 0] - spot.x) <= half_length) & (np.abs(centres[:, 1] - spot.y) <= half_extent)
-            & (centres[:, 2] <= model.plate.thickness + 0.05))
-
-

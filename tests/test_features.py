@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 
-import numpy as np
 import pytest
 from pypdf import PdfReader
 
@@ -192,8 +191,7 @@ def test_the_check_finds_what_it_measures_and_its_fix_clears_it(name):
     model = model_of(design)
     assert feature in features_of(design)
     walls = scan_of(design, model)
-    own = feature.findings(CheckContext(design, model, catalogue.metal(design.metal), walls,
-                                        np.zeros(len(walls.centres), dtype=bool)))
+    own = feature.findings(CheckContext(design, model, catalogue.metal(design.metal), walls))
     assert kind in [finding.kind for finding in own], f"{name}: its findings facet does not find {kind}"
     (finding, *_) = [finding for finding in check(design, model) if finding.kind == kind]
     if finding.changes:

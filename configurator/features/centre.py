@@ -22,6 +22,7 @@ from ..design import (
 from ..errors import CatalogueError
 from ..findings import ROUND_THE_STONES, TOLERANCE_MM, Finding, Fix, Round, Severity, steps
 from ..heads import CENTRE_PRONG_MIN_MM, SUPPORTED_PRONG_MIN_MM, accent_prong_mm
+from ..holds import FEWEST_HOLDS
 from ..shapes import shape_of
 from ..stones import StoneWeight, depth_mm, modelled_carat, stone_for_carat, trade_carat
 from ..styles import default_prong_mm, prong_count, setting_refusal, style_of
@@ -31,6 +32,7 @@ from .feature import (
     Control,
     Edit,
     Feature,
+    Held,
     PriceContext,
     PriceLines,
     Row,
@@ -379,5 +381,11 @@ def summary(context: SummaryContext) -> Summed:
                       for part in context.model.stone_parts if part.role == "centre")))
 
 
+def held(design: Design) -> Held:
+    """The centre stone, in the head its style makes."""
+    return Held("centre", "the centre stone", "setting", FEWEST_HOLDS, "the centre stone's setting")
+
+
 FEATURE = Feature("stone", "centre stone", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=fit, trade_stones=trade_stones, summary=summary)
+                  controls=CONTROLS, fit=fit, trade_stones=trade_stones, summary=summary,
+                  held=held)

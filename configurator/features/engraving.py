@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .. import words
 from ..design import ENGRAVING_DEPTH_MM, ENGRAVING_HEIGHT_MM, Design, Engraving, Font, Piece
 from ..edits import changed
@@ -15,7 +17,9 @@ from ..engraving import (
     band_faces,
     fineness,
     least_height_mm,
+    lettering,
     metal_under_mm,
+    pendant_spot,
     refusal,
 )
 from ..errors import DesignError
@@ -25,6 +29,7 @@ from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLi
 if TYPE_CHECKING:
     from ..geometry import Model
     from ..summary import QuoteSummary
+    from ..walls import Scan
 
 
 def present(design: Design) -> bool:
@@ -182,5 +187,29 @@ def client_rows(design: Design, summary: QuoteSummary) -> list[list[str]]:
     return [["engraving", Said(design.engraving.text)]]
 
 
+ENGRAVING_REACH_MM = 0.3  # faces this near the engraving's letters belong to it (its walls, floor and the metal over it)
+
+
+def apart(design: Design, model: Model, walls: Scan) -> np.ndarray:
+    """Faces of the engraving and of the metal straight over it (through the band, or the plate): the letters' walls
+    face each other across strokes narrower than any gap the investment needs, and the metal left under the cut is
+    measured from the text's own figures (`findings` here)."""
+    engraving = design.engraving
+    centres = walls.centres
+    if engraving is None or not engraving.cut:
+        return np.zeros(len(centres), dtype=bool)
+    letters = lettering(engraving, 0.02)
+    half_length = letters.length_mm / 2 + ENGRAVING_REACH_MM
+    half_extent = letters.extent_mm / 2 + ENGRAVING_REACH_MM
+    if model.band is not None:
+        radius = band_faces(model.band.section.points).radius(engraving.place)
+        turn = np.arctan2(centres[:, 0], centres[:, 2]) - math.radians(engraving.position_deg)
+        along = ((turn + math.pi) % (2 * math.pi) - math.pi) * radius
+        return (np.abs(along) <= half_length) & (np.abs(centres[:, 1]) <= half_extent)
+    spot = pendant_spot(design, letters.extent_mm)
+    return ((np.abs(centres[:, 0] - spot.x) <= half_length) & (np.abs(centres[:, 1] - spot.y) <= half_extent)
+            & (centres[:, 2] <= model.plate.thickness + 0.05))
+
+
 FEATURE = Feature("engraving", "engraving", present, example, price, dimensions, findings=findings, controls=CONTROLS,
-                  fit=refusal, client_rows=client_rows)
+                  fit=refusal, client_rows=client_rows, apart=apart)

@@ -8,6 +8,8 @@ import math
 from functools import partial
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .. import catalogue, words
 from ..band_rows import seat_depth_mm
 from ..design import ETERNITY_GAPS_MM, ROW_GAP_LEAST_MM, Coverage, Eternity, RowSetting, Stone
@@ -22,6 +24,7 @@ from ..eternity import (
     prong_widths,
     refusal,
     resizable,
+    span,
 )
 from ..findings import Finding, Fix, Round, Severity, metal_under_seats, rounded_up
 from ..heads import accent_prong_mm
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from ..design import Design
     from ..geometry import Model
     from ..summary import QuoteSummary
+    from ..walls import Scan
 
 
 def present(design: Design) -> bool:
@@ -222,5 +226,11 @@ def summary(context: SummaryContext) -> Summed:
                                                described(row, len(built), carat), resizable(row))})
 
 
+def drilled(design: Design, model: Model, walls: Scan) -> np.ndarray:
+    """The band's faces within the row's reach round the finger: drilled for its stones, judged by `findings` here."""
+    return np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2])) <= span(design.ring, design.ring.eternity)
+
+
 FEATURE = Feature("eternity", "eternity row", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=fit, client_rows=client_rows, trade_stones=trade_stones, summary=summary)
+                  controls=CONTROLS, fit=fit, client_rows=client_rows, trade_stones=trade_stones, summary=summary,
+                  drilled=drilled)

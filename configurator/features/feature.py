@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
+
 if TYPE_CHECKING:
-    import numpy as np
     from pydantic import BaseModel
 
     from ..catalogue import Metal
@@ -146,14 +147,32 @@ def switch(holder: dict, name: str, edit: Edit, make: Callable[[], dict]) -> Non
 @dataclass(frozen=True)
 class CheckContext:
     """What a feature's findings are measured on: the design, the piece as built, its alloy, the metal's thickness
-    scan, and which of the scan's faces are an engraving's (its letters and the metal over them, judged on the text's
-    outline by the engraving's own findings)."""
+    scan, and the scan's faces each feature judges apart (its `apart` facet: milgrain's beads, an engraving's letters
+    and the metal over them), by the feature's name."""
 
     design: Design
     model: Model
     metal: Metal
     walls: Scan
-    engraved: np.ndarray  # a flag a face of `walls`
+    claimed: dict[str, np.ndarray] = field(default_factory=dict)  # a flag a face of `walls`, by feature
+
+    def apart_of(self, name: str) -> np.ndarray:
+        """The faces the feature `name` judges by its own findings (none when the design has not got it)."""
+        if name in self.claimed:
+            return self.claimed[name]
+        return np.zeros(len(self.walls.centres), dtype=bool)
+
+
+class Held(NamedTuple):
+    """Stones of a feature held in prongs, whose holds the check counts (`holds`): the model's stone parts of `role`,
+    what a finding calls one and the document's part it names, the fewest holds the trade takes, and where the
+    finding says it is (None: where the stone sits on the piece)."""
+
+    role: str
+    name: str
+    part: str
+    fewest: int
+    where: str | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +227,16 @@ class Feature:
     # Its part of the quote's summary (the command line's JSON): its stone lines, its own fields. None: nothing of its
     # own there (its metal is the piece's, its lines are in the price).
     summary: Callable[[SummaryContext], Summed] | None = None
+    # The faces of the built piece it judges by its own findings, which the check's walls and gaps leave out (milgrain's
+    # beads and their creases, an engraving's letters), given the design, the model and the metal's thickness scan; a
+    # flag a face of the scan. None: it claims none.
+    apart: Callable[[Design, Model, Scan], np.ndarray] | None = None
+    # The faces of the band drilled for its stones (an eternity row, a channel of side stones), judged by its own
+    # findings and not as the band's walls; a flag a face of the scan. None: it drills none.
+    drilled: Callable[[Design, Model, Scan], np.ndarray] | None = None
+    # Its stones held in prongs, whose holds the check counts; None from it, or no facet: none (a channel holds its
+    # stones along two walls, accents sit in beads, an eternity row counts its own prongs).
+    held: Callable[[Design], Held | None] | None = None
 
 
 # The order of each use where the registry's is not it. The quote's setting labour and the sheet's dimensions keep

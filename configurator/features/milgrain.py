@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..design import Design
     from ..geometry import Model
     from ..summary import QuoteSummary
+    from ..walls import Scan
 
 
 def present(design: Design) -> bool:
@@ -164,5 +165,24 @@ def fit(design: Design) -> str | None:
     return f"ring.{problem}" if problem else None
 
 
+# Faces this far past a milgrain bead's surface belong to it: the crease where a bead meets the metal is cut in small
+# facets, some no wider than a float32 file keeps, whose normals say nothing of a wall.
+BEAD_CREASE_MM = 0.15
+
+
+def apart(design: Design, model: Model, walls: Scan) -> np.ndarray:
+    """Faces of milgrain beads and the creases round them: judged by their own rules (`findings` here), not as walls
+    of the band or detail of a head."""
+    from scipy.spatial import cKDTree  # the check's alone: a quote loads no scipy
+
+    faces = np.zeros(len(walls.centres), dtype=bool)
+    for row in model.beads:
+        if row.count:
+            reach = row.bead_mm / 2 + BEAD_CREASE_MM
+            near, _ = cKDTree(row.centres()).query(walls.centres, distance_upper_bound=reach)
+            faces |= np.isfinite(near)
+    return faces
+
+
 FEATURE = Feature("milgrain", "milgrain", present, example, price, dimensions, findings=findings, controls=CONTROLS,
-                  fit=fit)
+                  fit=fit, apart=apart)

@@ -83,7 +83,7 @@ def findings(context: CheckContext) -> list[Finding]:
     if model.plate is None:
         return []
     found: list[Finding] = []
-    plate, where = walls.thinnest((walls.centres[:, 2] <= model.plate.thickness + 0.05) & ~context.engraved)
+    plate, where = walls.thinnest((walls.centres[:, 2] <= model.plate.thickness + 0.05) & ~context.apart_of("engraving"))
     if not np.isfinite(plate):
         plate, where = design.pendant.thickness_mm, None
     if plate < metal.min_wall_mm - TOLERANCE_MM:

@@ -7,21 +7,24 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .. import catalogue, words
 from ..design import SHARING_CENTRE_SHAPES, SHARING_SIDE_SHAPES, SettingStyle, Shape, SideStones, Stone
 from ..edits import follow_centre, follow_field
 from ..findings import MIN_ACCENT_GAP_MM, TOLERANCE_MM, Finding, Fix, Round, Severity, metal_under_seats
 from ..places import place
-from ..sidestones import refusal, seat_depth_mm
+from ..sidestones import placement, refusal, seat_depth_mm
 from ..stones import StoneWeight, matching_side_mm, trade_carat
 from ..summary import SideStonesSummary, StoneLine, group_fields, stone_fields
-from .feature import CheckContext, Control, Edit, Feature, PriceContext, PriceLines, SummaryContext, Summed
+from .feature import CheckContext, Control, Edit, Feature, Held, PriceContext, PriceLines, SummaryContext, Summed
 
 if TYPE_CHECKING:
     from ..design import Design
     from ..geometry import Model
     from ..price_table import PriceTable
     from ..summary import QuoteSummary
+    from ..walls import Scan
 
 
 def present(design: Design) -> bool:
@@ -193,5 +196,24 @@ def summary(context: SummaryContext) -> Summed:
     return Summed(tuple(lines), {"side_stones": chosen})
 
 
+def drilled(design: Design, model: Model, walls: Scan) -> np.ndarray:
+    """A channel's faces in the band, from its first stone's near side to past its last: drilled for the stones and
+    judged by `findings` here (stones in heads of their own drill nothing)."""
+    if design.side_stones.style is not SettingStyle.CHANNEL:
+        return np.zeros(len(walls.centres), dtype=bool)
+    placed = placement(design, model.band.inner_radius_mm + design.ring.thickness_mm)
+    angle = np.abs(np.arctan2(walls.centres[:, 0], walls.centres[:, 2]))
+    return ~((angle < placed.angles[0] - placed.stones[0].outline_width_mm / placed.radii[0])
+             | (angle > placed.reach + 0.1))
+
+
+def held(design: Design) -> Held | None:
+    """Side stones in heads of their own or shared prongs (a channel holds its stones along two walls)."""
+    if design.side_stones.style is SettingStyle.CHANNEL:
+        return None
+    return Held("side", "a side stone", "side_stones", 3)
+
+
 FEATURE = Feature("side_stones", "side stones", present, example, price, dimensions, findings=findings, fixes=fixes,
-                  controls=CONTROLS, fit=refusal, trade_stones=trade_stones, summary=summary)
+                  controls=CONTROLS, fit=refusal, trade_stones=trade_stones, summary=summary,
+                  drilled=drilled, held=held)

@@ -123,10 +123,11 @@ def lower_grade(design: Design, budget: float, table: PriceTable, field: str) ->
 
 def other_metals(design: Design, budget: float, table: PriceTable, stock: LooseStone | None = None) -> list[
         Suggestion]:
-    """Every other metal that fits, the closest to the budget first (a stone of the store's priced from `stock`)."""
+    """Every other metal the store prices that fits, the closest to the budget first (a stone of the store's priced
+    from `stock`)."""
     fitting = []
     for metal_id, metal in catalogue.metals().items():
-        if metal_id == design.metal:
+        if metal_id == design.metal or metal_id not in table.metal_per_gram:
             continue
         candidate = _with(design, metal=metal_id)
         total = price(candidate, table, stock).total

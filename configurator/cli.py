@@ -145,6 +145,8 @@ def _cmd_prices(args: argparse.Namespace) -> int:
           f"x{table.markup:g}")
     for metal_id, amount in table.metal_per_gram.items():
         print(f"  {metal_id:<16} {amount:>9.2f} /g")
+    for metal_id in table.unpriced_metals():
+        print(f"  {metal_id:<16} not priced: set it with --set metal_per_gram.{metal_id}=PRICE")
     return 0
 
 

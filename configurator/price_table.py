@@ -293,7 +293,9 @@ class PriceTable(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> PriceTable:
-        _complete_prices("metal_per_gram", self.metal_per_gram, list(catalogue.metals()))
+        # A metal added to the catalogue after the store wrote its table is not priced yet: the table still quotes the
+        # others, and a design in it is refused in words until staff price it (`per_gram`).
+        _complete_prices("metal_per_gram", self.metal_per_gram, list(catalogue.metals()), every=False)
         _complete_prices("fine_metal_per_gram", self.fine_metal_per_gram, list(FINE_METALS))
         for kind, cells in (("diamonds", self.diamonds), ("gems", self.gems)):
             first: dict[tuple, int] = {}
@@ -323,6 +325,18 @@ class PriceTable(Strict):
                     if (material, color, clarity) not in gems:
                         raise ValueError(f"gems: no price for {material} {color} {clarity}; add it")
         return self
+
+    def per_gram(self, metal_id: str) -> float:
+        """The store's price of a gram of `metal_id`. A metal the store has not priced yet (added to the catalogue
+        after its table was written) is refused in words that say who prices it."""
+        if metal_id not in self.metal_per_gram:
+            raise CatalogueError(f"the store has not priced {catalogue.metal(metal_id).name} yet (its price per gram "
+                                 "is set on the store's settings page)")
+        return float(self.metal_per_gram[metal_id])
+
+    def unpriced_metals(self) -> list[str]:
+        """The catalogue's metals this table has no price for, in the catalogue's order."""
+        return [metal_id for metal_id in catalogue.metals() if metal_id not in self.metal_per_gram]
 
     def diamond_per_carat(self, carat: float, color: str, clarity: str) -> float:
         """Natural diamond price per carat from the grid; grades below the grid are discounted from its edge."""
@@ -357,9 +371,10 @@ class PriceTable(Strict):
         return carat * self.gem_per_carat(stone.material, stone.grade_color, stone.grade_clarity, carat)
 
 
-def _complete_prices(kind: str, prices: dict[str, float], ids: list[str]) -> None:
+def _complete_prices(kind: str, prices: dict[str, float], ids: list[str], every: bool = True) -> None:
+    """Each price one of `ids`' and a number in range; `every`: each of `ids` priced (else at least one)."""
     missing = [item for item in ids if item not in prices]
-    if missing:
+    if (missing and every) or len(missing) == len(ids):
         raise ValueError(f"{kind}: no price for {', '.join(missing)}")
     for item, price in prices.items():
         if item not in ids:
@@ -758,6 +773,7 @@ def _apply(data: dict[str, Any], changes: dict[str, Any]) -> None:
                 raise CatalogueError(f"{file_label(dotted)}: no such price table field")
             node = node[key]
         added = len(keys) == 1 and keys[0] in PriceTable.model_fields  # a field a table written before it lacks
+        added |= keys[:-1] == ["metal_per_gram"] and keys[-1] in catalogue.metals()  # a metal new to the catalogue
         if (keys[-1] not in node and not added) or isinstance(node.get(keys[-1]), dict):
             raise CatalogueError(f"{file_label(dotted)}: no such price table field")
         node[keys[-1]] = value

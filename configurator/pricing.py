@@ -61,7 +61,7 @@ def quote(
     stones = stone_weights(design) if stones is None else stones
     metal = catalogue.metal(design.metal)
     grams = metal_grams(metal_volume_mm3, design.metal)
-    per_gram = table.metal_per_gram[design.metal]
+    per_gram = table.per_gram(design.metal)
     metal_client = f"Metal: {metal.name}, {grams:.2f} g"
     workmanship = "Workmanship: design, casting, finishing" + (" and setting" if stones else "")
     context = PriceContext(design, table, stones, workmanship, chain_volume_mm3=chain_volume_mm3,

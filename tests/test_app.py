@@ -649,6 +649,30 @@ def test_store_settings_change_the_markup_behind_a_password(monkeypatch, tmp_pat
     assert price(at) > before
 
 
+def test_a_metal_the_store_has_not_priced_is_not_offered_until_staff_price_it(monkeypatch, tmp_path):
+    """A metal new to the catalogue is missing from the store's own table: the others still quote, clients are not
+    offered it, staff are told and price it on the settings page, and then it is offered and priced."""
+    prices = tmp_path / "prices.toml"
+    text = (ROOT / "assets" / "prices.toml").read_text()
+    assert "14k-rose = 79.0\n" in text
+    at = store_app(monkeypatch, prices, text.replace("14k-rose = 79.0\n", "", 1))
+    assert price(at) > 0 and not errors(at)
+    assert "14k rose gold" not in at.selectbox(key="metal").options
+    assert "18k rose gold" in at.selectbox(key="metal").options
+    at = run_page(at.switch_page("app_pages/store_settings.py"))
+    at.text_input(key="store_password").input("open sesame")
+    at = run_page(at.button(key="FormSubmitter:unlock_form-Unlock").click())
+    assert any(w.startswith("Not priced yet: 14k rose gold.") for w in warnings(at)), warnings(at)
+    at.text_input(key="price_14k-rose").set_value("79,5")  # as a person types it
+    at = run_page(at.button(key="FormSubmitter:prices_form-Save prices").click())
+    assert any("Prices saved" in message for message in successes(at)), errors(at)
+    assert "14k-rose = 79.5" in prices.read_text()
+    at = run_page(at.switch_page("app_pages/design.py"))
+    before = price(at)
+    at = run_page(at.selectbox(key="metal").set_value("14k-rose"))
+    assert document(at)["metal"] == "14k-rose" and price(at) != before and not errors(at)
+
+
 def test_every_stone_and_setting_control_changes_the_design(app):
     at = with_stone(app)
     at = run_page(at.selectbox(key="shape").set_value("oval"))

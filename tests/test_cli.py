@@ -262,6 +262,31 @@ def test_prices_set_validates_and_dates(capsys, tmp_path, monkeypatch):
     assert code == 2 and "FIELD=VALUE" in err
 
 
+def test_a_metal_the_store_has_not_priced_is_refused_in_one_line_until_it_is_set(capsys, tmp_path, monkeypatch,
+                                                                                  tmp_design):
+    """A table written before a metal joined the catalogue still quotes the others; a design in the new one is refused
+    in one line naming it, `prices` lists it as not priced, and `prices --set` prices it."""
+    store = tmp_path / "prices.toml"
+    text = (ROOT / "assets" / "prices.toml").read_text()
+    store.write_text(text.replace("14k-rose = 79.0\n", "", 1))
+    monkeypatch.setenv("CONFIGURATOR_PRICES", str(store))
+    rose = tmp_design({**ring_doc(), "metal": "14k-rose"}, "rose.json")
+    code, out, err = run(capsys, "quote", rose)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "error: the store has not priced 14k rose gold yet (its price per gram is set on the store's settings page)"]
+    code, out, _ = run(capsys, "quote", tmp_design(ring_doc()), "--json")
+    assert code == 0 and json.loads(out)["price"]["total"] > 0
+    code, out, _ = run(capsys, "prices")
+    assert "14k-rose         not priced: set it with --set metal_per_gram.14k-rose=PRICE" in out
+    code, _, err = run(capsys, "prices", "--set", "metal_per_gram.14k-rose=79", "--file", store)
+    assert code == 0, err
+    code, out, err = run(capsys, "quote", rose, "--json")
+    assert code == 0 and json.loads(out)["metal"] == "14k-rose", err
+    code, _, err = run(capsys, "prices", "--set", "metal_per_gram.unobtainium=5", "--file", store)
+    assert code == 2 and "metal_per_gram.unobtainium" in err
+
+
 def test_export_refuses_a_design_that_cannot_be_cast_unless_forced(capsys, tmp_path, tmp_design):
     thin = tmp_design(ring_doc(thickness_mm=0.6))
     out = tmp_path / "thin.stl"

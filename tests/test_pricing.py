@@ -7,7 +7,7 @@ import re
 import pytest
 
 from configurator import catalogue
-from configurator.budget import SIZE_STEP_MM, _stone_of_length, _with, fit
+from configurator.budget import SIZE_STEP_MM, _stone_of_length, _with, fit, other_metals
 from configurator.builds import model_of
 from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS
 from configurator.documents import parse_design
@@ -234,7 +234,6 @@ def _write(tmp_path, text, name="prices.toml"):
     ("change", "words"),
     [
         (("14k-yellow = 79.0", "14k-yellow = -79.0"), "metal_per_gram"),
-        (("14k-rose = 79.0\n", ""), "no price for 14k-rose"),
         (("markup = 2.0 ", 'markup = "lots" '), "markup"),
         (('currency = "USD"', 'currency = "dollars"'), "currency"),
         (("date = 2026-11-25", "date = 2026-13-45"), "not valid TOML"),
@@ -247,6 +246,25 @@ def test_malformed_price_table_is_refused_naming_the_field(tmp_path, change, wor
     assert change[0] in text
     with pytest.raises(CatalogueError, match=words):
         load_price_table(_write(tmp_path, text.replace(*change, 1)))
+
+
+def test_a_table_without_a_new_metal_quotes_the_others_and_refuses_it_in_words(tmp_path):
+    text = PRICE_TABLE.read_text()
+    table = load_price_table(_write(tmp_path, text.replace("14k-rose = 79.0\n", "", 1)))
+    assert table.unpriced_metals() == ["14k-rose"]
+    assert price(parse_design(ring_doc()), table).total == price(parse_design(ring_doc()), TABLE).total
+    with pytest.raises(CatalogueError, match="the store has not priced 14k rose gold yet"):
+        price(parse_design({**ring_doc(), "metal": "14k-rose"}), table)
+    offered = [suggestion.change for suggestion in other_metals(solitaire(), 1e6, table)]
+    assert "another metal: 14k white gold" in offered and not any("14k rose" in change for change in offered)
+
+
+def test_a_table_that_prices_no_metal_is_refused(tmp_path):
+    text = PRICE_TABLE.read_text()
+    start = text.index("[metal_per_gram]")
+    end = text.index("\n[", start + 1)
+    with pytest.raises(CatalogueError, match="metal_per_gram: no price for"):
+        load_price_table(_write(tmp_path, text[:start] + "[metal_per_gram]\n" + text[end:]))
 
 
 def test_a_hole_in_the_diamond_grid_is_refused(tmp_path):

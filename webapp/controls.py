@@ -34,9 +34,11 @@ from configurator.design import (
     Shape,
 )
 from configurator.documents import loads_design, parse_design
+from configurator.errors import ConfiguratorError
 from configurator.features.centre import SIZE_BY, clarities, colours
 from configurator.features.milgrain import largest_bead_mm
 from configurator.features.side_stones import can_share_prongs
+from configurator.price_table import current_price_table
 from configurator.sizes import RingSize, System
 from configurator.stones import SIDE_CARAT_SHARE, SIDE_CARAT_USUAL
 from webapp import form, numbers
@@ -541,6 +543,16 @@ def extras_controls(doc: dict, shown: dict) -> None:
             _number("heirloom_grams", 0.1, _limits("heirloom_grams")[1], shown, unit="g")
 
 
+def offered_metals(chosen: str) -> list[str]:
+    """The catalogue's metals the store prices (all of them while no table can be read: the price says why), and the
+    design's own metal even when it is not priced (a design is never changed behind the client's back)."""
+    try:
+        priced = current_price_table().metal_per_gram
+    except ConfiguratorError:
+        return list(catalogue.metals())
+    return [metal_id for metal_id in catalogue.metals() if metal_id in priced or metal_id == chosen]
+
+
 def controls(doc: dict, ui: dict) -> None:
     """The design form, in the order a consultant talks: piece, metal, band or pendant, stone, setting, extras."""
     shown = form.values(doc, ui)
@@ -550,7 +562,7 @@ def controls(doc: dict, ui: dict) -> None:
           help="Names the downloads, the spec sheet and the saved design")
     _radio("piece", ["ring", "pendant"], shown)
     metals = catalogue.metals()
-    _select("metal", list(metals), shown, format_func=lambda key: metals[key].name,
+    _select("metal", offered_metals(doc["metal"]), shown, format_func=lambda key: metals[key].name,
             help="The alloy sets the colour, the weight (density) and the metal price")
     if doc["piece"] == "ring":
         band_controls(doc, shown)

@@ -49,6 +49,11 @@ def store_page() -> None:
     st.caption(f"Price table of {table.date.isoformat()} ({table.currency}). On the design page, staff open the "
                "store's lines (labour, prices per gram, the markup) in a box of their own; clients see their lines.")
     terminal_setting()
+    unpriced = [catalogue.metal(metal_id).name for metal_id in table.unpriced_metals()]
+    if unpriced:
+        say("warning", f"Not priced yet: {', '.join(unpriced)}. Clients are not offered "
+                       f"{'it' if len(unpriced) == 1 else 'them'}, and a design in {'it' if len(unpriced) == 1 else 'them'} "
+                       "shows no price until its price per gram is set below.")
     with st.form("prices_form"):
         changes: dict[str, float | None] = {}
         cols = st.columns(2)
@@ -60,6 +65,12 @@ def store_page() -> None:
         for metal_id, amount in table.metal_per_gram.items():
             changes[f"metal_per_gram.{metal_id}"] = number_field(
                 f"{catalogue.metal(metal_id).name} per gram", f"price_{metal_id}", 0.01, 10_000.0, float(amount))
+        for metal_id in table.unpriced_metals():  # new to the catalogue: priced once staff type a figure
+            key = f"price_{metal_id}"
+            price = number_field(f"{catalogue.metal(metal_id).name} per gram (not priced yet)", key, 0.01, 10_000.0,
+                                 None, optional=True)
+            if price is not None or str(st.session_state.get(key, "")).strip():
+                changes[f"metal_per_gram.{metal_id}"] = price
         changes["stone_hold_days"] = number_field(
             "Days a chosen stone stays reserved", "stone_hold_days", 1.0, 90.0, float(table.stone_hold_days),
             decimals=0, help="Saving a design with one of our stones for a client reserves it this long when staff "

@@ -78,7 +78,7 @@ def price(context: PriceContext) -> PriceLines:
     band = context.band or plain_band_metal(design)
     metal = catalogue.metal(design.metal)  # cast in the ring's alloy
     grams = metal_grams(band.volume_mm3, design.metal)
-    per_gram = table.metal_per_gram[design.metal]
+    per_gram = table.per_gram(design.metal)
     client_metal = f"Matching band: {metal.name}, {grams:.2f} g"
     workmanship = "Matching band workmanship: casting, finishing" + (" and fitting to the ring" if band.contoured else "")
     lines = [

@@ -39,7 +39,7 @@ def price(context: PriceContext) -> PriceLines:
     from ..fittings import chain_volume_mm3 as cable_volume
 
     design, table = context.design, context.table
-    metal, per_gram = catalogue.metal(design.metal), table.metal_per_gram[design.metal]
+    metal, per_gram = catalogue.metal(design.metal), table.per_gram(design.metal)
     length = design.pendant.chain.length_mm
     volume = cable_volume(length) if context.chain_volume_mm3 is None else context.chain_volume_mm3
     grams = metal_grams(volume, design.metal)

@@ -410,6 +410,17 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sizer(args: argparse.Namespace) -> int:
+    from .sizer import sizer_pdf
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"sizer: -o {out} must name a .pdf file")
+    write_atomically({out: sizer_pdf(args.system, store=args.store)})
+    print(f"wrote {out}: a ring sizer marked in {args.system} (print it at 100 %)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = _Parser(prog="configurator", description="Custom-jewelry design configurator.")
     commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -420,6 +431,14 @@ def parser() -> argparse.ArgumentParser:
     table = commands.add_parser("sizes", help="print the ring size table in every system")
     table.add_argument("--json", action="store_true", help="print JSON rows")
     table.set_defaults(run=_cmd_sizes)
+
+    sizer = commands.add_parser("sizer", help="write a printable ring sizer (PDF): a strip, discs, and the checks "
+                                              "that it printed at 100 %%")
+    sizer.add_argument("-o", "--output", required=True, help="PDF file to write")
+    sizer.add_argument("--system", choices=[system.value for system in sizes.System], default="US",
+                       help="the store's size system, marked first (default US); the others are beside it")
+    sizer.add_argument("--store", help="the store's name, under the title")
+    sizer.set_defaults(run=_cmd_sizer)
 
     priced = commands.add_parser("quote", help="weight, carats and price of a design")
     priced.add_argument("design", help="design JSON file, or - for standard input")

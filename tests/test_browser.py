@@ -53,6 +53,7 @@ from tests.helpers.browser import (  # skips this module when there is no Chromi
     tick,
     viewer_state,
     wait_for_change,
+    wait_for_run,
     wait_for_value,
     wait_for_viewer,
     wait_until_idle,
@@ -721,3 +722,40 @@ def test_staff_see_every_design_and_can_delete_and_undo(browser, server):
             timeout=RERUN_S * 1000)
     finally:
         staff.context.close()
+
+
+# ---------------------------------------------------------------- finding her size at home
+
+
+def test_find_my_size_on_a_phone_puts_the_measured_size_into_the_ring(browser, server, tmp_path):
+    """On a 390 x 844 phone: the Find my size page fits the screen's width, offers the printable sizer, reads a
+    measurement typed with a decimal comma and puts its size into the ring in one tap (read back from the address,
+    which reopens the design)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from configurator.share import decode_design
+
+    context = browser.new_context(accept_downloads=True, **PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/sizer")
+        page.get_by_role("heading", name="Find my size").wait_for(timeout=RUN_S * 1000)
+        wait_until_idle(page)
+        sizer = downloaded(page, "Download the printable sizer (PDF)", tmp_path, RUN_S)
+        assert sizer.name == "ring-sizer-UK.pdf" and sizer.read_bytes().startswith(b"%PDF")
+        box = page.get_by_role("textbox", name="Millimetres round the finger", exact=True)
+        box.fill("57,0")
+        box.press("Enter")
+        use = page.get_by_role("button", name="Use UK P 1/2 for my ring", exact=True)
+        use.wait_for(timeout=RERUN_S * 1000)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing off the side of the phone
+        use.click()
+        wait_for_run(page)
+
+        def size() -> dict:
+            query = parse_qs(urlsplit(page.url).query)
+            return decode_design(query["design"][0]).to_dict()["ring"]["size"] if "design" in query else {}
+
+        wait_for_value(size, {"system": "UK", "value": "P 1/2"})
+    finally:
+        context.close()

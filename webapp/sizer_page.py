@@ -5,6 +5,7 @@ end of the day, a large knuckle."""
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -30,7 +31,7 @@ def sizer_page() -> None:
     st.subheader("Print a sizer")
     chosen = st.selectbox("Sizes marked in", [member.value for member in sizes.System], key="sizer_system",
                           index=[member.value for member in sizes.System].index(system))
-    st.download_button("Download the printable sizer (PDF)", sizer_pdf(chosen), file_name=f"ring-sizer-{chosen}.pdf",
+    st.download_button("Download the printable sizer (PDF)", _sizer(chosen), file_name=f"ring-sizer-{chosen}.pdf",
                        mime="application/pdf", key="sizer_pdf",
                        help="Print it at 100 %; the page's 50 mm line and bank-card outline tell you it printed true")
     st.subheader("Measured already?")
@@ -53,6 +54,12 @@ def sizer_page() -> None:
                       on_click=control_changed, args=(f"size_value_{system}", label))
     for line in _advice(doc):
         say("info", line)
+
+
+@lru_cache(maxsize=len(sizes.System))
+def _sizer(system: str) -> bytes:
+    """The sizer's PDF in `system`, made once a process (the same for every visitor)."""
+    return sizer_pdf(system)
 
 
 def _advice(doc: dict) -> list[str]:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     and_,
     create_engine,
     event,
@@ -237,6 +238,21 @@ class FactRow(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class FavouriteRow(Base):
+    """A design a client starred, held by one of her secrets (configurator.favourites reads and writes it): the hash
+    of her browser's token or of one of her access codes. A favourite she holds by two secrets is two rows; one
+    design is starred once a holder."""
+
+    __tablename__ = "favourites"
+    __table_args__ = (UniqueConstraint("holder_hash", "design_key", name="favourites_once_a_holder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_hash: Mapped[str] = mapped_column(String(64), index=True, nullable=False)
+    design_key: Mapped[str] = mapped_column(String(64), nullable=False)  # the design's content hash
+    design_json: Mapped[str] = mapped_column(Text, nullable=False)
+    starred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
 INVENTORY_SET_UP = "inventory_set_up"  # the fact's key: the first stones came in (its value says which and when)

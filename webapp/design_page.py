@@ -25,6 +25,8 @@ from configurator.summary import QuoteSummary
 from webapp import access, form, viewer
 from webapp.controls import controls, has_row
 from webapp.database import inventory, prices_key, store
+from webapp.favourites import on_code
+from webapp.favourites_page import star_bar
 from webapp.files import band_file, download_name, glb_file, sheet_file, stones_file, wax_file
 from webapp.results import budget_changes, findings, priced
 from webapp.session import apply_finding, load, session_design
@@ -327,6 +329,7 @@ def save_design(design, client: str, contact: str, notes: str, is_staff: bool) -
     st.session_state.setdefault("my_designs", []).append(saved.id)
     st.session_state.setdefault("saved_codes", {})[saved.id] = code
     st.session_state.last_saved = saved.id
+    kept = on_code()  # her favourites are kept with her code from now on
     held = ""
     if hold is not None:
         st.session_state.setdefault("held_stones", {})[hold.stock_number] = saved.id
@@ -337,7 +340,8 @@ def save_design(design, client: str, contact: str, notes: str, is_staff: bool) -
     elif not_held:
         held = " " + not_held
     st.session_state.save_message = (f"Saved as #{saved.id} for {saved.client_name}. Its access code is {code}: keep "
-                                     f"it to open the design again on another device (Saved designs).{held}")
+                                     f"it to open the design again on another device (Saved designs), with your "
+                                     f"favourites.{held}" + (f" {kept}" if kept else ""))
     st.rerun()  # the code and link show at once, above the form, and stay for the session
 
 
@@ -403,6 +407,7 @@ def design_page() -> None:
             quote = None
         if quote is not None:
             headline(quote)
+        star_bar(design_json)
         stock_notice(design)
         views = viewer.views(design.piece.value)
         if st.session_state.get("view") not in views:

@@ -23,6 +23,7 @@ from configurator.share import decode_design, encode_design
 from configurator.storage import SavedDesign, StorageError, Visitor, secret_hash
 from webapp import access, form
 from webapp.database import store
+from webapp.favourites import on_code
 from webapp.staff import client_keys, code_guard
 from webapp.ui import LOG, guarded, say
 from webapp.visitors import terminal
@@ -117,6 +118,9 @@ def open_with_code(code: str, design_id: int | None = None) -> SavedDesign | Non
     if secret_hash(code) not in codes:
         codes.append(secret_hash(code))
     st.session_state.setdefault("saved_codes", {}).update({row.id: code for row in found})
+    problem = on_code()
+    if problem:
+        st.session_state.caution = problem
     return found[0]
 
 

@@ -26,9 +26,10 @@ from webapp.visitors import remember_owner, terminal
 st.set_page_config(page_title="Jewelry configurator", page_icon="💍", layout="wide")
 design = st.Page("app_pages/design.py", title="Design", default=True)
 stones = st.Page("app_pages/store_stones.py", title="Store stones")
-pages = [design, st.Page("app_pages/favourites.py", title="Favourites"), st.Page("app_pages/sizer.py", title="Find my size"),
-         st.Page("app_pages/saved.py", title="Saved designs"), st.Page("app_pages/store_settings.py", title="Store settings"),
-         stones]
+pages = [design, st.Page("app_pages/guided.py", title="Step by step"),
+         st.Page("app_pages/favourites.py", title="Favourites"), st.Page("app_pages/sizer.py", title="Find my size"),
+         st.Page("app_pages/saved.py", title="Saved designs"),
+         st.Page("app_pages/store_settings.py", title="Store settings"), stones]
 page = st.navigation(pages, position="hidden")
 with st.sidebar:
     carried = {"design": address_token()}

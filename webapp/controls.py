@@ -90,21 +90,21 @@ def _limits(key: str) -> tuple[float, float]:
     return control_range(form.CONTROLS[key])
 
 
-def _select(key: str, options: list, shown: dict, **kwargs):
+def select_control(key: str, options: list, shown: dict, **kwargs):
     _sync(key, shown)
     chosen = st.selectbox(_label(key), options, key=key, on_change=control_changed, args=(key,), **kwargs)
     problem_under(key, shown)
     return chosen
 
 
-def _radio(key: str, options: list, shown: dict, **kwargs):
+def radio_control(key: str, options: list, shown: dict, **kwargs):
     _sync(key, shown)
     chosen = st.radio(_label(key), options, key=key, on_change=control_changed, args=(key,), horizontal=True, **kwargs)
     problem_under(key, shown)
     return chosen
 
 
-def _slider(key: str, step: float, shown: dict, low: float | None = None, high: float | None = None, **kwargs):
+def slider_control(key: str, step: float, shown: dict, low: float | None = None, high: float | None = None, **kwargs):
     """A slider between the document's limits for the field it writes, or `low`..`high` where the form's are
     narrower."""
     _sync(key, shown)
@@ -115,7 +115,7 @@ def _slider(key: str, step: float, shown: dict, low: float | None = None, high: 
     return value
 
 
-def _number(key: str, low: float, high: float, shown: dict, *, label: str | None = None, unit: str = "",
+def number_control(key: str, low: float, high: float, shown: dict, *, label: str | None = None, unit: str = "",
             decimals: int = 2, help: str | None = None) -> None:
     """A number of the design typed as people type it (`1,5` is 1.5): a text box whose text is read when it
     changes; what cannot be read, or lies outside `low`..`high`, is refused next to the box in words, the text kept
@@ -138,7 +138,7 @@ def _typed(key: str, label: str, low: float, high: float, unit: str) -> None:
     control_changed(key, value)
 
 
-def _check(key: str, shown: dict, **kwargs):
+def check_control(key: str, shown: dict, **kwargs):
     _sync(key, shown)
     ticked = st.checkbox(_label(key), key=key, on_change=control_changed, args=(key,), **kwargs)
     problem_under(key, shown)
@@ -181,72 +181,77 @@ def _open_preset(path: Path) -> None:
 
 def band_controls(doc: dict, shown: dict) -> None:
     st.subheader("Band")
-    _select("profile", [p.value for p in Profile], shown,
-            help="Cross-section of the band: comfort (court) is domed inside and out")
+    select_control("profile", [p.value for p in Profile], shown,
+                   help="Cross-section of the band: comfort (court) is domed inside and out")
     cols = st.columns(2)
     with cols[0]:
-        _slider("width", 0.1, shown, help="Along the finger")
+        slider_control("width", 0.1, shown, help="Along the finger")
     with cols[1]:
-        _slider("thickness", 0.05, shown,
-                help="Inside to outside; casting needs at least 1.0-1.2 mm by alloy")
-    systems = [system.value for system in System]
-    system = shown["size_system"]
-    _radio("size_system", systems, shown,
-           help="US/Canada, UK/Australia (letters), EU (inner circumference in mm, ISO 8653), Japan, Switzerland")
-    key = f"size_value_{system}"
-    _select(key, form.size_options(doc, system), shown)
-    size = RingSize.of(doc["ring"]["size"]["system"], doc["ring"]["size"]["value"])
-    st.caption(" · ".join(f"{name} {label}" for name, label in size.all_systems().items())
-               + f" · inner diameter {size.inner_diameter_mm:.2f} mm")
+        slider_control("thickness", 0.05, shown,
+                       help="Inside to outside; casting needs at least 1.0-1.2 mm by alloy")
+    size_controls(doc, shown)
     milgrain_controls(doc, shown)
     taper_controls(doc, shown)
     row_controls(shown)
     matching_controls(shown)
 
 
+def size_controls(doc: dict, shown: dict) -> None:
+    """The ring's size in the system she chooses, and in every other system beside it."""
+    systems = [system.value for system in System]
+    system = shown["size_system"]
+    radio_control("size_system", systems, shown,
+                  help="US/Canada, UK/Australia (letters), EU (inner circumference in mm, ISO 8653), Japan, Switzerland")
+    key = f"size_value_{system}"
+    select_control(key, form.size_options(doc, system), shown)
+    size = RingSize.of(doc["ring"]["size"]["system"], doc["ring"]["size"]["value"])
+    st.caption(" · ".join(f"{name} {label}" for name, label in size.all_systems().items())
+               + f" · inner diameter {size.inner_diameter_mm:.2f} mm")
+
+
 def matching_controls(shown: dict) -> None:
     """A wedding band made to sit beside the ring: its profile, size and the clearance its top keeps from the head."""
-    if not _check("band_on", shown,
-                  help="A wedding band of the same size beside the ring, its top following the ring's head and "
+    if not check_control("band_on", shown,
+                         help="A wedding band of the same size beside the ring, its top following the ring's head and "
                        "shoulders 0.2-0.3 mm clear (or straight where they stand clear); priced and exported as its own"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("band_profile", [p.value for p in Profile], shown)
+        select_control("band_profile", [p.value for p in Profile], shown)
     with cols[1]:
-        _radio("band_side", [side.value for side in BandSide], shown,
-               format_func=lambda key: {"below": "below the ring", "above": "above it"}[key],
-               help="Below: on the hand's side, where a wedding band is usually worn")
+        radio_control("band_side", [side.value for side in BandSide], shown,
+                      format_func=lambda key: {"below": "below the ring", "above": "above it"}[key],
+                      help="Below: on the hand's side, where a wedding band is usually worn")
     cols = st.columns(2)
     with cols[0]:
-        _slider("band_width", 0.1, shown, help="Along the finger")
+        slider_control("band_width", 0.1, shown, help="Along the finger")
     with cols[1]:
-        _slider("band_thickness", 0.05, shown,
-                help="A band thicker than the ring's rises round its head")
-    _slider("band_clearance", 0.01, shown,
-            help="Air between the band and the ring's metal and stones where they come closest")
+        slider_control("band_thickness", 0.05, shown,
+                       help="A band thicker than the ring's rises round its head")
+    slider_control("band_clearance", 0.01, shown,
+                   help="Air between the band and the ring's metal and stones where they come closest")
 
 
 def milgrain_controls(doc: dict, shown: dict) -> None:
     """Beads along the band's edges: which edges, and the beads' size."""
-    if not _check("milgrain_on", shown,
-                  help="A row of small beads along the band's edges, cast with it; stops short of the head"):
+    if not check_control("milgrain_on", shown,
+                         help="A row of small beads along the band's edges, cast with it; stops short of the head"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("milgrain_edges", [edges.value for edges in Edges], shown,
-                format_func=lambda key: {"both": "both edges", "one": "one edge"}[key])
+        select_control("milgrain_edges", [edges.value for edges in Edges], shown,
+                       format_func=lambda key: {"both": "both edges", "one": "one edge"}[key])
     with cols[1]:
         low, high = _limits("milgrain_bead")  # up to the largest the band's edges take
         high = max(low + 0.05, min(high, largest_bead_mm(doc["ring"])), shown["milgrain_bead"])
-        _slider("milgrain_bead", 0.05, shown, high=high,
-                help="The trade's beads are 0.4-0.8 mm across, about a bead apart; under 0.35 mm they do not cast")
+        slider_control("milgrain_bead", 0.05, shown, high=high,
+                       help="The trade's beads are 0.4-0.8 mm across, about a bead apart; under 0.35 mm they do not cast")
 
 
 def taper_controls(doc: dict, shown: dict) -> None:
     """A tapered shank: the band's width and thickness at the back (those above are the top's, under the head)."""
-    if not _check("taper_on", shown,
-                  help="Narrower and thinner at the back than under the head; the size is unchanged"):
+    if not check_control("taper_on", shown,
+                         help="Narrower and thinner at the back than under the head; the size is unchanged"):
         return
     ring = doc["ring"]
     cols = st.columns(2)
@@ -254,37 +259,37 @@ def taper_controls(doc: dict, shown: dict) -> None:
     # toward the back
     if ring["width_mm"] > _limits("taper_width")[0]:
         with cols[0]:
-            _slider("taper_width", 0.1, shown, high=float(ring["width_mm"]),
-                    help="Typically about 1.8 mm under a 2.5 mm head")
+            slider_control("taper_width", 0.1, shown, high=float(ring["width_mm"]),
+                           help="Typically about 1.8 mm under a 2.5 mm head")
     if ring["thickness_mm"] > _limits("taper_thickness")[0]:
         with cols[1]:
-            _slider("taper_thickness", 0.05, shown, high=float(ring["thickness_mm"]),
-                    help="The shank's thinnest point; casting needs at least 1.0-1.2 mm by alloy")
+            slider_control("taper_thickness", 0.05, shown, high=float(ring["thickness_mm"]),
+                           help="The shank's thinnest point; casting needs at least 1.0-1.2 mm by alloy")
 
 
 def row_controls(shown: dict) -> None:
     """Stones along the band: an eternity row (full, three-quarter or half), its stones and their setting."""
-    if not _check("row_on", shown,
-                  help="A row of like stones round the band; an eternity band has no centre stone"):
+    if not check_control("row_on", shown,
+                         help="A row of like stones round the band; an eternity band has no centre stone"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("row_coverage", [c.value for c in Coverage], shown,
-                format_func=lambda key: {"full": "full eternity", "three-quarter": "three-quarter",
+        select_control("row_coverage", [c.value for c in Coverage], shown,
+                       format_func=lambda key: {"full": "full eternity", "three-quarter": "three-quarter",
                                          "half": "half eternity"}[key])
     with cols[1]:
-        _select("row_setting", [r.value for r in RowSetting], shown,
-                help="Shared prongs hold two stones each; a channel holds them between two walls; bezels ring each")
+        select_control("row_setting", [r.value for r in RowSetting], shown,
+                       help="Shared prongs hold two stones each; a channel holds them between two walls; bezels ring each")
     cols = st.columns(2)
     with cols[0]:
-        _select("row_shape", [s.value for s in ETERNITY_SHAPES], shown,
-                help="Set across the band, their length along the finger")
+        select_control("row_shape", [s.value for s in ETERNITY_SHAPES], shown,
+                       help="Set across the band, their length along the finger")
     with cols[1]:
         # up to the row's own longest stone, under the document's 25 mm for any stone
-        _slider("row_length", 0.05, shown, high=ETERNITY_LONGEST_MM)
+        slider_control("row_length", 0.05, shown, high=ETERNITY_LONGEST_MM)
     # from 0.1 mm, the least gap of the row's usual setting (shared prongs), over the document's 0.05 (a channel's)
-    _slider("row_gap", 0.05, shown, low=0.1,
-            help="Between neighbouring girdles: a channel holds them close; prongs and bezels need 0.45 mm")
+    slider_control("row_gap", 0.05, shown, low=0.1,
+                   help="Between neighbouring girdles: a channel holds them close; prongs and bezels need 0.45 mm")
     _grade_controls("row", shown)
     st.text(shown["row_described"] + ("" if shown["row_resizable"] else
                                       " · a full eternity cannot be resized: choose the size with care"))
@@ -295,11 +300,11 @@ def _grade_controls(key: str, shown: dict) -> None:
     gems = catalogue.gemstones()
     cols = st.columns(3)
     with cols[0]:
-        _select(f"{key}_material", list(gems), shown, format_func=lambda gem: gems[gem].name)
+        select_control(f"{key}_material", list(gems), shown, format_func=lambda gem: gems[gem].name)
     with cols[1]:
-        _select(f"{key}_color", colours(shown[f"{key}_material"]), shown)
+        select_control(f"{key}_color", colours(shown[f"{key}_material"]), shown)
     with cols[2]:
-        _select(f"{key}_clarity", clarities(shown[f"{key}_material"]), shown)
+        select_control(f"{key}_clarity", clarities(shown[f"{key}_material"]), shown)
 
 
 def has_row(design) -> bool:
@@ -308,21 +313,21 @@ def has_row(design) -> bool:
 
 def pendant_controls(shown: dict) -> None:
     st.subheader("Pendant")
-    _select("outline", [o.value for o in Outline], shown,
-            help="The plate's shape; a teardrop hangs from its point, a heart from its cleft")
+    select_control("outline", [o.value for o in Outline], shown,
+                   help="The plate's shape; a teardrop hangs from its point, a heart from its cleft")
     cols = st.columns(2)
     with cols[0]:
-        _slider("pendant_size", 0.5, shown, help="The plate's length, bail excluded")
+        slider_control("pendant_size", 0.5, shown, help="The plate's length, bail excluded")
     with cols[1]:
-        _slider("plate_thickness", 0.1, shown, help="At least 0.8 mm to cast")
+        slider_control("plate_thickness", 0.1, shown, help="At least 0.8 mm to cast")
     cols = st.columns(2)
     with cols[0]:
-        _select("bail", [b.value for b in Bail], shown,
-                help="Fixed loop, or hinged so the pendant turns to face out")
+        select_control("bail", [b.value for b in Bail], shown,
+                       help="Fixed loop, or hinged so the pendant turns to face out")
     with cols[1]:
-        _select("clasp", [c.value for c in Clasp], shown, help="Cast with the jump ring, priced by weight")
-    _slider("chain_length", 10.0, shown,
-            help="A cable chain, clasp included; 450 mm sits at the collarbone")
+        select_control("clasp", [c.value for c in Clasp], shown, help="Cast with the jump ring, priced by weight")
+    slider_control("chain_length", 10.0, shown,
+                   help="A cable chain, clasp included; 450 mm sits at the collarbone")
 
 
 STONE_SOURCES = {"design": "Design a stone", "selection": "A stone from our selection"}
@@ -330,7 +335,7 @@ STONE_SOURCES = {"design": "Design a stone", "selection": "A stone from our sele
 
 def stone_controls(doc: dict, shown: dict) -> None:
     st.subheader("Stone")
-    if not _check("stone_on", shown):
+    if not check_control("stone_on", shown):
         return
     if st.session_state.get("stone_source") not in STONE_SOURCES:
         st.session_state.stone_source = "selection" if doc["stone"].get("stock_number") else "design"
@@ -353,84 +358,84 @@ def designed_stone_controls(doc: dict, shown: dict) -> None:
                          "makes it a stone of that size and grade, priced from the grid."))
     cols = st.columns(2)
     with cols[0]:
-        _select("shape", [s.value for s in Shape], shown,
-                help="The outline seen from above; choosing one sets its usual length-to-width ratio")
+        select_control("shape", [s.value for s in Shape], shown,
+                       help="The outline seen from above; choosing one sets its usual length-to-width ratio")
     with cols[1]:
-        _select("cut", [c.value for c in Cut], shown,
-                help="Brilliant sparkles, step is calm and clear, rose is flat-backed, cabochon domed")
+        select_control("cut", [c.value for c in Cut], shown,
+                       help="Brilliant sparkles, step is calm and clear, rose is flat-backed, cabochon domed")
     gems = catalogue.gemstones()
-    _select("material", list(gems), shown, format_func=lambda key: gems[key].name,
-            help="Density sets the carat weight of a given size")
+    select_control("material", list(gems), shown, format_func=lambda key: gems[key].name,
+                   help="Density sets the carat weight of a given size")
     client_stone = shown["client_stone"]
     if not client_stone:
-        _radio("size_by", list(SIZE_BY), shown,
-               format_func=lambda key: {"carat": "Carat", "mm": "Millimetres"}[key],
-               help="By carat the size follows the weight (it is kept when you change shape, cut or material)")
+        radio_control("size_by", list(SIZE_BY), shown,
+                      format_func=lambda key: {"carat": "Carat", "mm": "Millimetres"}[key],
+                      help="By carat the size follows the weight (it is kept when you change shape, cut or material)")
     if shown["size_by"] == "carat" and not client_stone:
-        _number("carat", 0.01, 100.0, shown, unit="ct",
-                help="The weight the modelled stone has (1,5 or 1.5); its size is chosen to match within 0.01 ct")
+        number_control("carat", 0.01, 100.0, shown, unit="ct",
+                       help="The weight the modelled stone has (1,5 or 1.5); its size is chosen to match within 0.01 ct")
         st.caption(f"{shown['stone_length']:.2f} x {shown['stone_width']:.2f} x {shown['stone_depth']:.2f} mm "
                    "(length x width x depth)")
     else:
-        _slider("stone_length", 0.05, shown, help="The longest outline dimension")
+        slider_control("stone_length", 0.05, shown, help="The longest outline dimension")
         st.caption(f"{words.carats(shown['carat_exact'])} by its modelled volume · {shown['stone_width']:.2f} mm wide, "
                    f"{shown['stone_depth']:.2f} mm deep")
     if not client_stone:
-        _check("stone_free", shown,
-               help="Unticked, width and depth follow the length in the shape's usual proportions")
+        check_control("stone_free", shown,
+                      help="Unticked, width and depth follow the length in the shape's usual proportions")
     if shown["stone_free"]:
         cols = st.columns(2)
         square = doc["stone"]["shape"] in ("round", "asscher")
         with cols[0]:
             if not square:
-                _number("stone_width", *_limits("stone_width"), shown, unit="mm")
+                number_control("stone_width", *_limits("stone_width"), shown, unit="mm")
         with cols[1]:
-            _number("stone_depth", *_limits("stone_depth"), shown, unit="mm",
-                    label="Measured depth (mm)" if client_stone else None)
+            number_control("stone_depth", *_limits("stone_depth"), shown, unit="mm",
+                           label="Measured depth (mm)" if client_stone else None)
     cols = st.columns(2)
     with cols[0]:
-        _select("color", colours(shown["material"]), shown,
-                help="Diamonds D (colourless) to Z; other stones by colour name")
+        select_control("color", colours(shown["material"]), shown,
+                       help="Diamonds D (colourless) to Z; other stones by colour name")
     with cols[1]:
-        _select("clarity", clarities(shown["material"]), shown,
-                help="Diamonds FL (flawless) to I3; other stones by how clean they look")
-    _check("client_stone", shown, help="Measured by the store: no stone cost, setting only")
+        select_control("clarity", clarities(shown["material"]), shown,
+                       help="Diamonds FL (flawless) to I3; other stones by how clean they look")
+    check_control("client_stone", shown, help="Measured by the store: no stone cost, setting only")
 
 
 def setting_controls(doc: dict, shown: dict) -> None:
     st.subheader("Setting")
-    _select("style", [s.value for s in SettingStyle], shown,
-            help="Channel and pavé set accent stones in the shoulders")
+    select_control("style", [s.value for s in SettingStyle], shown,
+                   help="Channel and pavé set accent stones in the shoulders")
     if "prongs" in shown:
         cols = st.columns(2)
         with cols[0]:
-            _select("prongs", [3, 4, 6], shown)
+            select_control("prongs", [3, 4, 6], shown)
         with cols[1]:
-            _select("tips", ["round", "claw"], shown)
+            select_control("tips", ["round", "claw"], shown)
     if "prong_mm" in shown:
-        _slider("prong_mm", 0.05, shown,
-                help="Unchanged, it follows the stone's size; the check wants at least 1.0 mm free-standing")
+        slider_control("prong_mm", 0.05, shown,
+                       help="Unchanged, it follows the stone's size; the check wants at least 1.0 mm free-standing")
     if "rim_milgrain" in shown:
-        _check("rim_milgrain", shown, help="A row of 0.5 mm beads round the bezel's top edge")
+        check_control("rim_milgrain", shown, help="A row of 0.5 mm beads round the bezel's top edge")
     if doc["piece"] == "ring":
         side_controls(doc, shown)
 
 
 def side_controls(doc: dict, shown: dict) -> None:
     """Stones on the shoulders: one a side (a three-stone ring) or a graduated row."""
-    if not _check("side_on", shown,
-                  help="One a side makes a three-stone ring; more make a graduated row, in prongs, bezels or a channel"):
+    if not check_control("side_on", shown,
+                         help="One a side makes a three-stone ring; more make a graduated row, in prongs, bezels or a channel"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("side_shape", [s.value for s in Shape], shown,
-                help=f"A channel holds {', '.join(s.value for s in CHANNEL_SIDE_SHAPES)} stones")
+        select_control("side_shape", [s.value for s in Shape], shown,
+                       help=f"A channel holds {', '.join(s.value for s in CHANNEL_SIDE_SHAPES)} stones")
     with cols[1]:
-        _select("side_style", [s.value for s in SIDE_STYLES], shown)
+        select_control("side_style", [s.value for s in SIDE_STYLES], shown)
     centre = float(doc["stone"]["length_mm"])
     low, high = SIDE_SHARE_RANGE  # a share of the centre's length, within a stone's own least
-    _slider("side_length", 0.05, shown, low=round(max(_limits("side_length")[0], low * centre), 2),
-            high=round(high * centre, 2), help="Next to the centre; each side stone usually weighs 50-70 % of the centre's carat")
+    slider_control("side_length", 0.05, shown, low=round(max(_limits("side_length")[0], low * centre), 2),
+                   high=round(high * centre, 2), help="Next to the centre; each side stone usually weighs 50-70 % of the centre's carat")
     least, most = SIDE_CARAT_SHARE
     matching = shown["side_matching_mm"]
     if not least <= shown["side_carat_share"] <= most and abs(matching - shown["side_length"]) >= 0.05:
@@ -439,14 +444,14 @@ def side_controls(doc: dict, shown: dict) -> None:
                   key="side_match", on_click=control_changed, args=("side_length", matching))
     cols = st.columns(2)
     with cols[0]:
-        _slider("side_count", 1, shown)
+        slider_control("side_count", 1, shown)
     if shown["side_count"] > 1:
         with cols[1]:
-            _slider("side_grad", 0.05, shown,
-                    help="Each stone's length as a share of the one nearer the centre (1.00: all alike)")
+            slider_control("side_grad", 0.05, shown,
+                           help="Each stone's length as a share of the one nearer the centre (1.00: all alike)")
     if can_share_prongs(doc):
-        _check("side_shared", shown,
-               help="The prongs between the centre and each side stone hold both, as in a classic three-stone ring")
+        check_control("side_shared", shown,
+                      help="The prongs between the centre and each side stone hold both, as in a classic three-stone ring")
     _grade_controls("side", shown)
     graduated = (f"; {2 * shown['side_count']} in all, each {shown['side_grad']:.0%} of the one before"
                  if shown["side_count"] > 1 else "")
@@ -461,25 +466,25 @@ FONT_NAMES = {"serif": "Serif (DejaVu Serif Bold)", "sans": "Sans (DejaVu Sans B
 
 def engraving_controls(doc: dict, shown: dict) -> None:
     """How an engraving is made: cut into the metal (its font, place, letter height and depth) or by hand."""
-    if not _check("engraving_cut", shown,
-                  help="Carved into the wax and cast with the piece, shown in the preview; unticked, the workshop "
+    if not check_control("engraving_cut", shown,
+                         help="Carved into the wax and cast with the piece, shown in the preview; unticked, the workshop "
                        "engraves it by hand after casting"):
         return
     cols = st.columns(2)
     with cols[0]:
-        _select("engraving_font", [font.value for font in Font], shown, format_func=FONT_NAMES.get)
+        select_control("engraving_font", [font.value for font in Font], shown, format_func=FONT_NAMES.get)
     with cols[1]:
         if doc["piece"] == "ring":
-            _radio("engraving_place", [place.value for place in EngravingPlace], shown,
-                   help="Read from inside the band, or from outside; centred on the bottom of the shank")
+            radio_control("engraving_place", [place.value for place in EngravingPlace], shown,
+                          help="Read from inside the band, or from outside; centred on the bottom of the shank")
         else:
             st.text("On the back, reading from behind")
     cols = st.columns(2)
     with cols[0]:
-        _slider("engraving_height", 0.1, shown,
-                help="Capital letters' height; at least 1.5 mm, and the text must fit across the band")
+        slider_control("engraving_height", 0.1, shown,
+                       help="Capital letters' height; at least 1.5 mm, and the text must fit across the band")
     with cols[1]:
-        _slider("engraving_depth", 0.01, shown, help="How deep the letters are cut")
+        slider_control("engraving_depth", 0.01, shown, help="How deep the letters are cut")
 
 
 def engraving_ways(doc: dict, text: str, message: str) -> None:
@@ -533,14 +538,14 @@ def extras_controls(doc: dict, shown: dict) -> None:
         say("warning", problem["message"])
     elif shown["engraving"]:
         engraving_controls(doc, shown)
-    if _check("heirloom_on", shown):
+    if check_control("heirloom_on", shown):
         metals = catalogue.metals()
         cols = st.columns(2)
         with cols[0]:
-            _select("heirloom_metal", list(metals), shown, format_func=lambda key: metals[key].name)
+            select_control("heirloom_metal", list(metals), shown, format_func=lambda key: metals[key].name)
         with cols[1]:
             # from 0.1 g: the document takes any weight over 0 g (an open bound), a box needs a least to offer
-            _number("heirloom_grams", 0.1, _limits("heirloom_grams")[1], shown, unit="g")
+            number_control("heirloom_grams", 0.1, _limits("heirloom_grams")[1], shown, unit="g")
 
 
 def offered_metals(chosen: str) -> list[str]:
@@ -560,10 +565,10 @@ def controls(doc: dict, ui: dict) -> None:
     presets_and_files()
     _text("name", shown, max_chars=120, placeholder="Name this design",
           help="Names the downloads, the spec sheet and the saved design")
-    _radio("piece", ["ring", "pendant"], shown)
+    radio_control("piece", ["ring", "pendant"], shown)
     metals = catalogue.metals()
-    _select("metal", offered_metals(doc["metal"]), shown, format_func=lambda key: metals[key].name,
-            help="The alloy sets the colour, the weight (density) and the metal price")
+    select_control("metal", offered_metals(doc["metal"]), shown, format_func=lambda key: metals[key].name,
+                   help="The alloy sets the colour, the weight (density) and the metal price")
     if doc["piece"] == "ring":
         band_controls(doc, shown)
     else:

@@ -257,7 +257,7 @@ def share_and_save(design) -> None:
     her private link, shown for the rest of the session."""
     token = encode_design(design)
     st.query_params["design"] = token  # the address bar always reopens this design
-    base = _base_url()
+    base = base_url()
     # A keyed input keeps the value it was first drawn with: set its state each run so it follows the design.
     st.session_state["share_link"] = f"{base}?design={token}"
     st.text_input("Share link", key="share_link", help="Opens this same design on another device (without the "
@@ -275,7 +275,7 @@ def share_and_save(design) -> None:
             save_design(design, client, contact, notes, is_staff)
 
 
-def _base_url() -> str:
+def base_url() -> str:
     return str(getattr(st.context, "url", "") or "").split("?")[0]
 
 
@@ -396,6 +396,8 @@ def design_page() -> None:
     details_area = layout.container(key="area_details")
     with piece_area:
         st.title("Design your piece")
+        st.page_link("app_pages/guided.py", label="Go step by step: budget, setting, stone, metal and size",
+                     icon="👣", query_params={"design": encode_design(design)})
         for kind, shown in (("problem", "error"), ("caution", "warning"), ("notice", "info")):
             if st.session_state.get(kind):
                 say(shown, st.session_state.pop(kind))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from configurator import catalogue
 from configurator.builds import model_of
 from configurator.compare import MOST_COMPARED, side_by_side
 from configurator.documents import loads_design
@@ -96,6 +97,11 @@ def title(item: Favourite, number: int) -> str:
     return f"{number}. {design.name}" if design.name else f"{number}. {design.piece.value} in {design.metal}"
 
 
+def chip(item: Favourite, number: int) -> str:
+    """A favourite as the compare box lists it: its number and name, and its metal (variants share a name)."""
+    return f"{title(item, number)}, {catalogue.metal(loads_design(item.design_json).metal).name}"
+
+
 @guarded
 def _open(item: Favourite, number: int) -> None:
     load(loads_design(item.design_json).to_dict(), st.session_state.get("client"),
@@ -124,9 +130,9 @@ def favourites_page() -> None:
     numbers = {item.key: index + 1 for index, item in enumerate(items)}
     known = [key for key in st.session_state.get("compare_chosen", []) if key in numbers]
     st.session_state.compare_chosen = known or [item.key for item in items[-MOST_COMPARED:]]
-    chosen = st.multiselect(f"Compare (two to {MOST_COMPARED})", list(numbers), key="compare_chosen",
+    chosen = st.multiselect("Compare (two to four)", list(numbers), key="compare_chosen",
                             max_selections=MOST_COMPARED,
-                            format_func=lambda key: title(items[numbers[key] - 1], numbers[key]))
+                            format_func=lambda key: chip(items[numbers[key] - 1], numbers[key]))
     compared = [items[numbers[key] - 1] for key in chosen]
     if len(compared) < 2:
         say("info", "Choose at least two to compare.")
@@ -151,7 +157,7 @@ def compare(items: list[Favourite], numbers: list[int]) -> None:
             with column:
                 shot = picture(item.design_json)
                 if shot:
-                    st.image(shot, width="stretch")
+                    st.image(shot, width=150)
                 lines = "".join(
                     f'<div class="compare-row{" differs" if row.differs and len(items) > 1 else ""}" '
                     f'data-row="{html_text(row.label)}"><span>{html_text(row.label)}</span>'

@@ -1,0 +1,130 @@
+"""At home on a phone (390 x 844, touch), in a real browser: she stars three designs, compares them side by side
+(swiping between the cards) and opens one to go on designing; she goes through the guided steps from a budget to a
+saved design with the piece and its total on every screen.
+
+The server runs with the 3D preview off: what is tested is the way through, not the picture (test_browser.py draws
+it). Set UPDATE_SCREENSHOTS=1 to refresh docs/images/compare-phone.png and docs/images/guided-phone.png."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.helpers.browser import (  # skips this module when there is no Chromium
+    PHONE,
+    RERUN_S,
+    ROOT,
+    RUN_S,
+    choose,
+    screenshot_target,
+    wait_for_run,
+    wait_until_idle,
+)
+
+pytestmark = pytest.mark.slow  # a server and a browser: `-m "not slow"` leaves it out
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """An app server with the preview off and a fresh database; yields its URL."""
+    from tests.helpers.servers import serving
+
+    with serving(preview=False) as url:
+        yield url
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(accept_downloads=True, **PHONE)
+    yield context.new_page()
+    context.close()
+
+
+def address_design(page: Page) -> dict:
+    from configurator.share import decode_design
+
+    query = parse_qs(urlsplit(page.url).query)
+    return decode_design(query["design"][0]).to_dict() if "design" in query else {}
+
+
+def tap(page: Page, name: str | re.Pattern, role: str = "button") -> None:
+    page.get_by_role(role, name=name).first.tap()
+    wait_for_run(page)
+
+
+def star(page: Page) -> None:
+    tap(page, "☆ Add to favourites")
+    page.get_by_role("button", name="★ In your favourites").wait_for(timeout=RERUN_S * 1000)
+
+
+def fits_the_screen(page: Page) -> None:
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing off the side of the phone
+
+
+def test_she_stars_three_designs_compares_them_and_opens_one(phone, home, tmp_path):
+    from configurator.documents import load_design
+    from configurator.share import encode_design
+
+    page = phone
+    page.goto(f"{home}/?design={encode_design(load_design(ROOT / 'models' / 'solitaire-ring.json'))}")
+    page.get_by_role("button", name="☆ Add to favourites").wait_for(timeout=RUN_S * 1000)
+    wait_until_idle(page)
+    star(page)
+    for metal in ("platinum 950", "18k rose gold"):
+        choose(page, "Metal", metal)
+        wait_for_run(page)
+        page.get_by_role("button", name="☆ Add to favourites").wait_for(timeout=RERUN_S * 1000)
+        star(page)
+    tap(page, "Compare favourites (3)", role="link")
+    cards = page.locator("[data-favourite]")
+    cards.nth(2).wait_for(timeout=RUN_S * 1000)
+    wait_until_idle(page)
+    assert cards.count() == 3
+    assert page.locator('.compare-row.differs[data-row="Metal"]').count() == 3  # what differs is marked ...
+    assert page.locator('.compare-row.differs[data-row="Size"]').count() == 0  # ... and only that
+    fits_the_screen(page)
+    row = page.locator(".st-key-compare [data-testid='stHorizontalBlock']").first
+    sizes = row.evaluate("(e) => [e.scrollWidth, e.clientWidth, getComputedStyle(e).scrollSnapType]")
+    assert sizes[0] > 2 * sizes[1] and sizes[2].startswith("x")  # three cards in a row wider than the screen
+    first = cards.nth(0).bounding_box()
+    assert first["x"] >= 0 and first["x"] + first["width"] <= 390  # one card across the screen at a time
+    target = screenshot_target("compare-phone.png", tmp_path)
+    page.screenshot(path=str(target), animations="disabled")
+    swipe_left(page, first["y"] + 120)
+    moved = wait_for_scroll(row)
+    assert moved > 200, moved  # a swipe brings the next card
+    row.evaluate("(e) => e.scrollTo({left: e.scrollWidth})")
+    page.get_by_role("button", name="Open to go on designing").nth(1).tap()
+    page.get_by_role("heading", name="Design your piece").wait_for(timeout=RUN_S * 1000)
+    wait_until_idle(page)
+    deadline = time.monotonic() + RERUN_S
+    while address_design(page).get("metal") != "platinum-950" and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert address_design(page)["metal"] == "platinum-950"  # the second starred, opened to go on designing
+    page.get_by_role("button", name="★ In your favourites").wait_for(timeout=RERUN_S * 1000)
+
+
+def swipe_left(page: Page, y: float) -> None:
+    """A one-finger swipe from right to left, as a touch screen sends it."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": 340, "y": y}]})
+    for step in range(1, 16):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": 340 - 20 * step, "y": y}]})
+        time.sleep(0.016)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def wait_for_scroll(row) -> float:
+    """The row's scroll once it comes to rest (it snaps to a card a moment after the finger lifts)."""
+    last, deadline = -1.0, time.monotonic() + 5
+    while time.monotonic() < deadline:
+        now = row.evaluate("(e) => e.scrollLeft")
+        if now == last and now > 0:
+            return now
+        last = now
+        time.sleep(0.25)
+    return last

@@ -5,10 +5,12 @@ come back with her access code on another device, and a visitor's are hers alone
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.apptest import APP, document, run_page
+from tests.helpers.apptest import APP, DATABASE_URL, ROOT, document, errors, run_page, warnings
 
 FAVOURITES = "app_pages/favourites.py"
 SAVED = "app_pages/saved.py"
@@ -83,3 +85,36 @@ def test_favourites_come_back_with_the_access_code(app):
     stranger.text_input(key="access_code").set_value("ABCD-EFGH-2345-JKLM")
     stranger = run_page(stranger.button(key="FormSubmitter:code_form-Open with the code").click())
     assert stranger.session_state["favourites"] == []
+
+
+STAFF_PAGES = {"store_settings.py", "store_stones.py"}  # a visitor is told to sign in there
+PAGES = sorted(path.name for path in (Path(__file__).resolve().parent.parent / "app_pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_stranger_with_forged_links_gets_words_on_every_page(page, monkeypatch):
+    """Every page opened first by a new visitor with a forged share link, or a forged private link: no traceback,
+    the default design, nobody's favourites, and (on the pages a client uses) what went wrong in words."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CONFIGURATOR_PREVIEW", "off")
+    monkeypatch.setenv("DATABASE_URL", DATABASE_URL)
+    for query, said in (({"design": "not-a-design-<script>"}, "The link could not be opened"),
+                        ({"saved": "1", "code": "ABCD-EFGH-2345-JKLM"}, "That code opens no saved design")):
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        at.query_params.update(query)
+        at.switch_page(f"app_pages/{page}")
+        at = run_page(at)
+        assert ("favourites" not in at.session_state or at.session_state["favourites"] == [])
+        assert document(at)["name"] == "Comfort-fit wedding band"
+        if page not in STAFF_PAGES:
+            shown = " ".join(warnings(at) + errors(at))
+            assert said in shown, (page, shown)
+
+
+def test_a_design_named_with_markup_compares_as_text(app):
+    at = app
+    at.text_input(key="name").set_value('<img src=x onerror=alert(1)> [link](http://example.com)')
+    at = star(run_page(at))
+    at = run_page(at.switch_page(FAVOURITES))
+    card = next(element.proto.body for element in at.get("html") if 'class="compare-card"' in element.proto.body)
+    assert "<img src=x" not in card and "&lt;img src=x onerror=alert(1)&gt;" in card and "<a " not in card

@@ -136,7 +136,8 @@ def _add_code() -> None:
 
 def saved_page() -> None:
     st.title("Saved designs")
-    for kind, shown in (("problem", "error"), ("saved_problem", "error"), ("saved_notice", "success")):
+    for kind, shown in (("problem", "error"), ("caution", "warning"), ("saved_problem", "error"),
+                        ("saved_notice", "success")):
         if st.session_state.get(kind):
             say(shown, st.session_state.pop(kind))
     manage = staff()

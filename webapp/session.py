@@ -77,7 +77,10 @@ def _initial_design() -> dict:
         design_id, code = private
         del st.query_params["saved"], st.query_params["code"]  # the code does not stay in the address bar
         saved = open_with_code(code, design_id)
-        if saved is not None:
+        if saved is None:  # said on whichever page the link opens
+            problem = st.session_state.pop("saved_problem", "The link could not be opened.")
+            st.session_state.caution = f"{problem} Showing a preset."
+        else:
             st.session_state.setdefault("my_designs", []).append(saved.id)
             st.session_state.client = saved.client_name
             return without_stray_parts(json.loads(saved.design_json))

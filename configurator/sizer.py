@@ -9,6 +9,11 @@ it was: a 50 mm line and the outline of a bank card (ISO/IEC 7810 ID-1, 85.60 x 
 
 Coordinates are millimetres from the page's lower left corner; the PDF's points are millimetres x 72 / 25.4. No mark
 is drawn under a transformation, so each stands where the PDF's own coordinates say (the tests read them there).
+
+The same sizer without a printer, on a screen (the arithmetic here, the drawing in `webapp/sizer_page.py`): a screen's
+scale is unknown (CSS draws "96 px to the inch" only nominally; a phone draws about 6 px to the millimetre), so the
+client first makes a drawn bank card as large as her own (`screen_scale`), then lays a ring that fits on a circle she
+resizes: its inner diameter in millimetres is her size (`size_across`).
 """
 
 from __future__ import annotations
@@ -21,9 +26,21 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from .sizes import UK_BASE_MM, UK_STEP_MM, System, format_uk, from_circumference, to_circumference
+from .errors import ConfiguratorError
+from .sizes import (
+    MAX_CIRCUMFERENCE_MM,
+    MIN_CIRCUMFERENCE_MM,
+    UK_BASE_MM,
+    UK_STEP_MM,
+    RingSize,
+    System,
+    format_uk,
+    from_circumference,
+    to_circumference,
+)
 
 CARD_MM = (85.60, 53.98)  # ISO/IEC 7810 ID-1: a bank card
+CARD_CORNER_MM = 3.18  # its corners' radius: ISO/IEC 7813's for bank cards, within ISO/IEC 7810's 2.88-3.48 mm
 CHECK_LINE_MM = 50.0
 # The sizes on the page: US 3 to US 13 and the like in each system (44.2 to 69.7 mm round the finger).
 LEAST_MM, MOST_MM = to_circumference(System.US, 3), to_circumference(System.US, 13)
@@ -186,3 +203,88 @@ def _vertical_label(page: Canvas, x: float, y: float, label: str, size: float) -
     page.setFont("Helvetica", size)
     page.drawRightString(0, -size * 0.35, label)
     page.restoreState()
+
+
+# ---------------------------------------------------------------- on a screen
+
+CSS_PX_PER_MM = 96 / 25.4  # 3.7795: CSS's reference pixel (96 to the inch), the scale assumed until she calibrates
+# The scales a screen may have, in CSS px to the millimetre, from screens' published sizes and resolutions: a 40-inch
+# full-HD monitor about 2.2, desktop monitors 3 to 4.5, an iPad about 5.2, phones 5.5 to 6.5 (an iPhone 14: 390 px across
+# 64.6 mm, 6.04), more when zoomed out. A card matched outside these was not matched.
+SCREEN_PX_PER_MM = (2.0, 9.0)
+# The inner diameters a ring can have (US 0 to US 16, as `sizes` allows), mm.
+MIN_DIAMETER_MM, MAX_DIAMETER_MM = MIN_CIRCUMFERENCE_MM / math.pi, MAX_CIRCUMFERENCE_MM / math.pi
+
+
+def screen_scale(card_px: float, card_side_mm: float = CARD_MM[1]) -> float:
+    """The screen's scale in CSS px per mm, from a drawn bank card that covers a real one exactly.
+
+    Args:
+        card_px: the drawn card's side in CSS px, as the browser lays it out.
+        card_side_mm: the real card's side that `card_px` measures, mm; by default its short side (53.98 mm), the one
+            across a phone's screen when the card stands upright.
+
+    Raises:
+        ConfiguratorError: a card drawn so small or so large that no screen has that scale (SCREEN_PX_PER_MM).
+    """
+    if not _positive(card_px):
+        raise ConfiguratorError(f"the drawn card must be some pixels wide, not {card_px!r}")
+    scale = card_px / card_side_mm
+    low, high = SCREEN_PX_PER_MM
+    if not low <= scale <= high:
+        raise ConfiguratorError(
+            f"a card drawn {card_px:g} px across its {card_side_mm:g} mm would make this screen {scale:.3f} px to the "
+            f"millimetre, outside the {low:g} to {high:g} that screens show: make the drawn card as large as your own "
+            f"card ({math.ceil(low * card_side_mm)} to {math.floor(high * card_side_mm)} px)"
+        )
+    return scale
+
+
+def drawn_px(length_mm: float, scale: float) -> float:
+    """A length in mm as CSS px on a screen of `scale` px per mm (`screen_scale`)."""
+    return length_mm * _checked_scale(scale)
+
+
+def drawn_mm(length_px: float, scale: float) -> float:
+    """A length drawn `length_px` CSS px long, in mm, on a screen of `scale` px per mm (`screen_scale`).
+
+    Raises:
+        ConfiguratorError: a length that is not above zero, or a scale that no screen has.
+    """
+    if not _positive(length_px):
+        raise ConfiguratorError(f"a drawn length must be some pixels long, not {length_px!r}")
+    return length_px / _checked_scale(scale)
+
+
+def size_across(diameter_mm: float) -> RingSize:
+    """The ring size whose inner diameter is `diameter_mm`: a circle that a ring that fits just covers.
+
+    Raises:
+        ConfiguratorError: a diameter outside every ring size (US 0 to US 16), worded with the way back.
+    """
+    if not _positive(diameter_mm):
+        raise ConfiguratorError(f"a ring's inner diameter must be some millimetres, not {diameter_mm!r}")
+    if not MIN_DIAMETER_MM - 1e-9 <= diameter_mm <= MAX_DIAMETER_MM + 1e-9:
+        larger = diameter_mm > MAX_DIAMETER_MM
+        raise ConfiguratorError(
+            f"a circle {diameter_mm:.2f} mm across is {'larger' if larger else 'smaller'} than any ring (US 0 to US 16 "
+            f"are {MIN_DIAMETER_MM:.2f} to {MAX_DIAMETER_MM:.2f} mm across): make it {'smaller' if larger else 'larger'}"
+        )
+    return RingSize(diameter_mm * math.pi)
+
+
+def size_on_screen(circle_px: float, scale: float) -> RingSize:
+    """The ring size of a circle drawn `circle_px` CSS px across (its inner edge) on a screen of `scale` px per mm."""
+    return size_across(drawn_mm(circle_px, scale))
+
+
+def _checked_scale(scale: float) -> float:
+    low, high = SCREEN_PX_PER_MM
+    if not _positive(scale) or not low <= scale <= high:
+        raise ConfiguratorError(f"a screen shows {low:g} to {high:g} px to the millimetre, not {scale!r}: match the "
+                                "drawn card to your own card first")
+    return scale
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0

@@ -1,11 +1,14 @@
 """The printable ring sizer, judged from the PDF's own coordinates: the 50 mm line, the bank card's outline, every
 mark of the strip at the circumference its size stands for, and every disc at its inner diameter, each within
-0.1 mm; and the command line that writes it."""
+0.1 mm; and the command line that writes it. On a screen: the scale a bank card drawn to match a real one gives, a
+circle's drawn pixels to millimetres and to the size in every system, and the drawings no screen can show, refused in
+words."""
 
 from __future__ import annotations
 
 import io
 import math
+import re
 import subprocess
 import sys
 
@@ -13,15 +16,24 @@ import pytest
 from pypdf import PdfReader
 
 from configurator import sizes
+from configurator.errors import ConfiguratorError
 from configurator.sizer import (
     CARD_AT,
     CARD_MM,
     CHECK_LINE_AT,
+    CSS_PX_PER_MM,
+    MAX_DIAMETER_MM,
+    MIN_DIAMETER_MM,
     STRIP_ROW_MM,
     STRIP_ZERO_X,
     discs,
+    drawn_mm,
+    drawn_px,
     marks,
     row_bottom,
+    screen_scale,
+    size_across,
+    size_on_screen,
     sizer_pdf,
     strip_rows,
 )
@@ -144,3 +156,56 @@ def test_the_command_line_writes_the_sizer_and_refuses_in_one_line(tmp_path):
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
         assert out.read_bytes() == before
+
+
+# ---------------------------------------------------------------- on a screen
+
+
+def test_a_card_drawn_204_px_across_makes_the_screen_3_779_px_to_the_mm():
+    assert screen_scale(204) == pytest.approx(204 / 53.98) == pytest.approx(3.779, abs=5e-4)
+    assert screen_scale(53.98 * 96 / 25.4) == pytest.approx(CSS_PX_PER_MM) == pytest.approx(3.7795, abs=1e-4)
+    phone = screen_scale(330)  # a phone's: about 6 px to the mm
+    assert phone == pytest.approx(6.1134, abs=1e-4)
+    assert screen_scale(330 * 85.60 / 53.98, CARD_MM[0]) == pytest.approx(phone)  # the long side gives the same
+
+
+def test_a_65_5_px_circle_on_that_screen_is_17_33_mm_across_and_us_7():
+    scale = screen_scale(204)
+    assert drawn_mm(65.5, scale) == pytest.approx(17.33, abs=0.005)
+    found = size_on_screen(65.5, scale)
+    assert found.circumference_mm == pytest.approx(65.5 / scale * math.pi, abs=1e-9)
+    assert found.all_systems() == {"US": "7", "UK": "N 1/2", "EU": "54.4", "JP": "14", "CH": "14.4"}
+
+
+@pytest.mark.parametrize("scale", [2.0, CSS_PX_PER_MM, 6.04, 9.0])
+def test_a_length_drawn_and_read_back_is_the_same_length(scale):
+    assert drawn_mm(drawn_px(17.32, scale), scale) == pytest.approx(17.32, abs=1e-12)
+    assert drawn_px(10.0, scale) == pytest.approx(10.0 * scale, abs=1e-12)
+
+
+def test_a_circle_gives_the_size_whose_inner_diameter_it_is():
+    assert size_across(17.8).all_systems() == {"US": "7.5", "UK": "O 1/2", "EU": "55.9", "JP": "15", "CH": "15.9"}
+    assert size_across(sizes.RingSize.of("US", 7).inner_diameter_mm).in_system("US") == "7"
+    assert size_across(MIN_DIAMETER_MM).in_system("US") == "0" and size_across(MAX_DIAMETER_MM).in_system("US") == "16"
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda: screen_scale(0), "the drawn card must be some pixels wide, not 0"),
+    (lambda: screen_scale(-204), "must be some pixels wide"),
+    (lambda: screen_scale(float("nan")), "must be some pixels wide, not nan"),
+    (lambda: screen_scale(float("inf")), "must be some pixels wide"),
+    (lambda: screen_scale("204"), "must be some pixels wide, not '204'"),
+    (lambda: screen_scale(100), "1.853 px to the millimetre, outside the 2 to 9 that screens show: make the drawn card "
+                                "as large as your own card (108 to 485 px)"),
+    (lambda: screen_scale(500), "9.263 px to the millimetre"),
+    (lambda: drawn_mm(65.5, 1.0), "a screen shows 2 to 9 px to the millimetre, not 1.0: match the drawn card"),
+    (lambda: drawn_mm(0, CSS_PX_PER_MM), "a drawn length must be some pixels long"),
+    (lambda: drawn_px(17.3, float("nan")), "a screen shows 2 to 9 px to the millimetre, not nan"),
+    (lambda: size_across(11.5), "a circle 11.50 mm across is smaller than any ring (US 0 to US 16 are 11.63 to 24.63 mm "
+                                "across): make it larger"),
+    (lambda: size_across(25), "is larger than any ring (US 0 to US 16 are 11.63 to 24.63 mm across): make it smaller"),
+    (lambda: size_on_screen(200, CSS_PX_PER_MM), "a circle 52.92 mm across is larger than any ring"),
+])
+def test_impossible_drawings_are_refused_in_words(call, words):
+    with pytest.raises(ConfiguratorError, match=re.escape(words)):
+        call()

@@ -106,12 +106,6 @@ def _on_screen(doc: dict, system: str) -> None:
     st.markdown("**1. Match the card.** Lay the screen flat and put a bank card (or any card of that size: a driving "
                 "licence, a loyalty card) on the drawing, upright, its top left corner on the drawn one. Make the "
                 "drawn card larger or smaller until its outline just hides under your card's edges, bottom edge first.")
-    if calibrated:
-        say("success", f"Calibrated with your card: this screen shows {scale:.2f} px to the millimetre (kept while "
-                       "you are here).")
-    else:
-        say("warning", f"Not calibrated yet: the drawings assume {CSS_PX_PER_MM * 25.4:.0f} px to the inch "
-                       f"({CSS_PX_PER_MM:.2f} px to the millimetre), which few screens show. Match the card first.")
     st.session_state.sizer_card = round(scale * CARD_MM[1], 3)
     st.slider("Drawn card's width", *CARD_PX_RANGE, step=CARD_STEP_PX, format="%.1f px", key="sizer_card",
               on_change=guarded(_card_moved))
@@ -122,7 +116,13 @@ def _on_screen(doc: dict, system: str) -> None:
                   args=(CARD_STEP_PX,), help=f"The drawn card {CARD_STEP_PX:g} px wider")
         if not calibrated:
             st.button("It matches as drawn", key="sizer_card_fits", on_click=guarded(_card_fits))
-    st.html(card_html(scale))
+    st.html(card_html(scale))  # right under its controls: on a phone both are in sight as she matches it
+    if calibrated:
+        say("success", f"Calibrated with your card: this screen shows {scale:.2f} px to the millimetre (kept while "
+                       "you are here).")
+    else:
+        say("warning", f"Not calibrated yet: the drawings assume {CSS_PX_PER_MM * 25.4:.0f} px to the inch "
+                       f"({CSS_PX_PER_MM:.2f} px to the millimetre), which few screens show. Match the card first.")
 
     st.markdown("**2. Lay a ring that fits you on the circle.** Centre it on the cross and make the circle larger or "
                 "smaller until the shaded disc just fills the inside of the ring, up to the metal all round.")

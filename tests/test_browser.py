@@ -53,7 +53,6 @@ from tests.helpers.browser import (  # skips this module when there is no Chromi
     tick,
     viewer_state,
     wait_for_change,
-    wait_for_run,
     wait_for_value,
     wait_for_viewer,
     wait_until_idle,
@@ -730,7 +729,9 @@ def test_staff_see_every_design_and_can_delete_and_undo(browser, server):
 def test_find_my_size_on_a_phone_puts_the_measured_size_into_the_ring(browser, server, tmp_path):
     """On a 390 x 844 phone: the Find my size page fits the screen's width, offers the printable sizer, reads a
     measurement typed with a decimal comma and puts its size into the ring in one tap (read back from the address,
-    which reopens the design)."""
+    which reopens the design). On the screen itself: a tap on the card's slider calibrates it (the card drawn exactly
+    as many CSS px across as the slider says, upright so that it fits), two taps grow the circle to 17.5 mm, drawn at
+    the calibrated scale, and its size goes into the ring in one tap."""
     from urllib.parse import parse_qs, urlsplit
 
     from configurator.share import decode_design
@@ -750,12 +751,90 @@ def test_find_my_size_on_a_phone_puts_the_measured_size_into_the_ring(browser, s
         use.wait_for(timeout=RERUN_S * 1000)
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing off the side of the phone
         use.click()
-        wait_for_run(page)
 
-        def size() -> dict:
-            query = parse_qs(urlsplit(page.url).query)
+        def size() -> dict:  # the address asked of the page: `page.url` is only brought up to date by other calls
+            query = parse_qs(urlsplit(page.evaluate("location.href")).query)
             return decode_design(query["design"][0]).to_dict()["ring"]["size"] if "design" in query else {}
 
         wait_for_value(size, {"system": "UK", "value": "P 1/2"})
+
+        assert page.get_by_text(re.compile(r"^Not calibrated yet: the drawings assume 96 px to the inch")).is_visible()
+        assert drawn_width(page, ".cfg-sizer-card") == pytest.approx(53.98 * 96 / 25.4, abs=ONE_LAYOUT_UNIT)
+        card_px = tap_slider_at(page, "sizer_card", 330.0)  # about a phone's card: 6 px to the millimetre
+        assert 320 <= card_px <= 340, card_px
+        scale = card_px / 53.98
+        page.get_by_text(f"Calibrated with your card: this screen shows {scale:.2f} px to the millimetre",
+                         exact=False).wait_for(timeout=RERUN_S * 1000)
+        card = page.locator(".cfg-sizer-card").bounding_box()
+        assert drawn_width(page, ".cfg-sizer-card") == pytest.approx(card_px, abs=ONE_LAYOUT_UNIT)
+        assert card["x"] >= 0 and card["x"] + card["width"] <= 390, card  # the whole card on the phone
+        larger = page.locator(".st-key-sizer_circle_steps").get_by_role("button", name="Larger", exact=True)
+        for diameter in ("17.4", "17.5"):  # from 17.30 mm, a tenth a tap
+            larger.tap()
+            wait_for_value(page.locator(".st-key-sizer_circle input").input_value, diameter)
+        assert drawn_width(page, ".cfg-sizer-disc") == pytest.approx(17.5 * scale, abs=ONE_LAYOUT_UNIT)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        page.locator(".st-key-sizer_card").evaluate(  # the controls, the card and what they found, under the header
+            "(e) => { e.style.scrollMarginTop = '64px'; e.scrollIntoView({block: 'start'}); }")
+        save_screenshot_phone(page, screenshot_target("sizer-phone.png", tmp_path))
+        page.locator(".st-key-sizer_screen_use").get_by_role("button", name="Use UK O for my ring", exact=True).tap()
+        wait_for_value(size, {"system": "UK", "value": "O"})
     finally:
         context.close()
+
+
+def test_find_my_size_on_a_desktop_opens_from_a_forged_link_and_sizes_on_screen(browser, server):
+    """At 1280 px: a forged `?design=` opens the page with the reason in words and the preset in its place (no
+    traceback); the card's slider moved by the keyboard draws the card at exactly its px, and the circle's size is
+    offered for the ring."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from configurator.share import decode_design
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/sizer?design=forged-by-hand.not-a-design")
+        page.get_by_role("heading", name="Find my size").wait_for(timeout=RUN_S * 1000)
+        wait_until_idle(page)
+        page.get_by_text("The link could not be opened (design link: damaged (it does not decode)); showing a preset.",
+                         exact=True).wait_for(timeout=RERUN_S * 1000)
+        assert page.get_by_test_id("stException").count() == 0
+        assert "Traceback" not in page.get_by_test_id("stMain").inner_text()
+        shown = decode_design(parse_qs(urlsplit(page.evaluate("location.href")).query)["design"][0]).to_dict()
+        assert shown["ring"]["size"] == {"system": "UK", "value": "N 1/2"}  # the preset, in the address instead
+        thumb = page.locator(".st-key-sizer_card input")
+        thumb.focus()
+        for _ in range(4):
+            thumb.press("ArrowRight")  # half a pixel a press: 204 -> 206
+        wait_for_value(thumb.input_value, "206")
+        page.get_by_text("Calibrated with your card: this screen shows 3.82 px", exact=False).wait_for(
+            timeout=RERUN_S * 1000)
+        assert drawn_width(page, ".cfg-sizer-card") == pytest.approx(206.0, abs=ONE_LAYOUT_UNIT)
+        assert drawn_width(page, ".cfg-sizer-disc") == pytest.approx(17.3 * 206 / 53.98, abs=ONE_LAYOUT_UNIT)
+        assert page.locator(".st-key-sizer_screen_use").get_by_role("button").inner_text() == "Use UK N 1/2 for my ring"
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 1280
+    finally:
+        context.close()
+
+
+ONE_LAYOUT_UNIT = 1 / 32  # Chromium lays boxes out in 1/64 px: a width and its left edge each rounded
+
+
+def drawn_width(page: Page, selector: str) -> float:
+    """The on-screen width, in CSS px, of the one element `selector` finds (as the browser laid it out)."""
+    return page.locator(selector).evaluate("(e) => e.getBoundingClientRect().width")
+
+
+def tap_slider_at(page: Page, key: str, value: float) -> float:
+    """Tap a finger on the slider `key`'s track where `value` lies; return the value it took, once the page has run."""
+    thumb = page.locator(f".st-key-{key} input")
+    before = thumb.input_value()
+    low, high = float(thumb.get_attribute("min")), float(thumb.get_attribute("max"))
+    track = page.locator(f".st-key-{key} div[role=group] > div").first
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] * (value - low) / (high - low), box["y"] + box["height"] / 2)
+    wait_for_change(thumb.input_value, before)
+    wait_until_idle(page)
+    return float(thumb.input_value())

@@ -36,7 +36,8 @@ from webapp.ui import guarded, number_field, say
 WIDE_BAND_MM = 6.0  # wider than this, a band sits tighter: a quarter to a half size up
 ADVICE = (
     "Measure at the end of the day, when your fingers are warm: they are smaller in the cold and in the morning.",
-    "A snug fit slides over the knuckle with a little push; if your knuckle is large, choose the size that passes it.",
+    ("A snug fit slides over the knuckle with a little push. If your knuckle is large, measure it and the base of "
+     "the finger, and choose a size between the two that still passes the knuckle."),
     f"A band wider than about {WIDE_BAND_MM:g} mm sits tighter: take a quarter to a half size larger.",
     "An eternity band, stones all round, cannot be resized later: measure twice.",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .builds import model_of
@@ -9,9 +10,11 @@ from .design import Design, Piece
 from .features import SUMMARY_ORDER, BandMetal, SummaryContext, features_of, ordered
 from .price_table import current_price_table
 from .pricing import quote
+from .stones import StoneWeight
 from .summary import QuoteSummary
 
 if TYPE_CHECKING:
+    from .geometry import Model
     from .inventory import LooseStone
     from .price_table import PriceTable
     from .pricing import Quote
@@ -34,13 +37,37 @@ def price(design: Design, table: PriceTable | None = None, stock: LooseStone | N
     """The quote of `design` under `table` (the table in force by default): metal from the mesh volume,
     stones from their modelled carats; a matching band from its own mesh. A stone of the store's is priced from its
     record: `stock`, or the inventory's."""
-    model = model_of(design)
-    beaded = sum(row.length_mm for row in model.beads if row.count) if model.beads else None
+    return priced_by(design, weighed(model_of(design)), table, stock=stock)
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """What a quote needs of a design's build: the metal cast, the stones' weights, the milgrain's length along the
+    edges (None: no milgrain) and a matching band's metal (None: no band)."""
+
+    cast_volume_mm3: float
+    stones: tuple[StoneWeight, ...]
+    milgrain_mm: float | None = None
+    band: BandMetal | None = None
+
+
+def weighed(model: Model) -> Weighed:
+    """What a quote needs of `model`, without its meshes (small enough to keep for many designs)."""
     band = None
     if model.matching is not None:
         band = BandMetal(model.matching.volume_mm3, model.matching.fit.contoured)
-    return quote(design, model.cast_volume_mm3, table or current_price_table(), model.stone_weights(),
-                 milgrain_mm=beaded, band=band, stock=_stock(design, stock))
+    return Weighed(model.cast_volume_mm3, model.stone_weights(),
+                   sum(row.length_mm for row in model.beads if row.count) if model.beads else None, band)
+
+
+def priced_by(design: Design, build: Weighed, table: PriceTable | None = None,
+              stones: tuple[StoneWeight, ...] | None = None, stock: LooseStone | None = None) -> Quote:
+    """The quote of `design` weighed as `build` says (its stones as `stones`, where given). `price` is this on the
+    design's own build; the budget helper estimates a design of another stone size from the design's build, its
+    stones' weights scaled, without building it."""
+    return quote(design, build.cast_volume_mm3, table or current_price_table(),
+                 build.stones if stones is None else stones, milgrain_mm=build.milgrain_mm, band=build.band,
+                 stock=_stock(design, stock))
 
 
 def quote_summary(design: Design, stock: LooseStone | None = None) -> QuoteSummary:

@@ -3,15 +3,27 @@
 import datetime as dt
 import math
 import re
+import time
 
 import pytest
 
 from configurator import catalogue
-from configurator.budget import SIZE_STEP_MM, _stone_of_length, _with, fit, other_metals
+from configurator.budget import (
+    AS_IT_IS,
+    SIZE_STEP_MM,
+    STARTING_POINTS,
+    _stone_of_length,
+    _with,
+    castable,
+    fit,
+    other_metals,
+    starting_points,
+)
 from configurator.builds import model_of
 from configurator.design import DIAMOND_CLARITIES, DIAMOND_COLORS
 from configurator.documents import parse_design
 from configurator.errors import CatalogueError
+from configurator.presets import preset, presets
 from configurator.price_table import (
     PRICE_TABLE,
     current_price_table,
@@ -219,6 +231,69 @@ def test_metals_that_fit_are_all_listed_closest_first():
 
 def test_a_design_within_budget_needs_no_change():
     assert fit(solitaire(), 1e6, TABLE) == []
+
+
+def test_a_graduated_row_follows_a_smaller_centre_only_as_far_as_the_document_allows():
+    design = preset("side-stone-ring")  # three 2.6 mm channel stones a side, graduated 0.85: the row's least is 1.5 mm
+    smaller = next(s for s in fit(design, 6000.0, TABLE) if s.change.startswith("smaller centre stone"))
+    assert smaller.total <= 6000.0 and smaller.design.side_stones.stones[-1].length_mm >= 1.5
+    assert fit(design, 1500.0, TABLE) == []  # the smallest centre its row allows is beyond this budget: no crash
+
+
+# ------------------------------------------------------------------------------------ starting points
+
+STARTING_BUDGETS = (900.0, 3000.0)
+
+
+@pytest.fixture(scope="module")
+def starts():
+    return {budget: starting_points(budget, presets(), TABLE) for budget in STARTING_BUDGETS}
+
+
+@pytest.mark.parametrize("budget", STARTING_BUDGETS)
+def test_starting_points_are_castable_designs_within_the_budget_closest_first(starts, budget):
+    found = starts[budget]
+    assert 0 < len(found) <= STARTING_POINTS
+    assert len({start.preset for start in found}) == len(found)  # one a preset
+    assert [start.total for start in found] == sorted((start.total for start in found), reverse=True)
+    for start in found:
+        assert start.total <= budget
+        assert start.total == price(start.design, TABLE).total
+        assert parse_design(start.design.to_dict()) == start.design
+        assert castable(start.design), (start.preset, start.change)
+        own = presets()[start.preset]
+        if price(own, TABLE).total <= budget:
+            assert (start.change, start.design) == (AS_IT_IS, own)
+        else:
+            assert start.change != AS_IT_IS and start.design != own
+
+
+def test_a_starting_point_over_the_budget_is_the_budget_helpers_closest_suggestion(starts):
+    start = next(start for start in starts[3000.0] if start.preset == "Classic solitaire")
+    assert start.total == max(suggestion.total for suggestion in fit(preset("solitaire-ring"), 3000.0, TABLE))
+
+
+def test_every_preset_comes_as_it_is_within_a_large_budget():
+    found = starting_points(1e6, presets(), TABLE, most=len(presets()))
+    assert {start.preset: start.design for start in found} == dict(presets())
+    assert {start.change for start in found} == {AS_IT_IS}
+    assert starting_points(1e6, presets(), TABLE, most=3) == found[:3]
+
+
+def test_a_budget_no_preset_comes_within_gives_no_starting_point():
+    assert starting_points(50.0, presets(), TABLE) == []
+
+
+def test_starting_points_are_remembered_by_budget_and_price_table(starts):
+    started = time.perf_counter()
+    again = starting_points(3000.0, presets(), TABLE)
+    assert time.perf_counter() - started < 0.5 and again == starts[3000.0]
+    bands = {name: design for name, design in presets().items() if design.stone is None and design.ring is not None}
+    dearer = TABLE.model_copy(update={"markup": TABLE.markup * 2})
+    cheap, dear = starting_points(1e6, bands, TABLE), starting_points(1e6, bands, dearer)
+    assert [start.preset for start in cheap] == [start.preset for start in dear]
+    assert [start.total for start in dear] == [price(start.design, dearer).total for start in dear]
+    assert all(d.total > c.total for c, d in zip(cheap, dear, strict=True))
 
 
 # ------------------------------------------------------------------------------------------- the table

@@ -368,10 +368,19 @@ def fit(design: Design, budget: float, table: PriceTable | None = None, stock: L
 
 
 def _best_change(design: Design, budget: float, table: PriceTable) -> Suggestion | None:
-    """Of `fit`'s suggestions for `design` (from the table alone), the one whose total comes closest to the budget,
-    the castings judged from the closest down until one casts."""
-    closest = sorted(_changes(design, budget, table), key=lambda suggestion: -suggestion.total)
-    return next((suggestion for suggestion in closest if _castable(suggestion.design)), None)
+    """The change of `fit`'s that a starting point takes: one that keeps the stone's grades (a smaller stone, another
+    metal, another stone) where one brings `design` within the budget and casts, else a lower colour or clarity; of
+    those, the one whose total comes closest to the budget. A client who starts from a budget is shown a smaller G
+    stone before a 1 ct stone of colour T, which a store would not put in the window."""
+    keeping = [smaller_stone(design, budget, table), *other_stones(design, budget, table),
+               *other_metals(design, budget, table)[:3]]
+    for kinds in (keeping, lambda: [lower_grade(design, budget, table, "color"),
+                                    lower_grade(design, budget, table, "clarity")]):
+        found = [suggestion for suggestion in (kinds if isinstance(kinds, list) else kinds()) if suggestion]
+        for suggestion in sorted(found, key=lambda suggestion: -suggestion.total):
+            if _castable(suggestion.design):
+                return suggestion
+    return None
 
 
 def _start(name: str, design: Design, budget: float, table: PriceTable) -> Start | None:

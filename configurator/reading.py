@@ -183,9 +183,17 @@ def _grouped(digits: str, separator: str) -> str | None:
     return digits.replace(separator, "") if _GROUPED.fullmatch(digits.replace(separator, "X")) else None
 
 
+# Thousands grouped by a space, as French, Nordic and ISO 80000 write them ("25 000", "25 000,50"): a space, a
+# no-break space or a narrow one (U+202F, which a French keyboard or a phone puts there), groups of three.
+_SPACED = re.compile(r"([0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+)([.,][0-9]+)?")
+
+
 def _readings(text: str) -> tuple[float, float | None]:
     """The number `text` spells and, when it reads two ways, the second reading."""
     sign, body = ("-", text[1:]) if text[:1] == "-" else ("", text.removeprefix("+"))
+    spaced = _SPACED.fullmatch(body)
+    if spaced:
+        body = re.sub(r"[ \u00a0\u202f\u2009]", "", spaced.group(1)) + (spaced.group(2) or "")
     wrong = NumberError(f"must be a number, not {quoted(text)}")
     if not _SHAPE.fullmatch(body) or not any(char.isdigit() for char in body):
         raise wrong
@@ -226,6 +234,7 @@ def read_decimal(text: str) -> float:
     - digits 0-9 with an optional sign; spaces around are ignored;
     - a point is a decimal point ("4100.50"), and a comma between the units and the decimals is one too
       ("4100,50" -> 4100.5, "1,5" -> 1.5, "0,500" -> 0.5, "1234,567" -> 1234.567);
+    - thousands grouped in threes by spaces ("25 000", "25 000,50", a no-break or narrow space too) are one number;
     - with both, the one written last is the decimal separator and the other groups thousands in threes
       ("4,100.50" and "4.100,50" -> 4100.5); several of one kind alone group thousands ("1,000,000", "1.000.000");
     - a lone comma followed by exactly three digits after one to three digits ("1,500") reads two ways, 1.5 or

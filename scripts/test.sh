@@ -19,6 +19,7 @@ fi
 # tests that drive servers and browsers, one at a time, with the machine to themselves (their pages wait on the
 # server's runs: shared cores make them slow and their waits long).
 SERVERS=(tests/test_browser.py tests/test_browser_stones.py tests/test_browser_staff_stones.py tests/test_browser_trust.py
-         tests/test_browser_viewer.py tests/test_two_servers.py tests/test_load.py tests/test_deploy.py)
+         tests/test_browser_viewer.py tests/test_browser_home.py tests/test_two_servers.py tests/test_load.py
+         tests/test_deploy.py)
 python3 -m pytest -n 2 --dist loadgroup --durations=25 "${SERVERS[@]/#/--ignore=}"
 exec python3 -m pytest --durations=25 "${SERVERS[@]}"

@@ -7,11 +7,13 @@ it). Set UPDATE_SCREENSHOTS=1 to refresh docs/images/compare-phone.png and docs/
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page
 
 from tests.helpers.browser import (  # skips this module when there is no Chromium
@@ -128,3 +130,70 @@ def wait_for_scroll(row) -> float:
         last = now
         time.sleep(0.25)
     return last
+
+
+def top_bar_in_view(page: Page, step: int) -> str:
+    """The pinned bar on this screen: it says the step, it is on the screen, and it shows the piece and a total."""
+    bar = page.locator(f'.guided-top[data-guided-step="{step}"]')
+    bar.wait_for(timeout=RUN_S * 1000)
+    wait_until_idle(page)
+    box = bar.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844, box
+    assert page.locator(".guided-top img").evaluate("(image) => image.complete && image.naturalWidth") > 0
+    total = bar.locator("[data-total]").inner_text()
+    assert re.fullmatch(r"USD [\d,]+\.\d\d", total), total
+    fits_the_screen(page)
+    return total
+
+
+def next_step(page: Page, step: int) -> None:
+    page.get_by_role("button", name=re.compile("→$")).tap()
+    top_bar_in_view(page, step)
+
+
+def test_she_goes_step_by_step_from_a_budget_to_a_saved_design(phone, home, tmp_path):
+    page = phone
+    shots = []
+    page.goto(f"{home}/guided")
+    top_bar_in_view(page, 1)
+    box = page.get_by_role("textbox", name="Your budget (USD)")
+    box.fill("25 000")
+    box.press("Enter")
+    page.get_by_role("button", name="Start from this").first.wait_for(timeout=RUN_S * 1000)
+    wait_until_idle(page)
+    shots.append(page.screenshot(animations="disabled"))
+    page.get_by_role("button", name="Start from this").first.tap()
+    first = top_bar_in_view(page, 2)
+    page.get_by_role("button", name="Bezel", exact=True).tap()
+    page.get_by_role("button", name="✓ Bezel").wait_for(timeout=RERUN_S * 1000)
+    assert top_bar_in_view(page, 2) != first  # the total follows the choice, on the screen where it is made
+    shots.append(page.screenshot(animations="disabled"))
+    next_step(page, 3)
+    page.get_by_role("button", name="Oval", exact=True).tap()
+    page.get_by_role("button", name="✓ Oval").wait_for(timeout=RERUN_S * 1000)
+    top_bar_in_view(page, 3)
+    shots.append(page.screenshot(animations="disabled"))
+    next_step(page, 4)
+    choose(page, "Metal", "18k yellow gold")
+    wait_for_run(page)
+    top_bar_in_view(page, 4)
+    shots.append(page.screenshot(animations="disabled"))
+    next_step(page, 5)
+    page.get_by_role("textbox", name="Your name").fill("Ada")
+    page.get_by_role("button", name="Save my design").tap()
+    page.get_by_text(re.compile(r"^Saved as #\d+ for Ada")).wait_for(timeout=RUN_S * 1000)
+    top_bar_in_view(page, 5)
+    shots.append(page.screenshot(animations="disabled"))
+    saved = address_design(page)
+    assert (saved["metal"], saved["stone"]["shape"], saved["setting"]["style"]) == ("18k-yellow", "oval", "bezel")
+    montage(shots, screenshot_target("guided-phone.png", tmp_path))
+
+
+def montage(shots: list[bytes], target) -> None:
+    """The steps' screens side by side, each at the phone's own 390 x 844."""
+    screens = [Image.open(io.BytesIO(shot)).convert("RGB").resize((390, 844), Image.LANCZOS) for shot in shots]
+    sheet = Image.new("RGB", (len(screens) * 400 - 10, 844), "white")
+    for index, screen in enumerate(screens):
+        sheet.paste(screen, (index * 400, 0))
+    sheet.save(target, optimize=True)
+    assert target.stat().st_size > 20_000

@@ -268,9 +268,14 @@ def test_starting_points_are_castable_designs_within_the_budget_closest_first(st
             assert start.change != AS_IT_IS and start.design != own
 
 
-def test_a_starting_point_over_the_budget_is_the_budget_helpers_closest_suggestion(starts):
+def test_a_starting_point_over_the_budget_keeps_the_stones_grades_where_it_can(starts):
+    """Of the budget helper's suggestions, the closest that keeps the stone's grades: the solitaire at 3,000 comes
+    with a smaller G stone, not its 1 ct stone in a lower colour (which comes closer to the budget)."""
     start = next(start for start in starts[3000.0] if start.preset == "Classic solitaire")
-    assert start.total == max(suggestion.total for suggestion in fit(preset("solitaire-ring"), 3000.0, TABLE))
+    suggestions = fit(preset("solitaire-ring"), 3000.0, TABLE)
+    keeping = [suggestion for suggestion in suggestions if not suggestion.change.startswith("lower")]
+    assert start.total == max(suggestion.total for suggestion in keeping) < max(s.total for s in suggestions)
+    assert start.change.startswith("smaller centre stone") and start.design.stone.color == "G"
 
 
 def test_every_preset_comes_as_it_is_within_a_large_budget():

@@ -500,6 +500,7 @@ def test_prices_set_reads_numbers_as_people_type_them(tmp_path, monkeypatch):
     ("4100,50", 4100.5), ("1,5", 1.5), ("4,100.50", 4100.5), ("4.100,50", 4100.5), ("1,000,000", 1e6),
     ("1.000.000", 1e6), ("1.000.000,25", 1000000.25), ("0,500", 0.5), ("1234,567", 1234.567), (",5", 0.5),
     ("1.500", 1.5), (" 42 ", 42.0), ("-3,5", -3.5), ("+7", 7.0), ("12.", 12.0), ("0", 0.0),
+    ("25 000", 25000.0), ("1 234 567,5", 1234567.5), ("25\u202f000", 25000.0), ("-4\u00a0100.25", -4100.25),
 ])
 def test_read_decimal_reads_commas_and_points(text, value):
     assert read_decimal(text) == value
@@ -523,6 +524,8 @@ def test_read_decimal_reads_commas_and_points(text, value):
     ("12,", "must be a number, not '12,'"),
     ("9" * 400, "is too large a number"),
     ("4\n1", "must be a number, not '4\\n1'"),
+    ("25 00", "must be a number, not '25 00'"),
+    ("2 5000", "must be a number, not '2 5000'"),
 ])
 def test_read_decimal_refuses_in_words(text, words):
     with pytest.raises(NumberError) as refused:

@@ -397,7 +397,7 @@ def design_page() -> None:
     with piece_area:
         st.title("Design your piece")
         st.page_link("app_pages/guided.py", label="Go step by step: budget, setting, stone, metal and size",
-                     icon="👣", query_params={"design": encode_design(design)})
+                     icon=":material/footprint:", query_params={"design": encode_design(design)})
         for kind, shown in (("problem", "error"), ("caution", "warning"), ("notice", "info")):
             if st.session_state.get(kind):
                 say(shown, st.session_state.pop(kind))

@@ -78,7 +78,7 @@ def star_bar(design_json: str) -> None:
                 help="Taken out again with a second tap" if starred else
                 "Keeps this design as it is now, to compare with others; your changes after it do not touch it")
     if count:
-        right.page_link(FAVOURITES_PAGE, label=f"Compare favourites ({count})", icon="⚖️",
+        right.page_link(FAVOURITES_PAGE, label=f"Compare favourites ({count})", icon=":material/compare:",
                         query_params={"design": address_token()}, width="stretch")
 
 

@@ -16,7 +16,8 @@ from configurator.compare import side_by_side
 from configurator.documents import loads_design, parse_design
 from configurator.errors import ConfiguratorError
 from configurator.features.centre import clarities, colours
-from configurator.price_table import current_price_table
+from configurator.presets import presets
+from configurator.price_table import current_price_table, price_table_stamp
 from webapp import form
 from webapp.controls import (
     check_control,
@@ -28,16 +29,15 @@ from webapp.controls import (
     size_controls,
 )
 from webapp.database import prices_key
-from webapp.design_page import base_url, kept_codes, save_design
-from webapp.favourites_page import picture, star_bar
-from webapp.results import priced
+from webapp.design_page import base_url, checks_panel, kept_codes, save_design
+from webapp.favourites_page import COMPARE_CSS, picture, star_bar
+from webapp.results import findings, priced
 from webapp.session import (
     MOVED,
     MOVED_THIS_RUN,
     address_token,
     control_changed,
     load,
-    preset_names,
     problem_under,
     session_design,
 )
@@ -51,8 +51,10 @@ DESIGN_PAGE = "app_pages/design.py"
 SIZER_PAGE = "app_pages/sizer.py"
 GUIDED_CSS = """
 <style>
-.guided-top { position: sticky; top: 3.6rem; z-index: 999; display: flex; align-items: center; gap: 12px;
-  background: #fffdf9; border: 1px solid #e2dccf; border-radius: 10px; padding: 6px 10px; }
+[data-testid="stElementContainer"]:has(> * .guided-top), [data-testid="stElementContainer"]:has(.guided-top) {
+  position: sticky; top: 3.75rem; z-index: 999; }
+.guided-top { display: flex; align-items: center; gap: 12px; background: #fffdf9; border: 1px solid #e2dccf;
+  border-radius: 10px; padding: 6px 10px; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.06); }
 .guided-top img { width: 76px; height: 76px; object-fit: contain; background: #fff; border-radius: 6px; }
 .guided-top .total { font: 700 1.15rem sans-serif; color: #262730; }
 .guided-top .step { font-size: 0.85rem; color: #6b6659; }
@@ -111,18 +113,20 @@ def nav(step: int) -> None:
                            args=(step + 1,), width="stretch")
 
 
-def picture_choice(kind: str, chosen: str | None, key: str, allowed: list[str] | None = None) -> None:
-    """The options of `kind` as pictures, three across on a phone; a tap chooses one (through the form, as its
-    control would), the chosen one marked."""
-    values = [value for value in choices.options(kind) if allowed is None or value in allowed]
+def picture_choice(kind: str, design, key: str) -> None:
+    """The choices of `kind` her design can take, as pictures of her design with each (`configurator.choices`),
+    three across on a phone; a tap makes the choice through the form, as its control would, the chosen one marked."""
+    chosen = form.values(design.to_dict(), st.session_state.ui).get(key)
     with st.container(key=f"choices_{kind}"):
+        values = choices.offered(kind, design)
         for column, value in zip(st.columns(len(values)), values, strict=True):
             with column:
-                st.image(choices.picture(kind, value), width="stretch")
+                st.image(choices.picture(kind, value, design=design), width="stretch")
                 mark = "✓ " if value == chosen else ""
                 st.button(f"{mark}{choices.label(kind, value)}", key=f"choose_{kind}_{value}", width="stretch",
-                          type="primary" if value == chosen else "secondary", on_click=control_changed,
-                          args=(key, value))
+                          type="primary" if value == chosen else "secondary", help=choices.hint(kind, value),
+                          on_click=control_changed, args=(key, value))
+    problem_under(key, form.values(design.to_dict(), st.session_state.ui))
 
 
 @guarded
@@ -139,7 +143,8 @@ def budget_step() -> None:
     if amount is None:
         st.caption("Type a budget to see the pieces that come within it, or go on with the design above.")
         return
-    starts = _starts(amount, prices_key(None))
+    with st.spinner("Finding the pieces within your budget…"):
+        starts = _starts(amount, price_table_stamp())
     if not starts:
         say("info", f"None of our designs comes within {_money(currency, amount)}. Try a larger budget, or go on "
                     "with the design above and the budget helper on the full form.")
@@ -161,40 +166,32 @@ def budget_step() -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _starts(amount: float, prices: str) -> list[dict]:
     """The presets and their nearest variants within `amount` (the budget helper's), found once a budget and price
-    table."""
-    presets = {}
-    for name, path in preset_names().items():
-        try:
-            presets[name] = parse_design(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, ConfiguratorError):
-            continue
-    return [{"name": start.name, "change": start.change, "total": start.total, "design_json": start.design.to_json()}
-            for start in budget.starting_points(amount, presets)]
+    table (`prices`, the table's stamp, keys it)."""
+    return [{"name": start.preset, "change": start.change, "total": start.total, "design_json": start.design.to_json()}
+            for start in budget.starting_points(amount, presets())]
 
 
-def piece_step(doc: dict, shown: dict) -> None:
+def piece_step(doc: dict, shown: dict, design) -> None:
     st.subheader("A ring or a pendant?")
     radio_control("piece", ["ring", "pendant"], shown)
     if doc["piece"] == "ring":
         st.markdown("**The band's profile** (its cross-section)")
-        picture_choice("profile", shown.get("profile"), "profile")
+        picture_choice("profile", design, "profile")
     if not shown["stone_on"]:
         st.caption("A plain band, no stone. Add one to choose its setting.")
         check_control("stone_on", shown)
         return
     st.markdown("**How the stone is set**")
-    picture_choice("style", shown.get("style"), "style")
-    problem_under("style", shown)
+    picture_choice("style", design, "style")
 
 
-def stone_step(doc: dict, shown: dict) -> None:
+def stone_step(doc: dict, shown: dict, design) -> None:
     st.subheader("The stone")
     check_control("stone_on", shown)
     if not shown["stone_on"]:
         return
     st.markdown("**Its shape**")
-    picture_choice("shape", shown.get("shape"), "shape")
-    problem_under("shape", shown)
+    picture_choice("shape", design, "shape")
     gems = catalogue.gemstones()
     select_control("material", list(gems), shown, format_func=lambda key: gems[key].name)
     if shown["size_by"] == "carat" and not shown["client_stone"]:
@@ -212,7 +209,7 @@ def metal_step(doc: dict, shown: dict) -> None:
     select_control("metal", offered_metals(doc["metal"]), shown, format_func=lambda key: metals[key].name)
     if doc["piece"] == "ring":
         size_controls(doc, shown)
-        st.page_link(SIZER_PAGE, label="Not sure of your size? Find my size", icon="📏",
+        st.page_link(SIZER_PAGE, label="Not sure of your size? Find my size", icon=":material/straighten:",
                      query_params={"design": address_token()})
     else:
         pendant_controls(shown)
@@ -227,10 +224,14 @@ def review_step(design) -> None:
         say("error", f"The price cannot be shown: {exc}. The design is kept.")
         return
     rows = side_by_side([design], [quote])
-    st.html('<div class="compare-card" data-review>' + "".join(
+    st.html(COMPARE_CSS + '<div class="compare-card" data-review>' + "".join(
         f'<div class="compare-row"><span>{html_text(row.label)}</span><span>{html_text(row.values[0])}</span></div>'
         for row in rows) + "</div>")
     star_bar(design_json)
+    try:
+        checks_panel(findings(design_json))  # what the workshop would change, with its fix, before she saves
+    except ConfiguratorError as exc:
+        say("warning", f"The workshop check could not run just now ({exc}); the store checks it before anything is made.")
     kept_codes(base_url())
     with st.form("guided_save_form", clear_on_submit=False):
         st.markdown("**Save it, to come back to it or show it in the shop**")
@@ -251,14 +252,14 @@ def guided_page() -> None:
     for kind, shown_as in (("problem", "error"), ("caution", "warning"), ("notice", "info")):
         if st.session_state.get(kind):
             say(shown_as, st.session_state.pop(kind))
-    st.page_link(DESIGN_PAGE, label="Open the full form", icon="🛠️", query_params={"design": address_token()})
+    st.page_link(DESIGN_PAGE, label="Open the full form", icon=":material/tune:", query_params={"design": address_token()})
     shown = form.values(doc, ui)
     if step == 0:
         budget_step()
     elif step == 1:
-        piece_step(doc, shown)
+        piece_step(doc, shown, design)
     elif step == 2:
-        stone_step(doc, shown)
+        stone_step(doc, shown, design)
     elif step == 3:
         metal_step(doc, shown)
     else:

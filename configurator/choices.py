@@ -32,6 +32,7 @@ from .presets import preset
 from .profiles import band_section
 from .renders import head_png, section_png, stone_png
 from .solids import PREVIEW
+from .styles import style_of
 
 if TYPE_CHECKING:
     from .design import Stone
@@ -42,29 +43,22 @@ CHOICES: dict[str, type[Choice]] = {"style": SettingStyle, "shape": Shape, "prof
 # The preset each kind's examples are made from: one stone in every style and every shape (a 1 ct round diamond
 # solitaire in 18k yellow gold), one plain band in every profile.
 PRESETS = {"style": "solitaire-ring", "shape": "solitaire-ring", "profile": "comfort-band"}
-# What an example changes besides its choice, so that the workshop could cast it: a channel's walls need a 2.6 mm band
-# in 18k gold (the check's channel-wall fix on the solitaire's 2.2 mm; `styles.channel.wider_band_mm`).
-EXAMPLE_CHANGES: dict[tuple[str, Choice], dict[str, float]] = {("style", SettingStyle.CHANNEL): {"width_mm": 2.6}}
+# A style's words and what its example needs to cast are its module's (`styles`: a channel's walls need a 2.6 mm band
+# in 18k gold); the profiles' and shapes' are here.
 LABELS: dict[Choice, str] = {
-    SettingStyle.PRONG: "Prongs", SettingStyle.BEZEL: "Bezel", SettingStyle.HALO: "Halo",
-    SettingStyle.CHANNEL: "Channel", SettingStyle.PAVE: "Pavé", SettingStyle.CATHEDRAL: "Cathedral",
     Profile.FLAT: "Flat", Profile.HALF_ROUND: "Half-round (D)", Profile.COMFORT: "Comfort fit (court)",
     Profile.KNIFE_EDGE: "Knife-edge", Profile.BEVELLED: "Bevelled", Profile.CONCAVE: "Concave",
     **{shape: shape.value.capitalize() for shape in Shape},
+    **{style: style_of(style).label for style in SettingStyle},
 }
 HINTS: dict[Choice, str] = {
-    SettingStyle.PRONG: "claws hold the stone up in the light",
-    SettingStyle.BEZEL: "a rim of metal all round the stone: smooth, nothing to catch",
-    SettingStyle.HALO: "a ring of small stones round the centre stone",
-    SettingStyle.CHANNEL: "small stones in a groove along the shoulders",
-    SettingStyle.PAVE: "small stones set into the shoulders, held by tiny beads",
-    SettingStyle.CATHEDRAL: "arches rise from the band to the stone",
     Profile.FLAT: "flat across the top, square edges",
     Profile.HALF_ROUND: "domed outside, flat inside",
     Profile.COMFORT: "domed outside and rounded inside: slides over the knuckle",
     Profile.KNIFE_EDGE: "a ridge along the top",
     Profile.BEVELLED: "flat on top, its edges cut away at an angle",
     Profile.CONCAVE: "dished along the top",
+    **{style: style_of(style).hint for style in SettingStyle},
 }
 PICTURE_PX = 144
 CACHED_PICTURES = 256
@@ -124,13 +118,13 @@ def variant(design: Design, kind: str, value: str | Choice) -> Design:
 @functools.cache
 def example(kind: str, value: str | Choice) -> Design:
     """The design a choice is shown on when the client has none of her own that takes it: the kind's preset
-    (`PRESETS`) with the choice made, and what it needs besides to be cast (`EXAMPLE_CHANGES`)."""
+    (`PRESETS`) with the choice made, on the band it needs to be cast (a style's `example_band_mm`)."""
     chosen = _choice(kind, value)
     made = variant(preset(PRESETS[kind]), kind, chosen)
-    changes = EXAMPLE_CHANGES.get((kind, chosen))
-    if changes:
+    band = style_of(chosen).example_band_mm if kind == "style" else None
+    if band is not None:
         doc = made.to_dict()
-        made = parse_design({**doc, "ring": {**doc["ring"], **changes}})
+        made = parse_design({**doc, "ring": {**doc["ring"], "width_mm": band}})
     return made
 
 

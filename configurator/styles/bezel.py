@@ -13,4 +13,5 @@ def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> P
     return bezel(form, support, precut, setting.milgrain)
 
 
-STYLE = Style(SettingStyle.BEZEL, head, prong_mm=False, flanked=True, named="bezel", rim_milgrain=True)
+STYLE = Style(SettingStyle.BEZEL, head, prong_mm=False, flanked=True, named="bezel", rim_milgrain=True,
+              label="Bezel", hint="a rim of metal all round the stone: smooth, nothing to catch")

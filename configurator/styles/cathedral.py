@@ -77,4 +77,5 @@ def shoulders(top: BandTop, form: StoneForm, girdle_z: float, held: Parts) -> Pa
     return Parts([subtract(union(arches), held.seats)])  # the arches stop at the stone's seat
 
 
-STYLE = Style(SettingStyle.CATHEDRAL, head, prongs=4, shoulders=shoulders)
+STYLE = Style(SettingStyle.CATHEDRAL, head, prongs=4, shoulders=shoulders,
+              label="Cathedral", hint="arches rise from the band to the stone")

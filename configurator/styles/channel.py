@@ -54,4 +54,5 @@ def findings(design: Design, model: Model, metal: Metal) -> list[Finding]:
 
 
 STYLE = Style(SettingStyle.CHANNEL, head, shoulders=shoulders, border=plate_border, accent_labour="channel",
-              abutting=True, findings=findings, in_band=True)
+              abutting=True, findings=findings, in_band=True,
+              label="Channel", hint="small stones in a groove along the shoulders", example_band_mm=2.6)

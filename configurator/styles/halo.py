@@ -12,4 +12,5 @@ def head(form: StoneForm, setting: Setting, support: Support, precut: bool) -> P
     return halo(form, setting.prongs or STYLE.prongs, support, precut, setting.prong_mm)
 
 
-STYLE = Style(SettingStyle.HALO, head, prongs=4, braced=True, accent_labour="halo", named="halo")
+STYLE = Style(SettingStyle.HALO, head, prongs=4, braced=True, accent_labour="halo", named="halo",
+              label="Halo", hint="a ring of small stones round the centre stone")

@@ -44,4 +44,5 @@ def findings(design: Design, model: Model, metal: Metal) -> list[Finding]:
 
 
 STYLE = Style(SettingStyle.PAVE, head, shoulders=shoulders, border=plate_border, accent_labour="pave",
-              findings=findings, in_band=True, least_band_mm=LEAST_BAND_MM)
+              findings=findings, in_band=True, least_band_mm=LEAST_BAND_MM,
+              label="Pavé", hint="small stones set into the shoulders, held by tiny beads")

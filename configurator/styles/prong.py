@@ -17,4 +17,5 @@ def four_round_prongs(form: StoneForm, setting: Setting, support: Support, precu
     return prongs(form, 4, False, support, setting.prong_mm, precut)
 
 
-STYLE = Style(SettingStyle.PRONG, head, prongs=4, flanked=True)
+STYLE = Style(SettingStyle.PRONG, head, prongs=4, flanked=True,
+              label="Prongs", hint="claws hold the stone up in the light")

@@ -38,3 +38,6 @@ class Style:
     flanked: bool = False  # side stones may stand on its shoulders
     named: str = "head"  # what the check calls a point on it: "the head at 3 o'clock"
     rim_milgrain: bool = False  # its head has a rim that a document may bead (`setting.milgrain`)
+    label: str = ""  # its name for a client: "Pavé"
+    hint: str = ""  # what it looks like, in a few words for a client
+    example_band_mm: float | None = None  # the band its picture's example needs to cast (`choices.example`)

@@ -78,6 +78,8 @@ def test_favourites_come_back_with_the_access_code(app):
     later.text_input(key="access_code").set_value(code.lower())
     later = run_page(later.button(key="FormSubmitter:code_form-Open with the code").click())
     assert [item.key for item in later.session_state["favourites"]] == keys
+    assert [link.label for link in later.get("page_link") if "favourites" in link.label] == [
+        "Your favourites (2): compare them side by side"]  # with her saved designs
     later = run_page(later.switch_page(FAVOURITES))
     assert sorted(cards(later)) == [1, 2]
     stranger = run_page(AppTest.from_file(str(APP), default_timeout=60))

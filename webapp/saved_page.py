@@ -15,7 +15,8 @@ from configurator.price_table import current_price_table
 from configurator.storage import SavedDesign, StoneUnavailable, StorageError
 from webapp import access
 from webapp.database import inventory, store
-from webapp.session import load, open_with_code
+from webapp.favourites import favourites
+from webapp.session import address_token, load, open_with_code
 from webapp.staff import staff
 from webapp.text import html_text
 from webapp.ui import guarded, say
@@ -160,6 +161,10 @@ def saved_page() -> None:
             st.text_input("Access code", key="access_code", placeholder="XXXX-XXXX-XXXX-XXXX",
                           help="The code shown when the design was saved")
             st.form_submit_button("Open with the code", on_click=_add_code)
+    starred = len(favourites())
+    if starred:
+        st.page_link("app_pages/favourites.py", label=f"Your favourites ({starred}): compare them side by side",
+                     icon=":material/compare:", query_params={"design": address_token()})
     try:
         rows = store().list(client=search or None, visitor=None if manage else visitor())
     except StorageError as exc:

@@ -396,8 +396,6 @@ def design_page() -> None:
     details_area = layout.container(key="area_details")
     with piece_area:
         st.title("Design your piece")
-        st.page_link("app_pages/guided.py", label="Go step by step: budget, setting, stone, metal and size",
-                     icon=":material/footprint:", query_params={"design": encode_design(design)})
         for kind, shown in (("problem", "error"), ("caution", "warning"), ("notice", "info")):
             if st.session_state.get(kind):
                 say(shown, st.session_state.pop(kind))
@@ -409,7 +407,6 @@ def design_page() -> None:
             quote = None
         if quote is not None:
             headline(quote)
-        star_bar(design_json)
         stock_notice(design)
         views = viewer.views(design.piece.value)
         if st.session_state.get("view") not in views:
@@ -424,12 +421,15 @@ def design_page() -> None:
         status.html('<p class="preview-status">Building the 3D view…</p>')
         height = viewer.preview_height(st.context.headers.get("User-Agent"))
         slot = _preview_slot(height)
+        star_bar(design_json)  # under the preview: on a phone the price and the piece fill the first screen
     # The price is on screen; the preview is what the person waits for next: it goes before the rest is drawn.
     if os.environ.get("CONFIGURATOR_PREVIEW") == "off":  # tests of the logic alone switch it off
         status.html('<p class="preview-status">3D view off</p>')
     else:
         show_preview(design_json, view, slot, status, height)
     with controls_area:
+        st.page_link("app_pages/guided.py", label="Go step by step: budget, setting, stone, metal and size",
+                     icon=":material/footprint:", query_params={"design": encode_design(design)})
         controls(doc, ui)
     with details_area:
         if selection_wanted(st.session_state.design):

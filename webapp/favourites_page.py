@@ -45,6 +45,15 @@ COMPARE_CSS = """
 """
 
 
+# The star and the way to compare side by side, on a phone too (one row, not two).
+STAR_CSS = """
+<style>
+.st-key-star_bar [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; }
+.st-key-star_bar [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important; }
+</style>
+"""
+
+
 def _shop() -> bool:
     return staff() or terminal()
 
@@ -69,7 +78,8 @@ def star_bar(design_json: str) -> None:
     and the way to compare them."""
     starred = kept.key_of(design_json) in kept.keys()
     count = len(kept.favourites())
-    left, right = st.columns(2)
+    st.html(STAR_CSS)
+    left, right = st.container(key="star_bar").columns(2)
     if starred:
         label = "★ Pinned" if _shop() else "★ In your favourites"
     else:

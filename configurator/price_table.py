@@ -686,6 +686,20 @@ def price_table_source() -> str:
     return str(price_table_path())
 
 
+def price_table_version() -> str:
+    """Which table quotes now, in a few words an order keeps beside its total: "database edit #12", or the file's name
+    and when it was last written ("file prices.toml of 2026-11-25 10:42 UTC")."""
+    url = prices_database()
+    if url is not None:
+        return f"database edit #{_database_table(url)[0]}"
+    path = price_table_path()
+    try:
+        written = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.UTC)
+    except OSError:
+        return f"file {path.name}"
+    return f"file {path.name} of {written:%Y-%m-%d %H:%M} UTC"
+
+
 def import_price_table(path: Path, *, url: str | None = None, change: str | None = None) -> PriceTable:
     """Validate the table file `path` (with the grids beside it) and make it the database's newest edit."""
     from .storage import shared_store

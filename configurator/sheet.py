@@ -305,6 +305,17 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
             only the session that saved the design knows it).
     """
     audience = Audience(audience)
+    piece = "Ring" if design.ring is not None else "Pendant"
+    story = sheet_story(design, model, today, client, stock, audience, code)
+    return pdf(story, f"{piece} {FOOTERS[audience.value]}")
+
+
+def sheet_story(design: Design, model: Model | None = None, today: dt.date | None = None,
+                client: str | None = None, stock: LooseStone | None = None,
+                audience: Audience | str = Audience.STORE, code: str | None = None) -> list:
+    """The sheet's pages as reportlab flowables (`spec_sheet`'s arguments), for a document that carries them after
+    pages of its own (an order's job bag: `job_bag`)."""
+    audience = Audience(audience)
     model = model or model_of(design)
     summary = quote_summary(design, stock)
     metal = catalogue.metal(design.metal)
@@ -332,10 +343,15 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
         story += _client_pages(design, summary, metal)
     else:
         story += _workshop_pages(design, model, summary, metal, with_price=audience is Audience.STORE)
+    return story
+
+
+def pdf(story: list, title: str, footer: str | None = None) -> bytes:
+    """`story` as an A4 PDF titled `title`, each page's footer `footer` (default: the title) and its page number."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
-                                 bottomMargin=14 * mm, title=f"{piece} {FOOTERS[audience.value]}", author="configurator",
-                                 invariant=1)
+                                 bottomMargin=14 * mm, title=title, author="configurator", invariant=1)
+    document.footer = footer or title
     document.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
 
@@ -493,5 +509,5 @@ def _footer(canvas, document) -> None:
     canvas.saveState()
     canvas.setFont("Helvetica", 7.5)
     canvas.setFillColor(colors.HexColor("#777770"))
-    canvas.drawString(16 * mm, 8 * mm, f"{document.title}, page {document.page}")
+    canvas.drawString(16 * mm, 8 * mm, f"{getattr(document, 'footer', document.title)}, page {document.page}")
     canvas.restoreState()

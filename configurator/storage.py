@@ -16,15 +16,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     Engine,
     Float,
+    ForeignKey,
     Integer,
     LargeBinary,
     String,
@@ -34,6 +36,7 @@ from sqlalchemy import (
     and_,
     create_engine,
     event,
+    exists,
     func,
     inspect,
     or_,
@@ -253,6 +256,128 @@ class FavouriteRow(Base):
     design_key: Mapped[str] = mapped_column(String(64), nullable=False)  # the design's content hash
     design_json: Mapped[str] = mapped_column(Text, nullable=False)
     starred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+# --- orders (configurator.orders reads and writes them) ------------------------------------------------------------
+
+# An order's stages, in the order the work moves (configurator.orders: `STAGES`, their labels the store may rename);
+# "cancelled" stands outside the line. The keys are fixed: the CHECK keeps the column to them.
+ORDER_STAGES = ("awaiting_approval", "approved", "wax_printed", "cast", "set", "polished", "ready", "collected",
+                "cancelled")
+ORDER_CLOSED = ("collected", "cancelled")  # an order here holds nothing any more
+MAX_STAGE_LABEL = 40
+MAX_REASON = 500
+MAX_METHOD = 40
+MAX_SHEET_BYTES = 8 * 1024 * 1024  # the sheet the client approved: about 200 KB
+
+
+class OrderRow(Base):
+    """An order made from a saved design (its versions in `order_versions`): the client, the deposit, the promised
+    date, the bench's notes and where the work stands. Never deleted: cancelled with a reason. `revision` counts every
+    change of the row, so a change made from what a person saw lands only if nothing changed since."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("stage IN (" + ", ".join(f"'{key}'" for key in ORDER_STAGES) + ")", name="orders_stage_known"),
+        CheckConstraint("deposit >= 0", name="orders_deposit_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # RESTRICT: the saved design an order is made from stays (its access code is the client's way to the order).
+    design_id: Mapped[int] = mapped_column(ForeignKey("designs.id", ondelete="RESTRICT"), index=True, nullable=False)
+    client_name: Mapped[str] = mapped_column(String(MAX_NAME), index=True, nullable=False)
+    contact: Mapped[str | None] = mapped_column(String(MAX_CONTACT), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)  # the current version's number
+    approved_version: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the last version approved
+    stage: Mapped[str] = mapped_column(String(20), index=True, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    stock_number: Mapped[str | None] = mapped_column(String(32), index=True, nullable=True)  # the current version's
+    deposit: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    deposit_method: Mapped[str | None] = mapped_column(String(MAX_METHOD), nullable=True)
+    deposit_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    promised: Mapped[date] = mapped_column(Date, nullable=False)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")  # for the bench
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    placed_by: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)  # the stage's last change
+    moved_by: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)  # the last change of any kind
+    changed_by: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)
+    cancelled_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class OrderVersionRow(Base):
+    """One frozen version of an order's design: its canonical document, its content hash, and its total as quoted
+    when it was made (currency, the price table's date and which table)."""
+
+    __tablename__ = "order_versions"
+    __table_args__ = (UniqueConstraint("order_id", "number", name="order_versions_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), index=True, nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    design_json: Mapped[str] = mapped_column(Text, nullable=False)
+    design_hash: Mapped[str] = mapped_column(String(64), nullable=False)  # SHA-256 of design_json
+    total: Mapped[float] = mapped_column(Float, nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    prices_date: Mapped[date] = mapped_column(Date, nullable=False)
+    prices_version: Mapped[str] = mapped_column(String(200), nullable=False)
+    stock_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    made_by: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)
+
+
+class ApprovalRow(Base):
+    """The client's approval of one version: the name she typed, when, the version's hash and the sheet she saw.
+    A version is approved once (the unique key: two approvals at the same moment cannot both land)."""
+
+    __tablename__ = "order_approvals"
+    __table_args__ = (UniqueConstraint("order_id", "version", name="order_approvals_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), index=True, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    design_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    name: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    recorded_by: Mapped[str | None] = mapped_column(String(MAX_NAME), nullable=True)  # staff, for a written approval
+    sheet_pdf: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class OrderEventRow(Base):
+    """The audit: one row for every change of an order (and of a stage's name: no order), who, when, what, from and
+    to, and the reason given."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), index=True,
+                                                 nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    who: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)
+    what: Mapped[str] = mapped_column(String(24), nullable=False)
+    before: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    after: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class StageNameRow(Base):
+    """A stage the store renamed: its fixed key and the store's word for it."""
+
+    __tablename__ = "order_stage_names"
+
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(MAX_STAGE_LABEL), nullable=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    changed_by: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)
+
+
+ORDER_PREFIX = "J-"
+
+
+def order_number(id: int) -> str:
+    """The number people read for order `id`: J-000123 (the job's number on its bag)."""
+    return f"{ORDER_PREFIX}{id:06d}"
 
 
 INVENTORY_SET_UP = "inventory_set_up"  # the fact's key: the first stones came in (its value says which and when)
@@ -529,10 +654,17 @@ def reserve_in(s: Session, stock_number: str, design_id: int, until: datetime, n
     """
     if until <= now:
         raise StorageError(f"reserved_until: {_when(until)} is not in the future")
-    holders = (design_id, *takes_over)
+    # A stone an open order holds for its design is the order's until it is collected or cancelled: no later save of
+    # the client's takes that hold over (configurator.orders).
+    ordered = exists(select(OrderRow.id).where(OrderRow.design_id == StoneRow.reserved_for,
+                                               OrderRow.stock_number == StoneRow.stock_number,
+                                               OrderRow.stage.not_in(ORDER_CLOSED)))
+    taken_over = and_(StoneRow.reserved_for.in_(takes_over), ~ordered) if takes_over else None
+    mine = StoneRow.reserved_for == design_id if taken_over is None else or_(StoneRow.reserved_for == design_id,
+                                                                             taken_over)
     free = or_(
         StoneRow.status == "available",
-        and_(StoneRow.status == "reserved", or_(StoneRow.reserved_until <= now, StoneRow.reserved_for.in_(holders))),
+        and_(StoneRow.status == "reserved", or_(StoneRow.reserved_until <= now, mine)),
     )
     result = s.execute(
         update(StoneRow)
@@ -550,6 +682,11 @@ def reserve_in(s: Session, stock_number: str, design_id: int, until: datetime, n
     if status == "sold":
         when = f" on {sold_at:%Y-%m-%d}" if sold_at is not None else ""
         raise StoneUnavailable(f"stone {stock_number}: already sold{when}", stock_number, status)
+    order = s.execute(select(OrderRow.id).where(OrderRow.design_id == holder, OrderRow.stock_number == stock_number,
+                                                OrderRow.stage.not_in(ORDER_CLOSED)).limit(1)).scalar()
+    if order is not None:
+        raise StoneUnavailable(f"stone {stock_number}: held for order {order_number(order)} (saved design #{holder}) "
+                               "until it is collected or cancelled", stock_number, status, holder, held_until)
     raise StoneUnavailable(
         f"stone {stock_number}: already reserved for saved design #{holder} until {_when(held_until)}",
         stock_number, status, holder, held_until)
@@ -849,7 +986,13 @@ class Store:
             return [PriceEdit(*row) for row in rows]
 
     def delete(self, id: int) -> None:
-        """Remove the saved design `id` and release the stone reserved for it; StorageError if there is none."""
+        """Remove the saved design `id` and release the stone reserved for it; StorageError if there is none, or if an
+        order is made from it (an order's design stays: its access code is the client's way to the order)."""
         with self._transaction(write=True) as s:
-            s.delete(self._row(s, id))
+            row = self._row(s, id)
+            order = s.execute(select(OrderRow.id).where(OrderRow.design_id == id).order_by(OrderRow.id)
+                              .limit(1)).scalar()
+            if order is not None:
+                raise StorageError(f"saved design {id}: order {order_number(order)} is made from it, so it is kept")
+            s.delete(row)
             release_in(s, id)

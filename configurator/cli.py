@@ -1,4 +1,4 @@
-"""Command line: `python -m configurator schema|sizes|quote|check|export ...`.
+"""Command line: `python -m configurator schema|sizes|quote|check|export|sheet|stones|orders ...`.
 
 Bad input exits with code 2 and one line on stderr; a design that fails its manufacturability check exits 1.
 """
@@ -274,6 +274,252 @@ def _cmd_stones_set(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- orders (configurator.orders): the same rules as the app's; a refused step is one line on stderr, exit 2 ---
+
+
+def _orders():
+    from .orders import Orders
+    from .storage import Store
+
+    return Orders(Store.open())
+
+
+def _day(option: str, text: str | None):
+    """A date typed as YYYY-MM-DD (None: not given)."""
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option}: {quoted(text)} is not a date (write YYYY-MM-DD)") from None
+
+
+def _amount(option: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return read_decimal(text)
+    except NumberError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _order_line(order) -> str:
+    """One line for an order in a list."""
+    approval = "approved" if order.approval is not None else "awaiting approval"
+    return (f"{order.number}  {order.stage_label:<18.18} {order.client_name:<22.22} {order.currency} "
+            f"{order.total:>11,.2f}  balance {order.balance:>11,.2f}  promised {order.promised.isoformat()}  "
+            f"v{order.version.number} {approval}")
+
+
+def _said(order, words: str, as_json: bool) -> int:
+    if as_json:
+        _print_json(order.to_dict())
+    else:
+        print(f"order {order.number}: {one_line(words)}")
+    return 0
+
+
+def _cmd_orders_new(args: argparse.Namespace) -> int:
+    orders = _orders()
+    try:
+        order = orders.place(args.saved, promised=_day("--promised", args.promised), by=args.by,
+                             deposit=_amount("--deposit", args.deposit) or 0.0, method=args.method,
+                             deposit_date=_day("--deposit-date", args.deposit_date), notes=args.notes or "")
+    finally:
+        orders.store.close()
+    return _said(order, f"placed for {order.client_name}, version 1 ({order.version.design_hash[:12]}), "
+                        f"{order.currency} {order.total:,.2f}, balance {order.balance:,.2f}; awaiting the client's "
+                        "approval", args.json)
+
+
+def _cmd_orders_list(args: argparse.Namespace) -> int:
+    if args.stage and args.to_make:
+        raise UsageError("orders list: --to-make is the workshop's list; leave out --stage")
+    orders = _orders()
+    try:
+        found = orders.to_make() if args.to_make else orders.list(stage=args.stage, client=args.client)
+    finally:
+        orders.store.close()
+    if args.json:
+        _print_json([order.to_dict() for order in found])
+        return 0
+    for order in found:
+        print(one_line(_order_line(order), 400))
+    print(f"{len(found)} order{'s' if len(found) != 1 else ''}" + (" to make" if args.to_make else ""))
+    return 0
+
+
+def _cmd_orders_show(args: argparse.Namespace) -> int:
+    orders = _orders()
+    try:
+        order = orders.get(args.number)
+        versions, approvals, history = (orders.versions(args.number), orders.approvals(args.number),
+                                        orders.history(args.number))
+    finally:
+        orders.store.close()
+    if args.json:
+        _print_json({**order.to_dict(design=True), "versions": [version.to_dict() for version in versions],
+                     "approvals": [approval.to_dict() for approval in approvals],
+                     "history": [event.to_dict() for event in history]})
+        return 0
+    lines = [f"order {order.number} for {order.client_name} (saved design #{order.design_id})",
+             f"stage: {order.stage_label} (since {order.moved_at:%Y-%m-%d %H:%M} UTC, {order.moved_by})"
+             + (f"; cancelled: {order.cancelled_reason}" if order.cancelled_reason else "")]
+    for version in versions:
+        approved = next((approval for approval in approvals if approval.version == version.number), None)
+        said = (f"approved by {approved.name} at {approved.approved_at:%Y-%m-%d %H:%M} UTC"
+                + (f" (in writing, recorded by {approved.recorded_by})" if approved.recorded_by else "")
+                if approved else "not approved")
+        current = " (current)" if version.number == order.version.number else ""
+        lines.append(f"version {version.number}{current}: design {version.design_hash}, {version.currency} "
+                     f"{version.total:,.2f} (prices of {version.prices_date.isoformat()}, {version.prices_version}); "
+                     f"{said}")
+    deposit = order.deposit
+    lines.append("deposit: " + (f"{deposit.amount:,.2f} by {deposit.method} on {deposit.taken_on.isoformat()}"
+                                if deposit.amount else "none") + f"; balance {order.currency} {order.balance:,.2f}")
+    lines.append(f"promised: {order.promised.isoformat()}")
+    if order.version.stock_number:
+        lines.append(f"our stone: {order.version.stock_number}")
+    lines += ["notes for the bench:", *(f"  {line}" for line in order.notes.splitlines() or ["none"]), "history:"]
+    for event in history:
+        change = " -> ".join(filter(None, [event.before, event.after]))
+        lines.append(f"  {event.at:%Y-%m-%d %H:%M}  {event.who}: {event.what} {change}"
+                     + (f" ({event.reason})" if event.reason else ""))
+    for line in lines:
+        print(one_line(line, 600))
+    return 0
+
+
+def _cmd_orders_approve(args: argparse.Namespace) -> int:
+    from .job_bag import client_sheet
+
+    prefix = args.version.strip().lower()
+    if len(prefix) < 8 or any(char not in "0123456789abcdef" for char in prefix):
+        raise UsageError("orders approve: --version takes the approved version's design hash (at least its first 8 "
+                         "characters, as `orders show` prints it)")
+    orders = _orders()
+    try:
+        order = orders.get(args.number)
+        versions = [version for version in orders.versions(args.number) if version.design_hash.startswith(prefix)]
+        if not versions:
+            raise UsageError(f"orders approve: no version of order {order.number} has a design hash starting {prefix}")
+        if versions[-1].number != order.version.number:
+            raise UsageError(f"orders approve: order {order.number}: the design changed since version "
+                             f"{versions[-1].number}; version {order.version.number} ({order.version.design_hash[:12]}) "
+                             "is the one to approve")
+        order = orders.approve(order.number, order.version.design_hash, args.name, client_sheet(orders, order.number),
+                               recorded_by=args.by)
+    finally:
+        orders.store.close()
+    return _said(order, f"version {order.version.number} approved by {order.approval.name} (in writing, recorded by "
+                        f"{args.by}); to make", args.json)
+
+
+def _cmd_orders_revise(args: argparse.Namespace) -> int:
+    orders = _orders()
+    try:
+        if args.design:
+            design_json = _read(args.design).to_json()
+        else:
+            design_json = orders.store.get(orders.get(args.number).design_id).design_json
+        order = orders.revise(args.number, design_json, args.by)
+    finally:
+        orders.store.close()
+    return _said(order, f"version {order.version.number} ({order.version.design_hash[:12]}), {order.currency} "
+                        f"{order.total:,.2f}, balance {order.balance:,.2f}; awaiting the client's approval", args.json)
+
+
+def _cmd_orders_advance(args: argparse.Namespace) -> int:
+    from .orders import stage_key
+
+    orders = _orders()
+    try:
+        expected = args.from_stage or orders.get(args.number).stage
+        before = orders.stage_labels()
+        order = orders.advance(args.number, args.to, args.by, expected_stage=expected, reason=args.reason)
+    finally:
+        orders.store.close()
+    return _said(order, f"{before[stage_key(expected, before)]} -> {order.stage_label} ({order.moved_by})", args.json)
+
+
+def _cmd_orders_cancel(args: argparse.Namespace) -> int:
+    orders = _orders()
+    try:
+        order = orders.cancel(args.number, args.reason, args.by)
+    finally:
+        orders.store.close()
+    stone = f"; stone {order.version.stock_number} released" if order.version.stock_number else ""
+    return _said(order, f"cancelled ({order.cancelled_reason}){stone}", args.json)
+
+
+def _cmd_orders_change(args: argparse.Namespace) -> int:
+    orders = _orders()
+    try:
+        order = orders.change(args.number, args.by, deposit=_amount("--deposit", args.deposit), method=args.method,
+                              deposit_date=_day("--deposit-date", args.deposit_date),
+                              promised=_day("--promised", args.promised), notes=args.notes)
+    finally:
+        orders.store.close()
+    return _said(order, f"deposit {order.deposit.amount:,.2f}, balance {order.balance:,.2f}, promised "
+                        f"{order.promised.isoformat()}", args.json)
+
+
+def _pdf_target(command: str, output: str) -> Path:
+    out = Path(output)
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"orders {command}: -o {file_label(output)} must name a .pdf file")
+    return out
+
+
+def _cmd_orders_bag(args: argparse.Namespace) -> int:
+    from .job_bag import job_bag
+
+    out = _pdf_target("bag", args.output)
+    orders = _orders()
+    try:
+        number = orders.get(args.number).number
+        data = job_bag(orders, number)
+    finally:
+        orders.store.close()
+    write_atomically({out: data})
+    print(f"wrote {file_label(str(out))} ({len(data) / 1024:.0f} KiB, the job bag of {number})")
+    return 0
+
+
+def _cmd_orders_sheet(args: argparse.Namespace) -> int:
+    out = _pdf_target("sheet", args.output)
+    orders = _orders()
+    try:
+        data = orders.approval_sheet(args.number, args.version)
+    finally:
+        orders.store.close()
+    write_atomically({out: data})
+    print(f"wrote {file_label(str(out))} (the sheet the client saw when she approved)")
+    return 0
+
+
+def _cmd_orders_stages(args: argparse.Namespace) -> int:
+    orders = _orders()
+    try:
+        if args.rename:
+            key, sep, label = args.rename.partition("=")
+            if not sep or not args.by:
+                raise UsageError("orders stages: --rename KEY=LABEL (e.g. wax_printed='wax out') and --by NAME")
+            labels = orders.rename_stage(key.strip(), label, args.by)
+        else:
+            labels = orders.stage_labels()
+    finally:
+        orders.store.close()
+    if args.json:
+        _print_json(labels)
+        return 0
+    for key, label in labels.items():
+        print(f"{key:<18} {one_line(label)}")
+    return 0
+
+
 def _cmd_hash_password(args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n")
     if len(password) < 8:
@@ -525,9 +771,91 @@ def parser() -> argparse.ArgumentParser:
                          help="the sample stones a new embedded database starts with (those still available)")
     removed.set_defaults(run=_cmd_stones_remove)
 
+    _order_commands(commands)
+
     hashed = commands.add_parser("hash-password", help="hash the store password read from standard input")
     hashed.set_defaults(run=_cmd_hash_password)
     return root
+
+
+def _order_commands(commands) -> None:
+    """`orders new|list|show|approve|revise|advance|cancel|change|bag|sheet|stages`."""
+    orders = commands.add_parser("orders", help="orders made from saved designs: place, list, show, approve, move "
+                                                "through the stages, cancel, print the job bag")
+    order_commands = orders.add_subparsers(dest="orders_command", required=True, parser_class=_Parser)
+
+    def add(name: str, run, help: str, number: bool = True, json: bool = True):
+        command = order_commands.add_parser(name, help=help)
+        if number:
+            command.add_argument("number", help="the order's number, e.g. J-000123")
+        if json:
+            command.add_argument("--json", action="store_true", help="print JSON")
+        command.set_defaults(run=run)
+        return command
+
+    new = add("new", _cmd_orders_new, "an order from a saved design as it is now, awaiting the client's approval",
+              number=False)
+    new.add_argument("--saved", type=int, required=True, metavar="ID", help="the saved design's number")
+    new.add_argument("--promised", required=True, metavar="YYYY-MM-DD", help="the day the piece is promised for")
+    new.add_argument("--deposit", metavar="AMOUNT", help="the deposit taken (default none)")
+    new.add_argument("--method", help="how the deposit was paid: card, cash, bank transfer...")
+    new.add_argument("--deposit-date", metavar="YYYY-MM-DD", help="the day the deposit was taken")
+    new.add_argument("--notes", help="notes for the bench")
+    new.add_argument("--by", required=True, metavar="NAME", help="who places it (staff)")
+
+    listed = add("list", _cmd_orders_list, "orders, the newest first", number=False)
+    listed.add_argument("--stage", help="those at this stage (its key or the store's word)")
+    listed.add_argument("--client", help="those whose client's name holds this text")
+    listed.add_argument("--to-make", action="store_true",
+                        help="the workshop's list: current version approved, not yet collected; the earliest promised "
+                             "first")
+
+    add("show", _cmd_orders_show, "an order: its versions, approvals and history")
+
+    approve = add("approve", _cmd_orders_approve, "record the client's written approval of the current version (she "
+                                                  "approves herself in the app, by her saved design's code)")
+    approve.add_argument("--name", required=True, help="the client's name as she signed")
+    approve.add_argument("--version", required=True, metavar="HASH",
+                         help="the design hash of the version she approved (its first 8 characters or more)")
+    approve.add_argument("--by", required=True, metavar="NAME", help="who records it (staff)")
+
+    revise = add("revise", _cmd_orders_revise, "a new version of the design (it needs the client's approval again)")
+    source = revise.add_mutually_exclusive_group(required=True)
+    source.add_argument("--design", metavar="FILE", help="the changed design (JSON file, or - for standard input)")
+    source.add_argument("--from-saved", action="store_true", help="the saved design as it is now")
+    revise.add_argument("--by", required=True, metavar="NAME", help="who makes the change (staff)")
+
+    advance = add("advance", _cmd_orders_advance, "move the work to a stage (the next; a skip or a step back needs "
+                                                  "--reason)")
+    advance.add_argument("--to", required=True, metavar="STAGE", help="the stage (its key or the store's word)")
+    advance.add_argument("--from", dest="from_stage", metavar="STAGE",
+                         help="the stage you saw it at: refused if someone moved it since (default: where it is now)")
+    advance.add_argument("--reason", help="why a stage is skipped, or the work goes back")
+    advance.add_argument("--by", required=True, metavar="NAME", help="who moves it")
+
+    cancel = add("cancel", _cmd_orders_cancel, "cancel an order (never deleted): its stone of the store's is released")
+    cancel.add_argument("--reason", required=True, help="why")
+    cancel.add_argument("--by", required=True, metavar="NAME", help="who cancels it (staff)")
+
+    change = add("change", _cmd_orders_change, "change the deposit, the promised date or the bench's notes")
+    change.add_argument("--deposit", metavar="AMOUNT")
+    change.add_argument("--method")
+    change.add_argument("--deposit-date", metavar="YYYY-MM-DD")
+    change.add_argument("--promised", metavar="YYYY-MM-DD")
+    change.add_argument("--notes")
+    change.add_argument("--by", required=True, metavar="NAME", help="who changes it (staff)")
+
+    bag = add("bag", _cmd_orders_bag, "write the job bag (PDF) of an approved order: its number as text and QR code, "
+                                      "the stages to sign, the workshop sheet", json=False)
+    bag.add_argument("-o", "--output", required=True, help="PDF file to write")
+
+    sheet = add("sheet", _cmd_orders_sheet, "write the sheet the client saw when she approved (PDF)", json=False)
+    sheet.add_argument("-o", "--output", required=True, help="PDF file to write")
+    sheet.add_argument("--version", type=int, help="the version (default: the last one approved)")
+
+    stages = add("stages", _cmd_orders_stages, "the stages and the store's words for them; --rename one", number=False)
+    stages.add_argument("--rename", metavar="KEY=LABEL", help="e.g. wax_printed='wax out'")
+    stages.add_argument("--by", metavar="NAME", help="who renames it (staff)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -235,6 +235,14 @@ class ClientOrder:
     promised: dt.date
 
     @property
+    def total(self) -> float:
+        return self.version.total
+
+    @property
+    def currency(self) -> str:
+        return self.version.currency
+
+    @property
     def awaiting_approval(self) -> bool:
         """Whether she is asked to approve the current version."""
         return self.stage == AWAITING

@@ -23,7 +23,7 @@ from reportlab.platypus import Image, PageBreak, Paragraph, Spacer, Table, Table
 from . import catalogue
 from .documents import loads_design
 from .inventory import Inventory, LooseStone
-from .orders import APPROVED, CANCELLED, COLLECTED, DEFAULT_LABELS, WORK, Event, Order, OrderError, Orders
+from .orders import APPROVED, CANCELLED, COLLECTED, WORK, Event, Order, OrderError, Orders
 from .sheet import _STYLES, Audience, pdf, sheet_story, spec_sheet
 
 QR_SIZE_MM = 34.0  # printed: a phone reads it from an arm's length; its modules are about 1.3 mm
@@ -65,8 +65,8 @@ def client_sheet(orders: Orders, number: str, code: str | None = None, today: dt
                       stock=_stock(orders, order), audience=Audience.CLIENT, code=code)
 
 
-def _done(order: Order, history: list[Event], labels: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """For each stage the work has reached: when and by whom (from the approval and the audit rows)."""
+def _done(order: Order, times: dict[str, Event]) -> dict[str, tuple[str, str]]:
+    """For each stage the work has reached: when and by whom (the approval: the name she typed)."""
     reached = WORK[:WORK.index(order.stage) + 1] if order.stage in WORK else ()
     done: dict[str, tuple[str, str]] = {}
     if order.approval is not None:
@@ -74,14 +74,12 @@ def _done(order: Order, history: list[Event], labels: dict[str, str]) -> dict[st
         who = approval.name + (f" (in writing, recorded by {approval.recorded_by})" if approval.recorded_by else "")
         done[APPROVED] = (f"{approval.approved_at:%Y-%m-%d %H:%M}", who)
     for key in reached[1:]:
-        names = {labels[key], DEFAULT_LABELS[key]}
-        last = next((event for event in reversed(history) if event.what == "stage" and event.after in names), None)
-        if last is not None:
-            done[key] = (f"{last.at:%Y-%m-%d %H:%M}", last.who)
+        if key in times:
+            done[key] = (f"{times[key].at:%Y-%m-%d %H:%M}", times[key].who)
     return done
 
 
-def _front(order: Order, labels: dict[str, str], history: list[Event], today: dt.date) -> list:
+def _front(order: Order, labels: dict[str, str], times: dict[str, Event], today: dt.date) -> list:
     body, h2 = _STYLES["BodyText"], _STYLES["Heading2"]
     design = loads_design(order.version.design_json)
     piece = "Ring" if design.ring is not None else "Pendant"
@@ -113,7 +111,7 @@ def _front(order: Order, labels: dict[str, str], history: list[Event], today: dt
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     notes = [Paragraph(escape(line) or "&nbsp;", _CELL) for line in order.notes.splitlines()] or \
         [Paragraph("None.", _CELL)]
-    done = _done(order, history, labels)
+    done = _done(order, times)
     checklist = [["stage", "done on", "signed", "checked"]]
     for key in WORK:
         when, who = done.get(key, ("", ""))
@@ -141,7 +139,7 @@ def job_bag(orders: Orders, number: str, today: dt.date | None = None) -> bytes:
     today = today or dt.date.today()
     labels = orders.stage_labels()
     design = loads_design(order.version.design_json)
-    story = _front(order, labels, orders.history(number), today)
+    story = _front(order, labels, orders.stage_times(number), today)
     story += [PageBreak(), *sheet_story(design, today=today, client=order.client_name, stock=_stock(orders, order),
                                         audience=Audience.WORKSHOP)]
     return pdf(story, f"Job bag {order.number}", f"job bag {order.number}, version {order.version.number}")

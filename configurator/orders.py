@@ -258,10 +258,11 @@ class Event:
     before: str | None
     after: str | None
     reason: str | None
+    stage: str | None = None  # the key of the stage it moved the order to (None: it moved none)
 
     def to_dict(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "who": self.who, "what": self.what, "from": self.before,
-                "to": self.after, "reason": self.reason}
+                "to": self.after, "reason": self.reason, "stage": self.stage}
 
 
 @dataclass(frozen=True)
@@ -450,6 +451,8 @@ class Orders:
         with self.store._transaction() as s:
             row = self._row(s, number)
             version = row.approved_version if version is None else version
+            if version is None:
+                raise OrderError(f"order {order_number(row.id)}: not approved yet")
             sheet = s.execute(select(ApprovalRow.sheet_pdf).where(ApprovalRow.order_id == row.id,
                                                                   ApprovalRow.version == version)).scalar()
             if sheet is None:
@@ -462,6 +465,12 @@ class Orders:
             row = self._row(s, number)
             return [_event(event) for event in s.scalars(
                 select(OrderEventRow).where(OrderEventRow.order_id == row.id).order_by(OrderEventRow.id))]
+
+    def stage_times(self, number: str) -> dict[str, Event]:
+        """For each stage the order has reached, the last move to it (when and who: the approval is the client's,
+        or the staff who recorded it), in the stages' order; a stage skipped has none."""
+        moves = {event.stage: event for event in self.history(number) if event.stage is not None}
+        return {key: moves[key] for key in STAGES if key in moves}
 
     def stage_labels(self) -> dict[str, str]:
         """Each stage's key and the store's word for it (the default where it renamed none)."""
@@ -551,7 +560,7 @@ class Orders:
             s.add(version)
             labels = self._labels(s)
             _audit(s, row.id, now, who, "placed", None, f"{labels[AWAITING]}; {_version_words(version)}",
-                   f"from saved design #{saved_id}; deposit {taken.amount:,.2f}, promised {promised.isoformat()}")
+                   f"from saved design #{saved_id}; deposit {taken.amount:,.2f}, promised {promised.isoformat()}", AWAITING)
             s.flush()
             return self._one(s, row.id)
 
@@ -596,7 +605,7 @@ class Orders:
                    "the design changed: the new version waits for the client's approval")
             if before_stage != AWAITING:
                 _audit(s, row.id, now, who, "stage", labels[before_stage], labels[AWAITING],
-                       f"version {new} waits for the client's approval")
+                       f"version {new} waits for the client's approval", AWAITING)
             s.flush()
             return self._one(s, row.id)
 
@@ -640,7 +649,7 @@ class Orders:
                               approved_at=now, recorded_by=staff, sheet_pdf=sheet))
             how = f"approved in writing, recorded by {staff}" if staff else "approved by the client's link"
             _audit(s, row.id, now, who, "approved", labels[AWAITING], labels[APPROVED],
-                   f"{_version_words(current)} {how}, as {typed!r}")
+                   f"{_version_words(current)} {how}, as {typed!r}", APPROVED)
             s.flush()
             return self._one(s, row.id)
 
@@ -687,7 +696,7 @@ class Orders:
                 s.execute(update(StoneRow).where(StoneRow.stock_number == stock, StoneRow.status != "sold")
                           .values(status="sold", reserved_for=None, reserved_until=None, sold_at=now, updated_at=now)
                           .execution_options(synchronize_session=False))
-            _audit(s, row.id, now, who, "stage", labels[before], labels[to], reason)
+            _audit(s, row.id, now, who, "stage", labels[before], labels[to], reason, to)
             s.flush()
             return self._one(s, row.id)
 
@@ -714,7 +723,7 @@ class Orders:
                          moved_by=who, changed_at=now, changed_by=who, expected_stage=before)
             if stock is not None:
                 release_in(s, design_id, stock)
-            _audit(s, row.id, now, who, "cancelled", labels[before], labels[CANCELLED], reason)
+            _audit(s, row.id, now, who, "cancelled", labels[before], labels[CANCELLED], reason, CANCELLED)
             s.flush()
             return self._one(s, row.id)
 
@@ -936,7 +945,7 @@ def _for_client(order: Order) -> ClientOrder:
 
 
 def _event(row: OrderEventRow) -> Event:
-    return Event(row.at, row.who, row.what, row.before, row.after, row.reason)
+    return Event(row.at, row.who, row.what, row.before, row.after, row.reason, row.stage)
 
 
 def _deposit_words(deposit: Deposit) -> str:
@@ -946,6 +955,6 @@ def _deposit_words(deposit: Deposit) -> str:
 
 
 def _audit(s: Session, order: int | None, at: datetime, who: str, what: str, before: str | None, after: str | None,
-           reason: str | None) -> None:
+           reason: str | None, stage: str | None = None) -> None:
     s.add(OrderEventRow(order_id=order, at=at, who=who, what=what, before=before[:200] if before else before,
-                        after=after[:200] if after else after, reason=reason))
+                        after=after[:200] if after else after, reason=reason, stage=stage))

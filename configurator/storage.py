@@ -359,6 +359,7 @@ class OrderEventRow(Base):
     before: Mapped[str | None] = mapped_column(String(200), nullable=True)
     after: Mapped[str | None] = mapped_column(String(200), nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    stage: Mapped[str | None] = mapped_column(String(20), nullable=True)  # the stage's key it moved the order to
 
 
 class StageNameRow(Base):

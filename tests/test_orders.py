@@ -114,6 +114,8 @@ def test_an_order_lives_from_new_to_collected(store, orders):
     assert [event.who for event in history] == ["Ann", "Ann", "bench wax_printed", "bench cast", "bench set",
                                                 "bench polished", "bench ready", "bench collected"]
     assert all(event.at.tzinfo is not None for event in history)
+    times = orders.stage_times(order.number)
+    assert list(times) == list(STAGES[:8]) and times["cast"].who == "bench cast" and times["approved"].who == "Ann"
     assert "recorded by Ann, as 'Ada Lovelace'" in history[1].reason
 
 
@@ -189,6 +191,7 @@ def test_a_skipped_stage_needs_a_reason_and_so_does_going_back(store, orders):
               if event.what == "stage"]
     assert stages == [("approved", "set", "cast by the supplier, delivered cast"),
                       ("set", "cast", "porosity at the shank: recast")]
+    assert list(orders.stage_times(order.number)) == ["awaiting_approval", "approved", "cast", "set"]
 
 
 def test_an_order_awaiting_approval_is_not_made_and_the_workshop_list_holds_approved_versions(store, orders):
@@ -199,6 +202,8 @@ def test_an_order_awaiting_approval_is_not_made_and_the_workshop_list_holds_appr
     orders.cancel(cancelled.number, "the client withdrew", "Ann")
     with pytest.raises(OrderError, match="version 1 awaits the client's approval; nothing is made before it"):
         orders.advance(waiting.number, "wax printed", "Bob", expected_stage="awaiting approval")
+    with pytest.raises(OrderError, match=f"order {waiting.number}: not approved yet"):
+        orders.approval_sheet(waiting.number)
     assert [order.number for order in orders.to_make()] == [soon.number, made.number]  # the earliest promised first
     assert [order.number for order in orders.list(stage="awaiting approval")] == [waiting.number]
     assert [order.number for order in orders.list(client="hopper")] == [made.number]

@@ -59,10 +59,12 @@ def _stock(orders: Orders, order: Order) -> LooseStone | None:
 
 def client_sheet(orders: Orders, number: str, code: str | None = None, today: dt.date | None = None) -> bytes:
     """The client's sheet of the order's current version (her piece, its stones and its total, `spec_sheet` for the
-    client): what she reviews before she approves, and what `Orders.approve` keeps with her approval."""
+    client), priced by the table the version was quoted by (its total is the version's): what she reviews before she
+    approves, and what `Orders.approve` keeps with her approval."""
     order = orders.get(number)
     return spec_sheet(loads_design(order.version.design_json), today=today, client=order.client_name,
-                      stock=_stock(orders, order), audience=Audience.CLIENT, code=code)
+                      stock=_stock(orders, order), audience=Audience.CLIENT, code=code,
+                      table=orders.price_table(order.number))
 
 
 def _done(order: Order, times: dict[str, Event]) -> dict[str, tuple[str, str]]:

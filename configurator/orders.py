@@ -24,11 +24,13 @@ import datetime as dt
 import hashlib
 import math
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -36,8 +38,9 @@ from .builds import model_of
 from .checks import Severity, check
 from .documents import loads_design
 from .inventory import Inventory, LooseStone
-from .price_table import price_table_version
+from .price_table import PriceTable, current_price_table, price_table_version
 from .quotes import price
+from .reading import one_line, quoted
 from .storage import (
     MAX_METHOD,
     MAX_NAME,
@@ -267,12 +270,17 @@ class Event:
 
 @dataclass(frozen=True)
 class Priced:
-    """A design's total as quoted now: the currency, the table's date and which table."""
+    """A design's total as quoted now: the currency, the table's date, which table, and the table."""
 
     total: float
     currency: str
     prices_date: dt.date
     prices_version: str
+    table: PriceTable
+
+    def frozen(self) -> bytes:
+        """The table as a version keeps it: its JSON, deflated (about 6 KB)."""
+        return zlib.compress(self.table.model_dump_json().encode("utf-8"), 9)
 
 
 # --- pure helpers ---------------------------------------------------------------------------------------------------
@@ -295,8 +303,6 @@ def design_hash(design_json: str) -> str:
 
 
 def _shown(text: str) -> str:
-    from .reading import quoted
-
     return quoted(text)
 
 
@@ -459,6 +465,22 @@ class Orders:
                 raise OrderError(f"order {order_number(row.id)}: no approval of version {version}")
             return sheet
 
+    def price_table(self, number: str, version: int | None = None) -> PriceTable:
+        """The price table `version` of the order (default: the current one) was quoted by: its client's sheet is
+        priced by it, so the total she reads is the version's, whatever the store's prices are now."""
+        with self.store._transaction() as s:
+            row = self._row(s, number)
+            version = row.version if version is None else version
+            frozen = s.execute(select(OrderVersionRow.prices_table).where(OrderVersionRow.order_id == row.id,
+                                                                          OrderVersionRow.number == version)).scalar()
+        if frozen is None:
+            raise OrderError(f"order {order_number(row.id)}: no version {version}")
+        try:
+            return PriceTable.model_validate_json(zlib.decompress(frozen))
+        except (ValidationError, zlib.error) as exc:
+            raise OrderError(f"order {order_number(row.id)}: the price table of version {version} no longer reads "
+                             f"({one_line(str(exc).splitlines()[0])}); its total stays as quoted") from None
+
     def history(self, number: str) -> list[Event]:
         """The order's audit rows, the first first."""
         with self.store._transaction() as s:
@@ -555,7 +577,8 @@ class Orders:
             s.flush()
             version = OrderVersionRow(order_id=row.id, number=1, design_json=saved.design_json, design_hash=digest,
                                       total=priced.total, currency=priced.currency, prices_date=priced.prices_date,
-                                      prices_version=priced.prices_version[:200], stock_number=stock, made_at=now,
+                                      prices_version=priced.prices_version[:200], prices_table=priced.frozen(),
+                                      stock_number=stock, made_at=now,
                                       made_by=who)
             s.add(version)
             labels = self._labels(s)
@@ -598,7 +621,8 @@ class Orders:
                     reserve_in(s, stock, design_id, now + ORDER_HOLD, now)
             version = OrderVersionRow(order_id=row.id, number=new, design_json=canonical, design_hash=digest,
                                       total=priced.total, currency=priced.currency, prices_date=priced.prices_date,
-                                      prices_version=priced.prices_version[:200], stock_number=stock, made_at=now,
+                                      prices_version=priced.prices_version[:200], prices_table=priced.frozen(),
+                                      stock_number=stock, made_at=now,
                                       made_by=who)
             s.add(version)
             _audit(s, row.id, now, who, "version", _version_words(current), _version_words(version),
@@ -908,8 +932,10 @@ class Orders:
         blocking = [finding for finding in check(design, model_of(design)) if finding.severity is Severity.BLOCKING]
         if blocking:
             raise OrderError(f"the design is not castable: {blocking[0].line()}; change it first")
-        quote = price(design, stock=stock)
-        return number, Priced(quote.total, quote.currency, quote.table_date, price_table_version())
+        version = price_table_version()
+        table = current_price_table()
+        quote = price(design, table, stock=stock)
+        return number, Priced(quote.total, quote.currency, quote.table_date, version, table)
 
 
 # --- rows to records ------------------------------------------------------------------------------------------------

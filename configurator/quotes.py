@@ -70,12 +70,13 @@ def priced_by(design: Design, build: Weighed, table: PriceTable | None = None,
                  stock=_stock(design, stock))
 
 
-def quote_summary(design: Design, stock: LooseStone | None = None) -> QuoteSummary:
+def quote_summary(design: Design, stock: LooseStone | None = None, table: PriceTable | None = None) -> QuoteSummary:
     """Everything `quote` reports: sizes, metal, stones by their modelled weight (a stone of the store's by its
-    certified weight), price (`to_dict()` for JSON)."""
+    certified weight), price under `table` (the one in force by default; an order's version keeps its own)
+    (`to_dict()` for JSON)."""
     model = model_of(design)
     stock = _stock(design, stock)
-    priced = price(design, stock=stock)
+    priced = price(design, table, stock=stock)
     ring_size = design.ring_size if design.piece is Piece.RING else None  # a pendant has none
     context = SummaryContext(design, model, priced, stock)
     stones, parts = [], {}

@@ -38,7 +38,7 @@ from .design import Design
 from .features import DIMENSIONS_BEFORE_HEIGHT, SHEET_ROWS_BEFORE_SETTING, Said, features_of, ordered
 from .geometry import Model
 from .heads import TIP_ALLOWANCE_MM
-from .price_table import current_price_table
+from .price_table import PriceTable, current_price_table
 from .quotes import quote_summary
 from .renders import Picture, render_views
 
@@ -127,7 +127,7 @@ def _dimensions(design: Design, model: Model, summary: QuoteSummary) -> list[lis
     return rows
 
 
-def _weights(model: Model, chosen: str) -> list[list]:
+def _weights(model: Model, chosen: str, table: PriceTable) -> list[list]:
     """The piece's weight in every alloy, its cast fittings (clasp, jump ring) in: the quote's weight in its own
     alloy; the metal to melt in each (its cast metal and the store's sprue and button); a matching band's weight in a
     column of its own."""
@@ -138,7 +138,7 @@ def _weights(model: Model, chosen: str) -> list[list]:
         name = f"{metal.name} (this design)" if metal_id == chosen else metal.name
         extra = [f"{metal_grams(band.volume_mm3, metal_id):.2f}"] if band is not None else []
         rows.append([name, f"{metal.density_g_cm3:.2f}", f"{grams:.2f}",
-                     f"{casting_of(model, metal=metal_id).to_melt_grams:.2f}", *extra])
+                     f"{casting_of(model, table, metal=metal_id).to_melt_grams:.2f}", *extra])
     return rows
 
 
@@ -291,7 +291,8 @@ FOOTERS = {"client": "sheet for the client", "workshop": "workshop sheet", "stor
 
 def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None = None,
                client: str | None = None, stock: LooseStone | None = None,
-               audience: Audience | str = Audience.STORE, code: str | None = None) -> bytes:
+               audience: Audience | str = Audience.STORE, code: str | None = None,
+               table: PriceTable | None = None) -> bytes:
     """The spec sheet of `design` for `audience` as PDF bytes (built at export resolution unless `model` is given).
 
     Args:
@@ -303,21 +304,25 @@ def spec_sheet(design: Design, model: Model | None = None, today: dt.date | None
             line by line).
         code: the access code of the client's saved design, printed on her sheet (the code is stored only hashed:
             only the session that saved the design knows it).
+        table: the price table it is priced and its casting figured by (default: the one in force; an order's
+            version keeps the table it was quoted by).
     """
     audience = Audience(audience)
     piece = "Ring" if design.ring is not None else "Pendant"
-    story = sheet_story(design, model, today, client, stock, audience, code)
+    story = sheet_story(design, model, today, client, stock, audience, code, table)
     return pdf(story, f"{piece} {FOOTERS[audience.value]}")
 
 
 def sheet_story(design: Design, model: Model | None = None, today: dt.date | None = None,
                 client: str | None = None, stock: LooseStone | None = None,
-                audience: Audience | str = Audience.STORE, code: str | None = None) -> list:
+                audience: Audience | str = Audience.STORE, code: str | None = None,
+                table: PriceTable | None = None) -> list:
     """The sheet's pages as reportlab flowables (`spec_sheet`'s arguments), for a document that carries them after
     pages of its own (an order's job bag: `job_bag`)."""
     audience = Audience(audience)
     model = model or model_of(design)
-    summary = quote_summary(design, stock)
+    table = table or current_price_table()
+    summary = quote_summary(design, stock, table)
     metal = catalogue.metal(design.metal)
     today = today or dt.date.today()
     h1, h2, body = _STYLES["Heading1"], _STYLES["Heading2"], _STYLES["BodyText"]
@@ -342,7 +347,7 @@ def sheet_story(design: Design, model: Model | None = None, today: dt.date | Non
     if audience is Audience.CLIENT:
         story += _client_pages(design, summary, metal)
     else:
-        story += _workshop_pages(design, model, summary, metal, with_price=audience is Audience.STORE)
+        story += _workshop_pages(design, model, summary, metal, audience is Audience.STORE, table)
     return story
 
 
@@ -419,13 +424,14 @@ def _open_prongs(design: Design) -> bool:
     return centre or sides
 
 
-def _workshop_pages(design: Design, model: Model, summary: QuoteSummary, metal, with_price: bool) -> list:
+def _workshop_pages(design: Design, model: Model, summary: QuoteSummary, metal, with_price: bool,
+                    prices: PriceTable) -> list:
     """The workshop's pages (at a glance, stones, gem map, weights, casting, dimensions, check), and the store's
     price breakdown."""
     h1, h2, body = _STYLES["Heading1"], _STYLES["Heading2"], _STYLES["BodyText"]
     findings = check(design, model)
     blocking = [finding for finding in findings if finding.severity is Severity.BLOCKING]
-    casting = casting_of(model)
+    casting = casting_of(model, prices)
     stones = gem_map.mapped(model)
     table = gem_map.groups(model, stones)
     story = [Paragraph("At a glance", h2), _table(_glance(design, summary, metal, casting), [45 * mm, 133 * mm], left=2)]
@@ -467,8 +473,8 @@ def _workshop_pages(design: Design, model: Model, summary: QuoteSummary, metal, 
     widths = [62 * mm, 28 * mm, 24 * mm, 32 * mm] if model.matching is None else \
         [46 * mm, 22 * mm, 20 * mm, 28 * mm, 40 * mm]
     story += [Spacer(1, 3 * mm), Paragraph("Metal weight in every alloy", h2),
-              _table(_weights(model, design.metal), widths)]
-    allowance = current_price_table().sprue_allowance
+              _table(_weights(model, design.metal, prices), widths)]
+    allowance = prices.sprue_allowance
     story.append(Paragraph(
         f"Weight: the cast metal{' (with the clasp and jump ring)' if model.fitting_parts else ''}, as quoted; to "
         f"melt: that{' and the matching band' if model.matching is not None else ''} and the sprue and button of one "

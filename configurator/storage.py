@@ -308,7 +308,8 @@ class OrderRow(Base):
 
 class OrderVersionRow(Base):
     """One frozen version of an order's design: its canonical document, its content hash, and its total as quoted
-    when it was made (currency, the price table's date and which table)."""
+    when it was made (currency, the price table's date, which table, and the table itself: the client's sheet of the
+    version is priced by it, whatever the store's prices are since)."""
 
     __tablename__ = "order_versions"
     __table_args__ = (UniqueConstraint("order_id", "number", name="order_versions_once"),)
@@ -322,6 +323,7 @@ class OrderVersionRow(Base):
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
     prices_date: Mapped[date] = mapped_column(Date, nullable=False)
     prices_version: Mapped[str] = mapped_column(String(200), nullable=False)
+    prices_table: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)  # the table it was quoted by, deflated JSON
     stock_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     made_by: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)

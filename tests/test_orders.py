@@ -25,6 +25,7 @@ from configurator.orders import (
     order_id,
     stage_key,
 )
+from configurator.price_table import current_price_table
 from configurator.storage import (
     Base,
     DesignRow,
@@ -86,6 +87,7 @@ def test_an_order_lives_from_new_to_collected(store, orders):
     assert order.version.stock_number == STONE.stock_number and order.currency == "USD"
     assert order.version.prices_date <= dt.date.today() and order.version.prices_version.startswith("file ")
     assert order.total > 1000 and order.balance == round(order.total - 500, 2)
+    assert orders.price_table(order.number) == current_price_table()  # the table it was quoted by, kept
     assert (order.deposit.amount, order.deposit.method, order.deposit.taken_on) == (500.0, "card", TAKEN)
     assert order.promised == PROMISED and order.notes == "size 6.5; polish the gallery"
     record = Inventory(store).get(STONE.stock_number)

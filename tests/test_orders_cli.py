@@ -61,6 +61,9 @@ def test_an_order_on_the_command_line_from_new_to_collected(capsys, database, tm
     assert refused(capsys, "orders", "approve", "J-1", "--name", "Ada Lovelace", "--version", "0000abcd",
                    "--by", "Ann") == "orders approve: no version of order J-000001 has a design hash starting 0000abcd"
     digest = order["version"]["design_hash"]
+    # The store raises its markup before she approves: her sheet still reads the total she was quoted.
+    code, out, err = run(capsys, "prices", "--set", "markup=3.5")
+    assert (code, err) == (0, "") and Orders(database).price_table("J-1").markup != 3.5
     code, out, _ = run(capsys, "orders", "approve", "J-000001", "--name", "Ada Lovelace", "--version", digest[:10],
                        "--by", "Ann")
     assert code == 0 and out == "order J-000001: version 1 approved by Ada Lovelace (in writing, recorded by Ann); " \
@@ -69,6 +72,8 @@ def test_an_order_on_the_command_line_from_new_to_collected(capsys, database, tm
     seen = subprocess.run(["pdftotext", str(tmp_path / "approved.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert code == 0 and "Ada Lovelace" in seen and f"{order['total']:,.2f}" in seen  # her sheet, with her total
+    assert refused(capsys, "orders", "revise", "J-1", "--from-saved", "--by", "Ann") == (
+        "order J-000001: the design is version 1 as it is; nothing changed")
 
     assert refused(capsys, "orders", "advance", "J-1", "--to", "cast", "--by", "Bob") == (
         "order J-000001: from approved to cast skips wax printed; give a reason to skip")

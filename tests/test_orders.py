@@ -252,6 +252,29 @@ def test_two_staff_advancing_the_same_order_at_once_one_wins(store, orders):
     assert [event.after for event in stages] == ["wax printed", "cast", "set", "polished"]  # one row a move
 
 
+def test_a_move_landing_between_the_read_and_the_write_is_caught_by_the_update(backend, store, orders, monkeypatch):
+    """The conditional UPDATE itself: another server moves the order after this one read it and before it writes
+    (PostgreSQL; on SQLite a writer holds the write lock from its first read, so nothing can land in between)."""
+    if backend.name == "sqlite":
+        pytest.skip("SQLite writers lock the database from BEGIN IMMEDIATE: no write lands between read and write")
+    order = approved(orders, save(store))
+    other = Store.open(backend.url)
+    checks = Orders._refuse_closed
+
+    def meanwhile(row, labels, what):  # after this transaction read the order, another commits a move
+        monkeypatch.setattr(Orders, "_refuse_closed", staticmethod(checks))
+        Orders(other).advance(order.number, "wax printed", "Cleo", expected_stage="approved")
+        checks(row, labels, what)
+
+    monkeypatch.setattr(Orders, "_refuse_closed", staticmethod(meanwhile))
+    try:
+        with pytest.raises(OrderMoved, match=f"order {order.number} was moved to wax printed by Cleo at "):
+            orders.advance(order.number, "wax printed", "Bob", expected_stage="approved")
+    finally:
+        other.close()
+    assert [event.who for event in orders.history(order.number) if event.what == "stage"] == ["Cleo"]
+
+
 def test_a_cancel_and_an_advance_at_once_one_wins(store, orders):
     stock_the_stone(store)
     order = approved(orders, save(store, solitaire_with_stone(), hold=True))

@@ -26,15 +26,17 @@ from webapp.visitors import remember_owner, terminal
 st.set_page_config(page_title="Jewelry configurator", page_icon="💍", layout="wide")
 design = st.Page("app_pages/design.py", title="Design", default=True)
 stones = st.Page("app_pages/store_stones.py", title="Store stones")
+orders = st.Page("app_pages/orders.py", title="Orders")
 pages = [design, st.Page("app_pages/guided.py", title="Step by step"),
          st.Page("app_pages/favourites.py", title="Favourites"), st.Page("app_pages/sizer.py", title="Find my size"),
          st.Page("app_pages/saved.py", title="Saved designs"),
-         st.Page("app_pages/store_settings.py", title="Store settings"), stones]
+         st.Page("app_pages/order.py", title="Your order"),
+         st.Page("app_pages/store_settings.py", title="Store settings"), orders, stones]
 page = st.navigation(pages, position="hidden")
 with st.sidebar:
     carried = {"design": address_token()}
     for listed in pages:
-        if listed is not stones or staff():
+        if listed not in (stones, orders) or staff():
             st.page_link(listed, query_params=carried, width="stretch")
 if st.session_state.pop("open_design", False) and page.url_path != design.url_path:
     st.switch_page(design)  # a saved design loaded, or a new client: the design is what comes next

@@ -197,3 +197,62 @@ def montage(shots: list[bytes], target) -> None:
         sheet.paste(screen, (index * 400, 0))
     sheet.save(target, optimize=True)
     assert target.stat().st_size > 20_000
+
+
+def test_an_order_is_approved_on_her_phone_and_followed_there_stage_by_stage(browser, phone, home):
+    """Staff place an order from her saved design; she approves it on her phone by her link and code; staff move it
+    on and her page shows each stage; a visitor with the link but not the code sees nothing of it."""
+    from tests.helpers.browser import go_to, sign_in
+
+    page = phone
+    page.goto(home)
+    page.get_by_role("textbox", name="Client name", exact=True).fill("Ada")
+    page.get_by_role("button", name="Save design", exact=True).tap()
+    saved = page.locator('[data-message="success"]').filter(has_text=re.compile(r"^Saved as #\d+"))
+    saved.wait_for(timeout=RUN_S * 1000)
+    code = re.search(r"access code is ([A-Z0-9-]{19})", saved.inner_text()).group(1)
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    staff.goto(home)
+    wait_until_idle(staff)
+    sign_in(staff)
+    go_to(staff, "Orders")  # in the same session: a new address would be a new visit, signed out
+    staff.get_by_role("textbox", name="Your name (staff)").fill("Ann")
+    staff.get_by_role("textbox", name="Your name (staff)").press("Enter")
+    wait_for_run(staff)
+    staff.get_by_role("button", name="Place the order").click()
+    placed = staff.locator('[data-message="success"]').filter(has_text=re.compile(r"^Order J-\d+ placed for Ada"))
+    placed.wait_for(timeout=RUN_S * 1000)
+    number = re.match(r"Order (J-\d+)", placed.inner_text()).group(1)
+
+    def her_page() -> str:
+        page.goto(f"{home}/order?order={number}&code={code}")
+        line = page.locator(".order-line")
+        line.wait_for(timeout=RUN_S * 1000)
+        wait_until_idle(page)
+        fits_the_screen(page)
+        return line.get_attribute("data-stage")
+
+    assert her_page() == "awaiting_approval"
+    assert "code=" not in page.evaluate("location.href")  # the code leaves the address bar
+    page.get_by_role("textbox", name="Type your full name to approve").fill("Ada Lovelace")
+    page.get_by_role("button", name="I approve this design").tap()
+    page.get_by_text(re.compile(r"^Thank you, Ada Lovelace")).wait_for(timeout=RUN_S * 1000)
+    assert page.locator(".order-line").get_attribute("data-stage") == "approved"
+    for stage in ("wax printed", "cast"):
+        go_to(staff, "Orders")  # the board again, after her approval
+        staff.get_by_role("button", name="Move", exact=True).wait_for(timeout=RUN_S * 1000)
+        wait_until_idle(staff)
+        assert staff.get_by_role("combobox", name="Move to").input_value() == stage  # the next stage, offered first
+        staff.get_by_role("button", name="Move", exact=True).click()
+        staff.locator('[data-message="success"]').filter(has_text=f"is now at “{stage}”").wait_for(
+            timeout=RUN_S * 1000)
+        assert her_page() == stage.replace(" ", "_")
+    staff.context.close()
+
+    stranger = browser.new_context(**PHONE).new_page()
+    stranger.goto(f"{home}/order?order={number}")
+    stranger.get_by_role("button", name="Open my order").wait_for(timeout=RUN_S * 1000)
+    wait_until_idle(stranger)
+    assert stranger.locator(".order-line").count() == 0 and number not in stranger.content()
+    stranger.context.close()

@@ -1,0 +1,189 @@
+"""Orders (staff): an order placed from a saved design (its version frozen, the total as quoted, the deposit typed,
+the promised date, notes for the bench), the board of orders by stage (overdue ones marked, searched by client or
+order number), and one order opened: its stage moved on (a skipped stage needs a reason; of two staff moving it at
+once one wins and the other is told), cancelled with a reason, its job bag for the bench, the client's link."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from configurator.job_bag import job_bag
+from configurator.orders import AWAITING, CANCELLED, COLLECTED, STAGES, Order, Orders
+from configurator.storage import StorageError
+from webapp.database import store
+from webapp.design_page import base_url
+from webapp.staff import staff
+from webapp.ui import guarded, number_field, say
+
+METHODS = ("card", "cash", "bank transfer", "other")
+
+
+def _orders() -> Orders:
+    return Orders(store())
+
+
+def _who() -> str | None:
+    name = str(st.session_state.get("staff_name") or "").strip()
+    if not name:
+        st.session_state.problem = "Type your name at the top of the page first: every change says who made it."
+        return None
+    return name
+
+
+@guarded
+def _place(saved_id: int, deposit: float | None) -> None:
+    who = _who()
+    if who is None:
+        return
+    amount = deposit or 0.0
+    try:
+        order = _orders().place(saved_id, promised=st.session_state.order_promised, by=who, deposit=amount,
+                                method=st.session_state.order_method if amount else None,
+                                deposit_date=st.session_state.order_deposit_date if amount else None,
+                                notes=str(st.session_state.get("order_notes") or ""))
+    except StorageError as exc:
+        st.session_state.problem = f"Not placed: {exc}"
+        return
+    st.session_state.order_open = order.number
+    st.session_state.notice = (f"Order {order.number} placed for {order.client_name}, awaiting her approval: she "
+                               "opens it with her access code (her link is below).")
+
+
+@guarded
+def _advance(order: Order) -> None:
+    who = _who()
+    if who is None:
+        return
+    reason = str(st.session_state.get(f"move_reason_{order.number}") or "").strip() or None
+    try:
+        moved = _orders().advance(order.number, st.session_state[f"move_to_{order.number}"], who,
+                                  expected_stage=order.stage, reason=reason)
+    except StorageError as exc:
+        st.session_state.problem = f"Not moved: {exc}"
+        return
+    st.session_state.notice = f"Order {moved.number} is now at “{moved.stage_label}”."
+
+
+@guarded
+def _cancel(order: Order) -> None:
+    who = _who()
+    if who is None:
+        return
+    try:
+        _orders().cancel(order.number, str(st.session_state.get(f"cancel_reason_{order.number}") or ""), who,
+                         expected_stage=order.stage)
+    except StorageError as exc:
+        st.session_state.problem = f"Not cancelled: {exc}"
+        return
+    st.session_state.notice = f"Order {order.number} is cancelled; its stone, if ours, is free again."
+
+
+def place_form() -> None:
+    with st.expander("Place an order from a saved design", expanded=not st.session_state.get("order_open")):
+        try:
+            saved = store().list(limit=100)
+        except StorageError as exc:
+            say("error", exc)
+            return
+        if not saved:
+            say("info", "No saved designs yet: an order is placed from a design saved for a client.")
+            return
+        labels = {row.id: f"#{row.id} · {row.title or 'untitled'} · {row.client_name}" for row in saved}
+        chosen = st.selectbox("Saved design", list(labels), format_func=labels.get, key="order_saved")
+        deposit = number_field("Deposit taken", "order_deposit", 0.0, 1e9, None, optional=True,
+                               help="Leave empty for none; no payment is taken here, only recorded")
+        cols = st.columns(2)
+        cols[0].selectbox("Paid by", METHODS, key="order_method")
+        cols[1].date_input("Deposit taken on", value=dt.date.today(), key="order_deposit_date")
+        st.date_input("Promised for", value=dt.date.today() + dt.timedelta(days=28), key="order_promised")
+        st.text_area("Notes for the bench", key="order_notes", max_chars=2000)
+        st.button("Place the order", key="order_place", type="primary", on_click=_place, args=(chosen, deposit))
+
+
+def board(orders: list[Order], labels: dict[str, str]) -> None:
+    today = dt.date.today()
+    rows = [{"order": order.number, "client": order.client_name, "stage": labels.get(order.stage, order.stage),
+             "promised": order.promised.isoformat(),
+             "overdue": "overdue" if order.is_open and order.promised < today and order.stage != COLLECTED else "",
+             "total": f"{order.total:,.2f}", "deposit": f"{order.deposit.amount:,.2f}",
+             "balance": f"{order.balance:,.2f}"} for order in orders]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def detail(order: Order, labels: dict[str, str]) -> None:
+    st.subheader(f"Order {order.number}: {order.client_name}")
+    st.caption(f"Stage: {labels.get(order.stage, order.stage)} · promised for {order.promised:%Y-%m-%d} · "
+               f"total {order.currency} {order.total:,.2f}, deposit {order.deposit.amount:,.2f}, balance "
+               f"{order.balance:,.2f} · version {order.version.number} ({order.version.design_hash[:12]})")
+    link = f"{base_url().rsplit('/', 1)[0]}/order?order={order.number}"
+    st.code(link, language=None)
+    st.caption("Her link: she opens it with the access code her design was saved with (it never goes in the link "
+               "you send).")
+    if order.stage == AWAITING:
+        say("info", "Awaiting the client's approval: nothing is made until she approves this version.")
+    if order.is_open and order.stage != AWAITING:
+        at = STAGES.index(order.stage)
+        following = [key for key in STAGES[at + 1:]]
+        if following:
+            cols = st.columns([2, 3, 1], vertical_alignment="bottom")
+            cols[0].selectbox("Move to", following, format_func=lambda key: labels.get(key, key),
+                              key=f"move_to_{order.number}")
+            cols[1].text_input("Reason (to skip a stage)", key=f"move_reason_{order.number}", max_chars=300)
+            cols[2].button("Move", key=f"move_{order.number}", type="primary", on_click=_advance, args=(order,),
+                           width="stretch")
+        if st.button("Make the job bag (PDF)", key=f"bag_{order.number}"):
+            try:
+                st.session_state[f"bag_pdf_{order.number}"] = job_bag(_orders(), order.number)
+            except StorageError as exc:
+                say("error", f"No job bag: {exc}")
+        made = st.session_state.get(f"bag_pdf_{order.number}")
+        if made:
+            st.download_button("Download the job bag", made, file_name=f"{order.number}-job-bag.pdf",
+                               mime="application/pdf", key=f"bag_download_{order.number}")
+    if order.is_open:
+        with st.expander("Cancel this order"):
+            st.text_input("Why (kept with the order)", key=f"cancel_reason_{order.number}", max_chars=300)
+            st.button("Cancel the order", key=f"cancel_{order.number}", on_click=_cancel, args=(order,))
+    history = _orders().history(order.number)
+    st.dataframe(pd.DataFrame([{"when": f"{event.at:%Y-%m-%d %H:%M}", "who": event.who, "what": event.what,
+                                "from": event.before or "", "to": event.after or "", "reason": event.reason or ""}
+                               for event in history]), hide_index=True, width="stretch")
+
+
+def orders_page() -> None:
+    st.title("Orders")
+    if not staff():
+        say("info", "Orders are the store's: sign in on Store settings. A client sees her own order on Your order, "
+                    "with her access code.")
+        return
+    for kind, shown in (("problem", "error"), ("caution", "warning"), ("notice", "success")):
+        if st.session_state.get(kind):
+            say(shown, st.session_state.pop(kind))
+    st.text_input("Your name (staff)", key="staff_name", max_chars=60,
+                  help="Every change to an order records who made it")
+    place_form()
+    search = st.text_input("Search", key="orders_search", placeholder="Client or order number")
+    stages = ["every stage", *STAGES, CANCELLED]
+    stage = st.selectbox("Stage", stages, key="orders_stage")
+    try:
+        orders = _orders()
+        labels = orders.stage_labels()
+        found = orders.list(stage=None if stage == "every stage" else stage)
+    except StorageError as exc:
+        say("error", f"Orders cannot be read right now: {exc}")
+        return
+    needle = search.strip().lower()
+    found = [order for order in found if not needle or needle in order.client_name.lower()
+             or needle in order.number.lower()]
+    if not found:
+        say("info", "No orders." if not needle else "No order matches.")
+        return
+    board(found, labels)
+    numbers = [order.number for order in found]
+    if st.session_state.get("order_open") not in numbers:
+        st.session_state.order_open = numbers[0]
+    number = st.selectbox("Open an order", numbers, key="order_open")
+    detail(next(order for order in found if order.number == number), labels)

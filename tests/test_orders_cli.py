@@ -215,3 +215,30 @@ def test_no_job_bag_for_a_version_the_client_has_not_approved(tmp_path):
             job_bag(orders, order.number)
     finally:
         store.close()
+
+
+def test_two_processes_moving_the_same_order_at_once_one_wins(backend):
+    """Two servers (here two processes of the command line, each its own connection pool) move the same order from
+    approved to wax printed at the same moment: exactly one moves it, the other exits 2 saying so in one line."""
+    import os
+    import sys
+
+    from tests.helpers.orders import SHEET
+
+    store = Store.open(backend.url)
+    try:
+        orders = Orders(store)
+        order = place(orders, save(store, BAND))
+        orders.approve(order.number, order.version.design_hash, "Ada Lovelace", SHEET, recorded_by="Ann")
+        env = {**os.environ, "DATABASE_URL": backend.url}
+        moves = [subprocess.Popen([sys.executable, "-m", "configurator", "orders", "advance", order.number, "--to",
+                                   "wax printed", "--from", "approved", "--by", who], env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for who in ("Ann", "Bob")]
+        results = [(move.wait(timeout=120), *move.communicate()) for move in moves]
+        assert sorted(code for code, _, _ in results) == [0, 2], results
+        _, _, told = next(result for result in results if result[0] == 2)
+        assert told.count("\n") == 1 and "wax printed" in told, told
+        history = [event for event in orders.history(order.number) if event.stage == "wax_printed"]
+        assert len(history) == 1 and orders.get(order.number).stage == "wax_printed"
+    finally:
+        store.close()

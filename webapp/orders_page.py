@@ -103,8 +103,33 @@ def place_form() -> None:
         st.button("Place the order", key="order_place", type="primary", on_click=_place, args=(chosen, deposit))
 
 
+@guarded
+def _rename(key: str) -> None:
+    who = _who()
+    if who is None:
+        return
+    try:
+        _orders().rename_stage(key, str(st.session_state.get(f"stage_name_{key}") or ""), who)
+    except StorageError as exc:
+        st.session_state.problem = f"Not renamed: {exc}"
+
+
+def stage_names() -> None:
+    """The store's own names for the stages (the line's order stays the same)."""
+    with st.expander("The stages' names"):
+        labels = _orders().stage_labels()
+        for key in STAGES:
+            if st.session_state.get(f"stage_name_{key}") is None:
+                st.session_state[f"stage_name_{key}"] = labels.get(key, key)
+            st.text_input(key.replace("_", " "), key=f"stage_name_{key}", max_chars=40, on_change=_rename,
+                          args=(key,))
+
+
 def board(orders: list[Order], labels: dict[str, str]) -> None:
+    """The orders by stage, in the order the work moves (cancelled last), the earliest promised first in each."""
     today = dt.date.today()
+    line = [*STAGES, CANCELLED]
+    orders = sorted(orders, key=lambda order: (line.index(order.stage), order.promised, order.number))
     rows = [{"order": order.number, "client": order.client_name, "stage": labels.get(order.stage, order.stage),
              "promised": order.promised.isoformat(),
              "overdue": "overdue" if order.is_open and order.promised < today and order.stage != COLLECTED else "",
@@ -165,6 +190,7 @@ def orders_page() -> None:
     st.text_input("Your name (staff)", key="staff_name", max_chars=60,
                   help="Every change to an order records who made it")
     place_form()
+    stage_names()
     search = st.text_input("Search", key="orders_search", placeholder="Client or order number")
     stages = ["every stage", *STAGES, CANCELLED]
     stage = st.selectbox("Stage", stages, key="orders_stage")

@@ -13,7 +13,7 @@ import math
 import manifold3d
 import numpy as np
 
-from .rows import Row, drill, drilled_seat, per_stone
+from .rows import Row, drill, drilled_from_culet, drilled_seat, per_stone
 from .shapes import stone_outline
 from .solids import offset_outline, slab, union
 from .stone_forms import SEAT_CLEARANCE_MM, StoneForm, seat
@@ -28,7 +28,6 @@ BEZEL_LIP_MM = 0.25  # how far a cup's rim reaches in over the crown
 # rounded edge at a shallow angle (a hair of a crevice), short of the finger.
 INTO_BAND_SHARE = 0.5
 DRILL_SEGMENTS = 12
-CULET_OVERLAP_MM = 0.1  # a hole drilled from the culet starts this far up inside the seat's cone
 
 
 def girdle_radius(inner_radius_mm: float, thickness_mm: float) -> float:
@@ -56,8 +55,7 @@ def cutters(row: Row, trough: bool, through_mm: float, from_culet: bool = False)
         return drill(form, 0.0, through_mm, DRILL_SEGMENTS)
 
     def under_culet(form: StoneForm) -> manifold3d.Manifold:  # a hole from a little over the culet on down
-        top = CULET_OVERLAP_MM - form.pavilion
-        return union([seat(form), drill(form, top, through_mm + top, DRILL_SEGMENTS)])
+        return drilled_from_culet(form, through_mm, DRILL_SEGMENTS)
 
     if from_culet:
         return [union(per_stone(row, under_culet))]

@@ -21,7 +21,7 @@ import manifold3d
 import numpy as np
 
 from .design import Cut, Shape, Stone
-from .solids import sphere
+from .solids import sphere, union
 from .stone_forms import StoneForm, seat
 
 # Between neighbouring accent stones of a halo or pavé: 0.2 mm, JewelCraft's default spacing for gems distributed
@@ -32,6 +32,7 @@ ACCENT_GAP_MM = 0.2
 ACCENT_GIRDLE_POINTS = 16  # an accent stone is small: sixteen girdle points keep it round to the eye
 ACCENT_DRILL_MM = 1.5  # an accent seat's hole runs this far on under the pavilion, through a band's top or a plate
 DRILL_SHARE = 0.3  # a seat's hole: this share of the stone's width, as a radius
+CULET_OVERLAP_MM = 0.1  # a hole drilled from the culet starts this far up inside the seat's cone
 BEAD_RADIUS_MM = 0.3
 BEAD_SEGMENTS = 8
 
@@ -152,9 +153,10 @@ def accent_form(size_mm: float) -> StoneForm:
     return StoneForm.of(stone, ACCENT_GIRDLE_POINTS)
 
 
-def drill(form: StoneForm, top: float, depth: float, segments: int = 8) -> manifold3d.Manifold:
-    """The hole under a stone's seat for light and cleaning, from height `top` (the stone's frame) `depth` down."""
-    radius = DRILL_SHARE * min(form.stone.length_mm, form.stone.outline_width_mm)
+def drill(form: StoneForm, top: float, depth: float, segments: int = 8, share: float = DRILL_SHARE) -> manifold3d.Manifold:
+    """The hole under a stone's seat for light and cleaning, from height `top` (the stone's frame) `depth` down, its
+    radius `share` of the stone's width."""
+    radius = share * min(form.stone.length_mm, form.stone.outline_width_mm)
     return manifold3d.Manifold.cylinder(depth, radius, radius, segments).translate((0.0, 0.0, top - depth))
 
 
@@ -162,6 +164,16 @@ def drilled_seat(form: StoneForm, hole: manifold3d.Manifold) -> manifold3d.Manif
     """A seat as a setting burr cuts it: the stone grown by the clearance, the pavilion's cone carried down into its
     drilled `hole` (one convex cutter)."""
     return manifold3d.Manifold.batch_hull([seat(form), hole])
+
+
+def drilled_from_culet(form: StoneForm, through_mm: float, segments: int = 8, share: float = DRILL_SHARE,
+                       cut: manifold3d.Manifold | None = None) -> manifold3d.Manifold:
+    """A seat that keeps its pavilion's slope (`cut`: by default the stone grown by the clearance, as a setting bur
+    cuts it), its hole drilled from a little over the culet on down to `through_mm` under the girdle: the metal between
+    two such seats widens under the girdles as the pavilions narrow, where a seat hulled down to its hole
+    (`drilled_seat`) stands as wide as the girdle all the way down."""
+    top = CULET_OVERLAP_MM - form.pavilion
+    return union([seat(form) if cut is None else cut, drill(form, top, through_mm + top, segments, share)])
 
 
 @lru_cache(maxsize=64)

@@ -47,6 +47,25 @@ class Band:
         ends = np.interp([-half_span, half_span], inside[:, 1], inside[:, 0])
         return float(max(self.inner_radius_mm, *ends, *within))
 
+    def _crossing_radii(self, across: float) -> np.ndarray:
+        """The radii at which the section's edges cross the line `across` mm off its centre line (within the band)."""
+        across = min(abs(across), 0.999 * float(np.abs(self.section.points[:, 1]).max()))
+        radius, height = self.section.points[:, 0], self.section.points[:, 1]
+        to_radius, to_height = np.roll(radius, -1), np.roll(height, -1)
+        crossed = (np.minimum(height, to_height) <= across) & (across <= np.maximum(height, to_height)) & (
+            height != to_height)
+        share = (across - height[crossed]) / (to_height[crossed] - height[crossed])
+        return radius[crossed] + share * (to_radius[crossed] - radius[crossed])
+
+    def outside_radius_mm(self, across: float) -> float:
+        """The radius of the band's outside `across` mm off its centre line (a domed top's falls toward its edges)."""
+        return float(self._crossing_radii(across).max())
+
+    def thickness_at(self, across: float) -> float:
+        """The band's radial thickness `across` mm off its centre line, from its outside to its inside there."""
+        radii = self._crossing_radii(across)
+        return float(radii.max() - radii.min())
+
     @property
     def thinnest(self) -> BandSection:
         """The section with the least metal: the back's, on a tapered band."""

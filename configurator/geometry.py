@@ -19,7 +19,7 @@ from .bands import Band, build_band
 from .design import Design, Piece, Ring
 from .engraving import pendant_cutter, ring_cutter
 from .fittings import chain, clasp
-from .heads import STONE_LIFT_MM, Parts, Support, head_reach_mm
+from .heads import HEAD_FOOT_REACH_MM, STONE_LIFT_MM, Parts, Support, head_reach_mm
 from .matching import fit_band
 from .model import MatchingPart, Meshed, Model, StonePart
 from .pendants import bail, girdle_height, grown_under, jump_ring, lift_over_plate, plate
@@ -33,7 +33,6 @@ from .styles import head, style_of
 if TYPE_CHECKING:
     import trimesh
 
-FOOT_REACH_X_MM = 1.6  # how far from the top line a post may land across the band
 # A pendant's border stones stand this far past the centre's head: a channel's round end (0.9 mm round a 1.2 mm stone)
 # and the 0.3 mm casting gap (PRODUCT.md), so that no border seat cuts into a prong or grazes it.
 BORDER_CLEAR_MM = 1.2
@@ -86,12 +85,11 @@ def _ring(design: Design, resolution: Resolution) -> Model:
         def anchor(x: float, y: float) -> np.ndarray:
             return np.array([x, y, math.sqrt(foot_radius**2 - x * x) - girdle_z])
 
-        reach = (FOOT_REACH_X_MM, ring.width_mm / 4)
+        reach = (HEAD_FOOT_REACH_MM, ring.width_mm / 4)
         support = Support(anchor, reach, foot_radius - band.inside_radius_mm(reach[1]))
         held = head(design.stone, setting, support, precut=shared is None, shared=shared).moved(
             lambda solid: solid.translate((0.0, 0.0, girdle_z)))
-        top = BandTop(outer, ring.width_mm, math.asin(min(0.95, (FOOT_REACH_X_MM + 0.8) / outer)),
-                      band.solid if resolution.for_files else None)  # a cathedral's arches are fitted to a cast band
+        top = BandTop.of(band, band.solid if resolution.for_files else None)  # a cathedral's arches are fitted to a cast band
         if (style := style_of(setting.style)).shoulders is not None:
             shoulders = style.shoulders(top, form, girdle_z, held)
     if design.side_stones is not None:

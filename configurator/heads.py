@@ -35,6 +35,7 @@ TIP_ALLOWANCE_MM = 0.3  # an upright prong rises this much past where it ends on
 SUPPORTED_PRONG_MIN_MM = 0.8  # prongs braced by a rim or rail (PRODUCT.md)
 CENTRE_PRONG_MAX_MM = 1.5
 STONE_LIFT_MM = 0.4  # a centre stone's culet clears the band's top by this much
+HEAD_FOOT_REACH_MM = 1.6  # how far from the top line a centre head's post may land along the band
 PRONG_BITE = 0.35  # share of a prong's diameter that overlaps the girdle (the notch the seat cuts)
 BEZEL_WALL_MM = 0.9
 BEZEL_LIP_MM = 0.45  # how far the bezel's top edge reaches in over the crown

@@ -38,6 +38,20 @@ def test_thin_metal_under_pave_is_flagged():
     assert found["ring.thickness_mm"].severity is Severity.WARNING
 
 
+def test_a_pave_band_too_thin_for_its_seats_is_cleared_by_the_checks_fix():
+    from configurator.shoulders import PAVE_STONE_MM, pave_seat_depth_mm
+
+    design = parse_design(ring_doc(profile="comfort", width_mm=2.2, thickness_mm=1.4)
+                          | {"stone": {"length_mm": 6.5}, "setting": {"style": "pave"}})
+    (thin,) = [finding for finding in check(design, model_of(design)) if finding.kind == "pave-under"]
+    least = pave_seat_depth_mm(PAVE_STONE_MM[0])  # the smallest stones' seats, to their points
+    assert thin.severity is Severity.WARNING and thin.limit_mm == 0.8
+    assert thin.value_mm == pytest.approx(1.4 - least)  # 0.67 mm: the band is too thin for even 1 mm stones
+    fixed = apply_fix(design, thin)
+    assert fixed.ring.thickness_mm == 1.55 and 1.55 - least >= 0.8  # the thickness that leaves 0.8 mm, to 0.05 mm
+    assert check(fixed, model_of(fixed)) == []
+
+
 def test_a_thin_pendant_plate_and_an_overhanging_stone():
     doc = {"piece": "pendant", "metal": "14k-yellow", "pendant": {"outline": "bar", "size_mm": 10, "thickness_mm": 0.6},
            "stone": {"length_mm": 6.0}}
@@ -105,7 +119,8 @@ def ring_with(stone: dict, setting: dict, **band) -> dict:
 # A design for each kind of finding the check makes (found by scanning the design space), and the field its fix sets.
 KINDS = {
     "shank": ring_doc(profile="comfort", thickness_mm=0.8) | {"metal": "platinum-950"},
-    "band-top": ring_with({"shape": "pear", "length_mm": 5.0}, {"style": "pave"}),
+    "band-top": ring_with({"shape": "oval", "length_mm": 6.5}, {"style": "prong"}, profile="half-round", width_mm=3.0,
+                          thickness_mm=1.8),
     "edges": ring_doc(profile="knife-edge", width_mm=3.0, thickness_mm=1.0),
     "width": ring_doc(width_mm=1.5) | {"metal": "silver-925"},
     "thin-detail": {"piece": "ring", "metal": "14k-white",
@@ -121,10 +136,11 @@ KINDS = {
                                                                    "profile": "bevelled", "width_mm": 5.4,
                                                                    "thickness_mm": 1.53},
                    "stone": {"shape": "asscher", "cut": "cabochon", "length_mm": 7.76}, "setting": {"style": "prong"}},
-    "culet": ring_with({"length_mm": 5.0}, {"style": "pave"}, width_mm=3.0, thickness_mm=1.2),
+    "culet": ring_with({"length_mm": 5.0}, {"style": "pave"}, width_mm=3.0, thickness_mm=0.9),
     "channel-wall": ring_with({"shape": "pear", "length_mm": 7.0}, {"style": "channel"}, profile="flat",
                               width_mm=2.0, thickness_mm=1.2),
-    "pave-under": ring_with({"cut": "cabochon", "length_mm": 7.0}, {"style": "pave"}, profile="flat", width_mm=3.0),
+    "pave-under": ring_with({"cut": "cabochon", "length_mm": 7.0}, {"style": "pave"}, profile="flat", width_mm=3.0,
+                            thickness_mm=1.4),
     "plate": {"piece": "pendant", "metal": "18k-yellow", "pendant": {"outline": "teardrop", "size_mm": 10,
                                                                       "thickness_mm": 0.6}},
     "overhang": {"piece": "pendant", "metal": "18k-yellow", "pendant": {"outline": "bar", "size_mm": 10},
@@ -176,7 +192,7 @@ def test_places_are_named_by_part(doc, place):
 
 
 def test_a_culet_through_the_band_is_placed_at_the_stone_it_belongs_to():
-    design = parse_design(KINDS["culet"])  # pave accents on a 1.2 mm band: theirs come through, not the centre's
+    design = parse_design(KINDS["culet"])  # pave accents on a 0.9 mm band: theirs come through, not the centre's
     (culet,) = [finding for finding in check(design, model_of(design), verify=False) if finding.kind == "culet"]
     assert culet.where == "the right shoulder"
 
@@ -188,7 +204,7 @@ def test_the_clock_is_seen_from_above_with_twelve_along_the_finger():
 
 
 def test_a_measure_under_half_its_limit_blocks_whatever_the_finding():
-    design = parse_design(ring_with({"length_mm": 5.0}, {"style": "pave"}, thickness_mm=1.7, width_mm=2.5))
+    design = parse_design(ring_with({"length_mm": 5.0}, {"style": "pave"}, thickness_mm=1.05, width_mm=2.5))
     found = [finding for finding in check(design, model_of(design), verify=False) if finding.limit_mm > 0]
     assert found
     for finding in found:

@@ -23,9 +23,6 @@ from configurator.solids import PREVIEW, polygon_area, to_trimesh
 from configurator.stones import modelled_carat, stone_solid
 
 EVERY = [(kind, value) for kind in choices.KINDS for value in choices.options(kind)]
-# Pavé shoulders on a ring read 0.2 mm of band under their seats on every band tried (1.6-3.0 mm thick, flat, comfort
-# and half-round, 2.2-3.5 mm wide): the check blocks them all. The example is valid; the workshop's answer is the check's.
-PAVE_BLOCKED = "the check finds pavé shoulders too thin under their seats on every ring band (see the report)"
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -81,9 +78,7 @@ def test_every_example_is_its_preset_with_the_choice_made(kind, value):
         assert example.ring.model_copy(update={"profile": base.ring.profile}) == base.ring
 
 
-@pytest.mark.parametrize(("kind", "value"), [
-    pytest.param(kind, value, marks=pytest.mark.xfail(reason=PAVE_BLOCKED, strict=False)) if value == "pave" else
-    (kind, value) for kind, value in EVERY])
+@pytest.mark.parametrize(("kind", "value"), EVERY)
 def test_every_example_casts(kind, value):
     assert castable(choices.example(kind, value))
 

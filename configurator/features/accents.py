@@ -19,6 +19,7 @@ from .feature import CheckContext, Feature, PriceContext, PriceLines, SummaryCon
 if TYPE_CHECKING:
     from ..design import Design
     from ..geometry import Model
+    from ..walls import Scan
 
 
 def present(design: Design) -> bool:
@@ -80,6 +81,12 @@ def findings(context: CheckContext) -> list[Finding]:
     return found
 
 
+def raised(design: Design, model: Model, walls: Scan) -> np.ndarray:
+    """The faces of what the setting style raises on the band's top (pavé's beads): detail, not the band's walls."""
+    measure = style_of(design.effective_setting.style).raised
+    return measure(design, model, walls) if measure is not None else np.zeros(len(walls.centres), dtype=bool)
+
+
 def summary(context: SummaryContext) -> Summed:
     """The accents' line: round brilliants of their size, counted and weighed as built."""
     model = context.model
@@ -94,4 +101,4 @@ def summary(context: SummaryContext) -> Summed:
 
 
 FEATURE = Feature("accents", "accent stones (halo, pavé, channel)", present, example, price, findings=findings,
-                  fit=styles_refusal, summary=summary)  # the centre style on the band or plate: its shoulders' top and width, a border's bar
+                  fit=styles_refusal, summary=summary, drilled=raised)  # the centre style on the band or plate: its shoulders' top and width, a border's bar

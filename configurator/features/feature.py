@@ -231,8 +231,9 @@ class Feature:
     # beads and their creases, an engraving's letters), given the design, the model and the metal's thickness scan; a
     # flag a face of the scan. None: it claims none.
     apart: Callable[[Design, Model, Scan], np.ndarray] | None = None
-    # The faces of the band drilled for its stones (an eternity row, a channel of side stones), judged by its own
-    # findings and not as the band's walls; a flag a face of the scan. None: it drills none.
+    # The faces in the band's reach that are not the band's walls: drilled for its stones (an eternity row, a channel of
+    # side stones) or raised on its top (pavé's beads), judged by its own findings and as detail, not as the band's
+    # walls; a flag a face of the scan. None: it drills and raises none.
     drilled: Callable[[Design, Model, Scan], np.ndarray] | None = None
     # Its stones held in prongs, whose holds the check counts; None from it, or no facet: none (a channel holds its
     # stones along two walls, accents sit in beads, an eternity row counts its own prongs).

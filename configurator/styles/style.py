@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from ..design import SettingStyle
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..catalogue import Metal
     from ..design import Design, Setting
     from ..findings import Finding
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from ..pendants import Plate
     from ..shoulders import BandTop
     from ..stone_forms import StoneForm
+    from ..walls import Scan
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class Style:
     accent_labour: str | None = None  # the price table's labour.accent rate for its accent stones
     abutting: bool = False  # its accent stones touch by design (one channel): the check does not space them
     findings: Callable[[Design, Model, Metal], list[Finding]] | None = None  # what the check measures on it
+    # The faces of the metal it raises on the band's top (pavé's beads), given the design, the model and the metal's
+    # thickness scan: detail to the check, not the band's walls; a flag a face of the scan. None: it raises none.
+    raised: Callable[[Design, Model, Scan], np.ndarray] | None = None
     in_band: bool = False  # its stones sit in the band's top: it needs a flat or rounded one
     least_band_mm: float = 0.0  # the narrowest band it goes on
     flanked: bool = False  # side stones may stand on its shoulders

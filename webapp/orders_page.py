@@ -180,13 +180,13 @@ def detail(order: Order, labels: dict[str, str]) -> None:
 
 def orders_page() -> None:
     st.title("Orders")
+    for kind, shown in (("problem", "error"), ("caution", "warning"), ("notice", "success")):
+        if st.session_state.get(kind):
+            say(shown, st.session_state.pop(kind))
     if not staff():
         say("info", "Orders are the store's: sign in on Store settings. A client sees her own order on Your order, "
                     "with her access code.")
         return
-    for kind, shown in (("problem", "error"), ("caution", "warning"), ("notice", "success")):
-        if st.session_state.get(kind):
-            say(shown, st.session_state.pop(kind))
     st.text_input("Your name (staff)", key="staff_name", max_chars=60,
                   help="Every change to an order records who made it")
     place_form()

@@ -172,9 +172,9 @@ def drawing_browser(playwright):
 
 # The suite runs on both cores (scripts/test.sh: `-n 2 --dist loadgroup`): each file's tests stay together in one
 # worker, in the file's order (a file's server, its database and its counts are its own), but for the files below,
-# whose heavy tests (the properties, a fix for every kind of finding, the cathedral sweep) stand alone and are
-# better shared between the workers.
-SHARED_BETWEEN_WORKERS = {"tests/test_files.py", "tests/test_checks.py", "tests/test_builder_parts.py"}
+# whose heavy tests stand alone and are better shared between the workers (sharing test_checks.py and
+# test_builder_parts.py too made the run 24 s longer: their builds are cached once a worker).
+SHARED_BETWEEN_WORKERS = {"tests/test_files.py"}
 
 
 def pytest_collection_modifyitems(config, items):

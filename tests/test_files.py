@@ -42,8 +42,8 @@ from tests.helpers.meshes import ADMESH, admesh, faults, needs_admesh, read_back
 
 ROOT = Path(__file__).resolve().parent.parent
 # The whole depth (DEEP: every matrix design, 1,000 and 500 examples) is for a change to the builders.
-AGREEMENT_EXAMPLES = 1000 if DEEP else 300
-FIT_EXAMPLES = 500 if DEEP else 150
+AGREEMENT_EXAMPLES = 1000 if DEEP else 200
+FIT_EXAMPLES = 500 if DEEP else 100
 JUDGED_BY_ADMESH_EVERY = 3  # of the random designs, every third written STL also goes to ADMesh (a few hundred)
 COUNTS: collections.Counter[str] = collections.Counter()  # kept by the properties below, over all their examples
 LEAST_EXAMPLES = {  # a property: the count it keeps and the least it must reach once it has run

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from configurator.documents import parse_design
@@ -34,6 +35,7 @@ def tap(at: AppTest, key: str) -> AppTest:
     return run_page(at.button(key=key).click())
 
 
+@pytest.mark.slow  # starting points for a budget are worked out cold (about 15 s)
 def test_from_a_budget_to_a_saved_design_a_step_a_screen(app):
     at = run_page(app.switch_page(GUIDED))
     shows_its_total(at, 1)

@@ -78,6 +78,7 @@ def test_every_example_is_its_preset_with_the_choice_made(kind, value):
         assert example.ring.model_copy(update={"profile": base.ring.profile}) == base.ring
 
 
+@pytest.mark.slow  # builds and checks every example
 @pytest.mark.parametrize(("kind", "value"), EVERY)
 def test_every_example_casts(kind, value):
     assert castable(choices.example(kind, value))

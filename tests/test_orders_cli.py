@@ -217,6 +217,7 @@ def test_no_job_bag_for_a_version_the_client_has_not_approved(tmp_path):
         store.close()
 
 
+@pytest.mark.slow  # two processes of the command line on each database
 def test_two_processes_moving_the_same_order_at_once_one_wins(backend):
     """Two servers (here two processes of the command line, each its own connection pool) move the same order from
     approved to wax printed at the same moment: exactly one moves it, the other exits 2 saying so in one line."""

@@ -250,6 +250,7 @@ def starts():
     return {budget: starting_points(budget, presets(), TABLE) for budget in STARTING_BUDGETS}
 
 
+@pytest.mark.slow  # builds and checks every preset's variants (about 25 s)
 @pytest.mark.parametrize("budget", STARTING_BUDGETS)
 def test_starting_points_are_castable_designs_within_the_budget_closest_first(starts, budget):
     found = starts[budget]
@@ -268,6 +269,7 @@ def test_starting_points_are_castable_designs_within_the_budget_closest_first(st
             assert start.change != AS_IT_IS and start.design != own
 
 
+@pytest.mark.slow  # builds and checks every preset's variants (about 25 s)
 def test_a_starting_point_over_the_budget_keeps_the_stones_grades_where_it_can(starts):
     """Of the budget helper's suggestions, the closest that keeps the stone's grades: the solitaire at 3,000 comes
     with a smaller G stone, not its 1 ct stone in a lower colour (which comes closer to the budget)."""
@@ -278,6 +280,7 @@ def test_a_starting_point_over_the_budget_keeps_the_stones_grades_where_it_can(s
     assert start.change.startswith("smaller centre stone") and start.design.stone.color == "G"
 
 
+@pytest.mark.slow  # builds and checks every preset's variants (about 25 s)
 def test_every_preset_comes_as_it_is_within_a_large_budget():
     found = starting_points(1e6, presets(), TABLE, most=len(presets()))
     assert {start.preset: start.design for start in found} == dict(presets())
@@ -289,6 +292,7 @@ def test_a_budget_no_preset_comes_within_gives_no_starting_point():
     assert starting_points(50.0, presets(), TABLE) == []
 
 
+@pytest.mark.slow  # builds and checks every preset's variants (about 25 s)
 def test_starting_points_are_remembered_by_budget_and_price_table(starts):
     started = time.perf_counter()
     again = starting_points(3000.0, presets(), TABLE)

@@ -116,7 +116,8 @@ def nav(step: int) -> None:
 def picture_choice(kind: str, design, key: str) -> None:
     """The choices of `kind` her design can take, as pictures of her design with each (`configurator.choices`),
     three across on a phone; a tap makes the choice through the form, as its control would, the chosen one marked."""
-    chosen = form.values(design.to_dict(), st.session_state.ui).get(key)
+    shown = form.values(design.to_dict(), st.session_state.ui)
+    chosen = shown.get(key)
     with st.container(key=f"choices_{kind}"):
         values = choices.offered(kind, design)
         for column, value in zip(st.columns(len(values)), values, strict=True):
@@ -126,7 +127,7 @@ def picture_choice(kind: str, design, key: str) -> None:
                 st.button(f"{mark}{choices.label(kind, value)}", key=f"choose_{kind}_{value}", width="stretch",
                           type="primary" if value == chosen else "secondary", help=choices.hint(kind, value),
                           on_click=control_changed, args=(key, value))
-    problem_under(key, form.values(design.to_dict(), st.session_state.ui))
+    problem_under(key, shown)
 
 
 @guarded

@@ -19,11 +19,12 @@ from __future__ import annotations
 import streamlit as st
 
 from webapp.session import address_token, keep_in_address, new_client
-from webapp.staff import staff
+from webapp.staff import keep_staff_name, staff
 from webapp.ui import LOG, guarded, say
 from webapp.visitors import remember_owner, terminal
 
 st.set_page_config(page_title="Jewelry configurator", page_icon="💍", layout="wide")
+keep_staff_name()
 design = st.Page("app_pages/design.py", title="Design", default=True)
 stones = st.Page("app_pages/store_stones.py", title="Store stones")
 orders = st.Page("app_pages/orders.py", title="Orders")

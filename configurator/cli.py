@@ -378,7 +378,11 @@ def _cmd_orders_show(args: argparse.Namespace) -> int:
                      f"{said}")
     deposit = order.deposit
     lines.append("deposit: " + (f"{deposit.amount:,.2f} by {deposit.method} on {deposit.taken_on.isoformat()}"
-                                if deposit.amount else "none") + f"; balance {order.currency} {order.balance:,.2f}")
+                                if deposit.amount else "none"))
+    for payment in order.payments:
+        lines.append(f"paid: {payment.amount:,.2f} by {payment.method} on {payment.paid_on.isoformat()} "
+                     f"({payment.recorded_by})")
+    lines.append(f"balance: {order.currency} {order.balance:,.2f}" + (" (paid in full)" if order.balance <= 0 else ""))
     lines.append(f"promised: {order.promised.isoformat()}")
     if order.version.stock_number:
         lines.append(f"our stone: {order.version.stock_number}")
@@ -438,10 +442,25 @@ def _cmd_orders_advance(args: argparse.Namespace) -> int:
     try:
         expected = args.from_stage or orders.get(args.number).stage
         before = orders.stage_labels()
-        order = orders.advance(args.number, args.to, args.by, expected_stage=expected, reason=args.reason)
+        order = orders.advance(args.number, args.to, args.by, expected_stage=expected, reason=args.reason,
+                               paid=_amount("--paid", args.paid), method=args.method,
+                               paid_on=_day("--paid-date", args.paid_date))
     finally:
         orders.store.close()
-    return _said(order, f"{before[stage_key(expected, before)]} -> {order.stage_label} ({order.moved_by})", args.json)
+    paid = f"; paid {order.payments[-1].amount:,.2f}, balance {order.balance:,.2f}" if args.paid else ""
+    return _said(order, f"{before[stage_key(expected, before)]} -> {order.stage_label} ({order.moved_by}){paid}",
+                 args.json)
+
+
+def _cmd_orders_pay(args: argparse.Namespace) -> int:
+    orders = _orders()
+    try:
+        order = orders.pay(args.number, _amount("--amount", args.amount), args.method, args.by,
+                           paid_on=_day("--date", args.date))
+    finally:
+        orders.store.close()
+    left = "paid in full" if order.balance <= 0 else f"balance {order.currency} {order.balance:,.2f}"
+    return _said(order, f"{order.payments[-1].amount:,.2f} by {order.payments[-1].method} recorded; {left}", args.json)
 
 
 def _cmd_orders_cancel(args: argparse.Namespace) -> int:
@@ -830,8 +849,18 @@ def _order_commands(commands) -> None:
     advance.add_argument("--to", required=True, metavar="STAGE", help="the stage (its key or the store's word)")
     advance.add_argument("--from", dest="from_stage", metavar="STAGE",
                          help="the stage you saw it at: refused if someone moved it since (default: where it is now)")
-    advance.add_argument("--reason", help="why a stage is skipped, or the work goes back")
+    advance.add_argument("--reason", help="why a stage is skipped, or the work goes back, or the piece is collected "
+                                          "with some unpaid")
+    advance.add_argument("--paid", metavar="AMOUNT", help="a payment taken with the move (the balance, at collection)")
+    advance.add_argument("--method", help="how it was paid: card, cash, bank transfer...")
+    advance.add_argument("--paid-date", metavar="YYYY-MM-DD", help="the day it was paid (default today)")
     advance.add_argument("--by", required=True, metavar="NAME", help="who moves it")
+
+    pay = add("pay", _cmd_orders_pay, "record a payment after the deposit (part of the balance, or the rest)")
+    pay.add_argument("--amount", required=True, metavar="AMOUNT", help="the amount paid")
+    pay.add_argument("--method", required=True, help="how it was paid: card, cash, bank transfer...")
+    pay.add_argument("--date", metavar="YYYY-MM-DD", help="the day it was paid (default today)")
+    pay.add_argument("--by", required=True, metavar="NAME", help="who takes it (staff)")
 
     cancel = add("cancel", _cmd_orders_cancel, "cancel an order (never deleted): its stone of the store's is released")
     cancel.add_argument("--reason", required=True, help="why")

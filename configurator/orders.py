@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .builds import model_of
@@ -52,9 +53,11 @@ from .storage import (
     ORDER_STAGES,
     ApprovalRow,
     DesignRow,
+    OrderDeviceRow,
     OrderEventRow,
     OrderRow,
     OrderVersionRow,
+    PaymentRow,
     StageNameRow,
     StoneRow,
     StorageError,
@@ -78,6 +81,7 @@ DEFAULT_LABELS = {key: key.replace("_", " ") for key in STAGES}
 # reservation runs this long, so it never runs out under a job on the bench.
 ORDER_HOLD = timedelta(days=3650)
 MAX_DEPOSIT = 1e9
+MAX_DEVICE_CODES = 24  # access codes one browser keeps for its orders
 
 
 class OrderError(StorageError):
@@ -161,6 +165,22 @@ class Deposit:
 
 
 @dataclass(frozen=True)
+class Payment:
+    """A payment after the deposit (the balance at collection, or a part of it), as staff typed it."""
+
+    amount: float
+    method: str
+    paid_on: dt.date
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"amount": self.amount, "method": self.method, "date": self.paid_on.isoformat(),
+                "recorded_by": self.recorded_by,
+                "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None}
+
+
+@dataclass(frozen=True)
 class Order:
     """An order as staff see it; `version` is the current one, `approval` its approval (None while it waits)."""
 
@@ -185,6 +205,7 @@ class Order:
     changed_at: datetime  # the order's last change of any kind
     changed_by: str
     cancelled_reason: str | None
+    payments: tuple[Payment, ...] = ()  # after the deposit, the first first
 
     @property
     def total(self) -> float:
@@ -195,9 +216,15 @@ class Order:
         return self.version.currency
 
     @property
+    def paid(self) -> float:
+        """What the client has paid: the deposit and every payment since."""
+        return _paid(self.deposit, self.payments)
+
+    @property
     def balance(self) -> float:
-        """What the client still owes: the current version's total less the deposit (below 0: the store owes her)."""
-        return round(self.version.total - self.deposit.amount, 2) + 0.0
+        """What the client still owes: the current version's total less what she paid (below 0: the store owes
+        her)."""
+        return round(self.version.total - self.paid, 2) + 0.0
 
     @property
     def is_open(self) -> bool:
@@ -215,7 +242,8 @@ class Order:
                 "revision": self.revision, "to_make": self.to_make, "version": self.version.to_dict(design),
                 "approval": self.approval.to_dict() if self.approval else None,
                 "approved_version": self.approved_version, "total": self.total, "currency": self.currency,
-                "deposit": self.deposit.to_dict(), "balance": self.balance, "promised": self.promised.isoformat(),
+                "deposit": self.deposit.to_dict(), "payments": [payment.to_dict() for payment in self.payments],
+                "paid": self.paid, "balance": self.balance, "promised": self.promised.isoformat(),
                 "notes": self.notes, "placed_at": self.placed_at.isoformat(), "placed_by": self.placed_by,
                 "moved_at": self.moved_at.isoformat(), "moved_by": self.moved_by,
                 "changed_at": self.changed_at.isoformat(), "changed_by": self.changed_by,
@@ -236,6 +264,11 @@ class ClientOrder:
     deposit: Deposit
     balance: float
     promised: dt.date
+    payments: tuple[Payment, ...] = ()
+
+    @property
+    def paid(self) -> float:
+        return _paid(self.deposit, self.payments)
 
     @property
     def total(self) -> float:
@@ -370,6 +403,27 @@ def _deposit(amount: Any, method: Any, taken_on: Any, today: dt.date) -> Deposit
     return Deposit(amount, method, taken_on)
 
 
+def _payment(amount: Any, method: Any, paid_on: Any, today: dt.date) -> Payment:
+    """A payment as staff typed it: an amount above 0, how it was paid and the day (not after today)."""
+    if isinstance(amount, bool) or not isinstance(amount, int | float) or not math.isfinite(amount):
+        raise OrderError(f"payment: an amount, not {amount!r}")
+    if not 0 < amount <= MAX_DEPOSIT:
+        raise OrderError(f"payment: {amount:g} is not an amount above 0 and up to {MAX_DEPOSIT:,.0f}")
+    method = _check_text("method", method.strip() if isinstance(method, str) else method, MAX_METHOD,
+                         single_line=True) if method is not None else None
+    if not method:
+        raise OrderError("payment: say how it was paid (card, cash, bank transfer...)")
+    paid_on = _date("payment date", paid_on if paid_on is not None else today)
+    if paid_on > today:
+        raise OrderError(f"payment date: {paid_on.isoformat()} is after today ({today.isoformat()}); a payment is "
+                         "recorded once taken")
+    return Payment(round(float(amount), 2) + 0.0, method, paid_on)
+
+
+def _paid(deposit: Deposit, payments: tuple[Payment, ...]) -> float:
+    return round(deposit.amount + sum(payment.amount for payment in payments), 2) + 0.0
+
+
 def _sheet(value: Any) -> bytes:
     """The PDF the client saw (the client's sheet of the version): PDF bytes of at most 8 MiB."""
     if not isinstance(value, bytes | bytearray | memoryview):
@@ -429,6 +483,16 @@ class Orders:
             if client is not None and client.strip():
                 conditions.append(func.lower(OrderRow.client_name).contains(client.strip().lower(), autoescape=True))
             return self._orders(s, conditions, limit)
+
+    def made_from(self, design_ids: list[int]) -> dict[int, str]:
+        """For each of the saved designs that an order is made from, the number of its latest order (such a design
+        is kept: it cannot be deleted)."""
+        if not design_ids:
+            return {}
+        with self.store._transaction() as s:
+            rows = s.execute(select(OrderRow.design_id, func.max(OrderRow.id))
+                             .where(OrderRow.design_id.in_(list(design_ids))).group_by(OrderRow.design_id)).all()
+        return {design: order_number(latest) for design, latest in rows}
 
     def to_make(self) -> list[Order]:
         """The workshop's list: orders whose current version is approved, from approved to ready, the earliest
@@ -510,10 +574,11 @@ class Orders:
     def orders_for(self, visitor: Visitor) -> list[ClientOrder]:
         """The orders made from saved designs whose access code the visitor gave, the newest first; none for a
         visitor without a code (the browser a design was saved from is not enough: it may be the store's)."""
-        if not visitor.code_hashes:
-            return []
         with self.store._transaction() as s:
-            ids = select(DesignRow.id).where(DesignRow.access_hash.in_(visitor.code_hashes))
+            codes = self._codes(s, visitor)
+            if not codes:
+                return []
+            ids = select(DesignRow.id).where(DesignRow.access_hash.in_(codes))
             return [_for_client(order) for order in self._orders(s, [OrderRow.design_id.in_(ids)], 200)]
 
     def client_order(self, visitor: Visitor, number: str) -> ClientOrder:
@@ -530,6 +595,48 @@ class Orders:
         except OrderNotFound:
             return False
         return True
+
+    def remember(self, visitor: Visitor) -> int:
+        """Keep the visitor's access codes on her browser, so her orders open there without the code until she
+        forgets them (`forget`): a reload, or her link without its code, keeps her page. Nothing is kept for a
+        browser without a token (a shop terminal) or for a code that reaches no order. Returns how many codes the
+        browser keeps."""
+        if not visitor.owner_hash or not visitor.code_hashes:
+            return 0
+        for attempt in range(3):
+            try:
+                return self._remember(visitor)
+            except StorageError as exc:  # the same browser in two tabs at once: the other kept it; look again
+                if not isinstance(exc.__context__, IntegrityError) or attempt == 2:
+                    raise
+        return 0
+
+    def _remember(self, visitor: Visitor) -> int:
+        with self.store._transaction(write=True) as s:
+            reaching = set(s.scalars(select(DesignRow.access_hash).join(OrderRow, OrderRow.design_id == DesignRow.id)
+                                     .where(DesignRow.access_hash.in_(visitor.code_hashes))))
+            kept = set(s.scalars(select(OrderDeviceRow.code_hash)
+                                 .where(OrderDeviceRow.holder_hash == visitor.owner_hash)))
+            now = _now()
+            for code in sorted(reaching - kept)[:max(0, MAX_DEVICE_CODES - len(kept))]:
+                s.add(OrderDeviceRow(holder_hash=visitor.owner_hash, code_hash=code, remembered_at=now))
+            s.flush()
+            return min(len(kept | reaching), MAX_DEVICE_CODES)
+
+    def forget(self, visitor: Visitor) -> None:
+        """Stop keeping access codes on the visitor's browser: her orders there need her code again."""
+        if not visitor.owner_hash:
+            return
+        with self.store._transaction(write=True) as s:
+            s.execute(delete(OrderDeviceRow).where(OrderDeviceRow.holder_hash == visitor.owner_hash))
+
+    def remembered(self, visitor: Visitor) -> bool:
+        """Whether the visitor's browser keeps any access code of hers."""
+        if not visitor.owner_hash:
+            return False
+        with self.store._transaction() as s:
+            return s.execute(select(OrderDeviceRow.id).where(OrderDeviceRow.holder_hash == visitor.owner_hash)
+                             .limit(1)).scalar() is not None
 
     # --- changes ---
 
@@ -678,16 +785,23 @@ class Orders:
             return self._one(s, row.id)
 
     def advance(self, number: str, to_stage: str, by: str, *, expected_stage: str, reason: str | None = None,
-                expected_revision: int | None = None) -> Order:
+                expected_revision: int | None = None, paid: float | None = None, method: str | None = None,
+                paid_on: dt.date | None = None, today: dt.date | None = None) -> Order:
         """Move the work to `to_stage` (a key or the store's label) from `expected_stage`, the stage the person saw.
 
         The next stage needs nothing more; a step over stages, or back, needs a `reason`. Collected sells the
         order's stone of the store's. Refused: an order awaiting the client's approval (nothing is made before it),
         a collected or cancelled one, moves to awaiting approval or cancelled (`revise`, `cancel`). When the order is
         no longer at `expected_stage` (or its revision is no longer `expected_revision`), OrderMoved says who moved
-        it where and when, and nothing is written: of two staff moving it at once, one wins."""
+        it where and when, and nothing is written: of two staff moving it at once, one wins.
+
+        A payment taken with the move (`paid`, `method`, `paid_on`: the day, today if None) is recorded with it, in
+        the same transaction. An order is collected only with its balance paid, or with a reason to hand it over
+        with some unpaid."""
         who = _who(by)
         reason = _reason(reason)
+        today = today or _today()
+        payment = _payment(paid, method, paid_on, today) if paid is not None else None
         now = _now()
         with self.store._transaction(write=True) as s:
             labels = self._labels(s)
@@ -714,6 +828,14 @@ class Orders:
                 raise OrderError(f"order {shown}: back from {labels[row.stage]} to {labels[to]}; give a reason to go "
                                  "back")
             before, stock = row.stage, row.stock_number
+            owed = self._owed(s, row)
+            if payment is not None and payment.amount > owed + 0.005:
+                raise OrderError(f"order {shown}: the payment, {payment.amount:,.2f}, is more than the balance, "
+                                 f"{owed:,.2f}")
+            unpaid = round(owed - (payment.amount if payment else 0.0), 2)
+            if to == COLLECTED and unpaid > 0.005 and reason is None:
+                raise OrderError(f"order {shown}: {unpaid:,.2f} of its total is unpaid; record the balance paid, or "
+                                 "give a reason to hand it over unpaid")
             self._update(s, row, labels, row.revision, stage=to, moved_at=now, moved_by=who, changed_at=now,
                          changed_by=who, expected_stage=expected)
             if to == COLLECTED and stock is not None:
@@ -721,6 +843,8 @@ class Orders:
                           .values(status="sold", reserved_for=None, reserved_until=None, sold_at=now, updated_at=now)
                           .execution_options(synchronize_session=False))
             _audit(s, row.id, now, who, "stage", labels[before], labels[to], reason, to)
+            if payment is not None:
+                self._record_payment(s, row.id, payment, who, now, unpaid)
             s.flush()
             return self._one(s, row.id)
 
@@ -792,6 +916,32 @@ class Orders:
             s.flush()
             return self._one(s, order_id_)
 
+    def pay(self, number: str, amount: float, method: str, by: str, *, paid_on: dt.date | None = None,
+            expected_revision: int | None = None, today: dt.date | None = None) -> Order:
+        """Record a payment toward the order after its deposit (a part of the balance, or the balance after the
+        piece was handed over): the amount, how it was paid and the day (today if None). Refused: an amount above
+        the balance, a cancelled order, an order changed meanwhile (`expected_revision`: OrderMoved)."""
+        who = _who(by)
+        today = today or _today()
+        payment = _payment(amount, method, paid_on, today)
+        now = _now()
+        with self.store._transaction(write=True) as s:
+            row = self._row(s, number)
+            labels = self._labels(s)
+            shown = order_number(row.id)
+            if row.stage == CANCELLED:
+                raise OrderError(f"order {shown}: cancelled ({row.cancelled_reason}); no payment is taken")
+            if expected_revision is not None and row.revision != expected_revision:
+                raise self._moved(s, row.id, labels)
+            owed = self._owed(s, row)
+            if payment.amount > owed + 0.005:
+                raise OrderError(f"order {shown}: {payment.amount:,.2f} is more than the balance, {owed:,.2f}"
+                                 if owed > 0.005 else f"order {shown}: paid in full already")
+            self._update(s, row, labels, row.revision, changed_at=now, changed_by=who)
+            self._record_payment(s, row.id, payment, who, now, round(owed - payment.amount, 2))
+            s.flush()
+            return self._one(s, row.id)
+
     def rename_stage(self, key: str, label: str, by: str) -> dict[str, str]:
         """The store's word for stage `key` (its default word brings the default back); every stage keeps its key
         and its place. Refused: an empty label, more than 40 characters, another stage's word. Returns the labels."""
@@ -837,10 +987,37 @@ class Orders:
         row = s.get(OrderRow, order_id(number), populate_existing=True)
         code = s.execute(select(DesignRow.access_hash).where(DesignRow.id == row.design_id)).scalar() \
             if row is not None else None
-        if row is None or code is None or code not in visitor.code_hashes:
+        if row is None or code is None or code not in Orders._codes(s, visitor):
             raise OrderNotFound(f"order {order_number(order_id(number))}: not found (check the number and the "
                                 "access code of your saved design)")
         return row
+
+    @staticmethod
+    def _owed(s: Session, row: OrderRow) -> float:
+        """The order's balance now: its current version's total less its deposit and payments."""
+        total = s.execute(select(OrderVersionRow.total).where(OrderVersionRow.order_id == row.id,
+                                                              OrderVersionRow.number == row.version)).scalar_one()
+        paid = s.execute(select(func.coalesce(func.sum(PaymentRow.amount), 0.0))
+                         .where(PaymentRow.order_id == row.id)).scalar_one()
+        return round(total - row.deposit - float(paid), 2) + 0.0
+
+    @staticmethod
+    def _record_payment(s: Session, order: int, payment: Payment, who: str, now: datetime, left: float) -> None:
+        s.add(PaymentRow(order_id=order, amount=payment.amount, method=payment.method, paid_on=payment.paid_on,
+                         recorded_at=now, recorded_by=who))
+        after = "paid in full" if left <= 0.005 else f"balance {left:,.2f}"
+        _audit(s, order, now, who, "payment", None,
+               f"{payment.amount:,.2f} by {payment.method} on {payment.paid_on.isoformat()}; {after}", None)
+
+    @staticmethod
+    def _codes(s: Session, visitor: Visitor) -> set[str]:
+        """The access codes (hashed) that reach orders for the visitor: those she gave in this visit, and those her
+        browser keeps (`remember`)."""
+        codes = set(visitor.code_hashes)
+        if visitor.owner_hash:
+            codes.update(s.scalars(select(OrderDeviceRow.code_hash)
+                                   .where(OrderDeviceRow.holder_hash == visitor.owner_hash)))
+        return codes
 
     @staticmethod
     def _version_row(s: Session, row: OrderRow) -> OrderVersionRow:
@@ -909,8 +1086,13 @@ class Orders:
         ids = [order.id for order, _ in rows]
         approvals = {(approval.order_id, approval.version): _approval(approval) for approval in s.execute(
             _approval_columns().where(ApprovalRow.order_id.in_(ids)))}
+        payments: dict[int, list[Payment]] = {}
+        for payment in s.scalars(select(PaymentRow).where(PaymentRow.order_id.in_(ids)).order_by(PaymentRow.id)):
+            payments.setdefault(payment.order_id, []).append(
+                Payment(payment.amount, payment.method, payment.paid_on, payment.recorded_by, payment.recorded_at))
         labels = self._labels(s)
-        return [_order(order, version, approvals.get((order.id, order.version)), labels) for order, version in rows]
+        return [_order(order, version, approvals.get((order.id, order.version)), labels,
+                       tuple(payments.get(order.id, ()))) for order, version in rows]
 
     def _one(self, s: Session, id: int) -> Order:
         found = self._orders(s, [OrderRow.id == id], 1)
@@ -955,19 +1137,22 @@ def _version(row: OrderVersionRow) -> Version:
                    row.prices_version, row.stock_number, row.made_at, row.made_by)
 
 
-def _order(row: OrderRow, version: OrderVersionRow, approval: Approval | None, labels: Mapping[str, str]) -> Order:
+def _order(row: OrderRow, version: OrderVersionRow, approval: Approval | None, labels: Mapping[str, str],
+           payments: tuple[Payment, ...] = ()) -> Order:
     return Order(
         id=row.id, number=order_number(row.id), design_id=row.design_id, client_name=row.client_name,
         contact=row.contact, stage=row.stage, stage_label=labels[row.stage], revision=row.revision,
         version=_version(version), approval=approval, approved_version=row.approved_version,
         deposit=Deposit(row.deposit, row.deposit_method, row.deposit_date), promised=row.promised, notes=row.notes,
         placed_at=row.placed_at, placed_by=row.placed_by, moved_at=row.moved_at, moved_by=row.moved_by,
-        changed_at=row.changed_at, changed_by=row.changed_by, cancelled_reason=row.cancelled_reason)
+        changed_at=row.changed_at, changed_by=row.changed_by, cancelled_reason=row.cancelled_reason,
+        payments=payments)
 
 
 def _for_client(order: Order) -> ClientOrder:
     return ClientOrder(order.number, order.client_name, order.stage, order.stage_label, order.version, order.approval,
-                       order.deposit, order.balance, order.promised)
+                       order.deposit, order.balance, order.promised,
+                       tuple(Payment(payment.amount, payment.method, payment.paid_on) for payment in order.payments))
 
 
 def _event(row: OrderEventRow) -> Event:

@@ -346,6 +346,36 @@ class ApprovalRow(Base):
     sheet_pdf: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
+class PaymentRow(Base):
+    """A payment toward an order after its deposit (the balance paid at collection, or a part of it before), as staff
+    typed it: the amount, how it was paid and the day. Never changed or deleted: a mistake is put right by the
+    order's notes and a further row."""
+
+    __tablename__ = "order_payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="order_payments_amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), index=True, nullable=False)
+    amount: Mapped[float] = mapped_column(Float, nullable=False)
+    method: Mapped[str] = mapped_column(String(MAX_METHOD), nullable=False)
+    paid_on: Mapped[date] = mapped_column(Date, nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    recorded_by: Mapped[str] = mapped_column(String(MAX_NAME), nullable=False)
+
+
+class OrderDeviceRow(Base):
+    """A client's browser that opened her orders with her access code and keeps them open: the hash of its token and
+    the hash of the code (a code changed since reaches nothing). None on a shop terminal, which has no token."""
+
+    __tablename__ = "order_devices"
+    __table_args__ = (UniqueConstraint("holder_hash", "code_hash", name="order_devices_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_hash: Mapped[str] = mapped_column(String(64), index=True, nullable=False)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    remembered_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
 class OrderEventRow(Base):
     """The audit: one row for every change of an order (and of a stage's name: no order), who, when, what, from and
     to, and the reason given."""

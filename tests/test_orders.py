@@ -97,10 +97,22 @@ def test_an_order_lives_from_new_to_collected(store, orders):
     assert order.stage == "approved" and order.to_make and order.approval.name == "Ada Lovelace"
     assert order.approval.recorded_by == "Ann" and order.approval.design_hash == order.version.design_hash
     assert orders.approval_sheet(order.number) == SHEET
-    for before, after in zip(STAGES[1:7], STAGES[2:8], strict=True):
+    for before, after in zip(STAGES[1:6], STAGES[2:7], strict=True):
         order = orders.advance(order.number, after, f"bench {after}", expected_stage=before)
         assert (order.stage, order.moved_by) == (after, f"bench {after}")
+    owed = order.balance
+    with pytest.raises(OrderError, match=f"{owed:,.2f} of its total is unpaid; record the balance paid"):
+        orders.advance(order.number, "collected", "Ann", expected_stage="ready")
+    with pytest.raises(OrderError, match="is more than the balance"):
+        orders.advance(order.number, "collected", "Ann", expected_stage="ready", paid=owed + 1, method="card")
+    order = orders.advance(order.number, "collected", "bench collected", expected_stage="ready", paid=owed,
+                           method="cash")
     assert order.stage == "collected" and not order.to_make and not order.is_open
+    assert order.balance == 0 and order.paid == order.total
+    assert [(payment.amount, payment.method, payment.paid_on) for payment in order.payments] == [
+        (owed, "cash", dt.date.today())]
+    with pytest.raises(OrderError, match="paid in full already"):
+        orders.pay(order.number, 1, "cash", "Ann")
     assert stone_status(store) == ("sold", None)
     with pytest.raises(OrderError, match="collected on .*; its work cannot move"):
         orders.advance(order.number, "ready", "Ann", expected_stage="collected", reason="oops")
@@ -112,9 +124,10 @@ def test_an_order_lives_from_new_to_collected(store, orders):
         ("placed", None, f"awaiting approval; version 1 ({order.version.design_hash[:12]}), USD {order.total:,.2f}"),
         ("approved", "awaiting approval", "approved"),
         ("stage", "approved", "wax printed"), ("stage", "wax printed", "cast"), ("stage", "cast", "set"),
-        ("stage", "set", "polished"), ("stage", "polished", "ready"), ("stage", "ready", "collected")]
+        ("stage", "set", "polished"), ("stage", "polished", "ready"), ("stage", "ready", "collected"),
+        ("payment", None, f"{owed:,.2f} by cash on {dt.date.today().isoformat()}; paid in full")]
     assert [event.who for event in history] == ["Ann", "Ann", "bench wax_printed", "bench cast", "bench set",
-                                                "bench polished", "bench ready", "bench collected"]
+                                                "bench polished", "bench ready", "bench collected", "bench collected"]
     assert all(event.at.tzinfo is not None for event in history)
     times = orders.stage_times(order.number)
     assert list(times) == list(STAGES[:8]) and times["cast"].who == "bench cast" and times["approved"].who == "Ann"
@@ -440,10 +453,88 @@ def test_a_visitor_without_the_code_sees_nothing(store, orders):
     assert orders.get(order.number).stage == "awaiting_approval"
 
 
+def test_her_browser_keeps_her_orders_open_until_she_forgets_them(store, orders):
+    code, token = new_access_code(), "her-browser-token-0123456789"
+    saved = store.save("Ada Lovelace", BAND, access_code=code, owner=token)
+    order = place(orders, saved.id)
+    browser = Visitor(owner_hash=secret_hash(token))
+    assert orders.orders_for(browser) == [] and not orders.remembered(browser)
+    with_code = Visitor(owner_hash=secret_hash(token), code_hashes=(secret_hash(code),))
+    assert orders.remember(with_code) == 1 and orders.remember(with_code) == 1  # kept once
+    assert orders.remembered(browser)
+    assert [mine.number for mine in orders.orders_for(browser)] == [order.number]  # a reload: no code typed
+    assert orders.client_order(browser, order.number).number == order.number
+    other_browser = Visitor(owner_hash=secret_hash("another-browser-token-98765"))
+    assert orders.orders_for(other_browser) == [] and not orders.can_see(other_browser, order.number)
+    # A shop terminal has no token, and a code that reaches no order is not kept.
+    assert orders.remember(Visitor(code_hashes=(secret_hash(code),))) == 0
+    assert orders.remember(Visitor(owner_hash=secret_hash("a-third-browser-token-55555"),
+                                   code_hashes=(secret_hash(new_access_code()),))) == 0
+    orders.forget(browser)
+    assert orders.orders_for(browser) == [] and not orders.remembered(browser)
+    assert [mine.number for mine in orders.orders_for(with_code)] == [order.number]  # her code still opens it
+
+
+def test_payments_after_the_deposit_settle_the_balance(store, orders):
+    order = approved(orders, save(store))
+    owed = order.balance
+    yesterday = dt.date.today() - timedelta(days=1)
+    order = orders.pay(order.number, 300, "bank transfer", "Ann", paid_on=yesterday)
+    assert order.balance == round(owed - 300, 2) and order.paid == 800.0 and order.stage == "approved"
+    assert [(payment.amount, payment.method, payment.paid_on, payment.recorded_by) for payment in order.payments] == [
+        (300.0, "bank transfer", yesterday, "Ann")]
+    for amount, method, when, words in (
+            (order.balance + 0.01, "cash", None, "is more than the balance"),
+            (0, "cash", None, "is not an amount above 0"), (-5, "cash", None, "is not an amount above 0"),
+            (float("nan"), "cash", None, "an amount"), (10, "  ", None, "say how it was paid"),
+            (10, "cash", dt.date.today() + timedelta(days=1), "is after today")):
+        with pytest.raises(OrderError, match=words):
+            orders.pay(order.number, amount, method, "Ann", paid_on=when)
+    assert orders.get(order.number).payments == order.payments  # nothing written
+    for before, after in zip(STAGES[1:6], STAGES[2:7], strict=True):
+        order = orders.advance(order.number, after, "Bob", expected_stage=before)
+    # Handed over with some unpaid: only with a reason; the rest is paid later.
+    order = orders.advance(order.number, "collected", "Ann", expected_stage="ready", paid=100, method="card",
+                           reason="the rest on account, invoice 77")
+    assert order.stage == "collected" and order.balance == round(owed - 400, 2)
+    order = orders.pay(order.number, order.balance, "card", "Ann")
+    assert order.balance == 0 and len(order.payments) == 3
+    payments = [event.after for event in orders.history(order.number) if event.what == "payment"]
+    assert len(payments) == 3 and payments[-1].endswith("; paid in full")
+    cancelled = place(orders, save(store))
+    orders.cancel(cancelled.number, "she changed her mind", "Ann")
+    with pytest.raises(OrderError, match="cancelled .*no payment is taken"):
+        orders.pay(cancelled.number, 10, "cash", "Ann")
+
+
+def test_two_staff_taking_the_balance_at_once_take_it_once(store, orders):
+    order = approved(orders, save(store))
+    owed, results = order.balance, []
+
+    def take() -> None:
+        try:
+            results.append(orders.pay(order.number, owed, "card", threading.current_thread().name))
+        except OrderError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=take, name=f"till {n}") for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    landed = [result for result in results if not isinstance(result, Exception)]
+    assert len(landed) == 1 and len(results) == 3
+    assert all(isinstance(result, OrderMoved) or "paid in full already" in str(result)
+               for result in results if isinstance(result, Exception))
+    final = orders.get(order.number)
+    assert final.balance == 0 and len(final.payments) == 1
+
+
 # --- a database made before orders ----------------------------------------------------------------------------------
 
 
-ORDER_TABLES = {"orders", "order_versions", "order_approvals", "order_events", "order_stage_names"}
+ORDER_TABLES = {"orders", "order_versions", "order_approvals", "order_events", "order_stage_names", "order_payments",
+                "order_devices"}
 
 
 def test_a_database_made_before_orders_gains_their_tables(backend):

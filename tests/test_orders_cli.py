@@ -84,16 +84,29 @@ def test_an_order_on_the_command_line_from_new_to_collected(capsys, database, tm
         assert (code, err) == (0, "") and out.endswith(f"-> {stage} (Bob)\n")
     code, out, _ = run(capsys, "orders", "list", "--to-make", "--json")
     assert [row["number"] for row in json.loads(out)] == ["J-000001"]
-    code, out, _ = run(capsys, "orders", "advance", "J-1", "--to", "collected", "--by", "Cleo", "--json")
-    assert json.loads(out)["stage"] == "collected"
+    owed = order["total"] - 250.5
+    assert refused(capsys, "orders", "advance", "J-1", "--to", "collected", "--by", "Cleo") == (
+        f"order J-000001: {owed:,.2f} of its total is unpaid; record the balance paid, or give a reason to hand it "
+        "over unpaid")
+    assert refused(capsys, "orders", "pay", "J-1", "--amount", "1e3", "--method", "card", "--by", "Cleo").startswith(
+        "--amount: ")
+    code, out, err = run(capsys, "orders", "pay", "J-1", "--amount", "100,25", "--method", "card", "--by", "Cleo")
+    assert (code, err) == (0, "") and out == (
+        f"order J-000001: 100.25 by card recorded; balance USD {owed - 100.25:,.2f}\n")
+    code, out, _ = run(capsys, "orders", "advance", "J-1", "--to", "collected", "--by", "Cleo", "--paid",
+                       f"{owed - 100.25:.2f}", "--method", "cash", "--json")
+    collected = json.loads(out)
+    assert collected["stage"] == "collected" and collected["balance"] == 0 and collected["paid"] == order["total"]
+    assert [payment["method"] for payment in collected["payments"]] == ["card", "cash"]
     code, out, _ = run(capsys, "orders", "list", "--to-make")
     assert out == "0 orders to make\n"
     code, out, _ = run(capsys, "orders", "show", "J-1")
     assert code == 0 and "stage: collected" in out and "notes for the bench:\n  engrave A & C" in out
     assert "Cleo: stage ready -> collected" in out and f"version 1 (current): design {digest}" in out
+    assert "paid: 100.25 by card on " in out and "balance: USD 0.00 (paid in full)" in out
     code, out, _ = run(capsys, "orders", "show", "J-1", "--json")
     shown = json.loads(out)
-    assert len(shown["history"]) == 8 and shown["approvals"][0]["recorded_by"] == "Ann"
+    assert len(shown["history"]) == 10 and shown["approvals"][0]["recorded_by"] == "Ann"
     assert shown["version"]["design"]["ring"]["profile"] == "comfort"
 
 

@@ -1,9 +1,11 @@
 """Two app servers of one chain on one PostgreSQL (two `streamlit run app.py`, each with the same DATABASE_URL),
 driven in Debian's chromium: a price edit saved through one is what the next quote on the other uses, and a stone
-reserved through one shows as reserved on the other."""
+reserved through one shows as reserved on the other; staff at the two servers moving one order at the same
+moment: one wins, the other is told who moved it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from configurator import catalogue
 from configurator.documents import parse_design
 from configurator.inventory import Inventory
+from configurator.orders import Orders
 from configurator.quotes import quote_summary
 from configurator.storage import Store, close_shared_stores
 from tests.helpers.browser import (  # skips this module when there is no Chromium
@@ -24,6 +27,7 @@ from tests.helpers.browser import (  # skips this module when there is no Chromi
     wait_for_change,
     wait_until_idle,
 )
+from tests.helpers.orders import SHEET
 from tests.helpers.servers import STAFF_PASSWORD
 from tests.helpers.stones import SAMPLE
 from webapp.server import app_server
@@ -110,6 +114,36 @@ def test_two_servers_share_prices_and_reservations(backend, browser, monkeypatch
                 other.get_by_text(re.compile(r"^\d+ of 37 stones available")).wait_for(timeout=RERUN_S * 1000)
                 held = Inventory(store).get(STONE)
                 assert held.status.value == "reserved" and held.reserved_for is not None
+
+                # Her order, approved; staff at both servers move it on at the same moment: one wins, and the
+                # other is told who moved it, in words.
+                orders = Orders(store)
+                order = orders.place(held.reserved_for, promised=dt.date.today() + dt.timedelta(days=30), by="Ann")
+                orders.approve(order.number, order.version.design_hash, "Ada Lovelace", SHEET, recorded_by="Ann")
+                for page, name in ((till, "Till"), (other, "Other")):
+                    go_to(page, "Orders")
+                    box = page.get_by_role("textbox", name="Your name (staff)")
+                    box.fill(name)
+                    box.press("Enter")
+                    page.get_by_role("button", name="Move", exact=True).wait_for(timeout=RERUN_S * 1000)
+                    wait_until_idle(page)
+                    assert page.get_by_role("combobox", name="Move to").input_value() == "wax printed"
+                till.get_by_role("button", name="Move", exact=True).click()
+                other.get_by_role("button", name="Move", exact=True).click()
+                said = {}
+                for page, name in ((till, "Till"), (other, "Other")):
+                    message = page.locator('[data-message="success"], [data-message="error"]').filter(
+                        has_text=re.compile(rf"{order.number}"))
+                    message.first.wait_for(timeout=RERUN_S * 1000)
+                    said[name] = message.first.inner_text()
+                won = [name for name, text in said.items() if "is now at “wax printed”" in text]
+                assert len(won) == 1, said
+                lost = "Other" if won == ["Till"] else "Till"
+                assert re.fullmatch(rf"Not moved: order {order.number} was moved to wax printed by {won[0]} at "
+                                    r"\d{4}-\d\d-\d\d \d\d:\d\d UTC meanwhile; look at it again", said[lost]), said
+                moved = orders.get(order.number)
+                assert (moved.stage, moved.moved_by) == ("wax_printed", won[0])
+                assert [event.who for event in orders.history(order.number) if event.what == "stage"] == won
             finally:
                 till.context.close()
                 other.context.close()

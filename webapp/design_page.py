@@ -29,6 +29,7 @@ from webapp.favourites import on_code
 from webapp.favourites_page import star_bar
 from webapp.files import band_file, download_name, glb_file, sheet_file, stones_file, wax_file
 from webapp.results import budget_changes, findings, priced
+from webapp.revision import revision_bar
 from webapp.session import apply_finding, load, session_design
 from webapp.staff import refused_prices, staff
 from webapp.stock import brought_to_record, own_hold, selection_panel, selection_wanted, stock_notice
@@ -400,6 +401,7 @@ def design_page() -> None:
             if st.session_state.get(kind):
                 say(shown, st.session_state.pop(kind))
         refused_prices()
+        revision_bar(design_json)
         try:
             quote = priced(design_json, prices_key(design))
         except ConfiguratorError as exc:

@@ -22,7 +22,7 @@ from webapp.results import priced
 from webapp.session import open_with_code
 from webapp.text import html_text
 from webapp.ui import guarded, say
-from webapp.visitors import visitor
+from webapp.visitors import terminal, visitor
 
 PROGRESS_CSS = """
 <style>
@@ -50,6 +50,28 @@ def _code_from_link() -> None:
         st.session_state.problem = ("That link's code opens no order. Check the code you were given: four groups "
                                     "of four letters and digits.")
         st.session_state.pop("saved_problem", None)
+        return
+    _remember()
+
+
+def _remember() -> None:
+    """Her browser keeps her orders open (a reload, or her link without its code, shows them); a shop terminal keeps
+    nothing."""
+    if terminal():
+        return
+    try:
+        _orders().remember(visitor())
+    except StorageError:  # the page still shows her order in this visit; the next visit asks for the code again
+        pass
+
+
+@guarded
+def _forget() -> None:
+    """This browser forgets her orders: the page asks for her code again."""
+    _orders().forget(visitor())
+    st.session_state.codes = []
+    st.session_state.saved_codes = {}
+    st.session_state.notice = "This device no longer keeps your order open: your access code opens it again."
 
 
 @guarded
@@ -62,6 +84,8 @@ def _typed_code() -> None:
         return
     if open_with_code(code) is None:
         st.session_state.problem = st.session_state.pop("saved_problem", "That code opens no order.")
+        return
+    _remember()
 
 
 def progress_line(order: ClientOrder, labels: dict[str, str]) -> str:
@@ -110,8 +134,10 @@ def show_order(order: ClientOrder, labels: dict[str, str]) -> None:
              if shot else "")
     facts = [("Now", labels.get(order.stage, order.stage)), ("Promised for", f"{order.promised:%d %B %Y}"),
              ("Total", _money(order.currency, order.total)),
-             ("Deposit", _money(order.currency, order.deposit.amount)),
-             ("Balance", _money(order.currency, order.balance))]
+             ("Deposit", _money(order.currency, order.deposit.amount))]
+    facts += [(f"Paid on {payment.paid_on:%d %B %Y}", _money(order.currency, payment.amount))
+              for payment in order.payments]
+    facts.append(("Balance", _money(order.currency, order.balance) if order.balance > 0 else "Paid in full"))
     rows = "".join(f'<div class="compare-row" data-row="{html_text(label)}"><span>{html_text(label)}</span>'
                    f"<span>{html_text(value)}</span></div>" for label, value in facts)
     st.html(f'<div class="order-card" data-order="{html_text(order.number)}">{image}{rows}</div>')
@@ -162,3 +188,6 @@ def order_page() -> None:
             order for order in mine if order.number == st.selectbox("Your orders", numbers, key="order_chosen"))
     st.query_params["order"] = chosen.number
     show_order(chosen, labels)
+    if not terminal() and _orders().remembered(visitor()):
+        st.caption("This device keeps your order open, so you can come back without your code.")
+        st.button("Not your device? Forget it here", key="forget_order", on_click=_forget)

@@ -15,8 +15,9 @@ from configurator.orders import AWAITING, CANCELLED, COLLECTED, STAGES, Order, O
 from configurator.storage import StorageError
 from webapp.database import store
 from webapp.design_page import base_url
-from webapp.staff import staff
-from webapp.ui import guarded, number_field, say
+from webapp.revision import open_version
+from webapp.staff import staff, staff_name
+from webapp.ui import guarded, number_field, say, typed_number
 
 METHODS = ("card", "cash", "bank transfer", "other")
 
@@ -26,17 +27,17 @@ def _orders() -> Orders:
 
 
 def _who() -> str | None:
-    name = str(st.session_state.get("staff_name") or "").strip()
-    if not name:
-        st.session_state.problem = "Type your name at the top of the page first: every change says who made it."
-        return None
-    return name
+    return staff_name()
 
 
 @guarded
-def _place(saved_id: int, deposit: float | None) -> None:
+def _place(saved_id: int) -> None:
     who = _who()
     if who is None:
+        return
+    deposit, problem = typed_number("order_deposit", "Deposit taken", 0.0, 1e9)
+    if problem:
+        st.session_state.problem = f"Not placed: {problem}"
         return
     amount = deposit or 0.0
     try:
@@ -48,8 +49,9 @@ def _place(saved_id: int, deposit: float | None) -> None:
         st.session_state.problem = f"Not placed: {exc}"
         return
     st.session_state.order_open = order.number
-    st.session_state.notice = (f"Order {order.number} placed for {order.client_name}, awaiting her approval: she "
-                               "opens it with her access code (her link is below).")
+    deposit = f"deposit {order.currency} {order.deposit.amount:,.2f}" if order.deposit.amount else "no deposit yet"
+    st.session_state.notice = (f"Order {order.number} placed for {order.client_name} ({deposit}), awaiting her "
+                               "approval: she opens it with her access code (her link is below).")
 
 
 @guarded
@@ -58,13 +60,68 @@ def _advance(order: Order) -> None:
     if who is None:
         return
     reason = str(st.session_state.get(f"move_reason_{order.number}") or "").strip() or None
+    to = st.session_state[f"move_to_{order.number}"]
+    paid = None
+    if to == COLLECTED and order.balance > 0:
+        paid, problem = typed_number(f"move_paid_{order.number}", "The balance paid", 0.0, order.balance)
+        if problem:
+            st.session_state.problem = f"Not moved: {problem}"
+            return
     try:
-        moved = _orders().advance(order.number, st.session_state[f"move_to_{order.number}"], who,
-                                  expected_stage=order.stage, reason=reason)
+        moved = _orders().advance(order.number, to, who, expected_stage=order.stage, reason=reason,
+                                  expected_revision=order.revision, paid=paid,
+                                  method=st.session_state.get(f"move_method_{order.number}") if paid else None)
     except StorageError as exc:
         st.session_state.problem = f"Not moved: {exc}"
         return
-    st.session_state.notice = f"Order {moved.number} is now at “{moved.stage_label}”."
+    money = f" {moved.currency} {paid:,.2f} paid; balance {moved.balance:,.2f}." if paid else ""
+    st.session_state.notice = f"Order {moved.number} is now at “{moved.stage_label}”.{money}"
+
+
+@guarded
+def _pay(order: Order) -> None:
+    who = _who()
+    if who is None:
+        return
+    amount, problem = typed_number(f"pay_amount_{order.number}", "The amount paid", 0.01, order.balance)
+    if problem or not amount:
+        st.session_state.problem = f"Not recorded: {problem or 'type the amount paid.'}"
+        return
+    try:
+        paid = _orders().pay(order.number, amount, st.session_state.get(f"pay_method_{order.number}"), who,
+                             paid_on=st.session_state.get(f"pay_date_{order.number}"),
+                             expected_revision=order.revision)
+    except StorageError as exc:
+        st.session_state.problem = f"Not recorded: {exc}"
+        return
+    st.session_state.pop(f"pay_amount_{order.number}", None)
+    left = "paid in full" if paid.balance <= 0 else f"the balance is {paid.currency} {paid.balance:,.2f}"
+    st.session_state.notice = f"{paid.currency} {amount:,.2f} recorded for order {paid.number}: {left}."
+
+
+@guarded
+def _change(order: Order) -> None:
+    who = _who()
+    if who is None:
+        return
+    key = order.number
+    deposit, problem = typed_number(f"change_deposit_{key}", "The deposit", 0.0, 1e9)
+    if problem:
+        st.session_state.problem = f"Not changed: {problem}"
+        return
+    try:
+        changed = _orders().change(
+            order.number, who, deposit=deposit or 0.0,
+            method=st.session_state.get(f"change_method_{key}") if deposit else None,
+            deposit_date=st.session_state.get(f"change_deposit_date_{key}") if deposit else None,
+            promised=None if st.session_state.get(f"change_promised_{key}") == order.promised
+            else st.session_state.get(f"change_promised_{key}"),
+            notes=str(st.session_state.get(f"change_notes_{key}") or ""), expected_revision=order.revision)
+    except StorageError as exc:
+        st.session_state.problem = f"Not changed: {exc}"
+        return
+    st.session_state.notice = (f"Order {changed.number}: deposit {changed.deposit.amount:,.2f}, promised for "
+                               f"{changed.promised:%Y-%m-%d}; the design and its approval are as they were.")
 
 
 @guarded
@@ -93,14 +150,14 @@ def place_form() -> None:
             return
         labels = {row.id: f"#{row.id} · {row.title or 'untitled'} · {row.client_name}" for row in saved}
         chosen = st.selectbox("Saved design", list(labels), format_func=labels.get, key="order_saved")
-        deposit = number_field("Deposit taken", "order_deposit", 0.0, 1e9, None, optional=True,
+        number_field("Deposit taken", "order_deposit", 0.0, 1e9, None, optional=True,
                                help="Leave empty for none; no payment is taken here, only recorded")
         cols = st.columns(2)
         cols[0].selectbox("Paid by", METHODS, key="order_method")
         cols[1].date_input("Deposit taken on", value=dt.date.today(), key="order_deposit_date")
         st.date_input("Promised for", value=dt.date.today() + dt.timedelta(days=28), key="order_promised")
         st.text_area("Notes for the bench", key="order_notes", max_chars=2000)
-        st.button("Place the order", key="order_place", type="primary", on_click=_place, args=(chosen, deposit))
+        st.button("Place the order", key="order_place", type="primary", on_click=_place, args=(chosen,))
 
 
 @guarded
@@ -154,9 +211,17 @@ def detail(order: Order, labels: dict[str, str]) -> None:
         following = [key for key in STAGES[at + 1:]]
         if following:
             cols = st.columns([2, 3, 1], vertical_alignment="bottom")
-            cols[0].selectbox("Move to", following, format_func=lambda key: labels.get(key, key),
-                              key=f"move_to_{order.number}")
-            cols[1].text_input("Reason (to skip a stage)", key=f"move_reason_{order.number}", max_chars=300)
+            to = cols[0].selectbox("Move to", following, format_func=lambda key: labels.get(key, key),
+                                   key=f"move_to_{order.number}")
+            cols[1].text_input("Reason (to skip a stage, or to hand it over unpaid)", key=f"move_reason_{order.number}",
+                               max_chars=300)
+            if to == COLLECTED and order.balance > 0:
+                money = st.columns(2)
+                with money[0]:
+                    number_field(f"Balance paid now ({order.currency})", f"move_paid_{order.number}", 0.0,
+                                        order.balance, order.balance, optional=True,
+                                        help="What she pays as she collects the piece; empty: nothing now")
+                money[1].selectbox("Paid by", METHODS, key=f"move_method_{order.number}")
             cols[2].button("Move", key=f"move_{order.number}", type="primary", on_click=_advance, args=(order,),
                            width="stretch")
         if st.button("Make the job bag (PDF)", key=f"bag_{order.number}"):
@@ -168,7 +233,11 @@ def detail(order: Order, labels: dict[str, str]) -> None:
         if made:
             st.download_button("Download the job bag", made, file_name=f"{order.number}-job-bag.pdf",
                                mime="application/pdf", key=f"bag_download_{order.number}")
+    payments(order)
     if order.is_open:
+        details(order)
+        st.button("Change the design (a new version for her approval)", key=f"revise_{order.number}",
+                  on_click=open_version, args=(order,))
         with st.expander("Cancel this order"):
             st.text_input("Why (kept with the order)", key=f"cancel_reason_{order.number}", max_chars=300)
             st.button("Cancel the order", key=f"cancel_{order.number}", on_click=_cancel, args=(order,))
@@ -176,6 +245,42 @@ def detail(order: Order, labels: dict[str, str]) -> None:
     st.dataframe(pd.DataFrame([{"when": f"{event.at:%Y-%m-%d %H:%M}", "who": event.who, "what": event.what,
                                 "from": event.before or "", "to": event.after or "", "reason": event.reason or ""}
                                for event in history]), hide_index=True, width="stretch")
+
+
+def payments(order: Order) -> None:
+    """What she paid (the deposit, then each payment), and a payment recorded."""
+    rows = ([{"paid": f"{order.deposit.amount:,.2f}", "how": order.deposit.method or "",
+              "on": f"{order.deposit.taken_on:%Y-%m-%d}", "what": "deposit"}] if order.deposit.amount else [])
+    rows += [{"paid": f"{payment.amount:,.2f}", "how": payment.method, "on": f"{payment.paid_on:%Y-%m-%d}",
+              "what": f"recorded by {payment.recorded_by}"} for payment in order.payments]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if order.stage == CANCELLED or order.balance <= 0:
+        st.caption("Paid in full." if order.balance <= 0 and order.stage != CANCELLED else "")
+        return
+    with st.expander(f"Take a payment (balance {order.currency} {order.balance:,.2f})"):
+        number_field("Amount paid", f"pay_amount_{order.number}", 0.01, order.balance, None, optional=True)
+        cols = st.columns(2)
+        cols[0].selectbox("Paid by", METHODS, key=f"pay_method_{order.number}")
+        cols[1].date_input("Paid on", value=dt.date.today(), max_value=dt.date.today(), key=f"pay_date_{order.number}")
+        st.button("Record the payment", key=f"pay_{order.number}", on_click=_pay, args=(order,))
+
+
+def details(order: Order) -> None:
+    """The deposit, the promised date and the bench's notes changed (no new approval: the design is as it was)."""
+    key = order.number
+    with st.expander("Change the deposit, the promised date or the notes"):
+        number_field("Deposit taken", f"change_deposit_{key}", 0.0, 1e9, order.deposit.amount or None,
+                               optional=True)
+        cols = st.columns(2)
+        method = order.deposit.method if order.deposit.method in METHODS else METHODS[0]
+        cols[0].selectbox("Paid by", METHODS, index=METHODS.index(method), key=f"change_method_{key}")
+        cols[1].date_input("Deposit taken on", value=order.deposit.taken_on or dt.date.today(),
+                           max_value=dt.date.today(), key=f"change_deposit_date_{key}")
+        st.date_input("Promised for", value=order.promised, min_value=min(order.promised, dt.date.today()),
+                      key=f"change_promised_{key}")
+        st.text_area("Notes for the bench", value=order.notes, key=f"change_notes_{key}", max_chars=2000)
+        st.button("Save the changes", key=f"change_{key}", on_click=_change, args=(order,))
 
 
 def orders_page() -> None:

@@ -11,6 +11,7 @@ from configurator.design import DesignError
 from configurator.documents import without_stray_parts
 from configurator.errors import ConfiguratorError
 from configurator.inventory import hold_until
+from configurator.orders import Orders
 from configurator.price_table import current_price_table
 from configurator.storage import SavedDesign, StoneUnavailable, StorageError
 from webapp import access
@@ -95,7 +96,7 @@ def _hold_again(saved: SavedDesign) -> str:
     return f" Its stone {stone} is reserved for it again, until {record.reserved_until:%Y-%m-%d}."
 
 
-def _saved_row(row: SavedDesign, manage: bool) -> None:
+def _saved_row(row: SavedDesign, manage: bool, order: str | None) -> None:
     cols = st.columns([1, 3, 2])
     if row.preview_png:
         cols[0].image(row.preview_png, width=96)
@@ -115,7 +116,14 @@ def _saved_row(row: SavedDesign, manage: bool) -> None:
             return
         st.button("Load", key=f"load_{row.id}", on_click=_load_saved, args=(row,), width="stretch")
         st.button("Duplicate", key=f"duplicate_{row.id}", on_click=_duplicate, args=(row,), width="stretch")
-        if manage:  # deleting is store staff's
+        if order is not None:  # its access code is the client's way to the order: it stays
+            if manage:
+                st.caption(f"Order {order} is made from it, so it is kept (an order is cancelled, never deleted).")
+                st.page_link("app_pages/orders.py", label="Open the orders", icon=":material/work:")
+            else:
+                st.caption("An order is made from this design.")
+                st.page_link("app_pages/order.py", label="See your order", icon=":material/work:")
+        elif manage:  # deleting is store staff's
             st.button("Delete…", key=f"delete_{row.id}", width="stretch",
                       on_click=lambda id=row.id: st.session_state.update(confirm_delete=id))
 
@@ -172,6 +180,10 @@ def saved_page() -> None:
         return
     if not rows:
         say("info", "No saved designs yet." if not search else f"No saved designs for '{search}'.")
+    try:
+        ordered = Orders(store()).made_from([row.id for row in rows])
+    except StorageError:
+        ordered = {}
     for row in rows:
-        _saved_row(row, manage)
+        _saved_row(row, manage, ordered.get(row.id))
 

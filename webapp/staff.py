@@ -90,3 +90,20 @@ def refused_prices() -> None:
         say("warning", f"The store's price file was refused ({problem}); quotes go on from the table of {dated}. "
                        "Mend the file.")
 
+
+
+def staff_name() -> str | None:
+    """The name staff typed (every change to an order records who made it); None, with the words in the session's
+    problem, when none is typed."""
+    name = str(st.session_state.get("staff_name") or "").strip()
+    if not name:
+        st.session_state.problem = "Type your name (staff) first: every change to an order says who made it."
+        return None
+    return name
+
+
+def keep_staff_name() -> None:
+    """Keep the name staff typed from page to page (Streamlit forgets a widget's value on a page that does not draw
+    it; set again each run, it stays)."""
+    if "staff_name" in st.session_state:
+        st.session_state.staff_name = st.session_state.staff_name

@@ -34,6 +34,16 @@ def guarded(callback):
     return run
 
 
+def typed_number(key: str, label: str, low: float, high: float) -> tuple[float | None, str | None]:
+    """In a button's callback, the number in field `key` as the person typed it just before she pressed (the value
+    the page drew the button with may be a run old): (None, None) when it is empty, else what `numbers.read_field`
+    makes of it."""
+    text = str(st.session_state.get(key) or "").strip()
+    if not text:
+        return None, None
+    return numbers.read_field(text, label, low, high)
+
+
 def number_field(label: str, key: str, low: float, high: float, value: float | None, *, unit: str = "",
                  decimals: int = 2, optional: bool = False, help: str | None = None) -> float | None:
     """A number the page asks for that is not part of the design (a budget, a filter, a store price), typed as

@@ -94,7 +94,10 @@ def refused_prices() -> None:
 
 def staff_name() -> str | None:
     """The name staff typed (every change to an order records who made it); None, with the words in the session's
-    problem, when none is typed."""
+    problem, when none is typed or the session is no longer staff's (it locked itself while the page was open)."""
+    if not staff():
+        st.session_state.problem = "Orders are changed by store staff: sign in on Store settings first."
+        return None
     name = str(st.session_state.get("staff_name") or "").strip()
     if not name:
         st.session_state.problem = "Type your name (staff) first: every change to an order says who made it."

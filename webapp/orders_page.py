@@ -94,7 +94,8 @@ def _pay(order: Order) -> None:
     except StorageError as exc:
         st.session_state.problem = f"Not recorded: {exc}"
         return
-    st.session_state.pop(f"pay_amount_{order.number}", None)
+    for key in (f"pay_amount_{order.number}", f"move_paid_{order.number}"):  # filled in again with the new balance
+        st.session_state.pop(key, None)
     left = "paid in full" if paid.balance <= 0 else f"the balance is {paid.currency} {paid.balance:,.2f}"
     st.session_state.notice = f"{paid.currency} {amount:,.2f} recorded for order {paid.number}: {left}."
 
@@ -219,8 +220,8 @@ def detail(order: Order, labels: dict[str, str]) -> None:
                 money = st.columns(2)
                 with money[0]:
                     number_field(f"Balance paid now ({order.currency})", f"move_paid_{order.number}", 0.0,
-                                        order.balance, order.balance, optional=True,
-                                        help="What she pays as she collects the piece; empty: nothing now")
+                                 order.balance, order.balance, optional=True,
+                                 help="What she pays as she collects the piece; empty: nothing now")
                 money[1].selectbox("Paid by", METHODS, key=f"move_method_{order.number}")
             cols[2].button("Move", key=f"move_{order.number}", type="primary", on_click=_advance, args=(order,),
                            width="stretch")
@@ -256,7 +257,8 @@ def payments(order: Order) -> None:
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if order.stage == CANCELLED or order.balance <= 0:
-        st.caption("Paid in full." if order.balance <= 0 and order.stage != CANCELLED else "")
+        if order.stage != CANCELLED:
+            st.caption("Paid in full.")
         return
     with st.expander(f"Take a payment (balance {order.currency} {order.balance:,.2f})"):
         number_field("Amount paid", f"pay_amount_{order.number}", 0.01, order.balance, None, optional=True)
@@ -271,7 +273,7 @@ def details(order: Order) -> None:
     key = order.number
     with st.expander("Change the deposit, the promised date or the notes"):
         number_field("Deposit taken", f"change_deposit_{key}", 0.0, 1e9, order.deposit.amount or None,
-                               optional=True)
+                     optional=True)
         cols = st.columns(2)
         method = order.deposit.method if order.deposit.method in METHODS else METHODS[0]
         cols[0].selectbox("Paid by", METHODS, index=METHODS.index(method), key=f"change_method_{key}")

@@ -82,6 +82,7 @@ def test_the_full_form_and_the_steps_edit_one_design(app):
     shows_its_total(at, 2)  # the step she was on, the design as the form left it
 
 
+@pytest.mark.slow  # 4-5 s of builds: the quick run stays under 2 minutes
 def test_a_budget_no_design_comes_within_is_answered_in_words(app):
     at = run_page(app.switch_page(GUIDED))
     at.text_input(key="guided_budget").set_value("120")

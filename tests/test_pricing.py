@@ -196,6 +196,7 @@ def test_every_suggestion_comes_in_under_the_budget(suggestions):
         assert price(suggestion.design, TABLE).total == suggestion.total
 
 
+@pytest.mark.slow  # 4-5 s of builds: the quick run stays under 2 minutes
 def test_smaller_stone_is_the_largest_that_fits(suggestions):
     suggestion = suggestions["smaller centre stone"]
     length = suggestion.design.stone.length_mm
@@ -288,6 +289,7 @@ def test_every_preset_comes_as_it_is_within_a_large_budget():
     assert starting_points(1e6, presets(), TABLE, most=3) == found[:3]
 
 
+@pytest.mark.slow  # 4-5 s of builds: the quick run stays under 2 minutes
 def test_a_budget_no_preset_comes_within_gives_no_starting_point():
     assert starting_points(50.0, presets(), TABLE) == []
 

@@ -26,13 +26,18 @@ def _orders() -> Orders:
     return Orders(store())
 
 
-def _who() -> str | None:
-    return staff_name()
+def _tried(refused: str, call):
+    """What `call()` gives, or None with the refusal in words in the session's problem ("Not moved: ...")."""
+    try:
+        return call()
+    except StorageError as exc:
+        st.session_state.problem = f"{refused}: {exc}"
+        return None
 
 
 @guarded
 def _place(saved_id: int) -> None:
-    who = _who()
+    who = staff_name()
     if who is None:
         return
     deposit, problem = typed_number("order_deposit", "Deposit taken", 0.0, 1e9)
@@ -40,13 +45,12 @@ def _place(saved_id: int) -> None:
         st.session_state.problem = f"Not placed: {problem}"
         return
     amount = deposit or 0.0
-    try:
-        order = _orders().place(saved_id, promised=st.session_state.order_promised, by=who, deposit=amount,
-                                method=st.session_state.order_method if amount else None,
-                                deposit_date=st.session_state.order_deposit_date if amount else None,
-                                notes=str(st.session_state.get("order_notes") or ""))
-    except StorageError as exc:
-        st.session_state.problem = f"Not placed: {exc}"
+    order = _tried("Not placed", lambda: _orders().place(
+        saved_id, promised=st.session_state.order_promised, by=who, deposit=amount,
+        method=st.session_state.order_method if amount else None,
+        deposit_date=st.session_state.order_deposit_date if amount else None,
+        notes=str(st.session_state.get("order_notes") or "")))
+    if order is None:
         return
     st.session_state.order_open = order.number
     deposit = f"deposit {order.currency} {order.deposit.amount:,.2f}" if order.deposit.amount else "no deposit yet"
@@ -56,7 +60,7 @@ def _place(saved_id: int) -> None:
 
 @guarded
 def _advance(order: Order) -> None:
-    who = _who()
+    who = staff_name()
     if who is None:
         return
     reason = str(st.session_state.get(f"move_reason_{order.number}") or "").strip() or None
@@ -67,12 +71,10 @@ def _advance(order: Order) -> None:
         if problem:
             st.session_state.problem = f"Not moved: {problem}"
             return
-    try:
-        moved = _orders().advance(order.number, to, who, expected_stage=order.stage, reason=reason,
-                                  expected_revision=order.revision, paid=paid,
-                                  method=st.session_state.get(f"move_method_{order.number}") if paid else None)
-    except StorageError as exc:
-        st.session_state.problem = f"Not moved: {exc}"
+    moved = _tried("Not moved", lambda: _orders().advance(
+        order.number, to, who, expected_stage=order.stage, reason=reason, expected_revision=order.revision,
+        paid=paid, method=st.session_state.get(f"move_method_{order.number}") if paid else None))
+    if moved is None:
         return
     money = f" {moved.currency} {paid:,.2f} paid; balance {moved.balance:,.2f}." if paid else ""
     st.session_state.notice = f"Order {moved.number} is now at “{moved.stage_label}”.{money}"
@@ -80,19 +82,17 @@ def _advance(order: Order) -> None:
 
 @guarded
 def _pay(order: Order) -> None:
-    who = _who()
+    who = staff_name()
     if who is None:
         return
     amount, problem = typed_number(f"pay_amount_{order.number}", "The amount paid", 0.01, order.balance)
     if problem or not amount:
         st.session_state.problem = f"Not recorded: {problem or 'type the amount paid.'}"
         return
-    try:
-        paid = _orders().pay(order.number, amount, st.session_state.get(f"pay_method_{order.number}"), who,
-                             paid_on=st.session_state.get(f"pay_date_{order.number}"),
-                             expected_revision=order.revision)
-    except StorageError as exc:
-        st.session_state.problem = f"Not recorded: {exc}"
+    paid = _tried("Not recorded", lambda: _orders().pay(
+        order.number, amount, st.session_state.get(f"pay_method_{order.number}"), who,
+        paid_on=st.session_state.get(f"pay_date_{order.number}"), expected_revision=order.revision))
+    if paid is None:
         return
     for key in (f"pay_amount_{order.number}", f"move_paid_{order.number}"):  # filled in again with the new balance
         st.session_state.pop(key, None)
@@ -102,7 +102,7 @@ def _pay(order: Order) -> None:
 
 @guarded
 def _change(order: Order) -> None:
-    who = _who()
+    who = staff_name()
     if who is None:
         return
     key = order.number
@@ -110,16 +110,14 @@ def _change(order: Order) -> None:
     if problem:
         st.session_state.problem = f"Not changed: {problem}"
         return
-    try:
-        changed = _orders().change(
-            order.number, who, deposit=deposit or 0.0,
-            method=st.session_state.get(f"change_method_{key}") if deposit else None,
-            deposit_date=st.session_state.get(f"change_deposit_date_{key}") if deposit else None,
-            promised=None if st.session_state.get(f"change_promised_{key}") == order.promised
-            else st.session_state.get(f"change_promised_{key}"),
-            notes=str(st.session_state.get(f"change_notes_{key}") or ""), expected_revision=order.revision)
-    except StorageError as exc:
-        st.session_state.problem = f"Not changed: {exc}"
+    changed = _tried("Not changed", lambda: _orders().change(
+        order.number, who, deposit=deposit or 0.0,
+        method=st.session_state.get(f"change_method_{key}") if deposit else None,
+        deposit_date=st.session_state.get(f"change_deposit_date_{key}") if deposit else None,
+        promised=None if st.session_state.get(f"change_promised_{key}") == order.promised
+        else st.session_state.get(f"change_promised_{key}"),
+        notes=str(st.session_state.get(f"change_notes_{key}") or ""), expected_revision=order.revision))
+    if changed is None:
         return
     st.session_state.notice = (f"Order {changed.number}: deposit {changed.deposit.amount:,.2f}, promised for "
                                f"{changed.promised:%Y-%m-%d}; the design and its approval are as they were.")
@@ -127,14 +125,12 @@ def _change(order: Order) -> None:
 
 @guarded
 def _cancel(order: Order) -> None:
-    who = _who()
+    who = staff_name()
     if who is None:
         return
-    try:
-        _orders().cancel(order.number, str(st.session_state.get(f"cancel_reason_{order.number}") or ""), who,
-                         expected_stage=order.stage)
-    except StorageError as exc:
-        st.session_state.problem = f"Not cancelled: {exc}"
+    reason = str(st.session_state.get(f"cancel_reason_{order.number}") or "")
+    if _tried("Not cancelled", lambda: _orders().cancel(order.number, reason, who,
+                                                        expected_stage=order.stage)) is None:
         return
     st.session_state.notice = f"Order {order.number} is cancelled; its stone, if ours, is free again."
 
@@ -152,7 +148,7 @@ def place_form() -> None:
         labels = {row.id: f"#{row.id} · {row.title or 'untitled'} · {row.client_name}" for row in saved}
         chosen = st.selectbox("Saved design", list(labels), format_func=labels.get, key="order_saved")
         number_field("Deposit taken", "order_deposit", 0.0, 1e9, None, optional=True,
-                               help="Leave empty for none; no payment is taken here, only recorded")
+                     help="Leave empty for none; no payment is taken here, only recorded")
         cols = st.columns(2)
         cols[0].selectbox("Paid by", METHODS, key="order_method")
         cols[1].date_input("Deposit taken on", value=dt.date.today(), key="order_deposit_date")
@@ -163,13 +159,11 @@ def place_form() -> None:
 
 @guarded
 def _rename(key: str) -> None:
-    who = _who()
+    who = staff_name()
     if who is None:
         return
-    try:
-        _orders().rename_stage(key, str(st.session_state.get(f"stage_name_{key}") or ""), who)
-    except StorageError as exc:
-        st.session_state.problem = f"Not renamed: {exc}"
+    label = str(st.session_state.get(f"stage_name_{key}") or "")
+    _tried("Not renamed", lambda: _orders().rename_stage(key, label, who))
 
 
 def stage_names() -> None:

@@ -27,8 +27,7 @@ def open_version(order: Order) -> None:
     except (ValueError, DesignError) as exc:
         st.session_state.problem = f"The order's design cannot be opened: {exc}"
         return
-    st.session_state.revising = {"number": order.number, "revision": order.revision,
-                                 "version": order.version.number, "hash": order.version.design_hash}
+    st.session_state.revising = {"number": order.number, "revision": order.revision, "version": order.version.number}
     st.session_state.open_design = True
 
 
